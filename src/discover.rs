@@ -1,0 +1,143 @@
+//! Paths → projects and their source files. The only code that reads input.
+//!
+//! A project is one directory: every `.scale` file directly inside it. A named
+//! directory is walked (walkdir, following links, skipping hidden directories)
+//! and every directory holding `.scale` files is a project. A named file stands
+//! for its whole directory's project, so cross-file references still resolve.
+//! Files are sorted by path, so the order of the walk never shows in the output.
+//!
+//! A file that cannot be read or is not UTF-8 becomes an E009 diagnostic; the
+//! other files are still read. A named path that does not exist is an [`Error`].
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, codes};
+use crate::error::Error;
+use crate::source::{FileId, SourceMap, Span};
+
+/// The extension of policy files.
+pub const EXTENSION: &str = "scale";
+
+/// The files of one project, in path order.
+#[derive(Clone, Debug)]
+pub struct ProjectFiles {
+    pub dir: PathBuf,
+    pub files: Vec<FileId>,
+}
+
+/// Everything read from disk for one run.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    pub sources: SourceMap,
+    pub projects: Vec<ProjectFiles>,
+    /// E009 for files that could not be read; their text is empty.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files that could not be read, which must not be parsed.
+    pub unreadable: Vec<FileId>,
+}
+
+/// Finds the projects under `paths` and reads their files.
+pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
+    let mut projects: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for path in paths {
+        let metadata = fs::metadata(path).map_err(|source| Error::Path {
+            path: path.clone(),
+            source,
+        })?;
+        if metadata.is_dir() {
+            walk(path, &mut projects)?;
+        } else {
+            let dir = normalize(path.parent().unwrap_or(Path::new("")));
+            let files = project_files(&dir)?;
+            let entry = projects.entry(dir).or_default();
+            entry.extend(files);
+            entry.push(normalize(path));
+        }
+    }
+    let mut workspace = Workspace::default();
+    for (dir, mut files) in projects {
+        files.sort();
+        files.dedup();
+        let ids = files.iter().map(|file| read(&mut workspace, file)).collect();
+        workspace.projects.push(ProjectFiles { dir, files: ids });
+    }
+    Ok(workspace)
+}
+
+/// Adds every directory under `root` that holds `.scale` files.
+fn walk(root: &Path, projects: &mut BTreeMap<PathBuf, Vec<PathBuf>>) -> Result<(), Error> {
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+    for entry in walker {
+        let entry = entry.map_err(|e| Error::Walk {
+            path: e.path().unwrap_or(root).to_path_buf(),
+            message: e.to_string(),
+        })?;
+        if !entry.file_type().is_dir() && has_extension(entry.path()) {
+            let dir = normalize(entry.path().parent().unwrap_or(Path::new("")));
+            projects.entry(dir).or_default().push(normalize(entry.path()));
+        }
+    }
+    Ok(())
+}
+
+/// The `.scale` files directly inside `dir`.
+fn project_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let read_dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let entries = fs::read_dir(read_dir).map_err(|source| Error::Path {
+        path: read_dir.to_path_buf(),
+        source,
+    })?;
+    Ok(entries
+        .filter_map(Result::ok)
+        .map(|entry| dir.join(entry.file_name()))
+        .filter(|path| has_extension(path) && !path.is_dir())
+        .collect())
+}
+
+fn has_extension(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == EXTENSION)
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+}
+
+/// Drops `.` components and trailing separators, so one directory named two
+/// ways is one project.
+fn normalize(path: &Path) -> PathBuf {
+    path.components().filter(|c| !matches!(c, Component::CurDir)).collect()
+}
+
+/// Reads one file into the source map, or records E009.
+fn read(workspace: &mut Workspace, path: &Path) -> FileId {
+    let problem = match fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => Some("it is not a regular file".to_string()),
+        Ok(_) => match fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => return workspace.sources.add(path, &text),
+                Err(e) => Some(format!(
+                    "it is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                )),
+            },
+            Err(e) => Some(e.to_string()),
+        },
+        Err(e) => Some(e.to_string()),
+    };
+    let id = workspace.sources.add(path, "");
+    let message = format!("cannot read `{}`: {}", crate::source::display_path(path), problem.unwrap_or_default());
+    workspace.diagnostics.push(
+        Diagnostic::error(codes::UNREADABLE_FILE, message, Span::new(id, 0, 0))
+            .with_help("policy files must be readable UTF-8 text; the other files were still checked"),
+    );
+    workspace.unreadable.push(id);
+    id
+}

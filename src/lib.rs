@@ -1,0 +1,73 @@
+//! scalec: a declarative scaling-policy compiler and linter.
+//!
+//! Data flows one way: read ([`discover`]) → parse ([`syntax`]) → model
+//! ([`lower`]) → check → emit → write. [`compile`] is the pure core that every
+//! front end (the CLI, later the language server) calls. See ARCHITECTURE.md.
+
+pub mod ast;
+pub mod cli;
+pub mod diag;
+pub mod discover;
+pub mod error;
+pub mod lower;
+pub mod model;
+pub mod render;
+pub mod source;
+pub mod syntax;
+
+use diag::Diagnostic;
+use discover::Workspace;
+use model::Project;
+
+/// The result of checking a workspace.
+#[derive(Debug)]
+pub struct Compilation {
+    /// Projects that lowered without errors, in directory order.
+    pub projects: Vec<Project>,
+    /// Every finding, sorted by file, position and code.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == diag::Severity::Error)
+    }
+}
+
+/// Parses and checks every project of a workspace. Pure: it reads only the
+/// text already in `workspace`.
+///
+/// A project with a file that did not read or parse is not lowered: its other
+/// files would report references to what the broken file declares.
+pub fn compile(workspace: &Workspace) -> Compilation {
+    let mut diagnostics = workspace.diagnostics.clone();
+    let mut projects = Vec::new();
+    for project in &workspace.projects {
+        let mut asts = Vec::with_capacity(project.files.len());
+        let mut complete = true;
+        for &file in &project.files {
+            if workspace.unreadable.contains(&file) {
+                complete = false;
+                continue;
+            }
+            match syntax::parse_file(workspace.sources.get(file), &mut diagnostics) {
+                Some(ast) => asts.push(ast),
+                None => complete = false,
+            }
+        }
+        if !complete {
+            continue;
+        }
+        let before = diagnostics.len();
+        let lowered = lower::lower_project(project.dir.clone(), &asts, &mut diagnostics);
+        if diagnostics[before..].iter().all(|d| d.severity != diag::Severity::Error) {
+            projects.push(lowered);
+        }
+    }
+    diagnostics.sort_by(|a, b| {
+        let path = |d: &Diagnostic| workspace.sources.get(d.span.file).path.clone();
+        path(a).cmp(&path(b)).then_with(|| a.sort_key().cmp(&b.sort_key()))
+    });
+    diagnostics.dedup();
+    Compilation { projects, diagnostics }
+}

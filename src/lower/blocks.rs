@@ -1,0 +1,501 @@
+//! Lowering of every block kind except services: cluster, lint, metric, queue,
+//! database, collection and field.
+
+use std::collections::BTreeMap;
+
+use super::schema::{self, ValueType};
+use super::{Lowerer, describe_block, label_span, values};
+use crate::ast::{Block, Value, ValueKind};
+use crate::diag::{Diagnostic, codes};
+use crate::model::{
+    Autoscaler, Cluster, Collection, CountRange, Database, DatabaseOperator, FieldFacts,
+    FieldType, KubeVersion, LintSettings, Metric, MetricKind, NodePool, ObjectRef, Queue,
+    QueueProvider, ShardKey, ShardKeyField, Spanned,
+};
+
+fn schema_of(kind: &str) -> &'static schema::BlockSchema {
+    schema::block(kind).expect("lowered kinds have schemas")
+}
+
+fn label(block: &Block) -> Spanned<String> {
+    let label = block.label.as_ref().expect("labels are checked before lowering");
+    Spanned::new(label.text.clone(), label.span)
+}
+
+impl Lowerer<'_> {
+    pub(super) fn cluster(&mut self, block: &Block) -> Cluster {
+        let schema = schema_of("cluster");
+        let fields = self.fields(block, schema);
+        let mut cluster = Cluster {
+            name: block.label.as_ref().map(|l| Spanned::new(l.text.clone(), l.span)),
+            span: Some(block.span),
+            ..Cluster::default()
+        };
+        if let Some(version) = self.get(&fields, "kubernetes", kube_version) {
+            cluster.kubernetes = version.value;
+            cluster.kubernetes_span = Some(version.span);
+        }
+        if let Some(namespace) = self.get(&fields, "namespace", values::name) {
+            if self.check_dns_name(&namespace.value, namespace.span, "namespace") {
+                cluster.namespace = namespace.value;
+                cluster.namespace_span = Some(namespace.span);
+            }
+        }
+        if let Some(autoscaler) = self.get(&fields, "autoscaler", |v| values::word(v, schema::AUTOSCALERS)) {
+            cluster.autoscaler = if autoscaler.value == "keda" { Autoscaler::Keda } else { Autoscaler::Hpa };
+            cluster.autoscaler_span = Some(autoscaler.span);
+        }
+        if let Some(nodes) = fields.block("nodes") {
+            cluster.nodes = self.nodes(nodes);
+        }
+        cluster
+    }
+
+    fn nodes(&mut self, block: &Block) -> Option<NodePool> {
+        let schema = schema_of("nodes");
+        let fields = self.fields(block, schema);
+        let complete = self.require(block, schema, &fields);
+        let count = self.get(&fields, "count", count_range);
+        let cpu = self.get(&fields, "cpu", values::cpu);
+        let memory = self.get(&fields, "memory", values::memory);
+        if !complete {
+            return None;
+        }
+        Some(NodePool {
+            count: count?,
+            cpu: cpu?,
+            memory: memory?,
+            span: block.span,
+        })
+    }
+
+    pub(super) fn lint(&mut self, block: &Block) -> LintSettings {
+        let fields = self.fields(block, schema_of("lint"));
+        let deny = self.get(&fields, "deny", rule_list).map(|s| s.value).unwrap_or_default();
+        let allow = self.get(&fields, "allow", rule_list).map(|s| s.value).unwrap_or_default();
+        LintSettings { deny, allow }
+    }
+
+    pub(super) fn metric(&mut self, block: &Block) -> Option<Metric> {
+        let schema = schema_of("metric");
+        let fields = self.fields(block, schema);
+        let complete = self.require(block, schema, &fields);
+        let name = label(block);
+        let kind = self.get(&fields, "kind", |v| values::word(v, schema::METRIC_KINDS));
+        let metric_name = self
+            .get(&fields, "name", values::string)
+            .map_or_else(|| name.value.clone(), |s| s.value);
+        let selector = match fields.block("selector") {
+            Some(selector) => self.string_map(selector, "selector"),
+            None => BTreeMap::new(),
+        };
+        let object_block = fields.block("object");
+        let object = object_block.and_then(|b| self.object(b));
+        let kind = kind?;
+        let kind = Spanned::new(
+            match kind.value {
+                "pods" => MetricKind::Pods,
+                "object" => MetricKind::Object,
+                _ => MetricKind::External,
+            },
+            kind.span,
+        );
+        match (kind.value, object_block) {
+            (MetricKind::Object, None) => {
+                self.missing(block, "object", "object { kind = \"Ingress\" name = \"main\" api_version = \"networking.k8s.io/v1\" }");
+                return None;
+            }
+            (MetricKind::Pods | MetricKind::External, Some(object)) => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("{} describes an object but is not `kind = object`", describe_block(block)),
+                        object.kind.span,
+                    )
+                    .with_label("only for `kind = object`")
+                    .with_related(kind.span, "the metric's kind is set here")
+                    .with_help("remove the `object` block, or set `kind = object`"),
+                );
+                return None;
+            }
+            _ => {}
+        }
+        if !complete {
+            return None;
+        }
+        Some(Metric {
+            name,
+            kind,
+            metric_name,
+            selector,
+            object,
+            span: block.span,
+        })
+    }
+
+    fn object(&mut self, block: &Block) -> Option<ObjectRef> {
+        let schema = schema_of("object");
+        let fields = self.fields(block, schema);
+        let complete = self.require(block, schema, &fields);
+        let kind = self.get(&fields, "kind", values::string);
+        let name = self.get(&fields, "name", values::string);
+        let api_version = self.get(&fields, "api_version", values::string);
+        if !complete {
+            return None;
+        }
+        Some(ObjectRef {
+            kind: kind?.value,
+            name: name?.value,
+            api_version: api_version?.value,
+        })
+    }
+
+    /// The `key = "value"` lines of a free-form block.
+    pub(super) fn string_map(&mut self, block: &Block, kind: &str) -> BTreeMap<String, String> {
+        let fields = self.fields(block, schema_of(kind));
+        let mut map = BTreeMap::new();
+        for attribute in fields.free {
+            if let Some(value) = self.convert(values::string(&attribute.value)) {
+                map.insert(attribute.name.name.clone(), value);
+            }
+        }
+        map
+    }
+
+    pub(super) fn queue(&mut self, block: &Block) -> Option<Queue> {
+        let schema = schema_of("queue");
+        let fields = self.fields(block, schema);
+        let complete = self.require(block, schema, &fields);
+        let name = label(block);
+        let provider = self.get(&fields, "provider", |v| values::word(v, schema::PROVIDERS));
+        let url = self.get(&fields, "url", values::string);
+        let region = self.get(&fields, "region", values::string);
+        let auth = self.get(&fields, "auth", values::name);
+        if let Some(auth) = &auth {
+            self.check_dns_name(&auth.value, auth.span, "TriggerAuthentication");
+        }
+        let url = url?;
+        let from_url = sqs_region(&url.value);
+        let region = match (region, from_url) {
+            (Some(region), Some(from_url)) if region.value != from_url => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("queue `{}` is in `{from_url}` by its URL, not `{}`", name.value, region.value),
+                        region.span,
+                    )
+                    .with_label("region set here")
+                    .with_related(url.span, format!("the URL names `{from_url}`"))
+                    .with_help(format!("write `region = \"{from_url}\"`, or remove `region`")),
+                );
+                return None;
+            }
+            (Some(region), _) => region.value,
+            (None, Some(from_url)) => from_url.to_string(),
+            (None, None) => {
+                self.missing(block, "region", "region = \"us-east-1\"");
+                return None;
+            }
+        };
+        if !complete {
+            return None;
+        }
+        let provider = provider?;
+        Some(Queue {
+            name,
+            provider: Spanned::new(QueueProvider::AwsSqs, provider.span),
+            url,
+            region,
+            auth,
+            span: block.span,
+        })
+    }
+
+    pub(super) fn database(&mut self, block: &Block) -> Option<Database> {
+        let schema = schema_of("database");
+        let fields = self.fields(block, schema);
+        let complete = self.require(block, schema, &fields);
+        let name = label(block);
+        let valid_name = self.check_dns_name(&name.value, name.span, "database cluster");
+        let _engine = self.get(&fields, "engine", |v| values::word(v, schema::ENGINES));
+        let _operator = self.get(&fields, "operator", |v| values::word(v, schema::OPERATORS));
+        let version = self.get(&fields, "version", values::string);
+        let shards = self.get(&fields, "shards", positive_count);
+        let members = self.get(&fields, "members", positive_count);
+        let config_servers = self.get(&fields, "config_servers", positive_count);
+        let routers = self.get(&fields, "routers", positive_count);
+        let storage = self.get(&fields, "storage", values::memory);
+        let database_name = self.get(&fields, "name", values::string);
+        if let Some(db) = &database_name {
+            self.check_mongo_name(&db.value, db.span);
+        }
+        let mut collections: Vec<Collection> = Vec::new();
+        for child in fields.blocks_of("collection") {
+            let Some(collection) = self.collection(child) else { continue };
+            if let Some(first) = collections.iter().find(|c| c.name.value == collection.name.value) {
+                let first_span = first.name.span;
+                self.report(
+                    Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        format!("collection `{}` is defined twice in {}", collection.name.value, describe_block(block)),
+                        collection.name.span,
+                    )
+                    .with_label("defined again here")
+                    .with_related(first_span, "first defined here")
+                    .with_help("merge the two `collection` blocks"),
+                );
+                continue;
+            }
+            collections.push(collection);
+        }
+        collections.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+        if !complete || !valid_name {
+            return None;
+        }
+        let default = |n: u32| Spanned::new(n, label_span(block));
+        Some(Database {
+            database_name: database_name.map_or_else(|| name.value.clone(), |d| d.value),
+            name,
+            operator: DatabaseOperator::Percona,
+            version,
+            shards: shards?,
+            members: members.unwrap_or_else(|| default(3)),
+            config_servers: config_servers.unwrap_or_else(|| default(3)),
+            routers: routers.unwrap_or_else(|| default(2)),
+            storage,
+            collections,
+            span: block.span,
+        })
+    }
+
+    /// E006 unless `name` is a valid MongoDB database name.
+    fn check_mongo_name(&mut self, name: &str, span: crate::source::Span) {
+        let bad = name.chars().find(|c| "/\\. \"$*<>:|?".contains(*c));
+        let problem = match bad {
+            Some(c) => format!("it contains `{c}`"),
+            None if name.is_empty() => "it is empty".into(),
+            None if name.len() >= 64 => "it is 64 bytes or longer".into(),
+            None => return,
+        };
+        self.report(
+            Diagnostic::error(codes::INVALID_NAME, format!("`{name}` cannot be a MongoDB database name"), span)
+                .with_label(problem)
+                .with_help("MongoDB database names are under 64 bytes, without `/\\. \"$*<>:|?`"),
+        );
+    }
+
+    fn collection(&mut self, block: &Block) -> Option<Collection> {
+        let schema = schema_of("collection");
+        let fields = self.fields(block, schema);
+        let complete = self.require(block, schema, &fields);
+        let name = label(block);
+        let shard_key = self.get(&fields, "shard_key", shard_key);
+        let mut facts: BTreeMap<String, FieldFacts> = BTreeMap::new();
+        for child in fields.blocks_of("field") {
+            let Some(field) = self.field(child) else { continue };
+            if let Some(first) = facts.get(&field.name.value) {
+                let first_span = first.name.span;
+                self.report(
+                    Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        format!("field `{}` is described twice", field.name.value),
+                        field.name.span,
+                    )
+                    .with_label("described again here")
+                    .with_related(first_span, "first described here")
+                    .with_help("merge the two `field` blocks"),
+                );
+                continue;
+            }
+            facts.insert(field.name.value.clone(), field);
+        }
+        if !complete {
+            return None;
+        }
+        Some(Collection {
+            name,
+            shard_key: shard_key?.value,
+            fields: facts,
+            span: block.span,
+        })
+    }
+
+    fn field(&mut self, block: &Block) -> Option<FieldFacts> {
+        let fields = self.fields(block, schema_of("field"));
+        let field_type = self.get(&fields, "type", |v| values::word(v, schema::FIELD_TYPES).map(field_type));
+        let cardinality = self.get(&fields, "cardinality", values::whole_number);
+        let top_share_ppm = self.get(&fields, "top_share", share);
+        let monotonic = self.get(&fields, "monotonic", values::boolean);
+        Some(FieldFacts {
+            name: label(block),
+            field_type,
+            cardinality,
+            top_share_ppm,
+            monotonic,
+            span: block.span,
+        })
+    }
+}
+
+fn field_type(word: &str) -> FieldType {
+    match word {
+        "string" => FieldType::String,
+        "int" => FieldType::Int,
+        "long" => FieldType::Long,
+        "double" => FieldType::Double,
+        "decimal" => FieldType::Decimal,
+        "bool" => FieldType::Bool,
+        "date" => FieldType::Date,
+        "timestamp" => FieldType::Timestamp,
+        "objectid" => FieldType::ObjectId,
+        _ => FieldType::Uuid,
+    }
+}
+
+/// A share of documents: a percentage from 0 % to 100 %.
+fn share(value: &Value) -> values::Conv<u32> {
+    let ppm = values::percent_ppm(value)?;
+    if ppm > 1_000_000 {
+        return Err(Diagnostic::error(codes::TYPE_MISMATCH, "a share cannot exceed 100%", value.span)
+            .with_label("more than 100%")
+            .with_help("write the share of documents the most frequent value holds, e.g. `4%`"));
+    }
+    Ok(ppm)
+}
+
+fn positive_count(value: &Value) -> values::Conv<u32> {
+    let n = values::count(value)?;
+    if n == 0 {
+        return Err(Diagnostic::error(codes::TYPE_MISMATCH, "this count must be at least 1", value.span)
+            .with_label("zero")
+            .with_help("a cluster needs at least one of each"));
+    }
+    Ok(n)
+}
+
+fn count_range(value: &Value) -> values::Conv<CountRange> {
+    let (min, _, max) = values::one_or_range(value, values::count)?;
+    Ok(CountRange {
+        min,
+        max: max.map_or(min, |(max, _)| max),
+    })
+}
+
+/// `"1.34"` → 1.34, within the versions scalec supports.
+fn kube_version(value: &Value) -> values::Conv<KubeVersion> {
+    let text = values::string(value)?;
+    let parsed = text
+        .strip_prefix('v')
+        .unwrap_or(&text)
+        .split_once('.')
+        .and_then(|(major, minor)| Some(KubeVersion { major: major.parse().ok()?, minor: minor.parse().ok()? }));
+    let range = format!("{} to {}", KubeVersion::OLDEST, KubeVersion::NEWEST);
+    match parsed {
+        Some(version) if (KubeVersion::OLDEST..=KubeVersion::NEWEST).contains(&version) => Ok(version),
+        Some(version) => Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("scalec does not target Kubernetes {version}"),
+            value.span,
+        )
+        .with_label("unsupported version")
+        .with_help(format!("scalec targets Kubernetes {range}"))),
+        None => Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("`{text}` is not a Kubernetes version"),
+            value.span,
+        )
+        .with_label(format!("expected {}", ValueType::Version.describe()))
+        .with_help(format!("write `\"MAJOR.MINOR\"`, e.g. `\"{}\"`", KubeVersion::NEWEST))),
+    }
+}
+
+/// A list of rule codes or names, as written.
+fn rule_list(value: &Value) -> values::Conv<Vec<Spanned<String>>> {
+    let ValueKind::List(items) = &value.kind else {
+        return Err(values::mismatch(value, "a list of rule codes or names")
+            .with_help("write a list: `[K104, single-replica]`"));
+    };
+    items
+        .iter()
+        .map(|item| values::name(item).map(|name| Spanned::new(name, item.span)))
+        .collect()
+}
+
+/// `field`, `"a.b"`, `hashed(field)`, or a list of them.
+fn shard_key(value: &Value) -> values::Conv<ShardKey> {
+    let items: Vec<&Value> = match &value.kind {
+        ValueKind::List(items) => items.iter().collect(),
+        _ => vec![value],
+    };
+    if items.is_empty() {
+        return Err(Diagnostic::error(codes::TYPE_MISMATCH, "a shard key needs at least one field", value.span)
+            .with_label("empty")
+            .with_help("write a field, e.g. `shard_key = [customer_id, hashed(_id)]`"));
+    }
+    let fields = items.into_iter().map(shard_key_field).collect::<Result<_, _>>()?;
+    Ok(ShardKey {
+        fields,
+        span: value.span,
+    })
+}
+
+fn shard_key_field(value: &Value) -> values::Conv<ShardKeyField> {
+    let expected = "a field or `hashed(field)`";
+    match &value.kind {
+        ValueKind::Ident(name) | ValueKind::String(name) => Ok(ShardKeyField {
+            name: name.clone(),
+            hashed: false,
+            span: value.span,
+        }),
+        ValueKind::Call(function, args) => {
+            if function.name != "hashed" {
+                let help = match super::names::did_you_mean(&function.name, ["hashed"]) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => "the only shard-key function is `hashed(field)`".into(),
+                };
+                return Err(Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("unknown shard-key function `{}`", function.name),
+                    function.span,
+                )
+                .with_label("not a shard-key function")
+                .with_help(help));
+            }
+            match args.as_slice() {
+                [arg] => match &arg.kind {
+                    ValueKind::Ident(name) | ValueKind::String(name) => Ok(ShardKeyField {
+                        name: name.clone(),
+                        hashed: true,
+                        span: value.span,
+                    }),
+                    _ => Err(values::mismatch(arg, "a field name")),
+                },
+                _ => Err(Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("`hashed` takes one field, found {}", args.len()),
+                    value.span,
+                )
+                .with_label("expected one field")
+                .with_help("write `hashed(field)`; a compound key is a list: `[a, hashed(b)]`")),
+            }
+        }
+        _ => Err(values::mismatch(value, expected)),
+    }
+}
+
+/// The region in a standard SQS URL: `https://sqs.us-east-1.amazonaws.com/...`.
+fn sqs_region(url: &str) -> Option<&str> {
+    let host = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let host = host.split('/').next()?;
+    let region = host.strip_prefix("sqs.")?.strip_suffix(".amazonaws.com")?;
+    (!region.is_empty() && !region.contains('.')).then_some(region)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn region_is_read_from_standard_sqs_urls() {
+        assert_eq!(super::sqs_region("https://sqs.us-east-1.amazonaws.com/1/q"), Some("us-east-1"));
+        assert_eq!(super::sqs_region("https://example.com/q"), None);
+    }
+}

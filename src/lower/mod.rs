@@ -1,0 +1,445 @@
+//! [`Ast`]s of one project → [`Project`], reporting language errors E002–E008.
+//!
+//! Lowering resolves names across the project's files, applies `defaults`,
+//! interprets units per attribute ([`values`]) and checks every block against
+//! its [`schema`]. It never stops at the first error: each bad value is reported
+//! and left out, and the rest of the project is still checked. A project with
+//! errors is returned for completeness but must not be linted or emitted.
+//!
+//! Pure: no filesystem, terminal or environment.
+
+mod blocks;
+pub mod names;
+pub mod schema;
+mod service;
+pub mod values;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::ast::{Ast, Attribute, Block, Item};
+use crate::diag::{Diagnostic, codes};
+use crate::model::{Cluster, LintSettings, Project, Spanned};
+use crate::source::Span;
+
+use schema::{BlockSchema, LabelRule};
+
+/// Lowers the files of one project. Diagnostics go to `sink`.
+pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> Project {
+    let mut lower = Lowerer { sink };
+    let top = lower.top_level(asts);
+
+    let cluster = match top.of_kind("cluster").first() {
+        Some(block) => lower.cluster(block),
+        None => Cluster::default(),
+    };
+    let lint = match top.of_kind("lint").first() {
+        Some(block) => lower.lint(block),
+        None => LintSettings::default(),
+    };
+    let metrics: Vec<_> = top.of_kind("metric").iter().filter_map(|b| lower.metric(b)).collect();
+    let queues: Vec<_> = top.of_kind("queue").iter().filter_map(|b| lower.queue(b)).collect();
+    let scope = service::Scope {
+        metrics: metrics.iter().map(|m| m.name.value.as_str()).collect(),
+        queues: queues.iter().map(|q| q.name.value.as_str()).collect(),
+    };
+    let defaults = top.of_kind("defaults").first().map(|b| lower.service_parts(b, "defaults", &scope));
+    let mut services: Vec<_> = top
+        .of_kind("service")
+        .iter()
+        .filter_map(|b| lower.service(b, defaults.as_ref(), &scope))
+        .collect();
+    services.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    let mut databases: Vec<_> = top.of_kind("database").iter().filter_map(|b| lower.database(b)).collect();
+    databases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+
+    let mut metrics = metrics;
+    metrics.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    let mut queues = queues;
+    queues.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+
+    Project {
+        dir,
+        files: asts.iter().map(|a| a.file).collect(),
+        cluster,
+        services,
+        metrics,
+        queues,
+        databases,
+        lint,
+    }
+}
+
+pub(crate) struct Lowerer<'s> {
+    pub(crate) sink: &'s mut Vec<Diagnostic>,
+}
+
+/// The project's top-level blocks by kind, duplicates already reported.
+struct TopLevel<'a> {
+    blocks: BTreeMap<&'static str, Vec<&'a Block>>,
+}
+
+impl<'a> TopLevel<'a> {
+    fn of_kind(&self, kind: &str) -> &[&'a Block] {
+        self.blocks.get(kind).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The items of one block, sorted out against its schema.
+pub(crate) struct Fields<'a> {
+    pub attributes: BTreeMap<&'static str, &'a Attribute>,
+    pub blocks: Vec<&'a Block>,
+    /// Attributes of a free-form block (`env`, `selector`).
+    pub free: Vec<&'a Attribute>,
+}
+
+impl<'a> Fields<'a> {
+    pub fn blocks_of<'k>(&'k self, kind: &'k str) -> impl Iterator<Item = &'a Block> + 'k {
+        self.blocks.iter().copied().filter(move |b| b.kind.name == kind)
+    }
+
+    pub fn block(&self, kind: &str) -> Option<&'a Block> {
+        self.blocks_of(kind).next()
+    }
+}
+
+/// What a block is called in messages: "service `auth`", "`defaults`".
+pub(crate) fn describe_block(block: &Block) -> String {
+    match &block.label {
+        Some(label) => format!("{} `{}`", block.kind.name, label.text),
+        None => format!("`{}`", block.kind.name),
+    }
+}
+
+impl Lowerer<'_> {
+    pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
+        self.sink.push(diagnostic);
+    }
+
+    /// Converts a value, reporting a failure and returning `None`.
+    pub(crate) fn convert<T>(&mut self, result: values::Conv<T>) -> Option<T> {
+        result.map_err(|d| self.report(d)).ok()
+    }
+
+    /// Converts an attribute's value, if present, keeping its span.
+    pub(crate) fn get<T>(
+        &mut self,
+        fields: &Fields<'_>,
+        name: &str,
+        convert: impl Fn(&crate::ast::Value) -> values::Conv<T>,
+    ) -> Option<Spanned<T>> {
+        let attribute = fields.attributes.get(name)?;
+        let value = self.convert(convert(&attribute.value))?;
+        Some(Spanned::new(value, attribute.value.span))
+    }
+
+    /// Sorts the top-level items of every file by kind; reports unknown kinds,
+    /// stray attributes, bad labels and duplicate definitions across files.
+    fn top_level<'a>(&mut self, asts: &'a [Ast]) -> TopLevel<'a> {
+        let mut blocks: BTreeMap<&'static str, Vec<&'a Block>> = BTreeMap::new();
+        for item in asts.iter().flat_map(|ast| &ast.items) {
+            match item {
+                Item::Attribute(attribute) => self.report(
+                    Diagnostic::error(
+                        codes::UNKNOWN_ATTRIBUTE,
+                        format!("`{}` is set outside any block", attribute.name.name),
+                        attribute.name.span,
+                    )
+                    .with_label("not inside a block")
+                    .with_help("put attributes inside a block, e.g. `defaults { ... }` or `service NAME { ... }`"),
+                ),
+                Item::Block(block) => {
+                    let kind = block.kind.name.as_str();
+                    match schema::TOP_LEVEL.iter().find(|k| **k == kind) {
+                        Some(kind) => {
+                            if self.check_label(block, schema::block(kind).expect("top-level kinds have schemas")) {
+                                blocks.entry(kind).or_default().push(block);
+                            }
+                        }
+                        None => self.unknown_top_level(block),
+                    }
+                }
+            }
+        }
+        for (kind, list) in &mut blocks {
+            let singleton = matches!(*kind, "cluster" | "defaults" | "lint");
+            let mut kept: Vec<&'a Block> = Vec::new();
+            for block in list.drain(..) {
+                let first = kept.iter().find(|k| singleton || label_text(k) == label_text(block));
+                match first {
+                    Some(first) => self.duplicate(block, first),
+                    None => kept.push(block),
+                }
+            }
+            *list = kept;
+        }
+        // A metric and a queue share the namespace of `scale` references.
+        if let (Some(metrics), Some(queues)) = (blocks.get("metric"), blocks.get("queue")) {
+            for queue in queues {
+                if let Some(metric) = metrics.iter().find(|m| label_text(m) == label_text(queue)) {
+                    self.duplicate(queue, metric);
+                }
+            }
+        }
+        TopLevel { blocks }
+    }
+
+    fn duplicate(&mut self, block: &Block, first: &Block) {
+        let (span, first_span) = (label_span(block), label_span(first));
+        let what = describe_block(block);
+        let message = if block.kind.name == first.kind.name {
+            if block.label.is_some() {
+                format!("{what} is defined twice")
+            } else {
+                format!("{what} appears twice in this project")
+            }
+        } else {
+            format!("{what} has the name of {}", describe_block(first))
+        };
+        self.report(
+            Diagnostic::error(codes::DUPLICATE_DEFINITION, message, span)
+                .with_label("defined again here")
+                .with_related(first_span, "first defined here")
+                .with_help(if block.label.is_some() {
+                    "rename one of them; all files of a directory share one namespace"
+                } else {
+                    "merge the two blocks into one; all files of a directory share one project"
+                }),
+        );
+    }
+
+    fn unknown_top_level(&mut self, block: &Block) {
+        let kind = &block.kind.name;
+        let nested = schema::BLOCKS.iter().find(|b| b.kind == kind && !schema::TOP_LEVEL.contains(&b.kind));
+        let help = match nested {
+            Some(_) => {
+                let parent = schema::BLOCKS
+                    .iter()
+                    .find(|b| b.blocks.contains(&kind.as_str()))
+                    .map_or("another block", |b| b.kind);
+                format!("`{kind}` goes inside a `{parent}` block")
+            }
+            None => match names::did_you_mean(kind, schema::TOP_LEVEL.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!(
+                    "a file holds these blocks: {}",
+                    schema::TOP_LEVEL.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                ),
+            },
+        };
+        self.report(
+            Diagnostic::error(codes::UNKNOWN_ATTRIBUTE, format!("unknown block `{kind}`"), block.kind.span)
+                .with_label("not a block kind")
+                .with_help(help),
+        );
+    }
+
+    /// Checks that a block has a label exactly when its kind takes one.
+    /// Returns whether the block can be lowered.
+    pub(crate) fn check_label(&mut self, block: &Block, schema: &BlockSchema) -> bool {
+        match (schema.label, &block.label) {
+            (LabelRule::Required(what), None) => {
+                self.report(
+                    Diagnostic::error(
+                        codes::MISSING_ATTRIBUTE,
+                        format!("`{}` needs a name", block.kind.name),
+                        block.kind.span,
+                    )
+                    .with_label(format!("expected the {what} after `{}`", block.kind.name))
+                    .with_help(format!("write `{} NAME {{ ... }}`", block.kind.name)),
+                );
+                false
+            }
+            (LabelRule::None, Some(label)) => {
+                self.report(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("`{}` takes no name", block.kind.name),
+                        label.span,
+                    )
+                    .with_label("unexpected name")
+                    .with_help(format!("write `{} {{ ... }}`", block.kind.name)),
+                );
+                true
+            }
+            _ => true,
+        }
+    }
+
+    /// Sorts a block's items against its schema: unknown attributes and blocks
+    /// (E002), attributes set twice and single blocks repeated (E005).
+    pub(crate) fn fields<'a>(&mut self, block: &'a Block, schema: &BlockSchema) -> Fields<'a> {
+        let mut fields = Fields {
+            attributes: BTreeMap::new(),
+            blocks: Vec::new(),
+            free: Vec::new(),
+        };
+        for item in &block.items {
+            match item {
+                Item::Attribute(attribute) if schema.free_form => {
+                    if let Some(first) = fields.free.iter().find(|a| a.name.name == attribute.name.name) {
+                        self.attribute_twice(attribute, first);
+                    } else {
+                        fields.free.push(attribute);
+                    }
+                }
+                Item::Attribute(attribute) => match schema.attribute(&attribute.name.name) {
+                    Some(known) => match fields.attributes.get(known.name) {
+                        Some(first) => self.attribute_twice(attribute, first),
+                        None => {
+                            fields.attributes.insert(known.name, attribute);
+                        }
+                    },
+                    None => self.unknown_attribute(attribute, block, schema),
+                },
+                Item::Block(child) => {
+                    let kind = child.kind.name.as_str();
+                    if !schema.blocks.contains(&kind) {
+                        self.unknown_child(child, block, schema);
+                        continue;
+                    }
+                    let child_schema = schema::block(kind).expect("every nested kind has a schema");
+                    if !self.check_label(child, child_schema) {
+                        continue;
+                    }
+                    let repeated = !schema.repeatable.contains(&kind)
+                        && fields.blocks.iter().any(|b| b.kind.name == kind);
+                    if repeated {
+                        let first = fields.block(kind).expect("just found");
+                        self.duplicate(child, first);
+                    } else {
+                        fields.blocks.push(child);
+                    }
+                }
+            }
+        }
+        fields
+    }
+
+    fn attribute_twice(&mut self, attribute: &Attribute, first: &Attribute) {
+        self.report(
+            Diagnostic::error(
+                codes::DUPLICATE_DEFINITION,
+                format!("`{}` is set twice", attribute.name.name),
+                attribute.name.span,
+            )
+            .with_label("set again here")
+            .with_related(first.name.span, "first set here")
+            .with_help("keep one of the two"),
+        );
+    }
+
+    fn unknown_attribute(&mut self, attribute: &Attribute, block: &Block, schema: &BlockSchema) {
+        let name = &attribute.name.name;
+        let help = if schema.blocks.contains(&name.as_str()) {
+            Some(format!("`{name}` is a block: write `{name} {{ ... }}`"))
+        } else {
+            let candidates = schema.attributes.iter().map(|a| a.name);
+            names::did_you_mean(name, candidates)
+                .map(|close| format!("did you mean `{close}`?"))
+                .or_else(|| known_list(schema))
+        };
+        self.report(
+            Diagnostic::error(
+                codes::UNKNOWN_ATTRIBUTE,
+                format!("unknown attribute `{name}` in {}", describe_block(block)),
+                attribute.name.span,
+            )
+            .with_label(format!("not an attribute of `{}`", block.kind.name))
+            .with_help_opt(help),
+        );
+    }
+
+    fn unknown_child(&mut self, child: &Block, parent: &Block, schema: &BlockSchema) {
+        let kind = &child.kind.name;
+        let help = if schema.attribute(kind).is_some() {
+            Some(format!("`{kind}` is an attribute: write `{kind} = ...`"))
+        } else {
+            names::did_you_mean(kind, schema.blocks.iter().copied())
+                .map(|close| format!("did you mean `{close}`?"))
+                .or_else(|| known_list(schema))
+        };
+        self.report(
+            Diagnostic::error(
+                codes::UNKNOWN_ATTRIBUTE,
+                format!("unknown block `{kind}` in {}", describe_block(parent)),
+                child.kind.span,
+            )
+            .with_label(format!("not a block of `{}`", parent.kind.name))
+            .with_help_opt(help),
+        );
+    }
+
+    /// Reports E007 for each required attribute of `schema` that `fields` lacks.
+    pub(crate) fn require(&mut self, block: &Block, schema: &BlockSchema, fields: &Fields<'_>) -> bool {
+        let mut complete = true;
+        for attribute in schema.attributes.iter().filter(|a| a.required) {
+            if !fields.attributes.contains_key(attribute.name) {
+                self.missing(block, attribute.name, &format!("{} = ...", attribute.name));
+                complete = false;
+            }
+        }
+        complete
+    }
+
+    /// E007: `block` lacks `name`; `example` shows what to add.
+    pub(crate) fn missing(&mut self, block: &Block, name: &str, example: &str) {
+        self.report(
+            Diagnostic::error(
+                codes::MISSING_ATTRIBUTE,
+                format!("{} has no `{name}`", describe_block(block)),
+                block_head(block),
+            )
+            .with_label(format!("`{name}` is required"))
+            .with_help(format!("add `{example}` inside the block")),
+        );
+    }
+
+    /// E006 unless `name` is a valid Kubernetes object name.
+    pub(crate) fn check_dns_name(&mut self, name: &str, span: Span, what: &str) -> bool {
+        let Some(problem) = names::dns_label_problem(name) else {
+            return true;
+        };
+        let help = match names::dns_label_rewrite(name) {
+            Some(fixed) => format!(
+                "Kubernetes names use lower-case letters, digits and `-` (at most 63): write `{fixed}`"
+            ),
+            None => "Kubernetes names use lower-case letters, digits and `-`, at most 63".into(),
+        };
+        self.report(
+            Diagnostic::error(
+                codes::INVALID_NAME,
+                format!("`{name}` cannot be the name of a Kubernetes {what}"),
+                span,
+            )
+            .with_label(problem)
+            .with_help(help),
+        );
+        false
+    }
+}
+
+fn known_list(schema: &BlockSchema) -> Option<String> {
+    let names: Vec<String> = schema
+        .attributes
+        .iter()
+        .map(|a| a.name)
+        .chain(schema.blocks.iter().copied())
+        .map(|n| format!("`{n}`"))
+        .collect();
+    (!names.is_empty()).then(|| format!("`{}` takes: {}", schema.kind, names.join(", ")))
+}
+
+fn label_text(block: &Block) -> Option<&str> {
+    block.label.as_ref().map(|l| l.text.as_str())
+}
+
+/// The label if there is one, else the kind: where "this block" is pointed at.
+pub(crate) fn label_span(block: &Block) -> Span {
+    block.label.as_ref().map_or(block.kind.span, |l| l.span)
+}
+
+/// The kind and label of a block: `service auth`.
+pub(crate) fn block_head(block: &Block) -> Span {
+    block.kind.span.to(label_span(block))
+}

@@ -1,0 +1,107 @@
+//! Names: did-you-mean suggestions and Kubernetes (DNS-1123 label) names.
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo:
+/// same letters in another case, or an edit distance of at most a third of the
+/// length (and at least 1).
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| {
+            let distance = if c.to_lowercase() == lower {
+                0
+            } else {
+                edit_distance(&lower, &c.to_lowercase())
+            };
+            (distance, c)
+        })
+        .filter(|(distance, _)| *distance <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// The longest Kubernetes object name (a DNS-1123 label).
+pub const MAX_NAME_LEN: usize = 63;
+
+/// Why `name` is not a valid DNS-1123 label, or `None` if it is.
+pub fn dns_label_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".into());
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Some(format!("it is {} characters long; the limit is {MAX_NAME_LEN}", name.len()));
+    }
+    if let Some(c) = name.chars().find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-')) {
+        return Some(if c.is_ascii_uppercase() {
+            "it has upper-case letters".into()
+        } else {
+            format!("it contains `{c}`")
+        });
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return Some("it starts or ends with `-`".into());
+    }
+    None
+}
+
+/// The nearest valid DNS-1123 label: lower case, `-` for every other character,
+/// no leading or trailing `-`, at most 63 characters.
+pub fn dns_label_rewrite(name: &str) -> Option<String> {
+    let mapped: String = name
+        .chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            c @ ('a'..='z' | '0'..='9') => c,
+            _ => '-',
+        })
+        .collect();
+    let mut collapsed = String::with_capacity(mapped.len());
+    for c in mapped.chars() {
+        if !(c == '-' && collapsed.ends_with('-')) {
+            collapsed.push(c);
+        }
+    }
+    let trimmed: String = collapsed.trim_matches('-').chars().take(MAX_NAME_LEN).collect();
+    let trimmed = trimmed.trim_end_matches('-');
+    (!trimmed.is_empty()).then(|| trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_candidate() {
+        assert_eq!(did_you_mean("replica", ["replicas", "image"]), Some("replicas"));
+        assert_eq!(did_you_mean("Image", ["replicas", "image"]), Some("image"));
+        assert_eq!(did_you_mean("zzz", ["replicas", "image"]), None);
+    }
+
+    #[test]
+    fn dns_labels() {
+        assert_eq!(dns_label_problem("auth-v2"), None);
+        assert!(dns_label_problem("Auth").is_some());
+        assert!(dns_label_problem("my_service").is_some());
+        assert!(dns_label_problem("-x").is_some());
+        assert!(dns_label_problem(&"a".repeat(64)).is_some());
+        assert_eq!(dns_label_rewrite("My_Service.v2").as_deref(), Some("my-service-v2"));
+        assert_eq!(dns_label_rewrite("__"), None);
+        assert_eq!(dns_label_rewrite(&"a".repeat(70)).map(|s| s.len()), Some(63));
+    }
+}

@@ -1,0 +1,470 @@
+//! The schema of every block kind: which attributes and nested blocks it takes,
+//! the shape and unit of each value, defaults and whether it is required.
+//!
+//! The grammar is generic; this table gives it meaning. `lower` uses it to report
+//! unknown attributes (E002, with a did-you-mean over these names) and missing
+//! ones (E007), and `docs/language.md` documents exactly these rows: a test
+//! compares the doc's tables with [`BLOCKS`].
+
+/// The shape and unit a value must have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    String,
+    /// An HTTP path starting with `/`.
+    Path,
+    /// One of a fixed set of words.
+    Word(&'static [&'static str]),
+    /// A Kubernetes name: a word or string, DNS-1123 label.
+    Name,
+    /// A `"MAJOR.MINOR"` Kubernetes version string.
+    Version,
+    Port,
+    /// A whole number ≥ 0.
+    Count,
+    /// A whole number, or a range `min .. max` of whole numbers.
+    CountOrRange,
+    /// A number that may carry `k` or `M`, e.g. requests per second.
+    Number,
+    Cpu,
+    CpuOrRange,
+    Memory,
+    MemoryOrRange,
+    Duration,
+    Percent,
+    CountOrPercent,
+    /// `50% per 1m`, `4 per 15s`, or a list of them.
+    Rates,
+    /// A metric target: a number with an optional Kubernetes unit.
+    Quantity,
+    Bool,
+    /// `field`, `hashed(field)` or a list of them.
+    ShardKey,
+    /// A list of rule codes or names.
+    RuleList,
+}
+
+impl ValueType {
+    /// How the type reads in docs and in "expected ..." messages.
+    pub fn describe(self) -> String {
+        match self {
+            ValueType::String => "string".into(),
+            ValueType::Path => "string path (`\"/healthz\"`)".into(),
+            ValueType::Word(words) => words
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(" \\| "),
+            ValueType::Name => "name (DNS-1123 label)".into(),
+            ValueType::Version => "string (`\"1.34\"`)".into(),
+            ValueType::Port => "integer 1-65535".into(),
+            ValueType::Count => "integer".into(),
+            ValueType::CountOrRange => "integer or range (`3 .. 10`)".into(),
+            ValueType::Number => "number (`k`, `M` allowed)".into(),
+            ValueType::Cpu => "cpu (`500m`, `2`)".into(),
+            ValueType::CpuOrRange => "cpu, or request `..` limit".into(),
+            ValueType::Memory => "memory (`512Mi`, `2Gi`)".into(),
+            ValueType::MemoryOrRange => "memory, or request `..` limit".into(),
+            ValueType::Duration => "duration (`30s`, `5m`)".into(),
+            ValueType::Percent => "percentage (`70%`)".into(),
+            ValueType::CountOrPercent => "integer or percentage".into(),
+            ValueType::Rates => "rate (`50% per 1m`, `4 per 15s`) or list of rates".into(),
+            ValueType::Quantity => "quantity (`500`, `250m`, `1k`)".into(),
+            ValueType::Bool => "`true` \\| `false`".into(),
+            ValueType::ShardKey => "field, `hashed(field)`, or list of them".into(),
+            ValueType::RuleList => "list of rule codes or names".into(),
+        }
+    }
+}
+
+/// One attribute of a block kind.
+#[derive(Clone, Copy, Debug)]
+pub struct AttributeSchema {
+    pub name: &'static str,
+    pub value: ValueType,
+    /// The default as documented; empty when there is none.
+    pub default: &'static str,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+/// Whether a block kind takes a label (`service auth`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelRule {
+    Required(&'static str),
+    Optional(&'static str),
+    None,
+}
+
+/// One block kind.
+#[derive(Clone, Copy, Debug)]
+pub struct BlockSchema {
+    pub kind: &'static str,
+    pub label: LabelRule,
+    pub doc: &'static str,
+    pub attributes: &'static [AttributeSchema],
+    /// Kinds of nested blocks allowed inside.
+    pub blocks: &'static [&'static str],
+    /// Kinds of nested blocks that may appear more than once.
+    pub repeatable: &'static [&'static str],
+    /// Any attribute name is allowed, with a string value (`env`, `selector`).
+    pub free_form: bool,
+}
+
+const fn attr(
+    name: &'static str,
+    value: ValueType,
+    default: &'static str,
+    doc: &'static str,
+) -> AttributeSchema {
+    AttributeSchema {
+        name,
+        value,
+        default,
+        required: false,
+        doc,
+    }
+}
+
+const fn required(name: &'static str, value: ValueType, doc: &'static str) -> AttributeSchema {
+    AttributeSchema {
+        name,
+        value,
+        default: "",
+        required: true,
+        doc,
+    }
+}
+
+pub const AUTOSCALERS: &[&str] = &["hpa", "keda"];
+pub const METRIC_KINDS: &[&str] = &["pods", "object", "external"];
+pub const PROVIDERS: &[&str] = &["aws-sqs"];
+pub const SELECT_POLICIES: &[&str] = &["max", "min", "disabled"];
+pub const SPREADS: &[&str] = &["zone", "node"];
+pub const ENGINES: &[&str] = &["mongodb"];
+pub const OPERATORS: &[&str] = &["percona"];
+pub const FIELD_TYPES: &[&str] = &[
+    "string",
+    "int",
+    "long",
+    "double",
+    "decimal",
+    "bool",
+    "date",
+    "timestamp",
+    "objectid",
+    "uuid",
+];
+
+/// The attributes a service takes; `defaults` takes the same.
+const SERVICE_ATTRIBUTES: &[AttributeSchema] = &[
+    required("image", ValueType::String, "container image, with a tag or digest"),
+    attr("port", ValueType::Port, "", "container port; also the probe port"),
+    attr("health", ValueType::Path, "", "HTTP path of the readiness and liveness probes"),
+    attr("cpu", ValueType::CpuOrRange, "", "cpu request, or request `..` limit"),
+    attr("memory", ValueType::MemoryOrRange, "", "memory request, or request `..` limit"),
+    attr(
+        "replicas",
+        ValueType::CountOrRange,
+        "",
+        "`min .. max` to autoscale, or one number for a fixed size",
+    ),
+    attr("spread", ValueType::Word(SPREADS), "", "spread pods across zones or nodes"),
+];
+
+const SERVICE_BLOCKS: &[&str] = &["scale", "scale_up", "scale_down", "load", "disruption", "env"];
+
+/// Every block kind, top-level kinds first.
+pub const BLOCKS: &[BlockSchema] = &[
+    BlockSchema {
+        kind: "cluster",
+        label: LabelRule::Optional("cluster name"),
+        doc: "the target cluster; at most one per project",
+        attributes: &[
+            attr(
+                "kubernetes",
+                ValueType::Version,
+                "`\"1.37\"`",
+                "target Kubernetes version, 1.33 to 1.37",
+            ),
+            attr("namespace", ValueType::Name, "`default`", "namespace of every object"),
+            attr(
+                "autoscaler",
+                ValueType::Word(AUTOSCALERS),
+                "`hpa`",
+                "what serves queue and external metrics",
+            ),
+        ],
+        blocks: &["nodes"],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "defaults",
+        label: LabelRule::None,
+        doc: "attributes and blocks every service of the project inherits",
+        attributes: SERVICE_ATTRIBUTES,
+        blocks: SERVICE_BLOCKS,
+        repeatable: &["scale"],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "metric",
+        label: LabelRule::Required("metric name"),
+        doc: "a custom or external metric that services scale on",
+        attributes: &[
+            required("kind", ValueType::Word(METRIC_KINDS), "HPA metric source type"),
+            attr("name", ValueType::String, "block name", "metric name as the metrics adapter serves it"),
+        ],
+        blocks: &["selector", "object"],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "queue",
+        label: LabelRule::Required("queue name"),
+        doc: "a work queue whose backlog drives scaling",
+        attributes: &[
+            required("provider", ValueType::Word(PROVIDERS), "queue system"),
+            required("url", ValueType::String, "queue URL"),
+            attr("region", ValueType::String, "from `url`", "cloud region of the queue"),
+            attr("auth", ValueType::Name, "", "TriggerAuthentication (KEDA) that reads the queue"),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "service",
+        label: LabelRule::Required("service name"),
+        doc: "one workload: a Deployment, its autoscaler and its disruption budget",
+        attributes: SERVICE_ATTRIBUTES,
+        blocks: SERVICE_BLOCKS,
+        repeatable: &["scale"],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "database",
+        label: LabelRule::Required("database name"),
+        doc: "a sharded MongoDB cluster",
+        attributes: &[
+            required("engine", ValueType::Word(ENGINES), "database engine"),
+            attr("operator", ValueType::Word(OPERATORS), "`percona`", "Kubernetes operator whose resource is emitted"),
+            attr("version", ValueType::String, "", "MongoDB version"),
+            required("shards", ValueType::Count, "number of shards"),
+            attr("members", ValueType::Count, "`3`", "replica-set members per shard"),
+            attr("config_servers", ValueType::Count, "`3`", "config server replica-set size"),
+            attr("routers", ValueType::Count, "`2`", "number of mongos routers"),
+            attr("storage", ValueType::Memory, "", "volume size per member"),
+            attr("name", ValueType::String, "block name", "the MongoDB database that holds the collections"),
+        ],
+        blocks: &["collection"],
+        repeatable: &["collection"],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "lint",
+        label: LabelRule::None,
+        doc: "project lint settings",
+        attributes: &[
+            attr("deny", ValueType::RuleList, "`[]`", "rules raised to errors"),
+            attr("allow", ValueType::RuleList, "`[]`", "rules turned off"),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    // Nested blocks.
+    BlockSchema {
+        kind: "nodes",
+        label: LabelRule::None,
+        doc: "the node pool, for capacity checks",
+        attributes: &[
+            required("count", ValueType::CountOrRange, "number of nodes, or `min .. max`"),
+            required("cpu", ValueType::Cpu, "allocatable cpu per node"),
+            required("memory", ValueType::Memory, "allocatable memory per node"),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "selector",
+        label: LabelRule::None,
+        doc: "label selector of a metric: `key = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "object",
+        label: LabelRule::None,
+        doc: "the object an `object` metric describes",
+        attributes: &[
+            required("kind", ValueType::String, "object kind, e.g. `\"Ingress\"`"),
+            required("name", ValueType::String, "object name"),
+            required("api_version", ValueType::String, "object API version, e.g. `\"networking.k8s.io/v1\"`"),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "scale",
+        label: LabelRule::Required("`cpu`, `memory`, or a declared metric or queue"),
+        doc: "one autoscaling signal, with exactly one target",
+        attributes: &[
+            attr("utilization", ValueType::Percent, "", "percent of the request (cpu and memory only)"),
+            attr("average", ValueType::Quantity, "", "per-pod average; for a queue, messages per pod"),
+            attr("total", ValueType::Quantity, "", "total across all pods"),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "scale_up",
+        label: LabelRule::None,
+        doc: "how fast the autoscaler adds pods",
+        attributes: BEHAVIOR_ATTRIBUTES,
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "scale_down",
+        label: LabelRule::None,
+        doc: "how fast the autoscaler removes pods",
+        attributes: BEHAVIOR_ATTRIBUTES,
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "load",
+        label: LabelRule::None,
+        doc: "declared peak load and one pod's capacity, in requests per second",
+        attributes: &[
+            required("peak", ValueType::Number, "peak requests per second for the service"),
+            required("per_pod", ValueType::Number, "requests per second one pod serves at full load"),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "disruption",
+        label: LabelRule::None,
+        doc: "the disruption budget; set one of the two",
+        attributes: &[
+            attr("max_unavailable", ValueType::CountOrPercent, "`1`", "pods that may be down at once"),
+            attr("min_available", ValueType::CountOrPercent, "", "pods that must stay up"),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "env",
+        label: LabelRule::None,
+        doc: "container environment: `KEY = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "collection",
+        label: LabelRule::Required("collection name"),
+        doc: "a sharded collection",
+        attributes: &[required("shard_key", ValueType::ShardKey, "the shard key, in order")],
+        blocks: &["field"],
+        repeatable: &["field"],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "field",
+        label: LabelRule::Required("field name"),
+        doc: "facts about a field's values, read by the shard-key checks",
+        attributes: &[
+            attr("type", ValueType::Word(FIELD_TYPES), "`objectid` for `_id`", "BSON type of the field"),
+            attr("cardinality", ValueType::Number, "", "expected number of distinct values"),
+            attr("top_share", ValueType::Percent, "", "share of documents holding the most frequent value"),
+            attr("monotonic", ValueType::Bool, "`true` for `_id`", "whether new values only grow"),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+];
+
+const BEHAVIOR_ATTRIBUTES: &[AttributeSchema] = &[
+    attr("stabilization", ValueType::Duration, "Kubernetes: `0s` up, `5m` down", "window over which the autoscaler takes the safest recommendation"),
+    attr("rate", ValueType::Rates, "Kubernetes defaults", "at most this many pods (or percent) per period"),
+    attr("select", ValueType::Word(SELECT_POLICIES), "`max`", "which rate applies when several do; `disabled` stops this direction"),
+    attr("tolerance", ValueType::Percent, "`10%`", "ignore metric changes smaller than this (Kubernetes 1.35+)"),
+];
+
+/// The kinds allowed at the top level of a file.
+pub const TOP_LEVEL: &[&str] = &["cluster", "defaults", "metric", "queue", "service", "database", "lint"];
+
+/// The schema of a block kind.
+pub fn block(kind: &str) -> Option<&'static BlockSchema> {
+    BLOCKS.iter().find(|b| b.kind == kind)
+}
+
+impl BlockSchema {
+    pub fn attribute(&self, name: &str) -> Option<&'static AttributeSchema> {
+        // `attributes` is 'static in every table above.
+        let attributes: &'static [AttributeSchema] = self.attributes;
+        attributes.iter().find(|a| a.name == name)
+    }
+}
+
+/// The Markdown table documenting a block kind's attributes, as it stands in
+/// `docs/language.md` between `<!-- schema: KIND -->` and `<!-- /schema -->`.
+pub fn markdown_table(schema: &BlockSchema) -> String {
+    let mut out = String::new();
+    if !schema.attributes.is_empty() {
+        out.push_str("| attribute | value | default | required | meaning |\n");
+        out.push_str("|---|---|---|---|---|\n");
+        for a in schema.attributes {
+            let default = if a.default.is_empty() { "—" } else { a.default };
+            let required = if a.required { "yes" } else { "no" };
+            out.push_str(&format!(
+                "| `{}` | {} | {default} | {required} | {} |\n",
+                a.name,
+                a.value.describe(),
+                a.doc
+            ));
+        }
+    }
+    if schema.free_form {
+        out.push_str("Any `KEY = \"value\"` line; every value is a string.\n");
+    }
+    if !schema.blocks.is_empty() {
+        let blocks: Vec<String> = schema
+            .blocks
+            .iter()
+            .map(|b| {
+                let repeat = if schema.repeatable.contains(b) { " (repeatable)" } else { "" };
+                format!("`{b}`{repeat}")
+            })
+            .collect();
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&format!("Nested blocks: {}.\n", blocks.join(", ")));
+    }
+    let label = match schema.label {
+        LabelRule::Required(what) => format!("Takes a name: the {what}."),
+        LabelRule::Optional(what) => format!("May take a name: the {what}."),
+        LabelRule::None => "Takes no name.".to_string(),
+    };
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&label);
+    out.push('\n');
+    out
+}

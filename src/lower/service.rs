@@ -1,0 +1,409 @@
+//! Lowering of `service` and `defaults` blocks, and of what they hold: scale
+//! signals, scaling behaviour, load, disruption budget and environment.
+//!
+//! `defaults` is lowered once, into [`ServiceParts`]; each service lowers into
+//! the same shape and then takes every part it does not set from the defaults.
+//! `scale` blocks are inherited as a set: a service that declares none takes
+//! those of `defaults`, unless its replica count is fixed (it does not scale).
+
+use std::collections::BTreeMap;
+
+use super::schema;
+use super::{Fields, Lowerer, describe_block, values};
+use crate::ast::{Block, Value};
+use crate::diag::{Diagnostic, codes};
+use crate::model::{
+    Behavior, Cpu, Disruption, Load, Memory, MetricValue, Replicas, Resource, ScaleSignal,
+    SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
+};
+
+/// The names a `scale` block may refer to.
+pub(super) struct Scope<'a> {
+    pub metrics: Vec<&'a str>,
+    pub queues: Vec<&'a str>,
+}
+
+/// Everything a service or `defaults` block sets, before merging.
+#[derive(Clone, Default)]
+pub(super) struct ServiceParts {
+    image: Option<Spanned<String>>,
+    port: Option<Spanned<u16>>,
+    health: Option<Spanned<String>>,
+    cpu: Option<Resource<Cpu>>,
+    memory: Option<Resource<Memory>>,
+    replicas: Option<Replicas>,
+    spread: Option<Spanned<Spread>>,
+    scaling: Vec<ScaleSignal>,
+    scale_up: Option<Behavior>,
+    scale_down: Option<Behavior>,
+    load: Option<Load>,
+    disruption: Option<Disruption>,
+    env: BTreeMap<String, Spanned<String>>,
+}
+
+impl Lowerer<'_> {
+    /// Lowers the attributes and blocks of a `service` or `defaults` block.
+    pub(super) fn service_parts(&mut self, block: &Block, kind: &str, scope: &Scope<'_>) -> ServiceParts {
+        let schema = schema::block(kind).expect("service and defaults have schemas");
+        let fields = self.fields(block, schema);
+        let mut parts = ServiceParts {
+            image: self.get(&fields, "image", values::string),
+            port: self.get(&fields, "port", values::port),
+            health: self.get(&fields, "health", health_path),
+            cpu: self.resource(&fields, "cpu", values::cpu),
+            memory: self.resource(&fields, "memory", values::memory),
+            replicas: self.replicas(&fields),
+            spread: self.get(&fields, "spread", |v| values::word(v, schema::SPREADS)).map(|s| {
+                Spanned::new(if s.value == "zone" { Spread::Zone } else { Spread::Node }, s.span)
+            }),
+            ..ServiceParts::default()
+        };
+        for child in &fields.blocks {
+            match child.kind.name.as_str() {
+                "scale" => {
+                    if let Some(signal) = self.scale_signal(child, scope) {
+                        self.push_signal(&mut parts.scaling, signal, block);
+                    }
+                }
+                "scale_up" => parts.scale_up = Some(self.behavior(child)),
+                "scale_down" => parts.scale_down = Some(self.behavior(child)),
+                "load" => parts.load = self.load(child),
+                "disruption" => parts.disruption = self.disruption(child),
+                "env" => parts.env = self.env(child),
+                other => unreachable!("`{other}` is not in the service schema"),
+            }
+        }
+        parts
+    }
+
+    /// Lowers a service and fills in what it does not set from `defaults`.
+    pub(super) fn service(
+        &mut self,
+        block: &Block,
+        defaults: Option<&ServiceParts>,
+        scope: &Scope<'_>,
+    ) -> Option<Service> {
+        let label = block.label.as_ref().expect("labels are checked before lowering");
+        let name = Spanned::new(label.text.clone(), label.span);
+        let valid_name = self.check_dns_name(&name.value, name.span, "Deployment");
+        let own = self.service_parts(block, "service", scope);
+        let inherited = defaults.cloned().unwrap_or_default();
+        let replicas = own.replicas.or(inherited.replicas);
+        let fixed = matches!(replicas, Some(Replicas::Fixed(_)));
+        let scaling = if !own.scaling.is_empty() || fixed {
+            own.scaling
+        } else {
+            inherited.scaling
+        };
+        let mut env = inherited.env;
+        env.extend(own.env);
+        let image = own.image.or(inherited.image);
+        let Some(image) = image else {
+            self.missing(block, "image", "image = \"registry.example.com/app:1.0.0\"");
+            return None;
+        };
+        if !valid_name {
+            return None;
+        }
+        Some(Service {
+            name,
+            file: block.span.file,
+            span: block.span,
+            image,
+            port: own.port.or(inherited.port),
+            health: own.health.or(inherited.health),
+            cpu: own.cpu.or(inherited.cpu),
+            memory: own.memory.or(inherited.memory),
+            replicas,
+            scaling,
+            scale_up: own.scale_up.or(inherited.scale_up),
+            scale_down: own.scale_down.or(inherited.scale_down),
+            load: own.load.or(inherited.load),
+            disruption: own.disruption.or(inherited.disruption),
+            spread: own.spread.or(inherited.spread),
+            env,
+        })
+    }
+
+    fn resource<T>(
+        &mut self,
+        fields: &Fields<'_>,
+        name: &str,
+        convert: fn(&Value) -> values::Conv<T>,
+    ) -> Option<Resource<T>> {
+        let attribute = fields.attributes.get(name)?;
+        let (request, request_value, limit) = self.convert(values::one_or_range(&attribute.value, convert))?;
+        Some(Resource {
+            request: Spanned::new(request, request_value.span),
+            limit: limit.map(|(limit, value)| Spanned::new(limit, value.span)),
+        })
+    }
+
+    fn replicas(&mut self, fields: &Fields<'_>) -> Option<Replicas> {
+        let attribute = fields.attributes.get("replicas")?;
+        let (min, min_value, max) = self.convert(values::one_or_range(&attribute.value, values::count))?;
+        Some(match max {
+            None => Replicas::Fixed(Spanned::new(min, min_value.span)),
+            Some((max, max_value)) => Replicas::Range {
+                min: Spanned::new(min, min_value.span),
+                max: Spanned::new(max, max_value.span),
+                span: attribute.value.span,
+            },
+        })
+    }
+
+    /// Adds a signal unless the service already scales on the same metric (E008).
+    fn push_signal(&mut self, scaling: &mut Vec<ScaleSignal>, signal: ScaleSignal, owner: &Block) {
+        if let Some(first) = scaling.iter().find(|s| s.source.value == signal.source.value) {
+            let first_span = first.source.span;
+            self.report(
+                Diagnostic::error(
+                    codes::CONFLICTING_ATTRIBUTES,
+                    format!("{} scales on `{}` twice", describe_block(owner), source_name(&signal.source.value)),
+                    signal.source.span,
+                )
+                .with_label("second `scale` block for this metric")
+                .with_related(first_span, "first `scale` block")
+                .with_help("keep one `scale` block per metric, with one target"),
+            );
+            return;
+        }
+        scaling.push(signal);
+    }
+
+    /// `scale METRIC { utilization | average | total = ... }`.
+    fn scale_signal(&mut self, block: &Block, scope: &Scope<'_>) -> Option<ScaleSignal> {
+        let schema = schema::block("scale").expect("scale has a schema");
+        let fields = self.fields(block, schema);
+        let label = block.label.as_ref().expect("labels are checked before lowering");
+        let source = match label.text.as_str() {
+            "cpu" => SignalSource::Cpu,
+            "memory" => SignalSource::Memory,
+            name if scope.metrics.contains(&name) => SignalSource::Metric(name.to_string()),
+            name if scope.queues.contains(&name) => SignalSource::Queue(name.to_string()),
+            name => {
+                self.unknown_signal(name, label.span, scope);
+                return None;
+            }
+        };
+        let targets: Vec<(&str, &Value)> = ["utilization", "average", "total"]
+            .into_iter()
+            .filter_map(|t| fields.attributes.get(t).map(|a| (t, &a.value)))
+            .collect();
+        let resource = matches!(source, SignalSource::Cpu | SignalSource::Memory);
+        let (target_name, value) = match targets.as_slice() {
+            [] => {
+                let example = if resource { "utilization = 70%" } else { "average = 100" };
+                self.missing(block, "target", example);
+                return None;
+            }
+            [one] => *one,
+            [first, second, ..] => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("`scale {}` has two targets", label.text),
+                        fields.attributes[second.0].name.span,
+                    )
+                    .with_label(format!("`{}` is a second target", second.0))
+                    .with_related(fields.attributes[first.0].name.span, format!("`{}` is already the target", first.0))
+                    .with_help("a `scale` block has exactly one target: `utilization`, `average` or `total`"),
+                );
+                return None;
+            }
+        };
+        let target = match (target_name, &source) {
+            ("utilization", SignalSource::Cpu | SignalSource::Memory) => {
+                Target::Utilization(self.convert(values::whole_percent(value))?)
+            }
+            ("utilization", _) => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("`utilization` applies only to cpu and memory, not to `{}`", label.text),
+                        fields.attributes["utilization"].name.span,
+                    )
+                    .with_label("utilization of what request?")
+                    .with_related(label.span, "a custom metric or queue")
+                    .with_help("use `average = ...` (per pod) or `total = ...`"),
+                );
+                return None;
+            }
+            (kind, source) => {
+                let value = self.convert(target_value(value, source))?;
+                if kind == "average" { Target::Average(value) } else { Target::Total(value) }
+            }
+        };
+        Some(ScaleSignal {
+            source: Spanned::new(source, label.span),
+            target: Spanned::new(target, fields.attributes[target_name].span),
+            span: block.span,
+        })
+    }
+
+    fn unknown_signal(&mut self, name: &str, span: crate::source::Span, scope: &Scope<'_>) {
+        let candidates = ["cpu", "memory"]
+            .into_iter()
+            .chain(scope.metrics.iter().copied())
+            .chain(scope.queues.iter().copied());
+        let help = match super::names::did_you_mean(name, candidates) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!(
+                "scale on `cpu`, `memory`, or declare it: `metric {name} {{ kind = pods }}` or `queue {name} {{ ... }}`"
+            ),
+        };
+        self.report(
+            Diagnostic::error(
+                codes::UNKNOWN_REFERENCE,
+                format!("no metric or queue named `{name}` in this project"),
+                span,
+            )
+            .with_label("unknown metric")
+            .with_help(help),
+        );
+    }
+
+    fn behavior(&mut self, block: &Block) -> Behavior {
+        let schema = schema::block(&block.kind.name).expect("behaviour blocks have schemas");
+        let fields = self.fields(block, schema);
+        let rates = match fields.attributes.get("rate") {
+            Some(attribute) => self
+                .convert(values::rates(&attribute.value))
+                .map(|rates| rates.into_iter().map(|(r, v)| Spanned::new(r, v.span)).collect())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
+        Behavior {
+            stabilization_seconds: self.get(&fields, "stabilization", |v| values::duration_seconds(v, 3600)),
+            rates,
+            select: self.get(&fields, "select", |v| values::word(v, schema::SELECT_POLICIES)).map(|s| {
+                let policy = match s.value {
+                    "max" => SelectPolicy::Max,
+                    "min" => SelectPolicy::Min,
+                    _ => SelectPolicy::Disabled,
+                };
+                Spanned::new(policy, s.span)
+            }),
+            tolerance_ppm: self.get(&fields, "tolerance", values::percent_ppm),
+            span: block.span,
+        }
+    }
+
+    fn load(&mut self, block: &Block) -> Option<Load> {
+        let schema = schema::block("load").expect("load has a schema");
+        let fields = self.fields(block, schema);
+        let complete = self.require(block, schema, &fields);
+        let peak = self.get(&fields, "peak", values::number_milli);
+        let per_pod = self.get(&fields, "per_pod", values::number_milli);
+        if let Some(per_pod) = &per_pod {
+            if per_pod.value == 0 {
+                self.report(
+                    Diagnostic::error(codes::TYPE_MISMATCH, "a pod that serves 0 requests per second", per_pod.span)
+                        .with_label("zero capacity")
+                        .with_help("write what one pod serves at full load, e.g. `per_pod = 60`"),
+                );
+                return None;
+            }
+        }
+        if !complete {
+            return None;
+        }
+        Some(Load {
+            peak_milli: peak?,
+            per_pod_milli: per_pod?,
+            span: block.span,
+        })
+    }
+
+    fn disruption(&mut self, block: &Block) -> Option<Disruption> {
+        let fields = self.fields(block, schema::block("disruption").expect("disruption has a schema"));
+        let max = self.get(&fields, "max_unavailable", values::count_or_percent);
+        let min = self.get(&fields, "min_available", values::count_or_percent);
+        match (max, min) {
+            (Some(max), Some(min)) => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        "a disruption budget sets either `max_unavailable` or `min_available`, not both",
+                        fields.attributes["min_available"].name.span,
+                    )
+                    .with_label("second bound")
+                    .with_related(fields.attributes["max_unavailable"].name.span, "first bound")
+                    .with_help(format!(
+                        "keep one of `max_unavailable = {}` and `min_available = {}`; \
+                         `max_unavailable` keeps working as the service scales",
+                        describe_bound(max.value),
+                        describe_bound(min.value)
+                    )),
+                );
+                None
+            }
+            (Some(max), None) => Some(Disruption::MaxUnavailable(max)),
+            (None, Some(min)) => Some(Disruption::MinAvailable(min)),
+            (None, None) => {
+                self.missing(block, "max_unavailable", "max_unavailable = 1");
+                None
+            }
+        }
+    }
+
+    fn env(&mut self, block: &Block) -> BTreeMap<String, Spanned<String>> {
+        let fields = self.fields(block, schema::block("env").expect("env has a schema"));
+        let mut env = BTreeMap::new();
+        for attribute in fields.free {
+            if let Some(value) = self.convert(values::string(&attribute.value)) {
+                env.insert(attribute.name.name.clone(), Spanned::new(value, attribute.value.span));
+            }
+        }
+        env
+    }
+}
+
+fn describe_bound(bound: crate::model::IntOrPercent) -> String {
+    match bound {
+        crate::model::IntOrPercent::Int(n) => n.to_string(),
+        crate::model::IntOrPercent::Percent(p) => format!("{p}%"),
+    }
+}
+
+fn source_name(source: &SignalSource) -> &str {
+    match source {
+        SignalSource::Cpu => "cpu",
+        SignalSource::Memory => "memory",
+        SignalSource::Metric(name) | SignalSource::Queue(name) => name,
+    }
+}
+
+/// An `average` or `total` target, in the unit of what is scaled on.
+fn target_value(value: &Value, source: &SignalSource) -> values::Conv<MetricValue> {
+    match source {
+        SignalSource::Cpu => values::cpu(value).map(|cpu| MetricValue {
+            milli: u128::from(cpu.millicores),
+            text: cpu.text,
+        }),
+        SignalSource::Memory => values::memory(value).map(|memory| MetricValue {
+            milli: memory.millibytes,
+            text: memory.text,
+        }),
+        SignalSource::Queue(_) => values::whole_number(value).map(|messages| MetricValue {
+            milli: u128::from(messages) * 1000,
+            text: messages.to_string(),
+        }),
+        SignalSource::Metric(_) => values::metric_value(value),
+    }
+}
+
+/// An HTTP path for the probes.
+fn health_path(value: &Value) -> values::Conv<String> {
+    let path = values::string(value)?;
+    if !path.starts_with('/') {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("`{path}` is not an HTTP path"),
+            value.span,
+        )
+        .with_label("a path starts with `/`")
+        .with_help(format!("write `\"/{}\"`", path.trim_start_matches('/'))));
+    }
+    Ok(path)
+}

@@ -1,0 +1,435 @@
+//! AST values → typed values, with units interpreted per attribute.
+//!
+//! Every conversion is exact: quantities become integers in a fixed unit
+//! (millicores, millibytes, milliseconds, thousandths, parts per million) or an
+//! E003 diagnostic that says what was expected and how to write it.
+
+use crate::ast::{Quantity, Value, ValueKind};
+use crate::diag::{Diagnostic, codes};
+use crate::model::{Cpu, IntOrPercent, Memory, MetricValue, RateAmount, RatePolicy};
+
+use super::names::did_you_mean;
+
+pub type Conv<T> = Result<T, Diagnostic>;
+
+/// E003 for a value of the wrong shape.
+pub fn mismatch(value: &Value, expected: &str) -> Diagnostic {
+    let found = value.kind.describe();
+    Diagnostic::error(
+        codes::TYPE_MISMATCH,
+        format!("expected {expected}, found {found}"),
+        value.span,
+    )
+    .with_label(format!("this is {found}"))
+}
+
+fn quantity<'v>(value: &'v Value, expected: &str) -> Conv<&'v Quantity> {
+    match &value.kind {
+        ValueKind::Quantity(q) => Ok(q),
+        ValueKind::String(s) if looks_numeric(s) => Err(mismatch(value, expected)
+            .with_help(format!("remove the quotes: `{s}`"))),
+        _ => Err(mismatch(value, expected)),
+    }
+}
+
+fn looks_numeric(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// A decimal number as written: `-1.50` is negative, mantissa 150, scale 2.
+struct Decimal {
+    negative: bool,
+    mantissa: u128,
+    scale: u32,
+}
+
+fn decimal(number: &str) -> Option<Decimal> {
+    let (negative, digits) = match number.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, number),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let mantissa = format!("{whole}{fraction}").parse::<u128>().ok()?;
+    Some(Decimal {
+        negative,
+        mantissa,
+        scale: u32::try_from(fraction.len()).ok()?,
+    })
+}
+
+/// Why a number could not be scaled exactly.
+enum Inexact {
+    Negative,
+    Fraction,
+    TooLarge,
+}
+
+/// `number × multiplier`, exactly, as a non-negative integer.
+fn scale(number: &str, multiplier: u128) -> Result<u128, Inexact> {
+    let d = decimal(number).ok_or(Inexact::TooLarge)?;
+    if d.negative && d.mantissa != 0 {
+        return Err(Inexact::Negative);
+    }
+    let product = d.mantissa.checked_mul(multiplier).ok_or(Inexact::TooLarge)?;
+    let divisor = 10u128.checked_pow(d.scale).ok_or(Inexact::TooLarge)?;
+    if product % divisor != 0 {
+        return Err(Inexact::Fraction);
+    }
+    Ok(product / divisor)
+}
+
+/// Converts a quantity with a unit table into the table's base unit.
+fn with_units(
+    value: &Value,
+    expected: &str,
+    units: &[(&str, u128)],
+    unit_help: &str,
+    fraction_help: &str,
+) -> Conv<u128> {
+    let q = quantity(value, expected)?;
+    let Some(&(_, multiplier)) = units.iter().find(|(u, _)| *u == q.unit) else {
+        let message = if q.unit.is_empty() {
+            format!("`{}` needs a unit", q.number)
+        } else {
+            format!("`{}` is not a unit of {expected}", q.unit)
+        };
+        let mut help = unit_help.to_string();
+        let known = units.iter().map(|(u, _)| *u).filter(|u| !u.is_empty());
+        if let Some(close) = did_you_mean(q.unit.trim_end_matches(['B', 'b']), known) {
+            if !q.unit.is_empty() {
+                help = format!("did you mean `{}{close}`? {help}", q.number);
+            }
+        }
+        return Err(Diagnostic::error(codes::TYPE_MISMATCH, message, value.span)
+            .with_label(format!("expected {expected}"))
+            .with_help(help));
+    };
+    scale(&q.number, multiplier).map_err(|e| inexact(value, e, expected, fraction_help))
+}
+
+fn inexact(value: &Value, e: Inexact, expected: &str, fraction_help: &str) -> Diagnostic {
+    let (message, help) = match e {
+        Inexact::Negative => (format!("{expected} cannot be negative"), "use a positive number".to_string()),
+        Inexact::Fraction => (format!("{expected} is more precise than it can be"), fraction_help.to_string()),
+        Inexact::TooLarge => (format!("{expected} is too large"), "use a smaller number".to_string()),
+    };
+    Diagnostic::error(codes::TYPE_MISMATCH, message, value.span)
+        .with_label("this value")
+        .with_help(help)
+}
+
+const CPU_UNITS: &[(&str, u128)] = &[("", 1000), ("m", 1)];
+
+const KILO: u128 = 1000;
+/// Kubernetes quantity suffixes, in thousandths of the base unit.
+const QUANTITY_UNITS: &[(&str, u128)] = &[
+    ("", KILO),
+    ("m", 1),
+    ("k", KILO * 1_000),
+    ("M", KILO * 1_000_000),
+    ("G", KILO * 1_000_000_000),
+    ("T", KILO * 1_000_000_000_000),
+    ("P", KILO * 1_000_000_000_000_000),
+    ("E", KILO * 1_000_000_000_000_000_000),
+    ("Ki", KILO << 10),
+    ("Mi", KILO << 20),
+    ("Gi", KILO << 30),
+    ("Ti", KILO << 40),
+    ("Pi", KILO << 50),
+    ("Ei", KILO << 60),
+];
+
+const DURATION_UNITS: &[(&str, u128)] = &[("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)];
+
+const NUMBER_UNITS: &[(&str, u128)] = &[("", 1000), ("k", 1_000_000), ("M", 1_000_000_000)];
+
+/// The text of a quantity as written, e.g. `512Mi`.
+fn text(value: &Value) -> String {
+    match &value.kind {
+        ValueKind::Quantity(q) => format!("{}{}", q.number, q.unit),
+        _ => String::new(),
+    }
+}
+
+pub fn cpu(value: &Value) -> Conv<Cpu> {
+    let millicores = with_units(
+        value,
+        "cpu",
+        CPU_UNITS,
+        "write cpu in cores (`1`, `0.5`) or millicores (`500m`)",
+        "cpu is counted in whole millicores: `0.0005` is finer than `1m`",
+    )?;
+    Ok(Cpu {
+        millicores: u64::try_from(millicores).map_err(|_| inexact(value, Inexact::TooLarge, "cpu", ""))?,
+        text: text(value),
+    })
+}
+
+pub fn memory(value: &Value) -> Conv<Memory> {
+    let millibytes = with_units(
+        value,
+        "memory",
+        QUANTITY_UNITS,
+        "write memory with a binary suffix: `512Mi`, `2Gi`",
+        "write memory in whole bytes, e.g. `512Mi`",
+    )?;
+    let milli_unit = matches!(&value.kind, ValueKind::Quantity(q) if q.unit == "m");
+    Ok(Memory {
+        millibytes,
+        text: text(value),
+        milli_unit,
+    })
+}
+
+/// A Kubernetes quantity used as a metric target.
+pub fn metric_value(value: &Value) -> Conv<MetricValue> {
+    let milli = with_units(
+        value,
+        "a metric value",
+        QUANTITY_UNITS,
+        "write a number, optionally with a Kubernetes suffix: `500`, `250m`, `2k`",
+        "Kubernetes counts metric values in thousandths: use at most 3 decimals",
+    )?;
+    Ok(MetricValue {
+        milli,
+        text: text(value),
+    })
+}
+
+/// A duration in milliseconds.
+pub fn duration_millis(value: &Value) -> Conv<u128> {
+    with_units(
+        value,
+        "time",
+        DURATION_UNITS,
+        "write durations with `ms`, `s`, `m` or `h`: `30s`, `5m`",
+        "durations are counted in whole milliseconds",
+    )
+}
+
+/// A duration in whole seconds, at most `max_seconds`.
+pub fn duration_seconds(value: &Value, max_seconds: u32) -> Conv<u32> {
+    let millis = duration_millis(value)?;
+    if millis % 1000 != 0 {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "this duration must be whole seconds",
+            value.span,
+        )
+        .with_label("not whole seconds")
+        .with_help("Kubernetes counts this in seconds: round it, e.g. `1s`"));
+    }
+    let seconds = millis / 1000;
+    if seconds > u128::from(max_seconds) {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("this duration is {seconds}s; the most Kubernetes accepts here is {max_seconds}s"),
+            value.span,
+        )
+        .with_label("too long")
+        .with_help(format!("use at most `{}`", format_seconds(max_seconds))));
+    }
+    Ok(u32::try_from(seconds).expect("checked against max_seconds"))
+}
+
+fn format_seconds(seconds: u32) -> String {
+    if seconds % 3600 == 0 {
+        format!("{}h", seconds / 3600)
+    } else if seconds % 60 == 0 {
+        format!("{}m", seconds / 60)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
+/// A plain number that may carry `k` or `M`, in thousandths.
+pub fn number_milli(value: &Value) -> Conv<u64> {
+    let milli = with_units(
+        value,
+        "a number",
+        NUMBER_UNITS,
+        "write a plain number, optionally with `k` (thousand) or `M` (million)",
+        "use at most 3 decimals",
+    )?;
+    u64::try_from(milli).map_err(|_| inexact(value, Inexact::TooLarge, "the number", ""))
+}
+
+/// A whole number that may carry `k` or `M`.
+pub fn whole_number(value: &Value) -> Conv<u64> {
+    let milli = number_milli(value)?;
+    if milli % 1000 != 0 {
+        return Err(inexact(value, Inexact::Fraction, "a count", "use a whole number"));
+    }
+    Ok(milli / 1000)
+}
+
+/// A whole number with no unit, fitting in `u32`.
+pub fn count(value: &Value) -> Conv<u32> {
+    let q = quantity(value, "a whole number")?;
+    if !q.unit.is_empty() {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("a count takes no unit, found `{}`", q.unit),
+            value.span,
+        )
+        .with_label("expected a whole number")
+        .with_help(format!("write `{}`", q.number)));
+    }
+    let n = scale(&q.number, 1).map_err(|e| inexact(value, e, "a count", "use a whole number"))?;
+    u32::try_from(n).map_err(|_| inexact(value, Inexact::TooLarge, "the count", ""))
+}
+
+pub fn port(value: &Value) -> Conv<u16> {
+    let n = count(value)?;
+    match u16::try_from(n) {
+        Ok(port) if port > 0 => Ok(port),
+        _ => Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("port {n} is out of range"),
+            value.span,
+        )
+        .with_label("not a port")
+        .with_help("a port is a number from 1 to 65535")),
+    }
+}
+
+/// A percentage in parts per million: `4%` is 40 000.
+pub fn percent_ppm(value: &Value) -> Conv<u32> {
+    let q = quantity(value, "a percentage")?;
+    if q.unit != "%" {
+        let written = format!("{}{}", q.number, q.unit);
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("expected a percentage, found `{written}`"),
+            value.span,
+        )
+        .with_label("not a percentage")
+        .with_help(format!("write it with `%`, e.g. `{}%`", q.number)));
+    }
+    let ppm = scale(&q.number, 10_000)
+        .map_err(|e| inexact(value, e, "a percentage", "use at most 4 decimals"))?;
+    u32::try_from(ppm).map_err(|_| inexact(value, Inexact::TooLarge, "the percentage", ""))
+}
+
+/// A percentage in whole percent.
+pub fn whole_percent(value: &Value) -> Conv<u32> {
+    let ppm = percent_ppm(value)?;
+    if ppm % 10_000 != 0 {
+        return Err(inexact(value, Inexact::Fraction, "this percentage", "Kubernetes takes whole percents here"));
+    }
+    Ok(ppm / 10_000)
+}
+
+pub fn count_or_percent(value: &Value) -> Conv<IntOrPercent> {
+    match &value.kind {
+        ValueKind::Quantity(q) if q.unit == "%" => whole_percent(value).map(IntOrPercent::Percent),
+        _ => count(value).map(IntOrPercent::Int),
+    }
+}
+
+pub fn string(value: &Value) -> Conv<String> {
+    match &value.kind {
+        ValueKind::String(s) => Ok(s.clone()),
+        ValueKind::Ident(name) => Err(mismatch(value, "a string")
+            .with_help(format!("put it in double quotes: \"{name}\""))),
+        ValueKind::Quantity(_) => Err(mismatch(value, "a string")
+            .with_help(format!("put it in double quotes: \"{}\"", text(value)))),
+        _ => Err(mismatch(value, "a string")),
+    }
+}
+
+/// A word or a string, as written: names of things.
+pub fn name(value: &Value) -> Conv<String> {
+    match &value.kind {
+        ValueKind::String(s) | ValueKind::Ident(s) => Ok(s.clone()),
+        _ => Err(mismatch(value, "a name")),
+    }
+}
+
+/// One of a fixed set of words.
+pub fn word(value: &Value, words: &[&'static str]) -> Conv<&'static str> {
+    let choices = || {
+        words
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let written = match &value.kind {
+        ValueKind::Ident(s) | ValueKind::String(s) => s,
+        _ => return Err(mismatch(value, &format!("one of {}", choices()))),
+    };
+    if let Some(w) = words.iter().find(|w| *w == written) {
+        return Ok(w);
+    }
+    let help = match did_you_mean(written, words.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("use one of {}", choices()),
+    };
+    Err(Diagnostic::error(
+        codes::TYPE_MISMATCH,
+        format!("`{written}` is not one of {}", choices()),
+        value.span,
+    )
+    .with_label("unknown value")
+    .with_help(help))
+}
+
+pub fn boolean(value: &Value) -> Conv<bool> {
+    match &value.kind {
+        ValueKind::Bool(b) => Ok(*b),
+        _ => Err(mismatch(value, "`true` or `false`")),
+    }
+}
+
+/// `a` or `a .. b`, converting each end with `convert`.
+pub fn one_or_range<'v, T>(
+    value: &'v Value,
+    convert: impl Fn(&Value) -> Conv<T>,
+) -> Conv<(T, &'v Value, Option<(T, &'v Value)>)> {
+    match &value.kind {
+        ValueKind::Range(low, high) => Ok((convert(low)?, &**low, Some((convert(high)?, &**high)))),
+        ValueKind::Rate(..) => Err(mismatch(value, "a value or a range `a .. b`")
+            .with_help("a range is written `a .. b`")),
+        _ => Ok((convert(value)?, value, None)),
+    }
+}
+
+/// `50% per 1m` (percent of pods) or `4 per 15s` (pods), at most 30 minutes.
+pub fn rate(value: &Value) -> Conv<RatePolicy> {
+    let ValueKind::Rate(amount, period) = &value.kind else {
+        return Err(mismatch(value, "a rate such as `50% per 1m` or `4 per 15s`"));
+    };
+    let amount = match &amount.kind {
+        ValueKind::Quantity(q) if q.unit == "%" => RateAmount::Percent(whole_percent(amount)?),
+        _ => RateAmount::Pods(count(amount)?),
+    };
+    let zero = matches!(amount, RateAmount::Percent(0) | RateAmount::Pods(0));
+    if zero {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "a rate of zero never lets the autoscaler act",
+            value.span,
+        )
+        .with_label("zero")
+        .with_help("to stop scaling in this direction write `select = disabled`"));
+    }
+    let period_seconds = duration_seconds(period, 1800)?;
+    if period_seconds == 0 {
+        return Err(Diagnostic::error(codes::TYPE_MISMATCH, "a rate's period must be at least 1s", period.span)
+            .with_label("zero period")
+            .with_help("write a period such as `15s` or `1m`"));
+    }
+    Ok(RatePolicy {
+        amount,
+        period_seconds,
+    })
+}
+
+/// One rate or a list of rates.
+pub fn rates(value: &Value) -> Conv<Vec<(RatePolicy, &Value)>> {
+    match &value.kind {
+        ValueKind::List(items) => items.iter().map(|v| Ok((rate(v)?, v))).collect(),
+        _ => Ok(vec![(rate(value)?, value)]),
+    }
+}

@@ -1,0 +1,405 @@
+//! The typed, validated model of one project: what `lint` reads and `emit`
+//! compiles. Built by `lower` from the ASTs of a project's files.
+//!
+//! Every entity keeps the [`Span`]s it came from, so a rule can label the exact
+//! value that is unsafe. Values inherited from `defaults` keep the span of the
+//! `defaults` attribute. Quantities are exact integers in a fixed unit
+//! (millicores, millibytes, milliseconds, parts per million), never floats.
+//!
+//! The model derives no `Serialize`: a serialized type is a promise to users.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::source::{FileId, Span};
+
+/// A value and the span it was written at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// One directory of `.scale` files: one namespace.
+#[derive(Clone, Debug)]
+pub struct Project {
+    /// The directory, as named or found.
+    pub dir: PathBuf,
+    pub files: Vec<FileId>,
+    pub cluster: Cluster,
+    /// Sorted by name.
+    pub services: Vec<Service>,
+    pub metrics: Vec<Metric>,
+    pub queues: Vec<Queue>,
+    pub databases: Vec<Database>,
+    pub lint: LintSettings,
+}
+
+impl Project {
+    pub fn metric(&self, name: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.name.value == name)
+    }
+
+    pub fn queue(&self, name: &str) -> Option<&Queue> {
+        self.queues.iter().find(|q| q.name.value == name)
+    }
+}
+
+/// A Kubernetes minor version, e.g. 1.34.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct KubeVersion {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl KubeVersion {
+    /// The oldest version scalec targets.
+    pub const OLDEST: KubeVersion = KubeVersion { major: 1, minor: 33 };
+    /// The newest version scalec targets, and the default.
+    pub const NEWEST: KubeVersion = KubeVersion { major: 1, minor: 37 };
+}
+
+impl fmt::Display for KubeVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Autoscaler {
+    Hpa,
+    Keda,
+}
+
+/// The `cluster` block, or its defaults when the project has none.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub name: Option<Spanned<String>>,
+    /// `None` span parts mean the value is the default.
+    pub kubernetes: KubeVersion,
+    pub kubernetes_span: Option<Span>,
+    pub namespace: String,
+    pub namespace_span: Option<Span>,
+    pub autoscaler: Autoscaler,
+    pub autoscaler_span: Option<Span>,
+    pub nodes: Option<NodePool>,
+    pub span: Option<Span>,
+}
+
+impl Default for Cluster {
+    fn default() -> Self {
+        Cluster {
+            name: None,
+            kubernetes: KubeVersion::NEWEST,
+            kubernetes_span: None,
+            namespace: "default".into(),
+            namespace_span: None,
+            autoscaler: Autoscaler::Hpa,
+            autoscaler_span: None,
+            nodes: None,
+            span: None,
+        }
+    }
+}
+
+/// `nodes { count, cpu, memory }`: the node pool, for capacity checks.
+#[derive(Clone, Debug)]
+pub struct NodePool {
+    pub count: Spanned<CountRange>,
+    pub cpu: Spanned<Cpu>,
+    pub memory: Spanned<Memory>,
+    pub span: Span,
+}
+
+/// `min .. max`, or one number for both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CountRange {
+    pub min: u32,
+    pub max: u32,
+}
+
+/// CPU in millicores, with the text as written (`250m`, `1`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cpu {
+    pub millicores: u64,
+    pub text: String,
+}
+
+/// Memory in millibytes (Kubernetes quantities may be fractional: `512m` is
+/// 0.512 bytes), with the text as written (`512Mi`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Memory {
+    pub millibytes: u128,
+    pub text: String,
+    /// Written with the milli suffix `m`, which is almost always a slip for `Mi`.
+    pub milli_unit: bool,
+}
+
+impl Memory {
+    /// Whole bytes, rounded up.
+    pub fn bytes(&self) -> u128 {
+        self.millibytes.div_ceil(1000)
+    }
+}
+
+/// A request and an optional limit: `cpu = 250m .. 1`.
+#[derive(Clone, Debug)]
+pub struct Resource<T> {
+    pub request: Spanned<T>,
+    pub limit: Option<Spanned<T>>,
+}
+
+/// `replicas`: a fixed count or an autoscaling range.
+#[derive(Clone, Debug)]
+pub enum Replicas {
+    Fixed(Spanned<u32>),
+    Range {
+        min: Spanned<u32>,
+        max: Spanned<u32>,
+        span: Span,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub name: Spanned<String>,
+    pub file: FileId,
+    /// The whole `service` block.
+    pub span: Span,
+    pub image: Spanned<String>,
+    pub port: Option<Spanned<u16>>,
+    pub health: Option<Spanned<String>>,
+    pub cpu: Option<Resource<Cpu>>,
+    pub memory: Option<Resource<Memory>>,
+    pub replicas: Option<Replicas>,
+    pub scaling: Vec<ScaleSignal>,
+    pub scale_up: Option<Behavior>,
+    pub scale_down: Option<Behavior>,
+    pub load: Option<Load>,
+    pub disruption: Option<Disruption>,
+    pub spread: Option<Spanned<Spread>>,
+    pub env: BTreeMap<String, Spanned<String>>,
+}
+
+/// What a `scale` block scales on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SignalSource {
+    Cpu,
+    Memory,
+    /// A declared `metric`, by name.
+    Metric(String),
+    /// A declared `queue`, by name.
+    Queue(String),
+}
+
+/// One `scale METRIC { target }` block.
+#[derive(Clone, Debug)]
+pub struct ScaleSignal {
+    pub source: Spanned<SignalSource>,
+    pub target: Spanned<Target>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// Percent of the request (resource metrics only): HPA `Utilization`.
+    Utilization(u32),
+    /// Per-pod average: HPA `AverageValue`; for a queue, messages per pod.
+    Average(MetricValue),
+    /// Total across pods: HPA `Value`.
+    Total(MetricValue),
+}
+
+/// A Kubernetes quantity used as a metric target, exact in thousandths, with the
+/// text as written (`500`, `500m`, `1k`, `512Mi`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MetricValue {
+    pub milli: u128,
+    pub text: String,
+}
+
+/// `scale_up { ... }` or `scale_down { ... }`: HPA `behavior` for one direction.
+#[derive(Clone, Debug)]
+pub struct Behavior {
+    pub stabilization_seconds: Option<Spanned<u32>>,
+    pub rates: Vec<Spanned<RatePolicy>>,
+    pub select: Option<Spanned<SelectPolicy>>,
+    /// Parts per million (`5%` is 50 000).
+    pub tolerance_ppm: Option<Spanned<u32>>,
+    pub span: Span,
+}
+
+/// `50% per 1m` or `4 per 15s`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RatePolicy {
+    pub amount: RateAmount,
+    pub period_seconds: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateAmount {
+    Percent(u32),
+    Pods(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SelectPolicy {
+    Max,
+    Min,
+    Disabled,
+}
+
+/// `load { peak, per_pod }` in requests per second, in thousandths.
+#[derive(Clone, Debug)]
+pub struct Load {
+    pub peak_milli: Spanned<u64>,
+    pub per_pod_milli: Spanned<u64>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Disruption {
+    MaxUnavailable(Spanned<IntOrPercent>),
+    MinAvailable(Spanned<IntOrPercent>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntOrPercent {
+    Int(u32),
+    Percent(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spread {
+    Zone,
+    Node,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetricKind {
+    Pods,
+    Object,
+    External,
+}
+
+/// `metric NAME { ... }`: a custom or external metric.
+#[derive(Clone, Debug)]
+pub struct Metric {
+    pub name: Spanned<String>,
+    pub kind: Spanned<MetricKind>,
+    /// The name the metrics adapter serves; defaults to the block name.
+    pub metric_name: String,
+    pub selector: BTreeMap<String, String>,
+    pub object: Option<ObjectRef>,
+    pub span: Span,
+}
+
+/// The object a `kind = object` metric describes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub name: String,
+    pub api_version: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueProvider {
+    AwsSqs,
+}
+
+/// `queue NAME { ... }`: a work queue whose backlog drives scaling.
+#[derive(Clone, Debug)]
+pub struct Queue {
+    pub name: Spanned<String>,
+    pub provider: Spanned<QueueProvider>,
+    pub url: Spanned<String>,
+    /// Declared, or read from a standard SQS URL.
+    pub region: String,
+    pub auth: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatabaseOperator {
+    Percona,
+}
+
+/// `database NAME { ... }`: a sharded MongoDB cluster.
+#[derive(Clone, Debug)]
+pub struct Database {
+    pub name: Spanned<String>,
+    pub operator: DatabaseOperator,
+    pub version: Option<Spanned<String>>,
+    pub shards: Spanned<u32>,
+    pub members: Spanned<u32>,
+    pub config_servers: Spanned<u32>,
+    pub routers: Spanned<u32>,
+    pub storage: Option<Spanned<Memory>>,
+    /// The MongoDB database holding the collections; defaults to the block name.
+    pub database_name: String,
+    pub collections: Vec<Collection>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Collection {
+    pub name: Spanned<String>,
+    pub shard_key: ShardKey,
+    pub fields: BTreeMap<String, FieldFacts>,
+    pub span: Span,
+}
+
+/// A shard key: one or more fields, in order.
+#[derive(Clone, Debug)]
+pub struct ShardKey {
+    pub fields: Vec<ShardKeyField>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ShardKeyField {
+    pub name: String,
+    pub hashed: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Int,
+    Long,
+    Double,
+    Decimal,
+    Bool,
+    Date,
+    Timestamp,
+    ObjectId,
+    Uuid,
+}
+
+/// `field NAME { type, cardinality, top_share, monotonic }`: what the user knows
+/// about a field's values, read by the shard-key checks.
+#[derive(Clone, Debug)]
+pub struct FieldFacts {
+    pub name: Spanned<String>,
+    pub field_type: Option<Spanned<FieldType>>,
+    pub cardinality: Option<Spanned<u64>>,
+    /// Parts per million.
+    pub top_share_ppm: Option<Spanned<u32>>,
+    pub monotonic: Option<Spanned<bool>>,
+    pub span: Span,
+}
+
+/// `lint { deny, allow }`: rule codes or names, as written.
+#[derive(Clone, Debug, Default)]
+pub struct LintSettings {
+    pub deny: Vec<Spanned<String>>,
+    pub allow: Vec<Spanned<String>>,
+}
