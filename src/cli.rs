@@ -77,7 +77,9 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(args),
-        Command::Schema { which: SchemaKind::Diagnostics } => print(&render::json_schema()).map(|()| ExitCode::SUCCESS),
+        Command::Schema {
+            which: SchemaKind::Diagnostics,
+        } => print(&render::json_schema()).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
@@ -99,7 +101,11 @@ fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
         eprintln!(
             "scalec: warning: no .{} files found in {}",
             discover::EXTENSION,
-            paths.iter().map(|p| format!("`{}`", p.display())).collect::<Vec<_>>().join(", ")
+            paths
+                .iter()
+                .map(|p| format!("`{}`", p.display()))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -113,9 +119,17 @@ fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
         color: use_color(args.color),
         width: 100,
     };
-    print(&render::render(&compilation.diagnostics, &workspace.sources, format, human))?;
+    print(&render::render(
+        &compilation.diagnostics,
+        &workspace.sources,
+        format,
+        human,
+    ))?;
     if format == Format::Human {
-        eprintln!("{}", summary(&compilation.diagnostics, workspace.sources.files().len()));
+        eprintln!(
+            "{}",
+            summary(&compilation.diagnostics, workspace.sources.files().len())
+        );
     }
     Ok(if compilation.has_errors() {
         ExitCode::from(1)
@@ -126,14 +140,23 @@ fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
 
 /// "2 errors, 1 warning in 5 files".
 fn summary(diagnostics: &[crate::diag::Diagnostic], files: usize) -> String {
-    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+    let count = |severity| {
+        diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     let checked = plural(files, "file");
     if errors + warnings == 0 {
         format!("checked {checked}: no problems found")
     } else {
-        format!("checked {checked}: {}, {}", plural(errors, "error"), plural(warnings, "warning"))
+        format!(
+            "checked {checked}: {}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
     }
 }
 
@@ -150,7 +173,10 @@ fn use_color(choice: ColorArg) -> bool {
 /// Writes to standard output; a closed pipe (`scalec check | head`) ends quietly.
 fn print(text: &str) -> Result<(), crate::error::Error> {
     let mut stdout = io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(crate::error::Error::Write {
             path: PathBuf::from("<stdout>"),
             source: e,

@@ -46,15 +46,42 @@ pub struct Code {
 pub mod codes {
     use super::Code;
 
-    pub const SYNTAX_ERROR: Code = Code { id: "E001", name: "syntax-error" };
-    pub const UNKNOWN_ATTRIBUTE: Code = Code { id: "E002", name: "unknown-attribute" };
-    pub const TYPE_MISMATCH: Code = Code { id: "E003", name: "type-mismatch" };
-    pub const UNKNOWN_REFERENCE: Code = Code { id: "E004", name: "unknown-reference" };
-    pub const DUPLICATE_DEFINITION: Code = Code { id: "E005", name: "duplicate-definition" };
-    pub const INVALID_NAME: Code = Code { id: "E006", name: "invalid-name" };
-    pub const MISSING_ATTRIBUTE: Code = Code { id: "E007", name: "missing-attribute" };
-    pub const CONFLICTING_ATTRIBUTES: Code = Code { id: "E008", name: "conflicting-attributes" };
-    pub const UNREADABLE_FILE: Code = Code { id: "E009", name: "unreadable-file" };
+    pub const SYNTAX_ERROR: Code = Code {
+        id: "E001",
+        name: "syntax-error",
+    };
+    pub const UNKNOWN_ATTRIBUTE: Code = Code {
+        id: "E002",
+        name: "unknown-attribute",
+    };
+    pub const TYPE_MISMATCH: Code = Code {
+        id: "E003",
+        name: "type-mismatch",
+    };
+    pub const UNKNOWN_REFERENCE: Code = Code {
+        id: "E004",
+        name: "unknown-reference",
+    };
+    pub const DUPLICATE_DEFINITION: Code = Code {
+        id: "E005",
+        name: "duplicate-definition",
+    };
+    pub const INVALID_NAME: Code = Code {
+        id: "E006",
+        name: "invalid-name",
+    };
+    pub const MISSING_ATTRIBUTE: Code = Code {
+        id: "E007",
+        name: "missing-attribute",
+    };
+    pub const CONFLICTING_ATTRIBUTES: Code = Code {
+        id: "E008",
+        name: "conflicting-attributes",
+    };
+    pub const UNREADABLE_FILE: Code = Code {
+        id: "E009",
+        name: "unreadable-file",
+    };
 
     /// Every language error, in code order.
     pub const ALL: [Code; 9] = [
@@ -136,6 +163,12 @@ impl Diagnostic {
 
     /// The order in which findings are printed: file, position, then code.
     pub fn sort_key(&self) -> (crate::source::FileId, usize, usize, &'static str, &str) {
-        (self.span.file, self.span.start, self.span.end, self.code.id, &self.message)
+        (
+            self.span.file,
+            self.span.start,
+            self.span.end,
+            self.code.id,
+            &self.message,
+        )
     }
 }

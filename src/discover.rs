@@ -62,7 +62,10 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
     for (dir, mut files) in projects {
         files.sort();
         files.dedup();
-        let ids = files.iter().map(|file| read(&mut workspace, file)).collect();
+        let ids = files
+            .iter()
+            .map(|file| read(&mut workspace, file))
+            .collect();
         workspace.projects.push(ProjectFiles { dir, files: ids });
     }
     Ok(workspace)
@@ -82,7 +85,10 @@ fn walk(root: &Path, projects: &mut BTreeMap<PathBuf, Vec<PathBuf>>) -> Result<(
         })?;
         if !entry.file_type().is_dir() && has_extension(entry.path()) {
             let dir = normalize(entry.path().parent().unwrap_or(Path::new("")));
-            projects.entry(dir).or_default().push(normalize(entry.path()));
+            projects
+                .entry(dir)
+                .or_default()
+                .push(normalize(entry.path()));
         }
     }
     Ok(())
@@ -90,7 +96,11 @@ fn walk(root: &Path, projects: &mut BTreeMap<PathBuf, Vec<PathBuf>>) -> Result<(
 
 /// The `.scale` files directly inside `dir`.
 fn project_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let read_dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let read_dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
     let entries = fs::read_dir(read_dir).map_err(|source| Error::Path {
         path: read_dir.to_path_buf(),
         source,
@@ -107,13 +117,16 @@ fn has_extension(path: &Path) -> bool {
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_str().is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
+    name.to_str()
+        .is_some_and(|n| n.starts_with('.') && n != "." && n != "..")
 }
 
 /// Drops `.` components and trailing separators, so one directory named two
 /// ways is one project.
 fn normalize(path: &Path) -> PathBuf {
-    path.components().filter(|c| !matches!(c, Component::CurDir)).collect()
+    path.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
 }
 
 /// Reads one file into the source map, or records E009.
@@ -133,10 +146,14 @@ fn read(workspace: &mut Workspace, path: &Path) -> FileId {
         Err(e) => Some(e.to_string()),
     };
     let id = workspace.sources.add(path, "");
-    let message = format!("cannot read `{}`: {}", crate::source::display_path(path), problem.unwrap_or_default());
+    let message = format!(
+        "cannot read `{}`: {}",
+        crate::source::display_path(path),
+        problem.unwrap_or_default()
+    );
     workspace.diagnostics.push(
         Diagnostic::error(codes::UNREADABLE_FILE, message, Span::new(id, 0, 0))
-            .with_help("policy files must be readable UTF-8 text; the other files were still checked"),
+            .with_help("save the file as UTF-8 text; the other files were still parsed"),
     );
     workspace.unreadable.push(id);
     id

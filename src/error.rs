@@ -21,9 +21,15 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Path { path, source } => write!(f, "cannot read `{}`: {source}", display_path(path)),
-            Error::Walk { path, message } => write!(f, "cannot walk `{}`: {message}", display_path(path)),
-            Error::Write { path, source } => write!(f, "cannot write `{}`: {source}", display_path(path)),
+            Error::Path { path, source } => {
+                write!(f, "cannot read `{}`: {source}", display_path(path))
+            }
+            Error::Walk { path, message } => {
+                write!(f, "cannot walk `{}`: {message}", display_path(path))
+            }
+            Error::Write { path, source } => {
+                write!(f, "cannot write `{}`: {source}", display_path(path))
+            }
         }
     }
 }

@@ -30,7 +30,9 @@ pub struct Compilation {
 
 impl Compilation {
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == diag::Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == diag::Severity::Error)
     }
 }
 
@@ -60,14 +62,22 @@ pub fn compile(workspace: &Workspace) -> Compilation {
         }
         let before = diagnostics.len();
         let lowered = lower::lower_project(project.dir.clone(), &asts, &mut diagnostics);
-        if diagnostics[before..].iter().all(|d| d.severity != diag::Severity::Error) {
+        if diagnostics[before..]
+            .iter()
+            .all(|d| d.severity != diag::Severity::Error)
+        {
             projects.push(lowered);
         }
     }
     diagnostics.sort_by(|a, b| {
         let path = |d: &Diagnostic| workspace.sources.get(d.span.file).path.clone();
-        path(a).cmp(&path(b)).then_with(|| a.sort_key().cmp(&b.sort_key()))
+        path(a)
+            .cmp(&path(b))
+            .then_with(|| a.sort_key().cmp(&b.sort_key()))
     });
     diagnostics.dedup();
-    Compilation { projects, diagnostics }
+    Compilation {
+        projects,
+        diagnostics,
+    }
 }

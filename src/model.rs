@@ -61,9 +61,15 @@ pub struct KubeVersion {
 
 impl KubeVersion {
     /// The oldest version scalec targets.
-    pub const OLDEST: KubeVersion = KubeVersion { major: 1, minor: 33 };
+    pub const OLDEST: KubeVersion = KubeVersion {
+        major: 1,
+        minor: 33,
+    };
     /// The newest version scalec targets, and the default.
-    pub const NEWEST: KubeVersion = KubeVersion { major: 1, minor: 37 };
+    pub const NEWEST: KubeVersion = KubeVersion {
+        major: 1,
+        minor: 37,
+    };
 }
 
 impl fmt::Display for KubeVersion {

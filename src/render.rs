@@ -28,10 +28,21 @@ pub struct HumanOptions {
     pub width: usize,
 }
 
-pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, format: Format, human: HumanOptions) -> String {
+pub fn render(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    format: Format,
+    human: HumanOptions,
+) -> String {
     match format {
-        Format::Human => diagnostics.iter().map(|d| human_report(d, sources, human)).collect(),
-        Format::Short => diagnostics.iter().map(|d| short_line(d, sources) + "\n").collect(),
+        Format::Human => diagnostics
+            .iter()
+            .map(|d| human_report(d, sources, human))
+            .collect(),
+        Format::Short => diagnostics
+            .iter()
+            .map(|d| short_line(d, sources) + "\n")
+            .collect(),
         Format::Json => json(diagnostics, sources),
     }
 }
@@ -98,12 +109,18 @@ impl Report {
     fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Report {
         let mut labels = Vec::new();
         if let Some(label) = &diagnostic.label {
-            labels.push(LabeledSpan::new_primary_with_span(Some(label.clone()), source_span(diagnostic.span)));
+            labels.push(LabeledSpan::new_primary_with_span(
+                Some(label.clone()),
+                source_span(diagnostic.span),
+            ));
         }
         let mut related = Vec::new();
         for label in &diagnostic.related {
             if label.span.file == diagnostic.span.file {
-                labels.push(LabeledSpan::new_with_span(Some(label.message.clone()), source_span(label.span)));
+                labels.push(LabeledSpan::new_with_span(
+                    Some(label.message.clone()),
+                    source_span(label.span),
+                ));
             } else {
                 related.push(Report {
                     message: label.message.clone(),
@@ -111,7 +128,10 @@ impl Report {
                     severity: miette::Severity::Advice,
                     help: None,
                     source: named_source(sources, label.span),
-                    labels: vec![LabeledSpan::new_primary_with_span(None, source_span(label.span))],
+                    labels: vec![LabeledSpan::new_primary_with_span(
+                        None,
+                        source_span(label.span),
+                    )],
                     related: Vec::new(),
                 });
             }
@@ -156,7 +176,9 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -164,7 +186,8 @@ impl miette::Diagnostic for Report {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = _>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = _>>)
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
@@ -255,7 +278,10 @@ pub fn json_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap) -> JsonDiag
 
 /// The findings as a pretty-printed JSON array, newline-terminated.
 pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
-    let list: Vec<JsonDiagnostic> = diagnostics.iter().map(|d| json_diagnostic(d, sources)).collect();
+    let list: Vec<JsonDiagnostic> = diagnostics
+        .iter()
+        .map(|d| json_diagnostic(d, sources))
+        .collect();
     serde_json::to_string_pretty(&list).expect("diagnostics always serialize") + "\n"
 }
 

@@ -8,9 +8,9 @@ use super::{Lowerer, describe_block, label_span, values};
 use crate::ast::{Block, Value, ValueKind};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Autoscaler, Cluster, Collection, CountRange, Database, DatabaseOperator, FieldFacts,
-    FieldType, KubeVersion, LintSettings, Metric, MetricKind, NodePool, ObjectRef, Queue,
-    QueueProvider, ShardKey, ShardKeyField, Spanned,
+    Autoscaler, Cluster, Collection, CountRange, Database, DatabaseOperator, FieldFacts, FieldType,
+    KubeVersion, LintSettings, Metric, MetricKind, NodePool, ObjectRef, Queue, QueueProvider,
+    ShardKey, ShardKeyField, Spanned,
 };
 
 fn schema_of(kind: &str) -> &'static schema::BlockSchema {
@@ -18,7 +18,10 @@ fn schema_of(kind: &str) -> &'static schema::BlockSchema {
 }
 
 fn label(block: &Block) -> Spanned<String> {
-    let label = block.label.as_ref().expect("labels are checked before lowering");
+    let label = block
+        .label
+        .as_ref()
+        .expect("labels are checked before lowering");
     Spanned::new(label.text.clone(), label.span)
 }
 
@@ -27,7 +30,10 @@ impl Lowerer<'_> {
         let schema = schema_of("cluster");
         let fields = self.fields(block, schema);
         let mut cluster = Cluster {
-            name: block.label.as_ref().map(|l| Spanned::new(l.text.clone(), l.span)),
+            name: block
+                .label
+                .as_ref()
+                .map(|l| Spanned::new(l.text.clone(), l.span)),
             span: Some(block.span),
             ..Cluster::default()
         };
@@ -41,8 +47,14 @@ impl Lowerer<'_> {
                 cluster.namespace_span = Some(namespace.span);
             }
         }
-        if let Some(autoscaler) = self.get(&fields, "autoscaler", |v| values::word(v, schema::AUTOSCALERS)) {
-            cluster.autoscaler = if autoscaler.value == "keda" { Autoscaler::Keda } else { Autoscaler::Hpa };
+        if let Some(autoscaler) = self.get(&fields, "autoscaler", |v| {
+            values::word(v, schema::AUTOSCALERS)
+        }) {
+            cluster.autoscaler = if autoscaler.value == "keda" {
+                Autoscaler::Keda
+            } else {
+                Autoscaler::Hpa
+            };
             cluster.autoscaler_span = Some(autoscaler.span);
         }
         if let Some(nodes) = fields.block("nodes") {
@@ -71,8 +83,14 @@ impl Lowerer<'_> {
 
     pub(super) fn lint(&mut self, block: &Block) -> LintSettings {
         let fields = self.fields(block, schema_of("lint"));
-        let deny = self.get(&fields, "deny", rule_list).map(|s| s.value).unwrap_or_default();
-        let allow = self.get(&fields, "allow", rule_list).map(|s| s.value).unwrap_or_default();
+        let deny = self
+            .get(&fields, "deny", rule_list)
+            .map(|s| s.value)
+            .unwrap_or_default();
+        let allow = self
+            .get(&fields, "allow", rule_list)
+            .map(|s| s.value)
+            .unwrap_or_default();
         LintSettings { deny, allow }
     }
 
@@ -109,7 +127,10 @@ impl Lowerer<'_> {
                 self.report(
                     Diagnostic::error(
                         codes::CONFLICTING_ATTRIBUTES,
-                        format!("{} describes an object but is not `kind = object`", describe_block(block)),
+                        format!(
+                            "{} describes an object but is not `kind = object`",
+                            describe_block(block)
+                        ),
                         object.kind.span,
                     )
                     .with_label("only for `kind = object`")
@@ -181,12 +202,17 @@ impl Lowerer<'_> {
                 self.report(
                     Diagnostic::error(
                         codes::CONFLICTING_ATTRIBUTES,
-                        format!("queue `{}` is in `{from_url}` by its URL, not `{}`", name.value, region.value),
+                        format!(
+                            "queue `{}` is in `{from_url}` by its URL, not `{}`",
+                            name.value, region.value
+                        ),
                         region.span,
                     )
                     .with_label("region set here")
                     .with_related(url.span, format!("the URL names `{from_url}`"))
-                    .with_help(format!("write `region = \"{from_url}\"`, or remove `region`")),
+                    .with_help(format!(
+                        "write `region = \"{from_url}\"`, or remove `region`"
+                    )),
                 );
                 return None;
             }
@@ -231,13 +257,22 @@ impl Lowerer<'_> {
         }
         let mut collections: Vec<Collection> = Vec::new();
         for child in fields.blocks_of("collection") {
-            let Some(collection) = self.collection(child) else { continue };
-            if let Some(first) = collections.iter().find(|c| c.name.value == collection.name.value) {
+            let Some(collection) = self.collection(child) else {
+                continue;
+            };
+            if let Some(first) = collections
+                .iter()
+                .find(|c| c.name.value == collection.name.value)
+            {
                 let first_span = first.name.span;
                 self.report(
                     Diagnostic::error(
                         codes::DUPLICATE_DEFINITION,
-                        format!("collection `{}` is defined twice in {}", collection.name.value, describe_block(block)),
+                        format!(
+                            "collection `{}` is defined twice in {}",
+                            collection.name.value,
+                            describe_block(block)
+                        ),
                         collection.name.span,
                     )
                     .with_label("defined again here")
@@ -278,9 +313,13 @@ impl Lowerer<'_> {
             None => return,
         };
         self.report(
-            Diagnostic::error(codes::INVALID_NAME, format!("`{name}` cannot be a MongoDB database name"), span)
-                .with_label(problem)
-                .with_help("MongoDB database names are under 64 bytes, without `/\\. \"$*<>:|?`"),
+            Diagnostic::error(
+                codes::INVALID_NAME,
+                format!("`{name}` cannot be a MongoDB database name"),
+                span,
+            )
+            .with_label(problem)
+            .with_help("MongoDB database names are under 64 bytes, without `/\\. \"$*<>:|?`"),
         );
     }
 
@@ -292,7 +331,9 @@ impl Lowerer<'_> {
         let shard_key = self.get(&fields, "shard_key", shard_key);
         let mut facts: BTreeMap<String, FieldFacts> = BTreeMap::new();
         for child in fields.blocks_of("field") {
-            let Some(field) = self.field(child) else { continue };
+            let Some(field) = self.field(child) else {
+                continue;
+            };
             if let Some(first) = facts.get(&field.name.value) {
                 let first_span = first.name.span;
                 self.report(
@@ -322,7 +363,9 @@ impl Lowerer<'_> {
 
     fn field(&mut self, block: &Block) -> Option<FieldFacts> {
         let fields = self.fields(block, schema_of("field"));
-        let field_type = self.get(&fields, "type", |v| values::word(v, schema::FIELD_TYPES).map(field_type));
+        let field_type = self.get(&fields, "type", |v| {
+            values::word(v, schema::FIELD_TYPES).map(field_type)
+        });
         let cardinality = self.get(&fields, "cardinality", values::whole_number);
         let top_share_ppm = self.get(&fields, "top_share", share);
         let monotonic = self.get(&fields, "monotonic", values::boolean);
@@ -356,9 +399,13 @@ fn field_type(word: &str) -> FieldType {
 fn share(value: &Value) -> values::Conv<u32> {
     let ppm = values::percent_ppm(value)?;
     if ppm > 1_000_000 {
-        return Err(Diagnostic::error(codes::TYPE_MISMATCH, "a share cannot exceed 100%", value.span)
-            .with_label("more than 100%")
-            .with_help("write the share of documents the most frequent value holds, e.g. `4%`"));
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "a share cannot exceed 100%",
+            value.span,
+        )
+        .with_label("more than 100%")
+        .with_help("write the share of documents the most frequent value holds, e.g. `4%`"));
     }
     Ok(ppm)
 }
@@ -366,9 +413,13 @@ fn share(value: &Value) -> values::Conv<u32> {
 fn positive_count(value: &Value) -> values::Conv<u32> {
     let n = values::count(value)?;
     if n == 0 {
-        return Err(Diagnostic::error(codes::TYPE_MISMATCH, "this count must be at least 1", value.span)
-            .with_label("zero")
-            .with_help("a cluster needs at least one of each"));
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "this count must be at least 1",
+            value.span,
+        )
+        .with_label("zero")
+        .with_help("a cluster needs at least one of each"));
     }
     Ok(n)
 }
@@ -388,10 +439,17 @@ fn kube_version(value: &Value) -> values::Conv<KubeVersion> {
         .strip_prefix('v')
         .unwrap_or(&text)
         .split_once('.')
-        .and_then(|(major, minor)| Some(KubeVersion { major: major.parse().ok()?, minor: minor.parse().ok()? }));
+        .and_then(|(major, minor)| {
+            Some(KubeVersion {
+                major: major.parse().ok()?,
+                minor: minor.parse().ok()?,
+            })
+        });
     let range = format!("{} to {}", KubeVersion::OLDEST, KubeVersion::NEWEST);
     match parsed {
-        Some(version) if (KubeVersion::OLDEST..=KubeVersion::NEWEST).contains(&version) => Ok(version),
+        Some(version) if (KubeVersion::OLDEST..=KubeVersion::NEWEST).contains(&version) => {
+            Ok(version)
+        }
         Some(version) => Err(Diagnostic::error(
             codes::TYPE_MISMATCH,
             format!("scalec does not target Kubernetes {version}"),
@@ -405,7 +463,10 @@ fn kube_version(value: &Value) -> values::Conv<KubeVersion> {
             value.span,
         )
         .with_label(format!("expected {}", ValueType::Version.describe()))
-        .with_help(format!("write `\"MAJOR.MINOR\"`, e.g. `\"{}\"`", KubeVersion::NEWEST))),
+        .with_help(format!(
+            "write `\"MAJOR.MINOR\"`, e.g. `\"{}\"`",
+            KubeVersion::NEWEST
+        ))),
     }
 }
 
@@ -428,11 +489,18 @@ fn shard_key(value: &Value) -> values::Conv<ShardKey> {
         _ => vec![value],
     };
     if items.is_empty() {
-        return Err(Diagnostic::error(codes::TYPE_MISMATCH, "a shard key needs at least one field", value.span)
-            .with_label("empty")
-            .with_help("write a field, e.g. `shard_key = [customer_id, hashed(_id)]`"));
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "a shard key needs at least one field",
+            value.span,
+        )
+        .with_label("empty")
+        .with_help("write a field, e.g. `shard_key = [customer_id, hashed(_id)]`"));
     }
-    let fields = items.into_iter().map(shard_key_field).collect::<Result<_, _>>()?;
+    let fields = items
+        .into_iter()
+        .map(shard_key_field)
+        .collect::<Result<_, _>>()?;
     Ok(ShardKey {
         fields,
         span: value.span,
@@ -495,7 +563,10 @@ fn sqs_region(url: &str) -> Option<&str> {
 mod tests {
     #[test]
     fn region_is_read_from_standard_sqs_urls() {
-        assert_eq!(super::sqs_region("https://sqs.us-east-1.amazonaws.com/1/q"), Some("us-east-1"));
+        assert_eq!(
+            super::sqs_region("https://sqs.us-east-1.amazonaws.com/1/q"),
+            Some("us-east-1")
+        );
         assert_eq!(super::sqs_region("https://example.com/q"), None);
     }
 }

@@ -8,6 +8,10 @@
 //!
 //! Pure: no filesystem, terminal or environment.
 
+// Conversions return `Result<T, Diagnostic>`: the error is a finding made once
+// per bad value, on a cold path, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 mod blocks;
 pub mod names;
 pub mod schema;
@@ -37,20 +41,35 @@ pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> 
         Some(block) => lower.lint(block),
         None => LintSettings::default(),
     };
-    let metrics: Vec<_> = top.of_kind("metric").iter().filter_map(|b| lower.metric(b)).collect();
-    let queues: Vec<_> = top.of_kind("queue").iter().filter_map(|b| lower.queue(b)).collect();
+    let metrics: Vec<_> = top
+        .of_kind("metric")
+        .iter()
+        .filter_map(|b| lower.metric(b))
+        .collect();
+    let queues: Vec<_> = top
+        .of_kind("queue")
+        .iter()
+        .filter_map(|b| lower.queue(b))
+        .collect();
     let scope = service::Scope {
         metrics: metrics.iter().map(|m| m.name.value.as_str()).collect(),
         queues: queues.iter().map(|q| q.name.value.as_str()).collect(),
     };
-    let defaults = top.of_kind("defaults").first().map(|b| lower.service_parts(b, "defaults", &scope));
+    let defaults = top
+        .of_kind("defaults")
+        .first()
+        .map(|b| lower.service_parts(b, "defaults", &scope));
     let mut services: Vec<_> = top
         .of_kind("service")
         .iter()
         .filter_map(|b| lower.service(b, defaults.as_ref(), &scope))
         .collect();
     services.sort_by(|a, b| a.name.value.cmp(&b.name.value));
-    let mut databases: Vec<_> = top.of_kind("database").iter().filter_map(|b| lower.database(b)).collect();
+    let mut databases: Vec<_> = top
+        .of_kind("database")
+        .iter()
+        .filter_map(|b| lower.database(b))
+        .collect();
     databases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
 
     let mut metrics = metrics;
@@ -95,7 +114,10 @@ pub(crate) struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn blocks_of<'k>(&'k self, kind: &'k str) -> impl Iterator<Item = &'a Block> + 'k {
-        self.blocks.iter().copied().filter(move |b| b.kind.name == kind)
+        self.blocks
+            .iter()
+            .copied()
+            .filter(move |b| b.kind.name == kind)
     }
 
     pub fn block(&self, kind: &str) -> Option<&'a Block> {
@@ -165,7 +187,9 @@ impl Lowerer<'_> {
             let singleton = matches!(*kind, "cluster" | "defaults" | "lint");
             let mut kept: Vec<&'a Block> = Vec::new();
             for block in list.drain(..) {
-                let first = kept.iter().find(|k| singleton || label_text(k) == label_text(block));
+                let first = kept
+                    .iter()
+                    .find(|k| singleton || label_text(k) == label_text(block));
                 match first {
                     Some(first) => self.duplicate(block, first),
                     None => kept.push(block),
@@ -210,7 +234,9 @@ impl Lowerer<'_> {
 
     fn unknown_top_level(&mut self, block: &Block) {
         let kind = &block.kind.name;
-        let nested = schema::BLOCKS.iter().find(|b| b.kind == kind && !schema::TOP_LEVEL.contains(&b.kind));
+        let nested = schema::BLOCKS
+            .iter()
+            .find(|b| b.kind == kind && !schema::TOP_LEVEL.contains(&b.kind));
         let help = match nested {
             Some(_) => {
                 let parent = schema::BLOCKS
@@ -223,14 +249,22 @@ impl Lowerer<'_> {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!(
                     "a file holds these blocks: {}",
-                    schema::TOP_LEVEL.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    schema::TOP_LEVEL
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             },
         };
         self.report(
-            Diagnostic::error(codes::UNKNOWN_ATTRIBUTE, format!("unknown block `{kind}`"), block.kind.span)
-                .with_label("not a block kind")
-                .with_help(help),
+            Diagnostic::error(
+                codes::UNKNOWN_ATTRIBUTE,
+                format!("unknown block `{kind}`"),
+                block.kind.span,
+            )
+            .with_label("not a block kind")
+            .with_help(help),
         );
     }
 
@@ -277,7 +311,11 @@ impl Lowerer<'_> {
         for item in &block.items {
             match item {
                 Item::Attribute(attribute) if schema.free_form => {
-                    if let Some(first) = fields.free.iter().find(|a| a.name.name == attribute.name.name) {
+                    if let Some(first) = fields
+                        .free
+                        .iter()
+                        .find(|a| a.name.name == attribute.name.name)
+                    {
                         self.attribute_twice(attribute, first);
                     } else {
                         fields.free.push(attribute);
@@ -371,7 +409,12 @@ impl Lowerer<'_> {
     }
 
     /// Reports E007 for each required attribute of `schema` that `fields` lacks.
-    pub(crate) fn require(&mut self, block: &Block, schema: &BlockSchema, fields: &Fields<'_>) -> bool {
+    pub(crate) fn require(
+        &mut self,
+        block: &Block,
+        schema: &BlockSchema,
+        fields: &Fields<'_>,
+    ) -> bool {
         let mut complete = true;
         for attribute in schema.attributes.iter().filter(|a| a.required) {
             if !fields.attributes.contains_key(attribute.name) {

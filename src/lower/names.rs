@@ -3,7 +3,10 @@
 /// The candidate closest to `name`, if it is close enough to be a likely typo:
 /// same letters in another case, or an edit distance of at most a third of the
 /// length (and at least 1).
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let limit = (name.chars().count() / 3).max(1);
     candidates
@@ -22,19 +25,31 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters, counting a swap of two neighbours as one
+/// edit (optimal string alignment), since `scael` for `scale` is one slip.
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = best;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 /// The longest Kubernetes object name (a DNS-1123 label).
@@ -46,9 +61,15 @@ pub fn dns_label_problem(name: &str) -> Option<String> {
         return Some("it is empty".into());
     }
     if name.len() > MAX_NAME_LEN {
-        return Some(format!("it is {} characters long; the limit is {MAX_NAME_LEN}", name.len()));
+        return Some(format!(
+            "it is {} characters long; the limit is {MAX_NAME_LEN}",
+            name.len()
+        ));
     }
-    if let Some(c) = name.chars().find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-')) {
+    if let Some(c) = name
+        .chars()
+        .find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-'))
+    {
         return Some(if c.is_ascii_uppercase() {
             "it has upper-case letters".into()
         } else {
@@ -77,7 +98,11 @@ pub fn dns_label_rewrite(name: &str) -> Option<String> {
             collapsed.push(c);
         }
     }
-    let trimmed: String = collapsed.trim_matches('-').chars().take(MAX_NAME_LEN).collect();
+    let trimmed: String = collapsed
+        .trim_matches('-')
+        .chars()
+        .take(MAX_NAME_LEN)
+        .collect();
     let trimmed = trimmed.trim_end_matches('-');
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
@@ -88,9 +113,13 @@ mod tests {
 
     #[test]
     fn suggests_the_nearest_candidate() {
-        assert_eq!(did_you_mean("replica", ["replicas", "image"]), Some("replicas"));
+        assert_eq!(
+            did_you_mean("replica", ["replicas", "image"]),
+            Some("replicas")
+        );
         assert_eq!(did_you_mean("Image", ["replicas", "image"]), Some("image"));
         assert_eq!(did_you_mean("zzz", ["replicas", "image"]), None);
+        assert_eq!(did_you_mean("scael", ["scale", "env"]), Some("scale"));
     }
 
     #[test]
@@ -100,8 +129,14 @@ mod tests {
         assert!(dns_label_problem("my_service").is_some());
         assert!(dns_label_problem("-x").is_some());
         assert!(dns_label_problem(&"a".repeat(64)).is_some());
-        assert_eq!(dns_label_rewrite("My_Service.v2").as_deref(), Some("my-service-v2"));
+        assert_eq!(
+            dns_label_rewrite("My_Service.v2").as_deref(),
+            Some("my-service-v2")
+        );
         assert_eq!(dns_label_rewrite("__"), None);
-        assert_eq!(dns_label_rewrite(&"a".repeat(70)).map(|s| s.len()), Some(63));
+        assert_eq!(
+            dns_label_rewrite(&"a".repeat(70)).map(|s| s.len()),
+            Some(63)
+        );
     }
 }

@@ -157,21 +157,57 @@ pub const FIELD_TYPES: &[&str] = &[
 
 /// The attributes a service takes; `defaults` takes the same.
 const SERVICE_ATTRIBUTES: &[AttributeSchema] = &[
-    required("image", ValueType::String, "container image, with a tag or digest"),
-    attr("port", ValueType::Port, "", "container port; also the probe port"),
-    attr("health", ValueType::Path, "", "HTTP path of the readiness and liveness probes"),
-    attr("cpu", ValueType::CpuOrRange, "", "cpu request, or request `..` limit"),
-    attr("memory", ValueType::MemoryOrRange, "", "memory request, or request `..` limit"),
+    required(
+        "image",
+        ValueType::String,
+        "container image, with a tag or digest",
+    ),
+    attr(
+        "port",
+        ValueType::Port,
+        "",
+        "container port; also the probe port",
+    ),
+    attr(
+        "health",
+        ValueType::Path,
+        "",
+        "HTTP path of the readiness and liveness probes",
+    ),
+    attr(
+        "cpu",
+        ValueType::CpuOrRange,
+        "",
+        "cpu request, or request `..` limit",
+    ),
+    attr(
+        "memory",
+        ValueType::MemoryOrRange,
+        "",
+        "memory request, or request `..` limit",
+    ),
     attr(
         "replicas",
         ValueType::CountOrRange,
         "",
         "`min .. max` to autoscale, or one number for a fixed size",
     ),
-    attr("spread", ValueType::Word(SPREADS), "", "spread pods across zones or nodes"),
+    attr(
+        "spread",
+        ValueType::Word(SPREADS),
+        "",
+        "spread pods across zones or nodes",
+    ),
 ];
 
-const SERVICE_BLOCKS: &[&str] = &["scale", "scale_up", "scale_down", "load", "disruption", "env"];
+const SERVICE_BLOCKS: &[&str] = &[
+    "scale",
+    "scale_up",
+    "scale_down",
+    "load",
+    "disruption",
+    "env",
+];
 
 /// Every block kind, top-level kinds first.
 pub const BLOCKS: &[BlockSchema] = &[
@@ -186,7 +222,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "`\"1.37\"`",
                 "target Kubernetes version, 1.33 to 1.37",
             ),
-            attr("namespace", ValueType::Name, "`default`", "namespace of every object"),
+            attr(
+                "namespace",
+                ValueType::Name,
+                "`default`",
+                "namespace of every object",
+            ),
             attr(
                 "autoscaler",
                 ValueType::Word(AUTOSCALERS),
@@ -212,8 +253,17 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::Required("metric name"),
         doc: "a custom or external metric that services scale on",
         attributes: &[
-            required("kind", ValueType::Word(METRIC_KINDS), "HPA metric source type"),
-            attr("name", ValueType::String, "block name", "metric name as the metrics adapter serves it"),
+            required(
+                "kind",
+                ValueType::Word(METRIC_KINDS),
+                "HPA metric source type",
+            ),
+            attr(
+                "name",
+                ValueType::String,
+                "block name",
+                "metric name as the metrics adapter serves it",
+            ),
         ],
         blocks: &["selector", "object"],
         repeatable: &[],
@@ -226,8 +276,18 @@ pub const BLOCKS: &[BlockSchema] = &[
         attributes: &[
             required("provider", ValueType::Word(PROVIDERS), "queue system"),
             required("url", ValueType::String, "queue URL"),
-            attr("region", ValueType::String, "from `url`", "cloud region of the queue"),
-            attr("auth", ValueType::Name, "", "TriggerAuthentication (KEDA) that reads the queue"),
+            attr(
+                "region",
+                ValueType::String,
+                "from `url`",
+                "cloud region of the queue",
+            ),
+            attr(
+                "auth",
+                ValueType::Name,
+                "",
+                "TriggerAuthentication (KEDA) that reads the queue",
+            ),
         ],
         blocks: &[],
         repeatable: &[],
@@ -248,14 +308,39 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "a sharded MongoDB cluster",
         attributes: &[
             required("engine", ValueType::Word(ENGINES), "database engine"),
-            attr("operator", ValueType::Word(OPERATORS), "`percona`", "Kubernetes operator whose resource is emitted"),
+            attr(
+                "operator",
+                ValueType::Word(OPERATORS),
+                "`percona`",
+                "Kubernetes operator whose resource is emitted",
+            ),
             attr("version", ValueType::String, "", "MongoDB version"),
             required("shards", ValueType::Count, "number of shards"),
-            attr("members", ValueType::Count, "`3`", "replica-set members per shard"),
-            attr("config_servers", ValueType::Count, "`3`", "config server replica-set size"),
-            attr("routers", ValueType::Count, "`2`", "number of mongos routers"),
+            attr(
+                "members",
+                ValueType::Count,
+                "`3`",
+                "replica-set members per shard",
+            ),
+            attr(
+                "config_servers",
+                ValueType::Count,
+                "`3`",
+                "config server replica-set size",
+            ),
+            attr(
+                "routers",
+                ValueType::Count,
+                "`2`",
+                "number of mongos routers",
+            ),
             attr("storage", ValueType::Memory, "", "volume size per member"),
-            attr("name", ValueType::String, "block name", "the MongoDB database that holds the collections"),
+            attr(
+                "name",
+                ValueType::String,
+                "block name",
+                "the MongoDB database that holds the collections",
+            ),
         ],
         blocks: &["collection"],
         repeatable: &["collection"],
@@ -266,7 +351,12 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::None,
         doc: "project lint settings",
         attributes: &[
-            attr("deny", ValueType::RuleList, "`[]`", "rules raised to errors"),
+            attr(
+                "deny",
+                ValueType::RuleList,
+                "`[]`",
+                "rules raised to errors",
+            ),
             attr("allow", ValueType::RuleList, "`[]`", "rules turned off"),
         ],
         blocks: &[],
@@ -279,7 +369,11 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::None,
         doc: "the node pool, for capacity checks",
         attributes: &[
-            required("count", ValueType::CountOrRange, "number of nodes, or `min .. max`"),
+            required(
+                "count",
+                ValueType::CountOrRange,
+                "number of nodes, or `min .. max`",
+            ),
             required("cpu", ValueType::Cpu, "allocatable cpu per node"),
             required("memory", ValueType::Memory, "allocatable memory per node"),
         ],
@@ -303,7 +397,11 @@ pub const BLOCKS: &[BlockSchema] = &[
         attributes: &[
             required("kind", ValueType::String, "object kind, e.g. `\"Ingress\"`"),
             required("name", ValueType::String, "object name"),
-            required("api_version", ValueType::String, "object API version, e.g. `\"networking.k8s.io/v1\"`"),
+            required(
+                "api_version",
+                ValueType::String,
+                "object API version, e.g. `\"networking.k8s.io/v1\"`",
+            ),
         ],
         blocks: &[],
         repeatable: &[],
@@ -314,8 +412,18 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::Required("`cpu`, `memory`, or a declared metric or queue"),
         doc: "one autoscaling signal, with exactly one target",
         attributes: &[
-            attr("utilization", ValueType::Percent, "", "percent of the request (cpu and memory only)"),
-            attr("average", ValueType::Quantity, "", "per-pod average; for a queue, messages per pod"),
+            attr(
+                "utilization",
+                ValueType::Percent,
+                "",
+                "percent of the request (cpu and memory only)",
+            ),
+            attr(
+                "average",
+                ValueType::Quantity,
+                "",
+                "per-pod average; for a queue, messages per pod",
+            ),
             attr("total", ValueType::Quantity, "", "total across all pods"),
         ],
         blocks: &[],
@@ -345,8 +453,16 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::None,
         doc: "declared peak load and one pod's capacity, in requests per second",
         attributes: &[
-            required("peak", ValueType::Number, "peak requests per second for the service"),
-            required("per_pod", ValueType::Number, "requests per second one pod serves at full load"),
+            required(
+                "peak",
+                ValueType::Number,
+                "peak requests per second for the service",
+            ),
+            required(
+                "per_pod",
+                ValueType::Number,
+                "requests per second one pod serves at full load",
+            ),
         ],
         blocks: &[],
         repeatable: &[],
@@ -357,8 +473,18 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::None,
         doc: "the disruption budget; set one of the two",
         attributes: &[
-            attr("max_unavailable", ValueType::CountOrPercent, "`1`", "pods that may be down at once"),
-            attr("min_available", ValueType::CountOrPercent, "", "pods that must stay up"),
+            attr(
+                "max_unavailable",
+                ValueType::CountOrPercent,
+                "`1`",
+                "pods that may be down at once",
+            ),
+            attr(
+                "min_available",
+                ValueType::CountOrPercent,
+                "",
+                "pods that must stay up",
+            ),
         ],
         blocks: &[],
         repeatable: &[],
@@ -377,7 +503,11 @@ pub const BLOCKS: &[BlockSchema] = &[
         kind: "collection",
         label: LabelRule::Required("collection name"),
         doc: "a sharded collection",
-        attributes: &[required("shard_key", ValueType::ShardKey, "the shard key, in order")],
+        attributes: &[required(
+            "shard_key",
+            ValueType::ShardKey,
+            "the shard key, in order",
+        )],
         blocks: &["field"],
         repeatable: &["field"],
         free_form: false,
@@ -387,10 +517,30 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::Required("field name"),
         doc: "facts about a field's values, read by the shard-key checks",
         attributes: &[
-            attr("type", ValueType::Word(FIELD_TYPES), "`objectid` for `_id`", "BSON type of the field"),
-            attr("cardinality", ValueType::Number, "", "expected number of distinct values"),
-            attr("top_share", ValueType::Percent, "", "share of documents holding the most frequent value"),
-            attr("monotonic", ValueType::Bool, "`true` for `_id`", "whether new values only grow"),
+            attr(
+                "type",
+                ValueType::Word(FIELD_TYPES),
+                "`objectid` for `_id`",
+                "BSON type of the field",
+            ),
+            attr(
+                "cardinality",
+                ValueType::Number,
+                "",
+                "expected number of distinct values",
+            ),
+            attr(
+                "top_share",
+                ValueType::Percent,
+                "",
+                "share of documents holding the most frequent value",
+            ),
+            attr(
+                "monotonic",
+                ValueType::Bool,
+                "`true` for `_id`",
+                "whether new values only grow",
+            ),
         ],
         blocks: &[],
         repeatable: &[],
@@ -399,14 +549,36 @@ pub const BLOCKS: &[BlockSchema] = &[
 ];
 
 const BEHAVIOR_ATTRIBUTES: &[AttributeSchema] = &[
-    attr("stabilization", ValueType::Duration, "Kubernetes: `0s` up, `5m` down", "window over which the autoscaler takes the safest recommendation"),
-    attr("rate", ValueType::Rates, "Kubernetes defaults", "at most this many pods (or percent) per period"),
-    attr("select", ValueType::Word(SELECT_POLICIES), "`max`", "which rate applies when several do; `disabled` stops this direction"),
-    attr("tolerance", ValueType::Percent, "`10%`", "ignore metric changes smaller than this (Kubernetes 1.35+)"),
+    attr(
+        "stabilization",
+        ValueType::Duration,
+        "Kubernetes: `0s` up, `5m` down",
+        "window over which the autoscaler takes the safest recommendation",
+    ),
+    attr(
+        "rate",
+        ValueType::Rates,
+        "Kubernetes defaults",
+        "at most this many pods (or percent) per period",
+    ),
+    attr(
+        "select",
+        ValueType::Word(SELECT_POLICIES),
+        "`max`",
+        "which rate applies when several do; `disabled` stops this direction",
+    ),
+    attr(
+        "tolerance",
+        ValueType::Percent,
+        "`10%`",
+        "ignore metric changes smaller than this (Kubernetes 1.35+)",
+    ),
 ];
 
 /// The kinds allowed at the top level of a file.
-pub const TOP_LEVEL: &[&str] = &["cluster", "defaults", "metric", "queue", "service", "database", "lint"];
+pub const TOP_LEVEL: &[&str] = &[
+    "cluster", "defaults", "metric", "queue", "service", "database", "lint",
+];
 
 /// The schema of a block kind.
 pub fn block(kind: &str) -> Option<&'static BlockSchema> {
@@ -429,7 +601,11 @@ pub fn markdown_table(schema: &BlockSchema) -> String {
         out.push_str("| attribute | value | default | required | meaning |\n");
         out.push_str("|---|---|---|---|---|\n");
         for a in schema.attributes {
-            let default = if a.default.is_empty() { "—" } else { a.default };
+            let default = if a.default.is_empty() {
+                "—"
+            } else {
+                a.default
+            };
             let required = if a.required { "yes" } else { "no" };
             out.push_str(&format!(
                 "| `{}` | {} | {default} | {required} | {} |\n",
@@ -447,7 +623,11 @@ pub fn markdown_table(schema: &BlockSchema) -> String {
             .blocks
             .iter()
             .map(|b| {
-                let repeat = if schema.repeatable.contains(b) { " (repeatable)" } else { "" };
+                let repeat = if schema.repeatable.contains(b) {
+                    " (repeatable)"
+                } else {
+                    ""
+                };
                 format!("`{b}`{repeat}")
             })
             .collect();

@@ -43,7 +43,12 @@ pub(super) struct ServiceParts {
 
 impl Lowerer<'_> {
     /// Lowers the attributes and blocks of a `service` or `defaults` block.
-    pub(super) fn service_parts(&mut self, block: &Block, kind: &str, scope: &Scope<'_>) -> ServiceParts {
+    pub(super) fn service_parts(
+        &mut self,
+        block: &Block,
+        kind: &str,
+        scope: &Scope<'_>,
+    ) -> ServiceParts {
         let schema = schema::block(kind).expect("service and defaults have schemas");
         let fields = self.fields(block, schema);
         let mut parts = ServiceParts {
@@ -53,9 +58,18 @@ impl Lowerer<'_> {
             cpu: self.resource(&fields, "cpu", values::cpu),
             memory: self.resource(&fields, "memory", values::memory),
             replicas: self.replicas(&fields),
-            spread: self.get(&fields, "spread", |v| values::word(v, schema::SPREADS)).map(|s| {
-                Spanned::new(if s.value == "zone" { Spread::Zone } else { Spread::Node }, s.span)
-            }),
+            spread: self
+                .get(&fields, "spread", |v| values::word(v, schema::SPREADS))
+                .map(|s| {
+                    Spanned::new(
+                        if s.value == "zone" {
+                            Spread::Zone
+                        } else {
+                            Spread::Node
+                        },
+                        s.span,
+                    )
+                }),
             ..ServiceParts::default()
         };
         for child in &fields.blocks {
@@ -83,7 +97,10 @@ impl Lowerer<'_> {
         defaults: Option<&ServiceParts>,
         scope: &Scope<'_>,
     ) -> Option<Service> {
-        let label = block.label.as_ref().expect("labels are checked before lowering");
+        let label = block
+            .label
+            .as_ref()
+            .expect("labels are checked before lowering");
         let name = Spanned::new(label.text.clone(), label.span);
         let valid_name = self.check_dns_name(&name.value, name.span, "Deployment");
         let own = self.service_parts(block, "service", scope);
@@ -132,7 +149,8 @@ impl Lowerer<'_> {
         convert: fn(&Value) -> values::Conv<T>,
     ) -> Option<Resource<T>> {
         let attribute = fields.attributes.get(name)?;
-        let (request, request_value, limit) = self.convert(values::one_or_range(&attribute.value, convert))?;
+        let (request, request_value, limit) =
+            self.convert(values::one_or_range(&attribute.value, convert))?;
         Some(Resource {
             request: Spanned::new(request, request_value.span),
             limit: limit.map(|(limit, value)| Spanned::new(limit, value.span)),
@@ -141,7 +159,8 @@ impl Lowerer<'_> {
 
     fn replicas(&mut self, fields: &Fields<'_>) -> Option<Replicas> {
         let attribute = fields.attributes.get("replicas")?;
-        let (min, min_value, max) = self.convert(values::one_or_range(&attribute.value, values::count))?;
+        let (min, min_value, max) =
+            self.convert(values::one_or_range(&attribute.value, values::count))?;
         Some(match max {
             None => Replicas::Fixed(Spanned::new(min, min_value.span)),
             Some((max, max_value)) => Replicas::Range {
@@ -154,12 +173,19 @@ impl Lowerer<'_> {
 
     /// Adds a signal unless the service already scales on the same metric (E008).
     fn push_signal(&mut self, scaling: &mut Vec<ScaleSignal>, signal: ScaleSignal, owner: &Block) {
-        if let Some(first) = scaling.iter().find(|s| s.source.value == signal.source.value) {
+        if let Some(first) = scaling
+            .iter()
+            .find(|s| s.source.value == signal.source.value)
+        {
             let first_span = first.source.span;
             self.report(
                 Diagnostic::error(
                     codes::CONFLICTING_ATTRIBUTES,
-                    format!("{} scales on `{}` twice", describe_block(owner), source_name(&signal.source.value)),
+                    format!(
+                        "{} scales on `{}` twice",
+                        describe_block(owner),
+                        source_name(&signal.source.value)
+                    ),
                     signal.source.span,
                 )
                 .with_label("second `scale` block for this metric")
@@ -175,7 +201,10 @@ impl Lowerer<'_> {
     fn scale_signal(&mut self, block: &Block, scope: &Scope<'_>) -> Option<ScaleSignal> {
         let schema = schema::block("scale").expect("scale has a schema");
         let fields = self.fields(block, schema);
-        let label = block.label.as_ref().expect("labels are checked before lowering");
+        let label = block
+            .label
+            .as_ref()
+            .expect("labels are checked before lowering");
         let source = match label.text.as_str() {
             "cpu" => SignalSource::Cpu,
             "memory" => SignalSource::Memory,
@@ -193,7 +222,11 @@ impl Lowerer<'_> {
         let resource = matches!(source, SignalSource::Cpu | SignalSource::Memory);
         let (target_name, value) = match targets.as_slice() {
             [] => {
-                let example = if resource { "utilization = 70%" } else { "average = 100" };
+                let example = if resource {
+                    "utilization = 70%"
+                } else {
+                    "average = 100"
+                };
                 self.missing(block, "target", example);
                 return None;
             }
@@ -220,7 +253,10 @@ impl Lowerer<'_> {
                 self.report(
                     Diagnostic::error(
                         codes::CONFLICTING_ATTRIBUTES,
-                        format!("`utilization` applies only to cpu and memory, not to `{}`", label.text),
+                        format!(
+                            "`utilization` applies only to cpu and memory, not to `{}`",
+                            label.text
+                        ),
                         fields.attributes["utilization"].name.span,
                     )
                     .with_label("utilization of what request?")
@@ -231,7 +267,11 @@ impl Lowerer<'_> {
             }
             (kind, source) => {
                 let value = self.convert(target_value(value, source))?;
-                if kind == "average" { Target::Average(value) } else { Target::Total(value) }
+                if kind == "average" {
+                    Target::Average(value)
+                } else {
+                    Target::Total(value)
+                }
             }
         };
         Some(ScaleSignal {
@@ -269,21 +309,32 @@ impl Lowerer<'_> {
         let rates = match fields.attributes.get("rate") {
             Some(attribute) => self
                 .convert(values::rates(&attribute.value))
-                .map(|rates| rates.into_iter().map(|(r, v)| Spanned::new(r, v.span)).collect())
+                .map(|rates| {
+                    rates
+                        .into_iter()
+                        .map(|(r, v)| Spanned::new(r, v.span))
+                        .collect()
+                })
                 .unwrap_or_default(),
             None => Vec::new(),
         };
         Behavior {
-            stabilization_seconds: self.get(&fields, "stabilization", |v| values::duration_seconds(v, 3600)),
-            rates,
-            select: self.get(&fields, "select", |v| values::word(v, schema::SELECT_POLICIES)).map(|s| {
-                let policy = match s.value {
-                    "max" => SelectPolicy::Max,
-                    "min" => SelectPolicy::Min,
-                    _ => SelectPolicy::Disabled,
-                };
-                Spanned::new(policy, s.span)
+            stabilization_seconds: self.get(&fields, "stabilization", |v| {
+                values::duration_seconds(v, 3600)
             }),
+            rates,
+            select: self
+                .get(&fields, "select", |v| {
+                    values::word(v, schema::SELECT_POLICIES)
+                })
+                .map(|s| {
+                    let policy = match s.value {
+                        "max" => SelectPolicy::Max,
+                        "min" => SelectPolicy::Min,
+                        _ => SelectPolicy::Disabled,
+                    };
+                    Spanned::new(policy, s.span)
+                }),
             tolerance_ppm: self.get(&fields, "tolerance", values::percent_ppm),
             span: block.span,
         }
@@ -298,9 +349,13 @@ impl Lowerer<'_> {
         if let Some(per_pod) = &per_pod {
             if per_pod.value == 0 {
                 self.report(
-                    Diagnostic::error(codes::TYPE_MISMATCH, "a pod that serves 0 requests per second", per_pod.span)
-                        .with_label("zero capacity")
-                        .with_help("write what one pod serves at full load, e.g. `per_pod = 60`"),
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        "a pod that serves 0 requests per second",
+                        per_pod.span,
+                    )
+                    .with_label("zero capacity")
+                    .with_help("write what one pod serves at full load, e.g. `per_pod = 60`"),
                 );
                 return None;
             }
@@ -316,7 +371,10 @@ impl Lowerer<'_> {
     }
 
     fn disruption(&mut self, block: &Block) -> Option<Disruption> {
-        let fields = self.fields(block, schema::block("disruption").expect("disruption has a schema"));
+        let fields = self.fields(
+            block,
+            schema::block("disruption").expect("disruption has a schema"),
+        );
         let max = self.get(&fields, "max_unavailable", values::count_or_percent);
         let min = self.get(&fields, "min_available", values::count_or_percent);
         match (max, min) {
@@ -352,7 +410,10 @@ impl Lowerer<'_> {
         let mut env = BTreeMap::new();
         for attribute in fields.free {
             if let Some(value) = self.convert(values::string(&attribute.value)) {
-                env.insert(attribute.name.name.clone(), Spanned::new(value, attribute.value.span));
+                env.insert(
+                    attribute.name.name.clone(),
+                    Spanned::new(value, attribute.value.span),
+                );
             }
         }
         env

@@ -26,8 +26,9 @@ pub fn mismatch(value: &Value, expected: &str) -> Diagnostic {
 fn quantity<'v>(value: &'v Value, expected: &str) -> Conv<&'v Quantity> {
     match &value.kind {
         ValueKind::Quantity(q) => Ok(q),
-        ValueKind::String(s) if looks_numeric(s) => Err(mismatch(value, expected)
-            .with_help(format!("remove the quotes: `{s}`"))),
+        ValueKind::String(s) if looks_numeric(s) => {
+            Err(mismatch(value, expected).with_help(format!("remove the quotes: `{s}`")))
+        }
         _ => Err(mismatch(value, expected)),
     }
 }
@@ -70,7 +71,10 @@ fn scale(number: &str, multiplier: u128) -> Result<u128, Inexact> {
     if d.negative && d.mantissa != 0 {
         return Err(Inexact::Negative);
     }
-    let product = d.mantissa.checked_mul(multiplier).ok_or(Inexact::TooLarge)?;
+    let product = d
+        .mantissa
+        .checked_mul(multiplier)
+        .ok_or(Inexact::TooLarge)?;
     let divisor = 10u128.checked_pow(d.scale).ok_or(Inexact::TooLarge)?;
     if product % divisor != 0 {
         return Err(Inexact::Fraction);
@@ -100,8 +104,13 @@ fn with_units(
                 help = format!("did you mean `{}{close}`? {help}", q.number);
             }
         }
+        let label = if q.unit.is_empty() {
+            "no unit"
+        } else {
+            "unknown unit"
+        };
         return Err(Diagnostic::error(codes::TYPE_MISMATCH, message, value.span)
-            .with_label(format!("expected {expected}"))
+            .with_label(label)
             .with_help(help));
     };
     scale(&q.number, multiplier).map_err(|e| inexact(value, e, expected, fraction_help))
@@ -109,9 +118,18 @@ fn with_units(
 
 fn inexact(value: &Value, e: Inexact, expected: &str, fraction_help: &str) -> Diagnostic {
     let (message, help) = match e {
-        Inexact::Negative => (format!("{expected} cannot be negative"), "use a positive number".to_string()),
-        Inexact::Fraction => (format!("{expected} is more precise than it can be"), fraction_help.to_string()),
-        Inexact::TooLarge => (format!("{expected} is too large"), "use a smaller number".to_string()),
+        Inexact::Negative => (
+            format!("{expected} cannot be negative"),
+            "use a positive number".to_string(),
+        ),
+        Inexact::Fraction => (
+            format!("{expected} is more precise than it can be"),
+            fraction_help.to_string(),
+        ),
+        Inexact::TooLarge => (
+            format!("{expected} is too large"),
+            "use a smaller number".to_string(),
+        ),
     };
     Diagnostic::error(codes::TYPE_MISMATCH, message, value.span)
         .with_label("this value")
@@ -160,7 +178,8 @@ pub fn cpu(value: &Value) -> Conv<Cpu> {
         "cpu is counted in whole millicores: `0.0005` is finer than `1m`",
     )?;
     Ok(Cpu {
-        millicores: u64::try_from(millicores).map_err(|_| inexact(value, Inexact::TooLarge, "cpu", ""))?,
+        millicores: u64::try_from(millicores)
+            .map_err(|_| inexact(value, Inexact::TooLarge, "cpu", ""))?,
         text: text(value),
     })
 }
@@ -223,7 +242,9 @@ pub fn duration_seconds(value: &Value, max_seconds: u32) -> Conv<u32> {
     if seconds > u128::from(max_seconds) {
         return Err(Diagnostic::error(
             codes::TYPE_MISMATCH,
-            format!("this duration is {seconds}s; the most Kubernetes accepts here is {max_seconds}s"),
+            format!(
+                "this duration is {seconds}s; the most Kubernetes accepts here is {max_seconds}s"
+            ),
             value.span,
         )
         .with_label("too long")
@@ -258,7 +279,12 @@ pub fn number_milli(value: &Value) -> Conv<u64> {
 pub fn whole_number(value: &Value) -> Conv<u64> {
     let milli = number_milli(value)?;
     if milli % 1000 != 0 {
-        return Err(inexact(value, Inexact::Fraction, "a count", "use a whole number"));
+        return Err(inexact(
+            value,
+            Inexact::Fraction,
+            "a count",
+            "use a whole number",
+        ));
     }
     Ok(milli / 1000)
 }
@@ -315,7 +341,12 @@ pub fn percent_ppm(value: &Value) -> Conv<u32> {
 pub fn whole_percent(value: &Value) -> Conv<u32> {
     let ppm = percent_ppm(value)?;
     if ppm % 10_000 != 0 {
-        return Err(inexact(value, Inexact::Fraction, "this percentage", "Kubernetes takes whole percents here"));
+        return Err(inexact(
+            value,
+            Inexact::Fraction,
+            "this percentage",
+            "Kubernetes takes whole percents here",
+        ));
     }
     Ok(ppm / 10_000)
 }
@@ -330,8 +361,10 @@ pub fn count_or_percent(value: &Value) -> Conv<IntOrPercent> {
 pub fn string(value: &Value) -> Conv<String> {
     match &value.kind {
         ValueKind::String(s) => Ok(s.clone()),
-        ValueKind::Ident(name) => Err(mismatch(value, "a string")
-            .with_help(format!("put it in double quotes: \"{name}\""))),
+        ValueKind::Ident(name) => {
+            Err(mismatch(value, "a string")
+                .with_help(format!("put it in double quotes: \"{name}\"")))
+        }
         ValueKind::Quantity(_) => Err(mismatch(value, "a string")
             .with_help(format!("put it in double quotes: \"{}\"", text(value)))),
         _ => Err(mismatch(value, "a string")),
@@ -382,15 +415,20 @@ pub fn boolean(value: &Value) -> Conv<bool> {
     }
 }
 
+/// The low end with its value, and the high end with its value if it is a range.
+pub type OneOrRange<'v, T> = (T, &'v Value, Option<(T, &'v Value)>);
+
 /// `a` or `a .. b`, converting each end with `convert`.
-pub fn one_or_range<'v, T>(
-    value: &'v Value,
+pub fn one_or_range<T>(
+    value: &Value,
     convert: impl Fn(&Value) -> Conv<T>,
-) -> Conv<(T, &'v Value, Option<(T, &'v Value)>)> {
+) -> Conv<OneOrRange<'_, T>> {
     match &value.kind {
         ValueKind::Range(low, high) => Ok((convert(low)?, &**low, Some((convert(high)?, &**high)))),
-        ValueKind::Rate(..) => Err(mismatch(value, "a value or a range `a .. b`")
-            .with_help("a range is written `a .. b`")),
+        ValueKind::Rate(..) => {
+            Err(mismatch(value, "a value or a range `a .. b`")
+                .with_help("a range is written `a .. b`"))
+        }
         _ => Ok((convert(value)?, value, None)),
     }
 }
@@ -398,7 +436,10 @@ pub fn one_or_range<'v, T>(
 /// `50% per 1m` (percent of pods) or `4 per 15s` (pods), at most 30 minutes.
 pub fn rate(value: &Value) -> Conv<RatePolicy> {
     let ValueKind::Rate(amount, period) = &value.kind else {
-        return Err(mismatch(value, "a rate such as `50% per 1m` or `4 per 15s`"));
+        return Err(mismatch(
+            value,
+            "a rate such as `50% per 1m` or `4 per 15s`",
+        ));
     };
     let amount = match &amount.kind {
         ValueKind::Quantity(q) if q.unit == "%" => RateAmount::Percent(whole_percent(amount)?),
@@ -416,9 +457,13 @@ pub fn rate(value: &Value) -> Conv<RatePolicy> {
     }
     let period_seconds = duration_seconds(period, 1800)?;
     if period_seconds == 0 {
-        return Err(Diagnostic::error(codes::TYPE_MISMATCH, "a rate's period must be at least 1s", period.span)
-            .with_label("zero period")
-            .with_help("write a period such as `15s` or `1m`"));
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "a rate's period must be at least 1s",
+            period.span,
+        )
+        .with_label("zero period")
+        .with_help("write a period such as `15s` or `1m`"));
     }
     Ok(RatePolicy {
         amount,

@@ -105,7 +105,10 @@ impl Builder<'_> {
 
     fn label(&mut self, pair: Pair<'_, Rule>) -> Label {
         let span = self.span(&pair);
-        let inner = pair.into_inner().next().expect("a label is a name or a string");
+        let inner = pair
+            .into_inner()
+            .next()
+            .expect("a label is a name or a string");
         match inner.as_rule() {
             Rule::string => Label {
                 text: self.string(inner),
@@ -123,7 +126,9 @@ impl Builder<'_> {
     /// `value = atom (range_tail | rate_tail)?`
     fn value(&mut self, pair: Pair<'_, Rule>) -> Value {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        // A trailing comment may be attached inside the value by pest's implicit
+        // COMMENT rule; comments are collected separately, so skip them here.
+        let mut inner = pair.into_inner().filter(|p| p.as_rule() != Rule::COMMENT);
         let first = self.atom(inner.next().expect("a value starts with an atom"));
         let Some(tail) = inner.next() else {
             return first;
@@ -148,8 +153,14 @@ impl Builder<'_> {
         let kind = match pair.as_rule() {
             Rule::quantity => {
                 let mut inner = pair.into_inner();
-                let number = inner.next().expect("a quantity has a number").as_str().to_string();
-                let unit = inner.next().map_or_else(String::new, |u| u.as_str().to_string());
+                let number = inner
+                    .next()
+                    .expect("a quantity has a number")
+                    .as_str()
+                    .to_string();
+                let unit = inner
+                    .next()
+                    .map_or_else(String::new, |u| u.as_str().to_string());
                 ValueKind::Quantity(Quantity { number, unit })
             }
             Rule::string => ValueKind::String(self.string(pair)),

@@ -201,13 +201,22 @@ pub(super) fn describe_rule(rule: Rule) -> Option<&'static str> {
     })
 }
 
+/// Units a user may have separated from their number by a space.
+const UNITS: &[&str] = &[
+    "%", "m", "ms", "s", "h", "k", "M", "G", "T", "Ki", "Mi", "Gi", "Ti",
+];
+
 /// A hint for the common slips, computed from what was found and expected.
 fn hint(text: &str, pos: usize, found: &Found, expected: &str) -> Option<String> {
-    let unit_after_space = text[..pos].trim_end_matches([' ', '\t']).ends_with(|c: char| c.is_ascii_digit())
+    let unit_after_space = text[..pos]
+        .trim_end_matches([' ', '\t'])
+        .ends_with(|c: char| c.is_ascii_digit())
         && text[..pos].ends_with([' ', '\t'])
-        && text[pos..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '%');
+        && UNITS.contains(&&text[pos..pos + found.len]);
     if unit_after_space {
-        return Some("write a unit right after its number, with no space: `5m`, `512Mi`, `70%`".into());
+        return Some(
+            "write a unit right after its number, with no space: `5m`, `512Mi`, `70%`".into(),
+        );
     }
     if found.kind == FoundKind::EndOfLine && expected.contains("a value") {
         return Some(
@@ -235,7 +244,9 @@ fn hint(text: &str, pos: usize, found: &Found, expected: &str) -> Option<String>
 /// language does not know or a missing closing quote. Labels the exact place.
 fn string_error(file: &SourceFile, pos: usize) -> Option<Diagnostic> {
     let text = &*file.text;
-    let line_end = text[pos..].find(['\n', '\r']).map_or(text.len(), |i| pos + i);
+    let line_end = text[pos..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| pos + i);
     let body = &text[pos + 1..line_end];
     let mut chars = body.char_indices();
     while let Some((i, c)) = chars.next() {
@@ -246,14 +257,16 @@ fn string_error(file: &SourceFile, pos: usize) -> Option<Diagnostic> {
                 let escape: String = body[i..].chars().take(2).collect();
                 let valid = match chars.next().map(|(_, c)| c) {
                     Some('"' | '\\' | 'n' | 't') => true,
-                    Some('u') => body[i + 2..].starts_with('{') && {
-                        let digits = body[i + 3..]
-                            .find('}')
-                            .map(|end| &body[i + 3..i + 3 + end]);
-                        digits.is_some_and(|d| {
-                            (1..=6).contains(&d.len()) && d.chars().all(|c| c.is_ascii_hexdigit())
-                        })
-                    },
+                    Some('u') => {
+                        body[i + 2..].starts_with('{') && {
+                            let digits =
+                                body[i + 3..].find('}').map(|end| &body[i + 3..i + 3 + end]);
+                            digits.is_some_and(|d| {
+                                (1..=6).contains(&d.len())
+                                    && d.chars().all(|c| c.is_ascii_hexdigit())
+                            })
+                        }
+                    }
                     _ => false,
                 };
                 if !valid {

@@ -27,7 +27,9 @@ struct ScaleParser;
 pub fn parse_file(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Option<Ast> {
     match ScaleParser::parse(Rule::file, &file.text) {
         Ok(mut pairs) => {
-            let root = pairs.next().expect("the `file` rule always yields one pair");
+            let root = pairs
+                .next()
+                .expect("the `file` rule always yields one pair");
             Some(build::build_file(file.id, root, sink))
         }
         Err(error) => {

@@ -19,8 +19,8 @@ fn error_of(text: &str) -> String {
 }
 
 #[test]
-fn explore() {
-    for t in [
+fn syntax_errors_say_what_was_expected_in_user_words() {
+    let cases = [
         "service auth {\n  replicas = 2 ..\n}\n",
         "service auth\n",
         "service auth {\n  replicas: 3\n}\n",
@@ -36,7 +36,130 @@ fn explore() {
         "a = 1 per\n",
         "a = 5 m\n",
         "{\n",
-    ] {
-        println!("{t:?}\n   => {}", error_of(t));
+    ];
+    let report: String = cases
+        .iter()
+        .map(|case| format!("{case:?}\n    {}\n", error_of(case)))
+        .collect();
+    insta::assert_snapshot!(report);
+}
+
+#[test]
+fn no_error_names_a_grammar_rule() {
+    let cases = [
+        "a = ",
+        "service x { y = [",
+        "a = \"",
+        "a = 1 ..",
+        "a = hashed(",
+        "x { ; ; }} ",
+    ];
+    for case in cases {
+        let message = error_of(case);
+        for word in [
+            "EOI",
+            "ident",
+            "quantity",
+            "rate_tail",
+            "range_tail",
+            "close_brace",
+            "word",
+        ] {
+            assert!(!message.contains(word), "{case:?} => {message}");
+        }
     }
+}
+
+#[test]
+fn comments_are_kept_in_order_and_marked_trailing() {
+    let text = "# head\nservice a { # open\n  x = [1, # in list\n  2]\n  y = 3 # tail\n}\n# end\n";
+    let mut map = SourceMap::new();
+    let id = map.add("t.scale", text);
+    let mut sink = Vec::new();
+    let ast = parse_file(map.get(id), &mut sink).expect("parses");
+    assert!(sink.is_empty(), "{sink:?}");
+    let comments: Vec<(&str, bool)> = ast
+        .comments
+        .iter()
+        .map(|c| (c.text.as_str(), c.trailing))
+        .collect();
+    assert_eq!(
+        comments,
+        [
+            ("# head", false),
+            ("# open", true),
+            ("# in list", true),
+            ("# tail", true),
+            ("# end", false)
+        ]
+    );
+}
+
+#[test]
+fn values_parse_into_their_shapes() {
+    let text = "a = 2 .. 20\nb = 50% per 1m\nc = [customer_id, hashed(_id)]\nd = \"x\\u{e9}\\n\"\ne = true; f = period; g = -1.5Gi\n";
+    let mut map = SourceMap::new();
+    let id = map.add("t.scale", text);
+    let mut sink = Vec::new();
+    let ast = parse_file(map.get(id), &mut sink).expect("parses");
+    assert!(sink.is_empty(), "{sink:?}");
+    let kinds: Vec<String> = ast
+        .items
+        .iter()
+        .map(|item| match item {
+            crate::ast::Item::Attribute(a) => format!("{} {:?}", a.name.name, strip(&a.value.kind)),
+            crate::ast::Item::Block(_) => unreachable!(),
+        })
+        .collect();
+    insta::assert_snapshot!(kinds.join("\n"));
+}
+
+/// A value's shape without spans, for readable snapshots.
+fn strip(kind: &crate::ast::ValueKind) -> String {
+    use crate::ast::ValueKind::*;
+    match kind {
+        Range(a, b) => format!("Range({}, {})", strip(&a.kind), strip(&b.kind)),
+        Rate(a, b) => format!("Rate({}, {})", strip(&a.kind), strip(&b.kind)),
+        Quantity(q) => format!("Quantity({}{})", q.number, q.unit),
+        String(s) => format!("String({s:?})"),
+        Bool(b) => format!("Bool({b})"),
+        Ident(i) => format!("Ident({i})"),
+        List(items) => format!(
+            "List[{}]",
+            items
+                .iter()
+                .map(|v| strip(&v.kind))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Call(name, args) => format!(
+            "Call({}, [{}])",
+            name.name,
+            args.iter()
+                .map(|v| strip(&v.kind))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+#[test]
+fn invalid_unicode_escape_is_reported_and_the_file_still_parses() {
+    let mut map = SourceMap::new();
+    let id = map.add("t.scale", "a = \"\\u{D800}\"\n");
+    let mut sink = Vec::new();
+    assert!(parse_file(map.get(id), &mut sink).is_some());
+    assert_eq!(sink.len(), 1);
+    assert_eq!(sink[0].message, "`\\u{D800}` is not a Unicode character");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let text = "a = ".to_string() + &"[".repeat(100_000);
+    let message = error_of(&text);
+    assert!(message.contains("nested too deeply"), "{message}");
+    assert!(
+        message.len() < 400,
+        "the message must not embed the input: {message}"
+    );
 }

@@ -1,0 +1,73 @@
+//! The one way tests run scalec's checker: through the library's front door
+//! (discover → compile → render), with the same renderers as the CLI.
+
+#![allow(dead_code)] // each test binary uses part of this
+
+use std::path::{Path, PathBuf};
+
+use scalec::diag::Diagnostic;
+use scalec::discover;
+use scalec::render::{self, Format, HumanOptions};
+
+/// What `scalec check` prints for some paths, in every format.
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub human: String,
+    pub short: String,
+    pub json: String,
+}
+
+impl Checked {
+    /// The short lines, one per finding.
+    pub fn short_lines(&self) -> Vec<&str> {
+        self.short.lines().collect()
+    }
+
+    pub fn codes(&self) -> Vec<&'static str> {
+        self.diagnostics.iter().map(|d| d.code.id).collect()
+    }
+}
+
+const HUMAN: HumanOptions = HumanOptions {
+    color: false,
+    width: 100,
+};
+
+/// Checks paths relative to the crate root, as `scalec check PATHS` does.
+pub fn check_paths(paths: &[&str]) -> Checked {
+    // cargo runs integration tests from the crate root.
+    assert!(
+        Path::new("Cargo.toml").exists(),
+        "tests run from the crate root"
+    );
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let workspace = discover::load(&paths).expect("fixture paths exist");
+    let compilation = scalec::compile(&workspace);
+    let d = &compilation.diagnostics;
+    Checked {
+        human: render::render(d, &workspace.sources, Format::Human, HUMAN),
+        short: render::render(d, &workspace.sources, Format::Short, HUMAN),
+        json: render::render(d, &workspace.sources, Format::Json, HUMAN),
+        diagnostics: compilation.diagnostics,
+    }
+}
+
+/// Checks one policy text, written to a file `policy.scale` in a fresh directory.
+pub fn check_text(text: &str) -> Checked {
+    check_bytes(text.as_bytes())
+}
+
+pub fn check_bytes(bytes: &[u8]) -> Checked {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("policy.scale"), bytes).expect("writable temp dir");
+    let workspace = discover::load(&[dir.path().join("policy.scale")]).expect("the file exists");
+    let compilation = scalec::compile(&workspace);
+    let d = &compilation.diagnostics;
+    let scrub = |s: String| s.replace(&scalec::source::display_path(dir.path()), "TMP");
+    Checked {
+        human: scrub(render::render(d, &workspace.sources, Format::Human, HUMAN)),
+        short: scrub(render::render(d, &workspace.sources, Format::Short, HUMAN)),
+        json: scrub(render::render(d, &workspace.sources, Format::Json, HUMAN)),
+        diagnostics: compilation.diagnostics,
+    }
+}

@@ -1,0 +1,87 @@
+//! Odd input gets a clear diagnostic or a clean pass, never a panic.
+
+mod common;
+
+use common::{check_bytes, check_text};
+
+#[test]
+fn empty_file_is_clean() {
+    assert!(check_text("").diagnostics.is_empty());
+}
+
+#[test]
+fn file_with_only_comments_and_blank_lines_is_clean() {
+    let checked = check_text("# nothing here yet\n\n   # indented comment\n#\n");
+    assert!(checked.diagnostics.is_empty(), "{}", checked.human);
+}
+
+#[test]
+fn crlf_line_endings_parse_and_positions_stay_right() {
+    let text = "service api {\r\n  image = \"a:1\"\r\n  replica = 2\r\n}\r\n";
+    let checked = check_text(text);
+    assert_eq!(
+        checked.short_lines(),
+        ["TMP/policy.scale:3:3: error[E002]: unknown attribute `replica` in service `api`"]
+    );
+}
+
+#[test]
+fn utf8_byte_order_mark_is_ignored() {
+    let checked = check_bytes(b"\xEF\xBB\xBFservice api {\n  image = \"a:1\"\n}\n");
+    assert!(checked.diagnostics.is_empty(), "{}", checked.human);
+}
+
+#[test]
+fn random_bytes_are_an_unreadable_file() {
+    // A fixed pseudo-random sequence (xorshift), so the test is reproducible.
+    let mut state: u32 = 0x9E37_79B9;
+    let bytes: Vec<u8> = (0..4096)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state.to_le_bytes()[0]
+        })
+        .collect();
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the sample must not be UTF-8"
+    );
+    let checked = check_bytes(&bytes);
+    assert_eq!(checked.codes(), ["E009"]);
+}
+
+#[test]
+fn printable_garbage_is_a_syntax_error() {
+    for text in [
+        "}}}{{{",
+        "@@@",
+        "service \"unterminated",
+        "a = [1, 2",
+        "\0\0\0",
+        "a = 1 .. .. 2",
+        "🚀 = 1",
+    ] {
+        let checked = check_text(text);
+        assert_eq!(checked.codes(), ["E001"], "{text:?}: {}", checked.human);
+    }
+}
+
+#[test]
+fn a_megabyte_line_gives_a_short_message() {
+    let text = format!("a = {}\n", "x".repeat(1 << 20)) + "junk junk";
+    let checked = check_text(&text);
+    assert_eq!(checked.codes(), ["E001"]);
+    assert!(checked.short.len() < 300, "{}", checked.short.len());
+}
+
+#[test]
+fn every_truncation_of_a_real_policy_is_handled() {
+    // Cutting a valid file at every character boundary gives either a clean
+    // pass or diagnostics, never a panic.
+    let text = std::fs::read_to_string("policies/aether/services.scale")
+        .expect("the Aether policy exists");
+    for (i, _) in text.char_indices().step_by(7) {
+        let _ = check_text(&text[..i]);
+    }
+}
