@@ -189,3 +189,77 @@ fn did_you_mean_scale_signal_for_cpu() {
     let text = "service api {\n  image = \"a:1\"\n  scale cpuu { utilization = 70% }\n}\n";
     assert_eq!(help_of(text), "did you mean `cpu`?");
 }
+
+/// Many small mistakes, each with the code it must get and part of its message.
+#[test]
+fn each_mistake_gets_its_code() {
+    let service = |body: &str| format!("service api {{\n  image = \"a:1\"\n{body}\n}}\n");
+    let cases: Vec<(String, &str, &str)> = vec![
+        (service("  cpu = 1.0005"), "E003", "cpu is more precise than it can be"),
+        (service("  memory = 1.0005"), "E003", "memory is more precise than it can be"),
+        (service("  port = 70000"), "E003", "port 70000 is out of range"),
+        (service("  health = \"healthz\""), "E003", "`healthz` is not an HTTP path"),
+        (service("  replicas = -1 .. 3"), "E003", "a count cannot be negative"),
+        (service("  replicas = 2 per 3"), "E003", "expected a value or a range"),
+        (service("  scale_down { stabilization = 2h }"), "E003", "the most Kubernetes accepts here is 3600s"),
+        (service("  scale_down { stabilization = 1500ms }"), "E003", "must be whole seconds"),
+        (service("  scale_up { rate = 0 per 1m }"), "E003", "a rate of zero"),
+        (service("  scale_up { rate = 4 per 1h }"), "E003", "the most Kubernetes accepts here is 1800s"),
+        (service("  scale_up { select = maximum }"), "E003", "`maximum` is not one of"),
+        (service("  scale cpu { utilization = 70 }"), "E003", "expected a percentage, found `70`"),
+        (service("  scale cpu { utilization = 70.5% }"), "E003", "this percentage is more precise"),
+        (service("  env { PORT = 8080 }"), "E003", "expected a string, found a number"),
+        (service("  load { peak = 100; per_pod = 0 }"), "E003", "0 requests per second"),
+        (service("  scale cpu { }"), "E007", "`scale cpu` has no target"),
+        (service("  load { peak = 100 }"), "E007", "`load` has no `per_pod`"),
+        (service("  disruption { }"), "E007", "`disruption` has no `max_unavailable`"),
+        (service("  scale cpu { utilization = 70% }\n  scale cpu { utilization = 60% }"), "E008", "scales on `cpu` twice"),
+        (service("  disruption { max_unavailable = 1; min_available = 2 }"), "E008", "not both"),
+        (service("  image = \"b:2\""), "E005", "`image` is set twice"),
+        (service("  env { A = \"1\"; A = \"2\" }"), "E005", "`A` is set twice"),
+        (service("  scale_up { }\n  scale_up { }"), "E005", "a second `scale_up` block in service `api`"),
+        (service("  scale_up = 3"), "E002", "unknown attribute `scale_up`"),
+        (service("  replicas { }"), "E002", "unknown block `replicas`"),
+        ("replicas = 3\n".into(), "E002", "`replicas` is set outside any block"),
+        ("scale cpu { utilization = 70% }\n".into(), "E002", "unknown block `scale`"),
+        ("service { image = \"a:1\" }\n".into(), "E007", "`service` needs a name"),
+        ("defaults x { }\n".into(), "E003", "`defaults` takes no name"),
+        ("cluster a { }\ncluster b { }\n".into(), "E005", "a second `cluster` block in this project"),
+        ("cluster a { kubernetes = \"1.20\" }\n".into(), "E003", "does not target Kubernetes 1.20"),
+        ("cluster a { kubernetes = \"latest\" }\n".into(), "E003", "not a Kubernetes version"),
+        ("cluster a { namespace = Prod }\n".into(), "E006", "Kubernetes namespace"),
+        ("cluster a { nodes { count = 3; memory = 8Gi } }\n".into(), "E007", "`nodes` has no `cpu`"),
+        ("metric m { kind = object }\n".into(), "E007", "metric `m` has no `object`"),
+        ("metric m {\n  kind = pods\n  object { kind = \"A\"; name = \"b\"; api_version = \"v1\" }\n}\n".into(), "E008", "not `kind = object`"),
+        ("metric m { kind = pods }\nqueue m { provider = aws-sqs; url = \"https://sqs.us-east-1.amazonaws.com/1/q\" }\n".into(), "E005", "has the name of metric `m`"),
+        ("queue q { provider = aws-sqs; url = \"https://example.com/q\" }\n".into(), "E007", "queue `q` has no `region`"),
+        ("queue q {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/q\"\n  region = \"eu-west-1\"\n}\n".into(), "E008", "is in `us-east-1` by its URL"),
+        ("queue q { provider = kafka; url = \"x\"; region = \"r\" }\n".into(), "E003", "`kafka` is not one of"),
+        ("metric m { kind = pods }\nservice api {\n  image = \"a:1\"\n  scale m { utilization = 50% }\n}\n".into(), "E008", "`utilization` applies only to cpu and memory"),
+        ("database db { engine = mongodb }\n".into(), "E007", "database `db` has no `shards`"),
+        ("database db { engine = mongodb; shards = 0 }\n".into(), "E003", "must be at least 1"),
+        ("database db_1 { engine = mongodb; shards = 2 }\n".into(), "E006", "database cluster"),
+        ("database db {\n  engine = mongodb\n  shards = 2\n  name = \"a.b\"\n}\n".into(), "E006", "MongoDB database name"),
+        ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { }\n}\n".into(), "E007", "collection `c` has no `shard_key`"),
+        ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = [] }\n}\n".into(), "E003", "at least one field"),
+        ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = hashed(a, b) }\n}\n".into(), "E003", "`hashed` takes one field"),
+        ("database db {\n  engine = mongodb\n  shards = 2\n  collection c {\n    shard_key = a\n    field a { top_share = 120% }\n  }\n}\n".into(), "E003", "cannot exceed 100%"),
+        ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = a }\n  collection c { shard_key = b }\n}\n".into(), "E005", "collection `c` is defined twice"),
+        ("lint { deny = K101 }\n".into(), "E003", "expected a list of rule codes or names"),
+    ];
+    let mut failures = Vec::new();
+    for (text, code, message) in &cases {
+        let checked = check_text(text);
+        let found = checked
+            .diagnostics
+            .iter()
+            .any(|d| d.code.id == *code && d.message.contains(message));
+        if !found || checked.diagnostics.len() != 1 {
+            failures.push(format!(
+                "{text:?}\n  want {code} `{message}`\n  got {}",
+                checked.short
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -191,6 +191,7 @@ impl Lowerer<'_> {
                     .iter()
                     .find(|k| singleton || label_text(k) == label_text(block));
                 match first {
+                    Some(first) if singleton => self.second_block(block, first, "this project"),
                     Some(first) => self.duplicate(block, first),
                     None => kept.push(block),
                 }
@@ -212,11 +213,7 @@ impl Lowerer<'_> {
         let (span, first_span) = (label_span(block), label_span(first));
         let what = describe_block(block);
         let message = if block.kind.name == first.kind.name {
-            if block.label.is_some() {
-                format!("{what} is defined twice")
-            } else {
-                format!("{what} appears twice in this project")
-            }
+            format!("{what} is defined twice")
         } else {
             format!("{what} has the name of {}", describe_block(first))
         };
@@ -224,11 +221,22 @@ impl Lowerer<'_> {
             Diagnostic::error(codes::DUPLICATE_DEFINITION, message, span)
                 .with_label("defined again here")
                 .with_related(first_span, "first defined here")
-                .with_help(if block.label.is_some() {
-                    "rename one of them; all files of a directory share one namespace"
-                } else {
-                    "merge the two blocks into one; all files of a directory share one project"
-                }),
+                .with_help("rename one of them; all files of a directory share one namespace"),
+        );
+    }
+
+    /// E005 for a second block of a kind that may appear once in `place`.
+    fn second_block(&mut self, block: &Block, first: &Block, place: &str) {
+        let kind = &block.kind.name;
+        self.report(
+            Diagnostic::error(
+                codes::DUPLICATE_DEFINITION,
+                format!("a second `{kind}` block in {place}"),
+                block.kind.span,
+            )
+            .with_label("second block")
+            .with_related(first.kind.span, "first block")
+            .with_help(format!("merge the two `{kind}` blocks into one")),
         );
     }
 
@@ -344,7 +352,7 @@ impl Lowerer<'_> {
                         && fields.blocks.iter().any(|b| b.kind.name == kind);
                     if repeated {
                         let first = fields.block(kind).expect("just found");
-                        self.duplicate(child, first);
+                        self.second_block(child, first, &describe_block(block));
                     } else {
                         fields.blocks.push(child);
                     }

@@ -227,7 +227,17 @@ impl Lowerer<'_> {
                 } else {
                     "average = 100"
                 };
-                self.missing(block, "target", example);
+                self.report(
+                    Diagnostic::error(
+                        codes::MISSING_ATTRIBUTE,
+                        format!("`scale {}` has no target", label.text),
+                        super::block_head(block),
+                    )
+                    .with_label("a target is required")
+                    .with_help(format!(
+                        "add one of `utilization`, `average` or `total`, e.g. `{example}`"
+                    )),
+                );
                 return None;
             }
             [one] => *one,

@@ -71,3 +71,31 @@ pub fn check_bytes(bytes: &[u8]) -> Checked {
         diagnostics: compilation.diagnostics,
     }
 }
+
+/// The projects of a compilation that had no errors.
+pub fn projects_of(paths: &[&str]) -> Vec<scalec::model::Project> {
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let workspace = discover::load(&paths).expect("paths exist");
+    let compilation = scalec::compile(&workspace);
+    assert!(
+        !compilation.has_errors(),
+        "{}",
+        render::render(
+            &compilation.diagnostics,
+            &workspace.sources,
+            Format::Short,
+            HUMAN
+        )
+    );
+    compilation.projects
+}
+
+/// The one project lowered from a policy text.
+pub fn project_of_text(text: &str) -> scalec::model::Project {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("policy.scale");
+    std::fs::write(&path, text).expect("writable temp dir");
+    let mut projects = projects_of(&[path.to_str().expect("UTF-8 temp path")]);
+    assert_eq!(projects.len(), 1);
+    projects.remove(0)
+}
