@@ -1,7 +1,8 @@
 //! Paths → projects and their source files. The only code that reads input.
 //!
-//! A project is one directory: every `.scale` file directly inside it. A named
-//! directory is walked (walkdir, following links, skipping hidden directories)
+//! A project is one directory: every `.scale` file directly inside it, except
+//! hidden ones (`.#a.scale` editor locks and the like). A named directory is
+//! walked (walkdir, following links, skipping hidden directories)
 //! and every directory holding `.scale` files is a project. A named file stands
 //! for its whole directory's project, so cross-file references still resolve.
 //! Files are sorted by path, so the order of the walk never shows in the output.
@@ -83,7 +84,10 @@ fn walk(root: &Path, projects: &mut BTreeMap<PathBuf, Vec<PathBuf>>) -> Result<(
             path: e.path().unwrap_or(root).to_path_buf(),
             message: e.to_string(),
         })?;
-        if !entry.file_type().is_dir() && has_extension(entry.path()) {
+        if !entry.file_type().is_dir()
+            && has_extension(entry.path())
+            && !is_hidden(entry.file_name())
+        {
             let dir = normalize(entry.path().parent().unwrap_or(Path::new("")));
             projects
                 .entry(dir)
@@ -109,6 +113,7 @@ fn project_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         .filter_map(Result::ok)
         .map(|entry| dir.join(entry.file_name()))
         .filter(|path| has_extension(path) && !path.is_dir())
+        .filter(|path| !path.file_name().is_some_and(is_hidden))
         .collect())
 }
 

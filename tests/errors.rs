@@ -245,6 +245,7 @@ fn each_mistake_gets_its_code() {
         ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = hashed(a, b) }\n}\n".into(), "E003", "`hashed` takes one field"),
         ("database db {\n  engine = mongodb\n  shards = 2\n  collection c {\n    shard_key = a\n    field a { top_share = 120% }\n  }\n}\n".into(), "E003", "cannot exceed 100%"),
         ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = a }\n  collection c { shard_key = b }\n}\n".into(), "E005", "collection `c` is defined twice"),
+        ("metric cpu { kind = pods }\n".into(), "E006", "a metric cannot be named `cpu`"),
         ("lint { deny = K101 }\n".into(), "E003", "expected a list of rule codes or names"),
     ];
     let mut failures = Vec::new();

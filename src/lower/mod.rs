@@ -198,6 +198,30 @@ impl Lowerer<'_> {
             }
             *list = kept;
         }
+        // `cpu` and `memory` are the resource metrics; a metric or queue of that
+        // name could never be scaled on.
+        for kind in ["metric", "queue"] {
+            for block in blocks.get(kind).into_iter().flatten() {
+                if let Some(label) = block
+                    .label
+                    .as_ref()
+                    .filter(|l| matches!(l.text.as_str(), "cpu" | "memory"))
+                {
+                    self.report(
+                        Diagnostic::error(
+                            codes::INVALID_NAME,
+                            format!("a {kind} cannot be named `{}`", label.text),
+                            label.span,
+                        )
+                        .with_label("reserved for the resource metric")
+                        .with_help(format!(
+                            "`scale {}` always means the container resource; rename the {kind}",
+                            label.text
+                        )),
+                    );
+                }
+            }
+        }
         // A metric and a queue share the namespace of `scale` references.
         if let (Some(metrics), Some(queues)) = (blocks.get("metric"), blocks.get("queue")) {
             for queue in queues {

@@ -155,8 +155,24 @@ pub const FIELD_TYPES: &[&str] = &[
     "uuid",
 ];
 
-/// The attributes a service takes; `defaults` takes the same.
-const SERVICE_ATTRIBUTES: &[AttributeSchema] = &[
+/// The attributes a service takes.
+const SERVICE_ATTRIBUTES: &[AttributeSchema] = &SERVICE_ATTRIBUTE_ARRAY;
+
+/// `defaults` takes the attributes of a service, none of them required.
+const DEFAULTS_ATTRIBUTES: &[AttributeSchema] = &optional_all(SERVICE_ATTRIBUTE_ARRAY);
+
+const fn optional_all<const N: usize>(
+    mut attributes: [AttributeSchema; N],
+) -> [AttributeSchema; N] {
+    let mut i = 0;
+    while i < N {
+        attributes[i].required = false;
+        i += 1;
+    }
+    attributes
+}
+
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 7] = [
     required(
         "image",
         ValueType::String,
@@ -213,7 +229,7 @@ const SERVICE_BLOCKS: &[&str] = &[
 pub const BLOCKS: &[BlockSchema] = &[
     BlockSchema {
         kind: "cluster",
-        label: LabelRule::Optional("cluster name"),
+        label: LabelRule::Optional("the cluster's name"),
         doc: "the target cluster; at most one per project",
         attributes: &[
             attr(
@@ -243,14 +259,14 @@ pub const BLOCKS: &[BlockSchema] = &[
         kind: "defaults",
         label: LabelRule::None,
         doc: "attributes and blocks every service of the project inherits",
-        attributes: SERVICE_ATTRIBUTES,
+        attributes: DEFAULTS_ATTRIBUTES,
         blocks: SERVICE_BLOCKS,
         repeatable: &["scale"],
         free_form: false,
     },
     BlockSchema {
         kind: "metric",
-        label: LabelRule::Required("metric name"),
+        label: LabelRule::Required("the metric's name"),
         doc: "a custom or external metric that services scale on",
         attributes: &[
             required(
@@ -271,7 +287,7 @@ pub const BLOCKS: &[BlockSchema] = &[
     },
     BlockSchema {
         kind: "queue",
-        label: LabelRule::Required("queue name"),
+        label: LabelRule::Required("the queue's name"),
         doc: "a work queue whose backlog drives scaling",
         attributes: &[
             required("provider", ValueType::Word(PROVIDERS), "queue system"),
@@ -295,7 +311,7 @@ pub const BLOCKS: &[BlockSchema] = &[
     },
     BlockSchema {
         kind: "service",
-        label: LabelRule::Required("service name"),
+        label: LabelRule::Required("the service's name, also its Deployment's"),
         doc: "one workload: a Deployment, its autoscaler and its disruption budget",
         attributes: SERVICE_ATTRIBUTES,
         blocks: SERVICE_BLOCKS,
@@ -304,7 +320,7 @@ pub const BLOCKS: &[BlockSchema] = &[
     },
     BlockSchema {
         kind: "database",
-        label: LabelRule::Required("database name"),
+        label: LabelRule::Required("the database cluster's name"),
         doc: "a sharded MongoDB cluster",
         attributes: &[
             required("engine", ValueType::Word(ENGINES), "database engine"),
@@ -409,7 +425,9 @@ pub const BLOCKS: &[BlockSchema] = &[
     },
     BlockSchema {
         kind: "scale",
-        label: LabelRule::Required("`cpu`, `memory`, or a declared metric or queue"),
+        label: LabelRule::Required(
+            "what to scale on: `cpu`, `memory`, or a declared metric or queue",
+        ),
         doc: "one autoscaling signal, with exactly one target",
         attributes: &[
             attr(
@@ -501,7 +519,7 @@ pub const BLOCKS: &[BlockSchema] = &[
     },
     BlockSchema {
         kind: "collection",
-        label: LabelRule::Required("collection name"),
+        label: LabelRule::Required("the collection's name"),
         doc: "a sharded collection",
         attributes: &[required(
             "shard_key",
@@ -514,7 +532,7 @@ pub const BLOCKS: &[BlockSchema] = &[
     },
     BlockSchema {
         kind: "field",
-        label: LabelRule::Required("field name"),
+        label: LabelRule::Required("the field's name"),
         doc: "facts about a field's values, read by the shard-key checks",
         attributes: &[
             attr(
@@ -637,9 +655,9 @@ pub fn markdown_table(schema: &BlockSchema) -> String {
         out.push_str(&format!("Nested blocks: {}.\n", blocks.join(", ")));
     }
     let label = match schema.label {
-        LabelRule::Required(what) => format!("Takes a name: the {what}."),
-        LabelRule::Optional(what) => format!("May take a name: the {what}."),
-        LabelRule::None => "Takes no name.".to_string(),
+        LabelRule::Required(what) => format!("Label (required): {what}."),
+        LabelRule::Optional(what) => format!("Label (optional): {what}."),
+        LabelRule::None => "Takes no label.".to_string(),
     };
     if !out.is_empty() {
         out.push('\n');

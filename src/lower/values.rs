@@ -86,7 +86,7 @@ fn scale(number: &str, multiplier: u128) -> Result<u128, Inexact> {
 fn with_units(
     value: &Value,
     expected: &str,
-    units: &[(&str, u128)],
+    units: &[(&'static str, u128)],
     unit_help: &str,
     fraction_help: &str,
 ) -> Conv<u128> {
@@ -97,13 +97,10 @@ fn with_units(
         } else {
             format!("`{}` is not a unit of {expected}", q.unit)
         };
-        let mut help = unit_help.to_string();
-        let known = units.iter().map(|(u, _)| *u).filter(|u| !u.is_empty());
-        if let Some(close) = did_you_mean(q.unit.trim_end_matches(['B', 'b']), known) {
-            if !q.unit.is_empty() {
-                help = format!("did you mean `{}{close}`? {help}", q.number);
-            }
-        }
+        let help = match suggest_unit(&q.unit, units) {
+            Some(unit) => format!("did you mean `{}{unit}`? {unit_help}", q.number),
+            None => unit_help.to_string(),
+        };
         let label = if q.unit.is_empty() {
             "no unit"
         } else {
@@ -114,6 +111,46 @@ fn with_units(
             .with_help(help));
     };
     scale(&q.number, multiplier).map_err(|e| inexact(value, e, expected, fraction_help))
+}
+
+/// The unit of `units` a user most likely meant by `unit`, if any: `MB` or
+/// `mb` → `Mi` for memory, `sec` → `s`, `Mi` → `m` for time, `S` → `s`.
+fn suggest_unit(unit: &str, units: &[(&'static str, u128)]) -> Option<&'static str> {
+    let known = |u: &str| {
+        units
+            .iter()
+            .map(|(k, _)| *k)
+            .find(|k| !k.is_empty() && *k == u)
+    };
+    let lower = unit.to_ascii_lowercase();
+    let first = lower.chars().next()?;
+    // Memory written as bytes (`MB`, `mib`, `gb`): Kubernetes means `Mi`.
+    let binary = format!("{}i", first.to_ascii_uppercase());
+    if matches!(lower.get(1..), Some("" | "b" | "i" | "ib")) {
+        if let Some(u) = known(&binary) {
+            return Some(u);
+        }
+    }
+    let word = match lower.as_str() {
+        "sec" | "secs" | "second" | "seconds" => "s",
+        "min" | "mins" | "minute" | "minutes" | "mi" => "m",
+        "hr" | "hrs" | "hour" | "hours" => "h",
+        "msec" | "millis" | "millisecond" | "milliseconds" => "ms",
+        "mc" | "milli" | "millicore" | "millicores" => "m",
+        _ => "",
+    };
+    if let Some(u) = known(word) {
+        return Some(u);
+    }
+    // The same letters in another case, when only one unit matches.
+    let mut matches = units
+        .iter()
+        .map(|(k, _)| *k)
+        .filter(|k| !k.is_empty() && k.eq_ignore_ascii_case(unit));
+    match (matches.next(), matches.next()) {
+        (Some(u), None) => Some(u),
+        _ => None,
+    }
 }
 
 fn inexact(value: &Value, e: Inexact, expected: &str, fraction_help: &str) -> Diagnostic {
@@ -190,7 +227,7 @@ pub fn memory(value: &Value) -> Conv<Memory> {
         "memory",
         QUANTITY_UNITS,
         "write memory with a binary suffix: `512Mi`, `2Gi`",
-        "write memory in whole bytes, e.g. `512Mi`",
+        "Kubernetes counts memory in thousandths of a byte at most; write e.g. `512Mi`",
     )?;
     let milli_unit = matches!(&value.kind, ValueKind::Quantity(q) if q.unit == "m");
     Ok(Memory {
@@ -476,5 +513,23 @@ pub fn rates(value: &Value) -> Conv<Vec<(RatePolicy, &Value)>> {
     match &value.kind {
         ValueKind::List(items) => items.iter().map(|v| Ok((rate(v)?, v))).collect(),
         _ => Ok(vec![(rate(value)?, value)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_suggestions_point_at_what_kubernetes_means() {
+        assert_eq!(suggest_unit("MB", QUANTITY_UNITS), Some("Mi"));
+        assert_eq!(suggest_unit("mb", QUANTITY_UNITS), Some("Mi"));
+        assert_eq!(suggest_unit("GiB", QUANTITY_UNITS), Some("Gi"));
+        assert_eq!(suggest_unit("k", CPU_UNITS), None);
+        assert_eq!(suggest_unit("Mi", CPU_UNITS), Some("m"));
+        assert_eq!(suggest_unit("Mi", DURATION_UNITS), Some("m"));
+        assert_eq!(suggest_unit("sec", DURATION_UNITS), Some("s"));
+        assert_eq!(suggest_unit("S", DURATION_UNITS), Some("s"));
+        assert_eq!(suggest_unit("x", DURATION_UNITS), None);
     }
 }
