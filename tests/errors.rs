@@ -143,52 +143,46 @@ fn e009_unreadable_file_is_reported_and_the_other_file_still_read() {
     );
 }
 
-/// The help of the only finding for `text`.
-fn help_of(text: &str) -> String {
-    let checked = check_text(text);
+/// The help of the only finding in `tests/fixtures/did-you-mean/NAME`.
+fn help_of(name: &str) -> String {
+    let checked = check_paths(&[&format!("tests/fixtures/did-you-mean/{name}")]);
     assert_eq!(checked.diagnostics.len(), 1, "{}", checked.human);
     checked.diagnostics[0].help.clone().unwrap_or_default()
 }
 
 #[test]
 fn did_you_mean_unknown_block_kind() {
-    assert_eq!(
-        help_of("serivce api {\n  image = \"a:1\"\n}\n"),
-        "did you mean `service`?"
-    );
+    assert_eq!(help_of("block-kind"), "did you mean `service`?");
 }
 
 #[test]
 fn did_you_mean_unknown_nested_block() {
-    let text = "service api {\n  image = \"a:1\"\n  scael cpu { utilization = 70% }\n}\n";
-    assert_eq!(help_of(text), "did you mean `scale`?");
+    assert_eq!(help_of("nested-block"), "did you mean `scale`?");
 }
 
 #[test]
 fn did_you_mean_word_value() {
-    assert_eq!(
-        help_of("cluster prod {\n  autoscaler = kedda\n}\n"),
-        "did you mean `keda`?"
-    );
+    assert_eq!(help_of("word-value"), "did you mean `keda`?");
 }
 
 #[test]
 fn did_you_mean_unit() {
-    let help = help_of("service api {\n  image = \"a:1\"\n  cpu = 5Mi\n}\n");
-    assert!(help.starts_with("did you mean `5m`?"), "{help}");
+    let help = help_of("unit");
+    assert!(help.starts_with("did you mean `512Mi`?"), "{help}");
 }
 
 #[test]
 fn did_you_mean_shard_key_function() {
-    let text = "database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = hashd(x) }\n}\n";
-    assert_eq!(help_of(text), "did you mean `hashed`?");
+    assert_eq!(help_of("shard-key-function"), "did you mean `hashed`?");
 }
 
 #[test]
 fn did_you_mean_scale_signal_for_cpu() {
-    let text = "service api {\n  image = \"a:1\"\n  scale cpuu { utilization = 70% }\n}\n";
-    assert_eq!(help_of(text), "did you mean `cpu`?");
+    assert_eq!(help_of("scale-signal"), "did you mean `cpu`?");
 }
+
+// The did-you-mean of unknown attributes (`replica`) and of unknown metric
+// references (`request-per-second`) are pinned by the E002 and E004 fixtures.
 
 /// Many small mistakes, each with the code it must get and part of its message.
 #[test]

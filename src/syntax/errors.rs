@@ -6,16 +6,20 @@ use super::Rule;
 use crate::diag::{Diagnostic, codes};
 use crate::source::{SourceFile, Span};
 
+/// The byte offset a pest error points at.
+pub(super) fn error_position(error: &Error<Rule>) -> usize {
+    match error.location {
+        InputLocation::Pos(pos) => pos,
+        InputLocation::Span((start, _)) => start,
+    }
+}
+
 /// Converts a pest error into one E001 diagnostic. This is the only place that
 /// reads pest errors: it maps grammar rules to what a user would call them and
 /// labels the token found where something else was expected.
 pub(super) fn syntax_error(file: &SourceFile, error: &Error<Rule>) -> Diagnostic {
     let text = &*file.text;
-    let pos = match error.location {
-        InputLocation::Pos(pos) => pos,
-        InputLocation::Span((start, _)) => start,
-    }
-    .min(text.len());
+    let pos = error_position(error).min(text.len());
     let found = found_at(text, pos);
     let span = Span::new(file.id, pos, pos + found.len);
 

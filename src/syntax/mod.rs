@@ -1,9 +1,9 @@
 //! Text → [`Ast`]: the pest parser, the tree builder and syntax errors (E001).
 //!
 //! The grammar lives in `grammar/scale.pest`. pest errors are turned into
-//! diagnostics in exactly one place, [`syntax_error`], which speaks in user words
-//! (never a grammar rule name) and never embeds the offending line, so a 1 MB
-//! line cannot become a 1 MB message.
+//! diagnostics in exactly one place, `errors::syntax_error`, which speaks in
+//! user words (never a grammar rule name) and never embeds the offending line,
+//! so a 1 MB line cannot become a 1 MB message.
 //!
 //! This stage is pure: no filesystem, terminal or environment.
 
@@ -21,22 +21,70 @@ use crate::source::SourceFile;
 #[grammar = "../grammar/scale.pest"]
 struct ScaleParser;
 
-/// Parses one file. Returns `None`, with an E001 diagnostic in `sink`, when the
+/// The most syntax errors reported for one file.
+const MAX_SYNTAX_ERRORS: usize = 10;
+
+/// Parses one file. Returns `None`, with E001 diagnostics in `sink`, when the
 /// file does not parse; invalid string escapes are reported too, and the tree is
 /// still returned so the rest of the file can be checked.
+///
+/// After a syntax error the parser recovers by blanking the offending line and
+/// parsing again, so one run reports the errors of every line (up to
+/// [`MAX_SYNTAX_ERRORS`]). Statements end at line ends, which makes a line a
+/// safe unit to skip; a line holding `{` or `}` is not skipped, since dropping
+/// it would unbalance the blocks and report errors that are not there.
 pub fn parse_file(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Option<Ast> {
-    match ScaleParser::parse(Rule::file, &file.text) {
+    let error = match ScaleParser::parse(Rule::file, &file.text) {
         Ok(mut pairs) => {
             let root = pairs
                 .next()
                 .expect("the `file` rule always yields one pair");
-            Some(build::build_file(file.id, root, sink))
+            return Some(build::build_file(file.id, root, sink));
         }
-        Err(error) => {
-            sink.push(errors::syntax_error(file, &error));
-            None
+        Err(error) => error,
+    };
+    sink.push(errors::syntax_error(file, &error));
+    let mut text = file.text.to_string();
+    let mut position = errors::error_position(&error);
+    for _ in 1..MAX_SYNTAX_ERRORS {
+        if !blank_line_at(&mut text, position) {
+            break;
         }
+        let Err(error) = ScaleParser::parse(Rule::file, &text) else {
+            break;
+        };
+        let next = errors::error_position(&error);
+        if next <= position {
+            break;
+        }
+        position = next;
+        let recovered = SourceFile {
+            text: text.as_str().into(),
+            ..file.clone()
+        };
+        sink.push(errors::syntax_error(&recovered, &error));
     }
+    None
+}
+
+/// Replaces the line holding `position` with spaces (byte for byte, so offsets
+/// stay valid), unless it is blank or holds a brace. Returns whether it did.
+fn blank_line_at(text: &mut String, position: usize) -> bool {
+    let position = position.min(text.len());
+    let start = text[..position].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[position..]
+        .find('\n')
+        .map_or(text.len(), |i| position + i);
+    let line = &text[start..end];
+    if line.trim().is_empty() || line.contains(['{', '}']) {
+        return false;
+    }
+    let blank: String = line
+        .chars()
+        .flat_map(|c| std::iter::repeat_n(if c == '\r' { '\r' } else { ' ' }, c.len_utf8()))
+        .collect();
+    text.replace_range(start..end, &blank);
+    true
 }
 
 #[cfg(test)]

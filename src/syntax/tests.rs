@@ -163,3 +163,20 @@ fn deep_nesting_is_an_error_not_a_crash() {
         "the message must not embed the input: {message}"
     );
 }
+
+#[test]
+fn every_broken_line_of_a_file_is_reported() {
+    let text =
+        "service a {\n  replicas = 2 ..\n  image = \"x\n  cpu = 5 m\n}\nservice b { port = }\n";
+    let mut map = SourceMap::new();
+    let id = map.add("t.scale", text);
+    let mut sink = Vec::new();
+    assert!(parse_file(map.get(id), &mut sink).is_none());
+    let lines: Vec<(usize, usize)> = sink
+        .iter()
+        .map(|d| map.get(id).line_col(d.span.start))
+        .collect();
+    // Each broken line is reported. Line 6 holds braces, so recovery stops
+    // after it rather than guess what the block meant.
+    assert_eq!(lines, [(2, 18), (3, 11), (4, 11), (6, 20)]);
+}
