@@ -18,6 +18,33 @@ pub struct Ast {
     pub items: Vec<Item>,
     /// Every comment of the file, in source order.
     pub comments: Vec<Comment>,
+    /// `# scalec: ...` directive comments, read from `comments`.
+    pub directives: Vec<Directive>,
+}
+
+/// A comment of the form `# scalec: VERB ...`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Directive {
+    /// The whole comment.
+    pub span: Span,
+    pub kind: DirectiveKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DirectiveKind {
+    /// `# scalec: allow CODE[, CODE...] reason`: silences findings of these
+    /// rules inside the block or attribute on the next line.
+    Allow {
+        /// Rule codes or names, as written, with their spans.
+        rules: Vec<(String, Span)>,
+        /// The text after the rules; `None` when there is none.
+        reason: Option<String>,
+        /// The block or attribute that starts on the next line (comment lines
+        /// in between are skipped); `None` when there is none.
+        target: Option<Span>,
+    },
+    /// A `# scalec:` comment that is not a valid directive, and why.
+    Malformed(String),
 }
 
 /// A statement: a block or an attribute.

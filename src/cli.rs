@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::diag::Severity;
 use crate::render::{self, Format, HumanOptions};
-use crate::{compile, discover};
+use crate::{compile, discover, lint};
 
 /// scalec: compile and lint declarative scaling policies.
 #[derive(Debug, Parser)]
@@ -29,6 +29,14 @@ enum Command {
     /// Each directory of `.scale` files is one project. Naming a file checks its
     /// whole directory, so references across files resolve.
     Check(CheckArgs),
+    /// List the lint rules, or print one rule's documentation.
+    Explain {
+        /// A rule code or name, e.g. `K101` or `missing-max-replicas`.
+        rule: Option<String>,
+        /// Print as text or JSON.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
     /// Print a JSON Schema of scalec's machine-readable output.
     Schema {
         #[arg(value_enum)]
@@ -46,6 +54,29 @@ struct CheckArgs {
     /// When to colour the human report.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+    #[command(flatten)]
+    lint: LintArgs,
+}
+
+/// Lint settings shared by `check` and `build`; they win over `lint { }` blocks.
+#[derive(Debug, clap::Args)]
+struct LintArgs {
+    /// Report this rule (code or name) as an error; `--deny warnings` makes
+    /// every warning an error. Repeatable.
+    #[arg(long, value_name = "RULE")]
+    deny: Vec<String>,
+    /// Turn this rule (code or name) off. Repeatable.
+    #[arg(long, value_name = "RULE")]
+    allow: Vec<String>,
+    /// Also show `info` findings.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -77,6 +108,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(args),
+        Command::Explain { rule, format } => explain(rule.as_deref(), format),
         Command::Schema {
             which: SchemaKind::Diagnostics,
         } => print(&render::json_schema()).map(|()| ExitCode::SUCCESS),
@@ -96,6 +128,14 @@ fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
     } else {
         args.paths
     };
+    let options =
+        match lint::Options::from_flags(&args.lint.deny, &args.lint.allow, args.lint.verbose) {
+            Ok(options) => options,
+            Err(problem) => {
+                eprintln!("scalec: error: {problem}");
+                return Ok(ExitCode::from(2));
+            }
+        };
     let workspace = discover::load(&paths)?;
     if workspace.sources.files().is_empty() {
         eprintln!(
@@ -109,7 +149,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let compilation = compile(&workspace);
+    let compilation = compile(&workspace, &options);
     let format = match args.format {
         FormatArg::Human => Format::Human,
         FormatArg::Short => Format::Short,
@@ -138,7 +178,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
     })
 }
 
-/// "2 errors, 1 warning in 5 files".
+/// "checked 5 files: 2 errors, 1 warning" (and infos when there are any).
 fn summary(diagnostics: &[crate::diag::Diagnostic], files: usize) -> String {
     let count = |severity| {
         diagnostics
@@ -147,17 +187,20 @@ fn summary(diagnostics: &[crate::diag::Diagnostic], files: usize) -> String {
             .count()
     };
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
     let checked = plural(files, "file");
-    if errors + warnings == 0 {
-        format!("checked {checked}: no problems found")
-    } else {
-        format!(
-            "checked {checked}: {}, {}",
-            plural(errors, "error"),
-            plural(warnings, "warning")
-        )
+    if errors + warnings + infos == 0 {
+        return format!("checked {checked}: no problems found");
     }
+    let mut parts = vec![plural(errors, "error"), plural(warnings, "warning")];
+    if infos > 0 {
+        parts.push(plural(infos, "info"));
+    }
+    format!("checked {checked}: {}", parts.join(", "))
 }
 
 fn use_color(choice: ColorArg) -> bool {
@@ -183,4 +226,56 @@ fn print(text: &str) -> Result<(), crate::error::Error> {
         }),
         _ => Ok(()),
     }
+}
+
+/// A rule as `scalec explain --format json` prints it.
+#[derive(serde::Serialize)]
+struct RuleJson {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    summary: &'static str,
+    doc: String,
+}
+
+fn rule_json(rule: &lint::Rule) -> RuleJson {
+    RuleJson {
+        code: rule.code,
+        name: rule.name,
+        severity: rule.severity.as_str(),
+        summary: rule.summary,
+        doc: rule.doc(),
+    }
+}
+
+fn explain(rule: Option<&str>, format: ExplainFormat) -> Result<ExitCode, crate::error::Error> {
+    let text = match rule {
+        None => match format {
+            ExplainFormat::Text => lint::docs::list(),
+            ExplainFormat::Json => {
+                to_json(&lint::RULES.iter().map(|r| rule_json(r)).collect::<Vec<_>>())
+            }
+        },
+        Some(name) => {
+            let Some(rule) = lint::find(name) else {
+                let candidates = lint::RULES.iter().flat_map(|r| [r.code, r.name]);
+                let hint = match crate::names::did_you_mean(name, candidates) {
+                    Some(close) => format!("; did you mean `{close}`?"),
+                    None => "; `scalec explain` lists the rules".to_string(),
+                };
+                eprintln!("scalec: error: no rule `{name}`{hint}");
+                return Ok(ExitCode::from(2));
+            };
+            match format {
+                ExplainFormat::Text => lint::docs::explain(rule),
+                ExplainFormat::Json => to_json(&rule_json(rule)),
+            }
+        }
+    };
+    print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("rules always serialize") + "\n"
 }

@@ -9,8 +9,10 @@ pub mod cli;
 pub mod diag;
 pub mod discover;
 pub mod error;
+pub mod lint;
 pub mod lower;
 pub mod model;
+pub mod names;
 pub mod render;
 pub mod source;
 pub mod syntax;
@@ -22,7 +24,7 @@ use model::Project;
 /// The result of checking a workspace.
 #[derive(Debug)]
 pub struct Compilation {
-    /// Projects that lowered without errors, in directory order.
+    /// Projects that lowered without language errors, in directory order.
     pub projects: Vec<Project>,
     /// Every finding, sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
@@ -36,12 +38,12 @@ impl Compilation {
     }
 }
 
-/// Parses and checks every project of a workspace. Pure: it reads only the
-/// text already in `workspace`.
+/// Parses, lowers and lints every project of a workspace. Pure: it reads only
+/// the text already in `workspace`.
 ///
 /// A project with a file that did not read or parse is not lowered: its other
 /// files would report references to what the broken file declares.
-pub fn compile(workspace: &Workspace) -> Compilation {
+pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
     let mut diagnostics = workspace.diagnostics.clone();
     let mut projects = Vec::new();
     for project in &workspace.projects {
@@ -62,10 +64,11 @@ pub fn compile(workspace: &Workspace) -> Compilation {
         }
         let before = diagnostics.len();
         let lowered = lower::lower_project(project.dir.clone(), &asts, &mut diagnostics);
-        if diagnostics[before..]
+        let lowered_cleanly = diagnostics[before..]
             .iter()
-            .all(|d| d.severity != diag::Severity::Error)
-        {
+            .all(|d| d.severity != diag::Severity::Error);
+        if lowered_cleanly {
+            diagnostics.extend(lint::run(&lowered, options));
             projects.push(lowered);
         }
     }

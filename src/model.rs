@@ -40,6 +40,23 @@ pub struct Project {
     pub queues: Vec<Queue>,
     pub databases: Vec<Database>,
     pub lint: LintSettings,
+    /// `# scalec: allow ...` comments, in file order.
+    pub suppressions: Vec<Suppression>,
+    /// `# scalec:` comments that are not valid directives.
+    pub malformed_directives: Vec<Spanned<String>>,
+}
+
+/// `# scalec: allow CODE reason` on the line before a block or attribute.
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    /// Rule codes or names, as written.
+    pub rules: Vec<Spanned<String>>,
+    pub reason: Option<String>,
+    /// The comment.
+    pub span: Span,
+    /// The block or attribute it silences findings in; `None` if no block or
+    /// attribute follows on the next line.
+    pub target: Option<Span>,
 }
 
 impl Project {
@@ -171,6 +188,62 @@ pub enum Replicas {
         max: Spanned<u32>,
         span: Span,
     },
+}
+
+/// A service's replica bounds and where they were written.
+#[derive(Clone, Debug)]
+pub struct ReplicaBounds {
+    pub min: Spanned<u32>,
+    pub max: Spanned<u32>,
+    /// `replicas = N`: no autoscaling range.
+    pub fixed: bool,
+}
+
+impl Replicas {
+    pub fn bounds(&self) -> ReplicaBounds {
+        match self {
+            Replicas::Fixed(n) => ReplicaBounds {
+                min: n.clone(),
+                max: n.clone(),
+                fixed: true,
+            },
+            Replicas::Range { min, max, .. } => ReplicaBounds {
+                min: min.clone(),
+                max: max.clone(),
+                fixed: false,
+            },
+        }
+    }
+
+    /// The whole `replicas` value.
+    pub fn span(&self) -> Span {
+        match self {
+            Replicas::Fixed(n) => n.span,
+            Replicas::Range { span, .. } => *span,
+        }
+    }
+}
+
+impl Service {
+    /// Whether the service has autoscaling signals.
+    pub fn is_autoscaled(&self) -> bool {
+        !self.scaling.is_empty()
+    }
+
+    pub fn bounds(&self) -> Option<ReplicaBounds> {
+        self.replicas.as_ref().map(Replicas::bounds)
+    }
+
+    /// The cpu `utilization` target, if the service scales on one.
+    pub fn cpu_utilization(&self) -> Option<&Spanned<Target>> {
+        self.scaling
+            .iter()
+            .find(|s| {
+                s.source.value == SignalSource::Cpu
+                    && matches!(s.target.value, Target::Utilization(_))
+            })
+            .map(|s| &s.target)
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -27,7 +27,8 @@ fn crlf_line_endings_parse_and_positions_stay_right() {
 
 #[test]
 fn utf8_byte_order_mark_is_ignored() {
-    let checked = check_bytes(b"\xEF\xBB\xBFservice api {\n  image = \"a:1\"\n}\n");
+    let checked =
+        check_bytes(b"\xEF\xBB\xBFservice api {\n  image    = \"a:1\"\n  replicas = 2\n}\n");
     assert!(checked.diagnostics.is_empty(), "{}", checked.human);
 }
 

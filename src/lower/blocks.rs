@@ -517,7 +517,7 @@ fn shard_key_field(value: &Value) -> values::Conv<ShardKeyField> {
         }),
         ValueKind::Call(function, args) => {
             if function.name != "hashed" {
-                let help = match super::names::did_you_mean(&function.name, ["hashed"]) {
+                let help = match crate::names::did_you_mean(&function.name, ["hashed"]) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "the only shard-key function is `hashed(field)`".into(),
                 };

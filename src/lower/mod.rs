@@ -13,7 +13,6 @@
 #![allow(clippy::result_large_err)]
 
 mod blocks;
-pub mod names;
 pub mod schema;
 mod service;
 pub mod values;
@@ -21,9 +20,9 @@ pub mod values;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::ast::{Ast, Attribute, Block, Item};
+use crate::ast::{Ast, Attribute, Block, DirectiveKind, Item};
 use crate::diag::{Diagnostic, codes};
-use crate::model::{Cluster, LintSettings, Project, Spanned};
+use crate::model::{Cluster, LintSettings, Project, Spanned, Suppression};
 use crate::source::Span;
 
 use schema::{BlockSchema, LabelRule};
@@ -77,8 +76,11 @@ pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> 
     let mut queues = queues;
     queues.sort_by(|a, b| a.name.value.cmp(&b.name.value));
 
+    let (suppressions, malformed_directives) = directives(asts);
     Project {
         dir,
+        suppressions,
+        malformed_directives,
         files: asts.iter().map(|a| a.file).collect(),
         cluster,
         services,
@@ -87,6 +89,33 @@ pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> 
         databases,
         lint,
     }
+}
+
+/// The `# scalec:` directives of every file, for `lint` to judge.
+fn directives(asts: &[Ast]) -> (Vec<Suppression>, Vec<Spanned<String>>) {
+    let mut suppressions = Vec::new();
+    let mut malformed = Vec::new();
+    for directive in asts.iter().flat_map(|a| &a.directives) {
+        match &directive.kind {
+            DirectiveKind::Allow {
+                rules,
+                reason,
+                target,
+            } => suppressions.push(Suppression {
+                rules: rules
+                    .iter()
+                    .map(|(r, span)| Spanned::new(r.clone(), *span))
+                    .collect(),
+                reason: reason.clone(),
+                span: directive.span,
+                target: *target,
+            }),
+            DirectiveKind::Malformed(problem) => {
+                malformed.push(Spanned::new(problem.clone(), directive.span))
+            }
+        }
+    }
+    (suppressions, malformed)
 }
 
 pub(crate) struct Lowerer<'s> {
@@ -277,7 +306,7 @@ impl Lowerer<'_> {
                     .map_or("another block", |b| b.kind);
                 format!("`{kind}` goes inside a `{parent}` block")
             }
-            None => match names::did_you_mean(kind, schema::TOP_LEVEL.iter().copied()) {
+            None => match crate::names::did_you_mean(kind, schema::TOP_LEVEL.iter().copied()) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!(
                     "a file holds these blocks: {}",
@@ -405,7 +434,7 @@ impl Lowerer<'_> {
             Some(format!("`{name}` is a block: write `{name} {{ ... }}`"))
         } else {
             let candidates = schema.attributes.iter().map(|a| a.name);
-            names::did_you_mean(name, candidates)
+            crate::names::did_you_mean(name, candidates)
                 .map(|close| format!("did you mean `{close}`?"))
                 .or_else(|| known_list(schema))
         };
@@ -425,7 +454,7 @@ impl Lowerer<'_> {
         let help = if schema.attribute(kind).is_some() {
             Some(format!("`{kind}` is an attribute: write `{kind} = ...`"))
         } else {
-            names::did_you_mean(kind, schema.blocks.iter().copied())
+            crate::names::did_you_mean(kind, schema.blocks.iter().copied())
                 .map(|close| format!("did you mean `{close}`?"))
                 .or_else(|| known_list(schema))
         };
@@ -472,10 +501,10 @@ impl Lowerer<'_> {
 
     /// E006 unless `name` is a valid Kubernetes object name.
     pub(crate) fn check_dns_name(&mut self, name: &str, span: Span, what: &str) -> bool {
-        let Some(problem) = names::dns_label_problem(name) else {
+        let Some(problem) = crate::names::dns_label_problem(name) else {
             return true;
         };
-        let help = match names::dns_label_rewrite(name) {
+        let help = match crate::names::dns_label_rewrite(name) {
             Some(fixed) => format!(
                 "Kubernetes names use lower-case letters, digits and `-` (at most 63): write `{fixed}`"
             ),

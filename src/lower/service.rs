@@ -296,7 +296,7 @@ impl Lowerer<'_> {
             .into_iter()
             .chain(scope.metrics.iter().copied())
             .chain(scope.queues.iter().copied());
-        let help = match super::names::did_you_mean(name, candidates) {
+        let help = match crate::names::did_you_mean(name, candidates) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!(
                 "scale on `cpu`, `memory`, or declare it: `metric {name} {{ kind = pods }}` or `queue {name} {{ ... }}`"

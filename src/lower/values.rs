@@ -8,7 +8,7 @@ use crate::ast::{Quantity, Value, ValueKind};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{Cpu, IntOrPercent, Memory, MetricValue, RateAmount, RatePolicy};
 
-use super::names::did_you_mean;
+use crate::names::did_you_mean;
 
 pub type Conv<T> = Result<T, Diagnostic>;
 

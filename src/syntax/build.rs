@@ -15,7 +15,7 @@ struct Builder<'s> {
 
 pub(super) fn build_file(file: FileId, root: Pair<'_, Rule>, sink: &mut Vec<Diagnostic>) -> Ast {
     let text = root.as_str();
-    let comments = root
+    let comments: Vec<Comment> = root
         .clone()
         .into_inner()
         .flatten()
@@ -32,10 +32,12 @@ pub(super) fn build_file(file: FileId, root: Pair<'_, Rule>, sink: &mut Vec<Diag
         .collect();
     let mut builder = Builder { file, sink };
     let items = builder.items(root);
+    let directives = super::directives::read(text, &comments, &items);
     Ast {
         file,
         items,
         comments,
+        directives,
     }
 }
 
@@ -89,11 +91,12 @@ impl Builder<'_> {
                 _ => {}
             }
         }
-        Attribute {
-            name: name.expect("an attribute starts with its name"),
-            value: value.expect("an attribute has a value"),
-            span,
-        }
+        let name = name.expect("an attribute starts with its name");
+        let value: Value = value.expect("an attribute has a value");
+        // The pair's span may run on over trailing blanks and a comment that
+        // pest skipped looking for `..` or `per`; end at the value instead.
+        let span = Span::new(span.file, span.start, value.span.end);
+        Attribute { name, value, span }
     }
 
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
@@ -167,12 +170,24 @@ impl Builder<'_> {
             Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),
             Rule::list => ValueKind::List(self.values(pair)),
             Rule::word => {
+                // The word's own span runs on over the blanks (and a comment)
+                // pest skipped while looking for call arguments: use the name's
+                // span, or name to closing parenthesis.
                 let mut inner = pair.into_inner();
                 let name = self.ident(&inner.next().expect("a word starts with a name"));
-                match inner.find(|p| p.as_rule() == Rule::call_args) {
-                    Some(args) => ValueKind::Call(name, self.values(args)),
-                    None => ValueKind::Ident(name.name),
-                }
+                return match inner.find(|p| p.as_rule() == Rule::call_args) {
+                    Some(args) => {
+                        let span = name.span.to(self.span(&args));
+                        Value {
+                            kind: ValueKind::Call(name, self.values(args)),
+                            span,
+                        }
+                    }
+                    None => Value {
+                        span: name.span,
+                        kind: ValueKind::Ident(name.name),
+                    },
+                };
             }
             other => unreachable!("the grammar has no atom {other:?}"),
         };

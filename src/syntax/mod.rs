@@ -8,6 +8,7 @@
 //! This stage is pure: no filesystem, terminal or environment.
 
 mod build;
+mod directives;
 mod errors;
 
 use pest::Parser;

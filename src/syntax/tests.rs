@@ -180,3 +180,31 @@ fn every_broken_line_of_a_file_is_reported() {
     // after it rather than guess what the block meant.
     assert_eq!(lines, [(2, 18), (3, 11), (4, 11), (6, 20)]);
 }
+
+#[test]
+fn value_spans_end_at_the_value_not_at_a_trailing_comment() {
+    let text = "a = date   # note\nb = hashed(x)  # c\nc = 3 .. 4 # d\n";
+    let mut map = SourceMap::new();
+    let id = map.add("t.scale", text);
+    let mut sink = Vec::new();
+    let ast = parse_file(map.get(id), &mut sink).expect("parses");
+    let spans: Vec<(&str, &str)> = ast
+        .items
+        .iter()
+        .map(|item| match item {
+            crate::ast::Item::Attribute(a) => (
+                &text[a.span.start..a.span.end],
+                &text[a.value.span.start..a.value.span.end],
+            ),
+            crate::ast::Item::Block(_) => unreachable!(),
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("a = date", "date"),
+            ("b = hashed(x)", "hashed(x)"),
+            ("c = 3 .. 4", "3 .. 4")
+        ]
+    );
+}

@@ -42,7 +42,7 @@ pub fn check_paths(paths: &[&str]) -> Checked {
     );
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let workspace = discover::load(&paths).expect("fixture paths exist");
-    let compilation = scalec::compile(&workspace);
+    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
     let d = &compilation.diagnostics;
     Checked {
         human: render::render(d, &workspace.sources, Format::Human, HUMAN),
@@ -61,7 +61,7 @@ pub fn check_bytes(bytes: &[u8]) -> Checked {
     let dir = tempfile::tempdir().expect("a temporary directory");
     std::fs::write(dir.path().join("policy.scale"), bytes).expect("writable temp dir");
     let workspace = discover::load(&[dir.path().join("policy.scale")]).expect("the file exists");
-    let compilation = scalec::compile(&workspace);
+    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
     let d = &compilation.diagnostics;
     let scrub = |s: String| s.replace(&scalec::source::display_path(dir.path()), "TMP");
     Checked {
@@ -76,7 +76,7 @@ pub fn check_bytes(bytes: &[u8]) -> Checked {
 pub fn projects_of(paths: &[&str]) -> Vec<scalec::model::Project> {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let workspace = discover::load(&paths).expect("paths exist");
-    let compilation = scalec::compile(&workspace);
+    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
     assert!(
         !compilation.has_errors(),
         "{}",

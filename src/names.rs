@@ -1,4 +1,5 @@
-//! Names: did-you-mean suggestions and Kubernetes (DNS-1123 label) names.
+//! Names: did-you-mean suggestions and Kubernetes (DNS-1123 label) names,
+//! shared by the stages that report unknown or invalid names.
 
 /// The candidate closest to `name`, if it is close enough to be a likely typo:
 /// same letters in another case, or an edit distance of at most a third of the

@@ -1,0 +1,149 @@
+//! Rule documentation: `scalec explain` and the generated `docs/rules.md`.
+
+use super::{RULES, Rule};
+use crate::model::KubeVersion;
+
+/// The headings every rule's documentation has, in this order (`Options` and
+/// `See also` may be left out).
+pub const HEADINGS: &[&str] = &[
+    "## What it does",
+    "## Why it is unsafe",
+    "## Example",
+    "## Fix",
+];
+
+/// `scalec explain`: one line per rule.
+pub fn list() -> String {
+    let mut out = String::new();
+    for rule in RULES {
+        out.push_str(&format!(
+            "{:<5} {:<30} {:<8} {}\n",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            rule.summary
+        ));
+    }
+    out
+}
+
+/// `scalec explain CODE`: the rule's whole documentation.
+pub fn explain(rule: &Rule) -> String {
+    format!(
+        "# {} {}\n\nDefault severity: {}. {}.\n\n{}",
+        rule.code,
+        rule.name,
+        rule.severity.as_str(),
+        capitalize(rule.summary),
+        rule.doc()
+    )
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}
+
+/// The Kubernetes features whose availability rules depend on, by version.
+pub const KUBERNETES_FEATURES: &[(&str, &str, &str)] = &[
+    (
+        "HPA `minReplicas: 0` (HPAScaleToZero)",
+        "1.37 (beta, on by default); earlier only behind the alpha feature gate",
+        "K108",
+    ),
+    (
+        "HPA per-direction `behavior.scaleUp/scaleDown.tolerance`",
+        "1.35 (beta, on by default); alpha in 1.33 and 1.34",
+        "K120",
+    ),
+];
+
+/// The whole of `docs/rules.md`.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\n\
+         <!-- Generated from the rule table in src/lint/rules/ by \
+         `SCALEC_BLESS=1 cargo test --test rules`. Do not edit by hand. -->\n\n\
+         Every rule has a stable code and a name; either can be used in \
+         `lint { deny = [...] allow = [...] }`, in `--deny`/`--allow` and in \
+         `# scalec: allow CODE reason` comments. `error` fails `check` and \
+         `build`; `warning` is printed and passes unless `--deny warnings`; \
+         `info` shows only with `--verbose`.\n\n\
+         | code | name | default | summary |\n|---|---|---|---|\n",
+    );
+    for rule in RULES {
+        out.push_str(&format!(
+            "| [{code}](#{anchor}) | `{name}` | {severity} | {summary} |\n",
+            code = rule.code,
+            anchor = format!("{}-{}", rule.code, rule.name).to_lowercase(),
+            name = rule.name,
+            severity = rule.severity.as_str(),
+            summary = rule.summary,
+        ));
+    }
+    out.push_str(SETTINGS_DOC);
+    out.push_str(&format!(
+        "\n## Kubernetes versions\n\n\
+         scalec targets Kubernetes {} to {}; `cluster {{ kubernetes = \"1.34\" }}` \
+         picks the version, and the default is the newest. Rules that depend on \
+         what the version serves read it:\n\n\
+         | feature | served by default from | rule |\n|---|---|---|\n",
+        KubeVersion::OLDEST,
+        KubeVersion::NEWEST
+    ));
+    for (feature, since, rule) in KUBERNETES_FEATURES {
+        out.push_str(&format!("| {feature} | {since} | {rule} |\n"));
+    }
+    for rule in RULES {
+        let doc = rule.doc().replace("\n## ", "\n### ");
+        let doc = doc
+            .strip_prefix("## ")
+            .map_or(doc.clone(), |d| format!("### {d}"));
+        out.push_str(&format!(
+            "\n## {} {}\n\nDefault severity: {}.\n\n{}",
+            rule.code,
+            rule.name,
+            rule.severity.as_str(),
+            doc
+        ));
+    }
+    out
+}
+
+/// How findings are turned up, off or silenced; part of `docs/rules.md`.
+const SETTINGS_DOC: &str = r#"
+## Turning rules up, off, or silencing one finding
+
+A project turns rules up or off in a `lint` block, by code or name:
+
+```scale
+lint {
+  deny  = [K104]               # single-replica is an error in this project
+  allow = [memory-scaling]     # and K107 is off
+}
+```
+
+On the command line, `--deny RULE` and `--allow RULE` (repeatable) win over
+the `lint` block, and `--deny warnings` makes every warning an error. `info`
+findings show only with `--verbose`. Language errors (E001–E009) cannot be
+allowed or denied; an unknown rule is an error (E004) with the nearest name.
+
+One finding is silenced with a comment on the line before the block or
+attribute it is in, naming the rule and saying why:
+
+```scale
+# scalec: allow K104 nightly batch job, a restart only delays it
+service batch {
+  image    = "registry.example.com/batch:1.0.0"
+  replicas = 1
+}
+```
+
+The comment covers findings inside that block or attribute, including those
+about values the service inherits from `defaults`. Comment lines may stand
+between the suppression and its target; a blank line may not. A suppression
+without a reason (S001), one that silences nothing (S002), and a `# scalec:`
+comment that is not a valid directive (S003) are warnings themselves.
+"#;

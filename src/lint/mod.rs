@@ -1,0 +1,140 @@
+//! [`Project`] → findings about unsafe scaling rules (K, M and C codes).
+//!
+//! One rule per file under `rules/`, each declared with [`declare_rule!`]: its
+//! doc comment is the user documentation `scalec explain` prints. [`RULES`] is
+//! the one table of every rule, sorted by code. [`run`] runs them over a
+//! project, then applies the project's `lint { deny, allow }` settings, the
+//! command-line overrides and the `# scalec: allow` suppressions.
+//!
+//! Lint reads only the [`Project`]; it never sees pest pairs or raw text, and
+//! it does no IO.
+
+pub mod docs;
+mod settings;
+pub mod util;
+
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::model::Project;
+
+pub use settings::Options;
+
+/// One lint rule: its stable code and name, default severity, documentation
+/// and check.
+pub struct Rule {
+    /// Stable code, e.g. `K101`.
+    pub code: &'static str,
+    /// Kebab-case name of the hazard, e.g. `missing-max-replicas`.
+    pub name: &'static str,
+    /// The default severity. Some rules report a lower severity for milder
+    /// cases, as their documentation says.
+    pub severity: Severity,
+    /// One line for `scalec explain`'s list.
+    pub summary: &'static str,
+    /// The doc comment, as `///` lines give it (each line starts with a space).
+    raw_doc: &'static str,
+    /// The check; `None` for the rules about suppressions, which the runner
+    /// itself applies because they judge the other rules' findings.
+    check: Option<fn(&Rule, &Project, &mut Vec<Diagnostic>)>,
+}
+
+impl Rule {
+    pub const fn new(
+        code: &'static str,
+        name: &'static str,
+        severity: Severity,
+        summary: &'static str,
+        raw_doc: &'static str,
+        check: Option<fn(&Rule, &Project, &mut Vec<Diagnostic>)>,
+    ) -> Rule {
+        Rule {
+            code,
+            name,
+            severity,
+            summary,
+            raw_doc,
+            check,
+        }
+    }
+
+    pub fn code(&self) -> Code {
+        Code {
+            id: self.code,
+            name: self.name,
+        }
+    }
+
+    /// A finding of this rule at its default severity.
+    pub fn finding(&self, message: impl Into<String>, span: crate::source::Span) -> Diagnostic {
+        Diagnostic::new(self.code(), self.severity, message, span)
+    }
+
+    /// The Markdown documentation, from the rule's doc comment.
+    pub fn doc(&self) -> String {
+        let mut doc: String = self
+            .raw_doc
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n");
+        doc.push('\n');
+        doc
+    }
+}
+
+/// Declares a rule whose documentation is its doc comment:
+///
+/// ```text
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub RULE { code: "K104", name: "single-replica", severity: Warning,
+///                summary: "...", check: check }
+/// }
+/// ```
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:expr])*
+        pub $ident:ident {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            summary: $summary:literal,
+            check: $check:expr $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub static $ident: $crate::lint::Rule = $crate::lint::Rule::new(
+            $code,
+            $name,
+            $crate::diag::Severity::$severity,
+            $summary,
+            concat!($($doc, "\n"),*),
+            $check,
+        );
+    };
+}
+
+pub mod rules;
+
+/// Every rule, sorted by code.
+pub static RULES: &[&Rule] = rules::ALL;
+
+/// The rule with this code or name (`K101` or `missing-max-replicas`).
+pub fn find(code_or_name: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+}
+
+/// Runs every rule over a project and applies settings and suppressions.
+/// The result is unsorted.
+pub fn run(project: &Project, options: &Options) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        if let Some(check) = rule.check {
+            check(rule, project, &mut findings);
+        }
+    }
+    settings::apply(project, options, findings)
+}

@@ -1,0 +1,197 @@
+use crate::diag::Diagnostic;
+use crate::lint::Rule;
+use crate::lint::rules::c302_cluster_overcommit::decimal;
+use crate::lint::util::plural;
+use crate::model::{Project, Service, Target};
+use crate::source::Span;
+
+declare_rule! {
+    /// ## What it does
+    /// For a service with a `load` block, computes how many pods its declared
+    /// peak needs and flags the service when its maximum replica count is
+    /// smaller:
+    ///
+    /// pods needed = ⌈peak ÷ (per_pod × target utilization)⌉
+    ///
+    /// The target utilization is the service's cpu `utilization` target: the
+    /// autoscaler keeps pods at that share of their capacity, so each serves
+    /// `per_pod × target` at the peak. Without a cpu utilization signal the
+    /// target is 100 % (pods run at full load). A target above 100 % counts
+    /// as 100 %: a pod cannot serve more than its full load. A target of 0 %
+    /// is K106's finding and is skipped here. Other signals (memory, metrics,
+    /// queues) are not taken into account; the autoscaler follows the one
+    /// asking for the most pods, so the count above is what the service needs
+    /// at least.
+    ///
+    /// The maximum is the top of a `replicas` range, or N for a fixed
+    /// `replicas = N`. A service with `load` but no `replicas` at all counts
+    /// as a maximum of 1, because Kubernetes runs one pod; the finding then
+    /// sits on `peak`. The arithmetic is exact.
+    ///
+    /// ## Why it is unsafe
+    /// The autoscaler stops at the maximum. At the peak you declared, the
+    /// pods that do run take more load than they can serve: latency climbs,
+    /// requests time out, health checks fail under load and pods restart,
+    /// which puts even more load on the rest. The outage happens on the
+    /// busiest day, when it costs most.
+    ///
+    /// ## Example
+    /// ```scale
+    /// service prediction {
+    ///   image    = "registry.example.com/prediction:1.0.0"
+    ///   cpu      = 1
+    ///   replicas = 3 .. 80
+    ///   scale cpu { utilization = 70% }
+    ///
+    ///   load {
+    ///     peak    = 4000
+    ///     per_pod = 60
+    ///   }
+    /// }
+    /// ```
+    /// At 70 % each pod serves 42 req/s, so 4000 req/s need ⌈4000 ÷ 42⌉ = 96
+    /// pods.
+    ///
+    /// ## Fix
+    /// Raise the maximum to at least what the peak needs:
+    /// ```scale
+    /// service prediction {
+    ///   image    = "registry.example.com/prediction:1.0.0"
+    ///   cpu      = 1
+    ///   replicas = 3 .. 96
+    ///   scale cpu { utilization = 70% }
+    ///
+    ///   load {
+    ///     peak    = 4000
+    ///     per_pod = 60
+    ///   }
+    /// }
+    /// ```
+    /// The autoscaler can then add pods until the peak is served at the
+    /// target utilization. Check with C302 that the cluster can hold them.
+    ///
+    /// ## See also
+    /// K101 (missing-max-replicas), C302 (cluster-overcommit), K106
+    /// (utilization-out-of-range).
+    pub RULE {
+        code: "C301",
+        name: "peak-exceeds-max",
+        severity: Error,
+        summary: "the declared peak load needs more pods than the maximum replica count",
+        check: Some(check),
+    }
+}
+
+fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
+    for service in &project.services {
+        let Some(load) = &service.load else { continue };
+        let target = match service.cpu_utilization() {
+            Some(t) => match t.value {
+                Target::Utilization(0) => continue,
+                Target::Utilization(percent) => Some((percent, t.span)),
+                _ => None,
+            },
+            None => None,
+        };
+        let percent = target.map_or(100, |(p, _)| p.min(100));
+        let peak = u128::from(load.peak_milli.value);
+        let per_pod = u128::from(load.per_pod_milli.value);
+        // ⌈peak ÷ (per_pod × percent ÷ 100)⌉; per_pod > 0 (lowering rejects 0)
+        // and percent > 0, so the divisor is positive.
+        let needed = peak
+            .saturating_mul(100)
+            .div_ceil(per_pod.saturating_mul(u128::from(percent)).max(1));
+        let bounds = service.bounds();
+        let max = bounds.as_ref().map_or(1, |b| b.max.value);
+        if needed <= u128::from(max) {
+            continue;
+        }
+        let name = &service.name.value;
+        let at = match target {
+            Some(_) => format!("at {percent} % utilization"),
+            None => "at full load".to_string(),
+        };
+        let head = format!(
+            "at a peak of {} req/s with {} req/s per pod {at}, `{name}` needs {}",
+            decimal(peak),
+            decimal(per_pod),
+            plural(needed, "pod")
+        );
+        let peak_label = format!("peak of {} req/s", decimal(peak));
+        let mut finding = match &bounds {
+            Some(b) => {
+                let label = if b.fixed {
+                    format!("a fixed size of {}", plural(b.max.value, "pod"))
+                } else {
+                    format!("max is {}", b.max.value)
+                };
+                rule.finding(format!("{head}; max is {max}"), b.max.span)
+                    .with_label(label)
+                    .with_related(load.peak_milli.span, peak_label)
+            }
+            None => rule
+                .finding(
+                    format!("{head}; with no `replicas` it runs 1"),
+                    load.peak_milli.span,
+                )
+                .with_label(format!("{peak_label} needs {}", plural(needed, "pod"))),
+        };
+        finding = finding.with_related(
+            load.per_pod_milli.span,
+            format!("{} req/s per pod at full load", decimal(per_pod)),
+        );
+        if let Some((written, span)) = target {
+            let label = if written > 100 {
+                format!("a target of {written} % counts as 100 %")
+            } else {
+                format!("pods kept at {written} % of their capacity")
+            };
+            finding = finding.with_related(span, label);
+        }
+        if !inside(service, finding.span) {
+            let mut inherited = Vec::new();
+            if bounds
+                .as_ref()
+                .is_some_and(|b| !inside(service, b.max.span))
+            {
+                inherited.push("`replicas`");
+            }
+            if !inside(service, load.span) {
+                inherited.push("`load`");
+            }
+            if target.is_some_and(|(_, span)| !inside(service, span)) {
+                inherited.push("its cpu target");
+            }
+            let what = match inherited.as_slice() {
+                [] => String::new(),
+                [one] => (*one).to_string(),
+                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+            };
+            finding = finding.with_related(
+                service.name.span,
+                format!("`{name}` inherits {what} from `defaults`"),
+            );
+        }
+        let help = match &bounds {
+            Some(b) if b.fixed => format!(
+                "write `replicas = {needed}`, or autoscale up to it: `replicas = {} .. {needed}` with a `scale` block",
+                b.min.value
+            ),
+            Some(b) => format!(
+                "raise the maximum: `replicas = {} .. {}`",
+                b.min.value,
+                needed.max(u128::from(b.min.value))
+            ),
+            None if service.is_autoscaled() => format!("add `replicas = 2 .. {needed}`"),
+            None => format!("add `replicas = {needed}`"),
+        };
+        out.push(finding.with_help(help));
+    }
+}
+
+/// Whether `span` lies in the service's own block (not in `defaults`).
+fn inside(service: &Service, span: Span) -> bool {
+    span.file == service.span.file
+        && span.start >= service.span.start
+        && span.end <= service.span.end
+}

@@ -1,0 +1,192 @@
+use crate::diag::Diagnostic;
+use crate::lint::Rule;
+use crate::lint::rules::c302_cluster_overcommit::{
+    Kind, demands, join, largest, min_pods, share, sum,
+};
+use crate::lint::util::plural;
+use crate::model::Project;
+
+declare_rule! {
+    /// ## What it does
+    /// With a `nodes` block in `cluster`, adds up what every service requests
+    /// at its minimum replica count (minimum replicas × request), the
+    /// baseline the cluster always runs, and flags cpu or memory when that
+    /// total exceeds what the node pool allocates at its smallest (minimum
+    /// node count × per-node `cpu` or `memory`). Each resource is reported on
+    /// its own, on the node pool's `cpu` or `memory`, and the three services
+    /// that take the largest share are named.
+    ///
+    /// The sum is counted as in C302: requests only (the scheduler ignores
+    /// limits); a service with no request for a resource counts 0 for it;
+    /// `replicas = N` counts N pods, a range its minimum, and no `replicas`
+    /// 1 pod. It ignores how pods pack onto nodes and what daemon sets take,
+    /// so it is a lower bound of what the baseline needs.
+    ///
+    /// Without `nodes` the rule is silent. A node range whose minimum is above
+    /// its maximum is K102's finding; this rule waits until it is fixed. A pool
+    /// that deliberately starts from zero nodes is flagged too: silence it with
+    /// `# scalec: allow C303` and the reason above the pool's `count`.
+    ///
+    /// ## Why it is unsafe
+    /// Minimum replicas are the capacity a service counts on when nothing
+    /// happens: they must be running before any traffic arrives. If the pool
+    /// at its minimum cannot hold them, some pods stay Pending. With a fixed
+    /// pool they stay Pending for good; with an autoscaled pool they wait for
+    /// new nodes to boot after every restore, zone loss or fresh environment,
+    /// and the pool never actually runs at the minimum you planned and paid
+    /// for. Either way the baseline your disruption budgets and capacity
+    /// plans assume is not there.
+    ///
+    /// ## Example
+    /// ```scale
+    /// cluster {
+    ///   nodes {
+    ///     count  = 2 .. 10
+    ///     cpu    = 8
+    ///     memory = 32Gi
+    ///   }
+    /// }
+    ///
+    /// service api {
+    ///   image    = "registry.example.com/api:1.0.0"
+    ///   cpu      = 2
+    ///   replicas = 10 .. 40
+    ///   scale cpu { utilization = 70% }
+    /// }
+    /// ```
+    /// 10 pods × 2 cores = 20 cores, but 2 nodes × 8 cores allocate 16.
+    ///
+    /// ## Fix
+    /// Start the pool at what the baseline needs, or lower the minimums:
+    /// ```scale
+    /// cluster {
+    ///   nodes {
+    ///     count  = 3 .. 10
+    ///     cpu    = 8
+    ///     memory = 32Gi
+    ///   }
+    /// }
+    /// ```
+    /// Three nodes are always there, so all ten baseline pods of `api` are
+    /// scheduled as soon as they are created.
+    ///
+    /// ## See also
+    /// C302 (cluster-overcommit), C304 (pod-larger-than-node), K104
+    /// (single-replica);
+    /// <https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/>.
+    pub RULE {
+        code: "C303",
+        name: "baseline-unschedulable",
+        severity: Error,
+        summary: "at minimum replicas the services request more cpu or memory than the smallest node pool allocates",
+        check: Some(check),
+    }
+}
+
+fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
+    let Some(nodes) = &project.cluster.nodes else {
+        return;
+    };
+    let count = nodes.count.value;
+    if count.min > count.max {
+        return;
+    }
+    for kind in [Kind::Cpu, Kind::Memory] {
+        let demands = demands(project, kind, min_pods);
+        let total = sum(&demands);
+        let (node, node_span) = kind.node(nodes);
+        let capacity = node.saturating_mul(u128::from(count.min));
+        if total <= capacity {
+            continue;
+        }
+        let needed_nodes = total.div_ceil(node.max(1));
+        let pool = if count.min == 0 {
+            "the pool starts with no nodes".to_string()
+        } else if count.min == count.max {
+            plural(count.min, "node")
+        } else if needed_nodes > u128::from(count.max) {
+            format!(
+                "at least {} and at most {}",
+                plural(count.min, "node"),
+                count.max
+            )
+        } else {
+            format!("at least {}", plural(count.min, "node"))
+        };
+        let count_label = if node == 0 {
+            pool
+        } else {
+            format!("{pool}; the baseline needs {needed_nodes}")
+        };
+        let request = format!(
+            "at their minimum replicas the services request {} of {}",
+            kind.amount(total),
+            kind.name()
+        );
+        let (message, label) = if count.min == 0 {
+            (
+                format!("{request}, but the node pool starts with no nodes"),
+                format!("each node allocates {}", kind.amount(node)),
+            )
+        } else {
+            (
+                format!(
+                    "{request}, more than the {} of {}",
+                    kind.amount(capacity),
+                    plural(count.min, "node")
+                ),
+                format!(
+                    "{} × {} = {}",
+                    plural(count.min, "node"),
+                    kind.amount(node),
+                    kind.amount(capacity)
+                ),
+            )
+        };
+        let mut finding = rule
+            .finding(message, node_span)
+            .with_label(label)
+            .with_related(nodes.count.span, count_label);
+        let top = largest(&demands);
+        for demand in &top {
+            finding = finding.with_related(
+                demand.service.name.span,
+                format!(
+                    "at least {} × {} = {}",
+                    plural(demand.pods, "pod"),
+                    kind.amount(demand.request),
+                    kind.amount(demand.total)
+                ),
+            );
+        }
+        let shares = top
+            .iter()
+            .map(|d| format!("`{}` ({})", d.service.name.value, share(d.total, total)))
+            .collect::<Vec<_>>();
+        let grow = if node == 0 {
+            format!(", and give the nodes some {}", kind.name())
+        } else {
+            let max = u128::from(count.max).max(needed_nodes);
+            if count.min == count.max {
+                format!(", or run more nodes: `count = {needed_nodes}`")
+            } else {
+                format!(", or start the pool larger: `count = {needed_nodes} .. {max}`")
+            }
+        };
+        let whose = match shares.as_slice() {
+            [_] => {
+                // The only service with a request: the pool holds this many of its pods.
+                let fits = capacity / top[0].request.max(1);
+                format!(
+                    "`{}` takes it all: lower its minimum replicas to {fits}",
+                    top[0].service.name.value
+                )
+            }
+            _ => format!(
+                "most goes to {}: lower their minimum replicas",
+                join(&shares)
+            ),
+        };
+        out.push(finding.with_help(format!("{whose}{grow}")));
+    }
+}

@@ -1,0 +1,114 @@
+use crate::diag::Diagnostic;
+use crate::lint::Rule;
+use crate::lint::rules::c302_cluster_overcommit::{Kind, max_pods};
+use crate::model::Project;
+
+declare_rule! {
+    /// ## What it does
+    /// With a `nodes` block in `cluster`, flags a service whose pod requests
+    /// more cpu or more memory than one node allocates (the `cpu` and `memory`
+    /// of `nodes`). Each resource is reported on its own, on the request.
+    ///
+    /// Only requests count: the scheduler places pods by request, and a limit
+    /// above the node's size is legal (the pod is throttled or killed at the
+    /// node's size). A request exactly equal to the node's allocatable is not
+    /// flagged, though it only fits an empty node with no daemon sets. A
+    /// service with `replicas = 0` runs no pod and is not flagged. Without
+    /// `nodes` the rule is silent.
+    ///
+    /// ## Why it is unsafe
+    /// The scheduler never splits a pod across nodes, so such a pod can never
+    /// be scheduled: it stays Pending forever, however many nodes the cluster
+    /// autoscaler adds (it will not even try, since no node of the pool would
+    /// fit). The rollout of the service never completes and the old pods keep
+    /// serving until they are gone, then the service is down.
+    ///
+    /// ## Example
+    /// ```scale
+    /// cluster {
+    ///   nodes {
+    ///     count  = 3 .. 10
+    ///     cpu    = 8
+    ///     memory = 32Gi
+    ///   }
+    /// }
+    ///
+    /// service trainer {
+    ///   image    = "registry.example.com/trainer:1.0.0"
+    ///   cpu      = 4
+    ///   memory   = 48Gi
+    ///   replicas = 2
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Request at most one node's allocatable, leaving room for the daemon
+    /// sets every node runs, or use larger nodes:
+    /// ```scale
+    /// service trainer {
+    ///   image    = "registry.example.com/trainer:1.0.0"
+    ///   cpu      = 4
+    ///   memory   = 24Gi
+    ///   replicas = 2
+    /// }
+    /// ```
+    /// Each pod then fits a node, so both pods are scheduled.
+    ///
+    /// ## See also
+    /// C302 (cluster-overcommit), C303 (baseline-unschedulable);
+    /// <https://kubernetes.io/docs/tasks/administer-cluster/reserve-compute-resources/#node-allocatable>.
+    pub RULE {
+        code: "C304",
+        name: "pod-larger-than-node",
+        severity: Error,
+        summary: "one pod requests more cpu or memory than one node allocates",
+        check: Some(check),
+    }
+}
+
+fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
+    let Some(nodes) = &project.cluster.nodes else {
+        return;
+    };
+    for service in &project.services {
+        if max_pods(service) == 0 {
+            continue;
+        }
+        let name = &service.name.value;
+        for kind in [Kind::Cpu, Kind::Memory] {
+            let Some((request, span, text)) = kind.request(service) else {
+                continue;
+            };
+            let (node, node_span) = kind.node(nodes);
+            if request <= node {
+                continue;
+            }
+            let word = kind.name();
+            let mut finding = rule
+                .finding(
+                    format!(
+                        "a pod of `{name}` requests {} of {word}, more than one node allocates ({})",
+                        kind.amount(request),
+                        kind.amount(node)
+                    ),
+                    span,
+                )
+                .with_label(format!("requests {}", kind.amount(request)))
+                .with_related(node_span, format!("one node allocates {}", kind.amount(node)));
+            let inside = span.file == service.span.file
+                && span.start >= service.span.start
+                && span.end <= service.span.end;
+            if !inside {
+                finding = finding.with_related(
+                    service.name.span,
+                    format!("`{name}` inherits this {word} request from `defaults`"),
+                );
+            }
+            out.push(finding.with_help(format!(
+                "request at most what one node allocates (`{word} = {}` in `nodes`), \
+                 or use nodes with at least `{word} = {text}`",
+                kind.node_text(nodes)
+            )));
+        }
+    }
+}

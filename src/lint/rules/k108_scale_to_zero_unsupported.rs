@@ -1,0 +1,240 @@
+use crate::diag::Diagnostic;
+use crate::lint::Rule;
+use crate::model::{
+    Autoscaler, KubeVersion, MetricKind, Project, ScaleSignal, Service, SignalSource,
+};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags an autoscaled service whose minimum is 0 (`replicas = 0 .. N`)
+    /// when the HorizontalPodAutoscaler cannot scale it to zero. With
+    /// `autoscaler = hpa` (the default) scaling to zero needs both:
+    ///
+    /// - Kubernetes 1.37 or newer (`kubernetes` in `cluster`), where the
+    ///   `HPAScaleToZero` feature is beta and on by default; and
+    /// - only signals that still report with zero pods: queues, and metrics of
+    ///   `kind = object` or `kind = external`. `cpu`, `memory` and
+    ///   `kind = pods` metrics are measured on the pods themselves.
+    ///
+    /// With `autoscaler = keda` the rule never fires: KEDA activates and
+    /// deactivates the workload itself and accepts `minReplicaCount: 0`.
+    ///
+    /// ## Why it is unsafe
+    /// Before 1.37 the API server rejects `minReplicas: 0` unless the alpha
+    /// feature gate is on, so the autoscaler is never created and the service
+    /// keeps whatever replica count it had. From 1.37 the HPA accepts it only
+    /// with object and external metrics: with zero pods there is no cpu, memory
+    /// or per-pod metric to read, so a service at zero could never come back
+    /// when traffic arrives.
+    ///
+    /// ## Example
+    /// ```scale
+    /// cluster {
+    ///   kubernetes = "1.34"
+    /// }
+    ///
+    /// service worker {
+    ///   image    = "registry.example.com/worker:1.0.0"
+    ///   cpu      = 250m
+    ///   replicas = 0 .. 10
+    ///   scale cpu { utilization = 70% }
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep one pod, or let an idle signal scale the service to zero where the
+    /// autoscaler supports it:
+    /// ```scale
+    /// cluster {
+    ///   kubernetes = "1.37"
+    /// }
+    ///
+    /// queue jobs {
+    ///   provider = aws-sqs
+    ///   url      = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"
+    /// }
+    ///
+    /// service worker {
+    ///   image    = "registry.example.com/worker:1.0.0"
+    ///   cpu      = 250m
+    ///   replicas = 0 .. 10
+    ///   scale jobs { average = 20 }
+    /// }
+    /// ```
+    /// The HPA now reads the queue's backlog even with no pods running, starts
+    /// the first pod when messages arrive and removes the last one when the
+    /// queue is empty. `replicas = 1 .. 10` is the fix when the cluster is
+    /// older or the service must scale on cpu; `autoscaler = keda` is the
+    /// other way to scale to zero on a queue.
+    ///
+    /// KEDA accepts `minReplicaCount: 0` with any trigger, but its `cpu` and
+    /// `memory` triggers cannot wake a workload at zero: give such a service
+    /// at least one queue or metric trigger as well.
+    ///
+    /// ## See also
+    /// K104 (single-replica), K120 (feature-not-in-version),
+    /// https://kubernetes.io/docs/reference/command-line-tools-reference/feature-gates/
+    /// (`HPAScaleToZero`).
+    pub RULE {
+        code: "K108",
+        name: "scale-to-zero-unsupported",
+        severity: Error,
+        summary: "a minimum of 0 replicas that the HorizontalPodAutoscaler rejects",
+        check: Some(check),
+    }
+}
+
+/// The first Kubernetes version whose HPA accepts `minReplicas: 0` by default.
+const SCALE_TO_ZERO: KubeVersion = KubeVersion {
+    major: 1,
+    minor: 37,
+};
+
+fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
+    let cluster = &project.cluster;
+    if cluster.autoscaler == Autoscaler::Keda {
+        return;
+    }
+    let too_old = cluster.kubernetes < SCALE_TO_ZERO;
+    for service in crate::lint::util::autoscaled(project) {
+        let Some(bounds) = service.bounds() else {
+            continue;
+        };
+        if bounds.fixed || bounds.min.value != 0 {
+            continue;
+        }
+        let blockers: Vec<(&ScaleSignal, &'static str)> = service
+            .scaling
+            .iter()
+            .filter_map(|s| blocker(project, s).map(|why| (s, why)))
+            .collect();
+        if !too_old && blockers.is_empty() {
+            continue;
+        }
+        out.push(finding(
+            rule,
+            project,
+            service,
+            bounds.max.value,
+            too_old,
+            &blockers,
+            bounds.min.span,
+        ));
+    }
+}
+
+/// Why a signal cannot bring a service back from zero pods under the HPA.
+fn blocker(project: &Project, signal: &ScaleSignal) -> Option<&'static str> {
+    match &signal.source.value {
+        SignalSource::Cpu => Some("zero pods report no cpu"),
+        SignalSource::Memory => Some("zero pods report no memory"),
+        SignalSource::Metric(name) => match project.metric(name).map(|m| m.kind.value) {
+            Some(MetricKind::Pods) => Some("a `kind = pods` metric: zero pods report nothing"),
+            Some(MetricKind::Object | MetricKind::External) | None => None,
+        },
+        SignalSource::Queue(_) => None,
+    }
+}
+
+fn finding(
+    rule: &Rule,
+    project: &Project,
+    service: &Service,
+    max: u32,
+    too_old: bool,
+    blockers: &[(&ScaleSignal, &'static str)],
+    min: crate::source::Span,
+) -> Diagnostic {
+    let name = &service.name.value;
+    let version = project.cluster.kubernetes;
+    let names: Vec<String> = blockers
+        .iter()
+        .map(|(s, _)| format!("`{}`", source_name(&s.source.value)))
+        .collect();
+    let names = match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    let message = match (too_old, blockers.is_empty()) {
+        (true, true) => format!(
+            "service `{name}` may scale to 0 replicas, which the HPA of Kubernetes {version} rejects"
+        ),
+        (true, false) => format!(
+            "service `{name}` may scale to 0 replicas, which the HPA of Kubernetes {version} rejects; \
+             from {SCALE_TO_ZERO} it still cannot scale to zero on {names}"
+        ),
+        (false, _) => format!(
+            "service `{name}` may scale to 0 replicas, but the HPA scales to zero only on queues and \
+             object or external metrics, not on {names}"
+        ),
+    };
+    let label = if too_old {
+        format!(
+            "a minimum of 0 needs HPAScaleToZero, on by default from Kubernetes {SCALE_TO_ZERO}"
+        )
+    } else {
+        "a minimum of 0".to_string()
+    };
+    let mut d = rule.finding(message, min).with_label(label);
+    let inside = min.file == service.span.file
+        && min.start >= service.span.start
+        && min.start < service.span.end;
+    if !inside {
+        d = d.with_related(service.name.span, "inherits `replicas` from `defaults`");
+    }
+    if too_old {
+        if let Some(span) = project.cluster.kubernetes_span {
+            d = d.with_related(span, format!("targets Kubernetes {version}"));
+        }
+    }
+    for (signal, why) in blockers {
+        d = d.with_related(signal.source.span, *why);
+    }
+    d.with_help(help(service, max, too_old, blockers))
+}
+
+fn help(
+    service: &Service,
+    max: u32,
+    too_old: bool,
+    blockers: &[(&ScaleSignal, &'static str)],
+) -> String {
+    let mut options = vec![format!("keep one pod: `replicas = 1 .. {}`", max.max(1))];
+    let others = service.scaling.len().saturating_sub(blockers.len());
+    // KEDA also needs a trigger that reports with zero pods: its cpu and
+    // memory triggers never wake a workload at zero.
+    let wakes = others > 0;
+    match (too_old, blockers.is_empty(), others > 0) {
+        (true, true, _) => options.push(format!(
+            "if the cluster runs Kubernetes {SCALE_TO_ZERO} or newer, write `kubernetes = \"{SCALE_TO_ZERO}\"` in `cluster`"
+        )),
+        (true, false, true) => options.push(format!(
+            "on Kubernetes {SCALE_TO_ZERO} or newer, write `kubernetes = \"{SCALE_TO_ZERO}\"` in `cluster` and remove {}",
+            scale_blocks(blockers)
+        )),
+        (false, false, true) => options.push(format!("remove {}", scale_blocks(blockers))),
+        // Every signal needs pods, or the version alone is not the problem.
+        (_, false, false) | (false, true, _) => {}
+    }
+    if wakes {
+        options.push("let KEDA scale it to zero: `autoscaler = keda` in `cluster`".to_string());
+    }
+    options.join("; or ")
+}
+
+fn scale_blocks(blockers: &[(&ScaleSignal, &'static str)]) -> String {
+    let blocks: Vec<String> = blockers
+        .iter()
+        .map(|(s, _)| format!("`scale {}`", source_name(&s.source.value)))
+        .collect();
+    blocks.join(" and ")
+}
+
+fn source_name(source: &SignalSource) -> &str {
+    match source {
+        SignalSource::Cpu => "cpu",
+        SignalSource::Memory => "memory",
+        SignalSource::Metric(name) | SignalSource::Queue(name) => name,
+    }
+}

@@ -1,0 +1,106 @@
+use crate::diag::Diagnostic;
+use crate::lint::Rule;
+use crate::model::{Project, Resource, Service, Spanned};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags a cpu or memory limit lower than its request, `cpu = 1 .. 500m` or
+    /// `memory = 1Gi .. 512Mi`, in any service (autoscaled or not) or inherited
+    /// from `defaults`. The comparison is exact: `1 .. 1000m` is equal, not
+    /// lower.
+    ///
+    /// ## Why it is unsafe
+    /// Kubernetes requires every request to be at most its limit. The API
+    /// server rejects the Deployment's pod template (`must be less than or
+    /// equal to cpu limit`), so the rollout never starts: a new service never
+    /// comes up, and a change to a running one is stuck on the old version
+    /// while the pipeline reports a failed apply. The usual cause is the two
+    /// values written the wrong way round: the request comes first.
+    ///
+    /// ## Example
+    /// ```scale
+    /// service api {
+    ///   image  = "registry.example.com/api:1.0.0"
+    ///   cpu    = 1 .. 500m
+    ///   memory = 512Mi .. 1Gi
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// Write the request, then the limit:
+    /// ```scale
+    /// service api {
+    ///   image  = "registry.example.com/api:1.0.0"
+    ///   cpu    = 500m .. 1
+    ///   memory = 512Mi .. 1Gi
+    /// }
+    /// ```
+    /// The scheduler reserves 500m for each pod, which may burst to one core.
+    /// If the larger number was the intended reservation, raise the limit to
+    /// at least the request instead (`cpu = 1 .. 1`).
+    ///
+    /// ## See also
+    /// K110 (missing-memory-limit), K106 (utilization-out-of-range).
+    pub RULE {
+        code: "K111",
+        name: "limit-below-request",
+        severity: Error,
+        summary: "a cpu or memory limit lower than its request",
+        check: Some(check),
+    }
+}
+
+fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
+    for service in &project.services {
+        if let Some(cpu) = &service.cpu {
+            let amount = |c: &crate::model::Cpu| u128::from(c.millicores);
+            if let Some(d) = compare(rule, service, "cpu", cpu, amount, |c| c.text.as_str()) {
+                out.push(d);
+            }
+        }
+        if let Some(memory) = &service.memory {
+            let amount = |m: &crate::model::Memory| m.millibytes;
+            if let Some(d) = compare(rule, service, "memory", memory, amount, |m| m.text.as_str()) {
+                out.push(d);
+            }
+        }
+    }
+}
+
+fn compare<T>(
+    rule: &Rule,
+    service: &Service,
+    word: &str,
+    resource: &Resource<T>,
+    amount: impl Fn(&T) -> u128,
+    text: impl Fn(&T) -> &str,
+) -> Option<Diagnostic> {
+    let limit: &Spanned<T> = resource.limit.as_ref()?;
+    let request = &resource.request;
+    if amount(&limit.value) >= amount(&request.value) {
+        return None;
+    }
+    let name = &service.name.value;
+    let (req, lim) = (text(&request.value), text(&limit.value));
+    let mut d = rule
+        .finding(
+            format!("service `{name}` has a {word} limit of {lim}, below its request of {req}: the API server rejects the pod"),
+            limit.span,
+        )
+        .with_label(format!("limit {lim} < request {req}"))
+        .with_related(request.span, "the request comes first")
+        .with_help(format!(
+            "write the request first: `{word} = {lim} .. {req}`; or, to reserve {req}, `{word} = {req} .. {req}`"
+        ));
+    let span = limit.span;
+    let inside = span.file == service.span.file
+        && span.start >= service.span.start
+        && span.start < service.span.end;
+    if !inside {
+        d = d.with_related(
+            service.name.span,
+            format!("inherits `{word}` from `defaults`"),
+        );
+    }
+    Some(d)
+}

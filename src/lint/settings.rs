@@ -1,0 +1,280 @@
+//! Which findings are reported, and at what severity: the project's
+//! `lint { deny, allow }`, the command line's `--deny`/`--allow`, `--deny
+//! warnings`, `--verbose`, and `# scalec: allow` suppressions.
+//!
+//! Precedence: a flag wins over the file, and the file over the rule's default.
+//! Findings of the suppression rules (S001–S003) go through the same settings.
+
+use std::collections::BTreeMap;
+
+use super::rules::s003_malformed_directive as s003;
+use super::rules::{s001_suppression_without_reason as s001, s002_unused_suppression as s002};
+use super::{RULES, Rule, find};
+use crate::diag::{Diagnostic, Severity, codes};
+use crate::model::{Project, Spanned};
+use crate::names::did_you_mean;
+use crate::source::Span;
+
+/// Lint settings from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Codes raised to errors by `--deny`.
+    pub deny: Vec<&'static str>,
+    /// Codes turned off by `--allow`.
+    pub allow: Vec<&'static str>,
+    /// `--deny warnings`: every warning is an error.
+    pub deny_warnings: bool,
+    /// `--verbose`: show `info` findings.
+    pub verbose: bool,
+}
+
+impl Options {
+    /// Builds options from flag values (codes or names; `warnings` in `deny`).
+    /// An unknown rule or a language error code is an error message for the user.
+    pub fn from_flags(deny: &[String], allow: &[String], verbose: bool) -> Result<Options, String> {
+        let mut options = Options {
+            verbose,
+            ..Options::default()
+        };
+        for (list, flag, out) in [
+            (deny, "--deny", &mut options.deny),
+            (allow, "--allow", &mut options.allow),
+        ] {
+            for value in list {
+                if flag == "--deny" && value == "warnings" {
+                    options.deny_warnings = true;
+                    continue;
+                }
+                out.push(
+                    resolve(value)
+                        .map_err(|problem| format!("{flag} {value}: {problem}"))?
+                        .code,
+                );
+            }
+        }
+        if let Some(code) = options.deny.iter().find(|c| options.allow.contains(c)) {
+            return Err(format!("{code} is both denied and allowed"));
+        }
+        Ok(options)
+    }
+}
+
+/// The rule a user named, or why there is none.
+fn resolve(name: &str) -> Result<&'static Rule, String> {
+    if let Some(rule) = find(name) {
+        return Ok(rule);
+    }
+    if codes::ALL
+        .iter()
+        .any(|c| c.id.eq_ignore_ascii_case(name) || c.name == name)
+    {
+        return Err(format!(
+            "`{name}` is a language error; language errors cannot be allowed or denied"
+        ));
+    }
+    let candidates = RULES.iter().flat_map(|r| [r.code, r.name]);
+    Err(match did_you_mean(name, candidates) {
+        Some(close) => format!("no rule `{name}`; did you mean `{close}`?"),
+        None => format!("no rule `{name}`; `scalec explain` lists the rules"),
+    })
+}
+
+/// What a finding becomes: reported at a severity, or dropped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Level {
+    Off,
+    On(Severity),
+}
+
+/// Applies settings and suppressions to the raw findings of `project`.
+pub(super) fn apply(
+    project: &Project,
+    options: &Options,
+    findings: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let file_levels = file_levels(project, &mut out);
+    let mut used: Vec<Vec<bool>> = project
+        .suppressions
+        .iter()
+        .map(|s| vec![false; s.rules.len()])
+        .collect();
+    let mut kept: Vec<Diagnostic> = findings
+        .into_iter()
+        .filter(|finding| !suppressed(project, finding, &mut used))
+        .collect();
+    judge_suppressions(project, &used, &mut kept, &mut out);
+    for mut finding in kept {
+        let level = level(finding.code.id, finding.severity, &file_levels, options);
+        match level {
+            Level::Off => continue,
+            Level::On(Severity::Info) if !options.verbose => continue,
+            Level::On(severity) => finding.severity = severity,
+        }
+        finding.help = Some(match finding.help.take() {
+            Some(help) => format!("{help}\n`scalec explain {}` tells more", finding.code.id),
+            None => format!("`scalec explain {}` tells more", finding.code.id),
+        });
+        out.push(finding);
+    }
+    out
+}
+
+fn level(code: &str, default: Severity, file: &BTreeMap<&str, Level>, options: &Options) -> Level {
+    let level = if options.allow.contains(&code) {
+        Level::Off
+    } else if options.deny.contains(&code) {
+        Level::On(Severity::Error)
+    } else {
+        file.get(code).copied().unwrap_or(Level::On(default))
+    };
+    match level {
+        Level::On(Severity::Warning) if options.deny_warnings => Level::On(Severity::Error),
+        other => other,
+    }
+}
+
+/// The project's `lint { deny, allow }`, validated; problems go to `out`.
+fn file_levels(project: &Project, out: &mut Vec<Diagnostic>) -> BTreeMap<&'static str, Level> {
+    let mut levels: BTreeMap<&'static str, (Level, Span)> = BTreeMap::new();
+    let lists = [
+        (&project.lint.deny, Level::On(Severity::Error), "deny"),
+        (&project.lint.allow, Level::Off, "allow"),
+    ];
+    for (list, level, verb) in lists {
+        for entry in list {
+            let rule = match resolve(&entry.value) {
+                Ok(rule) => rule,
+                Err(problem) => {
+                    out.push(unknown_rule(entry, &problem));
+                    continue;
+                }
+            };
+            match levels.get(rule.code) {
+                Some((other, first)) if *other != level => out.push(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("{} is both denied and allowed", rule.code),
+                        entry.span,
+                    )
+                    .with_label(format!("{verb}ed here"))
+                    .with_related(*first, "and here")
+                    .with_help("keep it in one of `deny` and `allow`"),
+                ),
+                _ => {
+                    levels.insert(rule.code, (level, entry.span));
+                }
+            }
+        }
+    }
+    levels
+        .into_iter()
+        .map(|(code, (level, _))| (code, level))
+        .collect()
+}
+
+fn unknown_rule(entry: &Spanned<String>, problem: &str) -> Diagnostic {
+    let language = problem.contains("language error");
+    let code = if language {
+        codes::TYPE_MISMATCH
+    } else {
+        codes::UNKNOWN_REFERENCE
+    };
+    let (message, help) = match problem.split_once("; ") {
+        Some((message, help)) => (message.to_string(), help.to_string()),
+        None => (problem.to_string(), String::new()),
+    };
+    Diagnostic::error(code, message, entry.span)
+        .with_label(if language {
+            "a language error"
+        } else {
+            "unknown rule"
+        })
+        .with_help_opt((!help.is_empty()).then_some(help))
+}
+
+/// Whether a suppression covers `finding`; marks the suppression used.
+fn suppressed(project: &Project, finding: &Diagnostic, used: &mut [Vec<bool>]) -> bool {
+    let spans: Vec<Span> = std::iter::once(finding.span)
+        .chain(finding.related.iter().map(|l| l.span))
+        .collect();
+    let mut hit = false;
+    for (i, suppression) in project.suppressions.iter().enumerate() {
+        let Some(target) = suppression.target else {
+            continue;
+        };
+        let inside = spans.iter().any(|s| {
+            s.file == target.file
+                && s.start >= target.start
+                && s.start < target.end.max(target.start + 1)
+        });
+        if !inside {
+            continue;
+        }
+        for (j, rule) in suppression.rules.iter().enumerate() {
+            if find(&rule.value).is_some_and(|r| r.code == finding.code.id) {
+                used[i][j] = true;
+                hit = true;
+            }
+        }
+    }
+    hit
+}
+
+/// S001–S003 and unknown rules in suppressions.
+fn judge_suppressions(
+    project: &Project,
+    used: &[Vec<bool>],
+    kept: &mut Vec<Diagnostic>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (suppression, used) in project.suppressions.iter().zip(used) {
+        let mut valid = 0;
+        for (rule, used) in suppression.rules.iter().zip(used) {
+            match resolve(&rule.value) {
+                Err(problem) => out.push(unknown_rule(rule, &problem)),
+                Ok(resolved) => {
+                    valid += 1;
+                    if suppression.target.is_some() && !used {
+                        kept.push(
+                            s002::RULE
+                                .finding(format!("`# scalec: allow {}` silences nothing here", rule.value), rule.span)
+                                .with_label(format!("no {} finding in the next block or attribute", resolved.code))
+                                .with_help("remove the suppression, or move it to the line before what it should silence"),
+                        );
+                    }
+                }
+            }
+        }
+        if valid > 0 && suppression.target.is_none() {
+            kept.push(
+                s002::RULE
+                    .finding(
+                        "this suppression silences nothing: no block or attribute follows it",
+                        suppression.span,
+                    )
+                    .with_label("nothing on the next line to silence")
+                    .with_help("put the comment on the line right before the block or attribute"),
+            );
+        }
+        if valid > 0 && suppression.reason.is_none() {
+            kept.push(
+                s001::RULE
+                    .finding("suppression without a reason", suppression.span)
+                    .with_label("why is this safe here?")
+                    .with_help(format!(
+                        "say why after the rule: `# scalec: allow {} batch job, restarts are fine`",
+                        suppression.rules[0].value
+                    )),
+            );
+        }
+    }
+    for directive in &project.malformed_directives {
+        kept.push(
+            s003::RULE
+                .finding(directive.value.clone(), directive.span)
+                .with_label("not a valid directive")
+                .with_help("the directive is `# scalec: allow CODE reason`, on the line before a block or attribute"),
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! The rule table and every rule's fixtures.
+//!
+//! Each rule has `tests/fixtures/lint/CODE/bad.scale`, where every expected
+//! finding is marked on its line with `# expect: CODE` (or on the line before
+//! with `# expect-next: CODE`), and `good.scale`, with near misses that must
+//! stay silent. The fixtures are checked with only that rule enabled, and the
+//! human report of `bad.scale` is an insta snapshot.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use scalec::diag::Diagnostic;
+use scalec::discover::{ProjectFiles, Workspace};
+use scalec::lint::{self, Options, RULES};
+use scalec::render::{self, Format, HumanOptions};
+
+const FIXTURES: &str = "tests/fixtures/lint";
+const RULES_DOC: &str = "docs/rules.md";
+
+/// Checks one file as a project of its own, with only `code` enabled.
+fn check_file(path: &Path, code: &str) -> (Vec<Diagnostic>, String) {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut workspace = Workspace::default();
+    let id = workspace.sources.add(path, &text);
+    workspace.projects.push(ProjectFiles {
+        dir: path
+            .parent()
+            .expect("fixtures are in a directory")
+            .to_path_buf(),
+        files: vec![id],
+    });
+    let options = Options {
+        allow: RULES
+            .iter()
+            .map(|r| r.code)
+            .filter(|c| *c != code)
+            .collect(),
+        verbose: true,
+        ..Options::default()
+    };
+    let compilation = scalec::compile(&workspace, &options);
+    let human = render::render(
+        &compilation.diagnostics,
+        &workspace.sources,
+        Format::Human,
+        HumanOptions {
+            color: false,
+            width: 100,
+        },
+    );
+    (compilation.diagnostics, human)
+}
+
+/// The `(line, code)` pairs a fixture expects, from its `# expect:` marks.
+fn expectations(path: &Path) -> Vec<(usize, String)> {
+    let text = fs::read_to_string(path).expect("fixture is readable");
+    let mut expected = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for (marker, line_no) in [("# expect: ", i + 1), ("# expect-next: ", i + 2)] {
+            if let Some(at) = line.find(marker) {
+                let codes = line[at + marker.len()..]
+                    .split([',', ' '])
+                    .filter(|c| !c.is_empty());
+                expected.extend(codes.map(|c| (line_no, c.to_string())));
+            }
+        }
+    }
+    expected.sort();
+    expected
+}
+
+fn line_of(path: &Path, offset: usize) -> usize {
+    let text = fs::read_to_string(path).expect("fixture is readable");
+    text[..offset].matches('\n').count() + 1
+}
+
+#[test]
+fn rule_table_is_sorted_with_unique_codes_and_names() {
+    let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let mut sorted = codes.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(codes, sorted, "codes must be unique and sorted");
+    let mut names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), RULES.len(), "names must be unique");
+    for rule in RULES {
+        assert!(
+            rule.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{} is not kebab-case",
+            rule.name
+        );
+    }
+}
+
+#[test]
+fn every_rule_file_is_in_the_table() {
+    let mut files: Vec<String> = fs::read_dir("src/lint/rules")
+        .expect("rules directory")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "mod.rs")
+        .collect();
+    files.sort();
+    let table: Vec<String> = RULES
+        .iter()
+        .map(|r| format!("{}_{}.rs", r.code.to_lowercase(), r.name.replace('-', "_")))
+        .collect();
+    assert_eq!(files, table, "one file per rule, named CODE_NAME.rs");
+}
+
+#[test]
+fn every_rule_doc_has_the_headings_in_order() {
+    for rule in RULES {
+        let doc = rule.doc();
+        let mut at = 0;
+        for heading in lint::docs::HEADINGS {
+            let found = doc[at..].find(heading);
+            assert!(
+                found.is_some(),
+                "{} lacks `{heading}` (in this order)",
+                rule.code
+            );
+            at += found.unwrap_or(0) + heading.len();
+        }
+        assert!(
+            doc.contains("```scale"),
+            "{}'s example is not a scale snippet",
+            rule.code
+        );
+        assert!(!doc.contains("TODO"), "{} has a placeholder", rule.code);
+    }
+}
+
+/// The fixture files of a rule whose names start with `kind` (`bad`, `good`):
+/// `bad.scale`, `bad-defaults.scale`, ... Each file is a project of its own.
+fn fixtures(code: &str, kind: &str) -> Vec<PathBuf> {
+    let dir = Path::new(FIXTURES).join(code);
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    name.starts_with(kind) && name.ends_with(".scale")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+/// The rules under test: all, or those named in `SCALEC_RULE` (`K105,K106`),
+/// for working on a few rules at a time.
+fn rules_under_test() -> Vec<&'static lint::Rule> {
+    let only = std::env::var("SCALEC_RULE").unwrap_or_default();
+    RULES
+        .iter()
+        .copied()
+        .filter(|r| only.is_empty() || only.split(',').any(|c| c.trim() == r.code))
+        .collect()
+}
+
+#[test]
+fn every_rule_has_fixtures_that_fire_and_stay_silent() {
+    let mut failures = Vec::new();
+    let mut snapshots = Vec::new();
+    for rule in rules_under_test() {
+        let (bad, good) = (fixtures(rule.code, "bad"), fixtures(rule.code, "good"));
+        if bad.is_empty() || good.is_empty() {
+            failures.push(format!(
+                "{}: needs bad*.scale and good*.scale in {FIXTURES}/{}",
+                rule.code, rule.code
+            ));
+            continue;
+        }
+        for path in &bad {
+            let expected = expectations(path);
+            if expected.is_empty() {
+                failures.push(format!(
+                    "{}: marks no `# expect: {}`",
+                    path.display(),
+                    rule.code
+                ));
+            }
+            let (found, human) = check_file(path, rule.code);
+            let mut actual: Vec<(usize, String)> = found
+                .iter()
+                .map(|d| (line_of(path, d.span.start), d.code.id.to_string()))
+                .collect();
+            actual.sort();
+            if actual != expected {
+                failures.push(format!(
+                    "{}\n  expected {expected:?}\n  found    {actual:?}\n{human}",
+                    path.display()
+                ));
+            }
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("bad")
+                .to_string();
+            snapshots.push((format!("{}-{stem}", rule.code), human));
+        }
+        for path in &good {
+            let (found, human) = check_file(path, rule.code);
+            if !found.is_empty() {
+                failures.push(format!("{} must be silent:\n{human}", path.display()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    for (name, human) in snapshots {
+        insta::assert_snapshot!(name, human);
+    }
+}
+
+#[test]
+fn findings_use_the_rule_severities() {
+    // Every finding is at the rule's default severity or milder, as documented.
+    for rule in rules_under_test() {
+        for path in fixtures(rule.code, "bad") {
+            let (found, _) = check_file(&path, rule.code);
+            for finding in found {
+                assert!(
+                    finding.severity >= rule.severity,
+                    "{}: {:?} above default",
+                    rule.code,
+                    finding.severity
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn rules_doc_is_current() {
+    let expected = lint::docs::rules_markdown();
+    if std::env::var_os("SCALEC_BLESS").is_some_and(|v| v == "1") {
+        fs::write(RULES_DOC, &expected).expect("docs/rules.md is writable");
+        return;
+    }
+    let actual = fs::read_to_string(RULES_DOC).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/rules.md is stale: run `SCALEC_BLESS=1 cargo test --test rules` and review the diff"
+    );
+}
