@@ -9,8 +9,10 @@
 //! Lint reads only the [`Project`]; it never sees pest pairs or raw text, and
 //! it does no IO.
 
+pub mod capacity;
 pub mod docs;
 mod settings;
+pub mod shard_key;
 pub mod util;
 
 use crate::diag::{Code, Diagnostic, Severity};

@@ -1,9 +1,8 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::lint::rules::c302_cluster_overcommit::decimal;
+use crate::lint::capacity::decimal;
 use crate::lint::util::plural;
-use crate::model::{Project, Service, Target};
-use crate::source::Span;
+use crate::model::{Project, Target};
 
 declare_rule! {
     /// ## What it does
@@ -148,18 +147,18 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             };
             finding = finding.with_related(span, label);
         }
-        if !inside(service, finding.span) {
+        if crate::lint::util::inherited(service, finding.span) {
             let mut inherited = Vec::new();
             if bounds
                 .as_ref()
-                .is_some_and(|b| !inside(service, b.max.span))
+                .is_some_and(|b| crate::lint::util::inherited(service, b.max.span))
             {
                 inherited.push("`replicas`");
             }
-            if !inside(service, load.span) {
+            if crate::lint::util::inherited(service, load.span) {
                 inherited.push("`load`");
             }
-            if target.is_some_and(|(_, span)| !inside(service, span)) {
+            if target.is_some_and(|(_, span)| crate::lint::util::inherited(service, span)) {
                 inherited.push("its cpu target");
             }
             let what = match inherited.as_slice() {
@@ -187,11 +186,4 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         };
         out.push(finding.with_help(help));
     }
-}
-
-/// Whether `span` lies in the service's own block (not in `defaults`).
-fn inside(service: &Service, span: Span) -> bool {
-    span.file == service.span.file
-        && span.start >= service.span.start
-        && span.end <= service.span.end
 }

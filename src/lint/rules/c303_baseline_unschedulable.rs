@@ -1,8 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::lint::rules::c302_cluster_overcommit::{
-    Kind, demands, join, largest, min_pods, share, sum,
-};
+use crate::lint::capacity::{Kind, demands, join, largest, min_pods, share, sum};
 use crate::lint::util::plural;
 use crate::model::Project;
 

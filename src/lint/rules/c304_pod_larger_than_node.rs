@@ -1,6 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::lint::rules::c302_cluster_overcommit::{Kind, max_pods};
+use crate::lint::capacity::{Kind, max_pods};
 use crate::model::Project;
 
 declare_rule! {
@@ -95,10 +95,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 )
                 .with_label(format!("requests {}", kind.amount(request)))
                 .with_related(node_span, format!("one node allocates {}", kind.amount(node)));
-            let inside = span.file == service.span.file
-                && span.start >= service.span.start
-                && span.end <= service.span.end;
-            if !inside {
+            if crate::lint::util::inherited(service, span) {
                 finding = finding.with_related(
                     service.name.span,
                     format!("`{name}` inherits this {word} request from `defaults`"),

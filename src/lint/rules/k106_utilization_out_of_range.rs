@@ -98,10 +98,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
 
 /// A suppression above the service must match a target inherited from `defaults`.
 fn with_service(finding: Diagnostic, service: &Service, target: Span) -> Diagnostic {
-    let inside = target.file == service.span.file
-        && target.start >= service.span.start
-        && target.start < service.span.end;
-    if inside {
+    if !crate::lint::util::inherited(service, target) {
         finding
     } else {
         finding.with_related(service.name.span, "inherits this target from `defaults`")

@@ -97,10 +97,7 @@ fn finding(rule: &Rule, service: &Service, signal: &ScaleSignal) -> Diagnostic {
         .finding(message, signal.source.span)
         .with_label("adding pods does not lower memory per pod")
         .with_help(help);
-    let inside = signal.span.file == service.span.file
-        && signal.span.start >= service.span.start
-        && signal.span.start < service.span.end;
-    if !inside {
+    if crate::lint::util::inherited(service, signal.span) {
         d = d.with_related(service.name.span, "inherits `scale memory` from `defaults`");
     }
     d

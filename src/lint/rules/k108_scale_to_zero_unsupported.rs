@@ -177,10 +177,7 @@ fn finding(
         "a minimum of 0".to_string()
     };
     let mut d = rule.finding(message, min).with_label(label);
-    let inside = min.file == service.span.file
-        && min.start >= service.span.start
-        && min.start < service.span.end;
-    if !inside {
+    if crate::lint::util::inherited(service, min) {
         d = d.with_related(service.name.span, "inherits `replicas` from `defaults`");
     }
     if too_old {

@@ -144,10 +144,7 @@ fn finding(
         ))
         .with_help(help);
     let target = signal.target.span;
-    let inside = target.file == service.span.file
-        && target.start >= service.span.start
-        && target.start < service.span.end;
-    if !inside {
+    if crate::lint::util::inherited(service, target) {
         d = d.with_related(service.name.span, "inherits this target from `defaults`");
     }
     d

@@ -91,10 +91,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     .unwrap_or_default()
             ));
         let span = request.span;
-        let inside = span.file == service.span.file
-            && span.start >= service.span.start
-            && span.start < service.span.end;
-        if !inside {
+        if crate::lint::util::inherited(service, span) {
             d = d.with_related(service.name.span, "inherits `memory` from `defaults`");
         }
         out.push(d);

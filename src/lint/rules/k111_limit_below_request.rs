@@ -93,10 +93,7 @@ fn compare<T>(
             "write the request first: `{word} = {lim} .. {req}`; or, to reserve {req}, `{word} = {req} .. {req}`"
         ));
     let span = limit.span;
-    let inside = span.file == service.span.file
-        && span.start >= service.span.start
-        && span.start < service.span.end;
-    if !inside {
+    if crate::lint::util::inherited(service, span) {
         d = d.with_related(
             service.name.span,
             format!("inherits `{word}` from `defaults`"),

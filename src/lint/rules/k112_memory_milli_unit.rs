@@ -181,10 +181,7 @@ fn resource(rule: &Rule, service: &Service, memory: &Resource<Memory>, out: &mut
 
 /// A suppression above the service must match a value inherited from `defaults`.
 fn with_service(d: Diagnostic, service: &Service, span: Span, what: &str) -> Diagnostic {
-    let inside = span.file == service.span.file
-        && span.start >= service.span.start
-        && span.start < service.span.end;
-    if inside {
+    if !crate::lint::util::inherited(service, span) {
         d
     } else {
         d.with_related(

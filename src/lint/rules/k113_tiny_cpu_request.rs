@@ -1,7 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::{Project, Service, SignalSource, Target};
-use crate::source::Span;
+use crate::model::{Project, SignalSource, Target};
 
 declare_rule! {
     /// ## What it does
@@ -99,7 +98,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("{} of one core", percent_of_core(millicores))
             });
-        if from_defaults(service, request.span) {
+        if crate::lint::util::inherited(service, request.span) {
             finding = finding.with_related(
                 service.name.span,
                 format!("inherits `cpu = {written}` from `defaults`"),
@@ -216,9 +215,4 @@ fn cpu_text(millicores: u64) -> String {
     } else {
         format!("{millicores}m")
     }
-}
-
-/// Whether `span` lies outside the service's block: the value came from `defaults`.
-fn from_defaults(service: &Service, span: Span) -> bool {
-    span.file != service.span.file || span.start < service.span.start || span.end > service.span.end
 }

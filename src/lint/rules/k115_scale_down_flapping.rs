@@ -1,7 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::{Project, SelectPolicy, Service};
-use crate::source::Span;
+use crate::model::{Project, SelectPolicy};
 
 declare_rule! {
     /// ## What it does
@@ -104,7 +103,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             )
         };
         let mut finding = rule.finding(message, window.span).with_label(label);
-        if from_defaults(service, window.span) {
+        if crate::lint::util::inherited(service, window.span) {
             finding =
                 finding.with_related(service.name.span, "inherits `scale_down` from `defaults`");
         }
@@ -114,9 +113,4 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             MIN_WINDOW_SECONDS / 60
         )));
     }
-}
-
-/// Whether `span` lies outside the service's block: the value came from `defaults`.
-fn from_defaults(service: &Service, span: Span) -> bool {
-    span.file != service.span.file || span.start < service.span.start || span.end > service.span.end
 }

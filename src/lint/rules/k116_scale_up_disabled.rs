@@ -1,7 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::{Project, SelectPolicy, Service};
-use crate::source::Span;
+use crate::model::{Project, SelectPolicy};
 
 declare_rule! {
     /// ## What it does
@@ -88,7 +87,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             .finding(message, select.span)
             .with_label("the autoscaler never adds pods")
             .with_related(signal, "a rise in this never adds pods");
-        if from_defaults(service, select.span) {
+        if crate::lint::util::inherited(service, select.span) {
             finding =
                 finding.with_related(service.name.span, "inherits `scale_up` from `defaults`");
         }
@@ -114,9 +113,4 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
              if the service should not grow, {hold}"
         )));
     }
-}
-
-/// Whether `span` lies outside the service's block: the value came from `defaults`.
-fn from_defaults(service: &Service, span: Span) -> bool {
-    span.file != service.span.file || span.start < service.span.start || span.end > service.span.end
 }

@@ -1,6 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::{Project, Service, Spanned};
+use crate::model::{Project, Spanned};
 use crate::source::Span;
 
 declare_rule! {
@@ -141,7 +141,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             ),
         };
         let mut finding = finding;
-        if from_defaults(service, image.span) {
+        if crate::lint::util::inherited(service, image.span) {
             finding = finding.with_related(service.name.span, "inherits `image` from `defaults`");
         }
         out.push(finding.with_help(format!(
@@ -164,9 +164,4 @@ fn tag_span(image: &Spanned<String>, colon: usize, tag: usize) -> Span {
     }
     let start = span.start + 1 + colon;
     Span::new(span.file, start, start + 1 + tag)
-}
-
-/// Whether `span` lies outside the service's block: the value came from `defaults`.
-fn from_defaults(service: &Service, span: Span) -> bool {
-    span.file != service.span.file || span.start < service.span.start || span.end > service.span.end
 }

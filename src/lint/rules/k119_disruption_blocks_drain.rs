@@ -1,8 +1,7 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
 use crate::lint::util::plural;
-use crate::model::{Disruption, IntOrPercent, Project, Service, Spanned};
-use crate::source::Span;
+use crate::model::{Disruption, IntOrPercent, Project, Spanned};
 
 declare_rule! {
     /// ## What it does
@@ -150,7 +149,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         };
         let mut finding = rule.finding(message, bound.span).with_label(label);
         let mut name_notes = Vec::new();
-        if from_defaults(service, bound.span) {
+        if crate::lint::util::inherited(service, bound.span) {
             name_notes.push("inherits `disruption` from `defaults`".to_string());
         }
         match &floor {
@@ -217,9 +216,4 @@ fn help(disruption: &Disruption, floor: &Floor<'_>, pods: u32) -> String {
     format!(
         "write `max_unavailable = 1`: {drain}; with a single pod that is a brief outage, so also raise the minimum: {raise}"
     )
-}
-
-/// Whether `span` lies outside the service's block: the value came from `defaults`.
-fn from_defaults(service: &Service, span: Span) -> bool {
-    span.file != service.span.file || span.start < service.span.start || span.end > service.span.end
 }

@@ -1,7 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
 use crate::model::{Behavior, KubeVersion, Project, Service, Spanned};
-use crate::source::Span;
 
 declare_rule! {
     /// ## What it does
@@ -118,7 +117,7 @@ fn finding(
             tolerance.span,
         )
         .with_label(format!("alpha in {target}: feature gate `HPAConfigurableTolerance`, off by default"));
-    if from_defaults(service, tolerance.span) {
+    if crate::lint::util::inherited(service, tolerance.span) {
         finding = finding.with_related(
             service.name.span,
             format!("inherits `{direction}` from `defaults`"),
@@ -143,9 +142,4 @@ fn percent_text(ppm: u32) -> String {
     }
     let digits = format!("{fraction:04}");
     format!("{whole}.{}%", digits.trim_end_matches('0'))
-}
-
-/// Whether `span` lies outside the service's block: the value came from `defaults`.
-fn from_defaults(service: &Service, span: Span) -> bool {
-    span.file != service.span.file || span.start < service.span.start || span.end > service.span.end
 }

@@ -4,7 +4,7 @@ use crate::lint::util::plural;
 use crate::model::Project;
 use crate::source::Span;
 
-use super::m201_monotonic_shard_key::{
+use crate::lint::shard_key::{
     Cardinality, cardinality, key_text, namespace, with_splitting_suffix,
 };
 

@@ -3,9 +3,7 @@ use crate::lint::Rule;
 use crate::lint::util::plural;
 use crate::model::Project;
 
-use super::m201_monotonic_shard_key::{
-    Cardinality, cardinality, namespace, percent, with_splitting_suffix,
-};
+use crate::lint::shard_key::{Cardinality, cardinality, namespace, percent, with_splitting_suffix};
 
 declare_rule! {
     /// ## What it does

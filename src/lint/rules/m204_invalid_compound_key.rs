@@ -2,7 +2,7 @@ use crate::diag::Diagnostic;
 use crate::lint::Rule;
 use crate::model::{Collection, Database, Project, ShardKey};
 
-use super::m201_monotonic_shard_key::{growth, key_text, namespace};
+use crate::lint::shard_key::{growth, key_text, namespace};
 
 declare_rule! {
     /// ## What it does

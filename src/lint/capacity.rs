@@ -1,0 +1,193 @@
+//! Capacity arithmetic shared by the C rules: what each service asks of the
+//! node pool, and exact, readable formatting of the amounts.
+
+use crate::model::{NodePool, Project, Service};
+use crate::source::Span;
+
+/// A resource the scheduler places pods by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Cpu,
+    Memory,
+}
+
+impl Kind {
+    /// The attribute, and the word in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Cpu => "cpu",
+            Kind::Memory => "memory",
+        }
+    }
+
+    /// The service's request in thousandths (millicores, millibytes), its
+    /// span and its text as written; `None` without a request.
+    pub fn request(self, service: &Service) -> Option<(u128, Span, &str)> {
+        match self {
+            Kind::Cpu => service.cpu.as_ref().map(|r| {
+                (
+                    u128::from(r.request.value.millicores),
+                    r.request.span,
+                    r.request.value.text.as_str(),
+                )
+            }),
+            Kind::Memory => service.memory.as_ref().map(|r| {
+                (
+                    r.request.value.millibytes,
+                    r.request.span,
+                    r.request.value.text.as_str(),
+                )
+            }),
+        }
+    }
+
+    /// What one node allocates, in thousandths, and where it is written.
+    pub fn node(self, nodes: &NodePool) -> (u128, Span) {
+        match self {
+            Kind::Cpu => (u128::from(nodes.cpu.value.millicores), nodes.cpu.span),
+            Kind::Memory => (nodes.memory.value.millibytes, nodes.memory.span),
+        }
+    }
+
+    /// The node pool's per-node value as written (`8`, `32Gi`).
+    pub fn node_text(self, nodes: &NodePool) -> &str {
+        match self {
+            Kind::Cpu => &nodes.cpu.value.text,
+            Kind::Memory => &nodes.memory.value.text,
+        }
+    }
+
+    /// A readable, exact amount: `7.5 cores`, `96Gi`.
+    pub fn amount(self, milli: u128) -> String {
+        match self {
+            Kind::Cpu => format!(
+                "{} {}",
+                decimal(milli),
+                if milli == 1000 { "core" } else { "cores" }
+            ),
+            Kind::Memory => memory(milli),
+        }
+    }
+}
+
+/// What one service asks of the pool for one resource.
+pub struct Demand<'a> {
+    pub service: &'a Service,
+    pub pods: u32,
+    /// One pod's request, in thousandths.
+    pub request: u128,
+    /// `pods × request`.
+    pub total: u128,
+}
+
+/// Every service's demand, in model order; services without a request for
+/// `kind` count 0 and are left out.
+pub fn demands(project: &Project, kind: Kind, pods: fn(&Service) -> u32) -> Vec<Demand<'_>> {
+    project
+        .services
+        .iter()
+        .filter_map(|service| {
+            let (request, _, _) = kind.request(service)?;
+            let pods = pods(service);
+            Some(Demand {
+                service,
+                pods,
+                request,
+                total: request.saturating_mul(u128::from(pods)),
+            })
+        })
+        .collect()
+}
+
+pub fn sum(demands: &[Demand<'_>]) -> u128 {
+    demands
+        .iter()
+        .map(|d| d.total)
+        .fold(0, u128::saturating_add)
+}
+
+/// The three largest non-zero demands, largest first; ties keep model order.
+pub fn largest<'d, 'a>(demands: &'d [Demand<'a>]) -> Vec<&'d Demand<'a>> {
+    let mut sorted: Vec<&Demand<'a>> = demands.iter().filter(|d| d.total > 0).collect();
+    sorted.sort_by_key(|d| std::cmp::Reverse(d.total));
+    sorted.truncate(3);
+    sorted
+}
+
+/// The pods a service may run at most: a fixed count, the top of its range,
+/// or 1 without `replicas` (what Kubernetes runs).
+pub fn max_pods(service: &Service) -> u32 {
+    service.bounds().map_or(1, |b| b.max.value)
+}
+
+/// The pods a service runs at least: a fixed count, the bottom of its range,
+/// or 1 without `replicas`.
+pub fn min_pods(service: &Service) -> u32 {
+    service.bounds().map_or(1, |b| b.min.value)
+}
+
+/// `part` as a whole percentage of `whole`, rounded: `67 %`, `<1 %`.
+pub fn share(part: u128, whole: u128) -> String {
+    if whole == 0 {
+        return "0 %".into();
+    }
+    let percent = part.saturating_mul(200).saturating_add(whole) / whole.saturating_mul(2);
+    if percent == 0 && part > 0 {
+        "<1 %".into()
+    } else {
+        format!("{percent} %")
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+pub fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Thousandths as an exact decimal: 7500 → `7.5`, 250 → `0.25`, 8000 → `8`.
+pub fn decimal(milli: u128) -> String {
+    let (whole, frac) = (milli / 1000, milli % 1000);
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{frac:03}")
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
+/// Millibytes in the largest unit that shows them exactly with at most two
+/// decimals: `32Gi`, `1.5Gi`, `1000Mi`, `2G`; otherwise in bytes.
+fn memory(millibytes: u128) -> String {
+    if millibytes % 1000 != 0 {
+        return format!("{} bytes", decimal(millibytes));
+    }
+    let bytes = millibytes / 1000;
+    const UNITS: [(&str, u128); 12] = [
+        ("Ei", 1 << 60),
+        ("E", 1_000_000_000_000_000_000),
+        ("Pi", 1 << 50),
+        ("P", 1_000_000_000_000_000),
+        ("Ti", 1 << 40),
+        ("T", 1_000_000_000_000),
+        ("Gi", 1 << 30),
+        ("G", 1_000_000_000),
+        ("Mi", 1 << 20),
+        ("M", 1_000_000),
+        ("Ki", 1 << 10),
+        ("k", 1_000),
+    ];
+    for (unit, size) in UNITS {
+        let Some(hundredths) = bytes.checked_mul(100) else {
+            continue;
+        };
+        if bytes >= size && hundredths % size == 0 {
+            return format!("{}{unit}", decimal(hundredths / size * 10));
+        }
+    }
+    format!("{} {}", bytes, if bytes == 1 { "byte" } else { "bytes" })
+}
