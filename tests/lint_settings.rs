@@ -204,3 +204,34 @@ fn explain_of_an_unknown_rule_suggests_one() {
         err(&output)
     );
 }
+
+#[test]
+fn info_findings_show_only_with_verbose() {
+    let text = "database db {\n  engine = mongodb\n  shards = 1\n\n  collection c {\n    shard_key = hashed(x)\n  }\n}\n";
+    let dir = project(text);
+    assert_eq!(out(&check(&dir, &[])), "");
+    let verbose = check(&dir, &["--verbose"]);
+    assert_eq!(verbose.status.code(), Some(0));
+    assert!(
+        out(&verbose).contains("policy.scale:3:12: info[M208]"),
+        "{}",
+        out(&verbose)
+    );
+    // Denied, an info finding is an error and shows without --verbose.
+    let denied = check(&dir, &["--deny", "single-shard"]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(out(&denied).contains("error[M208]"));
+}
+
+#[test]
+fn the_showcase_fails_with_every_kind_of_rule() {
+    let output = scalec(&["check", "--format", "short", "tests/fixtures/showcase"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = out(&output);
+    for code in ["K101", "K105", "K112", "K119", "M201", "C302"] {
+        assert!(
+            text.contains(&format!("[{code}]")),
+            "{code} missing:\n{text}"
+        );
+    }
+}

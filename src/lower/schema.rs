@@ -556,7 +556,7 @@ pub const BLOCKS: &[BlockSchema] = &[
             attr(
                 "monotonic",
                 ValueType::Bool,
-                "`true` for `_id`",
+                "`true` for `objectid`, `date`, `timestamp`",
                 "whether new values only grow",
             ),
         ],

@@ -1,0 +1,83 @@
+//! The README quotes real output; this test keeps the quotes true.
+//!
+//! Each block between `<!-- readme: NAME -->` and `<!-- /readme -->` is the
+//! output of a command. `SCALEC_BLESS=1 cargo test --test readme` rewrites
+//! them (review the diff).
+
+use std::process::Command;
+
+fn scalec(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_scalec"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("scalec runs");
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// The human report of one finding of the showcase.
+fn showcase_finding(code: &str) -> String {
+    let report = scalec(&["check", "tests/fixtures/showcase"]);
+    let start = report
+        .find(&format!("{code}\n\n"))
+        .expect("the showcase has this finding");
+    let rest = &report[start..];
+    let end = rest
+        .find("\n\n\n")
+        .or_else(|| rest[1..].find("\n\nK").map(|i| i + 1))
+        .unwrap_or(rest.len());
+    rest[..end].trim_end().to_string()
+}
+
+fn expected_blocks() -> Vec<(&'static str, String)> {
+    let short = scalec(&["check", "--format", "short", "tests/fixtures/showcase"]);
+    vec![
+        (
+            "showcase",
+            format!(
+                "```console\n$ scalec check --format short tests/fixtures/showcase\n{short}```\n"
+            ),
+        ),
+        (
+            "showcase-k105",
+            format!("```text\n{}\n```\n", showcase_finding("K105")),
+        ),
+        (
+            "explain-k104",
+            format!(
+                "```console\n$ scalec explain K104\n{}```\n",
+                scalec(&["explain", "K104"])
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn readme_quotes_real_output() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let mut readme = std::fs::read_to_string(path).expect("README.md exists");
+    let mut stale = Vec::new();
+    for (name, expected) in expected_blocks() {
+        let marker = format!("<!-- readme: {name} -->\n");
+        let start = readme
+            .find(&marker)
+            .map(|i| i + marker.len())
+            .unwrap_or_else(|| panic!("no {marker}"));
+        let end = start
+            + readme[start..]
+                .find("<!-- /readme -->")
+                .expect("closed block");
+        if readme[start..end] != expected {
+            stale.push(name);
+            readme.replace_range(start..end, &expected);
+        }
+    }
+    if std::env::var_os("SCALEC_BLESS").is_some_and(|v| v == "1") {
+        std::fs::write(path, readme).expect("README.md is writable");
+        return;
+    }
+    assert!(
+        stale.is_empty(),
+        "README.md quotes stale output for {stale:?}: run `SCALEC_BLESS=1 cargo test --test readme`"
+    );
+}
