@@ -29,6 +29,11 @@ enum Command {
     /// Each directory of `.scale` files is one project. Naming a file checks its
     /// whole directory, so references across files resolve.
     Check(CheckArgs),
+    /// Check policies, then compile them into Kubernetes and MongoDB manifests.
+    ///
+    /// Nothing is written when a policy has an error. Writes are atomic per
+    /// file; stale files are deleted only if scalec generated them.
+    Build(BuildArgs),
     /// List the lint rules, or print one rule's documentation.
     Explain {
         /// A rule code or name, e.g. `K101` or `missing-max-replicas`.
@@ -44,6 +49,7 @@ enum Command {
     },
 }
 
+/// What `check` and `build` read and how they report findings.
 #[derive(Debug, clap::Args)]
 struct CheckArgs {
     /// Files or directories to check [default: .]
@@ -56,6 +62,28 @@ struct CheckArgs {
     color: ColorArg,
     #[command(flatten)]
     lint: LintArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    input: CheckArgs,
+    /// The output directory; each project builds into its own subdirectory.
+    #[arg(
+        short = 'o',
+        long = "out",
+        value_name = "DIR",
+        required_unless_present = "stdout"
+    )]
+    out: Option<PathBuf>,
+    /// Write nothing: show how DIR differs from a fresh build (diff, missing and
+    /// stale files) and exit 1 if it does.
+    #[arg(long, conflicts_with = "stdout")]
+    check: bool,
+    /// Write nothing: print every manifest as one YAML stream, for
+    /// `kubectl apply -f -`.
+    #[arg(long)]
+    stdout: bool,
 }
 
 /// Lint settings shared by `check` and `build`; they win over `lint { }` blocks.
@@ -108,6 +136,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(args),
+        Command::Build(args) => build(args),
         Command::Explain { rule, format } => explain(rule.as_deref(), format),
         Command::Schema {
             which: SchemaKind::Diagnostics,
@@ -122,18 +151,29 @@ pub fn run() -> ExitCode {
     }
 }
 
-fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
+/// The result of reading and checking, or the exit code to stop with.
+struct Checked {
+    workspace: discover::Workspace,
+    compilation: crate::Compilation,
+}
+
+/// Reads and checks the inputs and prints the findings (to standard error
+/// when standard output carries manifests). `Err(code)` ends the run.
+fn read_and_check(
+    args: &CheckArgs,
+    findings_to_stderr: bool,
+) -> Result<Result<Checked, ExitCode>, crate::error::Error> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths
+        args.paths.clone()
     };
     let options =
         match lint::Options::from_flags(&args.lint.deny, &args.lint.allow, args.lint.verbose) {
             Ok(options) => options,
             Err(problem) => {
                 eprintln!("scalec: error: {problem}");
-                return Ok(ExitCode::from(2));
+                return Ok(Err(ExitCode::from(2)));
             }
         };
     let workspace = discover::load(&paths)?;
@@ -147,7 +187,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Err(ExitCode::SUCCESS));
     }
     let compilation = compile(&workspace, &options);
     let format = match args.format {
@@ -159,23 +199,100 @@ fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
         color: use_color(args.color),
         width: 100,
     };
-    print(&render::render(
-        &compilation.diagnostics,
-        &workspace.sources,
-        format,
-        human,
-    ))?;
+    let report = render::render(&compilation.diagnostics, &workspace.sources, format, human);
+    if findings_to_stderr {
+        eprint!("{report}");
+    } else {
+        print(&report)?;
+    }
     if format == Format::Human {
         eprintln!(
             "{}",
             summary(&compilation.diagnostics, workspace.sources.files().len())
         );
     }
-    Ok(if compilation.has_errors() {
+    Ok(Ok(Checked {
+        workspace,
+        compilation,
+    }))
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
+    let checked = match read_and_check(&args, false)? {
+        Ok(checked) => checked,
+        Err(code) => return Ok(code),
+    };
+    Ok(if checked.compilation.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
+    let checked = match read_and_check(&args.input, args.stdout)? {
+        Ok(checked) => checked,
+        Err(code) => return Ok(code),
+    };
+    if checked.compilation.has_errors() {
+        eprintln!("scalec: build failed: nothing was written");
+        return Ok(ExitCode::from(1));
+    }
+    let set = crate::emit(&checked.workspace, &checked.compilation);
+    if args.stdout {
+        let manifests: String = set
+            .files
+            .iter()
+            .filter(|(path, _)| {
+                path.extension().is_some_and(|e| e == "yaml")
+                    && !path.ends_with("kustomization.yaml")
+            })
+            .map(|(_, content)| content.as_str())
+            .collect();
+        print(&manifests)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let out = args.out.expect("clap requires --out unless --stdout");
+    let shown = crate::source::display_path(&out);
+    if args.check {
+        let changes = crate::output::compare(&out, &set)?;
+        let mut report = String::new();
+        for (_, diff) in &changes.changed {
+            report.push_str(diff);
+        }
+        for path in &changes.missing {
+            report.push_str(&format!(
+                "missing: {}\n",
+                crate::source::display_path(&out.join(path))
+            ));
+        }
+        for path in &changes.stale {
+            report.push_str(&format!(
+                "stale: {}\n",
+                crate::source::display_path(&out.join(path))
+            ));
+        }
+        print(&report)?;
+        if changes.is_empty() {
+            eprintln!("{shown} is up to date ({} files)", changes.unchanged);
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "{shown} is out of date: {} changed, {} missing, {} stale; run `scalec build` to update it",
+            changes.changed.len(),
+            changes.missing.len(),
+            changes.stale.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let changes = crate::output::write(&out, &set)?;
+    eprintln!(
+        "built {shown}: {} written, {} deleted, {} unchanged",
+        changes.changed.len() + changes.missing.len(),
+        changes.stale.len(),
+        changes.unchanged
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// "checked 5 files: 2 errors, 1 warning" (and infos when there are any).

@@ -27,6 +27,11 @@ pub const EXTENSION: &str = "scale";
 #[derive(Clone, Debug)]
 pub struct ProjectFiles {
     pub dir: PathBuf,
+    /// Where the project's output goes, relative to the output directory: its
+    /// path below the named directory, led by that directory's own name when
+    /// the project is the named directory itself (`policies/` → `aether`,
+    /// `policies/aether` → `aether`).
+    pub output: PathBuf,
     pub files: Vec<FileId>,
 }
 
@@ -44,15 +49,31 @@ pub struct Workspace {
 /// Finds the projects under `paths` and reads their files.
 pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
     let mut projects: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut outputs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for path in paths {
         let metadata = fs::metadata(path).map_err(|source| Error::Path {
             path: path.clone(),
             source,
         })?;
         if metadata.is_dir() {
+            let before: Vec<PathBuf> = projects.keys().cloned().collect();
             walk(path, &mut projects)?;
+            let root = normalize(path);
+            for dir in projects.keys().filter(|d| !before.contains(d)) {
+                let below = dir.strip_prefix(&root).unwrap_or(dir);
+                outputs.entry(dir.clone()).or_insert_with(|| {
+                    if below.as_os_str().is_empty() {
+                        PathBuf::from(dir_name(&root))
+                    } else {
+                        below.to_path_buf()
+                    }
+                });
+            }
         } else {
             let dir = normalize(path.parent().unwrap_or(Path::new("")));
+            outputs
+                .entry(dir.clone())
+                .or_insert_with(|| PathBuf::from(dir_name(&dir)));
             let files = project_files(&dir)?;
             let entry = projects.entry(dir).or_default();
             entry.extend(files);
@@ -67,7 +88,15 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
             .iter()
             .map(|file| read(&mut workspace, file))
             .collect();
-        workspace.projects.push(ProjectFiles { dir, files: ids });
+        let output = outputs
+            .get(&dir)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(dir_name(&dir)));
+        workspace.projects.push(ProjectFiles {
+            dir,
+            output,
+            files: ids,
+        });
     }
     Ok(workspace)
 }
@@ -115,6 +144,25 @@ fn project_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         .filter(|path| has_extension(path) && !path.is_dir())
         .filter(|path| !path.file_name().is_some_and(is_hidden))
         .collect())
+}
+
+/// A directory's own name, also for `.` and `` (the current directory).
+fn dir_name(dir: &Path) -> String {
+    let named = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    named
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .or_else(|| {
+            fs::canonicalize(named)
+                .ok()?
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .unwrap_or_else(|| "project".to_string())
 }
 
 fn has_extension(path: &Path) -> bool {

@@ -8,11 +8,13 @@ pub mod ast;
 pub mod cli;
 pub mod diag;
 pub mod discover;
+pub mod emit;
 pub mod error;
 pub mod lint;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod output;
 pub mod render;
 pub mod source;
 pub mod syntax;
@@ -83,4 +85,23 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
         projects,
         diagnostics,
     }
+}
+
+/// Compiles every project of a compilation into one set of files, each
+/// project under its output directory. Call only when the compilation has
+/// no errors.
+pub fn emit(workspace: &Workspace, compilation: &Compilation) -> emit::OutputSet {
+    let mut set = emit::OutputSet::default();
+    for project in &compilation.projects {
+        let output = workspace
+            .projects
+            .iter()
+            .find(|p| p.dir == project.dir)
+            .map(|p| p.output.clone())
+            .expect("every compiled project comes from the workspace");
+        for file in emit::emit_project(project, &output, &workspace.sources) {
+            set.files.insert(file.path, file.content);
+        }
+    }
+    set
 }

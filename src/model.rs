@@ -402,7 +402,26 @@ pub struct Queue {
     /// Declared, or read from a standard SQS URL.
     pub region: String,
     pub auth: Option<Spanned<String>>,
+    /// The external metric name under `autoscaler = hpa`, if overridden.
+    pub metric_name: Option<String>,
+    /// The external metric's label selector, if overridden.
+    pub selector: Option<BTreeMap<String, String>>,
     pub span: Span,
+}
+
+impl Queue {
+    /// The metric name an external metrics adapter serves the backlog as.
+    pub const DEFAULT_METRIC: &'static str = "aws_sqs_approximate_number_of_messages_visible";
+
+    /// The queue's name in its URL: the last path segment.
+    pub fn queue_name(&self) -> &str {
+        self.url
+            .value
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.url.value)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

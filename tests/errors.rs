@@ -240,6 +240,11 @@ fn each_mistake_gets_its_code() {
         ("database db {\n  engine = mongodb\n  shards = 2\n  collection c {\n    shard_key = a\n    field a { top_share = 120% }\n  }\n}\n".into(), "E003", "cannot exceed 100%"),
         ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = a }\n  collection c { shard_key = b }\n}\n".into(), "E005", "collection `c` is defined twice"),
         ("metric cpu { kind = pods }\n".into(), "E006", "a metric cannot be named `cpu`"),
+        (service("  health = \"/ready\""), "E007", "has a `health` path but no `port`"),
+        (service("  cpu = 250m\n  replicas = 2 .. 4\n  scale cpu { total = 2 }"), "E008", "not `total`"),
+        ("metric rps { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale rps { total = 100 }\n}\n".into(), "E008", "pods metric `rps` is averaged over pods"),
+        ("cluster c { autoscaler = keda }\nmetric rps { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale rps { average = 10 }\n}\n".into(), "E008", "KEDA cannot serve the pods metric `rps`"),
+        ("cluster c { autoscaler = keda }\nqueue q { provider = aws-sqs; url = \"https://sqs.us-east-1.amazonaws.com/1/q\" }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale q { total = 10 }\n}\n".into(), "E008", "KEDA scales on queue `q` by messages per pod"),
         ("lint { deny = K101 }\n".into(), "E003", "expected a list of rule codes or names"),
     ];
     let mut failures = Vec::new();

@@ -29,6 +29,7 @@ fn check_file(path: &Path, code: &str) -> (Vec<Diagnostic>, String) {
             .parent()
             .expect("fixtures are in a directory")
             .to_path_buf(),
+        output: PathBuf::from(code),
         files: vec![id],
     });
     let options = Options {

@@ -192,6 +192,10 @@ impl Lowerer<'_> {
         let url = self.get(&fields, "url", values::string);
         let region = self.get(&fields, "region", values::string);
         let auth = self.get(&fields, "auth", values::name);
+        let metric_name = self.get(&fields, "metric", values::string).map(|m| m.value);
+        let selector = fields
+            .block("selector")
+            .map(|b| self.string_map(b, "selector"));
         if let Some(auth) = &auth {
             self.check_dns_name(&auth.value, auth.span, "TriggerAuthentication");
         }
@@ -233,6 +237,8 @@ impl Lowerer<'_> {
             url,
             region,
             auth,
+            metric_name,
+            selector,
             span: block.span,
         })
     }

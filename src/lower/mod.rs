@@ -15,6 +15,7 @@
 mod blocks;
 pub mod schema;
 mod service;
+mod signals;
 pub mod values;
 
 use std::collections::BTreeMap;
@@ -77,7 +78,7 @@ pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> 
     queues.sort_by(|a, b| a.name.value.cmp(&b.name.value));
 
     let (suppressions, malformed_directives) = directives(asts);
-    Project {
+    let project = Project {
         dir,
         suppressions,
         malformed_directives,
@@ -88,7 +89,9 @@ pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> 
         queues,
         databases,
         lint,
-    }
+    };
+    signals::check(&project, lower.sink);
+    project
 }
 
 /// The `# scalec:` directives of every file, for `lint` to judge.

@@ -1,0 +1,470 @@
+//! Kubernetes built-ins for a service: Deployment, HorizontalPodAutoscaler,
+//! PodDisruptionBudget, and the project's kustomization.
+//!
+//! Choices an operator relies on:
+//! - An autoscaled Deployment has no `spec.replicas`, so `kubectl apply` and
+//!   GitOps never reset the autoscaler's choice (kubernetes/kubernetes#25238).
+//!   A service that does not autoscale gets its fixed size, or the bottom of
+//!   its range, or 1.
+//! - Every HorizontalPodAutoscaler has an explicit `maxReplicas`.
+//! - `health` becomes a readiness probe (every 5 s) and a liveness probe (every
+//!   10 s after 15 s, three failures) on the container port.
+//! - A service whose minimum is 2 or more gets a PodDisruptionBudget:
+//!   `maxUnavailable: 1` unless `disruption` says otherwise.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::autoscaling::v2::{
+    CrossVersionObjectReference, ExternalMetricSource, HPAScalingPolicy, HPAScalingRules,
+    HorizontalPodAutoscaler, HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec,
+    MetricIdentifier, MetricSpec, MetricTarget, ObjectMetricSource, PodsMetricSource,
+    ResourceMetricSource,
+};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerPort, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe,
+    ResourceRequirements, TopologySpreadConstraint,
+};
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde::Serialize;
+
+use super::{Context, OutputFile, document, keda, yaml_file};
+use crate::model::{
+    Behavior, Disruption, IntOrPercent, KubeVersion, MetricKind, Project, RateAmount, Replicas,
+    SelectPolicy, Service, SignalSource, Spread, Target,
+};
+
+/// Which autoscaler a project's services get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Autoscaling {
+    Hpa,
+    Keda,
+}
+
+/// The Kubernetes version from which HPA behaviour serves `tolerance`.
+const TOLERANCE_SINCE: KubeVersion = KubeVersion {
+    major: 1,
+    minor: 35,
+};
+
+/// `SERVICE.yaml`: the Deployment, its autoscaler and its disruption budget.
+pub fn service_file(
+    context: &Context<'_>,
+    service: &Service,
+    autoscaling: Autoscaling,
+) -> OutputFile {
+    let mut documents = vec![document(&deployment(context, service))];
+    if service.is_autoscaled() {
+        documents.push(match autoscaling {
+            Autoscaling::Hpa => document(&hpa(context, service)),
+            Autoscaling::Keda => document(&keda::scaled_object(context, service)),
+        });
+    }
+    if let Some(pdb) = disruption_budget(context, service) {
+        documents.push(document(&pdb));
+    }
+    OutputFile {
+        path: PathBuf::from(format!("{}.yaml", service.name.value)),
+        content: yaml_file(context.header("#", service.file), &documents),
+    }
+}
+
+fn selector(context: &Context<'_>, name: &str) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(context.selector(name)),
+        ..Default::default()
+    }
+}
+
+/// The replica count a Deployment states, or `None` when an autoscaler owns it.
+fn fixed_replicas(service: &Service) -> Option<i32> {
+    if service.is_autoscaled() {
+        return None;
+    }
+    let n = match &service.replicas {
+        Some(Replicas::Fixed(n)) => n.value,
+        Some(Replicas::Range { min, .. }) => min.value,
+        None => 1,
+    };
+    Some(clamp_i32(n))
+}
+
+fn clamp_i32(n: u32) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
+    let name = &service.name.value;
+    let probe = |initial: Option<i32>, period: i32| {
+        let (health, port) = (service.health.as_ref()?, service.port.as_ref()?);
+        Some(Probe {
+            http_get: Some(HTTPGetAction {
+                path: Some(health.value.clone()),
+                port: IntOrString::Int(i32::from(port.value)),
+                ..Default::default()
+            }),
+            initial_delay_seconds: initial,
+            period_seconds: Some(period),
+            failure_threshold: Some(3),
+            ..Default::default()
+        })
+    };
+    let container = Container {
+        name: name.clone(),
+        image: Some(service.image.value.clone()),
+        ports: service.port.as_ref().map(|port| {
+            vec![ContainerPort {
+                name: Some("http".into()),
+                container_port: i32::from(port.value),
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            }]
+        }),
+        env: (!service.env.is_empty()).then(|| {
+            service
+                .env
+                .iter()
+                .map(|(key, value)| EnvVar {
+                    name: key.clone(),
+                    value: Some(value.value.clone()),
+                    ..Default::default()
+                })
+                .collect()
+        }),
+        resources: resources(service),
+        readiness_probe: probe(None, 5),
+        liveness_probe: probe(Some(15), 10),
+        ..Default::default()
+    };
+    let spread = service.spread.as_ref().map(|spread| {
+        vec![TopologySpreadConstraint {
+            max_skew: 1,
+            topology_key: match spread.value {
+                Spread::Zone => "topology.kubernetes.io/zone".into(),
+                Spread::Node => "kubernetes.io/hostname".into(),
+            },
+            // Spread as well as the zones allow, but never leave a pod pending
+            // because one zone is short of nodes.
+            when_unsatisfiable: "ScheduleAnyway".into(),
+            label_selector: Some(selector(context, name)),
+            ..Default::default()
+        }]
+    });
+    Deployment {
+        metadata: context.metadata(name),
+        spec: Some(DeploymentSpec {
+            replicas: fixed_replicas(service),
+            selector: selector(context, name),
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(context.labels(name)),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    containers: vec![container],
+                    topology_spread_constraints: spread,
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn resources(service: &Service) -> Option<ResourceRequirements> {
+    let mut requests = BTreeMap::new();
+    let mut limits = BTreeMap::new();
+    if let Some(cpu) = &service.cpu {
+        requests.insert("cpu".to_string(), Quantity(cpu.request.value.text.clone()));
+        if let Some(limit) = &cpu.limit {
+            limits.insert("cpu".to_string(), Quantity(limit.value.text.clone()));
+        }
+    }
+    if let Some(memory) = &service.memory {
+        requests.insert(
+            "memory".to_string(),
+            Quantity(memory.request.value.text.clone()),
+        );
+        if let Some(limit) = &memory.limit {
+            limits.insert("memory".to_string(), Quantity(limit.value.text.clone()));
+        }
+    }
+    if requests.is_empty() && limits.is_empty() {
+        return None;
+    }
+    Some(ResourceRequirements {
+        requests: (!requests.is_empty()).then_some(requests),
+        limits: (!limits.is_empty()).then_some(limits),
+        ..Default::default()
+    })
+}
+
+/// The replica bounds of an autoscaled service; lint (K101) guarantees a range.
+pub fn bounds(service: &Service) -> (i32, i32) {
+    match service.bounds() {
+        Some(bounds) => (clamp_i32(bounds.min.value), clamp_i32(bounds.max.value)),
+        None => (1, 1),
+    }
+}
+
+pub fn hpa(context: &Context<'_>, service: &Service) -> HorizontalPodAutoscaler {
+    let name = &service.name.value;
+    let (min, max) = bounds(service);
+    HorizontalPodAutoscaler {
+        metadata: context.metadata(name),
+        spec: Some(HorizontalPodAutoscalerSpec {
+            scale_target_ref: CrossVersionObjectReference {
+                api_version: Some("apps/v1".into()),
+                kind: "Deployment".into(),
+                name: name.clone(),
+            },
+            min_replicas: Some(min),
+            max_replicas: max,
+            metrics: Some(
+                service
+                    .scaling
+                    .iter()
+                    .map(|s| metric(context.project, &s.source.value, &s.target.value))
+                    .collect(),
+            ),
+            behavior: behavior(context.project, service),
+        }),
+        ..Default::default()
+    }
+}
+
+fn metric_target(target: &Target) -> MetricTarget {
+    match target {
+        Target::Utilization(percent) => MetricTarget {
+            type_: "Utilization".into(),
+            average_utilization: Some(clamp_i32(*percent)),
+            ..Default::default()
+        },
+        Target::Average(value) => MetricTarget {
+            type_: "AverageValue".into(),
+            average_value: Some(Quantity(value.text.clone())),
+            ..Default::default()
+        },
+        Target::Total(value) => MetricTarget {
+            type_: "Value".into(),
+            value: Some(Quantity(value.text.clone())),
+            ..Default::default()
+        },
+    }
+}
+
+fn label_selector(labels: &BTreeMap<String, String>) -> Option<LabelSelector> {
+    (!labels.is_empty()).then(|| LabelSelector {
+        match_labels: Some(labels.clone()),
+        ..Default::default()
+    })
+}
+
+/// One HPA metric for a signal.
+fn metric(project: &Project, source: &SignalSource, target: &Target) -> MetricSpec {
+    let target = metric_target(target);
+    match source {
+        SignalSource::Cpu | SignalSource::Memory => MetricSpec {
+            type_: "Resource".into(),
+            resource: Some(ResourceMetricSource {
+                name: if *source == SignalSource::Cpu {
+                    "cpu"
+                } else {
+                    "memory"
+                }
+                .into(),
+                target,
+            }),
+            ..Default::default()
+        },
+        SignalSource::Metric(name) => {
+            let metric = project
+                .metric(name)
+                .expect("lowering resolved every metric reference");
+            let identifier = MetricIdentifier {
+                name: metric.metric_name.clone(),
+                selector: label_selector(&metric.selector),
+            };
+            match metric.kind.value {
+                MetricKind::Pods => MetricSpec {
+                    type_: "Pods".into(),
+                    pods: Some(PodsMetricSource {
+                        metric: identifier,
+                        target,
+                    }),
+                    ..Default::default()
+                },
+                MetricKind::Object => {
+                    let object = metric
+                        .object
+                        .as_ref()
+                        .expect("lowering requires `object` for object metrics");
+                    MetricSpec {
+                        type_: "Object".into(),
+                        object: Some(ObjectMetricSource {
+                            described_object: CrossVersionObjectReference {
+                                api_version: Some(object.api_version.clone()),
+                                kind: object.kind.clone(),
+                                name: object.name.clone(),
+                            },
+                            metric: identifier,
+                            target,
+                        }),
+                        ..Default::default()
+                    }
+                }
+                MetricKind::External => external(identifier, target),
+            }
+        }
+        SignalSource::Queue(name) => {
+            let queue = project
+                .queue(name)
+                .expect("lowering resolved every queue reference");
+            let selector = queue.selector.clone().unwrap_or_else(|| {
+                BTreeMap::from([("queue_name".to_string(), queue.queue_name().to_string())])
+            });
+            let identifier = MetricIdentifier {
+                name: queue
+                    .metric_name
+                    .clone()
+                    .unwrap_or_else(|| crate::model::Queue::DEFAULT_METRIC.into()),
+                selector: label_selector(&selector),
+            };
+            external(identifier, target)
+        }
+    }
+}
+
+fn external(metric: MetricIdentifier, target: MetricTarget) -> MetricSpec {
+    MetricSpec {
+        type_: "External".into(),
+        external: Some(ExternalMetricSource { metric, target }),
+        ..Default::default()
+    }
+}
+
+/// HPA `behavior` from `scale_up` and `scale_down`; `tolerance` only where the
+/// target Kubernetes version serves it (lint K120 warns otherwise).
+pub fn behavior(project: &Project, service: &Service) -> Option<HorizontalPodAutoscalerBehavior> {
+    let tolerance = project.cluster.kubernetes >= TOLERANCE_SINCE;
+    let rules =
+        |behavior: &Option<Behavior>| behavior.as_ref().map(|b| scaling_rules(b, tolerance));
+    let (up, down) = (rules(&service.scale_up), rules(&service.scale_down));
+    (up.is_some() || down.is_some()).then_some(HorizontalPodAutoscalerBehavior {
+        scale_up: up,
+        scale_down: down,
+    })
+}
+
+fn scaling_rules(behavior: &Behavior, tolerance: bool) -> HPAScalingRules {
+    HPAScalingRules {
+        stabilization_window_seconds: behavior
+            .stabilization_seconds
+            .as_ref()
+            .map(|s| i32::try_from(s.value).unwrap_or(i32::MAX)),
+        policies: (!behavior.rates.is_empty()).then(|| {
+            behavior
+                .rates
+                .iter()
+                .map(|rate| {
+                    let (type_, value) = match rate.value.amount {
+                        RateAmount::Percent(p) => ("Percent", p),
+                        RateAmount::Pods(n) => ("Pods", n),
+                    };
+                    HPAScalingPolicy {
+                        type_: type_.into(),
+                        value: clamp_i32(value),
+                        period_seconds: i32::try_from(rate.value.period_seconds)
+                            .unwrap_or(i32::MAX),
+                    }
+                })
+                .collect()
+        }),
+        select_policy: behavior.select.as_ref().map(|s| {
+            match s.value {
+                SelectPolicy::Max => "Max",
+                SelectPolicy::Min => "Min",
+                SelectPolicy::Disabled => "Disabled",
+            }
+            .into()
+        }),
+        tolerance: behavior
+            .tolerance_ppm
+            .as_ref()
+            .filter(|_| tolerance)
+            .map(|t| Quantity(ppm_fraction(t.value))),
+    }
+}
+
+/// Parts per million as a decimal fraction: 50 000 → `0.05`.
+fn ppm_fraction(ppm: u32) -> String {
+    let (whole, fraction) = (ppm / 1_000_000, ppm % 1_000_000);
+    if fraction == 0 {
+        return whole.to_string();
+    }
+    format!("{whole}.{}", format!("{fraction:06}").trim_end_matches('0'))
+}
+
+/// A PodDisruptionBudget for a service that keeps two pods or more.
+pub fn disruption_budget(context: &Context<'_>, service: &Service) -> Option<PodDisruptionBudget> {
+    let min = match service.bounds() {
+        Some(bounds) => bounds.min.value,
+        None => 1,
+    };
+    if min < 2 {
+        return None;
+    }
+    let int_or_percent = |bound: IntOrPercent| match bound {
+        IntOrPercent::Int(n) => IntOrString::Int(clamp_i32(n)),
+        IntOrPercent::Percent(p) => IntOrString::String(format!("{p}%")),
+    };
+    let (max_unavailable, min_available) = match &service.disruption {
+        Some(Disruption::MinAvailable(m)) => (None, Some(int_or_percent(m.value))),
+        Some(Disruption::MaxUnavailable(m)) => (Some(int_or_percent(m.value)), None),
+        None => (Some(IntOrString::Int(1)), None),
+    };
+    let name = &service.name.value;
+    Some(PodDisruptionBudget {
+        metadata: context.metadata(name),
+        spec: Some(PodDisruptionBudgetSpec {
+            selector: Some(selector(context, name)),
+            max_unavailable,
+            min_available,
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// `kustomization.yaml`, listing every manifest of the project.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Kustomization {
+    api_version: &'static str,
+    kind: &'static str,
+    resources: Vec<String>,
+}
+
+pub fn kustomization(context: &Context<'_>, mut resources: Vec<String>) -> OutputFile {
+    resources.sort();
+    let kustomization = Kustomization {
+        api_version: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        resources,
+    };
+    let header = format!(
+        "# {} for the project `{}`. Do not edit: change the policies and run `scalec build`.\n",
+        super::GENERATED_MARK,
+        context.part_of
+    );
+    OutputFile {
+        path: PathBuf::from("kustomization.yaml"),
+        content: header
+            + &serde_yaml::to_string(&kustomization).expect("kustomizations always serialize"),
+    }
+}

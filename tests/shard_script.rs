@@ -1,0 +1,693 @@
+//! The shard setup script and manifests of a `database`: the mongosh script
+//! runs under Node.js against a mock cluster (`db`, `sh`, `Mongo`, `print`,
+//! `quit` and an in-memory `config.collections`), and the PerconaServerMongoDB,
+//! ConfigMap and Job are checked against the vendored strict schemas.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+/// A mock of the mongosh globals the script uses. It runs the script at
+/// argv[2] against the state in the JSON file at argv[3] and prints one JSON
+/// object: the exit status, the lines printed, every call that reached the
+/// mock cluster, and the cluster's state afterwards.
+const HARNESS: &str = r#"
+"use strict";
+const fs = require("fs");
+const vm = require("vm");
+
+const [scriptPath, statePath] = process.argv.slice(2);
+const state = JSON.parse(fs.readFileSync(statePath, "utf8"));
+state.collections = state.collections || [];
+state.databases = state.databases || [];
+state.indexes = state.indexes || {};
+const calls = [];
+const output = [];
+
+class Quit extends Error {
+  constructor(code) {
+    super("quit(" + code + ")");
+    this.exitCode = code;
+  }
+}
+
+class ServerError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function pairs(key) {
+  return Object.keys(key).map((field) => [field, key[field]]);
+}
+
+// The state keeps shard keys as [field, value] pairs, so that their order
+// survives the trip through Rust; `{"$numberLong": "1"}` stands for a Long.
+function keyObject(keyPairs) {
+  const key = {};
+  for (const [field, value] of keyPairs) {
+    key[field] = value !== null && typeof value === "object" && "$numberLong" in value
+      ? { toNumber: () => Number(value.$numberLong) }
+      : value;
+  }
+  return key;
+}
+
+function collection(connection, dbName, name) {
+  const ns = dbName + "." + name;
+  return {
+    findOne(filter) {
+      let documents = [];
+      if (dbName === "config" && name === "collections") documents = state.collections;
+      if (dbName === "config" && name === "databases") documents = state.databases;
+      const found = documents.find((d) => d._id === filter._id);
+      if (found === undefined) return null;
+      const copy = JSON.parse(JSON.stringify(found));
+      if (Array.isArray(copy.key)) copy.key = keyObject(copy.key);
+      return copy;
+    },
+    createIndex(key) {
+      calls.push({ op: "createIndex", connection, ns, key: pairs(key) });
+      const existing = state.indexes[ns] || [];
+      const text = JSON.stringify(pairs(key));
+      if (!existing.some((k) => JSON.stringify(k) === text)) {
+        existing.push(pairs(key));
+      }
+      state.indexes[ns] = existing;
+      return "index";
+    },
+  };
+}
+
+function database(connection, name) {
+  const target = {
+    getSiblingDB: (other) => database(connection, other),
+    getCollection: (other) => collection(connection, name, other),
+    auth(user, password) {
+      calls.push({ op: "auth", connection, db: name, user, password });
+      return { ok: 1 };
+    },
+  };
+  // mongosh: `db.someCollection` is the collection of that name.
+  return new Proxy(target, {
+    get: (t, property) => (property in t ? t[property] : collection(connection, name, String(property))),
+  });
+}
+
+const sh = {
+  enableSharding(dbName) {
+    calls.push({ op: "enableSharding", db: dbName });
+    if (!state.databases.some((d) => d._id === dbName)) {
+      state.databases.push({ _id: dbName });
+    }
+    return { ok: 1 };
+  },
+  shardCollection(ns, key) {
+    calls.push({ op: "shardCollection", ns, key: pairs(key) });
+    const existing = state.collections.find((c) => c._id === ns);
+    if (existing && (existing.dropped || existing.unsplittable)) {
+      state.collections = state.collections.filter((c) => c !== existing);
+    } else if (existing) {
+      if (JSON.stringify(existing.key) !== JSON.stringify(pairs(key))) {
+        throw new ServerError(20, "already sharded with a different key");
+      }
+      return { ok: 1 };
+    }
+    state.collections.push({ _id: ns, key: pairs(key) });
+    return { ok: 1 };
+  },
+};
+
+function Mongo(uri) {
+  calls.push({ op: "connect", uri });
+  return { getDB: (name) => database("second", name) };
+}
+
+const context = {
+  db: database("main", "admin"),
+  sh,
+  Mongo,
+  print: (...args) => output.push(args.map(String).join(" ")),
+  printjson: (value) => output.push(JSON.stringify(value)),
+  quit: (code) => {
+    throw new Quit(code === undefined ? 0 : code);
+  },
+  process: { env: state.env || {} },
+};
+
+let exitCode = 0;
+try {
+  vm.runInNewContext(fs.readFileSync(scriptPath, "utf8"), context, { filename: scriptPath });
+} catch (error) {
+  if (error instanceof Quit) {
+    exitCode = error.exitCode;
+  } else {
+    // mongosh prints an uncaught error and exits with status 1.
+    output.push("UNCAUGHT " + String(error && error.stack ? error.stack : error));
+    exitCode = 1;
+  }
+}
+delete state.env;
+process.stdout.write(JSON.stringify({ exitCode, output, calls, state }));
+"#;
+
+/// What one run of the script did.
+#[derive(Debug)]
+struct Run {
+    exit_code: i64,
+    output: Vec<String>,
+    calls: Vec<Value>,
+    /// The mock cluster afterwards, to start the next run from.
+    state: Value,
+}
+
+impl Run {
+    fn calls_of(&self, op: &str) -> Vec<&Value> {
+        self.calls.iter().filter(|c| c["op"] == op).collect()
+    }
+
+    fn text(&self) -> String {
+        self.output.join("\n")
+    }
+}
+
+/// The environment the Job gives the script.
+fn job_env() -> Value {
+    json!({
+        "MONGOS_URI": "mongodb://shop-mongos.shop.svc.cluster.local:27017/admin",
+        "MONGODB_DATABASE_ADMIN_USER": "databaseAdmin",
+        "MONGODB_DATABASE_ADMIN_PASSWORD": "secret",
+    })
+}
+
+/// Runs `script` under Node.js against a mock cluster in `state`.
+fn run_script(script: &str, state: &Value) -> Run {
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.as_ref().is_ok_and(|o| o.status.success()),
+        "these tests run the generated mongosh script under Node.js: install `node` \
+         and put it on PATH ({node:?})"
+    );
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let harness = dir.path().join("harness.js");
+    let script_path = dir.path().join("shard-setup.js");
+    let state_path = dir.path().join("state.json");
+    std::fs::write(&harness, HARNESS).expect("writable temp dir");
+    std::fs::write(&script_path, script).expect("writable temp dir");
+    std::fs::write(&state_path, state.to_string()).expect("writable temp dir");
+    let out = Command::new("node")
+        .arg(&harness)
+        .arg(&script_path)
+        .arg(&state_path)
+        .output()
+        .expect("node runs");
+    assert!(
+        out.status.success(),
+        "the harness failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let result: Value = serde_json::from_slice(&out.stdout).expect("the harness prints JSON");
+    Run {
+        exit_code: result["exitCode"].as_i64().expect("an exit code"),
+        output: result["output"]
+            .as_array()
+            .expect("output lines")
+            .iter()
+            .map(|l| l.as_str().expect("a line").to_string())
+            .collect(),
+        calls: result["calls"].as_array().expect("calls").clone(),
+        state: result["state"].clone(),
+    }
+}
+
+/// Every file a policy text compiles to, by file name.
+fn build_text(policy: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("policy.scale");
+    std::fs::write(&path, policy).expect("writable temp dir");
+    build_paths(&[path])
+}
+
+fn build_paths(paths: &[PathBuf]) -> Vec<(String, String)> {
+    let workspace = scalec::discover::load(paths).expect("the policy exists");
+    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    assert!(
+        !compilation.has_errors(),
+        "the policy has errors: {:?}",
+        compilation.diagnostics
+    );
+    compilation
+        .projects
+        .iter()
+        .flat_map(|project| scalec::emit::emit_project(project, Path::new("x"), &workspace.sources))
+        .map(|file| {
+            let name = file
+                .path
+                .file_name()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned();
+            (name, file.content)
+        })
+        .collect()
+}
+
+fn file<'a>(files: &'a [(String, String)], name: &str) -> &'a str {
+    files
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, content)| content.as_str())
+        .unwrap_or_else(|| {
+            panic!(
+                "no file {name} among {:?}",
+                files.iter().map(|f| &f.0).collect::<Vec<_>>()
+            )
+        })
+}
+
+const SHOP: &str = r#"
+cluster {
+  namespace = "shop"
+}
+
+database shop {
+  engine  = mongodb
+  version = "8.0"
+  shards  = 2
+  name    = "store"
+
+  collection orders {
+    shard_key = hashed(order_id)
+  }
+
+  collection carts {
+    shard_key = [customer_id, hashed(_id)]
+    field customer_id {
+      cardinality = 5M
+      top_share   = 0.01%
+    }
+  }
+
+  collection "customer-addresses" {
+    shard_key = ["address.city", "we\"ird", customer_id]
+    field "address.city" { cardinality = 100k }
+  }
+}
+"#;
+
+fn shop_script() -> String {
+    file(&build_text(SHOP), "shop-shard-setup.js").to_string()
+}
+
+fn empty_cluster() -> Value {
+    json!({ "env": job_env() })
+}
+
+/// The shard keys, as `[field, value]` pairs, that calls of `op` used, by namespace.
+fn keys_of(run: &Run, op: &str) -> Vec<(String, Value)> {
+    run.calls_of(op)
+        .into_iter()
+        .map(|c| {
+            (
+                c["ns"].as_str().expect("a namespace").to_string(),
+                c["key"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn first_run_shards_every_collection_with_its_exact_key() {
+    let run = run_script(&shop_script(), &empty_cluster());
+    assert_eq!(run.exit_code, 0, "{}", run.text());
+    let expected = vec![
+        (
+            "store.carts".to_string(),
+            json!([["customer_id", 1], ["_id", "hashed"]]),
+        ),
+        (
+            "store.customer-addresses".to_string(),
+            json!([["address.city", 1], ["we\"ird", 1], ["customer_id", 1]]),
+        ),
+        ("store.orders".to_string(), json!([["order_id", "hashed"]])),
+    ];
+    assert_eq!(keys_of(&run, "shardCollection"), expected);
+    assert_eq!(keys_of(&run, "createIndex"), expected);
+    assert_eq!(run.calls_of("enableSharding").len(), 1);
+    assert_eq!(run.calls_of("enableSharding")[0]["db"], "store");
+    for ns in ["store.carts", "store.customer-addresses", "store.orders"] {
+        assert!(
+            run.output
+                .iter()
+                .any(|l| l.starts_with(&format!("{ns}: sharded with"))),
+            "no report for {ns}:\n{}",
+            run.text()
+        );
+    }
+}
+
+#[test]
+fn indexes_are_created_as_the_database_admin_when_the_job_provides_one() {
+    let run = run_script(&shop_script(), &empty_cluster());
+    // clusterAdmin may not create indexes in application databases.
+    assert!(
+        run.calls_of("createIndex")
+            .iter()
+            .all(|c| c["connection"] == "second")
+    );
+    assert_eq!(
+        run.calls_of("connect")[0]["uri"],
+        "mongodb://shop-mongos.shop.svc.cluster.local:27017/admin"
+    );
+    let auth = run.calls_of("auth");
+    assert_eq!(auth.len(), 1, "one connection for every index");
+    assert_eq!(auth[0]["user"], "databaseAdmin");
+    assert_eq!(auth[0]["db"], "admin");
+
+    // Run by hand, without the Job's environment, it uses its own connection.
+    let by_hand = run_script(&shop_script(), &json!({}));
+    assert_eq!(by_hand.exit_code, 0, "{}", by_hand.text());
+    assert!(by_hand.calls_of("connect").is_empty());
+    assert!(
+        by_hand
+            .calls_of("createIndex")
+            .iter()
+            .all(|c| c["connection"] == "main")
+    );
+}
+
+#[test]
+fn second_run_changes_nothing_and_succeeds() {
+    let first = run_script(&shop_script(), &empty_cluster());
+    assert_eq!(first.exit_code, 0, "{}", first.text());
+    let mut state = first.state.clone();
+    state["env"] = job_env();
+    let second = run_script(&shop_script(), &state);
+    assert_eq!(second.exit_code, 0, "{}", second.text());
+    for op in ["shardCollection", "createIndex", "enableSharding"] {
+        assert!(
+            second.calls_of(op).is_empty(),
+            "{op} on the second run: {:?}",
+            second.calls
+        );
+    }
+    assert_eq!(second.state, first.state);
+    for ns in ["store.carts", "store.customer-addresses", "store.orders"] {
+        assert!(
+            second
+                .output
+                .iter()
+                .any(|l| l.starts_with(&format!("{ns}: already sharded with"))
+                    && l.ends_with("nothing to do")),
+            "no report for {ns}:\n{}",
+            second.text()
+        );
+    }
+}
+
+#[test]
+fn collection_sharded_with_another_key_fails_naming_both_keys() {
+    let state = json!({
+        "env": job_env(),
+        "databases": [{ "_id": "store" }],
+        "collections": [{ "_id": "store.carts", "key": [["customer_id", 1]] }],
+    });
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, 3, "{}", run.text());
+    let error = run
+        .output
+        .iter()
+        .find(|l| l.starts_with("ERROR store.carts"))
+        .unwrap_or_else(|| panic!("no error for store.carts:\n{}", run.text()));
+    assert!(error.contains(r#"{ "customer_id": 1 }"#), "{error}");
+    assert!(
+        error.contains(r#"{ "customer_id": 1, "_id": "hashed" }"#),
+        "{error}"
+    );
+    // The conflicting collection is left alone; the others are still sharded.
+    let sharded: Vec<String> = keys_of(&run, "shardCollection")
+        .into_iter()
+        .map(|k| k.0)
+        .collect();
+    assert_eq!(sharded, ["store.customer-addresses", "store.orders"]);
+    assert!(
+        keys_of(&run, "createIndex")
+            .iter()
+            .all(|k| k.0 != "store.carts")
+    );
+}
+
+#[test]
+fn key_values_as_the_server_returns_them_compare_equal() {
+    // A Long or a double from config.collections is still the key value `1`.
+    let state = json!({
+        "env": job_env(),
+        "databases": [{ "_id": "store", "partitioned": true }],
+        "collections": [
+            { "_id": "store.carts", "key": [["customer_id", { "$numberLong": "1" }], ["_id", "hashed"]] },
+            { "_id": "store.orders", "key": [["order_id", "hashed"]] },
+            { "_id": "store.customer-addresses",
+              "key": [["address.city", 1.0], ["we\"ird", 1], ["customer_id", 1]] },
+        ],
+    });
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, 0, "{}", run.text());
+    assert!(run.calls_of("shardCollection").is_empty());
+}
+
+#[test]
+fn dropped_and_unsplittable_entries_are_not_sharded_collections() {
+    let state = json!({
+        "env": job_env(),
+        "collections": [
+            { "_id": "store.carts", "key": [["other", 1]], "dropped": true },
+            { "_id": "store.orders", "key": [["_id", 1]], "unsplittable": true },
+        ],
+    });
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, 0, "{}", run.text());
+    assert_eq!(run.calls_of("shardCollection").len(), 3);
+}
+
+#[test]
+fn a_database_enabled_before_mongodb_6_is_not_enabled_again() {
+    let state = json!({ "env": job_env(), "databases": [{ "_id": "store", "partitioned": true }] });
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, 0, "{}", run.text());
+    assert!(run.calls_of("enableSharding").is_empty());
+
+    let state =
+        json!({ "env": job_env(), "databases": [{ "_id": "store", "partitioned": false }] });
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.calls_of("enableSharding").len(), 1);
+}
+
+#[test]
+fn a_key_with_an_integer_like_field_is_refused_rather_than_reordered() {
+    let policy = r#"
+database numbers {
+  engine = mongodb
+  shards = 2
+  collection events {
+    shard_key = [tenant, "2024"]
+    field tenant { cardinality = 1M }
+  }
+  collection other {
+    shard_key = hashed(tenant)
+  }
+}
+"#;
+    let script = file(&build_text(policy), "numbers-shard-setup.js").to_string();
+    let run = run_script(&script, &empty_cluster());
+    assert_eq!(run.exit_code, 3, "{}", run.text());
+    assert!(
+        run.output
+            .iter()
+            .any(|l| l.starts_with("ERROR numbers.events: the shard key")
+                && l.contains("integer-like")),
+        "{}",
+        run.text()
+    );
+    assert_eq!(
+        keys_of(&run, "shardCollection"),
+        [("numbers.other".to_string(), json!([["tenant", "hashed"]]))]
+    );
+}
+
+#[test]
+fn script_file_and_config_map_hold_the_same_script() {
+    let files = build_text(SHOP);
+    let script = file(&files, "shop-shard-setup.js");
+    assert!(
+        script.starts_with("// Generated by scalec from "),
+        "{script}"
+    );
+    let documents = yaml_documents(file(&files, "shop.yaml"));
+    let config_map = &documents[1];
+    assert_eq!(config_map["kind"], "ConfigMap");
+    assert_eq!(config_map["metadata"]["name"], "shop-shard-setup");
+    assert_eq!(config_map["data"]["shard-setup.js"], script);
+}
+
+// --- Manifests against the schemas ------------------------------------------
+
+fn schema_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas")
+}
+
+fn yaml_documents(text: &str) -> Vec<Value> {
+    text.split("\n---\n")
+        .skip(1)
+        .map(|d| {
+            let yaml: serde_yaml::Value = serde_yaml::from_str(d).expect("valid YAML");
+            serde_json::to_value(yaml).expect("YAML documents are JSON values")
+        })
+        .collect()
+}
+
+fn assert_valid(document: &Value, schema: &str) {
+    let path = schema_dir().join(schema);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let schema: Value = serde_json::from_str(&text).expect("a JSON schema");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} {} is invalid:\n{}",
+        document["kind"],
+        document["metadata"]["name"],
+        errors.join("\n")
+    );
+}
+
+fn assert_database_valid(yaml: &str) -> Vec<Value> {
+    let documents = yaml_documents(yaml);
+    let kinds: Vec<&str> = documents
+        .iter()
+        .map(|d| d["kind"].as_str().expect("a kind"))
+        .collect();
+    assert_eq!(kinds, ["PerconaServerMongoDB", "ConfigMap", "Job"]);
+    assert_valid(
+        &documents[0],
+        "crds/psmdb.percona.com/PerconaServerMongoDB_v1.json",
+    );
+    assert_valid(&documents[1], "k8s/v1.34/configmap-v1.json");
+    assert_valid(&documents[2], "k8s/v1.34/job-batch-v1.json");
+    documents
+}
+
+#[test]
+fn aether_database_manifests_match_their_schemas() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = build_paths(&[root.join("policies/aether")]);
+    let yaml = file(&files, "aether-data.yaml");
+    assert!(yaml.starts_with("# Generated by scalec from "), "{yaml}");
+    let documents = assert_database_valid(yaml);
+    let cluster = &documents[0];
+    let spec = &cluster["spec"];
+    assert_eq!(spec["crVersion"], "1.22.0");
+    assert_eq!(spec["image"], "percona/percona-server-mongodb:7.0");
+    assert_eq!(spec["secrets"]["users"], "aether-data-users");
+    assert!(
+        spec.get("unsafeFlags").is_none(),
+        "a safe policy needs no unsafe flags"
+    );
+    let replsets = spec["replsets"].as_array().expect("replsets");
+    let names: Vec<&str> = replsets
+        .iter()
+        .map(|r| r["name"].as_str().expect("a name"))
+        .collect();
+    assert_eq!(names, ["rs0", "rs1", "rs2"]);
+    for replset in replsets {
+        assert_eq!(replset["size"], 3);
+        assert_eq!(
+            replset["volumeSpec"]["persistentVolumeClaim"]["resources"]["requests"]["storage"],
+            "100Gi"
+        );
+    }
+    assert_eq!(spec["sharding"]["enabled"], true);
+    assert_eq!(spec["sharding"]["configsvrReplSet"]["size"], 3);
+    assert_eq!(spec["sharding"]["mongos"]["size"], 2);
+
+    let job = &documents[2];
+    let pod = &job["spec"]["template"]["spec"];
+    assert_eq!(pod["restartPolicy"], "Never");
+    assert_eq!(pod["securityContext"]["runAsNonRoot"], true);
+    let container = &pod["containers"][0];
+    assert_eq!(container["image"], "percona/percona-server-mongodb:7.0");
+    let env = container["env"].as_array().expect("env");
+    let uri = env
+        .iter()
+        .find(|e| e["name"] == "MONGOS_URI")
+        .expect("MONGOS_URI");
+    assert_eq!(
+        uri["value"],
+        "mongodb://aether-data-mongos.aether.svc.cluster.local:27017/admin"
+    );
+    for key in [
+        "MONGODB_CLUSTER_ADMIN_USER",
+        "MONGODB_CLUSTER_ADMIN_PASSWORD",
+    ] {
+        let variable = env
+            .iter()
+            .find(|e| e["name"] == key)
+            .expect("the admin credentials");
+        assert_eq!(
+            variable["valueFrom"]["secretKeyRef"]["name"],
+            "aether-data-users"
+        );
+        assert_eq!(variable["valueFrom"]["secretKeyRef"]["key"], key);
+    }
+}
+
+#[test]
+fn unsafe_sizes_set_the_operator_flags_and_defaults_fill_the_rest() {
+    let policy = r#"
+database tiny {
+  engine         = mongodb
+  shards         = 1
+  members        = 1
+  config_servers = 1
+  routers        = 1
+}
+"#;
+    let files = build_text(policy);
+    let documents = assert_database_valid(file(&files, "tiny.yaml"));
+    let spec = &documents[0]["spec"];
+    assert_eq!(
+        spec["unsafeFlags"],
+        json!({ "replsetSize": true, "mongosSize": true })
+    );
+    assert_eq!(spec["image"], "percona/percona-server-mongodb:7.0");
+    assert_eq!(
+        spec["replsets"][0]["volumeSpec"]["persistentVolumeClaim"]["resources"]["requests"]["storage"],
+        "10Gi"
+    );
+
+    // The operator refuses an even member count too; these routers are fine.
+    let even = build_text(
+        r#"
+database tiny {
+  engine  = mongodb
+  shards  = 1
+  members = 4
+  version = "v8.0.12-4"
+}
+"#,
+    );
+    let documents = assert_database_valid(file(&even, "tiny.yaml"));
+    assert_eq!(
+        documents[0]["spec"]["unsafeFlags"],
+        json!({ "replsetSize": true })
+    );
+    // A version is the image tag as Percona publishes it, without a `v`.
+    assert_eq!(
+        documents[0]["spec"]["image"],
+        "percona/percona-server-mongodb:8.0.12-4"
+    );
+}
