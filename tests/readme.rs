@@ -29,6 +29,24 @@ fn showcase_finding(code: &str) -> String {
     rest[..end].trim_end().to_string()
 }
 
+/// The YAML document of `kind` in a generated file, as written there.
+fn golden_document(path: &str, kind: &str) -> String {
+    let text = std::fs::read_to_string(path).expect("golden/ is checked in");
+    text.split("---\n")
+        .find(|document| document.contains(&format!("\nkind: {kind}\n")))
+        .expect("the file holds that kind")
+        .to_string()
+}
+
+/// The `plan` of a shard script: the database and each collection's key.
+fn shard_plan(path: &str) -> String {
+    let text = std::fs::read_to_string(path).expect("golden/ is checked in");
+    let start = text.find("  const plan = {").expect("the script has a plan");
+    let end = start + text[start..].find("\n  };\n").expect("the plan is closed") + "\n  };\n".len();
+    let plan: String = text[start..end].lines().map(|l| format!("{}\n", l.strip_prefix("  ").unwrap_or(l))).collect();
+    plan
+}
+
 fn expected_blocks() -> Vec<(&'static str, String)> {
     let short = scalec(&["check", "--format", "short", "tests/fixtures/showcase"]);
     vec![
@@ -42,6 +60,8 @@ fn expected_blocks() -> Vec<(&'static str, String)> {
             "showcase-k105",
             format!("```text\n{}\n```\n", showcase_finding("K105")),
         ),
+        ("golden-hpa", format!("```yaml\n{}```\n", golden_document("golden/aether/ingestion.yaml", "HorizontalPodAutoscaler"))),
+        ("golden-shard-plan", format!("```js\n{}```\n", shard_plan("golden/aether/aether-data-shard-setup.js"))),
         (
             "explain-k104",
             format!(
