@@ -289,3 +289,52 @@ fn golden_is_the_build_of_the_bundled_policies() {
         changes.stale
     );
 }
+
+/// Across `golden/`: every HPA and ScaledObject states its maximum, and the
+/// Deployment it scales states no replica count.
+#[test]
+fn every_golden_autoscaler_has_an_explicit_max_and_owns_its_replicas() {
+    let mut autoscalers = 0;
+    for entry in walkdir::WalkDir::new("golden")
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.path().extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let docs = documents(&fs::read_to_string(entry.path()).expect("readable"));
+        for doc in &docs {
+            let (max, target) = match kind(doc) {
+                "HorizontalPodAutoscaler" => (
+                    &doc["spec"]["maxReplicas"],
+                    &doc["spec"]["scaleTargetRef"]["name"],
+                ),
+                "ScaledObject" => (
+                    &doc["spec"]["maxReplicaCount"],
+                    &doc["spec"]["scaleTargetRef"]["name"],
+                ),
+                _ => continue,
+            };
+            autoscalers += 1;
+            assert!(
+                max.as_u64().is_some_and(|m| m > 0),
+                "{}: no explicit max",
+                entry.path().display()
+            );
+            let deployment = docs
+                .iter()
+                .find(|d| kind(d) == "Deployment" && d["metadata"]["name"] == *target)
+                .expect("the scaled Deployment is in the same file");
+            assert!(
+                deployment["spec"].get("replicas").is_none(),
+                "{}: an autoscaled Deployment sets replicas",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(
+        autoscalers >= 6,
+        "golden/ has HPAs and ScaledObjects ({autoscalers} found)"
+    );
+}

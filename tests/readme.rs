@@ -41,9 +41,15 @@ fn golden_document(path: &str, kind: &str) -> String {
 /// The `plan` of a shard script: the database and each collection's key.
 fn shard_plan(path: &str) -> String {
     let text = std::fs::read_to_string(path).expect("golden/ is checked in");
-    let start = text.find("  const plan = {").expect("the script has a plan");
-    let end = start + text[start..].find("\n  };\n").expect("the plan is closed") + "\n  };\n".len();
-    let plan: String = text[start..end].lines().map(|l| format!("{}\n", l.strip_prefix("  ").unwrap_or(l))).collect();
+    let start = text
+        .find("  const plan = {")
+        .expect("the script has a plan");
+    let end =
+        start + text[start..].find("\n  };\n").expect("the plan is closed") + "\n  };\n".len();
+    let plan: String = text[start..end]
+        .lines()
+        .map(|l| format!("{}\n", l.strip_prefix("  ").unwrap_or(l)))
+        .collect();
     plan
 }
 
@@ -60,8 +66,20 @@ fn expected_blocks() -> Vec<(&'static str, String)> {
             "showcase-k105",
             format!("```text\n{}\n```\n", showcase_finding("K105")),
         ),
-        ("golden-hpa", format!("```yaml\n{}```\n", golden_document("golden/aether/ingestion.yaml", "HorizontalPodAutoscaler"))),
-        ("golden-shard-plan", format!("```js\n{}```\n", shard_plan("golden/aether/aether-data-shard-setup.js"))),
+        (
+            "golden-hpa",
+            format!(
+                "```yaml\n{}```\n",
+                golden_document("golden/aether/ingestion.yaml", "HorizontalPodAutoscaler")
+            ),
+        ),
+        (
+            "golden-shard-plan",
+            format!(
+                "```js\n{}```\n",
+                shard_plan("golden/aether/aether-data-shard-setup.js")
+            ),
+        ),
         (
             "explain-k104",
             format!(
