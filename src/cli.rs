@@ -34,6 +34,11 @@ enum Command {
     /// Nothing is written when a policy has an error. Writes are atomic per
     /// file; stale files are deleted only if scalec generated them.
     Build(BuildArgs),
+    /// Rewrite policy files in the canonical layout.
+    ///
+    /// Comments are kept; meaning never changes. A file with a syntax error is
+    /// reported and left as it is.
+    Fmt(FmtArgs),
     /// List the lint rules, or print one rule's documentation.
     Explain {
         /// A rule code or name, e.g. `K101` or `missing-max-replicas`.
@@ -62,6 +67,25 @@ struct CheckArgs {
     color: ColorArg,
     #[command(flatten)]
     lint: LintArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct FmtArgs {
+    /// Files or directories to format [default: .]
+    paths: Vec<PathBuf>,
+    /// Write nothing: print a diff for each file that would change and exit 1
+    /// if any would.
+    #[arg(long, conflicts_with_all = ["stdout", "stdin"])]
+    check: bool,
+    /// Write nothing: print the formatted text of the one file named.
+    #[arg(long, conflicts_with = "stdin")]
+    stdout: bool,
+    /// Format standard input and print it (for editors formatting a buffer).
+    #[arg(long)]
+    stdin: bool,
+    /// When to colour reports of syntax errors.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -137,6 +161,7 @@ pub fn run() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build(args),
+        Command::Fmt(args) => fmt(args),
         Command::Explain { rule, format } => explain(rule.as_deref(), format),
         Command::Schema {
             which: SchemaKind::Diagnostics,
@@ -395,4 +420,131 @@ fn explain(rule: Option<&str>, format: ExplainFormat) -> Result<ExitCode, crate:
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("rules always serialize") + "\n"
+}
+
+/// The formatted text of a file, or the diagnostics that stop it.
+fn format_source(file: &crate::source::SourceFile) -> Result<String, Vec<crate::diag::Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let Some(ast) = crate::syntax::parse_file(file, &mut diagnostics) else {
+        return Err(diagnostics);
+    };
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    crate::fmt::format(&ast, &file.text).ok_or_else(|| {
+        vec![
+            crate::diag::Diagnostic::error(
+                crate::diag::codes::SYNTAX_ERROR,
+                "scalec cannot format this file without moving a comment; it was left as it is",
+                crate::source::Span::new(file.id, 0, 0),
+            )
+            .with_help("please report this file to the scalec maintainers"),
+        ]
+    })
+}
+
+fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
+    let human = HumanOptions {
+        color: use_color(args.color),
+        width: 100,
+    };
+    if args.stdin {
+        let mut text = String::new();
+        if let Err(source) = std::io::Read::read_to_string(&mut io::stdin(), &mut text) {
+            return Err(crate::error::Error::Path {
+                path: PathBuf::from("<stdin>"),
+                source,
+            });
+        }
+        let mut sources = crate::source::SourceMap::new();
+        let id = sources.add("<stdin>", &text);
+        return Ok(match format_source(sources.get(id)) {
+            Ok(formatted) => {
+                print(&formatted)?;
+                ExitCode::SUCCESS
+            }
+            Err(diagnostics) => {
+                eprint!(
+                    "{}",
+                    render::render(&diagnostics, &sources, Format::Human, human)
+                );
+                ExitCode::from(1)
+            }
+        });
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let workspace = discover::load_files(&paths)?;
+    let files = workspace.sources.files();
+    if args.stdout && files.len() != 1 {
+        eprintln!(
+            "scalec: error: --stdout formats exactly one file; {} were named",
+            files.len()
+        );
+        return Ok(ExitCode::from(2));
+    }
+    let mut diagnostics = workspace.diagnostics.clone();
+    let (mut changed, mut unchanged) = (Vec::new(), 0);
+    let mut output = String::new();
+    for file in files {
+        if workspace.unreadable.contains(&file.id) {
+            continue;
+        }
+        let formatted = match format_source(file) {
+            Ok(formatted) => formatted,
+            Err(found) => {
+                diagnostics.extend(found);
+                continue;
+            }
+        };
+        if args.stdout {
+            output.push_str(&formatted);
+        } else if formatted == *file.text {
+            unchanged += 1;
+        } else if args.check {
+            let name = file.display_path();
+            output.push_str(
+                &similar::TextDiff::from_lines(&*file.text, &formatted)
+                    .unified_diff()
+                    .header(&name, &format!("{name} (formatted)"))
+                    .to_string(),
+            );
+            changed.push(name);
+        } else {
+            crate::output::write_atomically(&file.path, &formatted)?;
+            changed.push(file.display_path());
+        }
+    }
+    let report = render::render(&diagnostics, &workspace.sources, Format::Human, human);
+    if args.stdout {
+        eprint!("{report}");
+    } else {
+        output.push_str(&report);
+    }
+    print(&output)?;
+    if !args.stdout {
+        let verb = if args.check {
+            "would reformat"
+        } else {
+            "reformatted"
+        };
+        eprintln!(
+            "{verb} {}, {} already formatted",
+            util_plural(changed.len(), "file"),
+            unchanged
+        );
+    }
+    let failed = !diagnostics.is_empty() || (args.check && !changed.is_empty());
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn util_plural(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

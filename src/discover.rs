@@ -101,6 +101,39 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
     Ok(workspace)
 }
 
+/// Reads the `.scale` files under `paths` one by one, for commands that work
+/// on files rather than projects (`fmt`): a named file is read alone, a named
+/// directory is walked. Each file is a project of its own in the result.
+pub fn load_files(paths: &[PathBuf]) -> Result<Workspace, Error> {
+    let mut files = Vec::new();
+    for path in paths {
+        let metadata = fs::metadata(path).map_err(|source| Error::Path {
+            path: path.clone(),
+            source,
+        })?;
+        if metadata.is_dir() {
+            let mut projects = BTreeMap::new();
+            walk(path, &mut projects)?;
+            files.extend(projects.into_values().flatten());
+        } else {
+            files.push(normalize(path));
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut workspace = Workspace::default();
+    for file in files {
+        let id = read(&mut workspace, &file);
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        workspace.projects.push(ProjectFiles {
+            output: PathBuf::new(),
+            dir,
+            files: vec![id],
+        });
+    }
+    Ok(workspace)
+}
+
 /// Adds every directory under `root` that holds `.scale` files.
 fn walk(root: &Path, projects: &mut BTreeMap<PathBuf, Vec<PathBuf>>) -> Result<(), Error> {
     let walker = WalkDir::new(root)

@@ -10,6 +10,7 @@ pub mod diag;
 pub mod discover;
 pub mod emit;
 pub mod error;
+pub mod fmt;
 pub mod lint;
 pub mod lower;
 pub mod model;

@@ -119,8 +119,8 @@ fn is_generated(path: &Path) -> bool {
     String::from_utf8_lossy(first_line).contains(GENERATED_MARK)
 }
 
-/// Writes a complete file or nothing: a temporary file, then a rename.
-fn write_atomically(path: &Path, content: &str) -> Result<(), Error> {
+/// Writes a complete file or nothing: a temporary file beside it, then a rename.
+pub fn write_atomically(path: &Path, content: &str) -> Result<(), Error> {
     let error = |source| Error::Write {
         path: path.to_path_buf(),
         source,

@@ -142,6 +142,9 @@ impl Builder<'_> {
             .find(|p| !matches!(p.as_rule(), Rule::range_op | Rule::per | Rule::COMMENT))
             .expect("a range or rate has a second atom");
         let second = Box::new(self.atom(second_pair));
+        // From the first atom to the second: the pair's own span may run on
+        // over blanks and a comment pest skipped after a word.
+        let span = Span::new(span.file, first.span.start, second.span.end);
         let first = Box::new(first);
         let kind = if is_range {
             ValueKind::Range(first, second)

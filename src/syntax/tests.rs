@@ -183,7 +183,7 @@ fn every_broken_line_of_a_file_is_reported() {
 
 #[test]
 fn value_spans_end_at_the_value_not_at_a_trailing_comment() {
-    let text = "a = date   # note\nb = hashed(x)  # c\nc = 3 .. 4 # d\n";
+    let text = "a = date   # note\nb = hashed(x)  # c\nc = 3 .. 4 # d\nd = 2 per x# e\n";
     let mut map = SourceMap::new();
     let id = map.add("t.scale", text);
     let mut sink = Vec::new();
@@ -204,7 +204,8 @@ fn value_spans_end_at_the_value_not_at_a_trailing_comment() {
         [
             ("a = date", "date"),
             ("b = hashed(x)", "hashed(x)"),
-            ("c = 3 .. 4", "3 .. 4")
+            ("c = 3 .. 4", "3 .. 4"),
+            ("d = 2 per x", "2 per x"),
         ]
     );
 }
