@@ -191,3 +191,100 @@ fn memory(millibytes: u128) -> String {
     }
     format!("{} {}", bytes, if bytes == 1 { "byte" } else { "bytes" })
 }
+
+/// One resource whose summed requests exceed what a number of nodes allocate.
+pub struct Shortfall<'a> {
+    pub kind: Kind,
+    pub demands: Vec<Demand<'a>>,
+    /// Σ pods × request, in thousandths.
+    pub total: u128,
+    /// What one node allocates, in thousandths, and where it is written.
+    pub node: u128,
+    pub node_span: Span,
+    /// `node × node_count`.
+    pub capacity: u128,
+    /// The nodes the total needs, rounded up.
+    pub needed_nodes: u128,
+}
+
+/// The resources (cpu, then memory) that `node_count` nodes of the pool cannot
+/// hold when every service runs `pods(service)` pods.
+pub fn shortfalls<'a>(
+    project: &'a Project,
+    nodes: &NodePool,
+    pods: fn(&Service) -> u32,
+    node_count: u32,
+) -> Vec<Shortfall<'a>> {
+    [Kind::Cpu, Kind::Memory]
+        .into_iter()
+        .filter_map(|kind| {
+            let demands = demands(project, kind, pods);
+            let total = sum(&demands);
+            let (node, node_span) = kind.node(nodes);
+            let capacity = node.saturating_mul(u128::from(node_count));
+            (total > capacity).then(|| Shortfall {
+                kind,
+                demands,
+                total,
+                node,
+                node_span,
+                capacity,
+                needed_nodes: total.div_ceil(node.max(1)),
+            })
+        })
+        .collect()
+}
+
+impl Shortfall<'_> {
+    /// Labels the services that ask most (`bound` is "up to" or "at least").
+    pub fn label_largest(
+        &self,
+        mut finding: crate::diag::Diagnostic,
+        bound: &str,
+    ) -> crate::diag::Diagnostic {
+        for demand in largest(&self.demands) {
+            finding = finding.with_related(
+                demand.service.name.span,
+                format!(
+                    "{bound} {} × {} = {}",
+                    crate::lint::util::plural(demand.pods, "pod"),
+                    self.kind.amount(demand.request),
+                    self.kind.amount(demand.total)
+                ),
+            );
+        }
+        finding
+    }
+
+    /// Who takes most, as the start of a help (`which` is "maximum" or
+    /// "minimum"): one service alone, or the three largest with their share.
+    pub fn whose(&self, which: &str) -> String {
+        let top = largest(&self.demands);
+        match top.as_slice() {
+            [only] => {
+                // The only service with a request: the pool holds this many of its pods.
+                let fits = self.capacity / only.request.max(1);
+                format!(
+                    "`{}` takes it all: lower its {which} replicas to {fits}",
+                    only.service.name.value
+                )
+            }
+            _ => {
+                let shares: Vec<String> = top
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "`{}` ({})",
+                            d.service.name.value,
+                            share(d.total, self.total)
+                        )
+                    })
+                    .collect();
+                format!(
+                    "most goes to {}: lower their {which} replicas",
+                    join(&shares)
+                )
+            }
+        }
+    }
+}

@@ -1,6 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::lint::capacity::{Kind, demands, join, largest, max_pods, share, sum};
+use crate::lint::capacity::{Shortfall, max_pods, shortfalls};
 use crate::lint::util::plural;
 use crate::model::Project;
 
@@ -89,15 +89,16 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     if count.min > count.max {
         return;
     }
-    for kind in [Kind::Cpu, Kind::Memory] {
-        let demands = demands(project, kind, max_pods);
-        let total = sum(&demands);
-        let (node, node_span) = kind.node(nodes);
-        let capacity = node.saturating_mul(u128::from(count.max));
-        if total <= capacity {
-            continue;
-        }
-        let needed_nodes = total.div_ceil(node.max(1));
+    for shortfall in shortfalls(project, nodes, max_pods, count.max) {
+        let Shortfall {
+            kind,
+            total,
+            node,
+            node_span,
+            capacity,
+            needed_nodes,
+            ..
+        } = shortfall;
         let pool = if count.min == count.max {
             plural(count.max, "node")
         } else {
@@ -108,7 +109,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         } else {
             format!("{pool}; the maximums need at least {needed_nodes}")
         };
-        let mut finding = rule
+        let finding = rule
             .finding(
                 format!(
                     "at their maximum replicas the services request {} of {}, more than the {} of {}",
@@ -126,22 +127,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 kind.amount(capacity)
             ))
             .with_related(nodes.count.span, count_label);
-        let top = largest(&demands);
-        for demand in &top {
-            finding = finding.with_related(
-                demand.service.name.span,
-                format!(
-                    "up to {} × {} = {}",
-                    plural(demand.pods, "pod"),
-                    kind.amount(demand.request),
-                    kind.amount(demand.total)
-                ),
-            );
-        }
-        let shares = top
-            .iter()
-            .map(|d| format!("`{}` ({})", d.service.name.value, share(d.total, total)))
-            .collect::<Vec<_>>();
+        let finding = shortfall.label_largest(finding, "up to");
         let grow = if node == 0 {
             format!(", and give the nodes some {}", kind.name())
         } else {
@@ -150,20 +136,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 count.min
             )
         };
-        let whose = match shares.as_slice() {
-            [_] => {
-                // The only service with a request: the pool holds this many of its pods.
-                let fits = capacity / top[0].request.max(1);
-                format!(
-                    "`{}` takes it all: lower its maximum replicas to {fits}",
-                    top[0].service.name.value
-                )
-            }
-            _ => format!(
-                "most goes to {}: lower their maximum replicas",
-                join(&shares)
-            ),
-        };
+        let whose = shortfall.whose("maximum");
         out.push(finding.with_help(format!("{whose}{grow}")));
     }
 }

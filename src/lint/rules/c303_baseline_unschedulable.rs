@@ -1,6 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::lint::capacity::{Kind, demands, join, largest, min_pods, share, sum};
+use crate::lint::capacity::{Shortfall, min_pods, shortfalls};
 use crate::lint::util::plural;
 use crate::model::Project;
 
@@ -89,15 +89,16 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     if count.min > count.max {
         return;
     }
-    for kind in [Kind::Cpu, Kind::Memory] {
-        let demands = demands(project, kind, min_pods);
-        let total = sum(&demands);
-        let (node, node_span) = kind.node(nodes);
-        let capacity = node.saturating_mul(u128::from(count.min));
-        if total <= capacity {
-            continue;
-        }
-        let needed_nodes = total.div_ceil(node.max(1));
+    for shortfall in shortfalls(project, nodes, min_pods, count.min) {
+        let Shortfall {
+            kind,
+            total,
+            node,
+            node_span,
+            capacity,
+            needed_nodes,
+            ..
+        } = shortfall;
         let pool = if count.min == 0 {
             "the pool starts with no nodes".to_string()
         } else if count.min == count.max {
@@ -141,26 +142,11 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 ),
             )
         };
-        let mut finding = rule
+        let finding = rule
             .finding(message, node_span)
             .with_label(label)
             .with_related(nodes.count.span, count_label);
-        let top = largest(&demands);
-        for demand in &top {
-            finding = finding.with_related(
-                demand.service.name.span,
-                format!(
-                    "at least {} × {} = {}",
-                    plural(demand.pods, "pod"),
-                    kind.amount(demand.request),
-                    kind.amount(demand.total)
-                ),
-            );
-        }
-        let shares = top
-            .iter()
-            .map(|d| format!("`{}` ({})", d.service.name.value, share(d.total, total)))
-            .collect::<Vec<_>>();
+        let finding = shortfall.label_largest(finding, "at least");
         let grow = if node == 0 {
             format!(", and give the nodes some {}", kind.name())
         } else {
@@ -171,20 +157,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 format!(", or start the pool larger: `count = {needed_nodes} .. {max}`")
             }
         };
-        let whose = match shares.as_slice() {
-            [_] => {
-                // The only service with a request: the pool holds this many of its pods.
-                let fits = capacity / top[0].request.max(1);
-                format!(
-                    "`{}` takes it all: lower its minimum replicas to {fits}",
-                    top[0].service.name.value
-                )
-            }
-            _ => format!(
-                "most goes to {}: lower their minimum replicas",
-                join(&shares)
-            ),
-        };
+        let whose = shortfall.whose("minimum");
         out.push(finding.with_help(format!("{whose}{grow}")));
     }
 }
