@@ -15,6 +15,17 @@ fn scalec(args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("UTF-8 output")
 }
 
+const E002: &str = "tests/fixtures/errors/E002-unknown-attribute";
+
+fn scalec_stderr(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_scalec"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("scalec runs");
+    String::from_utf8(output.stderr).expect("UTF-8 output")
+}
+
 /// The human report of one finding of the showcase.
 fn showcase_finding(code: &str) -> String {
     let report = scalec(&["check", "tests/fixtures/showcase"]);
@@ -57,6 +68,21 @@ fn expected_blocks() -> Vec<(&'static str, String)> {
     let short = scalec(&["check", "--format", "short", "tests/fixtures/showcase"]);
     vec![
         (
+            "check-e002",
+            format!(
+                "```console\n$ scalec check {E002}\n{}\n\n{}\n```\n",
+                scalec(&["check", E002]).trim_end(),
+                scalec_stderr(&["check", E002]).trim_end()
+            ),
+        ),
+        (
+            "check-e002-short",
+            format!(
+                "```console\n$ scalec check --format short {E002}\n{}```\n",
+                scalec(&["check", "--format", "short", E002])
+            ),
+        ),
+        (
             "showcase",
             format!(
                 "```console\n$ scalec check --format short tests/fixtures/showcase\n{short}```\n"
@@ -95,7 +121,18 @@ fn readme_quotes_real_output() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
     let mut readme = std::fs::read_to_string(path).expect("README.md exists");
     let mut stale = Vec::new();
-    for (name, expected) in expected_blocks() {
+    let blocks = expected_blocks();
+    for marker in readme.match_indices("<!-- readme: ") {
+        let name = readme[marker.0 + marker.1.len()..]
+            .split(' ')
+            .next()
+            .unwrap_or("");
+        assert!(
+            blocks.iter().any(|(n, _)| *n == name),
+            "README.md quotes `{name}`, which no test produces"
+        );
+    }
+    for (name, expected) in blocks {
         let marker = format!("<!-- readme: {name} -->\n");
         let start = readme
             .find(&marker)
