@@ -218,14 +218,17 @@ impl Lowerer<'_> {
         for (kind, list) in &mut blocks {
             let singleton = matches!(*kind, "cluster" | "defaults" | "lint");
             let mut kept: Vec<&'a Block> = Vec::new();
+            // The first block of each name; a singleton kind has one name.
+            let mut first_of: BTreeMap<Option<&'a str>, &'a Block> = BTreeMap::new();
             for block in list.drain(..) {
-                let first = kept
-                    .iter()
-                    .find(|k| singleton || label_text(k) == label_text(block));
-                match first {
+                let name = if singleton { None } else { label_text(block) };
+                match first_of.get(&name) {
                     Some(first) if singleton => self.second_block(block, first, "this project"),
                     Some(first) => self.duplicate(block, first),
-                    None => kept.push(block),
+                    None => {
+                        first_of.insert(name, block);
+                        kept.push(block);
+                    }
                 }
             }
             *list = kept;
