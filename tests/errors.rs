@@ -245,6 +245,7 @@ fn each_mistake_gets_its_code() {
         ("metric rps { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale rps { total = 100 }\n}\n".into(), "E008", "pods metric `rps` is averaged over pods"),
         ("cluster c { autoscaler = keda }\nmetric rps { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale rps { average = 10 }\n}\n".into(), "E008", "KEDA cannot serve the pods metric `rps`"),
         ("cluster c { autoscaler = keda }\nqueue q { provider = aws-sqs; url = \"https://sqs.us-east-1.amazonaws.com/1/q\" }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale q { total = 10 }\n}\n".into(), "E008", "KEDA scales on queue `q` by messages per pod"),
+        (format!("database {} {{ engine = mongodb; shards = 2 }}\n", "d".repeat(43)), "E006", "is too long for the objects named after it"),
         ("lint { deny = K101 }\n".into(), "E003", "expected a list of rule codes or names"),
     ];
     let mut failures = Vec::new();

@@ -5,8 +5,9 @@
 //!
 //! - `DATABASE.yaml`: a `PerconaServerMongoDB` for the Percona Operator for
 //!   MongoDB (CRD `psmdb.percona.com/v1`, `crVersion` [`CR_VERSION`]), then a
-//!   ConfigMap and a Job, both named `DATABASE-shard-setup`, that run the shard
-//!   setup script once the cluster is up;
+//!   ConfigMap `DATABASE-shard-setup` and a Job `DATABASE-shard-setup-HASH`
+//!   (HASH from the script) that run the shard setup script once the cluster
+//!   is up;
 //! - `DATABASE-shard-setup.js`: the same mongosh script, byte for byte, to read
 //!   or to run by hand (`mongosh MONGOS_URI --file DATABASE-shard-setup.js`).
 //!
@@ -47,8 +48,9 @@
 //!   is still starting (about 20 minutes of exponential back-off); a
 //!   `podFailurePolicy` fails the Job at once on the script's
 //!   [`KEY_CONFLICT_EXIT`] (a collection sharded with another key, which a
-//!   person must resolve), since retrying cannot fix that. A finished Job does not run again when the
-//!   policy changes: delete it and apply again (the script is idempotent).
+//!   person must resolve), since retrying cannot fix that. A changed script gets a Job of a new name,
+//!   so applying the new build runs it once (the script is idempotent); the
+//!   old, finished Job is left for `kubectl apply --prune` or GitOps to remove.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -114,7 +116,13 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
     let documents = [
         document(&perconaservermongodb(context, database, &image)),
         document(&script_config_map(context, &setup_name, &script)),
-        document(&setup_job(context, database, &setup_name, &image)),
+        document(&setup_job(
+            context,
+            database,
+            &job_name(&setup_name, &script),
+            &setup_name,
+            &image,
+        )),
     ];
     vec![
         OutputFile {
@@ -126,6 +134,20 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
             content: script,
         },
     ]
+}
+
+/// The Job's name: `DATABASE-shard-setup-HASH`, HASH from the script. A Job's
+/// pod template cannot change, and a finished Job never runs again; a new
+/// name for every new script makes `kubectl apply` (or GitOps) run the new
+/// script once, while an unchanged policy keeps the same, finished Job.
+fn job_name(setup_name: &str, script: &str) -> String {
+    // FNV-1a: small, stable across platforms and releases.
+    let hash = script
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{setup_name}-{:08x}", hash as u32)
 }
 
 // --- PerconaServerMongoDB -------------------------------------------------
@@ -302,7 +324,13 @@ fn script_config_map(context: &Context<'_>, name: &str, script: &str) -> ConfigM
     }
 }
 
-fn setup_job(context: &Context<'_>, database: &Database, name: &str, image: &str) -> Job {
+fn setup_job(
+    context: &Context<'_>,
+    database: &Database,
+    name: &str,
+    config_map: &str,
+    image: &str,
+) -> Job {
     let users_secret = format!("{}-users", database.name.value);
     let mongos_uri = format!(
         "mongodb://{}-mongos.{}.svc.cluster.local:{MONGOS_PORT}/admin",
@@ -429,7 +457,7 @@ fn setup_job(context: &Context<'_>, database: &Database, name: &str, image: &str
                         Volume {
                             name: "script".to_string(),
                             config_map: Some(ConfigMapVolumeSource {
-                                name: name.to_string(),
+                                name: config_map.to_string(),
                                 ..Default::default()
                             }),
                             ..Default::default()

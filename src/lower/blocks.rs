@@ -13,6 +13,10 @@ use crate::model::{
     ShardKey, ShardKeyField, Spanned,
 };
 
+/// The longest database name: its Job, `NAME-shard-setup-XXXXXXXX`, must fit
+/// in a 63-character Kubernetes name.
+const MAX_DATABASE_NAME: usize = 63 - "-shard-setup-".len() - 8;
+
 fn schema_of(kind: &str) -> &'static schema::BlockSchema {
     schema::block(kind).expect("lowered kinds have schemas")
 }
@@ -248,7 +252,22 @@ impl Lowerer<'_> {
         let fields = self.fields(block, schema);
         let complete = self.require(block, schema, &fields);
         let name = label(block);
-        let valid_name = self.check_dns_name(&name.value, name.span, "database cluster");
+        let mut valid_name = self.check_dns_name(&name.value, name.span, "database cluster");
+        if valid_name && name.value.len() > MAX_DATABASE_NAME {
+            valid_name = false;
+            self.report(
+                Diagnostic::error(
+                    codes::INVALID_NAME,
+                    format!("database name `{}` is too long for the objects named after it", name.value),
+                    name.span,
+                )
+                .with_label(format!("{} characters; at most {MAX_DATABASE_NAME}", name.value.len()))
+                .with_help(format!(
+                    "its shard-setup Job is `NAME-shard-setup-` plus an 8-character hash, and \
+                     Kubernetes names stop at 63 characters: shorten the name to {MAX_DATABASE_NAME} or fewer"
+                )),
+            );
+        }
         let _engine = self.get(&fields, "engine", |v| values::word(v, schema::ENGINES));
         let _operator = self.get(&fields, "operator", |v| values::word(v, schema::OPERATORS));
         let version = self.get(&fields, "version", values::string);
