@@ -282,6 +282,7 @@ pub enum SignalSource {
 #[derive(Clone, Debug)]
 pub struct ScaleSignal {
     pub source: Spanned<SignalSource>,
+    /// The target; its span is the value (`70%`), not the whole attribute.
     pub target: Spanned<Target>,
     pub span: Span,
 }

@@ -286,7 +286,7 @@ impl Lowerer<'_> {
         };
         Some(ScaleSignal {
             source: Spanned::new(source, label.span),
-            target: Spanned::new(target, fields.attributes[target_name].span),
+            target: Spanned::new(target, fields.attributes[target_name].value.span),
             span: block.span,
         })
     }
