@@ -76,7 +76,10 @@ pub struct Block {
 /// `name = value`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Attribute {
+    /// The name; for a quoted name, its decoded text.
     pub name: Ident,
+    /// Whether the name was written as a string (`"app.kubernetes.io/name"`).
+    pub quoted_name: bool,
     pub value: Value,
     pub span: Span,
 }

@@ -187,7 +187,7 @@ impl Formatter<'_> {
             let width = run
                 .iter()
                 .map(|&i| match &elements[i] {
-                    Element::Item(Item::Attribute(a), _) => a.name.name.len(),
+                    Element::Item(Item::Attribute(a), _) => attribute_name(a).len(),
                     _ => 0,
                 })
                 .max()
@@ -224,7 +224,7 @@ impl Formatter<'_> {
     fn item(&mut self, item: &Item, depth: usize, width: usize) -> String {
         match item {
             Item::Attribute(attribute) => {
-                let name = &attribute.name.name;
+                let name = attribute_name(attribute);
                 let prefix = format!("{name}{} = ", " ".repeat(width.saturating_sub(name.len())));
                 let column = depth * INDENT.len() + prefix.len();
                 prefix + &self.value(&attribute.value, column, depth)
@@ -257,7 +257,7 @@ impl Formatter<'_> {
                 return format!("{header} {{}}");
             }
             if let [Item::Attribute(attribute)] = block.items.as_slice() {
-                let prefix = format!("{header} {{ {} = ", attribute.name.name);
+                let prefix = format!("{header} {{ {} = ", attribute_name(attribute));
                 let column = depth * INDENT.len() + prefix.len();
                 let value = self.value(&attribute.value, column, depth);
                 let line = format!("{prefix}{value} }}");
@@ -387,6 +387,15 @@ impl Formatter<'_> {
         out.push_str(&INDENT.repeat(depth));
         out.push_str(close);
         out
+    }
+}
+
+/// An attribute's name as written: quoted when it was.
+fn attribute_name(attribute: &crate::ast::Attribute) -> String {
+    if attribute.quoted_name {
+        quote(&attribute.name.name)
+    } else {
+        attribute.name.name.clone()
     }
 }
 

@@ -108,6 +108,55 @@ pub fn dns_label_rewrite(name: &str) -> Option<String> {
     (!trimmed.is_empty()).then(|| trimmed.to_string())
 }
 
+/// Why `text` is not a label name segment (the part after an optional
+/// prefix, or a label value when `allow_empty`), or `None`.
+fn label_segment_problem(text: &str, allow_empty: bool) -> Option<String> {
+    if text.is_empty() {
+        return (!allow_empty).then(|| "it is empty".to_string());
+    }
+    if text.len() > MAX_NAME_LEN {
+        return Some(format!(
+            "it is {} characters long; the limit is {MAX_NAME_LEN}",
+            text.len()
+        ));
+    }
+    if let Some(c) = text
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
+        return Some(format!("it contains `{c}`"));
+    }
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if !edge_ok(text.chars().next()) || !edge_ok(text.chars().last()) {
+        return Some("it must start and end with a letter or digit".into());
+    }
+    None
+}
+
+/// Why `key` is not a Kubernetes label key (`[prefix/]name`), or `None`.
+pub fn label_key_problem(key: &str) -> Option<String> {
+    let (prefix, name) = match key.rsplit_once('/') {
+        Some((prefix, name)) => (Some(prefix), name),
+        None => (None, key),
+    };
+    if let Some(prefix) = prefix {
+        let bad = prefix.is_empty()
+            || prefix.len() > 253
+            || prefix
+                .split('.')
+                .any(|part| dns_label_problem(part).is_some());
+        if bad {
+            return Some(format!("the prefix `{prefix}` is not a DNS subdomain"));
+        }
+    }
+    label_segment_problem(name, false)
+}
+
+/// Why `value` is not a Kubernetes label value, or `None`.
+pub fn label_value_problem(value: &str) -> Option<String> {
+    label_segment_problem(value, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,6 +170,17 @@ mod tests {
         assert_eq!(did_you_mean("Image", ["replicas", "image"]), Some("image"));
         assert_eq!(did_you_mean("zzz", ["replicas", "image"]), None);
         assert_eq!(did_you_mean("scael", ["scale", "env"]), Some("scale"));
+    }
+
+    #[test]
+    fn label_keys_and_values() {
+        assert_eq!(label_key_problem("app.kubernetes.io/name"), None);
+        assert_eq!(label_key_problem("queue_name"), None);
+        assert!(label_key_problem("Bad Key").is_some());
+        assert!(label_key_problem("UPPER.example/x").is_some());
+        assert!(label_key_problem("-x").is_some());
+        assert_eq!(label_value_problem(""), None);
+        assert!(label_value_problem("a b").is_some());
     }
 
     #[test]

@@ -246,6 +246,9 @@ fn each_mistake_gets_its_code() {
         ("cluster c { autoscaler = keda }\nmetric rps { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale rps { average = 10 }\n}\n".into(), "E008", "KEDA cannot serve the pods metric `rps`"),
         ("cluster c { autoscaler = keda }\nqueue q { provider = aws-sqs; url = \"https://sqs.us-east-1.amazonaws.com/1/q\" }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale q { total = 10 }\n}\n".into(), "E008", "KEDA scales on queue `q` by messages per pod"),
         (format!("database {} {{ engine = mongodb; shards = 2 }}\n", "d".repeat(43)), "E006", "is too long for the objects named after it"),
+        (service("  \"replicas\" = 2 .. 4"), "E002", "attribute names of service `api` are not quoted"),
+        ("metric m {\n  kind = pods\n  selector { \"Bad Key\" = \"x\" }\n}\n".into(), "E006", "not a Kubernetes label key"),
+        ("metric m {\n  kind = pods\n  selector { tier = \"front end\" }\n}\n".into(), "E006", "not a Kubernetes label value"),
         ("lint { deny = K101 }\n".into(), "E003", "expected a list of rule codes or names"),
     ];
     let mut failures = Vec::new();

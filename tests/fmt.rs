@@ -268,7 +268,11 @@ impl Generator {
                 self.items(depth + 1, out);
                 out.push('}');
             } else {
-                let name = self.name();
+                let name = if self.random.chance(10) {
+                    "\"app.kubernetes.io/name\""
+                } else {
+                    self.name()
+                };
                 let value = self.value(0);
                 out.push_str(&format!("{name}{}={}{value}", self.space(), self.space()));
             }

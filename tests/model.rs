@@ -212,3 +212,20 @@ fn labels_point_at_the_value_that_was_written() {
     };
     assert_eq!(&text[min.span.start..min.span.end], "1");
 }
+
+#[test]
+fn selector_keys_may_be_quoted_label_keys() {
+    let project = project_of_text(
+        "metric rps {\n  kind = pods\n\n  selector {\n    \"app.kubernetes.io/name\" = \"api\"\n    tier = \"web\"\n  }\n}\n\n\
+         service api {\n  image    = \"a:1.0\"\n  replicas = 2 .. 4\n\n  scale rps { average = 10 }\n}\n",
+    );
+    let selector: Vec<(&str, &str)> = project.metrics[0]
+        .selector
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        selector,
+        [("app.kubernetes.io/name", "api"), ("tier", "web")]
+    );
+}

@@ -180,9 +180,43 @@ impl Lowerer<'_> {
         let fields = self.fields(block, schema_of(kind));
         let mut map = BTreeMap::new();
         for attribute in fields.free {
-            if let Some(value) = self.convert(values::string(&attribute.value)) {
-                map.insert(attribute.name.name.clone(), value);
+            let Some(value) = self.convert(values::string(&attribute.value)) else {
+                continue;
+            };
+            if kind == "selector" {
+                let key = &attribute.name.name;
+                let problems = [
+                    (
+                        crate::names::label_key_problem(key),
+                        attribute.name.span,
+                        "key",
+                    ),
+                    (
+                        crate::names::label_value_problem(&value),
+                        attribute.value.span,
+                        "value",
+                    ),
+                ];
+                let mut valid = true;
+                for (problem, span, what) in problems {
+                    if let Some(problem) = problem {
+                        valid = false;
+                        self.report(
+                            Diagnostic::error(codes::INVALID_NAME, format!("not a Kubernetes label {what}"), span)
+                                .with_label(problem)
+                                .with_help(format!(
+                                    "a label {what} is up to 63 letters, digits, `-`, `_` or `.`, starting and \
+                                     ending with a letter or digit{}",
+                                    if what == "key" { ", with an optional DNS prefix and `/`: `app.kubernetes.io/name`" } else { "" }
+                                )),
+                        );
+                    }
+                }
+                if !valid {
+                    continue;
+                }
             }
+            map.insert(attribute.name.name.clone(), value);
         }
         map
     }

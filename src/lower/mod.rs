@@ -388,6 +388,18 @@ impl Lowerer<'_> {
                         fields.free.push(attribute);
                     }
                 }
+                Item::Attribute(attribute) if attribute.quoted_name => self.report(
+                    Diagnostic::error(
+                        codes::UNKNOWN_ATTRIBUTE,
+                        format!("attribute names of {} are not quoted", describe_block(block)),
+                        attribute.name.span,
+                    )
+                    .with_label("a quoted name")
+                    .with_help(match schema.attribute(&attribute.name.name) {
+                        Some(known) => format!("write `{} = ...` without quotes", known.name),
+                        None => "quoted names are for keys that are not identifiers, in `env` and `selector`".into(),
+                    }),
+                ),
                 Item::Attribute(attribute) => match schema.attribute(&attribute.name.name) {
                     Some(known) => match fields.attributes.get(known.name) {
                         Some(first) => self.attribute_twice(attribute, first),

@@ -83,10 +83,19 @@ impl Builder<'_> {
     fn attribute(&mut self, pair: Pair<'_, Rule>) -> Attribute {
         let span = self.span(&pair);
         let mut name = None;
+        let mut quoted_name = false;
         let mut value = None;
         for child in pair.into_inner() {
             match child.as_rule() {
                 Rule::ident => name = Some(self.ident(&child)),
+                Rule::string => {
+                    let span = self.span(&child);
+                    quoted_name = true;
+                    name = Some(Ident {
+                        name: self.string(child),
+                        span,
+                    });
+                }
                 Rule::value => value = Some(self.value(child)),
                 _ => {}
             }
@@ -96,7 +105,12 @@ impl Builder<'_> {
         // The pair's span may run on over trailing blanks and a comment that
         // pest skipped looking for `..` or `per`; end at the value instead.
         let span = Span::new(span.file, span.start, value.span.end);
-        Attribute { name, value, span }
+        Attribute {
+            name,
+            quoted_name,
+            value,
+            span,
+        }
     }
 
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
