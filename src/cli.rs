@@ -533,7 +533,7 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
         };
         eprintln!(
             "{verb} {}, {} already formatted",
-            util_plural(changed.len(), "file"),
+            lint::util::plural(changed.len() as u128, "file"),
             unchanged
         );
     }
@@ -543,8 +543,4 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn util_plural(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -278,6 +278,17 @@ pub enum SignalSource {
     Queue(String),
 }
 
+impl SignalSource {
+    /// The name written after `scale`: `cpu`, `memory`, or the metric or queue.
+    pub fn name(&self) -> &str {
+        match self {
+            SignalSource::Cpu => "cpu",
+            SignalSource::Memory => "memory",
+            SignalSource::Metric(name) | SignalSource::Queue(name) => name,
+        }
+    }
+}
+
 /// One `scale METRIC { target }` block.
 #[derive(Clone, Debug)]
 pub struct ScaleSignal {

@@ -34,16 +34,9 @@ use serde::Serialize;
 
 use super::{Context, OutputFile, document, keda, yaml_file};
 use crate::model::{
-    Behavior, Disruption, IntOrPercent, KubeVersion, MetricKind, Project, RateAmount, Replicas,
-    SelectPolicy, Service, SignalSource, Spread, Target,
+    Autoscaler, Behavior, Disruption, IntOrPercent, KubeVersion, MetricKind, Project, RateAmount,
+    Replicas, SelectPolicy, Service, SignalSource, Spread, Target,
 };
-
-/// Which autoscaler a project's services get.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Autoscaling {
-    Hpa,
-    Keda,
-}
 
 /// The Kubernetes version from which HPA behaviour serves `tolerance`.
 const TOLERANCE_SINCE: KubeVersion = KubeVersion {
@@ -55,13 +48,13 @@ const TOLERANCE_SINCE: KubeVersion = KubeVersion {
 pub fn service_file(
     context: &Context<'_>,
     service: &Service,
-    autoscaling: Autoscaling,
+    autoscaler: Autoscaler,
 ) -> OutputFile {
     let mut documents = vec![document(&deployment(context, service))];
     if service.is_autoscaled() {
-        documents.push(match autoscaling {
-            Autoscaling::Hpa => document(&hpa(context, service)),
-            Autoscaling::Keda => document(&keda::scaled_object(context, service)),
+        documents.push(match autoscaler {
+            Autoscaler::Hpa => document(&hpa(context, service)),
+            Autoscaler::Keda => document(&keda::scaled_object(context, service)),
         });
     }
     if let Some(pdb) = disruption_budget(context, service) {

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::model::{Autoscaler, Project};
+use crate::model::Project;
 use crate::source::SourceMap;
 
 /// The words every generated file starts with; `output` deletes a stale file
@@ -184,11 +184,11 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
     };
     let mut files = Vec::new();
     for service in &project.services {
-        let autoscaler = match project.cluster.autoscaler {
-            Autoscaler::Hpa => k8s::Autoscaling::Hpa,
-            Autoscaler::Keda => k8s::Autoscaling::Keda,
-        };
-        files.push(k8s::service_file(&context, service, autoscaler));
+        files.push(k8s::service_file(
+            &context,
+            service,
+            project.cluster.autoscaler,
+        ));
     }
     for database in &project.databases {
         files.extend(mongo::database_files(&context, database));

@@ -184,7 +184,7 @@ impl Lowerer<'_> {
                     format!(
                         "{} scales on `{}` twice",
                         describe_block(owner),
-                        source_name(&signal.source.value)
+                        signal.source.value.name()
                     ),
                     signal.source.span,
                 )
@@ -434,14 +434,6 @@ fn describe_bound(bound: crate::model::IntOrPercent) -> String {
     match bound {
         crate::model::IntOrPercent::Int(n) => n.to_string(),
         crate::model::IntOrPercent::Percent(p) => format!("{p}%"),
-    }
-}
-
-fn source_name(source: &SignalSource) -> &str {
-    match source {
-        SignalSource::Cpu => "cpu",
-        SignalSource::Memory => "memory",
-        SignalSource::Metric(name) | SignalSource::Queue(name) => name,
     }
 }
 

@@ -80,7 +80,7 @@ fn finding(rule: &Rule, service: &Service, signal: &ScaleSignal) -> Diagnostic {
         .scaling
         .iter()
         .filter(|s| s.source.value != SignalSource::Memory)
-        .map(|s| format!("`{}`", source_name(&s.source.value)))
+        .map(|s| format!("`{}`", s.source.value.name()))
         .collect();
     let help = if !others.is_empty() {
         format!(
@@ -101,12 +101,4 @@ fn finding(rule: &Rule, service: &Service, signal: &ScaleSignal) -> Diagnostic {
         d = d.with_related(service.name.span, "inherits `scale memory` from `defaults`");
     }
     d
-}
-
-fn source_name(source: &SignalSource) -> &str {
-    match source {
-        SignalSource::Cpu => "cpu",
-        SignalSource::Memory => "memory",
-        SignalSource::Metric(name) | SignalSource::Queue(name) => name,
-    }
 }

@@ -149,7 +149,7 @@ fn finding(
     let version = project.cluster.kubernetes;
     let names: Vec<String> = blockers
         .iter()
-        .map(|(s, _)| format!("`{}`", source_name(&s.source.value)))
+        .map(|(s, _)| format!("`{}`", s.source.value.name()))
         .collect();
     let names = match names.split_last() {
         Some((last, [])) => last.clone(),
@@ -223,15 +223,7 @@ fn help(
 fn scale_blocks(blockers: &[(&ScaleSignal, &'static str)]) -> String {
     let blocks: Vec<String> = blockers
         .iter()
-        .map(|(s, _)| format!("`scale {}`", source_name(&s.source.value)))
+        .map(|(s, _)| format!("`scale {}`", s.source.value.name()))
         .collect();
     blocks.join(" and ")
-}
-
-fn source_name(source: &SignalSource) -> &str {
-    match source {
-        SignalSource::Cpu => "cpu",
-        SignalSource::Memory => "memory",
-        SignalSource::Metric(name) | SignalSource::Queue(name) => name,
-    }
 }
