@@ -1,7 +1,7 @@
 //! Capacity arithmetic shared by the C rules: what each service asks of the
 //! node pool, and exact, readable formatting of the amounts.
 
-use crate::model::{NodePool, Project, Service};
+use crate::model::{CountRange, NodePool, Project, Service};
 use crate::source::Span;
 
 /// A resource the scheduler places pods by.
@@ -287,4 +287,12 @@ impl Shortfall<'_> {
             }
         }
     }
+}
+
+/// The project's node pool and its node count, when one is declared with its
+/// minimum at or below its maximum.
+pub fn ordered_pool(project: &Project) -> Option<(&NodePool, CountRange)> {
+    let nodes = project.cluster.nodes.as_ref()?;
+    let count = nodes.count.value;
+    (count.min <= count.max).then_some((nodes, count))
 }

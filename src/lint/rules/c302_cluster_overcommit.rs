@@ -1,6 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::lint::capacity::{Shortfall, max_pods, shortfalls};
+use crate::lint::capacity::{Shortfall, max_pods, ordered_pool, shortfalls};
 use crate::lint::util::plural;
 use crate::model::Project;
 
@@ -82,13 +82,10 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    let Some(nodes) = &project.cluster.nodes else {
+    // An upside-down range is K102's to report.
+    let Some((nodes, count)) = ordered_pool(project) else {
         return;
     };
-    let count = nodes.count.value;
-    if count.min > count.max {
-        return;
-    }
     for shortfall in shortfalls(project, nodes, max_pods, count.max) {
         let Shortfall {
             kind,

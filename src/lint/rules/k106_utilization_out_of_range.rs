@@ -1,5 +1,5 @@
 use crate::diag::{Diagnostic, Severity};
-use crate::lint::Rule;
+use crate::lint::{Rule, util};
 use crate::model::{Project, Service, SignalSource, Spanned, Target};
 use crate::source::Span;
 
@@ -158,8 +158,8 @@ fn out_of_reach(
 ) -> Diagnostic {
     let name = &service.name.value;
     let word = usage.kind.word();
-    let tolerance = format_ppm_percent(cap.tolerance_ppm);
-    let ceiling = format_ppm_percent(cap.ceiling_ppm);
+    let tolerance = util::percent_of_ppm(cap.tolerance_ppm);
+    let ceiling = util::percent_of_ppm(cap.ceiling_ppm);
     let lower = cap.highest_percent.map(|highest| {
         format!(
             "lower the target to `utilization = {}%`",
@@ -187,7 +187,7 @@ fn out_of_reach(
         )
         .with_label(format!(
             "scales out only above {} % ({percent} % plus the HPA's {tolerance} % tolerance)",
-            format_ppm_percent(
+            util::percent_of_ppm(
                 u128::from(percent).saturating_mul(PPM + u128::from(cap.tolerance_ppm)) / 100
             )
         ))
@@ -317,9 +317,8 @@ impl Kind {
     /// An exact amount as written in a policy: `1`, `250m`, `512Mi`.
     fn format(self, amount: u128) -> String {
         match self {
-            Kind::Cpu if amount % 1000 == 0 => (amount / 1000).to_string(),
-            Kind::Cpu => format!("{amount}m"),
-            Kind::Memory => format_memory(amount),
+            Kind::Cpu => util::cpu_as_written(amount),
+            Kind::Memory => util::memory_as_written(amount),
         }
     }
 
@@ -335,7 +334,8 @@ impl Kind {
             }
             Kind::Memory => {
                 let bytes = whole / 1000;
-                let exact = hundredths == 0 && whole % 1000 == 0 && binary_unit(bytes).is_some();
+                let exact =
+                    hundredths == 0 && whole % 1000 == 0 && util::binary_unit(bytes).is_some();
                 if exact {
                     return self.format(whole);
                 }
@@ -357,44 +357,5 @@ impl Kind {
             Kind::Memory => (1 << 20) * 1000,
         };
         amount.div_ceil(step).saturating_mul(step)
-    }
-}
-
-/// Parts per million of a whole as a percentage with up to two decimals:
-/// 100 000 is `10`, 1 045 000 is `104.5`.
-fn format_ppm_percent(ppm: impl Into<u128>) -> String {
-    let ppm = ppm.into();
-    let hundredths = ppm / 100;
-    let (whole, frac) = (hundredths / 100, hundredths % 100);
-    match frac {
-        0 => whole.to_string(),
-        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
-        f => format!("{whole}.{f:02}"),
-    }
-}
-
-/// The largest binary unit that divides `bytes`: `("Mi", 512)` for 512 MiB.
-fn binary_unit(bytes: u128) -> Option<(&'static str, u128)> {
-    [
-        ("Ti", 1_u128 << 40),
-        ("Gi", 1 << 30),
-        ("Mi", 1 << 20),
-        ("Ki", 1 << 10),
-    ]
-    .into_iter()
-    .find(|(_, size)| bytes != 0 && bytes % size == 0)
-    .map(|(unit, size)| (unit, bytes / size))
-}
-
-/// Millibytes as written in a policy: the largest binary unit that divides
-/// them, else bytes, else thousandths of a byte.
-fn format_memory(millibytes: u128) -> String {
-    if millibytes % 1000 != 0 {
-        return format!("{millibytes}m");
-    }
-    let bytes = millibytes / 1000;
-    match binary_unit(bytes) {
-        Some((unit, count)) => format!("{count}{unit}"),
-        None => bytes.to_string(),
     }
 }

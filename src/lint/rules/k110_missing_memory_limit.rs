@@ -101,17 +101,6 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
 /// Twice the request in a binary unit (`512Mi` → `1Gi`), when it has one.
 fn double(millibytes: u128) -> Option<String> {
     let doubled = millibytes.checked_mul(2)?;
-    if doubled % 1000 != 0 {
-        return None;
-    }
-    let bytes = doubled / 1000;
-    [
-        ("Ti", 1_u128 << 40),
-        ("Gi", 1 << 30),
-        ("Mi", 1 << 20),
-        ("Ki", 1 << 10),
-    ]
-    .into_iter()
-    .find(|(_, size)| bytes != 0 && bytes % size == 0)
-    .map(|(unit, size)| format!("{}{unit}", bytes / size))
+    let binary = doubled % 1000 == 0 && crate::lint::util::binary_unit(doubled / 1000).is_some();
+    binary.then(|| crate::lint::util::memory_as_written(doubled))
 }

@@ -88,7 +88,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         } else {
             format!(
                 "service `{name}` requests {} of cpu, less than {FLOOR_MILLICORES}m",
-                cpu_text(millicores)
+                crate::lint::util::cpu_as_written(millicores)
             )
         };
         let mut finding = rule
@@ -129,8 +129,12 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         }
         let (new_request, new_limit) = suggestion(millicores, limit);
         let value = match new_limit {
-            Some(l) => format!("{} .. {}", cpu_text(new_request), cpu_text(l)),
-            None => cpu_text(new_request),
+            Some(l) => format!(
+                "{} .. {}",
+                crate::lint::util::cpu_as_written(new_request),
+                crate::lint::util::cpu_as_written(l)
+            ),
+            None => crate::lint::util::cpu_as_written(new_request),
         };
         let tiny_limit = cpu
             .limit
@@ -144,16 +148,16 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         } else if let (Some(old), Some(new)) = (tiny_limit, new_limit) {
             format!(
                 "if `{written}` and `{old}` are slips for `{}` and `{}`, write `cpu = {value}`; otherwise request what one pod uses at its usual load, at least {FLOOR_MILLICORES}m",
-                cpu_text(new_request),
-                cpu_text(new)
+                crate::lint::util::cpu_as_written(new_request),
+                crate::lint::util::cpu_as_written(new)
             )
         } else if new_request == millicores.saturating_mul(100) {
             format!(
                 "if `{written}` is a slip for `{}`, write `cpu = {value}`; otherwise request what one pod uses at its usual load, at least {FLOOR_MILLICORES}m",
-                cpu_text(new_request)
+                crate::lint::util::cpu_as_written(new_request)
             )
         } else {
-            let wanted = cpu_text(millicores.saturating_mul(100));
+            let wanted = crate::lint::util::cpu_as_written(millicores.saturating_mul(100));
             let limit_text = cpu.limit.as_ref().map_or("", |l| l.value.text.as_str());
             format!(
                 "`{wanted}` would exceed the {limit_text} limit; write `cpu = {value}`, or request what one pod uses at its usual load, at least {FLOOR_MILLICORES}m"
@@ -205,14 +209,5 @@ fn hundredths_of_millicores(hundredths: u128) -> String {
         0 => format!("{whole}m"),
         f if f % 10 == 0 => format!("{whole}.{}m", f / 10),
         f => format!("{whole}.{f:02}m"),
-    }
-}
-
-/// A cpu quantity as a user would write it: `500m`, `2`.
-fn cpu_text(millicores: u64) -> String {
-    if millicores != 0 && millicores % 1000 == 0 {
-        format!("{}", millicores / 1000)
-    } else {
-        format!("{millicores}m")
     }
 }

@@ -129,17 +129,6 @@ fn finding(
     finding.with_help(format!(
         "once the cluster runs {TOLERANCE_SINCE} or newer, write `kubernetes = \"{TOLERANCE_SINCE}\"` in `cluster`; \
          until then remove `tolerance = {}`: the API server drops it and the autoscaler keeps the cluster-wide 10%",
-        percent_text(tolerance.value)
+        format!("{}%", crate::lint::util::percent_of_ppm(tolerance.value))
     ))
-}
-
-/// Parts per million as the percentage a user writes: `50000` → `5%`,
-/// `12500` → `1.25%`.
-fn percent_text(ppm: u32) -> String {
-    let (whole, fraction) = (ppm / 10_000, ppm % 10_000);
-    if fraction == 0 {
-        return format!("{whole}%");
-    }
-    let digits = format!("{fraction:04}");
-    format!("{whole}.{}%", digits.trim_end_matches('0'))
 }
