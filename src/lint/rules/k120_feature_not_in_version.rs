@@ -128,7 +128,7 @@ fn finding(
     }
     finding.with_help(format!(
         "once the cluster runs {TOLERANCE_SINCE} or newer, write `kubernetes = \"{TOLERANCE_SINCE}\"` in `cluster`; \
-         until then remove `tolerance = {}`: the API server drops it and the autoscaler keeps the cluster-wide 10%",
-        format!("{}%", crate::lint::util::percent_of_ppm(tolerance.value))
+         until then remove `tolerance = {}%`: the API server drops it and the autoscaler keeps the cluster-wide 10%",
+        crate::lint::util::percent_of_ppm(tolerance.value)
     ))
 }
