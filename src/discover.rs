@@ -51,11 +51,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
     let mut projects: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut outputs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for path in paths {
-        let metadata = fs::metadata(path).map_err(|source| Error::Path {
-            path: path.clone(),
-            source,
-        })?;
-        if metadata.is_dir() {
+        if is_dir(path)? {
             let before: Vec<PathBuf> = projects.keys().cloned().collect();
             walk(path, &mut projects)?;
             let root = normalize(path);
@@ -107,11 +103,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
 pub fn load_files(paths: &[PathBuf]) -> Result<Workspace, Error> {
     let mut files = Vec::new();
     for path in paths {
-        let metadata = fs::metadata(path).map_err(|source| Error::Path {
-            path: path.clone(),
-            source,
-        })?;
-        if metadata.is_dir() {
+        if is_dir(path)? {
             let mut projects = BTreeMap::new();
             walk(path, &mut projects)?;
             files.extend(projects.into_values().flatten());
@@ -132,6 +124,17 @@ pub fn load_files(paths: &[PathBuf]) -> Result<Workspace, Error> {
         });
     }
     Ok(workspace)
+}
+
+/// Whether a named path is a directory; a path that cannot be examined (does
+/// not exist, no permission) is an error: scalec cannot do what was asked.
+fn is_dir(path: &Path) -> Result<bool, Error> {
+    fs::metadata(path)
+        .map(|metadata| metadata.is_dir())
+        .map_err(|source| Error::Path {
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 /// Adds every directory under `root` that holds `.scale` files.

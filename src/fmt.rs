@@ -30,6 +30,9 @@ pub fn format(ast: &Ast, text: &str) -> Option<String> {
         text,
         comments: &ast.comments,
         used: vec![false; ast.comments.len()],
+        line_starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
     };
     let mut out = String::new();
     formatter.body(&ast.items, 0, text.len(), 0, true, &mut out);
@@ -45,8 +48,11 @@ pub fn format(ast: &Ast, text: &str) -> Option<String> {
 
 struct Formatter<'a> {
     text: &'a str,
+    /// In source order, as the parser collects them.
     comments: &'a [Comment],
     used: Vec<bool>,
+    /// The offset at which each line starts.
+    line_starts: Vec<usize>,
 }
 
 /// A statement of a body, or an own-line comment between statements.
@@ -58,7 +64,7 @@ enum Element<'a> {
 impl Formatter<'_> {
     /// The 0-based line of a byte offset.
     fn line(&self, pos: usize) -> usize {
-        self.text[..pos.min(self.text.len())].matches('\n').count()
+        self.line_starts.partition_point(|&start| start <= pos) - 1
     }
 
     /// Whether an empty line stands between two offsets.
@@ -68,13 +74,9 @@ impl Formatter<'_> {
 
     /// Unprinted comments starting in `from..to`, in order.
     fn comments_in(&self, from: usize, to: usize) -> Vec<usize> {
-        (0..self.comments.len())
-            .filter(|&i| {
-                !self.used[i]
-                    && self.comments[i].span.start >= from
-                    && self.comments[i].span.start < to
-            })
-            .collect()
+        let first = self.comments.partition_point(|c| c.span.start < from);
+        let end = self.comments.partition_point(|c| c.span.start < to);
+        (first..end.max(first)).filter(|&i| !self.used[i]).collect()
     }
 
     fn take(&mut self, comment: usize) -> &str {
@@ -144,36 +146,41 @@ impl Formatter<'_> {
     /// Items and the own-line comments between them; a comment on the line an
     /// item ends on is that item's trailing comment.
     fn elements<'i>(&mut self, items: &'i [Item], from: usize, to: usize) -> Vec<Element<'i>> {
-        let inside_items = |pos: usize| {
-            items
-                .iter()
-                .any(|i| i.span().start <= pos && pos < i.span().end)
-        };
-        let loose: Vec<usize> = self
-            .comments_in(from, to)
-            .into_iter()
-            .filter(|&c| !inside_items(self.comments[c].span.start))
-            .collect();
-        let mut elements: Vec<(usize, Element<'i>)> = items
-            .iter()
-            .map(|i| (i.span().start, Element::Item(i, None)))
-            .collect();
-        for c in loose {
+        // Items and comments are both in source order: one pass places each
+        // comment after the item before it (or inside it, for that item's
+        // own printer to place).
+        let mut trailing: Vec<Option<usize>> = vec![None; items.len()];
+        let mut loose: Vec<usize> = Vec::new();
+        for c in self.comments_in(from, to) {
             let start = self.comments[c].span.start;
-            let previous_item = elements
-                .iter_mut()
-                .filter(|(s, e)| *s < start && matches!(e, Element::Item(..)))
-                .max_by_key(|(s, _)| *s);
-            if let Some((_, Element::Item(item, trailing @ None))) = previous_item {
-                if self.comments[c].trailing && self.line(item.span().end) == self.line(start) {
-                    *trailing = Some(c);
-                    continue;
-                }
+            let before = items.partition_point(|i| i.span().start < start);
+            let Some(previous) = before.checked_sub(1) else {
+                loose.push(c);
+                continue;
+            };
+            let item = &items[previous];
+            if start < item.span().end {
+                continue;
             }
-            elements.push((start, Element::Comment(c)));
+            let same_line = self.line(item.span().end) == self.line(start);
+            if self.comments[c].trailing && same_line && trailing[previous].is_none() {
+                trailing[previous] = Some(c);
+            } else {
+                loose.push(c);
+            }
         }
-        elements.sort_by_key(|(start, _)| *start);
-        elements.into_iter().map(|(_, e)| e).collect()
+        let mut elements = Vec::with_capacity(items.len() + loose.len());
+        let mut comments = loose.into_iter().peekable();
+        for (item, trailing) in items.iter().zip(trailing) {
+            while let Some(c) =
+                comments.next_if(|&c| self.comments[c].span.start < item.span().start)
+            {
+                elements.push(Element::Comment(c));
+            }
+            elements.push(Element::Item(item, trailing));
+        }
+        elements.extend(comments.map(Element::Comment));
+        elements
     }
 
     /// The width to pad each attribute's name to: runs of attributes, broken

@@ -76,9 +76,9 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
         }
     }
     diagnostics.sort_by(|a, b| {
-        let path = |d: &Diagnostic| workspace.sources.get(d.span.file).path.clone();
+        let path = |d: &Diagnostic| &workspace.sources.get(d.span.file).path;
         path(a)
-            .cmp(&path(b))
+            .cmp(path(b))
             .then_with(|| a.sort_key().cmp(&b.sort_key()))
     });
     diagnostics.dedup();
