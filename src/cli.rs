@@ -260,7 +260,9 @@ fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
         Err(code) => return Ok(code),
     };
     if checked.compilation.has_errors() {
-        eprintln!("scalec: build failed: nothing was written");
+        eprintln!(
+            "scalec: build failed: nothing was written; fix the errors above and build again"
+        );
         return Ok(ExitCode::from(1));
     }
     let set = crate::emit(&checked.workspace, &checked.compilation);
@@ -481,7 +483,7 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
     let files = workspace.sources.files();
     if args.stdout && files.len() != 1 {
         eprintln!(
-            "scalec: error: --stdout formats exactly one file; {} were named",
+            "scalec: error: --stdout formats exactly one file, and {} were named: name one file, or drop --stdout to format them in place",
             files.len()
         );
         return Ok(ExitCode::from(2));
