@@ -170,7 +170,7 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("scalec: error: {error}");
+            note(&format!("scalec: error: {error}"));
             ExitCode::from(2)
         }
     }
@@ -197,13 +197,13 @@ fn read_and_check(
         match lint::Options::from_flags(&args.lint.deny, &args.lint.allow, args.lint.verbose) {
             Ok(options) => options,
             Err(problem) => {
-                eprintln!("scalec: error: {problem}");
+                note(&format!("scalec: error: {problem}"));
                 return Ok(Err(ExitCode::from(2)));
             }
         };
     let workspace = discover::load(&paths)?;
     if workspace.sources.files().is_empty() {
-        eprintln!(
+        note(&format!(
             "scalec: warning: no .{} files found in {}",
             discover::EXTENSION,
             paths
@@ -211,7 +211,7 @@ fn read_and_check(
                 .map(|p| format!("`{}`", p.display()))
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        ));
         return Ok(Err(ExitCode::SUCCESS));
     }
     let compilation = compile(&workspace, &options);
@@ -226,15 +226,15 @@ fn read_and_check(
     };
     let report = render::render(&compilation.diagnostics, &workspace.sources, format, human);
     if findings_to_stderr {
-        eprint!("{report}");
+        note_raw(&report);
     } else {
         print(&report)?;
     }
     if format == Format::Human {
-        eprintln!(
-            "{}",
-            summary(&compilation.diagnostics, workspace.sources.files().len())
-        );
+        note(&summary(
+            &compilation.diagnostics,
+            workspace.sources.files().len(),
+        ));
     }
     Ok(Ok(Checked {
         workspace,
@@ -260,9 +260,7 @@ fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
         Err(code) => return Ok(code),
     };
     if checked.compilation.has_errors() {
-        eprintln!(
-            "scalec: build failed: nothing was written; fix the errors above and build again"
-        );
+        note("scalec: build failed: nothing was written; fix the errors above and build again");
         return Ok(ExitCode::from(1));
     }
     let set = crate::emit(&checked.workspace, &checked.compilation);
@@ -272,7 +270,7 @@ fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
             .iter()
             .filter(|(path, _)| {
                 path.extension().is_some_and(|e| e == "yaml")
-                    && !path.ends_with("kustomization.yaml")
+                    && !path.ends_with(crate::emit::KUSTOMIZATION)
             })
             .map(|(_, content)| content.as_str())
             .collect();
@@ -280,46 +278,109 @@ fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
         return Ok(ExitCode::SUCCESS);
     }
     let out = args.out.expect("clap requires --out unless --stdout");
+    refuse_output_over_policies(&out, &checked.workspace)?;
     let shown = crate::source::display_path(&out);
+    let shown_in = |path: &std::path::Path| crate::source::display_path(&out.join(path));
     if args.check {
-        let changes = crate::output::compare(&out, &set)?;
+        let changes = crate::output::check(&out, &set, &|text| note(text))?;
         let mut report = String::new();
         for (_, diff) in &changes.changed {
             report.push_str(diff);
         }
         for path in &changes.missing {
-            report.push_str(&format!(
-                "missing: {}\n",
-                crate::source::display_path(&out.join(path))
-            ));
+            report.push_str(&format!("missing: {}\n", shown_in(path)));
         }
         for path in &changes.stale {
-            report.push_str(&format!(
-                "stale: {}\n",
-                crate::source::display_path(&out.join(path))
-            ));
+            report.push_str(&format!("stale: {}\n", shown_in(path)));
         }
-        print(&report)?;
+        for (path, reason) in &changes.conflicts {
+            report.push_str(&format!("in the way: {}: {reason}\n", shown_in(path)));
+        }
+        print(&crate::names::escape_controls_in_lines(&report))?;
         if changes.is_empty() {
-            eprintln!("{shown} is up to date ({} files)", changes.unchanged);
+            note(&format!(
+                "{shown} is up to date ({} files)",
+                changes.unchanged
+            ));
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!(
-            "{shown} is out of date: {} changed, {} missing, {} stale; run `scalec build` to update it",
+        note(&format!(
+            "{shown} is out of date: {} changed, {} missing, {} stale{}; run `scalec build` to update it",
             changes.changed.len(),
             changes.missing.len(),
-            changes.stale.len()
-        );
+            changes.stale.len(),
+            if changes.conflicts.is_empty() {
+                String::new()
+            } else {
+                format!(", {} in the way", changes.conflicts.len())
+            }
+        ));
         return Ok(ExitCode::from(1));
     }
-    let changes = crate::output::write(&out, &set)?;
-    eprintln!(
+    let changes = crate::output::write(&out, &set, &|text| note(text))?;
+    for path in &changes.kept {
+        note(&format!(
+            "scalec: warning: kept {}: scalec wrote it, but it was edited since; delete it if it is no longer needed",
+            shown_in(path)
+        ));
+    }
+    note(&format!(
         "built {shown}: {} written, {} deleted, {} unchanged",
         changes.changed.len() + changes.missing.len(),
         changes.stale.len(),
         changes.unchanged
-    );
+    ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses an output directory that is, or contains, a policy directory:
+/// scalec would then write among the policies it reads.
+fn refuse_output_over_policies(
+    out: &std::path::Path,
+    workspace: &discover::Workspace,
+) -> Result<(), crate::error::Error> {
+    let out_real = real_path(out);
+    for project in &workspace.projects {
+        let dir = if project.dir.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            &project.dir
+        };
+        if real_path(dir).starts_with(&out_real) {
+            return Err(crate::error::Error::Refused {
+                path: out.to_path_buf(),
+                reason: format!(
+                    "it holds the policies in `{}`; choose an output directory outside the policy tree, e.g. `-o out`",
+                    crate::source::display_path(dir)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The absolute path with links resolved, also for a path that does not
+/// exist yet (its nearest existing ancestor is resolved).
+fn real_path(path: &std::path::Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut real = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            // `real` has its links resolved so far, so `..` is its parent.
+            Component::ParentDir => {
+                real.pop();
+            }
+            other => {
+                real.push(other);
+                if let Ok(resolved) = std::fs::canonicalize(&real) {
+                    real = resolved;
+                }
+            }
+        }
+    }
+    real
 }
 
 /// "checked 5 files: 2 errors, 1 warning" (and infos when there are any).
@@ -355,6 +416,19 @@ fn use_color(choice: ColorArg) -> bool {
             io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     }
+}
+
+/// Writes a line to standard error. A closed or broken standard error is
+/// ignored: the exit code still tells the outcome.
+fn note(text: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = writeln!(stderr, "{text}");
+}
+
+/// Writes text to standard error as it is, ignoring a closed stream.
+fn note_raw(text: &str) {
+    let mut stderr = io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
 }
 
 /// Writes to standard output; a closed pipe (`scalec check | head`) ends quietly.
@@ -407,7 +481,7 @@ fn explain(rule: Option<&str>, format: ExplainFormat) -> Result<ExitCode, crate:
                     Some(close) => format!("; did you mean `{close}`?"),
                     None => "; `scalec explain` lists the rules".to_string(),
                 };
-                eprintln!("scalec: error: no rule `{name}`{hint}");
+                note(&format!("scalec: error: no rule `{name}`{hint}"));
                 return Ok(ExitCode::from(2));
             };
             match format {
@@ -445,6 +519,25 @@ fn format_source(file: &crate::source::SourceFile) -> Result<String, Vec<crate::
     })
 }
 
+/// The file that formatting `path` may rewrite: `path` itself, or the file a
+/// link at `path` points to when that lies inside one of the named `roots`
+/// (the link stays a link). Anything else is refused with the reason.
+fn writable_target(path: &std::path::Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
+    let metadata = std::fs::symlink_metadata(path).map_err(|e| e.to_string())?;
+    if !metadata.file_type().is_symlink() {
+        return Ok(path.to_path_buf());
+    }
+    let target = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    if roots.iter().any(|root| target.starts_with(root)) {
+        Ok(target)
+    } else {
+        Err(format!(
+            "it links to `{}`, outside the paths named",
+            crate::source::display_path(&target)
+        ))
+    }
+}
+
 fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
     let human = HumanOptions {
         color: use_color(args.color),
@@ -466,10 +559,12 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
                 ExitCode::SUCCESS
             }
             Err(diagnostics) => {
-                eprint!(
-                    "{}",
-                    render::render(&diagnostics, &sources, Format::Human, human)
-                );
+                note_raw(&render::render(
+                    &diagnostics,
+                    &sources,
+                    Format::Human,
+                    human,
+                ));
                 ExitCode::from(1)
             }
         });
@@ -482,14 +577,19 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
     let workspace = discover::load_files(&paths)?;
     let files = workspace.sources.files();
     if args.stdout && files.len() != 1 {
-        eprintln!(
+        note(&format!(
             "scalec: error: --stdout formats exactly one file, and {} were named: name one file, or drop --stdout to format them in place",
             files.len()
-        );
+        ));
         return Ok(ExitCode::from(2));
     }
     let mut diagnostics = workspace.diagnostics.clone();
     let (mut changed, mut unchanged) = (Vec::new(), 0);
+    let mut skipped = Vec::new();
+    let roots: Vec<PathBuf> = paths
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
     let mut output = String::new();
     for file in files {
         if workspace.unreadable.contains(&file.id) {
@@ -516,30 +616,48 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
             );
             changed.push(name);
         } else {
-            crate::output::write_atomically(&file.path, &formatted)?;
-            changed.push(file.display_path());
+            match writable_target(&file.path, &roots) {
+                Err(why) => skipped.push(format!("{}: {why}", file.display_path())),
+                Ok(target) => {
+                    if crate::output::replace_file(&target, &file.text, &formatted)? {
+                        changed.push(file.display_path());
+                    } else {
+                        skipped.push(format!(
+                            "{}: it changed while scalec formatted it; run `scalec fmt` again",
+                            file.display_path()
+                        ));
+                    }
+                }
+            }
         }
     }
-    let report = render::render(&diagnostics, &workspace.sources, Format::Human, human);
-    if args.stdout {
-        eprint!("{report}");
-    } else {
-        output.push_str(&report);
-    }
+    note_raw(&render::render(
+        &diagnostics,
+        &workspace.sources,
+        Format::Human,
+        human,
+    ));
     print(&output)?;
+    for skip in &skipped {
+        note(&format!(
+            "scalec: warning: left {}",
+            crate::names::escape_controls(skip)
+        ));
+    }
     if !args.stdout {
         let verb = if args.check {
             "would reformat"
         } else {
             "reformatted"
         };
-        eprintln!(
+        note(&format!(
             "{verb} {}, {} already formatted",
             lint::util::plural(changed.len() as u128, "file"),
             unchanged
-        );
+        ));
     }
-    let failed = !diagnostics.is_empty() || (args.check && !changed.is_empty());
+    let failed =
+        !diagnostics.is_empty() || !skipped.is_empty() || (args.check && !changed.is_empty());
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -83,8 +83,13 @@ pub mod codes {
         name: "unreadable-file",
     };
 
+    pub const OUTPUT_COLLISION: Code = Code {
+        id: "E010",
+        name: "output-collision",
+    };
+
     /// Every language error, in code order.
-    pub const ALL: [Code; 9] = [
+    pub const ALL: [Code; 10] = [
         SYNTAX_ERROR,
         UNKNOWN_ATTRIBUTE,
         TYPE_MISMATCH,
@@ -94,6 +99,7 @@ pub mod codes {
         MISSING_ATTRIBUTE,
         CONFLICTING_ATTRIBUTES,
         UNREADABLE_FILE,
+        OUTPUT_COLLISION,
     ];
 }
 

@@ -2,13 +2,17 @@
 //!
 //! A project is one directory: every `.scale` file directly inside it, except
 //! hidden ones (`.#a.scale` editor locks and the like). A named directory is
-//! walked (walkdir, following links, skipping hidden directories)
-//! and every directory holding `.scale` files is a project. A named file stands
-//! for its whole directory's project, so cross-file references still resolve.
+//! walked (walkdir, skipping hidden directories) and every directory holding
+//! `.scale` files is a project. `check` and `build` follow symlinked
+//! directories (reading is harmless); `fmt`, which writes, does not. A named
+//! file stands for its whole directory's project, so cross-file references
+//! still resolve; a named file must be a `.scale` file.
 //! Files are sorted by path, so the order of the walk never shows in the output.
 //!
-//! A file that cannot be read or is not UTF-8 becomes an E009 diagnostic; the
-//! other files are still read. A named path that does not exist is an [`Error`].
+//! A file that cannot be read, is not UTF-8, or is a dangling link becomes an
+//! E009 diagnostic for that file, and a directory that cannot be read one for
+//! that directory; the other files are still read. A named path that does not
+//! exist is an [`Error`].
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -49,11 +53,12 @@ pub struct Workspace {
 /// Finds the projects under `paths` and reads their files.
 pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
     let mut projects: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let mut broken = Vec::new();
     let mut outputs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
     for path in paths {
         if is_dir(path)? {
             let before: Vec<PathBuf> = projects.keys().cloned().collect();
-            walk(path, &mut projects)?;
+            walk(path, true, &mut projects, &mut broken);
             let root = normalize(path);
             for dir in projects.keys().filter(|d| !before.contains(d)) {
                 let below = dir.strip_prefix(&root).unwrap_or(dir);
@@ -66,6 +71,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
                 });
             }
         } else {
+            require_policy_file(path)?;
             let dir = normalize(path.parent().unwrap_or(Path::new("")));
             outputs
                 .entry(dir.clone())
@@ -77,6 +83,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
         }
     }
     let mut workspace = Workspace::default();
+    unreadable_dirs(&mut workspace, broken);
     for (dir, mut files) in projects {
         files.sort();
         files.dedup();
@@ -102,18 +109,21 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
 /// directory is walked. Each file is a project of its own in the result.
 pub fn load_files(paths: &[PathBuf]) -> Result<Workspace, Error> {
     let mut files = Vec::new();
+    let mut broken = Vec::new();
     for path in paths {
         if is_dir(path)? {
             let mut projects = BTreeMap::new();
-            walk(path, &mut projects)?;
+            walk(path, false, &mut projects, &mut broken);
             files.extend(projects.into_values().flatten());
         } else {
+            require_policy_file(path)?;
             files.push(normalize(path));
         }
     }
     files.sort();
     files.dedup();
     let mut workspace = Workspace::default();
+    unreadable_dirs(&mut workspace, broken);
     for file in files {
         let id = read(&mut workspace, &file);
         let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -137,18 +147,54 @@ fn is_dir(path: &Path) -> Result<bool, Error> {
         })
 }
 
-/// Adds every directory under `root` that holds `.scale` files.
-fn walk(root: &Path, projects: &mut BTreeMap<PathBuf, Vec<PathBuf>>) -> Result<(), Error> {
+/// A named file must be a policy file: `fmt .env` must not rewrite `.env`.
+fn require_policy_file(path: &Path) -> Result<(), Error> {
+    if has_extension(path) {
+        Ok(())
+    } else {
+        Err(Error::Refused {
+            path: path.to_path_buf(),
+            reason: format!("it is not a policy file: scalec reads only `.{EXTENSION}` files"),
+        })
+    }
+}
+
+/// Adds every directory under `root` that holds `.scale` files. An entry
+/// that cannot be examined does not end the walk: a `.scale` file (say, a
+/// dangling link) joins its project and is reported when read; any other
+/// unreadable directory is added to `broken` with the reason.
+fn walk(
+    root: &Path,
+    follow_links: bool,
+    projects: &mut BTreeMap<PathBuf, Vec<PathBuf>>,
+    broken: &mut Vec<(PathBuf, String)>,
+) {
     let walker = WalkDir::new(root)
-        .follow_links(true)
+        .follow_links(follow_links)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
     for entry in walker {
-        let entry = entry.map_err(|e| Error::Walk {
-            path: e.path().unwrap_or(root).to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let Some(path) = error.path() else { continue };
+                if path.file_name().is_some_and(is_hidden) {
+                    continue;
+                }
+                if has_extension(path) {
+                    let dir = normalize(path.parent().unwrap_or(Path::new("")));
+                    projects.entry(dir).or_default().push(normalize(path));
+                } else if error.loop_ancestor().is_none()
+                    && error
+                        .io_error()
+                        .is_some_and(|e| e.kind() != std::io::ErrorKind::NotFound)
+                {
+                    broken.push((normalize(path), error.to_string()));
+                }
+                continue;
+            }
+        };
         if !entry.file_type().is_dir()
             && has_extension(entry.path())
             && !is_hidden(entry.file_name())
@@ -160,7 +206,25 @@ fn walk(root: &Path, projects: &mut BTreeMap<PathBuf, Vec<PathBuf>>) -> Result<(
                 .push(normalize(entry.path()));
         }
     }
-    Ok(())
+}
+
+/// E009 for each directory that could not be read.
+fn unreadable_dirs(workspace: &mut Workspace, broken: Vec<(PathBuf, String)>) {
+    for (path, reason) in broken {
+        let id = workspace.sources.add(&path, "");
+        workspace.diagnostics.push(
+            Diagnostic::error(
+                codes::UNREADABLE_FILE,
+                format!(
+                    "cannot read `{}`: {reason}",
+                    crate::names::escape_controls(&crate::source::display_path(&path))
+                ),
+                Span::new(id, 0, 0),
+            )
+            .with_help("give scalec permission to read it, or move it out of the policy tree; the other files were still read"),
+        );
+        workspace.unreadable.push(id);
+    }
 }
 
 /// The `.scale` files directly inside `dir`.
@@ -232,12 +296,15 @@ fn read(workspace: &mut Workspace, path: &Path) -> FileId {
             },
             Err(e) => Some(e.to_string()),
         },
+        Err(_) if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => {
+            Some("it is a symbolic link to a file that does not exist".to_string())
+        }
         Err(e) => Some(e.to_string()),
     };
     let id = workspace.sources.add(path, "");
     let message = format!(
         "cannot read `{}`: {}",
-        crate::source::display_path(path),
+        crate::names::escape_controls(&crate::source::display_path(path)),
         problem.unwrap_or_default()
     );
     workspace.diagnostics.push(

@@ -16,6 +16,13 @@ pub enum Error {
     Walk { path: PathBuf, message: String },
     /// Writing output failed.
     Write { path: PathBuf, source: io::Error },
+    /// scalec will not do what was asked with this path, and says why.
+    Refused { path: PathBuf, reason: String },
+    /// A build would have to replace files that scalec may not replace.
+    Conflicts {
+        out: PathBuf,
+        conflicts: Vec<(PathBuf, String)>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -30,6 +37,26 @@ impl fmt::Display for Error {
             Error::Write { path, source } => {
                 write!(f, "cannot write `{}`: {source}", display_path(path))
             }
+            Error::Refused { path, reason } => {
+                write!(f, "refusing to use `{}`: {reason}", display_path(path))
+            }
+            Error::Conflicts { out, conflicts } => {
+                write!(
+                    f,
+                    "nothing was written: scalec may not replace {} in `{}`:",
+                    crate::lint::util::plural(conflicts.len() as u128, "file"),
+                    display_path(out)
+                )?;
+                for (path, reason) in conflicts {
+                    write!(f, "\n  {}: {reason}", display_path(&out.join(path)))?;
+                }
+                write!(
+                    f,
+                    "\nscalec replaces only files it wrote and that are unchanged since \
+                     (they are listed in `.scalec-manifest`); move these away, or delete them \
+                     if they are output of an older scalec"
+                )
+            }
         }
     }
 }
@@ -38,7 +65,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Path { source, .. } | Error::Write { source, .. } => Some(source),
-            Error::Walk { .. } => None,
+            Error::Walk { .. } | Error::Refused { .. } | Error::Conflicts { .. } => None,
         }
     }
 }

@@ -67,6 +67,7 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
         }
         let before = diagnostics.len();
         let lowered = lower::lower_project(project.dir.clone(), &asts, &mut diagnostics);
+        diagnostics.extend(emit::layout::collisions(&lowered));
         let lowered_cleanly = diagnostics[before..]
             .iter()
             .all(|d| d.severity != diag::Severity::Error);
@@ -75,6 +76,7 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
             projects.push(lowered);
         }
     }
+    diagnostics.extend(shared_outputs(workspace));
     diagnostics.sort_by(|a, b| {
         let path = |d: &Diagnostic| &workspace.sources.get(d.span.file).path;
         path(a)
@@ -86,6 +88,44 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
         projects,
         diagnostics,
     }
+}
+
+/// E010 for projects that would be built into one output directory (`a/web`
+/// and `b/web` both build into `web`), at the first file of each.
+fn shared_outputs(workspace: &Workspace) -> Vec<Diagnostic> {
+    let mut first: std::collections::BTreeMap<&std::path::Path, &discover::ProjectFiles> =
+        std::collections::BTreeMap::new();
+    let mut diagnostics = Vec::new();
+    for project in &workspace.projects {
+        let (Some(&file), Some(earlier)) = (project.files.first(), first.get(&*project.output))
+        else {
+            first.entry(&project.output).or_insert(project);
+            continue;
+        };
+        let show =
+            |p: &std::path::Path| names::escape_controls(&source::display_path(p)).into_owned();
+        let mut diagnostic = Diagnostic::error(
+            diag::codes::OUTPUT_COLLISION,
+            format!(
+                "projects `{}` and `{}` would both be built into `{}`",
+                show(&earlier.dir),
+                show(&project.dir),
+                show(&project.output)
+            ),
+            source::Span::new(file, 0, 0),
+        )
+        .with_help(
+            "build them in separate runs with separate output directories, or rename one directory",
+        );
+        if let Some(&other) = earlier.files.first() {
+            diagnostic = diagnostic.with_related(
+                source::Span::new(other, 0, 0),
+                "a file of the other project",
+            );
+        }
+        diagnostics.push(diagnostic);
+    }
+    diagnostics
 }
 
 /// Compiles every project of a compilation into one set of files, each
@@ -100,8 +140,13 @@ pub fn emit(workspace: &Workspace, compilation: &Compilation) -> emit::OutputSet
             .find(|p| p.dir == project.dir)
             .map(|p| p.output.clone())
             .expect("every compiled project comes from the workspace");
+        set.dirs.insert(output.clone());
         for file in emit::emit_project(project, &output, &workspace.sources) {
-            set.files.insert(file.path, file.content);
+            let previous = set.files.insert(file.path, file.content);
+            debug_assert!(
+                previous.is_none(),
+                "compile reports colliding outputs (E010)"
+            );
         }
     }
     set

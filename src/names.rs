@@ -157,6 +157,50 @@ pub fn label_value_problem(value: &str) -> Option<String> {
     label_segment_problem(value, true)
 }
 
+/// `text` with every character that could act on a terminal or break a line
+/// shown as a Rust-style escape (`\u{1b}`): C0 and C1 controls, DEL, line
+/// and paragraph separators and bidirectional overrides. Generated files
+/// and reports put names from the policy tree (file names, strings) through
+/// this, so a name can never start a new line or recolour a terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    escape(text, |_| false)
+}
+
+/// [`escape_controls`] for a multi-line text (a diff, a report): its line
+/// breaks and tabs stay as they are.
+pub fn escape_controls_in_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    escape(text, |c| c == '\n' || c == '\t')
+}
+
+fn escape(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    let needs_escape = |c: char| {
+        !keep(c)
+            && (c.is_control()
+                || matches!(
+                    c,
+                    '\u{2028}'
+                        | '\u{2029}'
+                        | '\u{202A}'..='\u{202E}'
+                        | '\u{2066}'..='\u{2069}'
+                        | '\u{200E}'
+                        | '\u{200F}'
+                        | '\u{061C}'
+                ))
+    };
+    if !text.chars().any(needs_escape) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if needs_escape(c) {
+            escaped.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            escaped.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(escaped)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

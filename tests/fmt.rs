@@ -376,10 +376,11 @@ fn a_file_with_a_syntax_error_is_reported_and_left_untouched() {
     fs::write(dir.path().join("a.scale"), broken).expect("write");
     let output = scalec(&["fmt", "--color", "never", "a.scale"], dir.path());
     assert_eq!(output.status.code(), Some(1));
+    // Findings of fmt are errors: standard error, never mixed with a diff.
     assert!(
-        String::from_utf8_lossy(&output.stdout).contains("E001"),
+        String::from_utf8_lossy(&output.stderr).contains("E001"),
         "{}",
-        String::from_utf8_lossy(&output.stdout)
+        String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(
         fs::read_to_string(dir.path().join("a.scale")).expect("read"),

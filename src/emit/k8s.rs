@@ -61,7 +61,7 @@ pub fn service_file(
         documents.push(document(&pdb));
     }
     OutputFile {
-        path: PathBuf::from(format!("{}.yaml", service.name.value)),
+        path: PathBuf::from(super::layout::service_file(&service.name.value)),
         content: yaml_file(context.header("#", service.file), &documents),
     }
 }
@@ -456,7 +456,7 @@ pub fn kustomization(context: &Context<'_>, mut resources: Vec<String>) -> Outpu
         context.part_of
     );
     OutputFile {
-        path: PathBuf::from("kustomization.yaml"),
+        path: PathBuf::from(super::layout::KUSTOMIZATION),
         content: header
             + &serde_yaml::to_string(&kustomization).expect("kustomizations always serialize"),
     }

@@ -106,7 +106,7 @@ const CONTAINER_NAME: &str = "mongosh";
 /// The files of one database: `DATABASE.yaml` and `DATABASE-shard-setup.js`.
 pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputFile> {
     let name = &database.name.value;
-    let setup_name = format!("{name}-shard-setup");
+    let setup_name = super::layout::shard_setup_name(name);
     let script = format!(
         "{}{}",
         context.header("//", database.span.file),
@@ -126,11 +126,11 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
     ];
     vec![
         OutputFile {
-            path: PathBuf::from(format!("{name}.yaml")),
+            path: PathBuf::from(super::layout::database_file(name)),
             content: yaml_file(context.header("#", database.span.file), &documents),
         },
         OutputFile {
-            path: PathBuf::from(format!("{setup_name}.js")),
+            path: PathBuf::from(super::layout::shard_script_file(name)),
             content: script,
         },
     ]

@@ -163,7 +163,7 @@ pub fn decimal(milli: u128) -> String {
 /// Millibytes in the largest unit that shows them exactly with at most two
 /// decimals: `32Gi`, `1.5Gi`, `1000Mi`, `2G`; otherwise in bytes.
 fn memory(millibytes: u128) -> String {
-    if millibytes % 1000 != 0 {
+    if !millibytes.is_multiple_of(1000) {
         return format!("{} bytes", decimal(millibytes));
     }
     let bytes = millibytes / 1000;

@@ -30,14 +30,14 @@ pub fn binary_unit(bytes: u128) -> Option<(&'static str, u128)> {
         ("Ki", 1 << 10),
     ]
     .into_iter()
-    .find(|(_, size)| bytes != 0 && bytes % size == 0)
+    .find(|(_, size)| bytes != 0 && bytes.is_multiple_of(*size))
     .map(|(unit, size)| (unit, bytes / size))
 }
 
 /// Memory as a user writes it: the largest binary unit that divides it
 /// (`512Mi`), else whole bytes, else thousandths of a byte (`1500m`).
 pub fn memory_as_written(millibytes: u128) -> String {
-    if millibytes % 1000 != 0 {
+    if !millibytes.is_multiple_of(1000) {
         return format!("{millibytes}m");
     }
     let bytes = millibytes / 1000;

@@ -45,11 +45,11 @@ impl Lowerer<'_> {
             cluster.kubernetes = version.value;
             cluster.kubernetes_span = Some(version.span);
         }
-        if let Some(namespace) = self.get(&fields, "namespace", values::name) {
-            if self.check_dns_name(&namespace.value, namespace.span, "namespace") {
-                cluster.namespace = namespace.value;
-                cluster.namespace_span = Some(namespace.span);
-            }
+        if let Some(namespace) = self.get(&fields, "namespace", values::name)
+            && self.check_dns_name(&namespace.value, namespace.span, "namespace")
+        {
+            cluster.namespace = namespace.value;
+            cluster.namespace_span = Some(namespace.span);
         }
         if let Some(autoscaler) = self.get(&fields, "autoscaler", |v| {
             values::word(v, schema::AUTOSCALERS)

@@ -356,19 +356,19 @@ impl Lowerer<'_> {
         let complete = self.require(block, schema, &fields);
         let peak = self.get(&fields, "peak", values::number_milli);
         let per_pod = self.get(&fields, "per_pod", values::number_milli);
-        if let Some(per_pod) = &per_pod {
-            if per_pod.value == 0 {
-                self.report(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        "a pod that serves 0 requests per second",
-                        per_pod.span,
-                    )
-                    .with_label("zero capacity")
-                    .with_help("write what one pod serves at full load, e.g. `per_pod = 60`"),
-                );
-                return None;
-            }
+        if let Some(per_pod) = &per_pod
+            && per_pod.value == 0
+        {
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    "a pod that serves 0 requests per second",
+                    per_pod.span,
+                )
+                .with_label("zero capacity")
+                .with_help("write what one pod serves at full load, e.g. `per_pod = 60`"),
+            );
+            return None;
         }
         if !complete {
             return None;

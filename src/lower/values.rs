@@ -126,10 +126,10 @@ fn suggest_unit(unit: &str, units: &[(&'static str, u128)]) -> Option<&'static s
     let first = lower.chars().next()?;
     // Memory written as bytes (`MB`, `mib`, `gb`): Kubernetes means `Mi`.
     let binary = format!("{}i", first.to_ascii_uppercase());
-    if matches!(lower.get(1..), Some("" | "b" | "i" | "ib")) {
-        if let Some(u) = known(&binary) {
-            return Some(u);
-        }
+    if matches!(lower.get(1..), Some("" | "b" | "i" | "ib"))
+        && let Some(u) = known(&binary)
+    {
+        return Some(u);
     }
     let word = match lower.as_str() {
         "sec" | "secs" | "second" | "seconds" => "s",
@@ -291,9 +291,9 @@ pub fn duration_seconds(value: &Value, max_seconds: u32) -> Conv<u32> {
 }
 
 fn format_seconds(seconds: u32) -> String {
-    if seconds % 3600 == 0 {
+    if seconds.is_multiple_of(3600) {
         format!("{}h", seconds / 3600)
-    } else if seconds % 60 == 0 {
+    } else if seconds.is_multiple_of(60) {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")

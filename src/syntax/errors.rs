@@ -23,10 +23,10 @@ pub(super) fn syntax_error(file: &SourceFile, error: &Error<Rule>) -> Diagnostic
     let found = found_at(text, pos);
     let span = Span::new(file.id, pos, pos + found.len);
 
-    if found.description == "a string" {
-        if let Some(diagnostic) = string_error(file, pos) {
-            return diagnostic;
-        }
+    if found.description == "a string"
+        && let Some(diagnostic) = string_error(file, pos)
+    {
+        return diagnostic;
     }
     let expected = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => {
@@ -125,10 +125,10 @@ fn at_statement_start(text: &str, pos: usize) -> bool {
 fn expected_words(positives: &[Rule], statement_start: bool) -> String {
     let mut words: Vec<&str> = Vec::new();
     for rule in positives {
-        if let Some(word) = describe_rule(*rule) {
-            if !words.contains(&word) {
-                words.push(word);
-            }
+        if let Some(word) = describe_rule(*rule)
+            && !words.contains(&word)
+        {
+            words.push(word);
         }
     }
     if statement_start && (words.is_empty() || words.contains(&END_OF_STATEMENT)) {

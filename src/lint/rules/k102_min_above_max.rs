@@ -44,22 +44,22 @@ declare_rule! {
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for service in &project.services {
-        if let Some(Replicas::Range { min, max, .. }) = &service.replicas {
-            if min.value > max.value {
-                out.push(
-                    rule.finding(
-                        format!(
-                            "service `{}` has a minimum of {} replicas above its maximum of {}",
-                            service.name.value, min.value, max.value
-                        ),
-                        min.span,
-                    )
-                    .with_label(format!("min {} is above max {}", min.value, max.value))
-                    .with_related(max.span, "the maximum")
-                    .with_related(service.name.span, "in this service")
-                    .with_help(format!("write `replicas = {} .. {}`", max.value, min.value)),
-                );
-            }
+        if let Some(Replicas::Range { min, max, .. }) = &service.replicas
+            && min.value > max.value
+        {
+            out.push(
+                rule.finding(
+                    format!(
+                        "service `{}` has a minimum of {} replicas above its maximum of {}",
+                        service.name.value, min.value, max.value
+                    ),
+                    min.span,
+                )
+                .with_label(format!("min {} is above max {}", min.value, max.value))
+                .with_related(max.span, "the maximum")
+                .with_related(service.name.span, "in this service")
+                .with_help(format!("write `replicas = {} .. {}`", max.value, min.value)),
+            );
         }
     }
     if let Some(nodes) = &project.cluster.nodes {

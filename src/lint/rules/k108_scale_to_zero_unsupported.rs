@@ -180,10 +180,8 @@ fn finding(
     if crate::lint::util::inherited(service, min) {
         d = d.with_related(service.name.span, "inherits `replicas` from `defaults`");
     }
-    if too_old {
-        if let Some(span) = project.cluster.kubernetes_span {
-            d = d.with_related(span, format!("targets Kubernetes {version}"));
-        }
+    if too_old && let Some(span) = project.cluster.kubernetes_span {
+        d = d.with_related(span, format!("targets Kubernetes {version}"));
     }
     for (signal, why) in blockers {
         d = d.with_related(signal.source.span, *why);

@@ -1,0 +1,108 @@
+//! Where each output of a project goes, decided in one place: emit names its
+//! files with these functions, and [`collisions`] (run by `compile`, so
+//! `check` reports it too) makes two outputs sharing a path an error (E010)
+//! before anything is built.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostic, codes};
+use crate::model::Project;
+use crate::source::Span;
+
+/// The file that lists a project's manifests for `kubectl apply -k`.
+pub const KUSTOMIZATION: &str = "kustomization.yaml";
+
+/// `SERVICE.yaml`: the Deployment, autoscaler and budget of a service.
+pub fn service_file(service: &str) -> String {
+    format!("{service}.yaml")
+}
+
+/// `DATABASE.yaml`: the cluster, the shard-setup ConfigMap and Job.
+pub fn database_file(database: &str) -> String {
+    format!("{database}.yaml")
+}
+
+/// `DATABASE-shard-setup`: the name of the shard-setup ConfigMap, and the
+/// stem of the script's file.
+pub fn shard_setup_name(database: &str) -> String {
+    format!("{database}-shard-setup")
+}
+
+/// `DATABASE-shard-setup.js`: the shard-setup script.
+pub fn shard_script_file(database: &str) -> String {
+    format!("{}.js", shard_setup_name(database))
+}
+
+/// One file a project compiles to, and the name in the policy it comes from.
+struct Planned {
+    file: String,
+    span: Span,
+    what: String,
+}
+
+fn planned(project: &Project) -> Vec<Planned> {
+    let mut files = Vec::new();
+    for service in &project.services {
+        let name = &service.name.value;
+        files.push(Planned {
+            file: service_file(name),
+            span: service.name.span,
+            what: format!("service `{name}`"),
+        });
+    }
+    for database in &project.databases {
+        let name = &database.name.value;
+        for file in [database_file(name), shard_script_file(name)] {
+            files.push(Planned {
+                file,
+                span: database.name.span,
+                what: format!("database `{name}`"),
+            });
+        }
+    }
+    files
+}
+
+/// E010 for every output path of `project` that two of its entities would
+/// share, or that is reserved for scalec's own files.
+pub fn collisions(project: &Project) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut first: BTreeMap<String, &Planned> = BTreeMap::new();
+    let files = planned(project);
+    for file in &files {
+        if file.file == KUSTOMIZATION {
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::OUTPUT_COLLISION,
+                    format!(
+                        "{} would be written to `{KUSTOMIZATION}`, the file scalec writes for `kubectl apply -k`",
+                        file.what
+                    ),
+                    file.span,
+                )
+                .with_label(format!("compiles to `{}`", file.file))
+                .with_help("rename it: `kustomization` is reserved for scalec's own file"),
+            );
+            continue;
+        }
+        match first.get(&file.file) {
+            Some(earlier) => diagnostics.push(
+                Diagnostic::error(
+                    codes::OUTPUT_COLLISION,
+                    format!(
+                        "{} and {} would both be written to `{}`",
+                        earlier.what, file.what, file.file
+                    ),
+                    file.span,
+                )
+                .with_label(format!("compiles to `{}`", file.file))
+                .with_related(earlier.span, format!("also compiles to `{}`", file.file))
+                .with_help("rename one of them: each output file belongs to one block"),
+            ),
+            None => {
+                first.insert(file.file.clone(), file);
+            }
+        }
+    }
+    diagnostics
+}
