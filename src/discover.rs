@@ -301,6 +301,17 @@ fn read(workspace: &mut Workspace, path: &Path) -> FileId {
         }
         Err(e) => Some(e.to_string()),
     };
+    let help = match &problem {
+        Some(p) if p.contains("UTF-8") => {
+            "save the file as UTF-8 text; the other files were still parsed"
+        }
+        Some(p) if p.contains("symbolic link") => {
+            "remove the link or point it at a policy file; the other files were still parsed"
+        }
+        _ => {
+            "make the file readable, or move it out of the policy tree; the other files were still parsed"
+        }
+    };
     let id = workspace.sources.add(path, "");
     let message = format!(
         "cannot read `{}`: {}",
@@ -308,8 +319,7 @@ fn read(workspace: &mut Workspace, path: &Path) -> FileId {
         problem.unwrap_or_default()
     );
     workspace.diagnostics.push(
-        Diagnostic::error(codes::UNREADABLE_FILE, message, Span::new(id, 0, 0))
-            .with_help("save the file as UTF-8 text; the other files were still parsed"),
+        Diagnostic::error(codes::UNREADABLE_FILE, message, Span::new(id, 0, 0)).with_help(help),
     );
     workspace.unreadable.push(id);
     id

@@ -681,6 +681,21 @@ fn run_journal(out: &Path, steps: &[Step], budget: &mut Budget) -> Result<(), In
     Ok(())
 }
 
+/// Finishes an interrupted build in `out`, if one was left (every `write`
+/// does this first). Temporary files of an uncommitted build are removed
+/// from `out` and from the directories the journal names.
+pub fn recover(out: &Path, notify: Notify<'_>) -> Result<(), Error> {
+    if fs::symlink_metadata(out).is_err() {
+        return Ok(());
+    }
+    let _lock = lock(out, true, notify)?;
+    match recover_locked(out, &OutputSet::default(), &mut Budget(None), notify) {
+        Ok(()) => Ok(()),
+        Err(Interrupted::Failed(error)) => Err(error),
+        Err(Interrupted::Stopped) => unreachable!("an unlimited budget never stops"),
+    }
+}
+
 /// Finishes what an interrupted build left in `out`: a committed journal is
 /// carried out; temporary files of an uncommitted build are removed from the
 /// output directory and from the project directories of `set`.

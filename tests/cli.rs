@@ -140,7 +140,7 @@ fn json_format_matches_its_published_schema() {
         .map(|f| f["code"].as_str().unwrap_or(""))
         .collect();
     for code in [
-        "E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009",
+        "E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010",
     ] {
         assert!(codes.contains(&code), "{code} missing from {codes:?}");
     }

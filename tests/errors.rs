@@ -1,4 +1,4 @@
-//! One fixture per language error (E001–E009) under `tests/fixtures/errors/`:
+//! One fixture per language error (E001–E010) under `tests/fixtures/errors/`:
 //! each test pins the short line (code, line, column) and snapshots the human
 //! report. Did-you-mean suggestions each have their own test.
 
@@ -141,6 +141,24 @@ fn e009_unreadable_file_is_reported_and_the_other_file_still_read() {
             "tests/fixtures/errors/E009-unreadable-file/latin1.scale:1:1: error[E009]: cannot read `tests/fixtures/errors/E009-unreadable-file/latin1.scale`: it is not UTF-8 text (invalid byte at offset 53)"
         ]
     );
+}
+
+#[test]
+fn e010_outputs_sharing_a_path_label_both_sources() {
+    let checked = fixture("E010-output-collision");
+    let path = "tests/fixtures/errors/E010-output-collision/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:7:9: error[E010]: service `kustomization` would be written to `kustomization.yaml`, the file scalec writes for `kubectl apply -k`"
+            ),
+            format!(
+                "{path}:11:10: error[E010]: service `orders` and database `orders` would both be written to `orders.yaml`"
+            ),
+        ]
+    );
+    assert_eq!(checked.diagnostics[1].related.len(), 1);
 }
 
 /// The help of the only finding in `tests/fixtures/did-you-mean/NAME`.

@@ -127,7 +127,7 @@ lint {
 
 On the command line, `--deny RULE` and `--allow RULE` (repeatable) win over
 the `lint` block, and `--deny warnings` makes every warning an error. `info`
-findings show only with `--verbose`. Language errors (E001–E009) cannot be
+findings show only with `--verbose`. Language errors (E001–E010) cannot be
 allowed or denied; an unknown rule is an error (E004) with the nearest name.
 
 One finding is silenced with a comment on the line before the block or

@@ -8,4 +8,9 @@
 
 mod sandbox;
 
+mod data_loss;
+mod fmt_files;
+mod interrupt;
 mod smoke;
+mod streams;
+mod writes_outside;

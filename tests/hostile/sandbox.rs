@@ -30,6 +30,7 @@ pub const GOOD_POLICY: &str = r#"service api {
   replicas = 2 .. 6
   health   = "/healthz"
   port     = 8080
+
   scale cpu { utilization = 70% }
 }
 "#;
@@ -73,7 +74,7 @@ impl Outcome {
         assert!(
             self.stdout.contains(&needle)
                 || self.stderr.contains(&needle)
-                || self.stdout.lines().any(|l| l.trim() == code)
+                || self.all_output().lines().any(|l| l.trim() == code)
                 || self.stdout.contains(&format!("\"code\": \"{code}\"")),
             "expected diagnostic {code}\n--- stdout\n{}\n--- stderr\n{}",
             clip(&self.stdout),
