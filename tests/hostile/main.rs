@@ -9,3 +9,4 @@
 mod sandbox;
 
 mod smoke;
+mod syntax;
