@@ -64,6 +64,16 @@ struct Formatter<'a> {
     widths: HashMap<*const Value, Option<usize>>,
 }
 
+/// The bracketed part of a list or a call, as [`Formatter::sequence`] prints it.
+struct Sequence<'v> {
+    brackets: (&'static str, &'static str),
+    items: &'v [Value],
+    /// From the opening bracket to the closing one.
+    span: Span,
+    /// The one-line width, `None` when a comment is inside.
+    width: Option<usize>,
+}
+
 /// A statement of a body, or an own-line comment between statements.
 enum Element<'a> {
     Item(&'a Item, Option<usize>),
@@ -432,34 +442,37 @@ impl Formatter<'_> {
                 self.value(period, period_column, depth, out);
             }
             ValueKind::List(items) => {
-                let width = self.flat_width(value);
-                self.sequence(("[", "]"), items, value.span, width, column, depth, out);
+                let list = Sequence {
+                    brackets: ("[", "]"),
+                    items,
+                    span: value.span,
+                    width: self.flat_width(value),
+                };
+                self.sequence(&list, column, depth, out);
             }
             ValueKind::Call(name, args) => {
                 out.push_str(&name.name);
-                let width = self.flat_width(value).map(|width| width - name.name.len());
-                let span = call_args_span(name.span, value.span);
-                let column = column + name.name.len();
-                self.sequence(("(", ")"), args, span, width, column, depth, out);
+                let args = Sequence {
+                    brackets: ("(", ")"),
+                    items: args,
+                    span: call_args_span(name.span, value.span),
+                    width: self.flat_width(value).map(|width| width - name.name.len()),
+                };
+                self.sequence(&args, column + name.name.len(), depth, out);
             }
             _ => self.flat(value, out),
         }
     }
 
-    /// `[a, b]` or `(a, b)`: flat when it fits (its one-line width is `width`,
-    /// `None` when it holds a comment), else one item per line with a
-    /// trailing comma and the comments in place.
-    #[allow(clippy::too_many_arguments)]
-    fn sequence(
-        &mut self,
-        (open, close): (&str, &str),
-        items: &[Value],
-        span: Span,
-        width: Option<usize>,
-        column: usize,
-        depth: usize,
-        out: &mut String,
-    ) {
+    /// `[a, b]` or `(a, b)`: flat when it fits and holds no comment, else one
+    /// item per line with a trailing comma and the comments in place.
+    fn sequence(&mut self, sequence: &Sequence<'_>, column: usize, depth: usize, out: &mut String) {
+        let Sequence {
+            brackets: (open, close),
+            items,
+            span,
+            width,
+        } = *sequence;
         if width.is_some_and(|width| column + width <= MAX_WIDTH) {
             self.flat_sequence(open, close, items, out);
             return;

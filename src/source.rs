@@ -10,6 +10,7 @@
 //!
 //! Nothing here reads the filesystem: `discover` does that and hands over text.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -118,6 +119,24 @@ pub fn line_breaks(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
+/// `text` with each lone `\r` turned into `\n`, byte for byte: the same lines
+/// at the same offsets, spelled for tools that break lines only at `\n`
+/// (miette's snippets among them). `\r\n` is kept as it is.
+pub fn lone_cr_as_lf(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for (i, byte) in out.iter_mut().enumerate() {
+        if lone(i) {
+            *byte = b'\n';
+        }
+    }
+    Cow::Owned(String::from_utf8(out).expect("one ASCII byte replaced by another"))
+}
+
 /// The offset at which each line of `text` starts: 0, then the end of each
 /// of its [`line_breaks`].
 pub fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
@@ -169,6 +188,7 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Finds the lines of `text`, in one pass.
     pub fn new(text: &str) -> Self {
         LineIndex {
             starts: line_starts(text).collect(),
@@ -263,6 +283,18 @@ mod tests {
                 "{newline:?}"
             );
         }
+    }
+
+    #[test]
+    fn lone_cr_as_lf_keeps_offsets_and_lines() {
+        let text = "a\rb\r\nc\r";
+        let spelled = lone_cr_as_lf(text);
+        assert_eq!(spelled, "a\nb\r\nc\n");
+        assert_eq!(
+            line_breaks(&spelled).collect::<Vec<_>>(),
+            line_breaks(text).collect::<Vec<_>>()
+        );
+        assert!(matches!(lone_cr_as_lf("a\r\nb\n"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -66,24 +66,32 @@ fn nested_values(depth: usize) -> String {
     text + "\n"
 }
 
+// The depths: where the old tree builder or formatter overflowed its stack
+// in a debug build, and in a release build, up to the tester's deepest.
+
 #[test]
 fn braces_nested_22000_deep_are_e001_not_a_stack_overflow() {
-    every_command_rejects_without_writing(&nested_blocks(22_000));
-    every_command_rejects_without_writing(&"a{".repeat(22_000));
+    for depth in [4_000, 10_000, 22_000] {
+        every_command_rejects_without_writing(&nested_blocks(depth));
+        every_command_rejects_without_writing(&"a{".repeat(depth));
+    }
 }
 
 #[test]
 fn lists_nested_20000_deep_are_e001_not_a_stack_overflow() {
-    let open = "[".repeat(20_000);
-    every_command_rejects_without_writing(&format!("a = {open}{}\n", "]".repeat(20_000)));
-    every_command_rejects_without_writing(&format!("a = {open}\n"));
+    for depth in [2_000, 7_000, 20_000] {
+        let open = "[".repeat(depth);
+        every_command_rejects_without_writing(&format!("a = {open}{}\n", "]".repeat(depth)));
+        every_command_rejects_without_writing(&format!("a = {open}\n"));
+    }
 }
 
 #[test]
 fn mixed_nesting_of_blocks_lists_and_calls_is_e001_not_a_stack_overflow() {
-    let blocks = "b {\n".repeat(5_000);
-    let text = blocks + &nested_values(20_000) + &"}\n".repeat(5_000);
-    every_command_rejects_without_writing(&text);
+    for (blocks, values) in [(1_000, 2_000), (5_000, 20_000)] {
+        let text = "b {\n".repeat(blocks) + &nested_values(values) + &"}\n".repeat(blocks);
+        every_command_rejects_without_writing(&text);
+    }
     // One level past the limit is enough.
     every_command_rejects_without_writing(&nested_values(LIMIT + 1));
 }
