@@ -13,7 +13,8 @@
 //! follows it, a trailing comment stays at the end of its line. The formatter
 //! never changes meaning: the parsed tree of the output equals the input's,
 //! spans aside. It reads the source text only to see where comments and blank
-//! lines were; it does no IO.
+//! lines were, with lines broken as everywhere else (`source::line_breaks`:
+//! `\r\n`, `\n` or a lone `\r`); it does no IO. Its time is linear in its output.
 
 use std::collections::HashMap;
 

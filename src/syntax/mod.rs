@@ -5,6 +5,10 @@
 //! user words (never a grammar rule name) and never embeds the offending line,
 //! so a 1 MB line cannot become a 1 MB message.
 //!
+//! Nesting deeper than [`MAX_NESTING`] is rejected by a linear pass before pest
+//! runs, so no input deepens the recursion of pest, the tree builder or any
+//! later stage past that bound.
+//!
 //! This stage is pure: no filesystem, terminal or environment.
 
 mod build;
