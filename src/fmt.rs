@@ -13,10 +13,13 @@
 //! follows it, a trailing comment stays at the end of its line. The formatter
 //! never changes meaning: the parsed tree of the output equals the input's,
 //! spans aside. It reads the source text only to see where comments and blank
-//! lines were; it does no IO.
+//! lines were, with lines broken as everywhere else (`source::line_breaks`:
+//! `\r\n`, `\n` or a lone `\r`); it does no IO. Its time is linear in its output.
 
-use crate::ast::{Ast, Block, Comment, Item, Value, ValueKind};
-use crate::source::Span;
+use std::collections::HashMap;
+
+use crate::ast::{Ast, Attribute, Block, Comment, Item, Value, ValueKind};
+use crate::source::{LineIndex, Span};
 
 /// Lines are kept within this many columns where the layout allows.
 pub const MAX_WIDTH: usize = 80;
@@ -25,21 +28,24 @@ const INDENT: &str = "  ";
 
 /// Formats a parsed file. `None` when a comment could not be placed, which
 /// would be a bug: callers then leave the file as it is rather than lose it.
+///
+/// Time and memory are linear in the output: everything is written once into
+/// one buffer, and the one-line width of each value is measured once (and
+/// remembered), so deciding whether a nested list fits never prints it.
 pub fn format(ast: &Ast, text: &str) -> Option<String> {
     let mut formatter = Formatter {
         text,
         comments: &ast.comments,
         used: vec![false; ast.comments.len()],
-        line_starts: std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect(),
+        lines: LineIndex::new(text),
+        widths: HashMap::new(),
     };
     let mut out = String::new();
     formatter.body(&ast.items, 0, text.len(), 0, true, &mut out);
     if !formatter.used.iter().all(|u| *u) {
         return None;
     }
-    let mut out = out.trim_end().to_string();
+    out.truncate(out.trim_end().len());
     if !out.is_empty() {
         out.push('\n');
     }
@@ -51,8 +57,22 @@ struct Formatter<'a> {
     /// In source order, as the parser collects them.
     comments: &'a [Comment],
     used: Vec<bool>,
-    /// The offset at which each line starts.
-    line_starts: Vec<usize>,
+    /// Lines as the grammar breaks them: `\r\n`, `\n` or a lone `\r`.
+    lines: LineIndex,
+    /// The one-line width of each value measured so far, by address (the tree
+    /// is borrowed for the whole run): `None` when it holds a comment and so
+    /// cannot be one line.
+    widths: HashMap<*const Value, Option<usize>>,
+}
+
+/// The bracketed part of a list or a call, as [`Formatter::sequence`] prints it.
+struct Sequence<'v> {
+    brackets: (&'static str, &'static str),
+    items: &'v [Value],
+    /// From the opening bracket to the closing one.
+    span: Span,
+    /// The one-line width, `None` when a comment is inside.
+    width: Option<usize>,
 }
 
 /// A statement of a body, or an own-line comment between statements.
@@ -64,29 +84,42 @@ enum Element<'a> {
 impl Formatter<'_> {
     /// The 0-based line of a byte offset.
     fn line(&self, pos: usize) -> usize {
-        self.line_starts.partition_point(|&start| start <= pos) - 1
+        self.lines.line(pos)
     }
 
     /// Whether an empty line stands between two offsets.
     fn blank_between(&self, from: usize, to: usize) -> bool {
-        from < to && self.text[from..to].matches('\n').count() >= 2
+        from < to && self.line(to) - self.line(from) >= 2
+    }
+
+    /// The comments starting in `from..to`, as a range of indices.
+    fn comment_range(&self, from: usize, to: usize) -> std::ops::Range<usize> {
+        let first = self.comments.partition_point(|c| c.span.start < from);
+        let end = self.comments.partition_point(|c| c.span.start < to);
+        first..end.max(first)
     }
 
     /// Unprinted comments starting in `from..to`, in order.
     fn comments_in(&self, from: usize, to: usize) -> Vec<usize> {
-        let first = self.comments.partition_point(|c| c.span.start < from);
-        let end = self.comments.partition_point(|c| c.span.start < to);
-        (first..end.max(first)).filter(|&i| !self.used[i]).collect()
+        self.comment_range(from, to)
+            .filter(|&i| !self.used[i])
+            .collect()
     }
 
-    fn take(&mut self, comment: usize) -> &str {
+    /// Whether an unprinted comment starts in `from..to`.
+    fn any_comment_in(&self, from: usize, to: usize) -> bool {
+        self.comment_range(from, to).any(|i| !self.used[i])
+    }
+
+    /// Prints an unprinted comment.
+    fn print_comment(&mut self, comment: usize, out: &mut String) {
         self.used[comment] = true;
-        self.comments[comment].text.trim_end()
+        out.push_str(self.comments[comment].text.trim_end());
     }
 
     /// The statements and comments of a body `from..to` (between braces, or
-    /// the whole file), printed at `depth`. Returns nothing; a comment trailing
-    /// the opening brace is printed by the caller before calling this.
+    /// the whole file), printed at `depth`. A comment trailing the opening
+    /// brace is printed by the caller before calling this.
     fn body(
         &mut self,
         items: &[Item],
@@ -98,7 +131,6 @@ impl Formatter<'_> {
     ) {
         let elements = self.elements(items, from, to);
         let widths = self.alignment(&elements, top);
-        let indent = INDENT.repeat(depth);
         // (end offset, was an item, was an attribute)
         let mut previous: Option<(usize, bool, bool)> = None;
         for (element, width) in elements.iter().zip(widths) {
@@ -117,23 +149,19 @@ impl Formatter<'_> {
                     out.push('\n');
                 }
             }
+            indent(depth, out);
             match element {
                 Element::Comment(c) => {
-                    let text = self.take(*c).to_string();
-                    out.push_str(&indent);
-                    out.push_str(&text);
+                    self.print_comment(*c, out);
                     out.push('\n');
                     previous = Some((self.comments[*c].span.end, false, false));
                 }
                 Element::Item(item, trailing) => {
-                    out.push_str(&indent);
-                    let line = self.item(item, depth, width);
-                    out.push_str(&line);
+                    self.item(item, depth, width, out);
                     let mut end = item.span().end;
                     if let Some(c) = trailing {
-                        let text = self.take(*c).to_string();
                         out.push_str("  ");
-                        out.push_str(&text);
+                        self.print_comment(*c, out);
                         end = self.comments[*c].span.end;
                     }
                     out.push('\n');
@@ -147,19 +175,28 @@ impl Formatter<'_> {
     /// item ends on is that item's trailing comment.
     fn elements<'i>(&mut self, items: &'i [Item], from: usize, to: usize) -> Vec<Element<'i>> {
         // Items and comments are both in source order: one pass places each
-        // comment after the item before it (or inside it, for that item's
-        // own printer to place).
+        // comment after the item before it, and skips the comments inside an
+        // item (that item's own printer places them) in one step.
         let mut trailing: Vec<Option<usize>> = vec![None; items.len()];
         let mut loose: Vec<usize> = Vec::new();
-        for c in self.comments_in(from, to) {
+        let range = self.comment_range(from, to);
+        let mut c = range.start;
+        while c < range.end {
+            if self.used[c] {
+                c += 1;
+                continue;
+            }
             let start = self.comments[c].span.start;
             let before = items.partition_point(|i| i.span().start < start);
             let Some(previous) = before.checked_sub(1) else {
                 loose.push(c);
+                c += 1;
                 continue;
             };
             let item = &items[previous];
             if start < item.span().end {
+                let end = item.span().end;
+                c = self.comments.partition_point(|c| c.span.start < end);
                 continue;
             }
             let same_line = self.line(item.span().end) == self.line(start);
@@ -168,6 +205,7 @@ impl Formatter<'_> {
             } else {
                 loose.push(c);
             }
+            c += 1;
         }
         let mut elements = Vec::with_capacity(items.len() + loose.len());
         let mut comments = loose.into_iter().peekable();
@@ -228,28 +266,32 @@ impl Formatter<'_> {
     }
 
     /// One statement, without indent or line end; may span lines.
-    fn item(&mut self, item: &Item, depth: usize, width: usize) -> String {
+    fn item(&mut self, item: &Item, depth: usize, width: usize, out: &mut String) {
         match item {
             Item::Attribute(attribute) => {
+                let line_start = out.len();
                 let name = attribute_name(attribute);
-                let prefix = format!("{name}{} = ", " ".repeat(width.saturating_sub(name.len())));
-                let column = depth * INDENT.len() + prefix.len();
-                prefix + &self.value(&attribute.value, column, depth)
+                out.push_str(&name);
+                pad(width.saturating_sub(name.len()), out);
+                out.push_str(" = ");
+                let column = depth * INDENT.len() + out.len() - line_start;
+                self.value(&attribute.value, column, depth, out);
             }
-            Item::Block(block) => self.block(block, depth),
+            Item::Block(block) => self.block(block, depth, out),
         }
     }
 
-    fn block(&mut self, block: &Block, depth: usize) -> String {
-        let mut header = block.kind.name.clone();
+    fn block(&mut self, block: &Block, depth: usize, out: &mut String) {
+        let line_start = out.len();
+        out.push_str(&block.kind.name);
         let mut header_end = block.kind.span.end;
         if let Some(label) = &block.label {
-            header.push(' ');
-            header.push_str(&if label.quoted {
-                quote(&label.text)
+            out.push(' ');
+            if label.quoted {
+                out.push_str(&quote(&label.text));
             } else {
-                label.text.clone()
-            });
+                out.push_str(&label.text);
+            }
             header_end = label.span.end;
         }
         let open = header_end
@@ -258,147 +300,250 @@ impl Formatter<'_> {
                 .expect("a block header ends with `{`")
             + 1;
         let close = block.span.end - 1;
-        let has_comments = !self.comments_in(open, close).is_empty();
-        if !has_comments {
+        if !self.any_comment_in(open, close) {
             if block.items.is_empty() {
-                return format!("{header} {{}}");
+                out.push_str(" {}");
+                return;
             }
+            // A block whose only content is one short attribute: one line.
             if let [Item::Attribute(attribute)] = block.items.as_slice() {
-                let prefix = format!("{header} {{ {} = ", attribute_name(attribute));
-                let column = depth * INDENT.len() + prefix.len();
-                let value = self.value(&attribute.value, column, depth);
-                let line = format!("{prefix}{value} }}");
-                if !value.contains('\n') && depth * INDENT.len() + line.len() <= MAX_WIDTH {
-                    return line;
+                let name = attribute_name(attribute);
+                let prefix = out.len() - line_start + " {  = ".len() + name.len();
+                let fits = self.flat_width(&attribute.value).is_some_and(|width| {
+                    depth * INDENT.len() + prefix + width + " }".len() <= MAX_WIDTH
+                });
+                if fits {
+                    out.push_str(" { ");
+                    out.push_str(&name);
+                    out.push_str(" = ");
+                    self.flat(&attribute.value, out);
+                    out.push_str(" }");
+                    return;
                 }
-                // Too long for one line: undo nothing (values mark no comments
-                // when there are none) and lay it out below.
             }
         }
-        let mut out = format!("{header} {{");
+        out.push_str(" {");
         // A comment on the line of `{`, before the first statement.
         let first = block.items.first().map_or(close, |i| i.span().start);
         for c in self.comments_in(open, first) {
             if self.comments[c].trailing
                 && self.line(self.comments[c].span.start) == self.line(open)
             {
-                let text = self.take(c).to_string();
                 out.push_str("  ");
-                out.push_str(&text);
+                self.print_comment(c, out);
             }
         }
         out.push('\n');
-        self.body(&block.items, open, close, depth + 1, false, &mut out);
-        out.push_str(&INDENT.repeat(depth));
+        self.body(&block.items, open, close, depth + 1, false, out);
+        indent(depth, out);
         out.push('}');
-        out
+    }
+
+    /// The one-line width of a value, measured once; `None` when it holds a
+    /// comment. The widths of its parts are remembered too, so each value of
+    /// the file is measured once in all.
+    fn flat_width(&mut self, value: &Value) -> Option<usize> {
+        let key = std::ptr::from_ref(value);
+        if let Some(width) = self.widths.get(&key) {
+            return *width;
+        }
+        let width = match &value.kind {
+            ValueKind::Range(low, high) => {
+                let (low, high) = (self.flat_width(low), self.flat_width(high));
+                low.zip(high).map(|(low, high)| low + " .. ".len() + high)
+            }
+            ValueKind::Rate(amount, period) => {
+                let (amount, period) = (self.flat_width(amount), self.flat_width(period));
+                amount
+                    .zip(period)
+                    .map(|(amount, period)| amount + " per ".len() + period)
+            }
+            ValueKind::Quantity(q) => Some(q.number.len() + q.unit.len()),
+            ValueKind::String(s) => Some(quote(s).len()),
+            ValueKind::Bool(b) => Some(if *b { 4 } else { 5 }),
+            ValueKind::Ident(name) => Some(name.len()),
+            ValueKind::List(items) => self.sequence_width(items, value.span),
+            ValueKind::Call(name, args) => self
+                .sequence_width(args, call_args_span(name.span, value.span))
+                .map(|width| name.name.len() + width),
+        };
+        self.widths.insert(key, width);
+        width
+    }
+
+    /// The one-line width of `[a, b]` or `(a, b)` spanning `span`.
+    fn sequence_width(&mut self, items: &[Value], span: Span) -> Option<usize> {
+        let mut width = Some("[]".len() + ", ".len() * items.len().saturating_sub(1));
+        for item in items {
+            let item = self.flat_width(item);
+            width = width.zip(item).map(|(width, item)| width + item);
+        }
+        if self.any_comment_in(span.start, span.end) {
+            return None;
+        }
+        width
+    }
+
+    /// A value on one line; only for values that hold no comment (their
+    /// [`Self::flat_width`] is known), and for single tokens.
+    fn flat(&self, value: &Value, out: &mut String) {
+        match &value.kind {
+            ValueKind::Range(low, high) => {
+                self.flat(low, out);
+                out.push_str(" .. ");
+                self.flat(high, out);
+            }
+            ValueKind::Rate(amount, period) => {
+                self.flat(amount, out);
+                out.push_str(" per ");
+                self.flat(period, out);
+            }
+            ValueKind::List(items) => self.flat_sequence("[", "]", items, out),
+            ValueKind::Call(name, args) => {
+                out.push_str(&name.name);
+                self.flat_sequence("(", ")", args, out);
+            }
+            ValueKind::Quantity(q) => {
+                out.push_str(&q.number);
+                out.push_str(&q.unit);
+            }
+            ValueKind::String(s) => out.push_str(&quote(s)),
+            ValueKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            ValueKind::Ident(name) => out.push_str(name),
+        }
+    }
+
+    fn flat_sequence(&self, open: &str, close: &str, items: &[Value], out: &mut String) {
+        out.push_str(open);
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            self.flat(item, out);
+        }
+        out.push_str(close);
     }
 
     /// A value starting at `column`, at nesting `depth`; lists that do not fit
     /// (or hold comments) wrap, one item per line.
-    fn value(&mut self, value: &Value, column: usize, depth: usize) -> String {
+    fn value(&mut self, value: &Value, column: usize, depth: usize, out: &mut String) {
         match &value.kind {
             ValueKind::Range(low, high) => {
-                let low = self.value(low, column, depth);
-                let high_column = column + low.lines().last().map_or(0, str::len) + 4;
-                format!("{low} .. {}", self.value(high, high_column, depth))
+                let start = out.len();
+                self.value(low, column, depth, out);
+                let high_column = column + last_line_len(&out[start..]) + " .. ".len();
+                out.push_str(" .. ");
+                self.value(high, high_column, depth, out);
             }
             ValueKind::Rate(amount, period) => {
-                let amount = self.value(amount, column, depth);
-                let period_column = column + amount.lines().last().map_or(0, str::len) + 5;
-                format!("{amount} per {}", self.value(period, period_column, depth))
+                let start = out.len();
+                self.value(amount, column, depth, out);
+                let period_column = column + last_line_len(&out[start..]) + " per ".len();
+                out.push_str(" per ");
+                self.value(period, period_column, depth, out);
             }
-            ValueKind::Quantity(q) => format!("{}{}", q.number, q.unit),
-            ValueKind::String(s) => quote(s),
-            ValueKind::Bool(b) => b.to_string(),
-            ValueKind::Ident(name) => name.clone(),
-            ValueKind::List(items) => self.sequence("[", "]", items, value.span, column, depth),
+            ValueKind::List(items) => {
+                let list = Sequence {
+                    brackets: ("[", "]"),
+                    items,
+                    span: value.span,
+                    width: self.flat_width(value),
+                };
+                self.sequence(&list, column, depth, out);
+            }
             ValueKind::Call(name, args) => {
-                let inner = self.sequence(
-                    "(",
-                    ")",
-                    args,
-                    Span::new(value.span.file, name.span.end, value.span.end),
-                    column + name.name.len(),
-                    depth,
-                );
-                format!("{}{inner}", name.name)
+                out.push_str(&name.name);
+                let args = Sequence {
+                    brackets: ("(", ")"),
+                    items: args,
+                    span: call_args_span(name.span, value.span),
+                    width: self.flat_width(value).map(|width| width - name.name.len()),
+                };
+                self.sequence(&args, column + name.name.len(), depth, out);
             }
+            _ => self.flat(value, out),
         }
     }
 
     /// `[a, b]` or `(a, b)`: flat when it fits and holds no comment, else one
     /// item per line with a trailing comma and the comments in place.
-    fn sequence(
-        &mut self,
-        open: &str,
-        close: &str,
-        items: &[Value],
-        span: Span,
-        column: usize,
-        depth: usize,
-    ) -> String {
-        let comments = self.comments_in(span.start, span.end);
-        if comments.is_empty() {
-            let flat: Vec<String> = items.iter().map(|v| self.value(v, column, depth)).collect();
-            let line = format!("{open}{}{close}", flat.join(", "));
-            if !line.contains('\n') && column + line.len() <= MAX_WIDTH {
-                return line;
-            }
+    fn sequence(&mut self, sequence: &Sequence<'_>, column: usize, depth: usize, out: &mut String) {
+        let Sequence {
+            brackets: (open, close),
+            items,
+            span,
+            width,
+        } = *sequence;
+        if width.is_some_and(|width| column + width <= MAX_WIDTH) {
+            self.flat_sequence(open, close, items, out);
+            return;
         }
-        let inner = INDENT.repeat(depth + 1);
-        let mut out = open.to_string();
+        out.push_str(open);
         // A comment right after the opening bracket.
         let first = items.first().map_or(span.end, |v| v.span.start);
         for c in self.comments_in(span.start, first) {
             if self.comments[c].trailing
                 && self.line(self.comments[c].span.start) == self.line(span.start)
             {
-                let text = self.take(c).to_string();
                 out.push_str("  ");
-                out.push_str(&text);
+                self.print_comment(c, out);
             }
         }
         out.push('\n');
         let mut previous_end = span.start;
         for (i, item) in items.iter().enumerate() {
             for c in self.comments_in(previous_end, item.span.start) {
-                let text = self.take(c).to_string();
-                out.push_str(&inner);
-                out.push_str(&text);
+                indent(depth + 1, out);
+                self.print_comment(c, out);
                 out.push('\n');
             }
-            out.push_str(&inner);
-            let rendered = self.value(item, inner.len(), depth + 1);
-            out.push_str(&rendered);
+            indent(depth + 1, out);
+            self.value(item, (depth + 1) * INDENT.len(), depth + 1, out);
             out.push(',');
             // A comment on the line the item ends on (after its comma).
             let next = items.get(i + 1).map_or(span.end, |v| v.span.start);
             let item_line = self.line(item.span.end);
             for c in self.comments_in(item.span.end, next) {
                 if self.line(self.comments[c].span.start) == item_line {
-                    let text = self.take(c).to_string();
                     out.push_str("  ");
-                    out.push_str(&text);
+                    self.print_comment(c, out);
                 }
             }
             out.push('\n');
             previous_end = item.span.end;
         }
         for c in self.comments_in(previous_end, span.end) {
-            let text = self.take(c).to_string();
-            out.push_str(&inner);
-            out.push_str(&text);
+            indent(depth + 1, out);
+            self.print_comment(c, out);
             out.push('\n');
         }
-        out.push_str(&INDENT.repeat(depth));
+        indent(depth, out);
         out.push_str(close);
-        out
     }
 }
 
+/// The span of a call's arguments, from after its name to `)`.
+fn call_args_span(name: Span, call: Span) -> Span {
+    Span::new(call.file, name.end, call.end)
+}
+
+/// The length in bytes of the last line of printed text.
+fn last_line_len(printed: &str) -> usize {
+    printed.len() - printed.rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn indent(depth: usize, out: &mut String) {
+    for _ in 0..depth {
+        out.push_str(INDENT);
+    }
+}
+
+fn pad(spaces: usize, out: &mut String) {
+    out.extend(std::iter::repeat_n(' ', spaces));
+}
+
 /// An attribute's name as written: quoted when it was.
-fn attribute_name(attribute: &crate::ast::Attribute) -> String {
+fn attribute_name(attribute: &Attribute) -> String {
     if attribute.quoted_name {
         quote(&attribute.name.name)
     } else {

@@ -4,8 +4,14 @@
 //! diagnostics can point into it without copying. A [`Span`] is a byte range in
 //! one file. Line and column are computed only when a diagnostic is rendered.
 //!
+//! Where lines break is decided here once ([`line_breaks`]): `\r\n`, `\n` and
+//! a lone `\r` each end a line, for the grammar, positions, directives and the
+//! formatter alike, so that no two stages disagree on which line is which.
+//!
 //! Nothing here reads the filesystem: `discover` does that and hands over text.
 
+use std::borrow::Cow;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -72,16 +78,127 @@ impl SourceFile {
         display_path(&self.path)
     }
 
-    /// 1-based line and column of a byte offset. Columns count characters
-    /// (Unicode scalar values), as rustc does. An offset past the end maps to
-    /// the position after the last character.
+    /// 1-based line and column of a byte offset. Lines are broken by
+    /// [`line_breaks`]; columns count characters (Unicode scalar values), as
+    /// rustc does. An offset past the end maps to the position after the last
+    /// character; an offset inside a line break to the end of its line.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].trim_end_matches('\r').chars().count() + 1;
-        (line, column)
+        line_col(&self.text, offset)
+    }
+}
+
+/// 1-based line and column of a byte offset in `text`; see
+/// [`SourceFile::line_col`].
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let start = line_start(text, offset);
+    let line = line_breaks(&text[..start]).count() + 1;
+    let column = text[start..offset].trim_end_matches('\r').chars().count() + 1;
+    (line, column)
+}
+
+/// The line breaks of `text`, as byte ranges in order. This is the one rule
+/// for where lines end, shared by the grammar (`line_end`), positions,
+/// suppression directives and the formatter: `\r\n`, `\n` and a lone `\r` are
+/// each one line break.
+pub fn line_breaks(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let found = bytes[at..]
+            .iter()
+            .position(|b| matches!(b, b'\r' | b'\n'))?
+            + at;
+        let end = if bytes[found] == b'\r' && bytes.get(found + 1) == Some(&b'\n') {
+            found + 2
+        } else {
+            found + 1
+        };
+        at = end;
+        Some(found..end)
+    })
+}
+
+/// `text` with each lone `\r` turned into `\n`, byte for byte: the same lines
+/// at the same offsets, spelled for tools that break lines only at `\n`
+/// (miette's snippets among them). `\r\n` is kept as it is.
+pub fn lone_cr_as_lf(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for (i, byte) in out.iter_mut().enumerate() {
+        if lone(i) {
+            *byte = b'\n';
+        }
+    }
+    Cow::Owned(String::from_utf8(out).expect("one ASCII byte replaced by another"))
+}
+
+/// The offset at which each line of `text` starts: 0, then the end of each
+/// of its [`line_breaks`].
+pub fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    std::iter::once(0).chain(line_breaks(text).map(|b| b.end))
+}
+
+/// The lines of `text` without their [`line_breaks`]. Unlike [`str::lines`],
+/// a lone `\r` ends a line, and text ending in a line break has an empty last
+/// line.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut starts = line_starts(text);
+    let mut breaks = line_breaks(text)
+        .map(|b| b.start)
+        .chain(std::iter::once(text.len()));
+    std::iter::from_fn(move || Some(&text[starts.next()?..breaks.next()?]))
+}
+
+/// The offset at which the line holding `offset` starts. An offset inside a
+/// `\r\n` belongs to the line the break ends.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut offset = offset.min(text.len());
+    if offset > 0 && bytes.get(offset) == Some(&b'\n') && bytes[offset - 1] == b'\r' {
+        offset -= 1;
+    }
+    // Every `\r` and `\n` is part of a line break, and the last one before
+    // `offset` ends one (the `\n` of a `\r\n` comes after its `\r`).
+    bytes[..offset]
+        .iter()
+        .rposition(|b| matches!(b, b'\r' | b'\n'))
+        .map_or(0, |i| i + 1)
+}
+
+/// The offset at which the line holding `offset` ends: where its line break
+/// starts, or the end of the text.
+pub fn line_end(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[offset..]
+        .iter()
+        .position(|b| matches!(b, b'\r' | b'\n'))
+        .map_or(text.len(), |i| offset + i)
+}
+
+/// The 0-based line of any offset of one text, by binary search over its
+/// [`line_starts`]: for callers that ask many times.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Finds the lines of `text`, in one pass.
+    pub fn new(text: &str) -> Self {
+        LineIndex {
+            starts: line_starts(text).collect(),
+        }
+    }
+
+    /// The 0-based line holding `offset`; an offset inside a line break
+    /// belongs to the line the break ends.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&start| start <= offset) - 1
     }
 }
 
@@ -138,6 +255,56 @@ mod tests {
         assert_eq!(file.line_col(4), (2, 1));
         // `ç` is two bytes: `d` is the second character of line 2.
         assert_eq!(file.line_col(6), (2, 2));
+    }
+
+    #[test]
+    fn crlf_lf_and_lone_cr_are_each_one_line_break() {
+        let text = "a\r\nb\nc\rd\r\re\n\r";
+        let breaks: Vec<Range<usize>> = line_breaks(text).collect();
+        assert_eq!(breaks, [1..3, 4..5, 6..7, 8..9, 9..10, 11..12, 12..13]);
+        let all: Vec<&str> = lines(text).collect();
+        assert_eq!(all, ["a", "b", "c", "d", "", "e", "", ""]);
+        assert_eq!(lines("").collect::<Vec<_>>(), [""]);
+    }
+
+    #[test]
+    fn positions_agree_in_every_line_break_spelling() {
+        for newline in ["\n", "\r\n", "\r"] {
+            let text = ["ab", "", "çd = 1", ""].join(newline);
+            let d = text.find('d').expect("a d");
+            assert_eq!(line_col(&text, d), (3, 2), "{newline:?}");
+            assert_eq!(line_col(&text, 2), (1, 3), "{newline:?}");
+            let index = LineIndex::new(&text);
+            assert_eq!(index.line(d), 2, "{newline:?}");
+            assert_eq!(line_start(&text, d), d - 'ç'.len_utf8(), "{newline:?}");
+            assert_eq!(
+                line_end(&text, d),
+                text.len() - newline.len(),
+                "{newline:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn lone_cr_as_lf_keeps_offsets_and_lines() {
+        let text = "a\rb\r\nc\r";
+        let spelled = lone_cr_as_lf(text);
+        assert_eq!(spelled, "a\nb\r\nc\n");
+        assert_eq!(
+            line_breaks(&spelled).collect::<Vec<_>>(),
+            line_breaks(text).collect::<Vec<_>>()
+        );
+        assert!(matches!(lone_cr_as_lf("a\r\nb\n"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn an_offset_inside_crlf_belongs_to_the_line_it_ends() {
+        let text = "ab\r\ncd";
+        assert_eq!(line_col(text, 3), (1, 3));
+        assert_eq!(line_start(text, 3), 0);
+        assert_eq!(LineIndex::new(text).line(3), 0);
+        assert_eq!(line_col(text, 4), (2, 1));
+        assert_eq!(line_col(text, 99), (2, 3));
     }
 
     #[test]

@@ -419,3 +419,35 @@ fn fmt_stdout_takes_one_file() {
         Some(2)
     );
 }
+
+#[test]
+fn every_line_break_spelling_formats_to_the_same_text() {
+    // `\r\n`, `\n` and a lone `\r` are each one line break, for the formatter
+    // as for the grammar: the three spellings of a file format alike, so
+    // blank lines, trailing comments and alignment runs survive each.
+    let mut checked = 0;
+    for path in scale_files("policies")
+        .into_iter()
+        .chain(scale_files("tests/fixtures"))
+    {
+        let Ok(text) = fs::read_to_string(&path) else {
+            continue;
+        };
+        let lf = text.replace("\r\n", "\n");
+        if parse(&lf).is_none() {
+            continue;
+        }
+        let what = path.display().to_string();
+        let expected = format_checked(&lf, &what);
+        for newline in ["\r\n", "\r"] {
+            let spelled = lf.replace('\n', newline);
+            assert_eq!(
+                format_checked(&spelled, &format!("{what} with {newline:?}")),
+                expected,
+                "{what} with {newline:?} line breaks"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 50, "only {checked} files checked");
+}

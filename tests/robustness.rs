@@ -26,6 +26,61 @@ fn crlf_line_endings_parse_and_positions_stay_right() {
 }
 
 #[test]
+fn lone_cr_and_crlf_give_the_findings_of_lf_at_the_same_places() {
+    // One line-break rule for positions and suppressions: every fixture
+    // and policy, spelled with `\r\n` or a lone `\r`, is reported exactly as
+    // with `\n`, line and column included.
+    let mut files: Vec<std::path::PathBuf> = ["policies", "tests/fixtures"]
+        .iter()
+        .flat_map(|dir| {
+            walkdir::WalkDir::new(dir)
+                .into_iter()
+                .filter_map(Result::ok)
+        })
+        .map(|entry| entry.path().to_path_buf())
+        .filter(|path| path.extension().is_some_and(|e| e == "scale"))
+        .collect();
+    files.sort();
+    let mut checked = 0;
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let lf = text.replace("\r\n", "\n");
+        let expected = check_text(&lf).short;
+        for newline in ["\r\n", "\r"] {
+            assert_eq!(
+                check_text(&lf.replace('\n', newline)).short,
+                expected,
+                "{} with {newline:?} line breaks",
+                path.display()
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} files checked");
+}
+
+#[test]
+fn nesting_past_the_limit_is_one_clear_syntax_error() {
+    let limit = scalec::syntax::MAX_NESTING;
+    let text = format!("a = {}{}\n", "[".repeat(limit + 1), "]".repeat(limit + 1));
+    let checked = check_text(&text);
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "TMP/policy.scale:1:{}: error[E001]: blocks, lists or calls are nested too deeply: more than {limit} levels",
+            5 + limit
+        )]
+    );
+    assert!(
+        checked.human.contains("help: flatten the structure"),
+        "{}",
+        checked.human
+    );
+}
+
+#[test]
 fn utf8_byte_order_mark_is_ignored() {
     let checked =
         check_bytes(b"\xEF\xBB\xBFservice api {\n  image    = \"a:1\"\n  replicas = 2\n}\n");

@@ -6,7 +6,7 @@ use pest::iterators::Pair;
 use super::Rule;
 use crate::ast::{Ast, Attribute, Block, Comment, Ident, Item, Label, Quantity, Value, ValueKind};
 use crate::diag::{Diagnostic, codes};
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, line_start};
 
 struct Builder<'s> {
     file: FileId,
@@ -22,7 +22,7 @@ pub(super) fn build_file(file: FileId, root: Pair<'_, Rule>, sink: &mut Vec<Diag
         .filter(|pair| pair.as_rule() == Rule::COMMENT)
         .map(|pair| {
             let start = pair.as_span().start();
-            let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let line_start = line_start(text, start);
             Comment {
                 text: pair.as_str().to_string(),
                 span: Span::new(file, start, pair.as_span().end()),

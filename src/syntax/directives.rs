@@ -6,7 +6,7 @@
 //! suppression silenced anything is judged by `lint`.
 
 use crate::ast::{Comment, Directive, DirectiveKind, Item};
-use crate::source::Span;
+use crate::source::{Span, lines};
 
 const PREFIX: &str = "scalec:";
 
@@ -104,13 +104,15 @@ fn parse(
 }
 
 /// The first block or attribute after `from` with only blanks and comment
-/// lines between (no empty line).
+/// lines between (no empty line). Lines break as everywhere else: see
+/// [`crate::source::line_breaks`].
 fn target(text: &str, from: usize, starts: &[Span]) -> Option<Span> {
     let item = starts.iter().find(|span| span.start >= from)?;
     let gap = &text[from..item.start];
-    let lines: Vec<&str> = gap.split('\n').collect();
-    // `lines[0]` is the rest of the comment's line; the last is the item's indent.
-    let between = &lines[1..lines.len().saturating_sub(1).max(1)];
-    let attached = lines.len() >= 2 && between.iter().all(|l| l.trim_start().starts_with('#'));
+    let gap_lines: Vec<&str> = lines(gap).collect();
+    // The first line is the rest of the comment's line; the last is the
+    // item's indent.
+    let between = &gap_lines[1..gap_lines.len().saturating_sub(1).max(1)];
+    let attached = gap_lines.len() >= 2 && between.iter().all(|l| l.trim_start().starts_with('#'));
     attached.then_some(*item)
 }

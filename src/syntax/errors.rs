@@ -4,7 +4,7 @@ use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::Rule;
 use crate::diag::{Diagnostic, codes};
-use crate::source::{SourceFile, Span};
+use crate::source::{SourceFile, Span, line_end, line_start};
 
 /// The byte offset a pest error points at.
 pub(super) fn error_position(error: &Error<Rule>) -> usize {
@@ -116,8 +116,7 @@ fn previous_token(text: &str, pos: usize) -> Option<&'static str> {
 /// Whether only blanks, `{` or `;` stand before `pos` on its line: a new
 /// statement would start here.
 fn at_statement_start(text: &str, pos: usize) -> bool {
-    let line_start = text[..pos].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let before = text[line_start..pos].trim_end_matches([' ', '\t']);
+    let before = text[line_start(text, pos)..pos].trim_end_matches([' ', '\t']);
     before.is_empty() || before.ends_with(['{', ';'])
 }
 
@@ -248,9 +247,7 @@ fn hint(text: &str, pos: usize, found: &Found, expected: &str) -> Option<String>
 /// language does not know or a missing closing quote. Labels the exact place.
 fn string_error(file: &SourceFile, pos: usize) -> Option<Diagnostic> {
     let text = &*file.text;
-    let line_end = text[pos..]
-        .find(['\n', '\r'])
-        .map_or(text.len(), |i| pos + i);
+    let line_end = line_end(text, pos);
     let body = &text[pos + 1..line_end];
     let mut chars = body.char_indices();
     while let Some((i, c)) = chars.next() {

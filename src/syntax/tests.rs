@@ -1,5 +1,6 @@
 use super::*;
 use crate::source::SourceMap;
+use crate::syntax::MAX_NESTING;
 
 /// Parses `text` and describes its first diagnostic as `line:col: message [label] (help)`.
 fn error_of(text: &str) -> String {
@@ -206,6 +207,119 @@ fn value_spans_end_at_the_value_not_at_a_trailing_comment() {
             ("b = hashed(x)", "hashed(x)"),
             ("c = 3 .. 4", "3 .. 4"),
             ("d = 2 per x", "2 per x"),
+        ]
+    );
+}
+
+/// A file nested exactly `depth` levels deep: blocks, then an attribute
+/// whose value alternates lists and calls.
+fn nested_mixed(blocks: usize, values: usize) -> String {
+    let mut text = "b {\n".repeat(blocks);
+    text.push_str("x = ");
+    for level in 0..values {
+        text.push_str(if level % 2 == 0 { "[" } else { "f(" });
+    }
+    text.push('1');
+    for level in (0..values).rev() {
+        text.push(if level % 2 == 0 { ']' } else { ')' });
+    }
+    text.push('\n');
+    text.push_str(&"}\n".repeat(blocks));
+    text
+}
+
+#[test]
+fn nesting_at_the_limit_parses_and_formats_on_a_small_stack() {
+    // Half of a test thread's stack, in a debug build: pest, the tree
+    // builder and the formatter all recurse per level, and the limit keeps
+    // them far from the end of any stack scalec runs on.
+    for (blocks, values) in [
+        (MAX_NESTING, 0),
+        (0, MAX_NESTING),
+        (MAX_NESTING / 3, MAX_NESTING - MAX_NESTING / 3),
+    ] {
+        let text = nested_mixed(blocks, values);
+        let formatted = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                let mut map = SourceMap::new();
+                let id = map.add("t.scale", &text);
+                let mut sink = Vec::new();
+                let ast = parse_file(map.get(id), &mut sink);
+                assert!(sink.is_empty(), "{sink:?}");
+                crate::fmt::format(&ast.expect("parses"), &text)
+            })
+            .expect("a thread")
+            .join()
+            .expect("no overflow");
+        assert!(formatted.is_some_and(|f| f.contains("x = ")));
+    }
+}
+
+#[test]
+fn one_level_past_the_limit_is_reported_on_its_first_bracket() {
+    for (blocks, values) in [
+        (MAX_NESTING + 1, 0),
+        (0, MAX_NESTING + 1),
+        (MAX_NESTING / 2, MAX_NESTING / 2 + 1),
+    ] {
+        let text = nested_mixed(blocks, values);
+        let mut map = SourceMap::new();
+        let id = map.add("t.scale", &text);
+        let mut sink = Vec::new();
+        assert!(parse_file(map.get(id), &mut sink).is_none());
+        let [d] = sink.as_slice() else {
+            panic!("one diagnostic: {sink:?}")
+        };
+        assert_eq!(d.code.id, "E001");
+        // The bracket that opens level MAX_NESTING + 1.
+        let past: usize = text
+            .char_indices()
+            .filter(|(_, c)| matches!(c, '{' | '[' | '('))
+            .nth(MAX_NESTING)
+            .map(|(i, _)| i)
+            .expect("enough brackets");
+        assert_eq!((d.span.start, d.span.len()), (past, 1), "{text}");
+        assert_eq!(
+            d.message,
+            "blocks, lists or calls are nested too deeply: more than 64 levels"
+        );
+        assert!(d.help.as_deref().is_some_and(|h| h.contains("flatten")));
+    }
+}
+
+#[test]
+fn a_file_nested_too_deeply_still_gets_its_other_syntax_errors() {
+    let deep = "[".repeat(5_000) + &"]".repeat(5_000);
+    let text = format!(
+        "a = 1 ..
+b = {deep}
+c = \"\\q\"\nd = {deep}\n"
+    );
+    let mut map = SourceMap::new();
+    let id = map.add("t.scale", &text);
+    let mut sink = Vec::new();
+    assert!(parse_file(map.get(id), &mut sink).is_none());
+    let mut found: Vec<(usize, usize, String)> = sink
+        .iter()
+        .map(|d| {
+            let (line, col) = map.get(id).line_col(d.span.start);
+            (line, col, d.message.clone())
+        })
+        .collect();
+    found.sort();
+    let deep = "blocks, lists or calls are nested too deeply: more than 64 levels";
+    assert_eq!(
+        found,
+        [
+            (
+                1,
+                9,
+                "expected a value after `..`, found the end of the line".into()
+            ),
+            (2, 5 + MAX_NESTING, deep.to_string()),
+            (3, 6, "unknown escape `\\q` in a string".into()),
+            (4, 5 + MAX_NESTING, deep.to_string()),
         ]
     );
 }

@@ -13,4 +13,5 @@ mod fmt_files;
 mod interrupt;
 mod smoke;
 mod streams;
+mod syntax;
 mod writes_outside;
