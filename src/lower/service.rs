@@ -409,6 +409,14 @@ impl Lowerer<'_> {
             }
             (Some(max), None) => Some(Disruption::MaxUnavailable(max)),
             (None, Some(min)) => Some(Disruption::MinAvailable(min)),
+            // A bound was written but is invalid: it is already reported.
+            (None, None)
+                if ["max_unavailable", "min_available"]
+                    .iter()
+                    .any(|name| fields.attributes.contains_key(*name)) =>
+            {
+                None
+            }
             (None, None) => {
                 self.missing(block, "max_unavailable", "max_unavailable = 1");
                 None

@@ -8,4 +8,5 @@
 
 mod sandbox;
 
+mod numbers;
 mod smoke;
