@@ -156,7 +156,9 @@ pub struct Cpu {
 }
 
 /// Memory in millibytes (Kubernetes quantities may be fractional: `512m` is
-/// 0.512 bytes), with the text as written (`512Mi`).
+/// 0.512 bytes), with the text as written (`512Mi`). At most 2^63 − 1 bytes,
+/// the largest Kubernetes quantity (lowering rejects more), so lint's u128
+/// arithmetic on it (× replicas, × nodes) cannot overflow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Memory {
     pub millibytes: u128,
@@ -329,7 +331,8 @@ pub enum Target {
 }
 
 /// A Kubernetes quantity used as a metric target, exact in thousandths, with the
-/// text as written (`500`, `500m`, `1k`, `512Mi`).
+/// text as written (`500`, `500m`, `1k`, `512Mi`). At most 2^63 − 1, the
+/// largest Kubernetes quantity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MetricValue {
     pub milli: u128,

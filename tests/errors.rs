@@ -324,6 +324,10 @@ fn each_mistake_gets_its_code() {
         (service("  disruption { min_available = 2147483648 }"), "E003", "2147483648 pods is more than the 2147483647 allowed"),
         ("database db { engine = mongodb; shards = 2; routers = 150001 }\n".into(), "E003", "150001 routers is more than the 150000 allowed"),
         ("cluster c { nodes { count = 4294967296; cpu = 8; memory = 32Gi } }\n".into(), "E003", "4294967296 nodes is more than the 4294967295 allowed"),
+        (service("  memory = 8Ei"), "E003", "memory `8Ei` is more than Kubernetes can hold"),
+        (service("  cpu = 18446744073709552"), "E003", "cpu `18446744073709552` is more than scalec can hold"),
+        ("metric m { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale m { average = 9223372036854775808 }\n}\n".into(), "E003", "the metric value `9223372036854775808` is more than Kubernetes can hold"),
+        (service("  load { peak = 18446744073709552; per_pod = 1 }"), "E003", "`18446744073709552` is more than scalec can hold"),
     ];
     let mut failures = Vec::new();
     for (text, code, message) in &cases {

@@ -206,6 +206,28 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// The largest Kubernetes quantity, 2^63 − 1 of its unit, in thousandths.
+/// Kubernetes caps larger quantities silently (`resource.Quantity`), so
+/// lowering rejects them instead.
+pub const QUANTITY_MAX_MILLI: u128 = 9_223_372_036_854_775_807_000;
+
+/// `milli`, read from `value`, if Kubernetes can hold it as a quantity.
+fn kube_quantity(value: &Value, milli: u128, what: &str, unit: &str) -> Conv<u128> {
+    if milli <= QUANTITY_MAX_MILLI {
+        return Ok(milli);
+    }
+    Err(Diagnostic::error(
+        codes::TYPE_MISMATCH,
+        format!("{what} `{}` is more than Kubernetes can hold", text(value)),
+        value.span,
+    )
+    .with_label("above 2^63 − 1")
+    .with_help(format!(
+        "Kubernetes quantities hold at most 2^63 − 1 (9223372036854775807) {unit} and cap larger \
+         values silently: write at most `9223372036854775807`"
+    )))
+}
+
 pub fn cpu(value: &Value) -> Conv<Cpu> {
     let millicores = with_units(
         value,
@@ -214,9 +236,22 @@ pub fn cpu(value: &Value) -> Conv<Cpu> {
         "write cpu in cores (`1`, `0.5`) or millicores (`500m`)",
         "cpu is counted in whole millicores: `0.0005` is finer than `1m`",
     )?;
+    // Kubernetes holds up to 2^63 − 1 cores; scalec keeps millicores in 64
+    // bits, a smaller limit that is still far above any machine.
+    let Ok(millicores) = u64::try_from(millicores) else {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("cpu `{}` is more than scalec can hold", text(value)),
+            value.span,
+        )
+        .with_label(format!("above {}m", u64::MAX))
+        .with_help(format!(
+            "scalec counts cpu in 64-bit millicores: write at most `{}m`",
+            u64::MAX
+        )));
+    };
     Ok(Cpu {
-        millicores: u64::try_from(millicores)
-            .map_err(|_| inexact(value, Inexact::TooLarge, "cpu", ""))?,
+        millicores,
         text: text(value),
     })
 }
@@ -229,6 +264,7 @@ pub fn memory(value: &Value) -> Conv<Memory> {
         "write memory with a binary suffix: `512Mi`, `2Gi`",
         "Kubernetes counts memory in thousandths of a byte at most; write e.g. `512Mi`",
     )?;
+    let millibytes = kube_quantity(value, millibytes, "memory", "bytes")?;
     let milli_unit = matches!(&value.kind, ValueKind::Quantity(q) if q.unit == "m");
     Ok(Memory {
         millibytes,
@@ -246,6 +282,7 @@ pub fn metric_value(value: &Value) -> Conv<MetricValue> {
         "write a number, optionally with a Kubernetes suffix: `500`, `250m`, `2k`",
         "Kubernetes counts metric values in thousandths: use at most 3 decimals",
     )?;
+    let milli = kube_quantity(value, milli, "the metric value", "units")?;
     Ok(MetricValue {
         milli,
         text: text(value),
@@ -309,7 +346,19 @@ pub fn number_milli(value: &Value) -> Conv<u64> {
         "write a plain number, optionally with `k` (thousand) or `M` (million)",
         "use at most 3 decimals",
     )?;
-    u64::try_from(milli).map_err(|_| inexact(value, Inexact::TooLarge, "the number", ""))
+    u64::try_from(milli).map_err(|_| {
+        Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("`{}` is more than scalec can hold", text(value)),
+            value.span,
+        )
+        .with_label("too large")
+        .with_help(format!(
+            "scalec keeps these numbers in 64-bit thousandths: write at most `{}.{:03}`",
+            u64::MAX / 1000,
+            u64::MAX % 1000
+        ))
+    })
 }
 
 /// A whole number that may carry `k` or `M`.
@@ -468,7 +517,19 @@ pub fn percent_ppm(value: &Value) -> Conv<u32> {
     }
     let ppm = scale(&q.number, 10_000)
         .map_err(|e| inexact(value, e, "a percentage", "use at most 4 decimals"))?;
-    u32::try_from(ppm).map_err(|_| inexact(value, Inexact::TooLarge, "the percentage", ""))
+    u32::try_from(ppm).map_err(|_| {
+        Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("`{}` is more than scalec can hold", text(value)),
+            value.span,
+        )
+        .with_label("too large")
+        .with_help(format!(
+            "scalec keeps percentages in 32-bit millionths: write at most `{}.{:04}%`",
+            u32::MAX / 10_000,
+            u32::MAX % 10_000
+        ))
+    })
 }
 
 /// A percentage in whole percent.

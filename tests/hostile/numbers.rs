@@ -118,3 +118,48 @@ fn k103_with_u32_max_replicas_is_an_error_first() {
         .expect_code(1)
         .expect_diagnostic("E003");
 }
+
+#[test]
+fn memory_beyond_the_largest_kubernetes_quantity_is_rejected_not_capped() {
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "policies/web/app.scale",
+        "service api {\n  image  = \"registry.example.com/api:1.0.0\"\n  memory = 8Ei\n}\n",
+    );
+    let outcome = sandbox.run(&["check", "policies"]);
+    outcome.expect_code(1).expect_diagnostic("E003");
+    assert!(
+        outcome.all_output().contains("9223372036854775807"),
+        "{}",
+        outcome.all_output()
+    );
+}
+
+#[test]
+fn capacity_rules_at_every_limit_at_once_do_not_overflow() {
+    // The largest pool and the largest pods: node count × node size and
+    // replicas × request are computed exactly, not wrapped or saturated.
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "policies/web/app.scale",
+        "cluster prod {\n  nodes {\n    count  = 4294967295\n    cpu    = 18446744073709551615m\n    memory = 9223372036854775807\n  }\n}\n\
+         service api {\n  image    = \"registry.example.com/api:1.0.0\"\n  cpu      = 18446744073709551615m\n  memory   = 9223372036854775807\n  replicas = 2147483647\n  load {\n    peak    = 18446744073709551.615\n    per_pod = 0.001\n  }\n}\n",
+    );
+    let outcome = sandbox.run(&["check", "policies", "--format", "json"]);
+    // C301 is an error: the peak needs u64::MAX pods, computed exactly.
+    outcome.expect_code(1).expect_diagnostic("C301");
+    assert!(
+        outcome
+            .all_output()
+            .contains("needs 18446744073709551615 pods"),
+        "{}",
+        outcome.all_output()
+    );
+    assert!(
+        !outcome
+            .all_output()
+            .contains("340282366920938463463374607431768211"),
+        "a saturated u128 in the output\n{}",
+        outcome.all_output()
+    );
+}
