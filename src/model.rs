@@ -156,7 +156,9 @@ pub struct Cpu {
 }
 
 /// Memory in millibytes (Kubernetes quantities may be fractional: `512m` is
-/// 0.512 bytes), with the text as written (`512Mi`).
+/// 0.512 bytes), with the text as written (`512Mi`). At most 2^63 − 1 bytes,
+/// the largest Kubernetes quantity (lowering rejects more), so lint's u128
+/// arithmetic on it (× replicas, × nodes) cannot overflow.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Memory {
     pub millibytes: u128,
@@ -180,12 +182,17 @@ pub struct Resource<T> {
 }
 
 /// `replicas`: a fixed count or an autoscaling range.
+///
+/// Counts are `i32` because Kubernetes stores them in int32 fields
+/// (`spec.replicas`, `minReplicas`, `maxReplicas`): lowering proves every count
+/// is from 0 to [`i32::MAX`] (E003 otherwise), so emit writes them as they
+/// are and never converts, clamps or invents one. They are never negative.
 #[derive(Clone, Debug)]
 pub enum Replicas {
-    Fixed(Spanned<u32>),
+    Fixed(Spanned<i32>),
     Range {
-        min: Spanned<u32>,
-        max: Spanned<u32>,
+        min: Spanned<i32>,
+        max: Spanned<i32>,
         span: Span,
     },
 }
@@ -199,19 +206,33 @@ pub struct ReplicaBounds {
     pub fixed: bool,
 }
 
+/// A count lowering proved to be 0 or more, as the unsigned number lint
+/// computes with.
+fn unsigned(n: &Spanned<i32>) -> Spanned<u32> {
+    Spanned::new(n.value.unsigned_abs(), n.span)
+}
+
 impl Replicas {
     pub fn bounds(&self) -> ReplicaBounds {
         match self {
             Replicas::Fixed(n) => ReplicaBounds {
-                min: n.clone(),
-                max: n.clone(),
+                min: unsigned(n),
+                max: unsigned(n),
                 fixed: true,
             },
             Replicas::Range { min, max, .. } => ReplicaBounds {
-                min: min.clone(),
-                max: max.clone(),
+                min: unsigned(min),
+                max: unsigned(max),
                 fixed: false,
             },
+        }
+    }
+
+    /// The lowest and highest count, as Kubernetes stores them.
+    pub fn range(&self) -> (i32, i32) {
+        match self {
+            Replicas::Fixed(n) => (n.value, n.value),
+            Replicas::Range { min, max, .. } => (min.value, max.value),
         }
     }
 
@@ -300,8 +321,9 @@ pub struct ScaleSignal {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// Percent of the request (resource metrics only): HPA `Utilization`.
-    Utilization(u32),
+    /// Percent of the request (resource metrics only): HPA `Utilization`,
+    /// an int32 field; never negative.
+    Utilization(i32),
     /// Per-pod average: HPA `AverageValue`; for a queue, messages per pod.
     Average(MetricValue),
     /// Total across pods: HPA `Value`.
@@ -309,7 +331,8 @@ pub enum Target {
 }
 
 /// A Kubernetes quantity used as a metric target, exact in thousandths, with the
-/// text as written (`500`, `500m`, `1k`, `512Mi`).
+/// text as written (`500`, `500m`, `1k`, `512Mi`). At most 2^63 − 1, the
+/// largest Kubernetes quantity.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MetricValue {
     pub milli: u128,
@@ -319,7 +342,8 @@ pub struct MetricValue {
 /// `scale_up { ... }` or `scale_down { ... }`: HPA `behavior` for one direction.
 #[derive(Clone, Debug)]
 pub struct Behavior {
-    pub stabilization_seconds: Option<Spanned<u32>>,
+    /// At most 3600 (Kubernetes' limit); an int32 field.
+    pub stabilization_seconds: Option<Spanned<i32>>,
     pub rates: Vec<Spanned<RatePolicy>>,
     pub select: Option<Spanned<SelectPolicy>>,
     /// Parts per million (`5%` is 50 000).
@@ -331,13 +355,16 @@ pub struct Behavior {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RatePolicy {
     pub amount: RateAmount,
-    pub period_seconds: u32,
+    /// 1 to 1800 (Kubernetes' limit); an int32 field.
+    pub period_seconds: i32,
 }
 
+/// HPA scaling policy `value`s are int32: lowering proves each is from 1 to
+/// [`i32::MAX`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RateAmount {
-    Percent(u32),
-    Pods(u32),
+    Percent(i32),
+    Pods(i32),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -361,9 +388,11 @@ pub enum Disruption {
     MinAvailable(Spanned<IntOrPercent>),
 }
 
+/// A disruption budget bound. `Int` is an int32 field of the
+/// PodDisruptionBudget: lowering proves it is from 0 to [`i32::MAX`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IntOrPercent {
-    Int(u32),
+    Int(i32),
     Percent(u32),
 }
 
@@ -436,12 +465,25 @@ impl Queue {
     }
 }
 
+/// MongoDB's limit on the members of one replica set (of which at most 7
+/// vote; the operator makes the others non-voting).
+pub const MAX_REPLICA_SET_MEMBERS: u32 = 50;
+
+/// The most pods Kubernetes supports in one cluster ("Considerations for large
+/// clusters": at most 150,000 pods, 5,000 nodes, 110 pods per node).
+pub const MAX_CLUSTER_PODS: u32 = 150_000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DatabaseOperator {
     Percona,
 }
 
 /// `database NAME { ... }`: a sharded MongoDB cluster.
+///
+/// Lowering bounds the sizes (E003): `members` and `config_servers` are 1 to
+/// [`MAX_REPLICA_SET_MEMBERS`], `shards` and `routers` at least 1, and the
+/// whole cluster at most [`MAX_CLUSTER_PODS`] pods, so every size fits the
+/// operator's int32 fields and emit can write one entry per shard.
 #[derive(Clone, Debug)]
 pub struct Database {
     pub name: Spanned<String>,

@@ -161,6 +161,74 @@ fn e010_outputs_sharing_a_path_label_both_sources() {
     assert_eq!(checked.diagnostics[1].related.len(), 1);
 }
 
+// Issue #8: counts are bounded where they are read, with the real limit in the
+// message and help, so `build` never multiplies or clamps an absurd number.
+
+#[test]
+fn e003_shards_beyond_what_kubernetes_can_run() {
+    let checked = fixture("E003-too-many-shards");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E003-too-many-shards/policy.scale:5:12: error[E003]: 4294967295 shards is more than the 150000 allowed"
+        ]
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("at most 150000 pods in a cluster"), "{help}");
+}
+
+#[test]
+fn e003_replica_sets_above_mongodb_limit_of_50_members() {
+    let checked = fixture("E003-too-many-members");
+    let path = "tests/fixtures/errors/E003-too-many-members/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:6:20: error[E003]: 51 members is more than the 50 allowed"),
+            format!("{path}:7:20: error[E003]: 99 config servers is more than the 50 allowed"),
+        ]
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(
+        help.contains("at most 50 members, of which at most 7 vote"),
+        "{help}"
+    );
+}
+
+#[test]
+fn e003_replica_counts_above_kubernetes_int32() {
+    let checked = fixture("E003-replicas-above-int32");
+    let path = "tests/fixtures/errors/E003-replicas-above-int32/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:5:19: error[E003]: 2147483648 replicas is more than the 2147483647 allowed"
+            ),
+            format!(
+                "{path}:11:14: error[E003]: 4294967296 replicas is more than the 2147483647 allowed"
+            ),
+        ]
+    );
+    for d in &checked.diagnostics {
+        assert_eq!(d.label.as_deref(), Some("at most 2147483647"));
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.contains("32-bit integers (int32)"), "{help}");
+    }
+}
+
+#[test]
+fn e003_sharded_cluster_needing_more_pods_than_kubernetes_supports() {
+    let checked = fixture("E003-cluster-too-many-pods");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E003-cluster-too-many-pods/policy.scale:5:13: error[E003]: database `orders` needs 150055 pods, more than the 150000 Kubernetes supports in one cluster"
+        ]
+    );
+    assert_eq!(checked.diagnostics[0].related.len(), 1);
+}
+
 /// The help of the only finding in `tests/fixtures/did-you-mean/NAME`.
 fn help_of(name: &str) -> String {
     let checked = check_paths(&[&format!("tests/fixtures/did-you-mean/{name}")]);
@@ -268,6 +336,16 @@ fn each_mistake_gets_its_code() {
         ("metric m {\n  kind = pods\n  selector { \"Bad Key\" = \"x\" }\n}\n".into(), "E006", "not a Kubernetes label key"),
         ("metric m {\n  kind = pods\n  selector { tier = \"front end\" }\n}\n".into(), "E006", "not a Kubernetes label value"),
         ("lint { deny = K101 }\n".into(), "E003", "expected a list of rule codes or names"),
+        (service("  replicas = 2147483648"), "E003", "2147483648 replicas is more than the 2147483647 allowed"),
+        (service("  replicas = 0 .. 99999999999999999999999999999999999999999"), "E003", "replicas is more than the 2147483647 allowed"),
+        (service("  scale_up { rate = 2147483648 per 1m }"), "E003", "2147483648 pods per period is more than the 2147483647 allowed"),
+        (service("  disruption { min_available = 2147483648 }"), "E003", "2147483648 pods is more than the 2147483647 allowed"),
+        ("database db { engine = mongodb; shards = 2; routers = 150001 }\n".into(), "E003", "150001 routers is more than the 150000 allowed"),
+        ("cluster c { nodes { count = 4294967296; cpu = 8; memory = 32Gi } }\n".into(), "E003", "4294967296 nodes is more than the 4294967295 allowed"),
+        (service("  memory = 8Ei"), "E003", "memory `8Ei` is more than Kubernetes can hold"),
+        (service("  cpu = 18446744073709552"), "E003", "cpu `18446744073709552` is more than scalec can hold"),
+        ("metric m { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale m { average = 9223372036854775808 }\n}\n".into(), "E003", "the metric value `9223372036854775808` is more than Kubernetes can hold"),
+        (service("  load { peak = 18446744073709552; per_pod = 1 }"), "E003", "`18446744073709552` is more than scalec can hold"),
     ];
     let mut failures = Vec::new();
     for (text, code, message) in &cases {

@@ -78,16 +78,7 @@ fn fixed_replicas(service: &Service) -> Option<i32> {
     if service.is_autoscaled() {
         return None;
     }
-    let n = match &service.replicas {
-        Some(Replicas::Fixed(n)) => n.value,
-        Some(Replicas::Range { min, .. }) => min.value,
-        None => 1,
-    };
-    Some(clamp_i32(n))
-}
-
-fn clamp_i32(n: u32) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
+    Some(service.replicas.as_ref().map_or(1, |r| r.range().0))
 }
 
 pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
@@ -198,11 +189,10 @@ fn resources(service: &Service) -> Option<ResourceRequirements> {
 }
 
 /// The replica bounds of an autoscaled service; lint (K101) guarantees a range.
+/// Lowering proved both fit Kubernetes' int32 (E003), so they are written as
+/// they are.
 pub fn bounds(service: &Service) -> (i32, i32) {
-    match service.bounds() {
-        Some(bounds) => (clamp_i32(bounds.min.value), clamp_i32(bounds.max.value)),
-        None => (1, 1),
-    }
+    service.replicas.as_ref().map_or((1, 1), Replicas::range)
 }
 
 pub fn hpa(context: &Context<'_>, service: &Service) -> HorizontalPodAutoscaler {
@@ -235,7 +225,7 @@ fn metric_target(target: &Target) -> MetricTarget {
     match target {
         Target::Utilization(percent) => MetricTarget {
             type_: "Utilization".into(),
-            average_utilization: Some(clamp_i32(*percent)),
+            average_utilization: Some(*percent),
             ..Default::default()
         },
         Target::Average(value) => MetricTarget {
@@ -356,10 +346,7 @@ pub fn behavior(project: &Project, service: &Service) -> Option<HorizontalPodAut
 
 fn scaling_rules(behavior: &Behavior, tolerance: bool) -> HPAScalingRules {
     HPAScalingRules {
-        stabilization_window_seconds: behavior
-            .stabilization_seconds
-            .as_ref()
-            .map(|s| i32::try_from(s.value).unwrap_or(i32::MAX)),
+        stabilization_window_seconds: behavior.stabilization_seconds.as_ref().map(|s| s.value),
         policies: (!behavior.rates.is_empty()).then(|| {
             behavior
                 .rates
@@ -371,9 +358,8 @@ fn scaling_rules(behavior: &Behavior, tolerance: bool) -> HPAScalingRules {
                     };
                     HPAScalingPolicy {
                         type_: type_.into(),
-                        value: clamp_i32(value),
-                        period_seconds: i32::try_from(rate.value.period_seconds)
-                            .unwrap_or(i32::MAX),
+                        value,
+                        period_seconds: rate.value.period_seconds,
                     }
                 })
                 .collect()
@@ -413,7 +399,7 @@ pub fn disruption_budget(context: &Context<'_>, service: &Service) -> Option<Pod
         return None;
     }
     let int_or_percent = |bound: IntOrPercent| match bound {
-        IntOrPercent::Int(n) => IntOrString::Int(clamp_i32(n)),
+        IntOrPercent::Int(n) => IntOrString::Int(n),
         IntOrPercent::Percent(p) => IntOrString::String(format!("{p}%")),
     };
     let (max_unavailable, min_available) = match &service.disruption {

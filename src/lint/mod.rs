@@ -11,6 +11,8 @@
 
 pub mod capacity;
 pub mod docs;
+#[cfg(test)]
+mod extremes;
 mod settings;
 pub mod shard_key;
 pub mod util;

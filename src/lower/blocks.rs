@@ -9,8 +9,8 @@ use crate::ast::{Block, Value, ValueKind};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
     Autoscaler, Cluster, Collection, CountRange, Database, DatabaseOperator, FieldFacts, FieldType,
-    KubeVersion, LintSettings, Metric, MetricKind, NodePool, ObjectRef, Queue, QueueProvider,
-    ShardKey, ShardKeyField, Spanned,
+    KubeVersion, LintSettings, MAX_CLUSTER_PODS, MAX_REPLICA_SET_MEMBERS, Metric, MetricKind,
+    NodePool, ObjectRef, Queue, QueueProvider, ShardKey, ShardKeyField, Spanned,
 };
 
 /// The longest database name: its Job, `NAME-shard-setup-XXXXXXXX`, must fit
@@ -305,10 +305,12 @@ impl Lowerer<'_> {
         let _engine = self.get(&fields, "engine", |v| values::word(v, schema::ENGINES));
         let _operator = self.get(&fields, "operator", |v| values::word(v, schema::OPERATORS));
         let version = self.get(&fields, "version", values::string);
-        let shards = self.get(&fields, "shards", positive_count);
-        let members = self.get(&fields, "members", positive_count);
-        let config_servers = self.get(&fields, "config_servers", positive_count);
-        let routers = self.get(&fields, "routers", positive_count);
+        let shards = self.get(&fields, "shards", |v| positive_count(v, &SHARDS));
+        let members = self.get(&fields, "members", |v| positive_count(v, &MEMBERS));
+        let config_servers = self.get(&fields, "config_servers", |v| {
+            positive_count(v, &CONFIG_SERVERS)
+        });
+        let routers = self.get(&fields, "routers", |v| positive_count(v, &ROUTERS));
         let storage = self.get(&fields, "storage", values::memory);
         let database_name = self.get(&fields, "name", values::string);
         if let Some(db) = &database_name {
@@ -347,7 +349,7 @@ impl Lowerer<'_> {
             return None;
         }
         let default = |n: u32| Spanned::new(n, label_span(block));
-        Some(Database {
+        let database = Database {
             database_name: database_name.map_or_else(|| name.value.clone(), |d| d.value),
             name,
             operator: DatabaseOperator::Percona,
@@ -359,7 +361,38 @@ impl Lowerer<'_> {
             storage,
             collections,
             span: block.span,
-        })
+        };
+        self.check_cluster_pods(&database).then_some(database)
+    }
+
+    /// E003 unless the whole cluster fits in [`MAX_CLUSTER_PODS`] pods. Each
+    /// size is bounded alone; their product is checked here, in `u64`, where
+    /// it cannot overflow.
+    fn check_cluster_pods(&mut self, database: &Database) -> bool {
+        let (shards, members) = (database.shards.value, database.members.value);
+        let pods = u64::from(shards) * u64::from(members)
+            + u64::from(database.config_servers.value)
+            + u64::from(database.routers.value);
+        if pods <= u64::from(MAX_CLUSTER_PODS) {
+            return true;
+        }
+        self.report(
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!(
+                    "database `{}` needs {pods} pods, more than the {MAX_CLUSTER_PODS} Kubernetes supports in one cluster",
+                    database.name.value
+                ),
+                database.shards.span,
+            )
+            .with_label(format!("{shards} shards of {members} members each"))
+            .with_related(database.members.span, "members per shard")
+            .with_help(format!(
+                "a sharded cluster runs shards × members + config servers + routers pods, and \
+                 Kubernetes supports at most {MAX_CLUSTER_PODS} pods in a cluster: use fewer shards or members"
+            )),
+        );
+        false
     }
 
     /// E006 unless `name` is a valid MongoDB database name.
@@ -469,8 +502,33 @@ fn share(value: &Value) -> values::Conv<u32> {
     Ok(ppm)
 }
 
-fn positive_count(value: &Value) -> values::Conv<u32> {
-    let n = values::count(value)?;
+/// Shards: each runs at least one pod (and emit writes one replica set each).
+const SHARDS: values::Limit = values::Limit {
+    max: MAX_CLUSTER_PODS,
+    what: "shards",
+    why: "each shard runs at least one pod, and Kubernetes supports at most 150000 pods in a cluster",
+};
+
+const MEMBERS: values::Limit = values::Limit {
+    max: MAX_REPLICA_SET_MEMBERS,
+    what: "members",
+    why: "a MongoDB replica set has at most 50 members, of which at most 7 vote",
+};
+
+const CONFIG_SERVERS: values::Limit = values::Limit {
+    max: MAX_REPLICA_SET_MEMBERS,
+    what: "config servers",
+    why: "the config servers form one MongoDB replica set, which has at most 50 members (at most 7 voting)",
+};
+
+const ROUTERS: values::Limit = values::Limit {
+    max: MAX_CLUSTER_PODS,
+    what: "routers",
+    why: "each router is a pod, and Kubernetes supports at most 150000 pods in a cluster",
+};
+
+fn positive_count(value: &Value, limit: &values::Limit) -> values::Conv<u32> {
+    let n = values::count_within(value, limit)?;
     if n == 0 {
         return Err(Diagnostic::error(
             codes::TYPE_MISMATCH,
@@ -484,7 +542,7 @@ fn positive_count(value: &Value) -> values::Conv<u32> {
 }
 
 fn count_range(value: &Value) -> values::Conv<CountRange> {
-    let (min, _, max) = values::one_or_range(value, values::count)?;
+    let (min, _, max) = values::one_or_range(value, |v| values::count_within(v, &values::NODES))?;
     Ok(CountRange {
         min,
         max: max.map_or(min, |(max, _)| max),

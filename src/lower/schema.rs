@@ -206,7 +206,7 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 7] = [
         "replicas",
         ValueType::CountOrRange,
         "",
-        "`min .. max` to autoscale, or one number for a fixed size",
+        "`min .. max` to autoscale, or one number for a fixed size; at most 2147483647",
     ),
     attr(
         "spread",
@@ -337,24 +337,24 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "Kubernetes operator whose resource is emitted",
             ),
             attr("version", ValueType::String, "", "MongoDB version"),
-            required("shards", ValueType::Count, "number of shards"),
+            required("shards", ValueType::Count, "number of shards, 1 to 150000"),
             attr(
                 "members",
                 ValueType::Count,
                 "`3`",
-                "replica-set members per shard",
+                "replica-set members per shard, 1 to 50",
             ),
             attr(
                 "config_servers",
                 ValueType::Count,
                 "`3`",
-                "config server replica-set size",
+                "config server replica-set size, 1 to 50",
             ),
             attr(
                 "routers",
                 ValueType::Count,
                 "`2`",
-                "number of mongos routers",
+                "number of mongos routers, 1 to 150000",
             ),
             attr("storage", ValueType::Memory, "", "volume size per member"),
             attr(

@@ -159,8 +159,9 @@ impl Lowerer<'_> {
 
     fn replicas(&mut self, fields: &Fields<'_>) -> Option<Replicas> {
         let attribute = fields.attributes.get("replicas")?;
-        let (min, min_value, max) =
-            self.convert(values::one_or_range(&attribute.value, values::count))?;
+        let (min, min_value, max) = self.convert(values::one_or_range(&attribute.value, |v| {
+            values::int32_count(v, &values::REPLICAS)
+        }))?;
         Some(match max {
             None => Replicas::Fixed(Spanned::new(min, min_value.span)),
             Some((max, max_value)) => Replicas::Range {
@@ -257,7 +258,7 @@ impl Lowerer<'_> {
         };
         let target = match (target_name, &source) {
             ("utilization", SignalSource::Cpu | SignalSource::Memory) => {
-                Target::Utilization(self.convert(values::whole_percent(value))?)
+                Target::Utilization(self.convert(values::int32_percent(value))?)
             }
             ("utilization", _) => {
                 self.report(
@@ -408,6 +409,14 @@ impl Lowerer<'_> {
             }
             (Some(max), None) => Some(Disruption::MaxUnavailable(max)),
             (None, Some(min)) => Some(Disruption::MinAvailable(min)),
+            // A bound was written but is invalid: it is already reported.
+            (None, None)
+                if ["max_unavailable", "min_available"]
+                    .iter()
+                    .any(|name| fields.attributes.contains_key(*name)) =>
+            {
+                None
+            }
             (None, None) => {
                 self.missing(block, "max_unavailable", "max_unavailable = 1");
                 None

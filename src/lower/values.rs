@@ -206,6 +206,28 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// The largest Kubernetes quantity, 2^63 − 1 of its unit, in thousandths.
+/// Kubernetes caps larger quantities silently (`resource.Quantity`), so
+/// lowering rejects them instead.
+pub const QUANTITY_MAX_MILLI: u128 = 9_223_372_036_854_775_807_000;
+
+/// `milli`, read from `value`, if Kubernetes can hold it as a quantity.
+fn kube_quantity(value: &Value, milli: u128, what: &str, unit: &str) -> Conv<u128> {
+    if milli <= QUANTITY_MAX_MILLI {
+        return Ok(milli);
+    }
+    Err(Diagnostic::error(
+        codes::TYPE_MISMATCH,
+        format!("{what} `{}` is more than Kubernetes can hold", text(value)),
+        value.span,
+    )
+    .with_label("above 2^63 − 1")
+    .with_help(format!(
+        "Kubernetes quantities hold at most 2^63 − 1 (9223372036854775807) {unit} and cap larger \
+         values silently: write at most `9223372036854775807`"
+    )))
+}
+
 pub fn cpu(value: &Value) -> Conv<Cpu> {
     let millicores = with_units(
         value,
@@ -214,9 +236,22 @@ pub fn cpu(value: &Value) -> Conv<Cpu> {
         "write cpu in cores (`1`, `0.5`) or millicores (`500m`)",
         "cpu is counted in whole millicores: `0.0005` is finer than `1m`",
     )?;
+    // Kubernetes holds up to 2^63 − 1 cores; scalec keeps millicores in 64
+    // bits, a smaller limit that is still far above any machine.
+    let Ok(millicores) = u64::try_from(millicores) else {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("cpu `{}` is more than scalec can hold", text(value)),
+            value.span,
+        )
+        .with_label(format!("above {}m", u64::MAX))
+        .with_help(format!(
+            "scalec counts cpu in 64-bit millicores: write at most `{}m`",
+            u64::MAX
+        )));
+    };
     Ok(Cpu {
-        millicores: u64::try_from(millicores)
-            .map_err(|_| inexact(value, Inexact::TooLarge, "cpu", ""))?,
+        millicores,
         text: text(value),
     })
 }
@@ -229,6 +264,7 @@ pub fn memory(value: &Value) -> Conv<Memory> {
         "write memory with a binary suffix: `512Mi`, `2Gi`",
         "Kubernetes counts memory in thousandths of a byte at most; write e.g. `512Mi`",
     )?;
+    let millibytes = kube_quantity(value, millibytes, "memory", "bytes")?;
     let milli_unit = matches!(&value.kind, ValueKind::Quantity(q) if q.unit == "m");
     Ok(Memory {
         millibytes,
@@ -246,6 +282,7 @@ pub fn metric_value(value: &Value) -> Conv<MetricValue> {
         "write a number, optionally with a Kubernetes suffix: `500`, `250m`, `2k`",
         "Kubernetes counts metric values in thousandths: use at most 3 decimals",
     )?;
+    let milli = kube_quantity(value, milli, "the metric value", "units")?;
     Ok(MetricValue {
         milli,
         text: text(value),
@@ -263,8 +300,8 @@ pub fn duration_millis(value: &Value) -> Conv<u128> {
     )
 }
 
-/// A duration in whole seconds, at most `max_seconds`.
-pub fn duration_seconds(value: &Value, max_seconds: u32) -> Conv<u32> {
+/// A duration in whole seconds, at most `max_seconds`: an int32 field.
+pub fn duration_seconds(value: &Value, max_seconds: u32) -> Conv<i32> {
     let millis = duration_millis(value)?;
     if millis % 1000 != 0 {
         return Err(Diagnostic::error(
@@ -276,8 +313,9 @@ pub fn duration_seconds(value: &Value, max_seconds: u32) -> Conv<u32> {
         .with_help("Kubernetes counts this in seconds: round it, e.g. `1s`"));
     }
     let seconds = millis / 1000;
-    if seconds > u128::from(max_seconds) {
-        return Err(Diagnostic::error(
+    match i32::try_from(seconds) {
+        Ok(fits) if fits.unsigned_abs() <= max_seconds => Ok(fits),
+        _ => Err(Diagnostic::error(
             codes::TYPE_MISMATCH,
             format!(
                 "this duration is {seconds}s; the most Kubernetes accepts here is {max_seconds}s"
@@ -285,9 +323,8 @@ pub fn duration_seconds(value: &Value, max_seconds: u32) -> Conv<u32> {
             value.span,
         )
         .with_label("too long")
-        .with_help(format!("use at most `{}`", format_seconds(max_seconds))));
+        .with_help(format!("use at most `{}`", format_seconds(max_seconds)))),
     }
-    Ok(u32::try_from(seconds).expect("checked against max_seconds"))
 }
 
 fn format_seconds(seconds: u32) -> String {
@@ -309,7 +346,19 @@ pub fn number_milli(value: &Value) -> Conv<u64> {
         "write a plain number, optionally with `k` (thousand) or `M` (million)",
         "use at most 3 decimals",
     )?;
-    u64::try_from(milli).map_err(|_| inexact(value, Inexact::TooLarge, "the number", ""))
+    u64::try_from(milli).map_err(|_| {
+        Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("`{}` is more than scalec can hold", text(value)),
+            value.span,
+        )
+        .with_label("too large")
+        .with_help(format!(
+            "scalec keeps these numbers in 64-bit thousandths: write at most `{}.{:03}`",
+            u64::MAX / 1000,
+            u64::MAX % 1000
+        ))
+    })
 }
 
 /// A whole number that may carry `k` or `M`.
@@ -326,8 +375,59 @@ pub fn whole_number(value: &Value) -> Conv<u64> {
     Ok(milli / 1000)
 }
 
-/// A whole number with no unit, fitting in `u32`.
-pub fn count(value: &Value) -> Conv<u32> {
+/// The largest value of a Kubernetes int32 field.
+pub const INT32_MAX: u32 = 2_147_483_647;
+
+/// The most a count may be, and why: E003 states both.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub max: u32,
+    /// What is counted, plural: `replicas`, `shards`.
+    pub what: &'static str,
+    /// Why the limit holds, in the user's terms.
+    pub why: &'static str,
+}
+
+/// Replica counts: `spec.replicas`, `minReplicas`, `maxReplicas`, KEDA's
+/// `minReplicaCount` and `maxReplicaCount` are all int32.
+pub const REPLICAS: Limit = Limit {
+    max: INT32_MAX,
+    what: "replicas",
+    why: "Kubernetes stores replica counts as 32-bit integers (int32)",
+};
+
+/// HPA scaling policies: `value` is int32.
+pub const RATE_PODS: Limit = Limit {
+    max: INT32_MAX,
+    what: "pods per period",
+    why: "Kubernetes stores a scaling policy's value as a 32-bit integer (int32)",
+};
+
+/// Percentages Kubernetes stores as int32 (utilization targets, scaling
+/// policies). A percentage never gets near this; the limit keeps emit exact.
+pub const PERCENT_INT32: Limit = Limit {
+    max: INT32_MAX,
+    what: "percent",
+    why: "Kubernetes stores this percentage as a 32-bit integer (int32)",
+};
+
+/// PodDisruptionBudget `maxUnavailable`/`minAvailable` as a number: int32.
+pub const DISRUPTION_PODS: Limit = Limit {
+    max: INT32_MAX,
+    what: "pods",
+    why: "Kubernetes stores a disruption budget's pod count as a 32-bit integer (int32)",
+};
+
+/// Node counts feed only the capacity checks; 32 bits is what scalec keeps.
+pub const NODES: Limit = Limit {
+    max: u32::MAX,
+    what: "nodes",
+    why: "scalec counts nodes in 32 bits (Kubernetes itself supports at most 5,000 nodes per cluster)",
+};
+
+/// A whole number with no unit; `None` if it has too many digits for any
+/// count (it is then above every limit).
+fn whole(value: &Value) -> Conv<Option<u128>> {
     let q = quantity(value, "a whole number")?;
     if !q.unit.is_empty() {
         return Err(Diagnostic::error(
@@ -338,17 +438,63 @@ pub fn count(value: &Value) -> Conv<u32> {
         .with_label("expected a whole number")
         .with_help(format!("write `{}`", q.number)));
     }
-    let n = scale(&q.number, 1).map_err(|e| inexact(value, e, "a count", "use a whole number"))?;
-    u32::try_from(n).map_err(|_| inexact(value, Inexact::TooLarge, "the count", ""))
+    match scale(&q.number, 1) {
+        Ok(n) => Ok(Some(n)),
+        Err(Inexact::TooLarge) => Ok(None),
+        Err(e) => Err(inexact(value, e, "a count", "use a whole number")),
+    }
+}
+
+/// E003 for a number above `limit`, labelled at the value.
+fn above(value: &Value, limit: &Limit) -> Diagnostic {
+    let max = limit.max;
+    Diagnostic::error(
+        codes::TYPE_MISMATCH,
+        format!(
+            "{} {} is more than the {max} allowed",
+            text(value),
+            limit.what
+        ),
+        value.span,
+    )
+    .with_label(format!("at most {max}"))
+    .with_help(format!("{}: write at most `{max}`", limit.why))
+}
+
+/// `n`, already read from `value`, if it is within `limit`.
+fn within(value: &Value, n: Option<u128>, limit: &Limit) -> Conv<u32> {
+    match n.map(u32::try_from) {
+        Some(Ok(n)) if n <= limit.max => Ok(n),
+        _ => Err(above(value, limit)),
+    }
+}
+
+/// `n`, already read from `value`, as the int32 Kubernetes stores, if it is
+/// within `limit` (whose `max` is at most [`INT32_MAX`]).
+fn within_int32(value: &Value, n: Option<u128>, limit: &Limit) -> Conv<i32> {
+    match n.map(i32::try_from) {
+        Some(Ok(fits)) if fits.unsigned_abs() <= limit.max => Ok(fits),
+        _ => Err(above(value, limit)),
+    }
+}
+
+/// A whole number with no unit, at most `limit.max`.
+pub fn count_within(value: &Value, limit: &Limit) -> Conv<u32> {
+    within(value, whole(value)?, limit)
+}
+
+/// A whole number with no unit for an int32 field, at most `limit.max`.
+pub fn int32_count(value: &Value, limit: &Limit) -> Conv<i32> {
+    within_int32(value, whole(value)?, limit)
 }
 
 pub fn port(value: &Value) -> Conv<u16> {
-    let n = count(value)?;
-    match u16::try_from(n) {
-        Ok(port) if port > 0 => Ok(port),
+    let port = whole(value)?.and_then(|n| u16::try_from(n).ok());
+    match port {
+        Some(port) if port > 0 => Ok(port),
         _ => Err(Diagnostic::error(
             codes::TYPE_MISMATCH,
-            format!("port {n} is out of range"),
+            format!("port {} is out of range", text(value)),
             value.span,
         )
         .with_label("not a port")
@@ -371,7 +517,19 @@ pub fn percent_ppm(value: &Value) -> Conv<u32> {
     }
     let ppm = scale(&q.number, 10_000)
         .map_err(|e| inexact(value, e, "a percentage", "use at most 4 decimals"))?;
-    u32::try_from(ppm).map_err(|_| inexact(value, Inexact::TooLarge, "the percentage", ""))
+    u32::try_from(ppm).map_err(|_| {
+        Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            format!("`{}` is more than scalec can hold", text(value)),
+            value.span,
+        )
+        .with_label("too large")
+        .with_help(format!(
+            "scalec keeps percentages in 32-bit millionths: write at most `{}.{:04}%`",
+            u32::MAX / 10_000,
+            u32::MAX % 10_000
+        ))
+    })
 }
 
 /// A percentage in whole percent.
@@ -388,10 +546,17 @@ pub fn whole_percent(value: &Value) -> Conv<u32> {
     Ok(ppm / 10_000)
 }
 
+/// A whole percentage for an int32 field.
+pub fn int32_percent(value: &Value) -> Conv<i32> {
+    let percent = whole_percent(value)?;
+    within_int32(value, Some(u128::from(percent)), &PERCENT_INT32)
+}
+
+/// A pod count or a percentage of pods, for a disruption budget.
 pub fn count_or_percent(value: &Value) -> Conv<IntOrPercent> {
     match &value.kind {
         ValueKind::Quantity(q) if q.unit == "%" => whole_percent(value).map(IntOrPercent::Percent),
-        _ => count(value).map(IntOrPercent::Int),
+        _ => int32_count(value, &DISRUPTION_PODS).map(IntOrPercent::Int),
     }
 }
 
@@ -479,8 +644,8 @@ pub fn rate(value: &Value) -> Conv<RatePolicy> {
         ));
     };
     let amount = match &amount.kind {
-        ValueKind::Quantity(q) if q.unit == "%" => RateAmount::Percent(whole_percent(amount)?),
-        _ => RateAmount::Pods(count(amount)?),
+        ValueKind::Quantity(q) if q.unit == "%" => RateAmount::Percent(int32_percent(amount)?),
+        _ => RateAmount::Pods(int32_count(amount, &RATE_PODS)?),
     };
     let zero = matches!(amount, RateAmount::Percent(0) | RateAmount::Pods(0));
     if zero {

@@ -58,13 +58,13 @@ pub(super) fn too_deep(text: &str) -> Vec<TooDeep> {
                 }
             }
             b'}' | b']' | b')' => {
-                if depth == MAX_NESTING + 1 {
-                    if let Some(open) = open.take() {
-                        found.push(TooDeep {
-                            open,
-                            close: Some(i),
-                        });
-                    }
+                if depth == MAX_NESTING + 1
+                    && let Some(open) = open.take()
+                {
+                    found.push(TooDeep {
+                        open,
+                        close: Some(i),
+                    });
                 }
                 depth = depth.saturating_sub(1);
             }

@@ -87,7 +87,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         let target = match service.cpu_utilization() {
             Some(t) => match t.value {
                 Target::Utilization(0) => continue,
-                Target::Utilization(percent) => Some((percent, t.span)),
+                Target::Utilization(percent) => Some((percent.unsigned_abs(), t.span)),
                 _ => None,
             },
             None => None,

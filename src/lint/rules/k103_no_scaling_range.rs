@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::{Rule, util};
+use crate::lower::values::INT32_MAX;
 use crate::model::{Project, Replicas};
 
 declare_rule! {
@@ -52,7 +53,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             continue;
         };
         if min.value == max.value {
-            let n = min.value;
+            let n = min.value.unsigned_abs();
             out.push(
                 rule.finding(
                     format!("service `{}` autoscales between {n} and {n} replicas: the autoscaler can never act", service.name.value),
@@ -60,11 +61,24 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 )
                 .with_label(format!("min and max are both {n}"))
                 .with_related(service.scaling[0].source.span, "scales on this")
-                .with_help(format!(
-                    "raise the maximum (e.g. `replicas = {n} .. {}`), or write `replicas = {n}` and remove the `scale` blocks",
-                    n.saturating_mul(3).max(n + 1)
-                )),
+                .with_help(help(n)),
             );
         }
     }
+}
+
+/// A wider range to suggest: three times the size, within the most
+/// Kubernetes allows; at that most, a lower minimum.
+fn help(n: u32) -> String {
+    let fixed = format!("or write `replicas = {n}` and remove the `scale` blocks");
+    if n >= INT32_MAX {
+        return format!(
+            "{n} is the most replicas Kubernetes allows, so the maximum cannot rise: lower the minimum \
+             (e.g. `replicas = {} .. {n}`), {fixed}",
+            n / 3
+        );
+    }
+    // n < INT32_MAX, so n + 1 cannot overflow and the suggestion is above n.
+    let suggested = n.saturating_mul(3).clamp(n + 1, INT32_MAX);
+    format!("raise the maximum (e.g. `replicas = {n} .. {suggested}`), {fixed}")
 }

@@ -72,7 +72,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 rule,
                 service,
                 resource,
-                percent,
+                percent.unsigned_abs(),
                 signal.target.span,
             ));
         }

@@ -76,6 +76,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             let Target::Utilization(percent) = signal.target.value else {
                 continue;
             };
+            let percent = percent.unsigned_abs();
             let Some(usage) = Usage::of(service, &signal.source.value) else {
                 continue;
             };

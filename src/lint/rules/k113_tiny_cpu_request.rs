@@ -117,7 +117,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     "utilization of a 0 request cannot be computed: the autoscaler never scales",
                 );
             } else if let Target::Utilization(percent) = signal.target.value {
-                let threshold = u128::from(millicores).saturating_mul(u128::from(percent));
+                let threshold =
+                    u128::from(millicores).saturating_mul(u128::from(percent.unsigned_abs()));
                 finding = finding.with_related(
                     signal.target.span,
                     format!(

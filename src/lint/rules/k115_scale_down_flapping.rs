@@ -76,7 +76,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         let Some(window) = &scale_down.stabilization_seconds else {
             continue;
         };
-        if window.value >= MIN_WINDOW_SECONDS {
+        if window.value.unsigned_abs() >= MIN_WINDOW_SECONDS {
             continue;
         }
         if scale_down

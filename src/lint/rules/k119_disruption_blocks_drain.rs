@@ -114,16 +114,16 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             },
             Disruption::MinAvailable(bound) => {
                 let required = required_pods(bound.value, pods);
-                if required < pods {
+                if required < u64::from(pods) {
                     continue;
                 }
                 let label = match bound.value {
-                    IntOrPercent::Int(n) if n > pods => {
+                    IntOrPercent::Int(n) if n.unsigned_abs() > pods => {
                         format!("{n} pods must stay up, more than the {pods} it may run")
                     }
                     IntOrPercent::Int(n) => format!("{n} of {pods} must stay up"),
                     IntOrPercent::Percent(p) => {
-                        let exact = u64::from(p).saturating_mul(u64::from(pods)) % 100 == 0;
+                        let exact = (u64::from(p) * u64::from(pods)) % 100 == 0;
                         let verb = if exact { "is" } else { "rounds up to" };
                         format!(
                             "{p}% of {} {verb} {required}, all of them",
@@ -136,7 +136,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         };
         let never = match disruption {
             Disruption::MaxUnavailable(_) => true,
-            Disruption::MinAvailable(b) => required_pods(b.value, max) >= max,
+            Disruption::MinAvailable(b) => required_pods(b.value, max) >= u64::from(max),
         };
         let name = &service.name.value;
         let message = if never {
@@ -180,13 +180,11 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
 
 /// Pods a `min_available` requires at `pods` replicas; percentages round up,
 /// as the disruption controller rounds them.
-fn required_pods(bound: IntOrPercent, pods: u32) -> u32 {
+/// In `u64`, where a percentage (below 2^32) times pods (below 2^32) fits.
+fn required_pods(bound: IntOrPercent, pods: u32) -> u64 {
     match bound {
-        IntOrPercent::Int(n) => n,
-        IntOrPercent::Percent(p) => {
-            let required = u64::from(p).saturating_mul(u64::from(pods)).div_ceil(100);
-            u32::try_from(required).unwrap_or(u32::MAX)
-        }
+        IntOrPercent::Int(n) => u64::from(n.unsigned_abs()),
+        IntOrPercent::Percent(p) => (u64::from(p) * u64::from(pods)).div_ceil(100),
     }
 }
 
