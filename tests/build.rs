@@ -345,3 +345,37 @@ fn every_golden_autoscaler_has_an_explicit_max_and_owns_its_replicas() {
         "golden/ has HPAs and ScaledObjects ({autoscalers} found)"
     );
 }
+
+/// The same policies give byte-identical output whatever the working
+/// directory and however their path is spelled: `--check` against `golden/`
+/// passes from three directories with relative, absolute, `./`, trailing-slash
+/// and linked spellings.
+#[test]
+fn output_depends_on_the_policies_alone_not_on_how_they_are_named() {
+    let root = std::fs::canonicalize(".").expect("crate root");
+    let link_dir = tempfile::tempdir().expect("temp dir");
+    let link = link_dir.path().join("linked-policies");
+    std::os::unix::fs::symlink(root.join("policies"), &link).expect("symlink");
+    let golden = root.join("golden");
+    let absolute = |p: &Path| p.to_string_lossy().into_owned();
+    let cases: Vec<(PathBuf, String, String)> = vec![
+        (root.clone(), "policies".into(), "golden".into()),
+        (root.clone(), "./policies/".into(), "./golden/".into()),
+        (root.clone(), absolute(&root.join("policies")), absolute(&golden)),
+        (root.join("policies"), ".".into(), "../golden".into()),
+        (root.join("policies"), "../policies".into(), absolute(&golden)),
+        (link_dir.path().to_path_buf(), "linked-policies".into(), absolute(&golden)),
+        (link_dir.path().to_path_buf(), absolute(&link), absolute(&golden)),
+    ];
+    for (cwd, policies, out) in cases {
+        let output = scalec_in(&cwd, &["build", &policies, "-o", &out, "--check"]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "from {} with `{policies}` -o `{out}`:\n{}{}",
+            cwd.display(),
+            stdout(&output),
+            stderr(&output)
+        );
+    }
+}
