@@ -316,9 +316,17 @@ fn plan(out: &Path, set: &OutputSet) -> Result<(Changes, Vec<DirPlan>), Error> {
         let manifest_path = dir.join(MANIFEST);
         let new_text = (!files.is_empty()).then(|| manifest_text(&new_manifest));
         let old_text = match read_regular(&out.join(&manifest_path))? {
-            Regular::File(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Regular::File(bytes) => String::from_utf8(bytes).ok(),
             _ => None,
         };
+        if new_text.is_none()
+            && let Some(old_text) = &old_text
+        {
+            // Nothing left to own: the manifest goes with the last file.
+            changes.stale.push(manifest_path.clone());
+            plan.deletes
+                .insert(MANIFEST.to_string(), sha256(old_text.as_bytes()));
+        }
         if new_text != old_text
             && let Some(text) = new_text
         {

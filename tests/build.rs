@@ -361,11 +361,27 @@ fn output_depends_on_the_policies_alone_not_on_how_they_are_named() {
     let cases: Vec<(PathBuf, String, String)> = vec![
         (root.clone(), "policies".into(), "golden".into()),
         (root.clone(), "./policies/".into(), "./golden/".into()),
-        (root.clone(), absolute(&root.join("policies")), absolute(&golden)),
+        (
+            root.clone(),
+            absolute(&root.join("policies")),
+            absolute(&golden),
+        ),
         (root.join("policies"), ".".into(), "../golden".into()),
-        (root.join("policies"), "../policies".into(), absolute(&golden)),
-        (link_dir.path().to_path_buf(), "linked-policies".into(), absolute(&golden)),
-        (link_dir.path().to_path_buf(), absolute(&link), absolute(&golden)),
+        (
+            root.join("policies"),
+            "../policies".into(),
+            absolute(&golden),
+        ),
+        (
+            link_dir.path().to_path_buf(),
+            "linked-policies".into(),
+            absolute(&golden),
+        ),
+        (
+            link_dir.path().to_path_buf(),
+            absolute(&link),
+            absolute(&golden),
+        ),
     ];
     for (cwd, policies, out) in cases {
         let output = scalec_in(&cwd, &["build", &policies, "-o", &out, "--check"]);

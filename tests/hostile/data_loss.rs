@@ -242,3 +242,21 @@ fn a_generated_file_edited_by_hand_is_kept_not_deleted() {
     );
     assert_eq!(sandbox.read("out/web/api.yaml"), edited);
 }
+
+#[test]
+fn a_project_that_no_longer_compiles_to_files_leaves_nothing_behind() {
+    let sandbox = Sandbox::new();
+    sandbox.write("policies/web/app.scale", GOOD_POLICY);
+    sandbox.write("out/web/mine.txt", "mine\n");
+    sandbox
+        .run(&["build", "policies", "-o", "out"])
+        .expect_code(0);
+    // Only a metric is left: the project compiles to no file.
+    sandbox.write("policies/web/app.scale", "metric rps {\n  kind = pods\n}\n");
+    sandbox
+        .run(&["build", "policies", "-o", "out"])
+        .expect_code(0);
+    assert!(!sandbox.exists("out/web/api.yaml"));
+    assert!(!sandbox.exists("out/web/.scalec-manifest"));
+    assert_eq!(sandbox.read("out/web/mine.txt"), "mine\n");
+}
