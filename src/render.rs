@@ -1,17 +1,28 @@
 //! Diagnostics → text: the human report (miette), one short line per finding,
 //! or JSON. Renderers never invent wording: every word comes from the
 //! [`Diagnostic`]. Line and column are computed here, 1-based, columns in
-//! characters.
+//! characters (as [`SourceFile::line_col`] counts them) in every format.
+//!
+//! Reports are safe to print on a terminal: no control character, terminal
+//! escape or bidirectional override from a policy, a file name or a message
+//! reaches the output raw ([`escape`]; JSON escapes them as `\uXXXX`), and a
+//! long line is clipped around its labels, so a report's size does not grow
+//! with the length of a line.
 
-use std::fmt;
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+mod snippet;
+
+use snippet::{LineIndex, Snippet};
 
 /// How a batch of diagnostics is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,10 +46,13 @@ pub fn render(
     human: HumanOptions,
 ) -> String {
     match format {
-        Format::Human => diagnostics
-            .iter()
-            .map(|d| human_report(d, sources, human))
-            .collect(),
+        Format::Human => {
+            let mut lines = Lines::default();
+            diagnostics
+                .iter()
+                .map(|d| report(d, sources, &mut lines, human))
+                .collect()
+        }
         Format::Short => diagnostics
             .iter()
             .map(|d| short_line(d, sources) + "\n")
@@ -53,15 +67,95 @@ pub fn short_line(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
     let (line, column) = file.line_col(diagnostic.span.start);
     format!(
         "{}:{line}:{column}: {}[{}]: {}",
-        file.display_path(),
+        escape(&file.display_path()),
         diagnostic.severity.as_str(),
         diagnostic.code.id,
-        diagnostic.message
+        escape(&diagnostic.message)
     )
+}
+
+/// `text` with every character that must not reach a terminal raw written as
+/// an escape, in the notation of `.scale` strings: `\t`, `\n`, `\r`, and
+/// `\u{1b}` for the others. Those are the control characters (C0, DEL, C1)
+/// and the invisible bidirectional controls (U+061C, U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069), plus the line and paragraph separators
+/// U+2028 and U+2029. Anything else, backslashes included, is kept.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c, Escape::Text);
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Where escaped text goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Escape {
+    /// A message, label, help or path: one line, tabs escaped.
+    Text,
+    /// A line of source under the report's labels: tabs are kept, and miette
+    /// draws each as spaces to the next multiple of [`TAB_WIDTH`] columns.
+    Snippet,
+}
+
+/// How many columns apart the tab stops of a human report's source lines are.
+pub const TAB_WIDTH: usize = 4;
+
+fn push_escaped(out: &mut String, c: char, mode: Escape) {
+    match c {
+        '\t' if mode == Escape::Snippet => out.push('\t'),
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        c if needs_escape(c) => {
+            write!(out, "\\u{{{:x}}}", u32::from(c)).expect("writing to a String cannot fail");
+        }
+        c => out.push(c),
+    }
+}
+
+/// The line index of each file a batch of reports shows, built once per file.
+#[derive(Default)]
+struct Lines {
+    files: BTreeMap<FileId, LineIndex>,
+}
+
+impl Lines {
+    fn of(&mut self, file: &SourceFile) -> &LineIndex {
+        self.files
+            .entry(file.id)
+            .or_insert_with(|| LineIndex::new(&file.text))
+    }
 }
 
 /// miette's graphical report for one diagnostic, ending in a blank line.
 pub fn human_report(diagnostic: &Diagnostic, sources: &SourceMap, options: HumanOptions) -> String {
+    report(diagnostic, sources, &mut Lines::default(), options)
+}
+
+fn report(
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+    lines: &mut Lines,
+    options: HumanOptions,
+) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -70,8 +164,10 @@ pub fn human_report(diagnostic: &Diagnostic, sources: &SourceMap, options: Human
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
+        .with_context_lines(1)
+        .tab_width(TAB_WIDTH)
         .with_show_related_as_nested(true);
-    let report = Report::new(diagnostic, sources);
+    let report = Report::new(diagnostic, sources, lines);
     let mut out = String::new();
     handler
         .render_report(&mut out, &report)
@@ -83,73 +179,84 @@ pub fn human_report(diagnostic: &Diagnostic, sources: &SourceMap, options: Human
     out
 }
 
-fn source_span(span: Span) -> SourceSpan {
-    SourceSpan::from(span.start..span.end)
-}
-
-fn named_source(sources: &SourceMap, span: Span) -> NamedSource<Arc<str>> {
-    let file = sources.get(span.file);
-    NamedSource::new(file.display_path(), Arc::clone(&file.text))
-}
-
-/// A [`Diagnostic`] as miette sees it. Related labels in the same file become
-/// secondary labels; those in other files become related reports with their own
-/// source, so a duplicate across files shows both definitions.
+/// A [`Diagnostic`] as miette sees it: its text escaped, its source reduced to
+/// a [`Snippet`]. Related labels in the same file become secondary labels;
+/// those in other files become related reports with their own snippet, so a
+/// duplicate across files shows both definitions.
 struct Report {
     message: String,
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
+    source: Snippet,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
 
 impl Report {
-    fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Report {
+    fn new(diagnostic: &Diagnostic, sources: &SourceMap, lines: &mut Lines) -> Report {
+        let file = sources.get(diagnostic.span.file);
+        let mut shown = Vec::new();
+        if diagnostic.label.is_some() {
+            shown.push(diagnostic.span);
+        }
+        let (here, elsewhere): (Vec<_>, Vec<_>) = diagnostic
+            .related
+            .iter()
+            .partition(|label| label.span.file == diagnostic.span.file);
+        shown.extend(here.iter().map(|label| label.span));
+        let source = snippet(file, lines, &shown);
+
         let mut labels = Vec::new();
         if let Some(label) = &diagnostic.label {
             labels.push(LabeledSpan::new_primary_with_span(
-                Some(label.clone()),
-                source_span(diagnostic.span),
+                Some(escape(label).into_owned()),
+                source.span(diagnostic.span),
             ));
         }
-        let mut related = Vec::new();
-        for label in &diagnostic.related {
-            if label.span.file == diagnostic.span.file {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(label.message.clone()),
-                    source_span(label.span),
-                ));
-            } else {
-                related.push(Report {
-                    message: label.message.clone(),
+        for label in here {
+            labels.push(LabeledSpan::new_with_span(
+                Some(escape(&label.message).into_owned()),
+                source.span(label.span),
+            ));
+        }
+        let related = elsewhere
+            .into_iter()
+            .map(|label| {
+                let source = snippet(sources.get(label.span.file), lines, &[label.span]);
+                Report {
+                    message: escape(&label.message).into_owned(),
                     code: String::new(),
                     severity: miette::Severity::Advice,
                     help: None,
-                    source: named_source(sources, label.span),
                     labels: vec![LabeledSpan::new_primary_with_span(
                         None,
-                        source_span(label.span),
+                        source.span(label.span),
                     )],
+                    source,
                     related: Vec::new(),
-                });
-            }
-        }
+                }
+            })
+            .collect();
         Report {
-            message: diagnostic.message.clone(),
+            message: escape(&diagnostic.message).into_owned(),
             code: diagnostic.code.id.to_string(),
             severity: match diagnostic.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help: diagnostic.help.clone(),
-            source: named_source(sources, diagnostic.span),
+            help: diagnostic.help.as_deref().map(|h| escape(h).into_owned()),
+            source,
             labels,
             related,
         }
     }
+}
+
+fn snippet(file: &SourceFile, lines: &mut Lines, spans: &[Span]) -> Snippet {
+    let name = escape(&file.display_path()).into_owned();
+    Snippet::new(file, lines.of(file), name, spans)
 }
 
 impl fmt::Display for Report {
@@ -282,7 +389,24 @@ pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         .iter()
         .map(|d| json_diagnostic(d, sources))
         .collect();
-    serde_json::to_string_pretty(&list).expect("diagnostics always serialize") + "\n"
+    let text = serde_json::to_string_pretty(&list).expect("diagnostics always serialize");
+    json_escape_invisible(&text) + "\n"
+}
+
+/// serde_json leaves DEL, the C1 controls and the bidirectional controls raw
+/// in strings; write them as `\uXXXX` too, so the JSON text is safe on a
+/// terminal. The strings' values do not change. Outside strings JSON text is
+/// ASCII, so every such character is inside a string.
+fn json_escape_invisible(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if (needs_escape(c) && !c.is_ascii_control()) || c == '\u{7f}' {
+            write!(out, "\\u{:04x}", u32::from(c)).expect("writing to a String cannot fail");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The JSON Schema of `scalec check --format json`.
