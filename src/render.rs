@@ -81,12 +81,16 @@ pub fn short_line(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
 /// U+202A–U+202E, U+2066–U+2069), plus the line and paragraph separators
 /// U+2028 and U+2029. Anything else, backslashes included, is kept.
 pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_as(text, Escape::Text)
+}
+
+fn escape_as(text: &str, mode: Escape) -> Cow<'_, str> {
     if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        push_escaped(&mut out, c, Escape::Text);
+        push_escaped(&mut out, c, mode);
     }
     Cow::Owned(out)
 }
@@ -108,8 +112,10 @@ fn needs_escape(c: char) -> bool {
 /// Where escaped text goes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Escape {
-    /// A message, label, help or path: one line, tabs escaped.
+    /// A message, label or path: one line, tabs escaped.
     Text,
+    /// A help text: its lines stay lines (the lint settings add one).
+    Help,
     /// A line of source under the report's labels: tabs are kept, and miette
     /// draws each as spaces to the next multiple of [`TAB_WIDTH`] columns.
     Snippet,
@@ -122,6 +128,7 @@ fn push_escaped(out: &mut String, c: char, mode: Escape) {
     match c {
         '\t' if mode == Escape::Snippet => out.push('\t'),
         '\t' => out.push_str("\\t"),
+        '\n' if mode == Escape::Help => out.push('\n'),
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),
         c if needs_escape(c) => {
@@ -246,7 +253,10 @@ impl Report {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help: diagnostic.help.as_deref().map(|h| escape(h).into_owned()),
+            help: diagnostic
+                .help
+                .as_deref()
+                .map(|h| escape_as(h, Escape::Help).into_owned()),
             source,
             labels,
             related,

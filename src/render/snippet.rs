@@ -23,6 +23,9 @@ pub const MAX_LINE_CHARS: usize = 120;
 pub const CONTEXT_CHARS: usize = 40;
 /// Characters kept at each end of a labelled span too long to show whole.
 pub const SPAN_END_CHARS: usize = 30;
+/// Two parts of a report with at most this many lines between them are
+/// shown as one, those lines included.
+pub const MERGE_GAP: usize = 3;
 /// What stands for the characters left out of a clipped line.
 pub const ELLIPSIS: char = '…';
 
@@ -99,8 +102,9 @@ impl Snippet {
                 (first.saturating_sub(1), (last + 1).min(last_line))
             })
             .collect();
-        let first_line = shown.iter().map(|r| r.0).min().unwrap_or(0);
-        let end_line = shown.iter().map(|r| r.1).max().unwrap_or(0);
+        let shown = merge_close(shown);
+        let first_line = shown.first().map_or(0, |r| r.0);
+        let end_line = shown.last().map_or(0, |r| r.1);
 
         let mut builder = Builder {
             source: text,
@@ -130,6 +134,12 @@ impl Snippet {
             builder.line(start, end, &marks);
         }
         builder.anchor(index.lines[end_line].1);
+        if let Some(&(next_start, _)) = index.lines.get(end_line + 1) {
+            // The last shown line's break, so that miette sees an empty last
+            // line as a line, as it does in the whole file.
+            builder.text.push('\n');
+            builder.anchor(next_start);
+        }
 
         let mut snippet = Snippet {
             name,
@@ -201,9 +211,35 @@ impl SourceCode for Snippet {
             *inner.span(),
             line,
             column,
-            inner.line_count(),
+            line_count(inner.data()),
         )))
     }
+}
+
+/// What miette should take for the number of lines in `data`. miette merges
+/// two snippets when the first's line plus this count reaches the second's
+/// line: counting [`MERGE_GAP`] more than there are merges them when at most
+/// that many lines lie between, as [`merge_close`] does. (miette's own sources
+/// return the number of line breaks from the start of the file instead, which
+/// merges snippets hundreds of lines apart and shows every line between.)
+fn line_count(data: &[u8]) -> usize {
+    let breaks = data.iter().filter(|&&b| b == b'\n').count();
+    breaks + usize::from(!data.ends_with(b"\n")) + MERGE_GAP
+}
+
+/// Sorts ranges of lines and merges those at most [`MERGE_GAP`] lines apart.
+fn merge_close(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (first, last) in ranges {
+        match merged.last_mut() {
+            Some(previous) if first <= previous.1 + 1 + MERGE_GAP => {
+                previous.1 = previous.1.max(last);
+            }
+            _ => merged.push((first, last)),
+        }
+    }
+    merged
 }
 
 /// Writes the snippet's text and its anchors.
