@@ -22,6 +22,8 @@ use crate::source::{FileId, SourceFile, SourceMap, Span};
 
 mod snippet;
 
+#[cfg(test)]
+use snippet::MAX_LINE_CHARS;
 use snippet::{LineIndex, Snippet};
 
 /// How a batch of diagnostics is printed.
@@ -423,4 +425,358 @@ fn json_escape_invisible(json: &str) -> String {
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(Vec<JsonDiagnostic>);
     serde_json::to_string_pretty(&schema).expect("schemas always serialize") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::codes;
+
+    const PLAIN: HumanOptions = HumanOptions {
+        color: false,
+        width: 100,
+    };
+
+    /// One file `a.scale` holding `text`, and a diagnostic labelled at the
+    /// first occurrence of `needle` (after `after`, a byte offset).
+    fn one(text: &str, needle: &str, after: usize) -> (SourceMap, Diagnostic) {
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", text);
+        let start = after + text[after..].find(needle).expect("needle in text");
+        let diagnostic = Diagnostic::error(
+            codes::UNKNOWN_ATTRIBUTE,
+            "unknown attribute",
+            Span::new(id, start, start + needle.len()),
+        )
+        .with_label("here");
+        (sources, diagnostic)
+    }
+
+    fn human(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
+        render(
+            std::slice::from_ref(diagnostic),
+            sources,
+            Format::Human,
+            PLAIN,
+        )
+    }
+
+    /// The display column (0-based, in the report) where `needle` starts on
+    /// the first source line of the report containing it, and where the
+    /// underline below that line starts. Wide characters count two.
+    fn columns(report: &str, needle: &str) -> (usize, usize) {
+        let lines: Vec<&str> = report.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains(" │ ") && l.contains(needle))
+            .unwrap_or_else(|| panic!("no source line with {needle:?} in\n{report}"));
+        let width = |s: &str| {
+            s.chars()
+                .map(|c| match c {
+                    '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}' => {
+                        2
+                    }
+                    _ => 1,
+                })
+                .sum::<usize>()
+        };
+        let source = lines[at];
+        let text = width(&source[..source.find(needle).expect("needle on the line")]);
+        let underline = lines[at + 1];
+        let mark = underline
+            .find(['─', '┬', '▲'])
+            .unwrap_or_else(|| panic!("no underline below {source:?} in\n{report}"));
+        (text, width(&underline[..mark]))
+    }
+
+    #[test]
+    fn escape_writes_controls_and_bidi_overrides_as_escapes() {
+        assert_eq!(
+            escape("a\u{1b}[31mb\u{7}\u{0}\u{7f}\u{9b}\t\r\n\u{202e}\u{2066}é\\"),
+            "a\\u{1b}[31mb\\u{7}\\u{0}\\u{7f}\\u{9b}\\t\\r\\n\\u{202e}\\u{2066}é\\"
+        );
+        assert!(matches!(escape("plain `text` é 漢"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_finding_far_right_is_clipped_around_its_label() {
+        let text = format!(
+            "service api {{ x = 1;{} replica = 3 }}\n",
+            " ".repeat(70_000)
+        );
+        let (sources, diagnostic) = one(&text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.len() < 1_000, "report is {} bytes", report.len());
+        assert!(report.contains("[a.scale:1:70022]"), "{report}");
+        assert!(report.contains(" 1 │ …"), "{report}");
+        let (text_column, underline_column) = columns(&report, "replica");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn a_short_line_is_shown_whole() {
+        let text = "service api { replica = 3 }\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(
+            report.contains(" 1 │ service api { replica = 3 }\n"),
+            "{report}"
+        );
+        assert!(!report.contains('…'), "{report}");
+    }
+
+    #[test]
+    fn a_long_label_shows_its_ends() {
+        let value = format!("\"{}\"", "x".repeat(5_000));
+        let text = format!("image = {value}\n");
+        let (sources, diagnostic) = one(&text, &value, 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.len() < 1_000, "report is {} bytes", report.len());
+        // `image = "xxx…xxx"`: the line's start is within reach, its middle
+        // is left out.
+        assert!(report.contains(" 1 │ image = \"xxx"), "{report}");
+        assert_eq!(report.matches('…').count(), 1, "{report}");
+        let (text_column, underline_column) = columns(&report, "\"xxx");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn labels_stay_under_their_characters_after_escapes_multibyte_and_wide_characters() {
+        let text = "service api { image = \"\u{1b}[31mé漢字\u{202e}\t\"; replica = 3 }\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(!report.contains('\u{1b}'), "{report}");
+        assert!(!report.contains('\u{202e}'), "{report}");
+        assert!(report.contains("\\u{1b}[31mé漢字\\u{202e}"), "{report}");
+        let (text_column, underline_column) = columns(&report, "replica");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn a_clipped_line_with_wide_characters_keeps_labels_aligned() {
+        let text = format!("x = \"{}\"; replica = 3\n", "漢".repeat(300));
+        let (sources, diagnostic) = one(&text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains(" 1 │ …漢"), "{report}");
+        let (text_column, underline_column) = columns(&report, "replica");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn a_label_on_a_control_character_covers_its_escape() {
+        let text = "a = 1 \u{7}\n";
+        let (sources, diagnostic) = one(text, "\u{7}", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains(" 1 │ a = 1 \\u{7}\n"), "{report}");
+        // The underline spans the five characters of `\u{7}`.
+        assert!(report.contains("·       ──┬──\n"), "{report}");
+    }
+
+    #[test]
+    fn a_related_label_on_another_long_line_is_clipped_too() {
+        let pad = " ".repeat(10_000);
+        let text = format!("service api {{}}\n\n\n\n\n\n{pad}service api {{}}\n");
+        let (sources, diagnostic) = one(&text, "api", 20);
+        let first = text.find("api").expect("first definition");
+        let file = diagnostic.span.file;
+        let diagnostic =
+            diagnostic.with_related(Span::new(file, first, first + 3), "first defined here");
+        let report = human(&sources, &diagnostic);
+        assert!(report.len() < 2_000, "report is {} bytes", report.len());
+        assert!(report.contains("[a.scale:7:10009]"), "{report}");
+        assert!(report.contains(" 7 │ …"), "{report}");
+        assert!(report.contains(" 1 │ service api {}"), "{report}");
+    }
+
+    #[test]
+    fn context_lines_that_are_long_are_clipped() {
+        let long = "#".repeat(10_000);
+        let text = format!("{long}\nreplica = 3\n{long}\n");
+        let (sources, diagnostic) = one(&text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.len() < 1_000, "report is {} bytes", report.len());
+        assert_eq!(
+            report
+                .matches(&format!("{}…", "#".repeat(MAX_LINE_CHARS)))
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn the_header_column_counts_characters_in_every_format() {
+        let text = "service api { image = \"ééééé漢字\"; replica = 3 }\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let (line, column) = sources
+            .get(diagnostic.span.file)
+            .line_col(diagnostic.span.start);
+        assert_eq!((line, column), (1, 34));
+        let all = std::slice::from_ref(&diagnostic);
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains("[a.scale:1:34]"), "{report}");
+        let short = render(all, &sources, Format::Short, PLAIN);
+        assert!(short.starts_with("a.scale:1:34: "), "{short}");
+        let json: serde_json::Value =
+            serde_json::from_str(&render(all, &sources, Format::Json, PLAIN)).expect("JSON");
+        assert_eq!(json[0]["column"], 34);
+    }
+
+    #[test]
+    fn line_breaks_of_every_kind_number_the_lines_alike() {
+        for text in [
+            "a = 1\nb = 2\nreplica = 3\nc = 4\n",
+            "a = 1\r\nb = 2\r\nreplica = 3\r\nc = 4\r\n",
+        ] {
+            let (sources, diagnostic) = one(text, "replica", 0);
+            let report = human(&sources, &diagnostic);
+            assert!(report.contains("[a.scale:3:1]"), "{report}");
+            assert!(
+                report.contains(" 2 │ b = 2\n 3 │ replica = 3\n"),
+                "{report}"
+            );
+            assert!(report.contains(" 4 │ c = 4\n"), "{report}");
+            assert!(!report.contains('\r'), "{report:?}");
+        }
+    }
+
+    #[test]
+    fn a_lone_carriage_return_never_reaches_the_report() {
+        let text = "a = 1\rreplica = 3\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(!report.contains('\r'), "{report:?}");
+        assert!(report.contains(" 1 │ a = 1\n"), "{report}");
+        assert!(report.contains(" 2 │ replica = 3\n"), "{report}");
+    }
+
+    #[test]
+    fn tabs_are_drawn_as_spaces_to_the_next_tab_stop() {
+        let text = "\ta\treplica = 3\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains(" 1 │     a   replica = 3\n"), "{report}");
+        let (text_column, underline_column) = columns(&report, "replica");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn an_empty_span_at_the_end_of_the_file_is_shown() {
+        let text = "service api {\n  a = 1";
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", text);
+        let diagnostic = Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            "expected `}`",
+            Span::new(id, text.len(), text.len()),
+        )
+        .with_label("expected `}`");
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains("[a.scale:2:8]"), "{report}");
+        assert!(report.contains("╰── expected `}`"), "{report}");
+    }
+
+    #[test]
+    fn an_empty_span_after_the_last_line_break_is_shown() {
+        let text = "service api {\n";
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", text);
+        let diagnostic = Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            "expected `}`",
+            Span::new(id, text.len(), text.len()),
+        )
+        .with_label("expected `}`");
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains("[a.scale:2:1]"), "{report}");
+        assert!(report.contains(" 2 │ \n   · ▲\n"), "{report}");
+    }
+
+    #[test]
+    fn messages_labels_help_and_paths_are_escaped_in_every_format() {
+        let mut sources = SourceMap::new();
+        let id = sources.add("ev\u{1b}]0;x\u{7}il\u{202e}.scale", "a = 1\n");
+        let diagnostic = Diagnostic::error(
+            codes::UNKNOWN_ATTRIBUTE,
+            "unknown `\u{1b}[2J`\nsecond line",
+            Span::new(id, 0, 1),
+        )
+        .with_label("label \u{9b}31m")
+        .with_help("help \u{7}\nnext \u{1b}");
+        let all = std::slice::from_ref(&diagnostic);
+        for format in [Format::Human, Format::Short, Format::Json] {
+            let out = render(all, &sources, format, PLAIN);
+            for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+                assert!(!out.contains(bad), "{format:?} has {bad:?}: {out}");
+            }
+        }
+        let short = render(all, &sources, Format::Short, PLAIN);
+        assert_eq!(
+            short,
+            "ev\\u{1b}]0;x\\u{7}il\\u{202e}.scale:1:1: error[E002]: unknown `\\u{1b}[2J`\\nsecond line\n"
+        );
+        let report = human(&sources, &diagnostic);
+        assert!(
+            report.contains("[ev\\u{1b}]0;x\\u{7}il\\u{202e}.scale:1:1]"),
+            "{report}"
+        );
+        assert!(report.contains("label \\u{9b}31m"), "{report}");
+        assert!(
+            report.contains("help \\u{7}\n"),
+            "help keeps its line break: {report}"
+        );
+        // JSON keeps the values and escapes them as `\uXXXX`.
+        let json = render(all, &sources, Format::Json, PLAIN);
+        assert!(
+            json.contains("\\u202e") && json.contains("\\u009b"),
+            "{json}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(value[0]["file"], "ev\u{1b}]0;x\u{7}il\u{202e}.scale");
+        assert_eq!(value[0]["label"], "label \u{9b}31m");
+    }
+
+    #[test]
+    fn colour_codes_come_only_from_the_theme() {
+        let text = "x = \"\u{1b}]0;pwned\u{7}\"; replica = 3\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let colored = HumanOptions {
+            color: true,
+            width: 100,
+        };
+        let report = render(
+            std::slice::from_ref(&diagnostic),
+            &sources,
+            Format::Human,
+            colored,
+        );
+        assert!(report.contains('\u{1b}'), "the theme colours: {report:?}");
+        assert!(!report.contains("\u{1b}]0;"), "{report:?}");
+        assert!(!report.contains('\u{7}'), "{report:?}");
+    }
+
+    #[test]
+    fn many_findings_on_one_long_line_stay_small() {
+        let body = "replica = 3; ".repeat(5_000);
+        let text = format!("service api {{ {body}}}\n");
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", &text);
+        let diagnostics: Vec<Diagnostic> = text
+            .match_indices("replica")
+            .map(|(at, _)| {
+                Diagnostic::error(
+                    codes::UNKNOWN_ATTRIBUTE,
+                    "unknown",
+                    Span::new(id, at, at + 7),
+                )
+                .with_label("here")
+            })
+            .collect();
+        let report = render(&diagnostics, &sources, Format::Human, PLAIN);
+        assert!(
+            report.len() < diagnostics.len() * 600,
+            "{} bytes for {} findings",
+            report.len(),
+            diagnostics.len()
+        );
+    }
 }

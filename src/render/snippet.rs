@@ -133,12 +133,17 @@ impl Snippet {
                 .collect();
             builder.line(start, end, &marks);
         }
-        builder.anchor(index.lines[end_line].1);
+        let end = index.lines[end_line].1;
+        builder.anchor(end);
         if let Some(&(next_start, _)) = index.lines.get(end_line + 1) {
             // The last shown line's break, so that miette sees an empty last
             // line as a line, as it does in the whole file.
             builder.text.push('\n');
             builder.anchor(next_start);
+        } else if end > index.lines[end_line].0 || spans.iter().any(|&(a, _)| a == text.len()) {
+            // miette draws no label at the very end of its text: end the last
+            // line, so that a label at the end of the file shows.
+            builder.text.push('\n');
         }
 
         let mut snippet = Snippet {
