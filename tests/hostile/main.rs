@@ -8,4 +8,5 @@
 
 mod sandbox;
 
+mod reports;
 mod smoke;
