@@ -588,6 +588,59 @@ mod tests {
         assert!(report.contains(" 1 │ service api {}"), "{report}");
     }
 
+    /// A file of `lines` lines `a = N`, with a duplicate of line `first` on
+    /// line `second` (1-based), the second labelled and the first related.
+    fn duplicate(lines: usize, first: usize, second: usize) -> String {
+        let text: String = (1..=lines).map(|n| format!("a{n} = {n}\n")).collect();
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", &text);
+        let at = |n: usize| {
+            let start = text.find(&format!("\na{n} = ")).map_or(0, |i| i + 1);
+            Span::new(id, start, start + format!("a{n}").len())
+        };
+        let diagnostic = Diagnostic::error(codes::DUPLICATE_DEFINITION, "twice", at(second))
+            .with_label("again")
+            .with_related(at(first), "first");
+        human(&sources, &diagnostic)
+    }
+
+    #[test]
+    fn labels_far_apart_are_shown_apart_with_their_own_line_numbers() {
+        let report = duplicate(100_000, 2, 90_000);
+        assert!(report.len() < 1_000, "report is {} bytes", report.len());
+        for line in [1, 2, 3, 89_999, 90_000, 90_001] {
+            assert!(
+                report.contains(&format!(" {line} │ a{line} = {line}\n")),
+                "{line}: {report}"
+            );
+        }
+        assert!(
+            !report.contains(" 4 │") && !report.contains(" 89998 │"),
+            "{report}"
+        );
+        assert!(
+            report.contains("[a.scale:90000:1]") && report.contains("[a.scale:2:1]"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn labels_a_few_lines_apart_are_shown_with_the_lines_between() {
+        // Lines 4 to 6 lie between the contexts (1–3 and 7–9): shown.
+        let report = duplicate(20, 2, 8);
+        for line in 1..=9 {
+            assert!(
+                report.contains(&format!(" {line} │ a{line} = {line}\n")),
+                "{line}: {report}"
+            );
+        }
+        assert_eq!(report.matches("╭─[").count(), 1, "{report}");
+        // One more line between: two parts.
+        let report = duplicate(20, 2, 9);
+        assert_eq!(report.matches("╭─[").count(), 2, "{report}");
+        assert!(!report.contains(" 7 │"), "{report}");
+    }
+
     #[test]
     fn context_lines_that_are_long_are_clipped() {
         let long = "#".repeat(10_000);

@@ -73,10 +73,13 @@ impl LineIndex {
 pub struct Snippet {
     /// The file's path, escaped, for the report's header.
     name: String,
-    /// The shown lines, joined by `\n`. Lines between the shown ones are empty,
-    /// so that the snippet's line `i` is the file's line `first_line + i`.
+    /// The shown lines, joined by `\n`. Lines not shown are left out, so
+    /// that the work and the size do not grow with the distance between labels.
     text: String,
-    first_line: usize,
+    /// `(snippet line, file line)`, 0-based, where each run of consecutive
+    /// shown lines starts. miette never reads across two runs (see
+    /// [`line_count`]), so a snippet line's file line follows from its run.
+    runs: Vec<(usize, usize)>,
     /// `(file offset, snippet offset)` pairs, increasing in both.
     anchors: Vec<(usize, usize)>,
     /// `(snippet offset, 0-based line, 0-based column)` of each span's start,
@@ -103,44 +106,47 @@ impl Snippet {
             })
             .collect();
         let shown = merge_close(shown);
-        let first_line = shown.first().map_or(0, |r| r.0);
-        let end_line = shown.last().map_or(0, |r| r.1);
 
         let mut builder = Builder {
             source: text,
             text: String::new(),
             anchors: Vec::new(),
         };
-        for line in first_line..=end_line {
-            let (start, end) = index.lines[line];
-            if line > first_line {
-                let (_, previous_end) = index.lines[line - 1];
-                builder.anchor(previous_end);
-                builder.text.push('\n');
+        let mut runs = Vec::new();
+        let mut snippet_line = 0;
+        let mut previous_end = None;
+        for &(first, last) in &shown {
+            runs.push((snippet_line, first));
+            for line in first..=last {
+                let (start, end) = index.lines[line];
+                if let Some(previous_end) = previous_end {
+                    builder.anchor(previous_end);
+                    builder.text.push('\n');
+                }
+                builder.anchor(start);
+                // The parts of labelled spans on this line.
+                let marks: Vec<(usize, usize)> = spans
+                    .iter()
+                    .filter(|&&(a, b)| index.line_of(a) <= line && line <= index.line_of(b))
+                    .map(|&(a, b)| {
+                        let from = a.clamp(start, end);
+                        (from, b.clamp(from, end))
+                    })
+                    .collect();
+                builder.line(start, end, &marks);
+                previous_end = Some(end);
             }
-            builder.anchor(start);
-            if !shown.iter().any(|&(a, b)| (a..=b).contains(&line)) {
-                continue;
-            }
-            // The parts of labelled spans on this line.
-            let marks: Vec<(usize, usize)> = spans
-                .iter()
-                .filter(|&&(a, b)| index.line_of(a) <= line && line <= index.line_of(b))
-                .map(|&(a, b)| {
-                    let from = a.clamp(start, end);
-                    (from, b.clamp(from, end))
-                })
-                .collect();
-            builder.line(start, end, &marks);
+            snippet_line += last - first + 1;
         }
-        let end = index.lines[end_line].1;
+        let end_line = shown.last().map_or(0, |r| r.1);
+        let (last_start, end) = index.lines[end_line];
         builder.anchor(end);
         if let Some(&(next_start, _)) = index.lines.get(end_line + 1) {
             // The last shown line's break, so that miette sees an empty last
             // line as a line, as it does in the whole file.
             builder.text.push('\n');
             builder.anchor(next_start);
-        } else if end > index.lines[end_line].0 || spans.iter().any(|&(a, _)| a == text.len()) {
+        } else if end > last_start || spans.iter().any(|&(a, _)| a == text.len()) {
             // miette draws no label at the very end of its text: end the last
             // line, so that a label at the end of the file shows.
             builder.text.push('\n');
@@ -149,7 +155,7 @@ impl Snippet {
         let mut snippet = Snippet {
             name,
             text: builder.text,
-            first_line,
+            runs,
             anchors: builder.anchors,
             starts: Vec::new(),
         };
@@ -181,10 +187,17 @@ impl Snippet {
         self.anchors.get(i).map_or(self.text.len(), |&(_, to)| to)
     }
 
-    /// The snippet's text (for tests).
-    #[cfg(test)]
-    pub fn text(&self) -> &str {
-        &self.text
+    /// The file line (0-based) of a snippet line.
+    fn file_line(&self, snippet_line: usize) -> usize {
+        let run = self
+            .runs
+            .partition_point(|&(first, _)| first <= snippet_line)
+            .saturating_sub(1);
+        self.runs
+            .get(run)
+            .map_or(snippet_line, |&(first, file_first)| {
+                file_first + snippet_line - first
+            })
     }
 }
 
@@ -208,7 +221,7 @@ impl SourceCode for Snippet {
             .filter(|_| context_lines_before == 0 && context_lines_after == 0);
         let (line, column) = match label_start {
             Some(&(_, line, column)) => (line, column),
-            None => (self.first_line + inner.line(), inner.column()),
+            None => (self.file_line(inner.line()), inner.column()),
         };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),

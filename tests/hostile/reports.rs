@@ -85,7 +85,12 @@ fn columns(sandbox: &Sandbox, path: &str) -> (String, String, String) {
         .expect("file:line:col")
         .to_string();
     let short = sandbox.run(&["check", path, "--format", "short"]);
-    let short_column = short.stdout.split(':').nth(2).expect("path:line:col").to_string();
+    let short_column = short
+        .stdout
+        .split(':')
+        .nth(2)
+        .expect("path:line:col")
+        .to_string();
     let json = sandbox.run(&["check", path, "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("valid JSON");
     (human_column, short_column, value[0]["column"].to_string())
@@ -169,7 +174,10 @@ fn assert_nothing_raw(outcome: &Outcome, color: &str, how: &str) {
         assert!(!all.contains(c), "{how}: {c:?} reached the output\n{all}");
     }
     if color == "never" {
-        assert!(!all.contains('\u{1b}'), "{how}: ESC reached the output\n{all}");
+        assert!(
+            !all.contains('\u{1b}'),
+            "{how}: ESC reached the output\n{all}"
+        );
     }
 }
 
@@ -218,8 +226,7 @@ fn terminal_escapes_in_a_file_name_never_reach_the_output() {
     let json = sandbox.run(&["check", "policies", "--format", "json"]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("valid JSON");
     assert_eq!(
-        value[0]["file"],
-        "policies/ev\u{1b}[4mil\u{9b}\u{202e}\u{7}.scale",
+        value[0]["file"], "policies/ev\u{1b}[4mil\u{9b}\u{202e}\u{7}.scale",
         "JSON keeps the name, escaped as JSON"
     );
 }
