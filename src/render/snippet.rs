@@ -7,7 +7,8 @@
 //! [`super::push_escaped`]). Labels are moved onto the snippet's text with
 //! [`Snippet::span`], so they stay under the characters they mark. Line
 //! numbers and the header's column are those of the real file, the column as
-//! [`SourceFile::line_col`] counts it, so every format agrees.
+//! [`SourceFile::line_col`] counts it, so every format agrees. Lines end at
+//! `\n`, `\r\n` or a lone `\r`, as in the grammar.
 //!
 //! Why not hand miette the file: miette prints a line whole for every label on
 //! it (a 64 KB line per finding), panics past column 65,535, prints control
