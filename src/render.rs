@@ -1,17 +1,30 @@
 //! Diagnostics → text: the human report (miette), one short line per finding,
 //! or JSON. Renderers never invent wording: every word comes from the
 //! [`Diagnostic`]. Line and column are computed here, 1-based, columns in
-//! characters.
+//! characters (as [`SourceFile::line_col`] counts them) in every format.
+//!
+//! Reports are safe to print on a terminal: no control character, terminal
+//! escape or bidirectional override from a policy, a file name or a message
+//! reaches the output raw ([`escape`]; JSON escapes them as `\uXXXX`), and a
+//! long line is clipped around its labels, so a report's size does not grow
+//! with the length of a line.
 
-use std::fmt;
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+mod snippet;
+
+#[cfg(test)]
+use snippet::MAX_LINE_CHARS;
+use snippet::{LineIndex, Snippet};
 
 /// How a batch of diagnostics is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,10 +48,13 @@ pub fn render(
     human: HumanOptions,
 ) -> String {
     match format {
-        Format::Human => diagnostics
-            .iter()
-            .map(|d| human_report(d, sources, human))
-            .collect(),
+        Format::Human => {
+            let mut lines = Lines::default();
+            diagnostics
+                .iter()
+                .map(|d| report(d, sources, &mut lines, human))
+                .collect()
+        }
         Format::Short => diagnostics
             .iter()
             .map(|d| short_line(d, sources) + "\n")
@@ -53,15 +69,102 @@ pub fn short_line(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
     let (line, column) = file.line_col(diagnostic.span.start);
     format!(
         "{}:{line}:{column}: {}[{}]: {}",
-        file.display_path(),
+        escape(&file.display_path()),
         diagnostic.severity.as_str(),
         diagnostic.code.id,
-        diagnostic.message
+        escape(&diagnostic.message)
     )
+}
+
+/// `text` with every character that must not reach a terminal raw written as
+/// an escape, in the notation of `.scale` strings: `\t`, `\n`, `\r`, and
+/// `\u{1b}` for the others. Those are the control characters (C0, DEL, C1)
+/// and the invisible bidirectional controls (U+061C, U+200E, U+200F,
+/// U+202A–U+202E, U+2066–U+2069), plus the line and paragraph separators
+/// U+2028 and U+2029. Anything else, backslashes included, is kept.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_as(text, Escape::Text)
+}
+
+fn escape_as(text: &str, mode: Escape) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        push_escaped(&mut out, c, mode);
+    }
+    Cow::Owned(out)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Where escaped text goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Escape {
+    /// A message, label or path: one line, tabs escaped.
+    Text,
+    /// A help text: its lines stay lines (the lint settings add one).
+    Help,
+    /// A line of source under the report's labels: tabs are kept, and miette
+    /// draws each as spaces to the next multiple of [`TAB_WIDTH`] columns.
+    Snippet,
+}
+
+/// How many columns apart the tab stops of a human report's source lines are.
+pub const TAB_WIDTH: usize = 4;
+
+fn push_escaped(out: &mut String, c: char, mode: Escape) {
+    match c {
+        '\t' if mode == Escape::Snippet => out.push('\t'),
+        '\t' => out.push_str("\\t"),
+        '\n' if mode == Escape::Help => out.push('\n'),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        c if needs_escape(c) => {
+            write!(out, "\\u{{{:x}}}", u32::from(c)).expect("writing to a String cannot fail");
+        }
+        c => out.push(c),
+    }
+}
+
+/// The line index of each file a batch of reports shows, built once per file.
+#[derive(Default)]
+struct Lines {
+    files: BTreeMap<FileId, LineIndex>,
+}
+
+impl Lines {
+    fn of(&mut self, file: &SourceFile) -> &LineIndex {
+        self.files
+            .entry(file.id)
+            .or_insert_with(|| LineIndex::new(&file.text))
+    }
 }
 
 /// miette's graphical report for one diagnostic, ending in a blank line.
 pub fn human_report(diagnostic: &Diagnostic, sources: &SourceMap, options: HumanOptions) -> String {
+    report(diagnostic, sources, &mut Lines::default(), options)
+}
+
+fn report(
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+    lines: &mut Lines,
+    options: HumanOptions,
+) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -70,8 +173,10 @@ pub fn human_report(diagnostic: &Diagnostic, sources: &SourceMap, options: Human
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
+        .with_context_lines(1)
+        .tab_width(TAB_WIDTH)
         .with_show_related_as_nested(true);
-    let report = Report::new(diagnostic, sources);
+    let report = Report::new(diagnostic, sources, lines);
     let mut out = String::new();
     handler
         .render_report(&mut out, &report)
@@ -83,73 +188,87 @@ pub fn human_report(diagnostic: &Diagnostic, sources: &SourceMap, options: Human
     out
 }
 
-fn source_span(span: Span) -> SourceSpan {
-    SourceSpan::from(span.start..span.end)
-}
-
-fn named_source(sources: &SourceMap, span: Span) -> NamedSource<Arc<str>> {
-    let file = sources.get(span.file);
-    NamedSource::new(file.display_path(), Arc::clone(&file.text))
-}
-
-/// A [`Diagnostic`] as miette sees it. Related labels in the same file become
-/// secondary labels; those in other files become related reports with their own
-/// source, so a duplicate across files shows both definitions.
+/// A [`Diagnostic`] as miette sees it: its text escaped, its source reduced to
+/// a [`Snippet`]. Related labels in the same file become secondary labels;
+/// those in other files become related reports with their own snippet, so a
+/// duplicate across files shows both definitions.
 struct Report {
     message: String,
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
+    source: Snippet,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
 
 impl Report {
-    fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Report {
+    fn new(diagnostic: &Diagnostic, sources: &SourceMap, lines: &mut Lines) -> Report {
+        let file = sources.get(diagnostic.span.file);
+        let mut shown = Vec::new();
+        if diagnostic.label.is_some() {
+            shown.push(diagnostic.span);
+        }
+        let (here, elsewhere): (Vec<_>, Vec<_>) = diagnostic
+            .related
+            .iter()
+            .partition(|label| label.span.file == diagnostic.span.file);
+        shown.extend(here.iter().map(|label| label.span));
+        let source = snippet(file, lines, &shown);
+
         let mut labels = Vec::new();
         if let Some(label) = &diagnostic.label {
             labels.push(LabeledSpan::new_primary_with_span(
-                Some(label.clone()),
-                source_span(diagnostic.span),
+                Some(escape(label).into_owned()),
+                source.span(diagnostic.span),
             ));
         }
-        let mut related = Vec::new();
-        for label in &diagnostic.related {
-            if label.span.file == diagnostic.span.file {
-                labels.push(LabeledSpan::new_with_span(
-                    Some(label.message.clone()),
-                    source_span(label.span),
-                ));
-            } else {
-                related.push(Report {
-                    message: label.message.clone(),
+        for label in here {
+            labels.push(LabeledSpan::new_with_span(
+                Some(escape(&label.message).into_owned()),
+                source.span(label.span),
+            ));
+        }
+        let related = elsewhere
+            .into_iter()
+            .map(|label| {
+                let source = snippet(sources.get(label.span.file), lines, &[label.span]);
+                Report {
+                    message: escape(&label.message).into_owned(),
                     code: String::new(),
                     severity: miette::Severity::Advice,
                     help: None,
-                    source: named_source(sources, label.span),
                     labels: vec![LabeledSpan::new_primary_with_span(
                         None,
-                        source_span(label.span),
+                        source.span(label.span),
                     )],
+                    source,
                     related: Vec::new(),
-                });
-            }
-        }
+                }
+            })
+            .collect();
         Report {
-            message: diagnostic.message.clone(),
+            message: escape(&diagnostic.message).into_owned(),
             code: diagnostic.code.id.to_string(),
             severity: match diagnostic.severity {
                 Severity::Error => miette::Severity::Error,
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help: diagnostic.help.clone(),
-            source: named_source(sources, diagnostic.span),
+            help: diagnostic
+                .help
+                .as_deref()
+                .map(|h| escape_as(h, Escape::Help).into_owned()),
+            source,
             labels,
             related,
         }
     }
+}
+
+fn snippet(file: &SourceFile, lines: &mut Lines, spans: &[Span]) -> Snippet {
+    let name = escape(&file.display_path()).into_owned();
+    Snippet::new(file, lines.of(file), name, spans)
 }
 
 impl fmt::Display for Report {
@@ -282,11 +401,435 @@ pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         .iter()
         .map(|d| json_diagnostic(d, sources))
         .collect();
-    serde_json::to_string_pretty(&list).expect("diagnostics always serialize") + "\n"
+    let text = serde_json::to_string_pretty(&list).expect("diagnostics always serialize");
+    json_escape_invisible(&text) + "\n"
+}
+
+/// serde_json leaves DEL, the C1 controls and the bidirectional controls raw
+/// in strings; write them as `\uXXXX` too, so the JSON text is safe on a
+/// terminal. The strings' values do not change. Outside strings JSON text is
+/// ASCII, so every such character is inside a string.
+fn json_escape_invisible(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if (needs_escape(c) && !c.is_ascii_control()) || c == '\u{7f}' {
+            write!(out, "\\u{:04x}", u32::from(c)).expect("writing to a String cannot fail");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The JSON Schema of `scalec check --format json`.
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(Vec<JsonDiagnostic>);
     serde_json::to_string_pretty(&schema).expect("schemas always serialize") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::codes;
+
+    const PLAIN: HumanOptions = HumanOptions {
+        color: false,
+        width: 100,
+    };
+
+    /// One file `a.scale` holding `text`, and a diagnostic labelled at the
+    /// first occurrence of `needle` (after `after`, a byte offset).
+    fn one(text: &str, needle: &str, after: usize) -> (SourceMap, Diagnostic) {
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", text);
+        let start = after + text[after..].find(needle).expect("needle in text");
+        let diagnostic = Diagnostic::error(
+            codes::UNKNOWN_ATTRIBUTE,
+            "unknown attribute",
+            Span::new(id, start, start + needle.len()),
+        )
+        .with_label("here");
+        (sources, diagnostic)
+    }
+
+    fn human(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
+        render(
+            std::slice::from_ref(diagnostic),
+            sources,
+            Format::Human,
+            PLAIN,
+        )
+    }
+
+    /// The display column (0-based, in the report) where `needle` starts on
+    /// the first source line of the report containing it, and where the
+    /// underline below that line starts. Wide characters count two.
+    fn columns(report: &str, needle: &str) -> (usize, usize) {
+        let lines: Vec<&str> = report.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.contains(" │ ") && l.contains(needle))
+            .unwrap_or_else(|| panic!("no source line with {needle:?} in\n{report}"));
+        let width = |s: &str| {
+            s.chars()
+                .map(|c| match c {
+                    '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}' => {
+                        2
+                    }
+                    _ => 1,
+                })
+                .sum::<usize>()
+        };
+        let source = lines[at];
+        let text = width(&source[..source.find(needle).expect("needle on the line")]);
+        let underline = lines[at + 1];
+        let mark = underline
+            .find(['─', '┬', '▲'])
+            .unwrap_or_else(|| panic!("no underline below {source:?} in\n{report}"));
+        (text, width(&underline[..mark]))
+    }
+
+    #[test]
+    fn escape_writes_controls_and_bidi_overrides_as_escapes() {
+        assert_eq!(
+            escape("a\u{1b}[31mb\u{7}\u{0}\u{7f}\u{9b}\t\r\n\u{202e}\u{2066}é\\"),
+            "a\\u{1b}[31mb\\u{7}\\u{0}\\u{7f}\\u{9b}\\t\\r\\n\\u{202e}\\u{2066}é\\"
+        );
+        assert!(matches!(escape("plain `text` é 漢"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_finding_far_right_is_clipped_around_its_label() {
+        let text = format!(
+            "service api {{ x = 1;{} replica = 3 }}\n",
+            " ".repeat(70_000)
+        );
+        let (sources, diagnostic) = one(&text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.len() < 1_000, "report is {} bytes", report.len());
+        assert!(report.contains("[a.scale:1:70022]"), "{report}");
+        assert!(report.contains(" 1 │ …"), "{report}");
+        let (text_column, underline_column) = columns(&report, "replica");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn a_short_line_is_shown_whole() {
+        let text = "service api { replica = 3 }\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(
+            report.contains(" 1 │ service api { replica = 3 }\n"),
+            "{report}"
+        );
+        assert!(!report.contains('…'), "{report}");
+    }
+
+    #[test]
+    fn a_long_label_shows_its_ends() {
+        let value = format!("\"{}\"", "x".repeat(5_000));
+        let text = format!("image = {value}\n");
+        let (sources, diagnostic) = one(&text, &value, 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.len() < 1_000, "report is {} bytes", report.len());
+        // `image = "xxx…xxx"`: the line's start is within reach, its middle
+        // is left out.
+        assert!(report.contains(" 1 │ image = \"xxx"), "{report}");
+        assert_eq!(report.matches('…').count(), 1, "{report}");
+        let (text_column, underline_column) = columns(&report, "\"xxx");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn labels_stay_under_their_characters_after_escapes_multibyte_and_wide_characters() {
+        let text = "service api { image = \"\u{1b}[31mé漢字\u{202e}\t\"; replica = 3 }\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(!report.contains('\u{1b}'), "{report}");
+        assert!(!report.contains('\u{202e}'), "{report}");
+        assert!(report.contains("\\u{1b}[31mé漢字\\u{202e}"), "{report}");
+        let (text_column, underline_column) = columns(&report, "replica");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn a_clipped_line_with_wide_characters_keeps_labels_aligned() {
+        let text = format!("x = \"{}\"; replica = 3\n", "漢".repeat(300));
+        let (sources, diagnostic) = one(&text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains(" 1 │ …漢"), "{report}");
+        let (text_column, underline_column) = columns(&report, "replica");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn a_label_on_a_control_character_covers_its_escape() {
+        let text = "a = 1 \u{7}\n";
+        let (sources, diagnostic) = one(text, "\u{7}", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains(" 1 │ a = 1 \\u{7}\n"), "{report}");
+        // The underline spans the five characters of `\u{7}`.
+        assert!(report.contains("·       ──┬──\n"), "{report}");
+    }
+
+    #[test]
+    fn a_related_label_on_another_long_line_is_clipped_too() {
+        let pad = " ".repeat(10_000);
+        let text = format!("service api {{}}\n\n\n\n\n\n{pad}service api {{}}\n");
+        let (sources, diagnostic) = one(&text, "api", 20);
+        let first = text.find("api").expect("first definition");
+        let file = diagnostic.span.file;
+        let diagnostic =
+            diagnostic.with_related(Span::new(file, first, first + 3), "first defined here");
+        let report = human(&sources, &diagnostic);
+        assert!(report.len() < 2_000, "report is {} bytes", report.len());
+        assert!(report.contains("[a.scale:7:10009]"), "{report}");
+        assert!(report.contains(" 7 │ …"), "{report}");
+        assert!(report.contains(" 1 │ service api {}"), "{report}");
+    }
+
+    /// A file of `lines` lines `a = N`, with a duplicate of line `first` on
+    /// line `second` (1-based), the second labelled and the first related.
+    fn duplicate(lines: usize, first: usize, second: usize) -> String {
+        let text: String = (1..=lines).map(|n| format!("a{n} = {n}\n")).collect();
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", &text);
+        let at = |n: usize| {
+            let start = text.find(&format!("\na{n} = ")).map_or(0, |i| i + 1);
+            Span::new(id, start, start + format!("a{n}").len())
+        };
+        let diagnostic = Diagnostic::error(codes::DUPLICATE_DEFINITION, "twice", at(second))
+            .with_label("again")
+            .with_related(at(first), "first");
+        human(&sources, &diagnostic)
+    }
+
+    #[test]
+    fn labels_far_apart_are_shown_apart_with_their_own_line_numbers() {
+        let report = duplicate(100_000, 2, 90_000);
+        assert!(report.len() < 1_000, "report is {} bytes", report.len());
+        for line in [1, 2, 3, 89_999, 90_000, 90_001] {
+            assert!(
+                report.contains(&format!(" {line} │ a{line} = {line}\n")),
+                "{line}: {report}"
+            );
+        }
+        assert!(
+            !report.contains(" 4 │") && !report.contains(" 89998 │"),
+            "{report}"
+        );
+        assert!(
+            report.contains("[a.scale:90000:1]") && report.contains("[a.scale:2:1]"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn labels_a_few_lines_apart_are_shown_with_the_lines_between() {
+        // Lines 4 to 6 lie between the contexts (1–3 and 7–9): shown.
+        let report = duplicate(20, 2, 8);
+        for line in 1..=9 {
+            assert!(
+                report.contains(&format!(" {line} │ a{line} = {line}\n")),
+                "{line}: {report}"
+            );
+        }
+        assert_eq!(report.matches("╭─[").count(), 1, "{report}");
+        // One more line between: two parts.
+        let report = duplicate(20, 2, 9);
+        assert_eq!(report.matches("╭─[").count(), 2, "{report}");
+        assert!(!report.contains(" 7 │"), "{report}");
+    }
+
+    #[test]
+    fn context_lines_that_are_long_are_clipped() {
+        let long = "#".repeat(10_000);
+        let text = format!("{long}\nreplica = 3\n{long}\n");
+        let (sources, diagnostic) = one(&text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.len() < 1_000, "report is {} bytes", report.len());
+        assert_eq!(
+            report
+                .matches(&format!("{}…", "#".repeat(MAX_LINE_CHARS)))
+                .count(),
+            2
+        );
+    }
+
+    #[test]
+    fn the_header_column_counts_characters_in_every_format() {
+        let text = "service api { image = \"ééééé漢字\"; replica = 3 }\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let (line, column) = sources
+            .get(diagnostic.span.file)
+            .line_col(diagnostic.span.start);
+        assert_eq!((line, column), (1, 34));
+        let all = std::slice::from_ref(&diagnostic);
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains("[a.scale:1:34]"), "{report}");
+        let short = render(all, &sources, Format::Short, PLAIN);
+        assert!(short.starts_with("a.scale:1:34: "), "{short}");
+        let json: serde_json::Value =
+            serde_json::from_str(&render(all, &sources, Format::Json, PLAIN)).expect("JSON");
+        assert_eq!(json[0]["column"], 34);
+    }
+
+    #[test]
+    fn line_breaks_of_every_kind_number_the_lines_alike() {
+        for text in [
+            "a = 1\nb = 2\nreplica = 3\nc = 4\n",
+            "a = 1\r\nb = 2\r\nreplica = 3\r\nc = 4\r\n",
+        ] {
+            let (sources, diagnostic) = one(text, "replica", 0);
+            let report = human(&sources, &diagnostic);
+            assert!(report.contains("[a.scale:3:1]"), "{report}");
+            assert!(
+                report.contains(" 2 │ b = 2\n 3 │ replica = 3\n"),
+                "{report}"
+            );
+            assert!(report.contains(" 4 │ c = 4\n"), "{report}");
+            assert!(!report.contains('\r'), "{report:?}");
+        }
+    }
+
+    #[test]
+    fn a_lone_carriage_return_never_reaches_the_report() {
+        let text = "a = 1\rreplica = 3\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(!report.contains('\r'), "{report:?}");
+        assert!(report.contains(" 1 │ a = 1\n"), "{report}");
+        assert!(report.contains(" 2 │ replica = 3\n"), "{report}");
+    }
+
+    #[test]
+    fn tabs_are_drawn_as_spaces_to_the_next_tab_stop() {
+        let text = "\ta\treplica = 3\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains(" 1 │     a   replica = 3\n"), "{report}");
+        let (text_column, underline_column) = columns(&report, "replica");
+        assert_eq!(text_column, underline_column, "{report}");
+    }
+
+    #[test]
+    fn an_empty_span_at_the_end_of_the_file_is_shown() {
+        let text = "service api {\n  a = 1";
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", text);
+        let diagnostic = Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            "expected `}`",
+            Span::new(id, text.len(), text.len()),
+        )
+        .with_label("expected `}`");
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains("[a.scale:2:8]"), "{report}");
+        assert!(report.contains("╰── expected `}`"), "{report}");
+    }
+
+    #[test]
+    fn an_empty_span_after_the_last_line_break_is_shown() {
+        let text = "service api {\n";
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", text);
+        let diagnostic = Diagnostic::error(
+            codes::SYNTAX_ERROR,
+            "expected `}`",
+            Span::new(id, text.len(), text.len()),
+        )
+        .with_label("expected `}`");
+        let report = human(&sources, &diagnostic);
+        assert!(report.contains("[a.scale:2:1]"), "{report}");
+        assert!(report.contains(" 2 │ \n   · ▲\n"), "{report}");
+    }
+
+    #[test]
+    fn messages_labels_help_and_paths_are_escaped_in_every_format() {
+        let mut sources = SourceMap::new();
+        let id = sources.add("ev\u{1b}]0;x\u{7}il\u{202e}.scale", "a = 1\n");
+        let diagnostic = Diagnostic::error(
+            codes::UNKNOWN_ATTRIBUTE,
+            "unknown `\u{1b}[2J`\nsecond line",
+            Span::new(id, 0, 1),
+        )
+        .with_label("label \u{9b}31m")
+        .with_help("help \u{7}\nnext \u{1b}");
+        let all = std::slice::from_ref(&diagnostic);
+        for format in [Format::Human, Format::Short, Format::Json] {
+            let out = render(all, &sources, format, PLAIN);
+            for bad in ['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}'] {
+                assert!(!out.contains(bad), "{format:?} has {bad:?}: {out}");
+            }
+        }
+        let short = render(all, &sources, Format::Short, PLAIN);
+        assert_eq!(
+            short,
+            "ev\\u{1b}]0;x\\u{7}il\\u{202e}.scale:1:1: error[E002]: unknown `\\u{1b}[2J`\\nsecond line\n"
+        );
+        let report = human(&sources, &diagnostic);
+        assert!(
+            report.contains("[ev\\u{1b}]0;x\\u{7}il\\u{202e}.scale:1:1]"),
+            "{report}"
+        );
+        assert!(report.contains("label \\u{9b}31m"), "{report}");
+        assert!(
+            report.contains("help \\u{7}\n"),
+            "help keeps its line break: {report}"
+        );
+        // JSON keeps the values and escapes them as `\uXXXX`.
+        let json = render(all, &sources, Format::Json, PLAIN);
+        assert!(
+            json.contains("\\u202e") && json.contains("\\u009b"),
+            "{json}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+        assert_eq!(value[0]["file"], "ev\u{1b}]0;x\u{7}il\u{202e}.scale");
+        assert_eq!(value[0]["label"], "label \u{9b}31m");
+    }
+
+    #[test]
+    fn colour_codes_come_only_from_the_theme() {
+        let text = "x = \"\u{1b}]0;pwned\u{7}\"; replica = 3\n";
+        let (sources, diagnostic) = one(text, "replica", 0);
+        let colored = HumanOptions {
+            color: true,
+            width: 100,
+        };
+        let report = render(
+            std::slice::from_ref(&diagnostic),
+            &sources,
+            Format::Human,
+            colored,
+        );
+        assert!(report.contains('\u{1b}'), "the theme colours: {report:?}");
+        assert!(!report.contains("\u{1b}]0;"), "{report:?}");
+        assert!(!report.contains('\u{7}'), "{report:?}");
+    }
+
+    #[test]
+    fn many_findings_on_one_long_line_stay_small() {
+        let body = "replica = 3; ".repeat(5_000);
+        let text = format!("service api {{ {body}}}\n");
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", &text);
+        let diagnostics: Vec<Diagnostic> = text
+            .match_indices("replica")
+            .map(|(at, _)| {
+                Diagnostic::error(
+                    codes::UNKNOWN_ATTRIBUTE,
+                    "unknown",
+                    Span::new(id, at, at + 7),
+                )
+                .with_label("here")
+            })
+            .collect();
+        let report = render(&diagnostics, &sources, Format::Human, PLAIN);
+        assert!(
+            report.len() < diagnostics.len() * 600,
+            "{} bytes for {} findings",
+            report.len(),
+            diagnostics.len()
+        );
+    }
 }

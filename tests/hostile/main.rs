@@ -12,6 +12,7 @@ mod data_loss;
 mod fmt_files;
 mod interrupt;
 mod numbers;
+mod reports;
 mod smoke;
 mod streams;
 mod syntax;

@@ -1,0 +1,370 @@
+//! The source lines a human report shows, made safe to print: what miette is
+//! given instead of the whole file.
+//!
+//! A [`Snippet`] holds only the lines around the labelled spans of one report,
+//! each long line clipped to windows around its labels (the rest replaced by
+//! `…`) and every control or bidirectional character escaped (see
+//! [`super::push_escaped`]). Labels are moved onto the snippet's text with
+//! [`Snippet::span`], so they stay under the characters they mark. Line
+//! numbers and the header's column are those of the real file, the column as
+//! [`SourceFile::line_col`] counts it, so every format agrees. Lines end at
+//! `\n`, `\r\n` or a lone `\r`, as in the grammar.
+//!
+//! Why not hand miette the file: miette prints a line whole for every label on
+//! it (a 64 KB line per finding), panics past column 65,535, prints control
+//! characters raw and counts header columns in bytes.
+
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+use crate::source::{SourceFile, Span};
+
+/// A line of at most this many characters is shown whole.
+pub const MAX_LINE_CHARS: usize = 120;
+/// Characters kept either side of a labelled span on a clipped line.
+pub const CONTEXT_CHARS: usize = 40;
+/// Characters kept at each end of a labelled span too long to show whole.
+pub const SPAN_END_CHARS: usize = 30;
+/// Two parts of a report with at most this many lines between them are
+/// shown as one, those lines included.
+pub const MERGE_GAP: usize = 3;
+/// What stands for the characters left out of a clipped line.
+pub const ELLIPSIS: char = '…';
+
+/// Where the lines of a file start and end. A line ends at `\n`, `\r\n` or a
+/// lone `\r`, as in the grammar.
+#[derive(Debug)]
+pub struct LineIndex {
+    /// `(start, end)` byte offsets of each line's text, without its break.
+    lines: Vec<(usize, usize)>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut lines = Vec::new();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            let break_len = match bytes[i] {
+                b'\n' => 1,
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+                b'\r' => 1,
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            lines.push((start, i));
+            i += break_len;
+            start = i;
+        }
+        lines.push((start, bytes.len()));
+        LineIndex { lines }
+    }
+
+    /// The 0-based line of a byte offset (a line break belongs to its line).
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines
+            .partition_point(|&(start, _)| start <= offset)
+            .saturating_sub(1)
+    }
+}
+
+/// The lines of one file that a report shows, clipped and escaped, with the
+/// map from file offsets to snippet offsets.
+pub struct Snippet {
+    /// The file's path, escaped, for the report's header.
+    name: String,
+    /// The shown lines, joined by `\n`. Lines not shown are left out, so
+    /// that the work and the size do not grow with the distance between labels.
+    text: String,
+    /// `(snippet line, file line)`, 0-based, where each run of consecutive
+    /// shown lines starts. miette never reads across two runs (see
+    /// [`line_count`]), so a snippet line's file line follows from its run.
+    runs: Vec<(usize, usize)>,
+    /// `(file offset, snippet offset)` pairs, increasing in both.
+    anchors: Vec<(usize, usize)>,
+    /// `(snippet offset, 0-based line, 0-based column)` of each span's start,
+    /// the position miette prints in the header.
+    starts: Vec<(usize, usize, usize)>,
+}
+
+impl Snippet {
+    /// The snippet of `file` that shows `spans` (all in `file`), named `name`.
+    pub fn new(file: &SourceFile, index: &LineIndex, name: String, spans: &[Span]) -> Snippet {
+        let text = &*file.text;
+        let clamp = |offset: usize| floor_boundary(text, offset.min(text.len()));
+        let spans: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|s| (clamp(s.start), clamp(s.end.max(s.start))))
+            .collect();
+        let last_line = index.lines.len() - 1;
+        // Each span shows its lines and one line either side (miette's context).
+        let shown: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|&(start, end)| {
+                let (first, last) = (index.line_of(start), index.line_of(end));
+                (first.saturating_sub(1), (last + 1).min(last_line))
+            })
+            .collect();
+        let shown = merge_close(shown);
+
+        let mut builder = Builder {
+            source: text,
+            text: String::new(),
+            anchors: Vec::new(),
+        };
+        let mut runs = Vec::new();
+        let mut snippet_line = 0;
+        let mut previous_end = None;
+        for &(first, last) in &shown {
+            runs.push((snippet_line, first));
+            for line in first..=last {
+                let (start, end) = index.lines[line];
+                if let Some(previous_end) = previous_end {
+                    builder.anchor(previous_end);
+                    builder.text.push('\n');
+                }
+                builder.anchor(start);
+                // The parts of labelled spans on this line.
+                let marks: Vec<(usize, usize)> = spans
+                    .iter()
+                    .filter(|&&(a, b)| index.line_of(a) <= line && line <= index.line_of(b))
+                    .map(|&(a, b)| {
+                        let from = a.clamp(start, end);
+                        (from, b.clamp(from, end))
+                    })
+                    .collect();
+                builder.line(start, end, &marks);
+                previous_end = Some(end);
+            }
+            snippet_line += last - first + 1;
+        }
+        let end_line = shown.last().map_or(0, |r| r.1);
+        let (last_start, end) = index.lines[end_line];
+        builder.anchor(end);
+        if let Some(&(next_start, _)) = index.lines.get(end_line + 1) {
+            // The last shown line's break, so that miette sees an empty last
+            // line as a line, as it does in the whole file.
+            builder.text.push('\n');
+            builder.anchor(next_start);
+        } else if end > last_start || spans.iter().any(|&(a, _)| a == text.len()) {
+            // miette draws no label at the very end of its text: end the last
+            // line, so that a label at the end of the file shows.
+            builder.text.push('\n');
+        }
+
+        let mut snippet = Snippet {
+            name,
+            text: builder.text,
+            runs,
+            anchors: builder.anchors,
+            starts: Vec::new(),
+        };
+        for &(start, _) in &spans {
+            let (line, column) = file.line_col(start);
+            let at = snippet.floor(start);
+            snippet.starts.push((at, line - 1, column - 1));
+        }
+        snippet
+    }
+
+    /// Where a span of the file lies in the snippet. A span that starts or
+    /// ends in a left-out part covers its `…`.
+    pub fn span(&self, span: Span) -> SourceSpan {
+        let start = self.floor(span.start);
+        let end = self.ceil(span.end.max(span.start)).max(start);
+        SourceSpan::from(start..end)
+    }
+
+    /// The snippet offset of the last anchor at or before `offset`.
+    fn floor(&self, offset: usize) -> usize {
+        let i = self.anchors.partition_point(|&(at, _)| at <= offset);
+        i.checked_sub(1).map_or(0, |i| self.anchors[i].1)
+    }
+
+    /// The snippet offset of the first anchor at or after `offset`.
+    fn ceil(&self, offset: usize) -> usize {
+        let i = self.anchors.partition_point(|&(at, _)| at < offset);
+        self.anchors.get(i).map_or(self.text.len(), |&(_, to)| to)
+    }
+
+    /// The file line (0-based) of a snippet line.
+    fn file_line(&self, snippet_line: usize) -> usize {
+        let run = self
+            .runs
+            .partition_point(|&(first, _)| first <= snippet_line)
+            .saturating_sub(1);
+        self.runs
+            .get(run)
+            .map_or(snippet_line, |&(first, file_first)| {
+                file_first + snippet_line - first
+            })
+    }
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.text
+                .as_str()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // Without context, miette asks for a label's own position (the header):
+        // give the file's line and column as `line_col` counts them.
+        let label_start = self
+            .starts
+            .iter()
+            .find(|&&(at, ..)| at == span.offset())
+            .filter(|_| context_lines_before == 0 && context_lines_after == 0);
+        let (line, column) = match label_start {
+            Some(&(_, line, column)) => (line, column),
+            None => (self.file_line(inner.line()), inner.column()),
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            line,
+            column,
+            line_count(inner.data()),
+        )))
+    }
+}
+
+/// What miette should take for the number of lines in `data`. miette merges
+/// two snippets when the first's line plus this count reaches the second's
+/// line: counting [`MERGE_GAP`] more than there are merges them when at most
+/// that many lines lie between, as [`merge_close`] does. (miette's own sources
+/// return the number of line breaks from the start of the file instead, which
+/// merges snippets hundreds of lines apart and shows every line between.)
+fn line_count(data: &[u8]) -> usize {
+    let breaks = data.iter().filter(|&&b| b == b'\n').count();
+    breaks + usize::from(!data.ends_with(b"\n")) + MERGE_GAP
+}
+
+/// Sorts ranges of lines and merges those at most [`MERGE_GAP`] lines apart.
+fn merge_close(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (first, last) in ranges {
+        match merged.last_mut() {
+            Some(previous) if first <= previous.1 + 1 + MERGE_GAP => {
+                previous.1 = previous.1.max(last);
+            }
+            _ => merged.push((first, last)),
+        }
+    }
+    merged
+}
+
+/// Writes the snippet's text and its anchors.
+struct Builder<'s> {
+    source: &'s str,
+    text: String,
+    anchors: Vec<(usize, usize)>,
+}
+
+impl Builder<'_> {
+    fn anchor(&mut self, offset: usize) {
+        self.anchors.push((offset, self.text.len()));
+    }
+
+    /// Writes the line `start..end` of the source, clipped to windows around
+    /// `marks` (byte ranges inside the line) when it is long.
+    fn line(&mut self, start: usize, end: usize, marks: &[(usize, usize)]) {
+        let line = &self.source[start..end];
+        let windows = if line.chars().nth(MAX_LINE_CHARS).is_none() {
+            vec![(start, end)]
+        } else if marks.is_empty() {
+            vec![(start, start + advance(line, 0, MAX_LINE_CHARS))]
+        } else {
+            windows(line, start, marks)
+        };
+        let mut at = start;
+        for (from, to) in windows {
+            if from > at {
+                self.elide(at, from);
+            }
+            self.keep(from, to);
+            at = to;
+        }
+        if at < end {
+            self.elide(at, end);
+        }
+    }
+
+    fn keep(&mut self, from: usize, to: usize) {
+        for (i, c) in self.source[from..to].char_indices() {
+            self.anchor(from + i);
+            super::push_escaped(&mut self.text, c, super::Escape::Snippet);
+        }
+        self.anchor(to);
+    }
+
+    fn elide(&mut self, from: usize, to: usize) {
+        self.anchor(from);
+        self.text.push(ELLIPSIS);
+        self.anchor(to);
+    }
+}
+
+/// The parts of a long line to keep, as sorted, disjoint byte ranges in the
+/// file: some context around each mark, and only the ends of a long mark.
+fn windows(line: &str, line_start: usize, marks: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut windows = Vec::new();
+    for &(from, to) in marks {
+        let (from, to) = (from - line_start, to - line_start);
+        let before = retreat(line, from, CONTEXT_CHARS);
+        let after = advance(line, to, CONTEXT_CHARS);
+        if line[from..to].chars().nth(2 * SPAN_END_CHARS + 1).is_some() {
+            windows.push((before, advance(line, from, SPAN_END_CHARS)));
+            windows.push((retreat(line, to, SPAN_END_CHARS), after));
+        } else {
+            windows.push((before, after));
+        }
+    }
+    windows.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (from, to) in windows {
+        match merged.last_mut() {
+            // Leaving out a character or two would not make the line shorter.
+            Some(last) if from <= last.1 + 2 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(from, to)| (line_start + from, line_start + to))
+        .collect()
+}
+
+/// The offset `n` characters after `offset` in `text`, or its end.
+fn advance(text: &str, offset: usize, n: usize) -> usize {
+    text[offset..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| offset + i)
+}
+
+/// The offset `n` characters before `offset` in `text`, or its start.
+fn retreat(text: &str, offset: usize, n: usize) -> usize {
+    if n == 0 {
+        return offset;
+    }
+    text[..offset]
+        .char_indices()
+        .rev()
+        .nth(n - 1)
+        .map_or(0, |(i, _)| i)
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
