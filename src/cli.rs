@@ -296,7 +296,7 @@ fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
         for (path, reason) in &changes.conflicts {
             report.push_str(&format!("in the way: {}: {reason}\n", shown_in(path)));
         }
-        print(&crate::names::escape_controls_in_lines(&report))?;
+        print(&crate::names::escape(&report, crate::names::Escape::Lines))?;
         if changes.is_empty() {
             note(&format!(
                 "{shown} is up to date ({} files)",
@@ -418,9 +418,11 @@ fn use_color(choice: ColorArg) -> bool {
     }
 }
 
-/// Writes a line to standard error. A closed or broken standard error is
-/// ignored: the exit code still tells the outcome.
+/// Writes a line to standard error, with any control character from a path
+/// or a name escaped. A closed or broken standard error is ignored: the exit
+/// code still tells the outcome.
 fn note(text: &str) {
+    let text = crate::names::escape(text, crate::names::Escape::Lines);
     let mut stderr = io::stderr().lock();
     let _ = writeln!(stderr, "{text}");
 }
@@ -608,12 +610,11 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
             unchanged += 1;
         } else if args.check {
             let name = file.display_path();
-            output.push_str(
-                &similar::TextDiff::from_lines(&*file.text, &formatted)
-                    .unified_diff()
-                    .header(&name, &format!("{name} (formatted)"))
-                    .to_string(),
-            );
+            let diff = similar::TextDiff::from_lines(&*file.text, &formatted)
+                .unified_diff()
+                .header(&name, &format!("{name} (formatted)"))
+                .to_string();
+            output.push_str(&crate::names::escape(&diff, crate::names::Escape::Lines));
             changed.push(name);
         } else {
             match writable_target(&file.path, &roots) {
@@ -639,10 +640,7 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
     ));
     print(&output)?;
     for skip in &skipped {
-        note(&format!(
-            "scalec: warning: left {}",
-            crate::names::escape_controls(skip)
-        ));
+        note(&format!("scalec: warning: left {skip}"));
     }
     if !args.stdout {
         let verb = if args.check {

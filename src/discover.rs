@@ -217,7 +217,7 @@ fn unreadable_dirs(workspace: &mut Workspace, broken: Vec<(PathBuf, String)>) {
                 codes::UNREADABLE_FILE,
                 format!(
                     "cannot read `{}`: {reason}",
-                    crate::names::escape_controls(&crate::source::display_path(&path))
+                    crate::source::display_path(&path)
                 ),
                 Span::new(id, 0, 0),
             )
@@ -315,7 +315,7 @@ fn read(workspace: &mut Workspace, path: &Path) -> FileId {
     let id = workspace.sources.add(path, "");
     let message = format!(
         "cannot read `{}`: {}",
-        crate::names::escape_controls(&crate::source::display_path(path)),
+        crate::source::display_path(path),
         problem.unwrap_or_default()
     );
     workspace.diagnostics.push(

@@ -102,8 +102,7 @@ fn shared_outputs(workspace: &Workspace) -> Vec<Diagnostic> {
             first.entry(&project.output).or_insert(project);
             continue;
         };
-        let show =
-            |p: &std::path::Path| names::escape_controls(&source::display_path(p)).into_owned();
+        let show = |p: &std::path::Path| source::display_path(p);
         let mut diagnostic = Diagnostic::error(
             diag::codes::OUTPUT_COLLISION,
             format!(

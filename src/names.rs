@@ -157,91 +157,82 @@ pub fn label_value_problem(value: &str) -> Option<String> {
     label_segment_problem(value, true)
 }
 
-/// `text` with every character that could act on a terminal or break a line
-/// shown as a Rust-style escape (`\u{1b}`): C0 and C1 controls, DEL, line
-/// and paragraph separators and bidirectional overrides. Generated files
-/// and reports put names from the policy tree (file names, strings) through
-/// this, so a name can never start a new line or recolour a terminal.
-pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    escape(text, |_| false)
+/// How [`escape`] treats the whitespace controls of a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Escape {
+    /// One line (a message, a label, a path, a header): every control
+    /// character is escaped, tabs and line breaks too.
+    Text,
+    /// Several lines (a help, a diff): line breaks and tabs stay as they are.
+    Lines,
+    /// A line of source under a report's labels: tabs stay (the renderer
+    /// expands them), line breaks are escaped.
+    Snippet,
 }
 
-/// [`escape_controls`] for a multi-line text (a diff, a report): its line
-/// breaks and tabs stay as they are.
-pub fn escape_controls_in_lines(text: &str) -> std::borrow::Cow<'_, str> {
-    escape(text, |c| c == '\n' || c == '\t')
-}
-
-fn escape(text: &str, keep: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
-    let needs_escape = |c: char| {
-        !keep(c)
-            && (c.is_control()
-                || matches!(
-                    c,
-                    '\u{2028}'
-                        | '\u{2029}'
-                        | '\u{202A}'..='\u{202E}'
-                        | '\u{2066}'..='\u{2069}'
-                        | '\u{200E}'
-                        | '\u{200F}'
-                        | '\u{061C}'
-                ))
-    };
-    if !text.chars().any(needs_escape) {
+/// `text` with every character that must not reach a terminal or a generated
+/// file raw written as an escape, in the notation of `.scale` strings: `\t`,
+/// `\n`, `\r`, and `\u{1b}` for the others. Those are the control
+/// characters (C0, DEL, C1), the invisible bidirectional controls (U+061C,
+/// U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) and the line and paragraph
+/// separators U+2028 and U+2029. Anything else, backslashes included, is kept.
+///
+/// Reports (`render`), generated headers (`emit`) and the CLI's own messages
+/// put text from the policy tree through this, so a name can never start a
+/// new line or recolour a terminal.
+pub fn escape(text: &str, mode: Escape) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| needs_escape(c) && !kept(c, mode)) {
         return std::borrow::Cow::Borrowed(text);
     }
-    let mut escaped = String::with_capacity(text.len() + 8);
+    let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if needs_escape(c) {
-            escaped.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            escaped.push(c);
-        }
+        push_escaped(&mut out, c, mode);
     }
-    std::borrow::Cow::Owned(escaped)
+    std::borrow::Cow::Owned(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// [`escape`] for one line of text.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    escape(text, Escape::Text)
+}
 
-    #[test]
-    fn suggests_the_nearest_candidate() {
-        assert_eq!(
-            did_you_mean("replica", ["replicas", "image"]),
-            Some("replicas")
-        );
-        assert_eq!(did_you_mean("Image", ["replicas", "image"]), Some("image"));
-        assert_eq!(did_you_mean("zzz", ["replicas", "image"]), None);
-        assert_eq!(did_you_mean("scael", ["scale", "env"]), Some("scale"));
+/// Whether [`escape`] writes `c` as an escape in some mode.
+pub fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+fn kept(c: char, mode: Escape) -> bool {
+    match mode {
+        Escape::Text => false,
+        Escape::Lines => c == '\n' || c == '\t',
+        Escape::Snippet => c == '\t',
     }
+}
 
-    #[test]
-    fn label_keys_and_values() {
-        assert_eq!(label_key_problem("app.kubernetes.io/name"), None);
-        assert_eq!(label_key_problem("queue_name"), None);
-        assert!(label_key_problem("Bad Key").is_some());
-        assert!(label_key_problem("UPPER.example/x").is_some());
-        assert!(label_key_problem("-x").is_some());
-        assert_eq!(label_value_problem(""), None);
-        assert!(label_value_problem("a b").is_some());
+/// Appends `c` to `out`, escaped as [`escape`] would.
+pub fn push_escaped(out: &mut String, c: char, mode: Escape) {
+    use std::fmt::Write as _;
+    if kept(c, mode) {
+        out.push(c);
+        return;
     }
-
-    #[test]
-    fn dns_labels() {
-        assert_eq!(dns_label_problem("auth-v2"), None);
-        assert!(dns_label_problem("Auth").is_some());
-        assert!(dns_label_problem("my_service").is_some());
-        assert!(dns_label_problem("-x").is_some());
-        assert!(dns_label_problem(&"a".repeat(64)).is_some());
-        assert_eq!(
-            dns_label_rewrite("My_Service.v2").as_deref(),
-            Some("my-service-v2")
-        );
-        assert_eq!(dns_label_rewrite("__"), None);
-        assert_eq!(
-            dns_label_rewrite(&"a".repeat(70)).map(|s| s.len()),
-            Some(63)
-        );
+    match c {
+        '\t' => out.push_str("\\t"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        c if needs_escape(c) => {
+            write!(out, "\\u{{{:x}}}", u32::from(c)).expect("writing to a String cannot fail");
+        }
+        c => out.push(c),
     }
 }

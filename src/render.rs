@@ -18,13 +18,14 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::names::{self, Escape, needs_escape};
+use crate::source::{FileId, LineIndex, SourceFile, SourceMap, Span};
 
 mod snippet;
 
 #[cfg(test)]
 use snippet::MAX_LINE_CHARS;
-use snippet::{LineIndex, Snippet};
+use snippet::Snippet;
 
 /// How a batch of diagnostics is printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,18 +56,25 @@ pub fn render(
                 .map(|d| report(d, sources, &mut lines, human))
                 .collect()
         }
-        Format::Short => diagnostics
-            .iter()
-            .map(|d| short_line(d, sources) + "\n")
-            .collect(),
+        Format::Short => {
+            let mut lines = Lines::default();
+            diagnostics
+                .iter()
+                .map(|d| short_line_with(d, sources, &mut lines) + "\n")
+                .collect()
+        }
         Format::Json => json(diagnostics, sources),
     }
 }
 
 /// `path:line:col: severity[CODE]: message`, for editors and grep.
 pub fn short_line(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
+    short_line_with(diagnostic, sources, &mut Lines::default())
+}
+
+fn short_line_with(diagnostic: &Diagnostic, sources: &SourceMap, lines: &mut Lines) -> String {
     let file = sources.get(diagnostic.span.file);
-    let (line, column) = file.line_col(diagnostic.span.start);
+    let (line, column) = lines.of(file).line_col(&file.text, diagnostic.span.start);
     format!(
         "{}:{line}:{column}: {}[{}]: {}",
         escape(&file.display_path()),
@@ -76,69 +84,13 @@ pub fn short_line(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
     )
 }
 
-/// `text` with every character that must not reach a terminal raw written as
-/// an escape, in the notation of `.scale` strings: `\t`, `\n`, `\r`, and
-/// `\u{1b}` for the others. Those are the control characters (C0, DEL, C1)
-/// and the invisible bidirectional controls (U+061C, U+200E, U+200F,
-/// U+202A–U+202E, U+2066–U+2069), plus the line and paragraph separators
-/// U+2028 and U+2029. Anything else, backslashes included, is kept.
+/// A message, label or path as a report shows it: see [`names::escape`].
 pub fn escape(text: &str) -> Cow<'_, str> {
-    escape_as(text, Escape::Text)
-}
-
-fn escape_as(text: &str, mode: Escape) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        push_escaped(&mut out, c, mode);
-    }
-    Cow::Owned(out)
-}
-
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2066}'..='\u{2069}'
-        )
-}
-
-/// Where escaped text goes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Escape {
-    /// A message, label or path: one line, tabs escaped.
-    Text,
-    /// A help text: its lines stay lines (the lint settings add one).
-    Help,
-    /// A line of source under the report's labels: tabs are kept, and miette
-    /// draws each as spaces to the next multiple of [`TAB_WIDTH`] columns.
-    Snippet,
+    names::escape(text, Escape::Text)
 }
 
 /// How many columns apart the tab stops of a human report's source lines are.
 pub const TAB_WIDTH: usize = 4;
-
-fn push_escaped(out: &mut String, c: char, mode: Escape) {
-    match c {
-        '\t' if mode == Escape::Snippet => out.push('\t'),
-        '\t' => out.push_str("\\t"),
-        '\n' if mode == Escape::Help => out.push('\n'),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        c if needs_escape(c) => {
-            write!(out, "\\u{{{:x}}}", u32::from(c)).expect("writing to a String cannot fail");
-        }
-        c => out.push(c),
-    }
-}
 
 /// The line index of each file a batch of reports shows, built once per file.
 #[derive(Default)]
@@ -258,7 +210,7 @@ impl Report {
             help: diagnostic
                 .help
                 .as_deref()
-                .map(|h| escape_as(h, Escape::Help).into_owned()),
+                .map(|h| names::escape(h, Escape::Lines).into_owned()),
             source,
             labels,
             related,
@@ -360,10 +312,11 @@ pub struct JsonDiagnostic {
     pub related: Vec<JsonRelated>,
 }
 
-fn location(span: Span, sources: &SourceMap) -> JsonLocation {
+fn location(span: Span, sources: &SourceMap, lines: &mut Lines) -> JsonLocation {
     let file = sources.get(span.file);
-    let (line, column) = file.line_col(span.start);
-    let (end_line, end_column) = file.line_col(span.end);
+    let index = lines.of(file);
+    let (line, column) = index.line_col(&file.text, span.start);
+    let (end_line, end_column) = index.line_col(&file.text, span.end);
     JsonLocation {
         file: file.display_path(),
         line,
@@ -376,8 +329,16 @@ fn location(span: Span, sources: &SourceMap) -> JsonLocation {
 }
 
 pub fn json_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic {
+    json_diagnostic_with(diagnostic, sources, &mut Lines::default())
+}
+
+fn json_diagnostic_with(
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+    lines: &mut Lines,
+) -> JsonDiagnostic {
     JsonDiagnostic {
-        location: location(diagnostic.span, sources),
+        location: location(diagnostic.span, sources, lines),
         severity: diagnostic.severity.as_str().to_string(),
         code: diagnostic.code.id.to_string(),
         name: diagnostic.code.name.to_string(),
@@ -388,7 +349,7 @@ pub fn json_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap) -> JsonDiag
             .related
             .iter()
             .map(|r| JsonRelated {
-                location: location(r.span, sources),
+                location: location(r.span, sources, lines),
                 message: r.message.clone(),
             })
             .collect(),
@@ -397,9 +358,10 @@ pub fn json_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap) -> JsonDiag
 
 /// The findings as a pretty-printed JSON array, newline-terminated.
 pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+    let mut lines = Lines::default();
     let list: Vec<JsonDiagnostic> = diagnostics
         .iter()
-        .map(|d| json_diagnostic(d, sources))
+        .map(|d| json_diagnostic_with(d, sources, &mut lines))
         .collect();
     let text = serde_json::to_string_pretty(&list).expect("diagnostics always serialize");
     json_escape_invisible(&text) + "\n"

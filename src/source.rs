@@ -180,25 +180,58 @@ pub fn line_end(text: &str, offset: usize) -> usize {
         .map_or(text.len(), |i| offset + i)
 }
 
-/// The 0-based line of any offset of one text, by binary search over its
-/// [`line_starts`]: for callers that ask many times.
+/// The lines of one text, found once, for callers that ask many times (the
+/// renderers): line, column and line bounds by binary search over its
+/// [`line_breaks`].
 #[derive(Clone, Debug)]
 pub struct LineIndex {
+    /// Where each line starts.
     starts: Vec<usize>,
+    /// Where each line's text ends (its line break starts, or the text ends).
+    ends: Vec<usize>,
 }
 
 impl LineIndex {
     /// Finds the lines of `text`, in one pass.
     pub fn new(text: &str) -> Self {
-        LineIndex {
-            starts: line_starts(text).collect(),
+        let (mut starts, mut ends) = (vec![0], Vec::new());
+        for line_break in line_breaks(text) {
+            ends.push(line_break.start);
+            starts.push(line_break.end);
         }
+        ends.push(text.len());
+        LineIndex { starts, ends }
+    }
+
+    /// How many lines the text has (text ending in a line break has an empty
+    /// last line).
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
     }
 
     /// The 0-based line holding `offset`; an offset inside a line break
     /// belongs to the line the break ends.
     pub fn line(&self, offset: usize) -> usize {
         self.starts.partition_point(|&start| start <= offset) - 1
+    }
+
+    /// Where the 0-based `line` starts and where its text ends, if it exists.
+    pub fn bounds(&self, line: usize) -> Option<(usize, usize)> {
+        Some((*self.starts.get(line)?, *self.ends.get(line)?))
+    }
+
+    /// 1-based line and column of a byte offset of `text` (the text this
+    /// index was built from), exactly as [`line_col`] computes them.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line(offset);
+        let start = self.starts[line].min(offset);
+        let column = text[start..offset].trim_end_matches('\r').chars().count() + 1;
+        (line + 1, column)
     }
 }
 
@@ -312,5 +345,21 @@ mod tests {
         let mut map = SourceMap::new();
         let id = map.add("a.scale", "\u{FEFF}x = 1");
         assert_eq!(&*map.get(id).text, "x = 1");
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col_at_every_offset() {
+        let text = "a\r\nçé\rx\n\n\r\ry = 1\r\n\u{1b}[31m z";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_col(text, offset),
+                line_col(text, offset),
+                "offset {offset}"
+            );
+        }
+        assert_eq!(index.len(), line_starts(text).count());
+        assert_eq!(index.bounds(1), Some((3, 7)));
+        assert_eq!(index.bounds(index.len()), None);
     }
 }

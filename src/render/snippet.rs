@@ -4,7 +4,7 @@
 //! A [`Snippet`] holds only the lines around the labelled spans of one report,
 //! each long line clipped to windows around its labels (the rest replaced by
 //! `…`) and every control or bidirectional character escaped (see
-//! [`super::push_escaped`]). Labels are moved onto the snippet's text with
+//! [`crate::names::push_escaped`]). Labels are moved onto the snippet's text with
 //! [`Snippet::span`], so they stay under the characters they mark. Line
 //! numbers and the header's column are those of the real file, the column as
 //! [`SourceFile::line_col`] counts it, so every format agrees. Lines end at
@@ -16,7 +16,7 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::source::{SourceFile, Span};
+use crate::source::{LineIndex, SourceFile, Span};
 
 /// A line of at most this many characters is shown whole.
 pub const MAX_LINE_CHARS: usize = 120;
@@ -29,45 +29,6 @@ pub const SPAN_END_CHARS: usize = 30;
 pub const MERGE_GAP: usize = 3;
 /// What stands for the characters left out of a clipped line.
 pub const ELLIPSIS: char = '…';
-
-/// Where the lines of a file start and end. A line ends at `\n`, `\r\n` or a
-/// lone `\r`, as in the grammar.
-#[derive(Debug)]
-pub struct LineIndex {
-    /// `(start, end)` byte offsets of each line's text, without its break.
-    lines: Vec<(usize, usize)>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> LineIndex {
-        let bytes = text.as_bytes();
-        let mut lines = Vec::new();
-        let (mut start, mut i) = (0, 0);
-        while i < bytes.len() {
-            let break_len = match bytes[i] {
-                b'\n' => 1,
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
-                b'\r' => 1,
-                _ => {
-                    i += 1;
-                    continue;
-                }
-            };
-            lines.push((start, i));
-            i += break_len;
-            start = i;
-        }
-        lines.push((start, bytes.len()));
-        LineIndex { lines }
-    }
-
-    /// The 0-based line of a byte offset (a line break belongs to its line).
-    fn line_of(&self, offset: usize) -> usize {
-        self.lines
-            .partition_point(|&(start, _)| start <= offset)
-            .saturating_sub(1)
-    }
-}
 
 /// The lines of one file that a report shows, clipped and escaped, with the
 /// map from file offsets to snippet offsets.
@@ -97,12 +58,12 @@ impl Snippet {
             .iter()
             .map(|s| (clamp(s.start), clamp(s.end.max(s.start))))
             .collect();
-        let last_line = index.lines.len() - 1;
+        let last_line = index.len() - 1;
         // Each span shows its lines and one line either side (miette's context).
         let shown: Vec<(usize, usize)> = spans
             .iter()
             .map(|&(start, end)| {
-                let (first, last) = (index.line_of(start), index.line_of(end));
+                let (first, last) = (index.line(start), index.line(end));
                 (first.saturating_sub(1), (last + 1).min(last_line))
             })
             .collect();
@@ -119,7 +80,7 @@ impl Snippet {
         for &(first, last) in &shown {
             runs.push((snippet_line, first));
             for line in first..=last {
-                let (start, end) = index.lines[line];
+                let (start, end) = index.bounds(line).expect("a shown line exists");
                 if let Some(previous_end) = previous_end {
                     builder.anchor(previous_end);
                     builder.text.push('\n');
@@ -128,7 +89,7 @@ impl Snippet {
                 // The parts of labelled spans on this line.
                 let marks: Vec<(usize, usize)> = spans
                     .iter()
-                    .filter(|&&(a, b)| index.line_of(a) <= line && line <= index.line_of(b))
+                    .filter(|&&(a, b)| index.line(a) <= line && line <= index.line(b))
                     .map(|&(a, b)| {
                         let from = a.clamp(start, end);
                         (from, b.clamp(from, end))
@@ -140,9 +101,9 @@ impl Snippet {
             snippet_line += last - first + 1;
         }
         let end_line = shown.last().map_or(0, |r| r.1);
-        let (last_start, end) = index.lines[end_line];
+        let (last_start, end) = index.bounds(end_line).expect("a shown line exists");
         builder.anchor(end);
-        if let Some(&(next_start, _)) = index.lines.get(end_line + 1) {
+        if let Some((next_start, _)) = index.bounds(end_line + 1) {
             // The last shown line's break, so that miette sees an empty last
             // line as a line, as it does in the whole file.
             builder.text.push('\n');
@@ -161,7 +122,7 @@ impl Snippet {
             starts: Vec::new(),
         };
         for &(start, _) in &spans {
-            let (line, column) = file.line_col(start);
+            let (line, column) = index.line_col(text, start);
             let at = snippet.floor(start);
             snippet.starts.push((at, line - 1, column - 1));
         }
@@ -300,7 +261,7 @@ impl Builder<'_> {
     fn keep(&mut self, from: usize, to: usize) {
         for (i, c) in self.source[from..to].char_indices() {
             self.anchor(from + i);
-            super::push_escaped(&mut self.text, c, super::Escape::Snippet);
+            crate::names::push_escaped(&mut self.text, c, crate::names::Escape::Snippet);
         }
         self.anchor(to);
     }
