@@ -99,11 +99,7 @@ fn output_equal_to_a_policy_directory_is_refused() {
     for out in ["policies/web", "policies", ".", "policies/../policies/web/"] {
         let outcome = sandbox.run(&["build", "policies", "-o", out]);
         outcome.expect_code(2);
-        assert!(
-            outcome.stderr.contains("outside the policy tree"),
-            "{}",
-            outcome.stderr
-        );
+        outcome.expect_stderr("outside the policy tree");
     }
     // Also from inside the policy directory.
     let outcome = sandbox.run_in(&sandbox.path("policies/web"), &["build", ".", "-o", "."]);
@@ -159,12 +155,8 @@ fn a_service_and_a_database_of_one_name_are_an_error_not_an_overwrite() {
     let before = sandbox.snapshot();
     let outcome = sandbox.run(&["check", "policies", "--format", "short"]);
     outcome.expect_code(1).expect_diagnostic("E010");
-    assert!(
-        outcome.stdout.contains(
-            "service `orders` and database `orders` would both be written to `orders.yaml`"
-        ),
-        "{}",
-        outcome.stdout
+    outcome.expect_stdout(
+        "service `orders` and database `orders` would both be written to `orders.yaml`",
     );
     sandbox
         .run(&["build", "policies", "-o", "out"])
@@ -202,20 +194,12 @@ fn a_file_scalec_did_not_write_is_never_overwritten() {
     let before = sandbox.snapshot();
     let outcome = sandbox.run(&["build", "policies", "-o", "out"]);
     outcome.expect_code(2);
-    assert!(
-        outcome.stderr.contains("scalec did not write it"),
-        "{}",
-        outcome.stderr
-    );
+    outcome.expect_stderr("scalec did not write it");
     assert_unchanged_except(&before, &sandbox.snapshot(), &[]);
     // --check says why too, and writes nothing.
     let outcome = sandbox.run(&["build", "policies", "-o", "out", "--check"]);
     outcome.expect_code(1);
-    assert!(
-        outcome.stdout.contains("in the way: out/web/api.yaml"),
-        "{}",
-        outcome.stdout
-    );
+    outcome.expect_stdout("in the way: out/web/api.yaml");
     assert_unchanged_except(&before, &sandbox.snapshot(), &[]);
 }
 
@@ -235,11 +219,7 @@ fn a_generated_file_edited_by_hand_is_kept_not_deleted() {
     );
     let outcome = sandbox.run(&["build", "policies", "-o", "out"]);
     outcome.expect_code(0);
-    assert!(
-        outcome.stderr.contains("kept out/web/api.yaml"),
-        "{}",
-        outcome.stderr
-    );
+    outcome.expect_stderr("kept out/web/api.yaml");
     assert_eq!(sandbox.read("out/web/api.yaml"), edited);
 }
 

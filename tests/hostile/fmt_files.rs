@@ -54,11 +54,7 @@ fn fmt_never_writes_through_a_link_out_of_the_tree() {
     let before = sandbox.snapshot();
     let outcome = sandbox.run(&["fmt", "policies"]);
     outcome.expect_code(1);
-    assert!(
-        outcome.stderr.contains("outside the paths named"),
-        "{}",
-        outcome.stderr
-    );
+    outcome.expect_stderr("outside the paths named");
     assert_unchanged_except(&before, &sandbox.snapshot(), &[]);
 }
 

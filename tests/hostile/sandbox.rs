@@ -83,6 +83,28 @@ impl Outcome {
         self
     }
 
+    /// Fails the test unless standard output contains `text`.
+    #[track_caller]
+    pub fn expect_stdout(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout.contains(text),
+            "expected `{text}` on stdout:\n{}",
+            clip(&self.stdout)
+        );
+        self
+    }
+
+    /// Fails the test unless standard error contains `text`.
+    #[track_caller]
+    pub fn expect_stderr(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr.contains(text),
+            "expected `{text}` on stderr:\n{}",
+            clip(&self.stderr)
+        );
+        self
+    }
+
     /// Both streams together, for `contains` checks.
     pub fn all_output(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)

@@ -70,11 +70,7 @@ fn a_dangling_link_in_the_tree_is_a_finding_for_that_file() {
     let before = sandbox.snapshot();
     let outcome = sandbox.run(&["check", "policies", "--format", "short"]);
     outcome.expect_code(1).expect_diagnostic("E009");
-    assert!(
-        outcome.stdout.contains("gone.scale") && outcome.stdout.contains("does not exist"),
-        "{}",
-        outcome.stdout
-    );
+    outcome.expect_stdout("gone.scale").expect_stdout("does not exist");
     sandbox
         .run(&["build", "policies", "-o", "out"])
         .expect_code(1)
@@ -108,11 +104,7 @@ fn fmt_refuses_a_named_file_that_is_not_a_policy() {
     for name in [".env", "notes.txt"] {
         let outcome = sandbox.run(&["fmt", name]);
         outcome.expect_code(2);
-        assert!(
-            outcome.stderr.contains("not a policy file"),
-            "{}",
-            outcome.stderr
-        );
+        outcome.expect_stderr("not a policy file");
     }
     sandbox.run(&["check", "notes.txt"]).expect_code(2);
     assert_unchanged_except(&before, &sandbox.snapshot(), &[]);

@@ -3,20 +3,7 @@
 //! large flat files, and line endings that made `fmt` change what `check`
 //! says.
 
-use crate::sandbox::{Sandbox, assert_unchanged_except};
-
-/// A policy that checks clean and is already formatted, so `fmt` leaves it.
-const FORMATTED_POLICY: &str = r#"service web {
-  image    = "registry.example.com/web:1.0.0"
-  cpu      = 250m .. 500m
-  memory   = 256Mi .. 512Mi
-  replicas = 2 .. 6
-  health   = "/healthz"
-  port     = 8080
-
-  scale cpu { utilization = 70% }
-}
-"#;
+use crate::sandbox::{GOOD_POLICY, Sandbox, assert_unchanged_except};
 
 /// The nesting limit of `{`, `[` and `(` (`scalec::syntax::MAX_NESTING`).
 const LIMIT: usize = scalec::syntax::MAX_NESTING;
@@ -27,7 +14,7 @@ const LIMIT: usize = scalec::syntax::MAX_NESTING;
 fn every_command_rejects_without_writing(text: &str) {
     let sandbox = Sandbox::new();
     sandbox.write("policies/deep/policy.scale", text);
-    sandbox.write("policies/deep/good.scale", FORMATTED_POLICY);
+    sandbox.write("policies/deep/good.scale", GOOD_POLICY);
     let before = sandbox.snapshot();
     for args in [
         &["check", "policies"][..],
