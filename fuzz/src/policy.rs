@@ -25,9 +25,13 @@ pub struct Project {
 impl<'a> Arbitrary<'a> for Project {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         let count = u.int_in_range(1..=4)?;
+        let tidy = u.ratio(1, 2)?;
         let mut files = Vec::with_capacity(count);
-        for _ in 0..count {
+        for i in 0..count {
             let mut writer = Writer::new(u)?;
+            writer.tidy = tidy;
+            writer.labels = i * 100;
+            writer.hostile &= !tidy;
             writer.file(u)?;
             files.push(writer.out);
         }
@@ -196,6 +200,11 @@ struct Writer {
     /// A hostile file also gets what is usually a syntax error: stray `\r`,
     /// no-break spaces, invalid escapes, unquoted odd names, trailing junk.
     hostile: bool,
+    /// A tidy file has values that are valid (see [`Writer::tidy_value`]),
+    /// so that whole projects compile and reach `emit`.
+    tidy: bool,
+    /// Labels written so far, so a tidy file names each block once.
+    labels: usize,
 }
 
 impl Writer {
@@ -206,6 +215,8 @@ impl Writer {
             out: String::new(),
             newline,
             hostile,
+            tidy: false,
+            labels: 0,
         })
     }
 
@@ -231,9 +242,13 @@ impl Writer {
         Ok(())
     }
 
+    fn comments(&self) -> &'static [&'static str] {
+        if self.tidy { &COMMENTS[..5] } else { COMMENTS }
+    }
+
     fn maybe_comment(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
         if u.ratio(1, 8)? {
-            self.out.push_str(u.choose(COMMENTS)?);
+            self.out.push_str(u.choose(self.comments())?);
             self.newline(u)?;
         }
         Ok(())
@@ -246,13 +261,19 @@ impl Writer {
         let blocks = u.int_in_range(0..=5)?;
         for _ in 0..blocks {
             self.maybe_comment(u)?;
-            if u.ratio(1, 25)? {
+            if !self.tidy && u.ratio(1, 25)? {
                 // A top-level attribute or an unknown block kind.
                 self.attribute(u, None)?;
                 self.newline(u)?;
                 continue;
             }
-            let kind = *u.choose(schema::TOP_LEVEL)?;
+            // A tidy project repeats no block that must be unique.
+            let kinds: &[&str] = if self.tidy {
+                &["service", "service", "queue", "metric", "database"]
+            } else {
+                schema::TOP_LEVEL
+            };
+            let kind = *u.choose(kinds)?;
             self.block(u, kind, 0)?;
             self.newline(u)?;
             if u.ratio(1, 4)? {
@@ -301,7 +322,16 @@ impl Writer {
             Some(LabelRule::None) => u.ratio(1, 30)?,
             None => u.ratio(1, 2)?,
         };
-        if labelled {
+        if self.tidy {
+            if let Some(LabelRule::Required(_) | LabelRule::Optional(_)) = schema.map(|s| s.label) {
+                self.out.push(' ');
+                self.labels += 1;
+                match kind {
+                    "scale" => self.out.push_str(u.choose(&["cpu", "memory"])?),
+                    _ => self.out.push_str(&format!("{kind}-{}", self.labels)),
+                }
+            }
+        } else if labelled {
             self.out.push(' ');
             self.label(u)?;
         }
@@ -323,7 +353,7 @@ impl Writer {
         // A comment after `}` would swallow the rest of a one-line parent.
         if depth == 0 && u.ratio(1, 10)? {
             self.space(u)?;
-            self.out.push_str(u.choose(COMMENTS)?);
+            self.out.push_str(u.choose(self.comments())?);
         }
         Ok(())
     }
@@ -344,10 +374,27 @@ impl Writer {
                 writer.newline(u)
             }
         };
+        // `scale` and `disruption` take exactly one of their attributes.
+        let exclusive = matches!(schema.kind, "scale" | "disruption");
+        let only = if exclusive && self.tidy {
+            // `cpu` and `memory` take no `total`.
+            let names: &[&str] = match schema.kind {
+                "scale" => &["utilization", "average"],
+                _ => &["max_unavailable"],
+            };
+            Some(*u.choose(names)?)
+        } else {
+            None
+        };
         for attribute in schema.attributes {
             // Required attributes are usually there; others half the time.
-            let present = if attribute.required {
-                !u.ratio(1, 15)?
+            let present = if let Some(only) = only {
+                attribute.name == only
+            } else if self.tidy && attribute.name == "health" {
+                // A health path needs a port, which may be left out.
+                false
+            } else if attribute.required {
+                self.tidy || !u.ratio(1, 15)?
             } else {
                 u.ratio(1, 2)?
             };
@@ -364,23 +411,32 @@ impl Writer {
             self.space(u)?;
             self.out.push('=');
             self.space(u)?;
-            self.value_of(u, attribute.value, 0)?;
+            if self.tidy {
+                self.tidy_value(u, schema.kind, attribute.name, attribute.value)?;
+            } else {
+                self.value_of(u, attribute.value, 0)?;
+            }
             if !one_line {
                 if u.ratio(1, 12)? {
                     self.out.push_str("  ");
-                    self.out.push_str(u.choose(COMMENTS)?);
+                    self.out.push_str(u.choose(self.comments())?);
                 }
                 separator(self, u)?;
             }
             statements += 1;
         }
-        let free_form = schema.free_form || u.ratio(1, 20)?;
+        let free_form = schema.free_form || (!self.tidy && u.ratio(1, 20)?);
         if free_form {
-            for _ in 0..u.int_in_range(0..=3)? {
+            let count = if self.tidy { 1 } else { u.int_in_range(0..=3)? };
+            for _ in 0..count {
                 if one_line && statements > 0 {
                     separator(self, u)?;
                 }
-                self.attribute(u, Some(ValueType::String))?;
+                if self.tidy {
+                    self.out.push_str("KEY = \"a\"");
+                } else {
+                    self.attribute(u, Some(ValueType::String))?;
+                }
                 if !one_line {
                     separator(self, u)?;
                 }
@@ -389,7 +445,11 @@ impl Writer {
         }
         if depth < 3 {
             for &nested in schema.blocks {
-                let repeat = if schema.repeatable.contains(&nested) {
+                let repeat = if self.tidy && matches!(nested, "scale" | "object") {
+                    // `object` needs `kind = object`; a second `scale`
+                    // may name the same resource.
+                    u8::from(nested == "scale" && u.ratio(1, 2)?)
+                } else if schema.repeatable.contains(&nested) {
                     u.int_in_range(0..=2)?
                 } else {
                     u8::from(u.ratio(1, 2)?)
@@ -398,7 +458,7 @@ impl Writer {
                     if one_line && statements > 0 {
                         separator(self, u)?;
                     }
-                    let kind = if u.ratio(1, 30)? {
+                    let kind = if !self.tidy && u.ratio(1, 30)? {
                         *u.choose(schema::TOP_LEVEL)?
                     } else {
                         nested
@@ -414,6 +474,54 @@ impl Writer {
         if one_line {
             self.space(u)?;
         }
+        Ok(())
+    }
+
+    /// A valid value for attribute `name` of a `kind` block.
+    fn tidy_value(
+        &mut self,
+        u: &mut Unstructured<'_>,
+        kind: &str,
+        name: &str,
+        value: ValueType,
+    ) -> Result<()> {
+        let text: &str = match (kind, name, value) {
+            (_, "image", _) => "\"registry.example/app:1.2.3\"",
+            (_, "url", _) => "\"https://sqs.us-east-1.amazonaws.com/123456789012/q\"",
+            (_, "region", _) => "\"us-east-1\"",
+            (_, "kubernetes", _) => *u.choose(&["\"1.33\"", "\"1.34\"", "\"1.37\""])?,
+            (_, "version", _) => "\"7.0\"",
+            ("object", "kind", _) => "\"Ingress\"",
+            ("metric", "kind", _) => *u.choose(&["pods", "external"])?,
+            ("object", "api_version", _) => "\"networking.k8s.io/v1\"",
+            (_, "metric" | "name", _) => "\"http_requests\"",
+            (_, _, ValueType::String) => "\"a\"",
+            (_, _, ValueType::Path) => "\"/healthz\"",
+            (_, _, ValueType::Version) => "\"1.34\"",
+            (_, _, ValueType::Word(words)) => u.choose(words)?,
+            (_, _, ValueType::Name) => *u.choose(&["reader", "\"reader-2\""])?,
+            (_, _, ValueType::Port) => *u.choose(&["8080", "1", "65535"])?,
+            (_, _, ValueType::Count) => *u.choose(&["1", "2", "3", "5"])?,
+            (_, _, ValueType::CountOrRange) => *u.choose(&["2 .. 10", "3 .. 3", "2 .. 4"])?,
+            (_, _, ValueType::Number) => *u.choose(&["1", "1.0"])?,
+            (_, _, ValueType::Quantity) => *u.choose(&["1", "60", "250m"])?,
+            (_, _, ValueType::Cpu) => *u.choose(&["8", "500m"])?,
+            (_, _, ValueType::CpuOrRange) => *u.choose(&["250m .. 500m", "1", "100m"])?,
+            (_, _, ValueType::Memory) => *u.choose(&["32Gi", "512Mi"])?,
+            (_, _, ValueType::MemoryOrRange) => *u.choose(&["256Mi .. 512Mi", "1Gi"])?,
+            (_, _, ValueType::Duration) => *u.choose(&["0s", "30s", "5m"])?,
+            (_, _, ValueType::Percent) => *u.choose(&["70%", "1%", "100%"])?,
+            (_, _, ValueType::CountOrPercent) => *u.choose(&["1", "25%"])?,
+            (_, _, ValueType::Rates) => {
+                *u.choose(&["50% per 1m", "4 per 15s", "[100% per 15s, 4 per 15s]"])?
+            }
+            (_, _, ValueType::Bool) => *u.choose(&["true", "false"])?,
+            (_, _, ValueType::ShardKey) => {
+                *u.choose(&["hashed(_id)", "[customer_id, hashed(_id)]", "_id"])?
+            }
+            (_, _, ValueType::RuleList) => *u.choose(&["[]", "[K104]", "[single-replica]"])?,
+        };
+        self.out.push_str(text);
         Ok(())
     }
 

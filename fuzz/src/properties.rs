@@ -180,13 +180,16 @@ fn assert_points_inside(diagnostic: &Diagnostic, sources: &SourceMap, what: &str
 }
 
 /// Parses `text` for the formatter: `None` unless it parses without any
-/// diagnostic (what `scalec fmt` requires).
-fn parse_clean(text: &str) -> Option<scalec::ast::Ast> {
+/// diagnostic (what `scalec fmt` requires). Also returns the text the tree's
+/// spans index, which `fmt::format` takes: the text without a leading BOM.
+fn parse_clean(text: &str) -> Option<(scalec::ast::Ast, String)> {
     let mut sources = SourceMap::new();
     let id = sources.add("t.scale", text);
     let mut diagnostics = Vec::new();
     let ast = scalec::syntax::parse_file(sources.get(id), &mut diagnostics)?;
-    diagnostics.is_empty().then_some(ast)
+    diagnostics
+        .is_empty()
+        .then(|| (ast, sources.get(id).text.to_string()))
 }
 
 /// The tree's `Debug` form with every span removed: equal for two texts
@@ -232,9 +235,9 @@ fn comment_texts(ast: &scalec::ast::Ast) -> Vec<String> {
 /// tree with the same comments, and formatting it again changes nothing.
 /// Returns the formatted text, if any.
 pub fn fmt(text: &str) -> Option<String> {
-    let ast = parse_clean(text)?;
-    let formatted = scalec::fmt::format(&ast, text)?;
-    let Some(again) = parse_clean(&formatted) else {
+    let (ast, source) = parse_clean(text)?;
+    let formatted = scalec::fmt::format(&ast, &source)?;
+    let Some((again, _)) = parse_clean(&formatted) else {
         panic!("the formatted text does not parse cleanly\ninput: {text:?}\noutput: {formatted:?}");
     };
     assert_eq!(
