@@ -489,37 +489,37 @@ impl Writer {
             (_, "image", _) => "\"registry.example/app:1.2.3\"",
             (_, "url", _) => "\"https://sqs.us-east-1.amazonaws.com/123456789012/q\"",
             (_, "region", _) => "\"us-east-1\"",
-            (_, "kubernetes", _) => *u.choose(&["\"1.33\"", "\"1.34\"", "\"1.37\""])?,
+            (_, "kubernetes", _) => u.choose(&["\"1.33\"", "\"1.34\"", "\"1.37\""])?,
             (_, "version", _) => "\"7.0\"",
             ("object", "kind", _) => "\"Ingress\"",
-            ("metric", "kind", _) => *u.choose(&["pods", "external"])?,
+            ("metric", "kind", _) => u.choose(&["pods", "external"])?,
             ("object", "api_version", _) => "\"networking.k8s.io/v1\"",
             (_, "metric" | "name", _) => "\"http_requests\"",
             (_, _, ValueType::String) => "\"a\"",
             (_, _, ValueType::Path) => "\"/healthz\"",
             (_, _, ValueType::Version) => "\"1.34\"",
             (_, _, ValueType::Word(words)) => u.choose(words)?,
-            (_, _, ValueType::Name) => *u.choose(&["reader", "\"reader-2\""])?,
-            (_, _, ValueType::Port) => *u.choose(&["8080", "1", "65535"])?,
-            (_, _, ValueType::Count) => *u.choose(&["1", "2", "3", "5"])?,
-            (_, _, ValueType::CountOrRange) => *u.choose(&["2 .. 10", "3 .. 3", "2 .. 4"])?,
-            (_, _, ValueType::Number) => *u.choose(&["1", "1.0"])?,
-            (_, _, ValueType::Quantity) => *u.choose(&["1", "60", "250m"])?,
-            (_, _, ValueType::Cpu) => *u.choose(&["8", "500m"])?,
-            (_, _, ValueType::CpuOrRange) => *u.choose(&["250m .. 500m", "1", "100m"])?,
-            (_, _, ValueType::Memory) => *u.choose(&["32Gi", "512Mi"])?,
-            (_, _, ValueType::MemoryOrRange) => *u.choose(&["256Mi .. 512Mi", "1Gi"])?,
-            (_, _, ValueType::Duration) => *u.choose(&["0s", "30s", "5m"])?,
-            (_, _, ValueType::Percent) => *u.choose(&["70%", "1%", "100%"])?,
-            (_, _, ValueType::CountOrPercent) => *u.choose(&["1", "25%"])?,
+            (_, _, ValueType::Name) => u.choose(&["reader", "\"reader-2\""])?,
+            (_, _, ValueType::Port) => u.choose(&["8080", "1", "65535"])?,
+            (_, _, ValueType::Count) => u.choose(&["1", "2", "3", "5"])?,
+            (_, _, ValueType::CountOrRange) => u.choose(&["2 .. 10", "3 .. 3", "2 .. 4"])?,
+            (_, _, ValueType::Number) => u.choose(&["1", "1.0"])?,
+            (_, _, ValueType::Quantity) => u.choose(&["1", "60", "250m"])?,
+            (_, _, ValueType::Cpu) => u.choose(&["8", "500m"])?,
+            (_, _, ValueType::CpuOrRange) => u.choose(&["250m .. 500m", "1", "100m"])?,
+            (_, _, ValueType::Memory) => u.choose(&["32Gi", "512Mi"])?,
+            (_, _, ValueType::MemoryOrRange) => u.choose(&["256Mi .. 512Mi", "1Gi"])?,
+            (_, _, ValueType::Duration) => u.choose(&["0s", "30s", "5m"])?,
+            (_, _, ValueType::Percent) => u.choose(&["70%", "1%", "100%"])?,
+            (_, _, ValueType::CountOrPercent) => u.choose(&["1", "25%"])?,
             (_, _, ValueType::Rates) => {
-                *u.choose(&["50% per 1m", "4 per 15s", "[100% per 15s, 4 per 15s]"])?
+                u.choose(&["50% per 1m", "4 per 15s", "[100% per 15s, 4 per 15s]"])?
             }
-            (_, _, ValueType::Bool) => *u.choose(&["true", "false"])?,
+            (_, _, ValueType::Bool) => u.choose(&["true", "false"])?,
             (_, _, ValueType::ShardKey) => {
-                *u.choose(&["hashed(_id)", "[customer_id, hashed(_id)]", "_id"])?
+                u.choose(&["hashed(_id)", "[customer_id, hashed(_id)]", "_id"])?
             }
-            (_, _, ValueType::RuleList) => *u.choose(&["[]", "[K104]", "[single-replica]"])?,
+            (_, _, ValueType::RuleList) => u.choose(&["[]", "[K104]", "[single-replica]"])?,
         };
         self.out.push_str(text);
         Ok(())
