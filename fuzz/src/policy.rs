@@ -485,6 +485,14 @@ impl Writer {
         name: &str,
         value: ValueType,
     ) -> Result<()> {
+        // Now and then a number at the edge, so lint and emit see them too.
+        let numeric = matches!(
+            value,
+            ValueType::Count | ValueType::Number | ValueType::Quantity | ValueType::Cpu
+        );
+        if numeric && u.ratio(1, 20)? {
+            return self.number(u, &[""]);
+        }
         let text: &str = match (kind, name, value) {
             (_, "image", _) => "\"registry.example/app:1.2.3\"",
             (_, "url", _) => "\"https://sqs.us-east-1.amazonaws.com/123456789012/q\"",
