@@ -72,3 +72,19 @@ fn fmt_keeps_an_edit_saved_while_it_formats() {
     let entries = std::fs::read_dir(sandbox.root()).expect("read_dir").count();
     assert_eq!(entries, 1);
 }
+
+#[test]
+fn fmt_keeps_the_owner_of_a_file() {
+    use std::os::unix::fs::MetadataExt;
+    let sandbox = Sandbox::new();
+    let path = sandbox.write("policies/app.scale", MESSY);
+    // Only root may give a file away; elsewhere the owner is ours and kept
+    // by construction, which the permissions test covers.
+    if std::os::unix::fs::chown(&path, Some(65534), Some(65534)).is_err() {
+        return;
+    }
+    sandbox.run(&["fmt", "policies"]).expect_code(0);
+    assert_eq!(sandbox.read("policies/app.scale"), TIDY);
+    let metadata = std::fs::metadata(&path).expect("metadata");
+    assert_eq!((metadata.uid(), metadata.gid()), (65534, 65534));
+}

@@ -70,7 +70,9 @@ fn a_dangling_link_in_the_tree_is_a_finding_for_that_file() {
     let before = sandbox.snapshot();
     let outcome = sandbox.run(&["check", "policies", "--format", "short"]);
     outcome.expect_code(1).expect_diagnostic("E009");
-    outcome.expect_stdout("gone.scale").expect_stdout("does not exist");
+    outcome
+        .expect_stdout("gone.scale")
+        .expect_stdout("does not exist");
     sandbox
         .run(&["build", "policies", "-o", "out"])
         .expect_code(1)
