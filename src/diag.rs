@@ -125,6 +125,9 @@ pub struct Diagnostic {
     pub related: Vec<Label>,
     /// What to do about it, computed from the data.
     pub help: Option<String>,
+    /// Set on a finding that no lint setting or suppression may silence,
+    /// because scalec's output would be rejected without it: what rejects it.
+    pub guard: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -137,6 +140,7 @@ impl Diagnostic {
             label: None,
             related: Vec::new(),
             help: None,
+            guard: None,
         }
     }
 
@@ -159,6 +163,12 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Makes this finding impossible to silence: see [`Diagnostic::guard`].
+    pub fn guarded(mut self, reason: &'static str) -> Self {
+        self.guard = Some(reason);
         self
     }
 

@@ -89,6 +89,50 @@ impl KubeVersion {
     };
 }
 
+/// A Kubernetes feature that some versions serve and others do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KubeFeature {
+    /// What it is, for people.
+    pub name: &'static str,
+    /// The first version that serves it by default.
+    pub since: KubeVersion,
+    /// How it got there, for the docs.
+    pub history: &'static str,
+    /// The rule that reads it.
+    pub rule: &'static str,
+}
+
+/// The one table of Kubernetes feature versions: lint (K108, K120), emit and
+/// `docs/rules.md` all read these.
+pub mod features {
+    use super::{KubeFeature, KubeVersion};
+
+    /// HPA `minReplicas: 0` (HPAScaleToZero).
+    pub const HPA_SCALE_TO_ZERO: KubeFeature = KubeFeature {
+        name: "HPA `minReplicas: 0` (HPAScaleToZero)",
+        since: KubeVersion {
+            major: 1,
+            minor: 37,
+        },
+        history: "beta, on by default; earlier only behind the alpha feature gate",
+        rule: "K108",
+    };
+
+    /// HPA per-direction `behavior.scaleUp/scaleDown.tolerance`.
+    pub const HPA_TOLERANCE: KubeFeature = KubeFeature {
+        name: "HPA per-direction `behavior.scaleUp/scaleDown.tolerance`",
+        since: KubeVersion {
+            major: 1,
+            minor: 35,
+        },
+        history: "beta, on by default; alpha in 1.33 and 1.34",
+        rule: "K120",
+    };
+
+    /// Every feature, for the docs.
+    pub const ALL: &[KubeFeature] = &[HPA_SCALE_TO_ZERO, HPA_TOLERANCE];
+}
+
 impl fmt::Display for KubeVersion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}", self.major, self.minor)
@@ -245,7 +289,42 @@ impl Replicas {
     }
 }
 
+/// The replica range of an autoscaled service as an autoscaler is written:
+/// it exists only with a maximum of at least 1 and a minimum no greater, so
+/// emit cannot write a range the API server rejects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AutoscaleRange {
+    min: i32,
+    max: i32,
+}
+
+impl AutoscaleRange {
+    pub fn new(min: i32, max: i32) -> Option<AutoscaleRange> {
+        (0 <= min && min <= max && max >= 1).then_some(AutoscaleRange { min, max })
+    }
+
+    pub fn min(self) -> i32 {
+        self.min
+    }
+
+    pub fn max(self) -> i32 {
+        self.max
+    }
+}
+
 impl Service {
+    /// The range its autoscaler is written with: `None` unless the service
+    /// autoscales with `replicas = MIN .. MAX`, `MIN <= MAX`, `MAX >= 1`
+    /// (guards K101 and K102 report every other autoscaled service).
+    pub fn autoscale_range(&self) -> Option<AutoscaleRange> {
+        match (&self.replicas, self.is_autoscaled()) {
+            (Some(Replicas::Range { min, max, .. }), true) => {
+                AutoscaleRange::new(min.value, max.value)
+            }
+            _ => None,
+        }
+    }
+
     /// Whether the service has autoscaling signals.
     pub fn is_autoscaled(&self) -> bool {
         !self.scaling.is_empty()

@@ -235,3 +235,54 @@ fn the_showcase_fails_with_every_kind_of_rule() {
         );
     }
 }
+
+/// A service whose autoscaler has its minimum above its maximum (K102), which
+/// the API server rejects.
+const MIN_ABOVE_MAX: &str = "service api {\n  image    = \"a:1.0\"\n  cpu      = 250m\n  replicas = 10 .. 4\n  scale cpu { utilization = 70% }\n}\n";
+
+#[test]
+fn a_guard_stays_an_error_whatever_allows_it() {
+    let allowed_in_file = format!("lint {{\n  allow = [K102]\n}}\n\n{MIN_ABOVE_MAX}");
+    let suppressed = MIN_ABOVE_MAX.replace(
+        "  replicas = 10 .. 4",
+        "  # scalec: allow K102 the operator fixes it\n  replicas = 10 .. 4",
+    );
+    let cases: [(&str, &[&str]); 3] = [
+        (MIN_ABOVE_MAX, &["--allow", "K102"]),
+        (&allowed_in_file, &[]),
+        (&suppressed, &[]),
+    ];
+    for (text, flags) in cases {
+        let dir = project(text);
+        let output = check(&dir, flags);
+        assert_eq!(output.status.code(), Some(1), "{text}\n{}", out(&output));
+        assert!(out(&output).contains("error[K102]"), "{}", out(&output));
+        // Nor is the suppression reported as silencing nothing.
+        assert!(!out(&output).contains("S002"), "{}", out(&output));
+        let json = scalec_in(
+            dir.path(),
+            &[&["check", "--format", "json", "."], flags].concat(),
+        );
+        assert!(
+            out(&json).contains("K102 cannot be allowed or suppressed: the API server rejects"),
+            "{}",
+            out(&json)
+        );
+        // And build writes nothing.
+        let build = scalec_in(dir.path(), &[&["build", ".", "-o", "out"], flags].concat());
+        assert_eq!(build.status.code(), Some(1), "{}", err(&build));
+        assert!(!dir.path().join("out").exists());
+    }
+}
+
+#[test]
+fn explain_says_a_guard_cannot_be_allowed() {
+    let output = scalec(&["explain", "K101"]);
+    assert!(
+        out(&output).contains("This rule cannot be allowed or suppressed: the API server rejects"),
+        "{}",
+        out(&output)
+    );
+    let output = scalec(&["explain", "K104"]);
+    assert!(!out(&output).contains("cannot be allowed"));
+}

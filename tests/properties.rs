@@ -148,10 +148,10 @@ fn the_generator_reaches_fmt_and_emit() {
         let id = sources.add("t.scale", &text);
         let mut diagnostics = Vec::new();
         let ast = scalec::syntax::parse_file(sources.get(id), &mut diagnostics);
-        if let Some(ast) = ast.filter(|_| diagnostics.is_empty()) {
-            if scalec::fmt::format(&ast, &sources.get(id).text).is_some() {
-                formatted += 1;
-            }
+        if let Some(ast) = ast.filter(|_| diagnostics.is_empty())
+            && scalec::fmt::format(&ast, &sources.get(id).text).is_some()
+        {
+            formatted += 1;
         }
         let workspace = properties::workspace(&project(&bytes).files);
         let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());

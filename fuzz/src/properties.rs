@@ -131,13 +131,13 @@ pub fn check(files: &[String]) -> (Workspace, scalec::Compilation) {
             format,
             HumanOptions { color, width },
         );
-        if format == Format::Json {
-            if let Err(error) = serde_json::from_str::<serde_json::Value>(&text) {
-                panic!(
-                    "the JSON report is not JSON ({error}) for {}:\n{text}",
-                    what()
-                );
-            }
+        if format == Format::Json
+            && let Err(error) = serde_json::from_str::<serde_json::Value>(&text)
+        {
+            panic!(
+                "the JSON report is not JSON ({error}) for {}:\n{text}",
+                what()
+            );
         }
         if format == Format::Short {
             assert_eq!(

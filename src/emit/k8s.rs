@@ -17,10 +17,9 @@ use std::path::PathBuf;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::autoscaling::v2::{
-    CrossVersionObjectReference, ExternalMetricSource, HPAScalingPolicy, HPAScalingRules,
-    HorizontalPodAutoscaler, HorizontalPodAutoscalerBehavior, HorizontalPodAutoscalerSpec,
-    MetricIdentifier, MetricSpec, MetricTarget, ObjectMetricSource, PodsMetricSource,
-    ResourceMetricSource,
+    CrossVersionObjectReference, ExternalMetricSource, HorizontalPodAutoscaler,
+    HorizontalPodAutoscalerSpec, MetricIdentifier, MetricSpec, MetricTarget, ObjectMetricSource,
+    PodsMetricSource, ResourceMetricSource,
 };
 use k8s_openapi::api::core::v1::{
     Container, ContainerPort, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe,
@@ -34,14 +33,8 @@ use serde::Serialize;
 
 use super::{Context, OutputFile, document, keda, yaml_file};
 use crate::model::{
-    Autoscaler, Behavior, Disruption, IntOrPercent, KubeVersion, MetricKind, Project, RateAmount,
-    Replicas, SelectPolicy, Service, SignalSource, Spread, Target,
-};
-
-/// The Kubernetes version from which HPA behaviour serves `tolerance`.
-const TOLERANCE_SINCE: KubeVersion = KubeVersion {
-    major: 1,
-    minor: 35,
+    Autoscaler, Disruption, IntOrPercent, MetricKind, Project, Service, SignalSource, Spread,
+    Target,
 };
 
 /// `SERVICE.yaml`: the Deployment, its autoscaler and its disruption budget.
@@ -188,16 +181,9 @@ fn resources(service: &Service) -> Option<ResourceRequirements> {
     })
 }
 
-/// The replica bounds of an autoscaled service; lint (K101) guarantees a range.
-/// Lowering proved both fit Kubernetes' int32 (E003), so they are written as
-/// they are.
-pub fn bounds(service: &Service) -> (i32, i32) {
-    service.replicas.as_ref().map_or((1, 1), Replicas::range)
-}
-
 pub fn hpa(context: &Context<'_>, service: &Service) -> HorizontalPodAutoscaler {
     let name = &service.name.value;
-    let (min, max) = bounds(service);
+    let range = super::autoscale::range(service);
     HorizontalPodAutoscaler {
         metadata: context.metadata(name),
         spec: Some(HorizontalPodAutoscalerSpec {
@@ -206,8 +192,8 @@ pub fn hpa(context: &Context<'_>, service: &Service) -> HorizontalPodAutoscaler 
                 kind: "Deployment".into(),
                 name: name.clone(),
             },
-            min_replicas: Some(min),
-            max_replicas: max,
+            min_replicas: Some(range.min()),
+            max_replicas: range.max(),
             metrics: Some(
                 service
                     .scaling
@@ -215,7 +201,7 @@ pub fn hpa(context: &Context<'_>, service: &Service) -> HorizontalPodAutoscaler 
                     .map(|s| metric(context.project, &s.source.value, &s.target.value))
                     .collect(),
             ),
-            behavior: behavior(context.project, service),
+            behavior: super::autoscale::behavior(context.project, service),
         }),
         ..Default::default()
     }
@@ -329,64 +315,6 @@ fn external(metric: MetricIdentifier, target: MetricTarget) -> MetricSpec {
         external: Some(ExternalMetricSource { metric, target }),
         ..Default::default()
     }
-}
-
-/// HPA `behavior` from `scale_up` and `scale_down`; `tolerance` only where the
-/// target Kubernetes version serves it (lint K120 warns otherwise).
-pub fn behavior(project: &Project, service: &Service) -> Option<HorizontalPodAutoscalerBehavior> {
-    let tolerance = project.cluster.kubernetes >= TOLERANCE_SINCE;
-    let rules =
-        |behavior: &Option<Behavior>| behavior.as_ref().map(|b| scaling_rules(b, tolerance));
-    let (up, down) = (rules(&service.scale_up), rules(&service.scale_down));
-    (up.is_some() || down.is_some()).then_some(HorizontalPodAutoscalerBehavior {
-        scale_up: up,
-        scale_down: down,
-    })
-}
-
-fn scaling_rules(behavior: &Behavior, tolerance: bool) -> HPAScalingRules {
-    HPAScalingRules {
-        stabilization_window_seconds: behavior.stabilization_seconds.as_ref().map(|s| s.value),
-        policies: (!behavior.rates.is_empty()).then(|| {
-            behavior
-                .rates
-                .iter()
-                .map(|rate| {
-                    let (type_, value) = match rate.value.amount {
-                        RateAmount::Percent(p) => ("Percent", p),
-                        RateAmount::Pods(n) => ("Pods", n),
-                    };
-                    HPAScalingPolicy {
-                        type_: type_.into(),
-                        value,
-                        period_seconds: rate.value.period_seconds,
-                    }
-                })
-                .collect()
-        }),
-        select_policy: behavior.select.as_ref().map(|s| {
-            match s.value {
-                SelectPolicy::Max => "Max",
-                SelectPolicy::Min => "Min",
-                SelectPolicy::Disabled => "Disabled",
-            }
-            .into()
-        }),
-        tolerance: behavior
-            .tolerance_ppm
-            .as_ref()
-            .filter(|_| tolerance)
-            .map(|t| Quantity(ppm_fraction(t.value))),
-    }
-}
-
-/// Parts per million as a decimal fraction: 50 000 → `0.05`.
-fn ppm_fraction(ppm: u32) -> String {
-    let (whole, fraction) = (ppm / 1_000_000, ppm % 1_000_000);
-    if fraction == 0 {
-        return whole.to_string();
-    }
-    format!("{whole}.{}", format!("{fraction:06}").trim_end_matches('0'))
 }
 
 /// A PodDisruptionBudget for a service that keeps two pods or more.

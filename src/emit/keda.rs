@@ -78,7 +78,7 @@ struct AuthenticationRef {
 /// The ScaledObject of an autoscaled service.
 pub fn scaled_object(context: &Context<'_>, service: &Service) -> ScaledObject {
     let name = &service.name.value;
-    let (min, max) = super::k8s::bounds(service);
+    let range = super::autoscale::range(service);
     ScaledObject {
         api_version: "keda.sh/v1alpha1",
         kind: "ScaledObject",
@@ -89,10 +89,12 @@ pub fn scaled_object(context: &Context<'_>, service: &Service) -> ScaledObject {
                 kind: "Deployment",
                 name: name.clone(),
             },
-            min_replica_count: min,
-            max_replica_count: max,
-            advanced: super::k8s::behavior(context.project, service).map(|behavior| Advanced {
-                horizontal_pod_autoscaler_config: HpaConfig { behavior },
+            min_replica_count: range.min(),
+            max_replica_count: range.max(),
+            advanced: super::autoscale::behavior(context.project, service).map(|behavior| {
+                Advanced {
+                    horizontal_pod_autoscaler_config: HpaConfig { behavior },
+                }
             }),
             triggers: service
                 .scaling

@@ -20,6 +20,7 @@
 //! project's output directory and file name (`aether/services.scale`), never
 //! by the path it was read from, and escape every control character in it.
 
+pub mod autoscale;
 pub mod k8s;
 pub mod keda;
 pub mod layout;

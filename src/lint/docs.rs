@@ -1,7 +1,7 @@
 //! Rule documentation: `scalec explain` and the generated `docs/rules.md`.
 
 use super::{RULES, Rule};
-use crate::model::KubeVersion;
+use crate::model::{KubeVersion, features};
 
 /// The headings every rule's documentation has, in this order (`Options` and
 /// `See also` may be left out).
@@ -30,13 +30,21 @@ pub fn list() -> String {
 /// `scalec explain CODE`: the rule's whole documentation.
 pub fn explain(rule: &Rule) -> String {
     format!(
-        "# {} {}\n\nDefault severity: {}. {}.\n\n{}",
+        "# {} {}\n\nDefault severity: {}. {}.\n\n{}{}",
         rule.code,
         rule.name,
         rule.severity.as_str(),
         capitalize(rule.summary),
+        guard_note(rule),
         rule.doc()
     )
+}
+
+/// For a guard, the paragraph that says it cannot be turned off, and why.
+fn guard_note(rule: &Rule) -> String {
+    rule.guard.map_or_else(String::new, |reason| {
+        format!("This rule cannot be allowed or suppressed: {reason}.\n\n")
+    })
 }
 
 fn capitalize(text: &str) -> String {
@@ -45,20 +53,6 @@ fn capitalize(text: &str) -> String {
         .next()
         .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
-
-/// The Kubernetes features whose availability rules depend on, by version.
-pub const KUBERNETES_FEATURES: &[(&str, &str, &str)] = &[
-    (
-        "HPA `minReplicas: 0` (HPAScaleToZero)",
-        "1.37 (beta, on by default); earlier only behind the alpha feature gate",
-        "K108",
-    ),
-    (
-        "HPA per-direction `behavior.scaleUp/scaleDown.tolerance`",
-        "1.35 (beta, on by default); alpha in 1.33 and 1.34",
-        "K120",
-    ),
-];
 
 /// The whole of `docs/rules.md`.
 pub fn rules_markdown() -> String {
@@ -84,6 +78,22 @@ pub fn rules_markdown() -> String {
         ));
     }
     out.push_str(SETTINGS_DOC);
+    out.push_str(
+        "\n## Rules that cannot be turned off\n\n\
+         A few rules guard against output that Kubernetes, an operator's \
+         admission webhook or MongoDB would reject. Their findings are errors \
+         whatever `--allow`, `lint { allow }` or a suppression says (the \
+         finding's help then says so), so `scalec build` never writes what \
+         they catch:\n\n| rule | why it cannot be allowed |\n|---|---|\n",
+    );
+    for rule in RULES.iter().filter(|r| r.guard.is_some()) {
+        out.push_str(&format!(
+            "| {} `{}` | {} |\n",
+            rule.code,
+            rule.name,
+            rule.guard.unwrap_or_default()
+        ));
+    }
     out.push_str(&format!(
         "\n## Kubernetes versions\n\n\
          scalec targets Kubernetes {} to {}; `cluster {{ kubernetes = \"1.34\" }}` \
@@ -93,8 +103,11 @@ pub fn rules_markdown() -> String {
         KubeVersion::OLDEST,
         KubeVersion::NEWEST
     ));
-    for (feature, since, rule) in KUBERNETES_FEATURES {
-        out.push_str(&format!("| {feature} | {since} | {rule} |\n"));
+    for feature in features::ALL {
+        out.push_str(&format!(
+            "| {} | {} ({}) | {} |\n",
+            feature.name, feature.since, feature.history, feature.rule
+        ));
     }
     for rule in RULES {
         let doc = rule.doc().replace("\n## ", "\n### ");
@@ -102,10 +115,11 @@ pub fn rules_markdown() -> String {
             .strip_prefix("## ")
             .map_or(doc.clone(), |d| format!("### {d}"));
         out.push_str(&format!(
-            "\n## {} {}\n\nDefault severity: {}.\n\n{}",
+            "\n## {} {}\n\nDefault severity: {}.\n\n{}{}",
             rule.code,
             rule.name,
             rule.severity.as_str(),
+            guard_note(rule),
             doc
         ));
     }
@@ -129,6 +143,7 @@ On the command line, `--deny RULE` and `--allow RULE` (repeatable) win over
 the `lint` block, and `--deny warnings` makes every warning an error. `info`
 findings show only with `--verbose`. Language errors (E001–E010) cannot be
 allowed or denied; an unknown rule is an error (E004) with the nearest name.
+Nor can the guards listed below be turned off.
 
 One finding is silenced with a comment on the line before the block or
 attribute it is in, naming the rule and saying why:

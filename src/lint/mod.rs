@@ -39,6 +39,10 @@ pub struct Rule {
     /// The check; `None` for the rules about suppressions, which the runner
     /// itself applies because they judge the other rules' findings.
     check: Option<fn(&Rule, &Project, &mut Vec<Diagnostic>)>,
+    /// For a guard: what would reject the output if the rule were off. A
+    /// guard's findings are errors that no `--allow`, `lint { allow }` or
+    /// suppression can silence, so nothing it guards against is ever emitted.
+    pub guard: Option<&'static str>,
 }
 
 impl Rule {
@@ -57,7 +61,14 @@ impl Rule {
             summary,
             raw_doc,
             check,
+            guard: None,
         }
+    }
+
+    /// Makes the rule a guard: see [`Rule::guard`].
+    pub const fn guarding(mut self, reason: &'static str) -> Rule {
+        self.guard = Some(reason);
+        self
     }
 
     pub fn code(&self) -> Code {
@@ -67,9 +78,12 @@ impl Rule {
         }
     }
 
-    /// A finding of this rule at its default severity.
+    /// A finding of this rule at its default severity; a guard's findings
+    /// carry its reason (see [`Diagnostic::guard`]).
     pub fn finding(&self, message: impl Into<String>, span: crate::source::Span) -> Diagnostic {
-        Diagnostic::new(self.code(), self.severity, message, span)
+        let mut finding = Diagnostic::new(self.code(), self.severity, message, span);
+        finding.guard = self.guard;
+        finding
     }
 
     /// The Markdown documentation, from the rule's doc comment.
@@ -93,6 +107,15 @@ impl Rule {
 ///     /// ...
 ///     pub RULE { code: "K104", name: "single-replica", severity: Warning,
 ///                summary: "...", check: check }
+/// ```
+///
+/// A guard (see [`Rule::guard`]) adds `guard: "what rejects the output"`
+/// after `summary`:
+///
+/// ```text
+/// pub RULE { code: "K101", ..., summary: "...",
+///            guard: "the API server rejects an autoscaler without `maxReplicas`",
+///            check: check }
 /// }
 /// ```
 macro_rules! declare_rule {
@@ -103,6 +126,7 @@ macro_rules! declare_rule {
             name: $name:literal,
             severity: $severity:ident,
             summary: $summary:literal,
+            $(guard: $guard:literal,)?
             check: $check:expr $(,)?
         }
     ) => {
@@ -114,7 +138,7 @@ macro_rules! declare_rule {
             $summary,
             concat!($($doc, "\n"),*),
             $check,
-        );
+        )$(.guarding($guard))?;
     };
 }
 

@@ -99,21 +99,42 @@ pub(super) fn apply(
         .iter()
         .map(|s| vec![false; s.rules.len()])
         .collect();
-    let mut kept: Vec<Diagnostic> = findings
-        .into_iter()
-        .filter(|finding| !suppressed(project, finding, &mut used))
-        .collect();
-    judge_suppressions(project, &used, &mut kept, &mut out);
-    for mut finding in kept {
-        let level = level(finding.code.id, finding.severity, &file_levels, options);
-        match level {
-            Level::Off => continue,
-            Level::On(Severity::Info) if !options.verbose => continue,
-            Level::On(severity) => finding.severity = severity,
+    // A guard's finding stays, whatever silences it; what tried is named in
+    // its help.
+    let mut silenced = Vec::new();
+    let mut kept: Vec<Diagnostic> = Vec::new();
+    for finding in findings {
+        let hit = suppressed(project, &finding, &mut used);
+        if finding.guard.is_some() {
+            silenced.push(hit);
+            kept.push(finding);
+        } else if !hit {
+            kept.push(finding);
         }
+    }
+    judge_suppressions(project, &used, &mut kept, &mut out);
+    let mut silenced = silenced.into_iter();
+    for mut finding in kept {
+        let mut notes = Vec::new();
+        if let Some(reason) = finding.guard {
+            let code = finding.code.id;
+            let suppressed = silenced.next().unwrap_or(false);
+            let allowed = level(code, finding.severity, &file_levels, options) == Level::Off;
+            finding.severity = Severity::Error;
+            if suppressed || allowed {
+                notes.push(format!("{code} cannot be allowed or suppressed: {reason}"));
+            }
+        } else {
+            match level(finding.code.id, finding.severity, &file_levels, options) {
+                Level::Off => continue,
+                Level::On(Severity::Info) if !options.verbose => continue,
+                Level::On(severity) => finding.severity = severity,
+            }
+        }
+        notes.push(format!("`scalec explain {}` tells more", finding.code.id));
         finding.help = Some(match finding.help.take() {
-            Some(help) => format!("{help}\n`scalec explain {}` tells more", finding.code.id),
-            None => format!("`scalec explain {}` tells more", finding.code.id),
+            Some(help) => format!("{help}\n{}", notes.join("\n")),
+            None => notes.join("\n"),
         });
         out.push(finding);
     }

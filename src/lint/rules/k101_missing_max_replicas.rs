@@ -5,7 +5,8 @@ use crate::model::Project;
 declare_rule! {
     /// ## What it does
     /// Flags a service that has `scale` blocks but no upper bound: no
-    /// `replicas` at all (in the service or in `defaults`), or a single number.
+    /// `replicas` at all (in the service or in `defaults`), a single number,
+    /// or a maximum of 0.
     ///
     /// ## Why it is unsafe
     /// An autoscaler without a ceiling follows its metric wherever it goes. A
@@ -43,6 +44,7 @@ declare_rule! {
         name: "missing-max-replicas",
         severity: Error,
         summary: "a service autoscales but has no maximum replica count",
+        guard: "the API server rejects a HorizontalPodAutoscaler without `maxReplicas`, and a KEDA ScaledObject would silently cap the service at 100",
         check: Some(check),
     }
 }
@@ -79,6 +81,15 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     )),
                 );
             }
+            Some(bounds) if bounds.max.value == 0 => out.push(
+                rule.finding(
+                    format!("service `{name}` autoscales with a maximum of 0 replicas"),
+                    bounds.max.span,
+                )
+                .with_label("the autoscaler may never run a pod")
+                .with_related(signal, "yet the service scales on this")
+                .with_help("raise the maximum, e.g. `replicas = 0 .. 10`, or drop the `scale` blocks to keep the service stopped"),
+            ),
             Some(_) => {}
         }
     }

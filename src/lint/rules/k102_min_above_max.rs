@@ -38,6 +38,7 @@ declare_rule! {
         name: "min-above-max",
         severity: Error,
         summary: "a replica or node range has its minimum above its maximum",
+        guard: "the API server rejects an autoscaler whose minimum is above its maximum",
         check: Some(check),
     }
 }

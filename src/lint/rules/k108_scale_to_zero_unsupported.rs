@@ -1,7 +1,7 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
 use crate::model::{
-    Autoscaler, KubeVersion, MetricKind, Project, ScaleSignal, Service, SignalSource,
+    Autoscaler, KubeVersion, MetricKind, Project, ScaleSignal, Service, SignalSource, features,
 };
 
 declare_rule! {
@@ -80,15 +80,13 @@ declare_rule! {
         name: "scale-to-zero-unsupported",
         severity: Error,
         summary: "a minimum of 0 replicas that the HorizontalPodAutoscaler rejects",
+        guard: "the API server rejects `minReplicas: 0` unless the HPA can scale to zero on these signals",
         check: Some(check),
     }
 }
 
-/// The first Kubernetes version whose HPA accepts `minReplicas: 0` by default.
-const SCALE_TO_ZERO: KubeVersion = KubeVersion {
-    major: 1,
-    minor: 37,
-};
+/// The first version that serves it by default, from the one table.
+const SCALE_TO_ZERO: KubeVersion = features::HPA_SCALE_TO_ZERO.since;
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     let cluster = &project.cluster;

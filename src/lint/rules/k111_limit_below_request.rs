@@ -46,6 +46,7 @@ declare_rule! {
         name: "limit-below-request",
         severity: Error,
         summary: "a cpu or memory limit lower than its request",
+        guard: "the API server rejects a container whose limit is below its request",
         check: Some(check),
     }
 }

@@ -1,6 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::{Behavior, KubeVersion, Project, Service, Spanned};
+use crate::model::{Behavior, KubeVersion, Project, Service, Spanned, features};
 
 declare_rule! {
     /// ## What it does
@@ -74,11 +74,8 @@ declare_rule! {
     }
 }
 
-/// The first version that serves per-direction `tolerance` by default (beta).
-const TOLERANCE_SINCE: KubeVersion = KubeVersion {
-    major: 1,
-    minor: 35,
-};
+/// The first version that serves it by default, from the one table.
+const TOLERANCE_SINCE: KubeVersion = features::HPA_TOLERANCE.since;
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     let target = project.cluster.kubernetes;
