@@ -356,3 +356,168 @@ fn schemas_reject_an_invalid_document() {
     let unknown = json!({ "apiVersion": "example.com/v1", "kind": "Widget" });
     assert!(validate(&unknown)[0].contains("no schema"));
 }
+
+/// A policy tree in a temporary directory, checked and, when it has no
+/// error, emitted: the manifests `scalec build` would write, or `None`.
+fn build_in_memory(
+    files: &[(String, Vec<u8>)],
+    options: &scalec::lint::Options,
+) -> Option<Vec<(PathBuf, String)>> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).expect("write policy");
+    }
+    let workspace = scalec::discover::load(&[dir.path().to_path_buf()]).expect("policies");
+    let compilation = scalec::compile(&workspace, options);
+    if compilation.has_errors() {
+        return None;
+    }
+    let set = scalec::emit(&workspace, &compilation);
+    Some(set.files.into_iter().collect())
+}
+
+/// The `.scale` files of a fixture directory, or one fixture file.
+fn fixture_files(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let read = |p: &Path| {
+        (
+            p.file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned(),
+            fs::read(p).expect("fixture is readable"),
+        )
+    };
+    if path.is_file() {
+        return vec![read(path)];
+    }
+    let mut files: Vec<PathBuf> = fs::read_dir(path)
+        .expect("fixture directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "scale"))
+        .collect();
+    files.sort();
+    files.iter().map(|p| read(p)).collect()
+}
+
+/// `text` with `# scalec: allow CODE …` before every line marked
+/// `# expect: … CODE`, where the finding is.
+fn suppressing(text: &str, code: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let marked = line
+            .split_once("# expect: ")
+            .is_some_and(|(_, codes)| codes.split([',', ' ']).any(|c| c == code));
+        if marked {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            out.push_str(&format!(
+                "{indent}# scalec: allow {code} a test tries to silence it\n"
+            ));
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Issue #9's table: for every rule and every language error, `--allow CODE`,
+/// `lint { allow = [CODE] }` and a suppression comment never make `build`
+/// write an object its schema rejects, and never let a guard's finding (or a
+/// language error) pass.
+#[test]
+fn no_setting_or_suppression_makes_build_write_a_rejected_object() {
+    // The rules whose findings mean the API server or an operator would
+    // reject the object: listed here, not read from the rules, so a guard
+    // that is dropped by mistake fails this test.
+    const REJECTED: &[&str] = &["K101", "K102", "K108", "K111"];
+    for rule in scalec::lint::RULES {
+        assert_eq!(
+            rule.guard.is_some(),
+            REJECTED.contains(&rule.code),
+            "{} is {}a guard",
+            rule.code,
+            if rule.guard.is_some() { "" } else { "not " }
+        );
+    }
+    let mut checked = 0;
+    let mut cases: Vec<(String, PathBuf, bool)> = Vec::new();
+    for rule in scalec::lint::RULES
+        .iter()
+        .filter(|r| !r.code.starts_with('S'))
+    {
+        let dir = crate_path("tests/fixtures/lint").join(rule.code);
+        for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.expect("entry").path();
+            let bad = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("bad"));
+            if bad {
+                cases.push((rule.code.to_string(), path, REJECTED.contains(&rule.code)));
+            }
+        }
+    }
+    for code in scalec::diag::codes::ALL {
+        let dir = fs::read_dir(crate_path("tests/fixtures/errors")).expect("error fixtures");
+        for entry in dir {
+            let path = entry.expect("entry").path();
+            if path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(code.id))
+            {
+                cases.push((code.id.to_string(), path, true));
+            }
+        }
+    }
+    cases.sort();
+    for (code, path, must_fail) in cases {
+        let files = fixture_files(&path);
+        // Each variant rewrites the UTF-8 files (E009's is not) of the fixture.
+        let rewrite = |change: &dyn Fn(usize, &str) -> String| -> Vec<(String, Vec<u8>)> {
+            files
+                .iter()
+                .enumerate()
+                .map(|(i, (name, bytes))| match std::str::from_utf8(bytes) {
+                    Ok(text) => (name.clone(), change(i, text).into_bytes()),
+                    Err(_) => (name.clone(), bytes.clone()),
+                })
+                .collect()
+        };
+        let in_file = rewrite(&|i, text| {
+            if i == 0 {
+                format!("lint {{\n  allow = [{code}]\n}}\n\n{text}")
+            } else {
+                text.to_string()
+            }
+        });
+        let suppressed = rewrite(&|_, text| suppressing(text, &code));
+        let flag = scalec::lint::Options::from_flags(&[], std::slice::from_ref(&code), false);
+        let default = scalec::lint::Options::default();
+        let variants = [
+            ("--allow", files.clone(), flag.as_ref().ok()),
+            ("lint { allow }", in_file, Some(&default)),
+            ("a suppression", suppressed, Some(&default)),
+        ];
+        for (how, files, options) in variants {
+            let Some(options) = options else {
+                // `--allow E…` is refused on the command line (exit 2).
+                assert!(code.starts_with('E'), "{code}: --allow refused");
+                continue;
+            };
+            let shown = format!("{code} silenced by {how} in {}", path.display());
+            match build_in_memory(&files, options) {
+                None => {}
+                Some(_) if must_fail => panic!("{shown}: build succeeded"),
+                Some(outputs) => {
+                    for (file, text) in outputs.iter().filter(|(f, _)| is_yaml(f)) {
+                        let docs = documents(text).unwrap_or_else(|e| panic!("{shown}: {e}"));
+                        for doc in docs.iter().filter(|d| type_of(d) != Ok(KUSTOMIZATION)) {
+                            let errors = validate(doc);
+                            assert!(errors.is_empty(), "{shown}: {}: {errors:?}", file.display());
+                        }
+                    }
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} cases ran");
+}
