@@ -20,7 +20,7 @@ pub mod util;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::Project;
 
-pub use settings::Options;
+pub use settings::{Options, SettingError};
 
 /// One lint rule: its stable code and name, default severity, documentation
 /// and check.

@@ -28,10 +28,78 @@ pub struct Options {
     pub verbose: bool,
 }
 
+/// Why a rule named in a setting (a flag, a `lint` block, a suppression)
+/// cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SettingError {
+    /// No rule has this code or name; the nearest one, if any is close.
+    UnknownRule {
+        name: String,
+        nearest: Option<&'static str>,
+    },
+    /// A language error (E…): those cannot be allowed or denied.
+    LanguageError { name: String },
+    /// The same rule in `--deny` and `--allow`.
+    DeniedAndAllowed { code: &'static str },
+    /// A flag's value was refused.
+    Flag {
+        flag: &'static str,
+        value: String,
+        problem: Box<SettingError>,
+    },
+}
+
+impl SettingError {
+    /// The message without the hint.
+    fn message(&self) -> String {
+        match self {
+            SettingError::UnknownRule { name, .. } => format!("no rule `{name}`"),
+            SettingError::LanguageError { name } => {
+                format!("`{name}` is a language error; language errors cannot be allowed or denied")
+            }
+            SettingError::DeniedAndAllowed { code } => format!("{code} is both denied and allowed"),
+            SettingError::Flag {
+                flag,
+                value,
+                problem,
+            } => format!("{flag} {value}: {}", problem.message()),
+        }
+    }
+
+    /// What to do about it, if scalec can say.
+    fn hint(&self) -> Option<String> {
+        match self {
+            SettingError::UnknownRule {
+                nearest: Some(close),
+                ..
+            } => Some(format!("did you mean `{close}`?")),
+            SettingError::UnknownRule { nearest: None, .. } => {
+                Some("`scalec explain` lists the rules".to_string())
+            }
+            SettingError::Flag { problem, .. } => problem.hint(),
+            SettingError::LanguageError { .. } | SettingError::DeniedAndAllowed { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Display for SettingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.hint() {
+            Some(hint) => write!(f, "{}; {hint}", self.message()),
+            None => write!(f, "{}", self.message()),
+        }
+    }
+}
+
+impl std::error::Error for SettingError {}
+
 impl Options {
     /// Builds options from flag values (codes or names; `warnings` in `deny`).
-    /// An unknown rule or a language error code is an error message for the user.
-    pub fn from_flags(deny: &[String], allow: &[String], verbose: bool) -> Result<Options, String> {
+    pub fn from_flags(
+        deny: &[String],
+        allow: &[String],
+        verbose: bool,
+    ) -> Result<Options, SettingError> {
         let mut options = Options {
             verbose,
             ..Options::default()
@@ -45,22 +113,23 @@ impl Options {
                     options.deny_warnings = true;
                     continue;
                 }
-                out.push(
-                    resolve(value)
-                        .map_err(|problem| format!("{flag} {value}: {problem}"))?
-                        .code,
-                );
+                let rule = resolve(value).map_err(|problem| SettingError::Flag {
+                    flag,
+                    value: value.clone(),
+                    problem: Box::new(problem),
+                })?;
+                out.push(rule.code);
             }
         }
         if let Some(code) = options.deny.iter().find(|c| options.allow.contains(c)) {
-            return Err(format!("{code} is both denied and allowed"));
+            return Err(SettingError::DeniedAndAllowed { code });
         }
         Ok(options)
     }
 }
 
 /// The rule a user named, or why there is none.
-fn resolve(name: &str) -> Result<&'static Rule, String> {
+fn resolve(name: &str) -> Result<&'static Rule, SettingError> {
     if let Some(rule) = find(name) {
         return Ok(rule);
     }
@@ -68,14 +137,14 @@ fn resolve(name: &str) -> Result<&'static Rule, String> {
         .iter()
         .any(|c| c.id.eq_ignore_ascii_case(name) || c.name == name)
     {
-        return Err(format!(
-            "`{name}` is a language error; language errors cannot be allowed or denied"
-        ));
+        return Err(SettingError::LanguageError {
+            name: name.to_string(),
+        });
     }
     let candidates = RULES.iter().flat_map(|r| [r.code, r.name]);
-    Err(match did_you_mean(name, candidates) {
-        Some(close) => format!("no rule `{name}`; did you mean `{close}`?"),
-        None => format!("no rule `{name}`; `scalec explain` lists the rules"),
+    Err(SettingError::UnknownRule {
+        name: name.to_string(),
+        nearest: did_you_mean(name, candidates),
     })
 }
 
@@ -194,24 +263,20 @@ fn file_levels(project: &Project, out: &mut Vec<Diagnostic>) -> BTreeMap<&'stati
         .collect()
 }
 
-fn unknown_rule(entry: &Spanned<String>, problem: &str) -> Diagnostic {
-    let language = problem.contains("language error");
+fn unknown_rule(entry: &Spanned<String>, problem: &SettingError) -> Diagnostic {
+    let language = matches!(problem, SettingError::LanguageError { .. });
     let code = if language {
         codes::TYPE_MISMATCH
     } else {
         codes::UNKNOWN_REFERENCE
     };
-    let (message, help) = match problem.split_once("; ") {
-        Some((message, help)) => (message.to_string(), help.to_string()),
-        None => (problem.to_string(), String::new()),
-    };
-    Diagnostic::error(code, message, entry.span)
+    Diagnostic::error(code, problem.message(), entry.span)
         .with_label(if language {
             "a language error"
         } else {
             "unknown rule"
         })
-        .with_help_opt((!help.is_empty()).then_some(help))
+        .with_help_opt(problem.hint())
 }
 
 /// Whether a suppression covers `finding`; marks the suppression used.
