@@ -142,11 +142,14 @@ fn check_keda(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             }
         }
         let queue = match project.queues.first() {
-            Some(queue) => format!("`scale {} {{ average = 20 }}`", queue.name.value),
-            None => "a `queue` and `scale QUEUE { average = N }`".to_string(),
+            Some(queue) => format!(
+                "queue `{}` (`scale {} {{ average = ... }}`)",
+                queue.name.value, queue.name.value
+            ),
+            None => "a `queue` (`scale QUEUE { average = ... }`)".to_string(),
         };
         out.push(d.with_help(format!(
-            "keep one pod: `replicas = 1 .. {}`; or add a trigger that wakes it at zero: {queue}",
+            "keep one pod: `replicas = 1 .. {}`; or also scale on {queue}, which wakes it at zero",
             bounds.max.value.max(1)
         )));
     }
