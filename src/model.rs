@@ -334,6 +334,20 @@ impl Service {
         self.replicas.as_ref().map(Replicas::bounds)
     }
 
+    /// The disruption budget written for this service: its `disruption` block
+    /// whenever it has one (a budget the user asked for is never dropped),
+    /// otherwise the default `maxUnavailable: 1` when it keeps two pods or more
+    /// (at its fixed size or the bottom of its range; 1 without `replicas`).
+    /// A service below two pods without a `disruption` block gets none: a
+    /// default budget could only allow its only pod to go.
+    pub fn disruption_budget(&self) -> Option<DisruptionBudget<'_>> {
+        if let Some(disruption) = &self.disruption {
+            return Some(DisruptionBudget::Written(disruption));
+        }
+        let min = self.bounds().map_or(1, |bounds| bounds.min.value);
+        (min >= 2).then_some(DisruptionBudget::Default)
+    }
+
     /// The cpu `utilization` target, if the service scales on one.
     pub fn cpu_utilization(&self) -> Option<&Spanned<Target>> {
         self.scaling
@@ -461,10 +475,23 @@ pub struct Load {
     pub span: Span,
 }
 
+/// A `disruption { max_unavailable | min_available }` block.
 #[derive(Clone, Debug)]
 pub enum Disruption {
     MaxUnavailable(Spanned<IntOrPercent>),
     MinAvailable(Spanned<IntOrPercent>),
+}
+
+/// The PodDisruptionBudget a service gets, as [`Service::disruption_budget`]
+/// decides it: emit writes exactly this, and K119 judges exactly this.
+#[derive(Clone, Copy, Debug)]
+pub enum DisruptionBudget<'a> {
+    /// The service's `disruption` block, or the one it inherits from
+    /// `defaults`: always written, whatever the replica count.
+    Written(&'a Disruption),
+    /// No `disruption` and a minimum of 2 or more: `maxUnavailable: 1`, which
+    /// never blocks a drain.
+    Default,
 }
 
 /// A disruption budget bound. `Int` is an int32 field of the
@@ -513,6 +540,25 @@ pub enum QueueProvider {
     AwsSqs,
 }
 
+/// How KEDA authenticates to a queue (`auth`). Read only with
+/// `autoscaler = keda`: under the HPA the metrics adapter reads the queue with
+/// its own credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueueAuth {
+    /// `auth = NAME`: a TriggerAuthentication in the project's namespace,
+    /// emitted as the trigger's `authenticationRef`.
+    TriggerAuthentication(String),
+    /// `auth = operator`: the KEDA operator reads the queue with its own
+    /// identity, emitted as `identityOwner: operator` in the trigger.
+    Operator,
+}
+
+impl QueueAuth {
+    /// The word that selects [`QueueAuth::Operator`]; any other name is a
+    /// TriggerAuthentication.
+    pub const OPERATOR: &'static str = "operator";
+}
+
 /// `queue NAME { ... }`: a work queue whose backlog drives scaling.
 #[derive(Clone, Debug)]
 pub struct Queue {
@@ -521,7 +567,8 @@ pub struct Queue {
     pub url: Spanned<String>,
     /// Declared, or read from a standard SQS URL.
     pub region: String,
-    pub auth: Option<Spanned<String>>,
+    /// How KEDA authenticates; `None` when `auth` is not written (K121).
+    pub auth: Option<Spanned<QueueAuth>>,
     /// The external metric name under `autoscaler = hpa`, if overridden.
     pub metric_name: Option<String>,
     /// The external metric's label selector, if overridden.

@@ -4,7 +4,8 @@ mod common;
 
 use common::{project_of_text, projects_of};
 use scalec::model::{
-    Autoscaler, Disruption, IntOrPercent, KubeVersion, RateAmount, Replicas, SignalSource, Target,
+    Autoscaler, Disruption, IntOrPercent, KubeVersion, QueueAuth, RateAmount, Replicas,
+    SignalSource, Target,
 };
 
 fn aether() -> scalec::model::Project {
@@ -115,8 +116,10 @@ fn the_queue_and_the_database_are_lowered_with_their_defaults() {
     let queue = project.queue("ingest-events").expect("queue");
     assert_eq!(queue.region, "us-east-1");
     assert_eq!(
-        queue.auth.as_ref().map(|a| a.value.as_str()),
-        Some("aether-sqs-reader")
+        queue.auth.as_ref().map(|a| &a.value),
+        Some(&QueueAuth::TriggerAuthentication(
+            "aether-sqs-reader".into()
+        ))
     );
     let db = &project.databases[0];
     assert_eq!(

@@ -9,8 +9,10 @@
 //! - Every HorizontalPodAutoscaler has an explicit `maxReplicas`.
 //! - `health` becomes a readiness probe (every 5 s) and a liveness probe (every
 //!   10 s after 15 s, three failures) on the container port.
-//! - A service whose minimum is 2 or more gets a PodDisruptionBudget:
-//!   `maxUnavailable: 1` unless `disruption` says otherwise.
+//! - A `disruption` block is always written as a PodDisruptionBudget, at any
+//!   replica count; a service without one gets `maxUnavailable: 1` when its
+//!   minimum is 2 or more (`Service::disruption_budget` decides, and K119
+//!   judges the same budget).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -33,8 +35,8 @@ use serde::Serialize;
 
 use super::{Context, OutputFile, document, keda, yaml_file};
 use crate::model::{
-    Autoscaler, Disruption, IntOrPercent, MetricKind, Project, Service, SignalSource, Spread,
-    Target,
+    Autoscaler, Disruption, DisruptionBudget, IntOrPercent, MetricKind, Project, Service,
+    SignalSource, Spread, Target,
 };
 
 /// `SERVICE.yaml`: the Deployment, its autoscaler and its disruption budget.
@@ -317,23 +319,21 @@ fn external(metric: MetricIdentifier, target: MetricTarget) -> MetricSpec {
     }
 }
 
-/// A PodDisruptionBudget for a service that keeps two pods or more.
+/// The PodDisruptionBudget that [`Service::disruption_budget`] decides: the
+/// written `disruption` block always, the default only from two pods.
 pub fn disruption_budget(context: &Context<'_>, service: &Service) -> Option<PodDisruptionBudget> {
-    let min = match service.bounds() {
-        Some(bounds) => bounds.min.value,
-        None => 1,
-    };
-    if min < 2 {
-        return None;
-    }
     let int_or_percent = |bound: IntOrPercent| match bound {
         IntOrPercent::Int(n) => IntOrString::Int(n),
         IntOrPercent::Percent(p) => IntOrString::String(format!("{p}%")),
     };
-    let (max_unavailable, min_available) = match &service.disruption {
-        Some(Disruption::MinAvailable(m)) => (None, Some(int_or_percent(m.value))),
-        Some(Disruption::MaxUnavailable(m)) => (Some(int_or_percent(m.value)), None),
-        None => (Some(IntOrString::Int(1)), None),
+    let (max_unavailable, min_available) = match service.disruption_budget()? {
+        DisruptionBudget::Written(Disruption::MinAvailable(m)) => {
+            (None, Some(int_or_percent(m.value)))
+        }
+        DisruptionBudget::Written(Disruption::MaxUnavailable(m)) => {
+            (Some(int_or_percent(m.value)), None)
+        }
+        DisruptionBudget::Default => (Some(IntOrString::Int(1)), None),
     };
     let name = &service.name.value;
     Some(PodDisruptionBudget {

@@ -3,8 +3,10 @@
 //!
 //! - `maxReplicaCount` is always explicit: KEDA silently defaults it to 100.
 //! - A queue becomes an `aws-sqs-queue` trigger whose `queueLength` is the
-//!   `average` (messages per pod), with an `authenticationRef` when the queue
-//!   names `auth`. cpu and memory become `cpu`/`memory` triggers. Lowering
+//!   `average` (messages per pod), with an `authenticationRef` when `auth`
+//!   names a TriggerAuthentication, or `identityOwner: operator` in its
+//!   metadata for `auth = operator`. Nothing else is added: a queue without
+//!   `auth` is K121's finding, not a default invented here. cpu and memory become `cpu`/`memory` triggers. Lowering
 //!   rejects what KEDA cannot express (other metrics, `total` targets), so
 //!   nothing is dropped here.
 //! - `scale_up`/`scale_down` go to `advanced.horizontalPodAutoscalerConfig`.
@@ -16,7 +18,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::Context;
-use crate::model::{Service, SignalSource, Target};
+use crate::model::{QueueAuth, Service, SignalSource, Target};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -134,17 +136,27 @@ fn trigger(context: &Context<'_>, source: &SignalSource, target: &Target) -> Tri
                 Target::Average(value) | Target::Total(value) => value.text.clone(),
                 Target::Utilization(_) => unreachable!("lowering rejects utilization on a queue"),
             };
+            let mut metadata = BTreeMap::from([
+                ("awsRegion", queue.region.clone()),
+                ("queueLength", length),
+                ("queueURL", queue.url.value.clone()),
+            ]);
+            let mut authentication_ref = None;
+            match queue.auth.as_ref().map(|auth| &auth.value) {
+                Some(QueueAuth::TriggerAuthentication(name)) => {
+                    authentication_ref = Some(AuthenticationRef { name: name.clone() });
+                }
+                Some(QueueAuth::Operator) => {
+                    metadata.insert("identityOwner", "operator".to_string());
+                }
+                // K121 reports it: KEDA then tries the pod's identity and fails.
+                None => {}
+            }
             Trigger {
                 type_: "aws-sqs-queue",
                 metric_type: None,
-                metadata: BTreeMap::from([
-                    ("awsRegion", queue.region.clone()),
-                    ("queueLength", length),
-                    ("queueURL", queue.url.value.clone()),
-                ]),
-                authentication_ref: queue.auth.as_ref().map(|auth| AuthenticationRef {
-                    name: auth.value.clone(),
-                }),
+                metadata,
+                authentication_ref,
             }
         }
         SignalSource::Metric(_) => {

@@ -86,13 +86,28 @@ pub fn rules_markdown() -> String {
          finding's help then says so), so `scalec build` never writes what \
          they catch:\n\n| rule | why it cannot be allowed |\n|---|---|\n",
     );
-    for rule in RULES.iter().filter(|r| r.guard.is_some()) {
-        out.push_str(&format!(
-            "| {} `{}` | {} |\n",
-            rule.code,
-            rule.name,
-            rule.guard.unwrap_or_default()
-        ));
+    // Rules that guard only some findings, as their documentation says.
+    let partial = [(
+        "K105",
+        "| K105 `utilization-without-request` (under KEDA only) | KEDA's admission \
+         webhook rejects a cpu or memory trigger on a container without that \
+         request or limit |\n"
+            .to_string(),
+    )];
+    let mut rows: Vec<(&str, String)> = RULES
+        .iter()
+        .filter_map(|rule| {
+            let reason = rule.guard?;
+            Some((
+                rule.code,
+                format!("| {} `{}` | {reason} |\n", rule.code, rule.name),
+            ))
+        })
+        .chain(partial)
+        .collect();
+    rows.sort();
+    for (_, row) in rows {
+        out.push_str(&row);
     }
     out.push_str(&format!(
         "\n## Kubernetes versions\n\n\

@@ -10,7 +10,7 @@ use crate::diag::{Diagnostic, codes};
 use crate::model::{
     Autoscaler, Cluster, Collection, CountRange, Database, DatabaseOperator, FieldFacts, FieldType,
     KubeVersion, LintSettings, MAX_CLUSTER_PODS, MAX_REPLICA_SET_MEMBERS, Metric, MetricKind,
-    NodePool, ObjectRef, Queue, QueueProvider, ShardKey, ShardKeyField, Spanned,
+    NodePool, ObjectRef, Queue, QueueAuth, QueueProvider, ShardKey, ShardKeyField, Spanned,
 };
 
 /// The longest database name: its Job, `NAME-shard-setup-XXXXXXXX`, must fit
@@ -234,9 +234,17 @@ impl Lowerer<'_> {
         let selector = fields
             .block("selector")
             .map(|b| self.string_map(b, "selector"));
-        if let Some(auth) = &auth {
-            self.check_dns_name(&auth.value, auth.span, "TriggerAuthentication");
-        }
+        // `operator` is KEDA's own identity; any other name is a
+        // TriggerAuthentication, and must be a Kubernetes name.
+        let auth = auth.map(|auth| {
+            let value = if auth.value == QueueAuth::OPERATOR {
+                QueueAuth::Operator
+            } else {
+                self.check_dns_name(&auth.value, auth.span, "TriggerAuthentication");
+                QueueAuth::TriggerAuthentication(auth.value)
+            };
+            Spanned::new(value, auth.span)
+        });
         let url = url?;
         let from_url = sqs_region(&url.value);
         let region = match (region, from_url) {

@@ -302,7 +302,7 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "auth",
                 ValueType::Name,
                 "",
-                "TriggerAuthentication (KEDA) that reads the queue",
+                "how KEDA reads the queue: a TriggerAuthentication's name, or `operator` (KEDA's own identity)",
             ),
             attr(
                 "metric",

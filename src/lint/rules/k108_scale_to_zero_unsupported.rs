@@ -7,8 +7,8 @@ use crate::model::{
 declare_rule! {
     /// ## What it does
     /// Flags an autoscaled service whose minimum is 0 (`replicas = 0 .. N`)
-    /// when the HorizontalPodAutoscaler cannot scale it to zero. With
-    /// `autoscaler = hpa` (the default) scaling to zero needs both:
+    /// when its autoscaler cannot scale it to zero. With `autoscaler = hpa`
+    /// (the default) scaling to zero needs both:
     ///
     /// - Kubernetes 1.37 or newer (`kubernetes` in `cluster`), where the
     ///   `HPAScaleToZero` feature is beta and on by default; and
@@ -16,8 +16,10 @@ declare_rule! {
     ///   `kind = object` or `kind = external`. `cpu`, `memory` and
     ///   `kind = pods` metrics are measured on the pods themselves.
     ///
-    /// With `autoscaler = keda` the rule never fires: KEDA activates and
-    /// deactivates the workload itself and accepts `minReplicaCount: 0`.
+    /// With `autoscaler = keda` it needs one trigger that is not `cpu` or
+    /// `memory`: KEDA activates and deactivates the workload itself on any
+    /// Kubernetes version, but a minimum of 0 with only cpu and memory
+    /// triggers is what KEDA's admission webhook rejects.
     ///
     /// ## Why it is unsafe
     /// Before 1.37 the API server rejects `minReplicas: 0` unless the alpha
@@ -26,6 +28,12 @@ declare_rule! {
     /// with object and external metrics: with zero pods there is no cpu, memory
     /// or per-pod metric to read, so a service at zero could never come back
     /// when traffic arrives.
+    ///
+    /// KEDA's admission webhook, installed with KEDA by default, refuses a
+    /// ScaledObject whose only triggers are `cpu` or `memory` and whose
+    /// `minReplicaCount` is 0 ("scale to zero doesn't work in this case"):
+    /// `kubectl apply` or the GitOps sync fails, and the service keeps no
+    /// autoscaler at all.
     ///
     /// ## Example
     /// ```scale
@@ -67,9 +75,9 @@ declare_rule! {
     /// older or the service must scale on cpu; `autoscaler = keda` is the
     /// other way to scale to zero on a queue.
     ///
-    /// KEDA accepts `minReplicaCount: 0` with any trigger, but its `cpu` and
-    /// `memory` triggers cannot wake a workload at zero: give such a service
-    /// at least one queue or metric trigger as well.
+    /// Under KEDA the same fix applies: a queue trigger wakes the service at
+    /// zero, and `cpu` or `memory` triggers may stand beside it (they scale
+    /// the running pods); with only `cpu` and `memory`, keep one pod.
     ///
     /// ## See also
     /// K104 (single-replica), K120 (feature-not-in-version),
@@ -79,8 +87,8 @@ declare_rule! {
         code: "K108",
         name: "scale-to-zero-unsupported",
         severity: Error,
-        summary: "a minimum of 0 replicas that the HorizontalPodAutoscaler rejects",
-        guard: "the API server rejects `minReplicas: 0` unless the HPA can scale to zero on these signals",
+        summary: "a minimum of 0 replicas that the HorizontalPodAutoscaler or KEDA rejects",
+        guard: "the API server rejects `minReplicas: 0` unless the HPA can scale to zero on these signals, and KEDA's admission webhook rejects `minReplicaCount: 0` with only cpu or memory triggers",
         check: Some(check),
     }
 }
@@ -89,10 +97,66 @@ declare_rule! {
 const SCALE_TO_ZERO: KubeVersion = features::HPA_SCALE_TO_ZERO.since;
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    let cluster = &project.cluster;
-    if cluster.autoscaler == Autoscaler::Keda {
-        return;
+    match project.cluster.autoscaler {
+        Autoscaler::Hpa => check_hpa(rule, project, out),
+        Autoscaler::Keda => check_keda(rule, project, out),
     }
+}
+
+/// KEDA's webhook (`verifyCPUMemoryScalers`) rejects `minReplicaCount: 0`
+/// when every trigger is `cpu` or `memory`; scalec writes the bottom of
+/// `replicas` as `minReplicaCount`, fixed or not.
+fn check_keda(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
+    for service in crate::lint::util::autoscaled(project) {
+        let Some(bounds) = service.bounds() else {
+            continue;
+        };
+        let resource_only = service
+            .scaling
+            .iter()
+            .all(|s| matches!(s.source.value, SignalSource::Cpu | SignalSource::Memory));
+        if bounds.min.value != 0 || !resource_only {
+            continue;
+        }
+        let name = &service.name.value;
+        let mut d = rule
+            .finding(
+                format!(
+                    "service `{name}` may scale to 0 replicas on cpu and memory alone, \
+                     which KEDA's admission webhook rejects"
+                ),
+                bounds.min.span,
+            )
+            .with_label("`minReplicaCount: 0` with only cpu and memory triggers");
+        if crate::lint::util::inherited(service, bounds.min.span) {
+            d = d.with_related(service.name.span, "inherits `replicas` from `defaults`");
+        }
+        if let Some(span) = project.cluster.autoscaler_span {
+            d = d.with_related(span, "the project uses KEDA");
+        }
+        for signal in &service.scaling {
+            if let Some(why) = blocker(project, signal) {
+                d = d.with_related(signal.source.span, why);
+            }
+        }
+        let queue = match project.queues.first() {
+            Some(queue) => format!(
+                "queue `{}` (`scale {} {{ average = ... }}`)",
+                queue.name.value, queue.name.value
+            ),
+            None => "a `queue` (`scale QUEUE { average = ... }`)".to_string(),
+        };
+        out.push(d.with_help(format!(
+            "keep one pod: `replicas = 1 .. {}`; or also scale on {queue}, which wakes it at zero",
+            bounds.max.value.max(1)
+        )));
+    }
+}
+
+/// The HPA scales to zero from Kubernetes 1.37, on signals that report with
+/// zero pods.
+fn check_hpa(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
+    let cluster = &project.cluster;
     let too_old = cluster.kubernetes < SCALE_TO_ZERO;
     for service in crate::lint::util::autoscaled(project) {
         let Some(bounds) = service.bounds() else {
@@ -121,7 +185,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Why a signal cannot bring a service back from zero pods under the HPA.
+/// Why a signal cannot bring a service back from zero pods.
 fn blocker(project: &Project, signal: &ScaleSignal) -> Option<&'static str> {
     match &signal.source.value {
         SignalSource::Cpu => Some("zero pods report no cpu"),

@@ -1,21 +1,26 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
 use crate::lint::util::plural;
-use crate::model::{Disruption, IntOrPercent, Project, Spanned};
+use crate::model::{Disruption, DisruptionBudget, IntOrPercent, Project, Spanned};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a disruption budget that lets no pod be evicted when the service
-    /// runs at its minimum size: `max_unavailable = 0` (or `0%`), or a
-    /// `min_available` that requires as many pods as the service may run.
+    /// Flags a `disruption` block whose PodDisruptionBudget lets no pod be
+    /// evicted when the service runs at its minimum size: `max_unavailable = 0`
+    /// (or `0%`), or a `min_available` that requires as many pods as the
+    /// service may run.
     ///
-    /// The minimum size is the low end of `replicas = MIN .. MAX`, the count of
-    /// a fixed `replicas = N`, or 1 when the service sets no `replicas` (what
-    /// Kubernetes runs then). A service that scales to zero is judged at one
-    /// pod, the size it runs at when it wakes. A percentage is turned into pods
-    /// as the disruption controller does, rounding up: `min_available = 60%`
-    /// of 2 pods requires 2. A service with no `disruption` block gets
-    /// `max_unavailable = 1`, which never blocks.
+    /// scalec writes a `disruption` block as a PodDisruptionBudget at any
+    /// replica count, so every budget this rule judges is one `scalec build`
+    /// emits. The minimum size is the low end of `replicas = MIN .. MAX`, the
+    /// count of a fixed `replicas = N`, or 1 when the service sets no
+    /// `replicas` (what Kubernetes runs then). A service that scales to zero is
+    /// judged at one pod, the size it runs at when it wakes; one that never
+    /// runs a pod (`replicas = 0`) has nothing to evict. A percentage is turned
+    /// into pods as the disruption controller does, rounding up:
+    /// `min_available = 60%` of 2 pods requires 2. A service with no
+    /// `disruption` block gets the default budget `max_unavailable = 1` when
+    /// its minimum is 2 or more, and no budget below that: neither can block.
     ///
     /// ## Why it is unsafe
     /// `kubectl drain`, node auto-repair, cluster autoscaler scale-down and
@@ -81,7 +86,9 @@ enum Floor<'a> {
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for service in &project.services {
-        let Some(disruption) = &service.disruption else {
+        // Judge the budget emit writes, as it writes it; the default
+        // (`maxUnavailable: 1`) always lets a pod go.
+        let Some(DisruptionBudget::Written(disruption)) = service.disruption_budget() else {
             continue;
         };
         let bounds = service.bounds();

@@ -26,6 +26,7 @@ pub mod k117_mutable_image_tag;
 pub mod k118_unused_metric;
 pub mod k119_disruption_blocks_drain;
 pub mod k120_feature_not_in_version;
+pub mod k121_queue_without_auth;
 pub mod m201_monotonic_shard_key;
 pub mod m202_low_cardinality_shard_key;
 pub mod m203_dominant_key_value;
@@ -67,6 +68,7 @@ pub static ALL: &[&Rule] = &[
     &k118_unused_metric::RULE,
     &k119_disruption_blocks_drain::RULE,
     &k120_feature_not_in_version::RULE,
+    &k121_queue_without_auth::RULE,
     &m201_monotonic_shard_key::RULE,
     &m202_low_cardinality_shard_key::RULE,
     &m203_dominant_key_value::RULE,
