@@ -33,9 +33,36 @@ class Quit extends Error {
 }
 
 class ServerError extends Error {
-  constructor(code, message) {
+  constructor(code, message, codeName, errorLabels) {
     super(message);
+    this.name = "MongoServerError";
     this.code = code;
+    this.codeName = codeName;
+    this.errorLabels = errorLabels || [];
+  }
+}
+
+// `state.failures` injects errors: `{ op, target, error, times }` makes the
+// next `times` calls (every call without `times`) of `op` on `target` (a
+// namespace, a database or a user) throw `error` — a server error
+// `{ code, codeName, message, labels }`, or a driver error `{ name, message }`
+// without a code. `times` counts down in the state, so a later run started
+// from this run's state sees the failure pass.
+function maybeFail(op, target) {
+  for (const failure of state.failures || []) {
+    if (failure.op !== op || failure.target !== target) continue;
+    if (failure.times !== undefined) {
+      if (failure.times <= 0) continue;
+      failure.times -= 1;
+    }
+    calls.push({ op: "failed", failed: op, target });
+    const e = failure.error;
+    if (e.code === undefined) {
+      const error = new Error(e.message);
+      error.name = e.name;
+      throw error;
+    }
+    throw new ServerError(e.code, e.message, e.codeName, e.labels);
   }
 }
 
@@ -59,6 +86,7 @@ function collection(connection, dbName, name) {
   const ns = dbName + "." + name;
   return {
     findOne(filter) {
+      maybeFail("findOne", filter._id);
       let documents = [];
       if (dbName === "config" && name === "collections") documents = state.collections;
       if (dbName === "config" && name === "databases") documents = state.databases;
@@ -69,6 +97,7 @@ function collection(connection, dbName, name) {
       return copy;
     },
     createIndex(key) {
+      maybeFail("createIndex", ns);
       calls.push({ op: "createIndex", connection, ns, key: pairs(key) });
       const existing = state.indexes[ns] || [];
       const text = JSON.stringify(pairs(key));
@@ -86,6 +115,7 @@ function database(connection, name) {
     getSiblingDB: (other) => database(connection, other),
     getCollection: (other) => collection(connection, name, other),
     auth(user, password) {
+      maybeFail("auth", user);
       calls.push({ op: "auth", connection, db: name, user, password });
       return { ok: 1 };
     },
@@ -98,6 +128,7 @@ function database(connection, name) {
 
 const sh = {
   enableSharding(dbName) {
+    maybeFail("enableSharding", dbName);
     calls.push({ op: "enableSharding", db: dbName });
     if (!state.databases.some((d) => d._id === dbName)) {
       state.databases.push({ _id: dbName });
@@ -105,13 +136,14 @@ const sh = {
     return { ok: 1 };
   },
   shardCollection(ns, key) {
+    maybeFail("shardCollection", ns);
     calls.push({ op: "shardCollection", ns, key: pairs(key) });
     const existing = state.collections.find((c) => c._id === ns);
     if (existing && (existing.dropped || existing.unsplittable)) {
       state.collections = state.collections.filter((c) => c !== existing);
     } else if (existing) {
       if (JSON.stringify(existing.key) !== JSON.stringify(pairs(key))) {
-        throw new ServerError(20, "already sharded with a different key");
+        throw new ServerError(20, "already sharded with a different key", "IllegalOperation");
       }
       return { ok: 1 };
     }
