@@ -33,9 +33,36 @@ class Quit extends Error {
 }
 
 class ServerError extends Error {
-  constructor(code, message) {
+  constructor(code, message, codeName, errorLabels) {
     super(message);
+    this.name = "MongoServerError";
     this.code = code;
+    this.codeName = codeName;
+    this.errorLabels = errorLabels || [];
+  }
+}
+
+// `state.failures` injects errors: `{ op, target, error, times }` makes the
+// next `times` calls (every call without `times`) of `op` on `target` (a
+// namespace, a database or a user) throw `error` — a server error
+// `{ code, codeName, message, labels }`, or a driver error `{ name, message }`
+// without a code. `times` counts down in the state, so a later run started
+// from this run's state sees the failure pass.
+function maybeFail(op, target) {
+  for (const failure of state.failures || []) {
+    if (failure.op !== op || failure.target !== target) continue;
+    if (failure.times !== undefined) {
+      if (failure.times <= 0) continue;
+      failure.times -= 1;
+    }
+    calls.push({ op: "failed", failed: op, target });
+    const e = failure.error;
+    if (e.code === undefined) {
+      const error = new Error(e.message);
+      error.name = e.name;
+      throw error;
+    }
+    throw new ServerError(e.code, e.message, e.codeName, e.labels);
   }
 }
 
@@ -59,6 +86,7 @@ function collection(connection, dbName, name) {
   const ns = dbName + "." + name;
   return {
     findOne(filter) {
+      maybeFail("findOne", filter._id);
       let documents = [];
       if (dbName === "config" && name === "collections") documents = state.collections;
       if (dbName === "config" && name === "databases") documents = state.databases;
@@ -69,6 +97,7 @@ function collection(connection, dbName, name) {
       return copy;
     },
     createIndex(key) {
+      maybeFail("createIndex", ns);
       calls.push({ op: "createIndex", connection, ns, key: pairs(key) });
       const existing = state.indexes[ns] || [];
       const text = JSON.stringify(pairs(key));
@@ -86,6 +115,7 @@ function database(connection, name) {
     getSiblingDB: (other) => database(connection, other),
     getCollection: (other) => collection(connection, name, other),
     auth(user, password) {
+      maybeFail("auth", user);
       calls.push({ op: "auth", connection, db: name, user, password });
       return { ok: 1 };
     },
@@ -98,6 +128,7 @@ function database(connection, name) {
 
 const sh = {
   enableSharding(dbName) {
+    maybeFail("enableSharding", dbName);
     calls.push({ op: "enableSharding", db: dbName });
     if (!state.databases.some((d) => d._id === dbName)) {
       state.databases.push({ _id: dbName });
@@ -105,13 +136,14 @@ const sh = {
     return { ok: 1 };
   },
   shardCollection(ns, key) {
+    maybeFail("shardCollection", ns);
     calls.push({ op: "shardCollection", ns, key: pairs(key) });
     const existing = state.collections.find((c) => c._id === ns);
     if (existing && (existing.dropped || existing.unsplittable)) {
       state.collections = state.collections.filter((c) => c !== existing);
     } else if (existing) {
       if (JSON.stringify(existing.key) !== JSON.stringify(pairs(key))) {
-        throw new ServerError(20, "already sharded with a different key");
+        throw new ServerError(20, "already sharded with a different key", "IllegalOperation");
       }
       return { ok: 1 };
     }
@@ -513,6 +545,496 @@ database numbers {
     assert_eq!(
         keys_of(&run, "shardCollection"),
         [("numbers.other".to_string(), json!([["tenant", "hashed"]]))]
+    );
+}
+
+// --- Failures: every collection is tried, each failure is listed ------------
+
+/// The script's exit status when every failure needs a person.
+const PERMANENT: i64 = 3;
+/// The script's exit status when a failure may pass (EX_TEMPFAIL).
+const TRANSIENT: i64 = 75;
+
+/// A cluster whose calls of `op` on `target` fail with `error` (see the
+/// harness's `maybeFail`).
+fn failing(failures: Value) -> Value {
+    json!({ "env": job_env(), "failures": failures })
+}
+
+fn server_error(code: i64, code_name: &str, message: &str) -> Value {
+    json!({ "code": code, "codeName": code_name, "message": message })
+}
+
+/// The namespaces the mock cluster holds as sharded, with their keys.
+fn sharded_in(state: &Value) -> Vec<(String, Value)> {
+    state["collections"]
+        .as_array()
+        .expect("collections")
+        .iter()
+        .map(|c| {
+            (
+                c["_id"].as_str().expect("a namespace").to_string(),
+                c["key"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn error_lines<'a>(run: &'a Run, ns: &str) -> Vec<&'a String> {
+    run.output
+        .iter()
+        .filter(|l| l.starts_with(&format!("ERROR {ns}: ")))
+        .collect()
+}
+
+fn summary(run: &Run) -> &str {
+    run.output
+        .iter()
+        .find(|l| l.starts_with("summary \"store\": "))
+        .unwrap_or_else(|| panic!("no summary:\n{}", run.text()))
+}
+
+// Issue 9, item 6: the first failure used to end the run, so the collections
+// after it were never sharded.
+#[test]
+fn a_bad_collection_among_good_ones_leaves_the_good_ones_sharded() {
+    // store.carts comes first, so nothing after it would run if it stopped.
+    let state = failing(json!([{
+        "op": "shardCollection",
+        "target": "store.carts",
+        "error": server_error(2, "BadValue", "shard key is invalid:\n  details"),
+    }]));
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, PERMANENT, "{}", run.text());
+    assert_eq!(
+        sharded_in(&run.state),
+        [
+            (
+                "store.customer-addresses".to_string(),
+                json!([["address.city", 1], ["we\"ird", 1], ["customer_id", 1]])
+            ),
+            ("store.orders".to_string(), json!([["order_id", "hashed"]])),
+        ]
+    );
+    assert_eq!(
+        error_lines(&run, "store.carts"),
+        [
+            "ERROR store.carts: shardCollection failed: BadValue (2): shard key is invalid: \
+             details [permanent: needs a person]"
+        ]
+    );
+    for ns in ["store.customer-addresses", "store.orders"] {
+        assert!(error_lines(&run, ns).is_empty(), "{}", run.text());
+    }
+    assert_eq!(
+        summary(&run),
+        "summary \"store\": 3 collection(s), 2 sharded now, 0 already sharded, \
+         1 failed (0 transient, 1 permanent)"
+    );
+    assert!(
+        run.output
+            .last()
+            .is_some_and(|l| l.starts_with("ERROR 1 collection(s)") && l.contains("exit 3")),
+        "{}",
+        run.text()
+    );
+}
+
+#[test]
+fn a_permanent_failure_in_any_step_is_reported_with_its_step_and_cause() {
+    let cases = [
+        (
+            "createIndex",
+            "store.orders",
+            67,
+            "CannotCreateIndex",
+            "createIndex",
+        ),
+        (
+            "shardCollection",
+            "store.orders",
+            13,
+            "Unauthorized",
+            "shardCollection",
+        ),
+        (
+            "shardCollection",
+            "store.orders",
+            26,
+            "NamespaceNotFound",
+            "shardCollection",
+        ),
+        (
+            "shardCollection",
+            "store.orders",
+            73,
+            "InvalidNamespace",
+            "shardCollection",
+        ),
+        (
+            "findOne",
+            "store.orders",
+            13,
+            "Unauthorized",
+            "reading config.collections",
+        ),
+        // A server error scalec does not know is the server's answer: final.
+        (
+            "shardCollection",
+            "store.orders",
+            99999,
+            "SomethingNew",
+            "shardCollection",
+        ),
+    ];
+    for (op, target, code, code_name, step) in cases {
+        let state = failing(json!([{
+            "op": op, "target": target, "error": server_error(code, code_name, "refused"),
+        }]));
+        let run = run_script(&shop_script(), &state);
+        assert_eq!(
+            run.exit_code,
+            PERMANENT,
+            "{op} {code_name}:\n{}",
+            run.text()
+        );
+        assert_eq!(
+            error_lines(&run, "store.orders"),
+            [&format!(
+                "ERROR store.orders: {step} failed: {code_name} ({code}): refused \
+                 [permanent: needs a person]"
+            )],
+            "{op} {code_name}"
+        );
+        let sharded: Vec<String> = sharded_in(&run.state).into_iter().map(|c| c.0).collect();
+        assert_eq!(
+            sharded,
+            ["store.carts", "store.customer-addresses"],
+            "{op} {code_name}"
+        );
+    }
+}
+
+#[test]
+fn a_failed_database_admin_login_fails_every_collection_that_needs_an_index() {
+    let state = failing(json!([{
+        "op": "auth",
+        "target": "databaseAdmin",
+        "error": server_error(18, "AuthenticationFailed", "Authentication failed."),
+    }]));
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, PERMANENT, "{}", run.text());
+    for ns in ["store.carts", "store.customer-addresses", "store.orders"] {
+        assert_eq!(
+            error_lines(&run, ns),
+            [&format!(
+                "ERROR {ns}: connecting as the database admin failed: AuthenticationFailed \
+                 (18): Authentication failed. [permanent: needs a person]"
+            )]
+        );
+    }
+    assert!(run.calls_of("shardCollection").is_empty());
+}
+
+#[test]
+fn a_transient_failure_exits_75_and_the_next_run_finishes_the_work() {
+    let state = failing(json!([{
+        "op": "shardCollection",
+        "target": "store.carts",
+        "times": 1,
+        "error": server_error(10107, "NotWritablePrimary", "not primary"),
+    }]));
+    let first = run_script(&shop_script(), &state);
+    assert_eq!(first.exit_code, TRANSIENT, "{}", first.text());
+    assert_eq!(
+        error_lines(&first, "store.carts"),
+        [
+            "ERROR store.carts: shardCollection failed: NotWritablePrimary (10107): not primary \
+             [transient: a later run may succeed]"
+        ]
+    );
+    assert_eq!(sharded_in(&first.state).len(), 2, "{}", first.text());
+    assert_eq!(
+        summary(&first),
+        "summary \"store\": 3 collection(s), 2 sharded now, 0 already sharded, \
+         1 failed (1 transient, 0 permanent)"
+    );
+
+    // What the Job's retry does: the same script against the cluster as the
+    // first run left it.
+    let mut state = first.state.clone();
+    state["env"] = job_env();
+    let second = run_script(&shop_script(), &state);
+    assert_eq!(second.exit_code, 0, "{}", second.text());
+    assert_eq!(keys_of(&second, "shardCollection").len(), 1);
+    assert_eq!(keys_of(&second, "shardCollection")[0].0, "store.carts");
+    assert_eq!(
+        summary(&second),
+        "summary \"store\": 3 collection(s), 1 sharded now, 2 already sharded, \
+         0 failed (0 transient, 0 permanent)"
+    );
+}
+
+#[test]
+fn transient_failures_are_known_by_code_label_or_driver_error() {
+    let transient = [
+        server_error(189, "PrimarySteppedDown", "stepped down"),
+        server_error(11602, "InterruptedDueToReplStateChange", "interrupted"),
+        server_error(6, "HostUnreachable", "unreachable"),
+        server_error(262, "ExceededTimeLimit", "too slow"),
+        server_error(46, "LockBusy", "busy"),
+        server_error(117, "ConflictingOperationInProgress", "another operation"),
+        // An unknown code with a label that says a retry may succeed.
+        json!({ "code": 99999, "codeName": "SomethingNew", "message": "retry me",
+                "labels": ["RetryableWriteError"] }),
+        json!({ "code": 99999, "codeName": "SomethingNew", "message": "retry me",
+                "labels": ["TransientTransactionError"] }),
+        // Driver errors carry no server code.
+        json!({ "name": "MongoNetworkError", "message": "connection 4 closed" }),
+        json!({ "name": "MongoServerSelectionError", "message": "Server selection timed out" }),
+    ];
+    for op in ["findOne", "shardCollection"] {
+        for error in &transient {
+            let state = failing(json!([{ "op": op, "target": "store.orders", "error": error }]));
+            let run = run_script(&shop_script(), &state);
+            assert_eq!(run.exit_code, TRANSIENT, "{op} {error}:\n{}", run.text());
+            let lines = error_lines(&run, "store.orders");
+            assert_eq!(lines.len(), 1, "{op} {error}:\n{}", run.text());
+            assert!(
+                lines[0].ends_with("[transient: a later run may succeed]"),
+                "{}",
+                lines[0]
+            );
+            assert!(
+                lines[0].contains(error["message"].as_str().expect("a message")),
+                "{}",
+                lines[0]
+            );
+        }
+    }
+    // A driver error the script does not know is not retried blindly.
+    let state = failing(json!([{
+        "op": "shardCollection",
+        "target": "store.orders",
+        "error": { "name": "TypeError", "message": "x is not a function" },
+    }]));
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, PERMANENT, "{}", run.text());
+}
+
+#[test]
+fn mixed_failures_are_retried_until_only_permanent_ones_remain() {
+    let state = failing(json!([
+        {
+            "op": "shardCollection",
+            "target": "store.carts",
+            "error": server_error(13, "Unauthorized", "not authorized"),
+        },
+        {
+            "op": "shardCollection",
+            "target": "store.orders",
+            "times": 1,
+            "error": server_error(189, "PrimarySteppedDown", "stepped down"),
+        },
+    ]));
+    let first = run_script(&shop_script(), &state);
+    // A retry may still shard store.orders.
+    assert_eq!(first.exit_code, TRANSIENT, "{}", first.text());
+    assert_eq!(error_lines(&first, "store.carts").len(), 1);
+    assert_eq!(error_lines(&first, "store.orders").len(), 1);
+
+    let mut state = first.state.clone();
+    state["env"] = job_env();
+    let second = run_script(&shop_script(), &state);
+    // Only the permanent failure is left: the Job stops retrying.
+    assert_eq!(second.exit_code, PERMANENT, "{}", second.text());
+    assert_eq!(error_lines(&second, "store.carts").len(), 1);
+    assert!(error_lines(&second, "store.orders").is_empty());
+    let sharded: Vec<String> = sharded_in(&second.state).into_iter().map(|c| c.0).collect();
+    assert_eq!(sharded, ["store.customer-addresses", "store.orders"]);
+}
+
+#[test]
+fn a_failed_enable_sharding_is_tried_again_for_the_next_collection() {
+    let state = failing(json!([{
+        "op": "enableSharding",
+        "target": "store",
+        "times": 1,
+        "error": server_error(6, "HostUnreachable", "no route to shard"),
+    }]));
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, TRANSIENT, "{}", run.text());
+    assert_eq!(
+        error_lines(&run, "store.carts"),
+        [
+            "ERROR store.carts: enableSharding failed: HostUnreachable (6): no route to shard \
+             [transient: a later run may succeed]"
+        ]
+    );
+    assert_eq!(
+        run.calls_of("enableSharding").len(),
+        1,
+        "the second try succeeds"
+    );
+    let sharded: Vec<String> = sharded_in(&run.state).into_iter().map(|c| c.0).collect();
+    assert_eq!(sharded, ["store.customer-addresses", "store.orders"]);
+}
+
+#[test]
+fn a_clean_run_and_an_idempotent_rerun_summarize_and_exit_0() {
+    let first = run_script(&shop_script(), &empty_cluster());
+    assert_eq!(first.exit_code, 0, "{}", first.text());
+    assert_eq!(
+        summary(&first),
+        "summary \"store\": 3 collection(s), 3 sharded now, 0 already sharded, \
+         0 failed (0 transient, 0 permanent)"
+    );
+    assert!(
+        !first.output.iter().any(|l| l.starts_with("ERROR")),
+        "{}",
+        first.text()
+    );
+    let mut state = first.state.clone();
+    state["env"] = job_env();
+    let second = run_script(&shop_script(), &state);
+    assert_eq!(second.exit_code, 0, "{}", second.text());
+    assert_eq!(
+        summary(&second),
+        "summary \"store\": 3 collection(s), 0 sharded now, 3 already sharded, \
+         0 failed (0 transient, 0 permanent)"
+    );
+}
+
+// --- The Job: fail fast on permanent failures, retry the rest ----------------
+
+#[test]
+fn the_job_fails_at_once_only_on_the_scripts_permanent_status() {
+    let files = build_text(SHOP);
+    let documents = assert_database_valid(file(&files, "shop.yaml"));
+    let job = &documents[2];
+    let spec = &job["spec"];
+    assert_eq!(spec["template"]["spec"]["restartPolicy"], "Never");
+    let container = spec["template"]["spec"]["containers"][0]["name"].clone();
+
+    // The statuses the script really exits with.
+    let permanent = run_script(
+        &shop_script(),
+        &failing(json!([{ "op": "shardCollection", "target": "store.orders",
+                          "error": server_error(13, "Unauthorized", "no") }])),
+    )
+    .exit_code;
+    let transient = run_script(
+        &shop_script(),
+        &failing(json!([{ "op": "shardCollection", "target": "store.orders",
+                          "error": server_error(189, "PrimarySteppedDown", "no") }])),
+    )
+    .exit_code;
+    assert_ne!(permanent, transient);
+
+    let rules = spec["podFailurePolicy"]["rules"].as_array().expect("rules");
+    let fail_job: Vec<&Value> = rules.iter().filter(|r| r["action"] == "FailJob").collect();
+    assert_eq!(fail_job.len(), 1, "{rules:?}");
+    let on_exit = &fail_job[0]["onExitCodes"];
+    assert_eq!(on_exit["operator"], "In");
+    assert_eq!(on_exit["containerName"], container);
+    assert_eq!(on_exit["values"], json!([permanent]));
+    // mongosh exits 1 by itself when it cannot connect yet: that is retried.
+    for retried in [transient, 1] {
+        assert!(
+            !on_exit["values"]
+                .as_array()
+                .expect("values")
+                .contains(&json!(retried)),
+            "{retried} must be retried"
+        );
+    }
+    assert!(spec["backoffLimit"].as_i64().expect("a backoffLimit") >= 1);
+    // A drained node does not spend a retry.
+    assert!(
+        rules.iter().any(|r| r["action"] == "Ignore"
+            && r["onPodConditions"] == json!([{ "type": "DisruptionTarget", "status": "True" }])),
+        "{rules:?}"
+    );
+    // A TTL would delete the finished Job, and the next apply would run it again.
+    assert!(spec.get("ttlSecondsAfterFinished").is_none());
+}
+
+// --- The Job's name --------------------------------------------------------
+
+/// Every file a policy text compiles to when it is written as `dir/file`
+/// and emitted into the output directory `out`.
+fn build_as(file_name: &str, out: &str, policy: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join(file_name);
+    std::fs::write(&path, policy).expect("writable temp dir");
+    let workspace = scalec::discover::load(&[path]).expect("the policy exists");
+    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
+    compilation
+        .projects
+        .iter()
+        .flat_map(|p| scalec::emit::emit_project(p, Path::new(out), &workspace.sources))
+        .map(|f| {
+            let name = f
+                .path
+                .file_name()
+                .expect("a file name")
+                .to_string_lossy()
+                .into_owned();
+            (name, f.content)
+        })
+        .collect()
+}
+
+fn job_name_of(files: &[(String, String)]) -> String {
+    let documents = yaml_documents(file(files, "shop.yaml"));
+    documents[2]["metadata"]["name"]
+        .as_str()
+        .expect("a Job name")
+        .to_string()
+}
+
+// Issue 9, item 2: the name hashed the header, which names the policy file.
+#[test]
+fn the_job_name_ignores_the_header_and_follows_the_plan() {
+    let original = build_as("policy.scale", "x", SHOP);
+    let renamed = build_as("databases-renamed.scale", "x", SHOP);
+    // The headers differ, so the scripts and ConfigMaps differ...
+    assert_ne!(
+        file(&original, "shop-shard-setup.js"),
+        file(&renamed, "shop-shard-setup.js")
+    );
+    // ...and the Job, which would run again under a new name, does not.
+    let name = job_name_of(&original);
+    assert!(name.starts_with("shop-shard-setup-"), "{name}");
+    assert_eq!(job_name_of(&renamed), name);
+    let (_, body) = file(&original, "shop-shard-setup.js")
+        .split_once('\n')
+        .expect("a header line");
+    assert_eq!(
+        Some(body),
+        file(&renamed, "shop-shard-setup.js")
+            .split_once('\n')
+            .map(|s| s.1)
+    );
+
+    // A new shard key is a new plan: a new Job runs it.
+    let new_key = SHOP.replace("hashed(order_id)", "hashed(customer_id)");
+    assert_ne!(job_name_of(&build_as("policy.scale", "x", &new_key)), name);
+    // A new collection too.
+    let new_collection = SHOP.replace(
+        "  collection orders {",
+        "  collection refunds {\n    shard_key = hashed(refund_id)\n  }\n\n  collection orders {",
+    );
+    assert_ne!(
+        job_name_of(&build_as("policy.scale", "x", &new_collection)),
+        name
+    );
+    // A new image changes the pod template, which a Job cannot change in place.
+    let new_version = SHOP.replace("version = \"8.0\"", "version = \"7.0\"");
+    assert_ne!(
+        job_name_of(&build_as("policy.scale", "x", &new_version)),
+        name
     );
 }
 

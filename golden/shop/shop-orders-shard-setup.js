@@ -3,16 +3,20 @@
 // Shards the collections of MongoDB database "shop-orders" (cluster `shop-orders`)
 // with the shard keys of the policy. Run it with mongosh against a mongos
 // router, as a user who may shard collections. It is idempotent: a
-// collection already sharded with its key is left alone. Exit status 0:
-// every collection is sharded with its key. 3: a collection needs a
-// person, being sharded with another key (left unchanged: change a shard
-// key on purpose, with reshardCollection) or having a key mongosh cannot
-// express. Anything else: an error, safe to retry.
+// collection already sharded with its key is left alone. It tries every
+// collection, prints one ERROR line for each it could not shard, then a
+// summary. Exit status 0: every collection is sharded with its key.
+// 75: a failure that may pass (network, election, lock); run it again.
+// 3: every failure needs a person (a collection sharded with another
+// key, left unchanged: change a shard key on purpose, with
+// reshardCollection; a key mongosh cannot express; a refused command).
+// Anything else (mongosh could not connect, for one): safe to retry.
 
 (function () {
   "use strict";
 
-  const KEY_CONFLICT_EXIT = 3;
+  const PERMANENT_FAILURE_EXIT = 3;
+  const TRANSIENT_FAILURE_EXIT = 75;
   // Each key is a list of [field, 1 | "hashed"] pairs, in key order.
   const plan = {
     database: "shop-orders",
@@ -23,9 +27,116 @@
   };
 
   const configDb = db.getSiblingDB("config");
-  let shardingChecked = false;
+  let shardingEnabled = false;
   let indexDb = null;
-  let failures = 0;
+  // The step under way, to name in a failure.
+  let step = "";
+  const done = { sharded: 0, unchanged: 0, permanent: 0, transient: 0 };
+
+  // Server errors that a later run may not meet: network errors, elections
+  // and replica set state changes, shutdowns, time limits, locks and
+  // concurrent metadata operations, stale routing tables, the start-up
+  // window before every shard has joined (ShardNotFound) or the cluster has
+  // signing keys (KeyNotFound), and overload. Any other server error is the
+  // server's answer to this command, so it is permanent.
+  const TRANSIENT_CODES = new Set([
+    6, // HostUnreachable
+    7, // HostNotFound
+    24, // LockTimeout
+    46, // LockBusy
+    50, // MaxTimeMSExpired
+    64, // WriteConcernTimeout
+    70, // ShardNotFound
+    89, // NetworkTimeout
+    91, // ShutdownInProgress
+    112, // WriteConflict
+    117, // ConflictingOperationInProgress
+    133, // FailedToSatisfyReadPreference
+    134, // ReadConcernMajorityNotAvailableYet
+    150, // StaleEpoch
+    189, // PrimarySteppedDown
+    202, // NetworkInterfaceExceededTimeLimit
+    211, // KeyNotFound
+    249, // StaleDbVersion
+    262, // ExceededTimeLimit
+    314, // ObjectIsBusy
+    319, // MovePrimaryInProgress
+    365, // TemporarilyUnavailable
+    402, // ResourceExhausted
+    414, // AddOrRemoveShardInProgress
+    9001, // SocketException
+    10058, // LegacyNotPrimary
+    10107, // NotWritablePrimary
+    11600, // InterruptedAtShutdown
+    11602, // InterruptedDueToReplStateChange
+    13388, // StaleConfig
+    13435, // NotPrimaryNoSecondaryOk
+    13436, // NotPrimaryOrSecondary
+  ]);
+  // Labels the server or the driver puts on an error worth retrying.
+  const TRANSIENT_LABELS = [
+    "RetryableWriteError",
+    "TransientTransactionError",
+    "RetryableError",
+    "SystemOverloadedError",
+  ];
+  // Driver errors without a server code: the connection, not the command.
+  const TRANSIENT_NAMES = [
+    "MongoNetworkError",
+    "MongoNetworkTimeoutError",
+    "MongoServerSelectionError",
+    "MongoPoolClearedError",
+    "MongoOperationTimeoutError",
+  ];
+  // Socket errors, when one arrives unwrapped.
+  const TRANSIENT_SOCKET_CODES = [
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "EPIPE",
+    "ETIMEDOUT",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+  ];
+
+  function isTransient(error) {
+    if (error === null || typeof error !== "object") {
+      return false;
+    }
+    const labels = Array.isArray(error.errorLabels) ? error.errorLabels : [];
+    for (const label of TRANSIENT_LABELS) {
+      if (labels.includes(label) ||
+          (typeof error.hasErrorLabel === "function" && error.hasErrorLabel(label) === true)) {
+        return true;
+      }
+    }
+    if (typeof error.code === "number") {
+      return TRANSIENT_CODES.has(error.code);
+    }
+    return TRANSIENT_NAMES.includes(error.name) || TRANSIENT_SOCKET_CODES.includes(error.code);
+  }
+
+  // `CodeName (code): message`, on one line.
+  function cause(error) {
+    if (error === null || typeof error !== "object") {
+      return String(error).replace(/\s+/g, " ");
+    }
+    const name = error.codeName || error.name || "Error";
+    const code = error.code === undefined || error.code === null ? "" : " (" + error.code + ")";
+    const message = String(error.message || error.errmsg || "no message").replace(/\s+/g, " ");
+    return name + code + ": " + message;
+  }
+
+  function fail(ns, transient, what) {
+    if (transient) {
+      done.transient += 1;
+      print("ERROR " + ns + ": " + what + " [transient: a later run may succeed]");
+    } else {
+      done.permanent += 1;
+      print("ERROR " + ns + ": " + what + " [permanent: needs a person]");
+    }
+  }
 
   // The key document, or null when JavaScript cannot keep its order: an
   // object puts integer-like property names first whatever the order they
@@ -70,16 +181,19 @@
   // Before MongoDB 6.0 a database had to be enabled for sharding
   // (`partitioned: true`); from 6.0 the flag is gone and every database may
   // hold sharded collections, and enableSharding only picks a primary shard.
+  // Until it succeeds, every collection that needs it tries again.
   function ensureShardingEnabled() {
-    if (shardingChecked) {
+    if (shardingEnabled) {
       return;
     }
-    shardingChecked = true;
+    step = "reading config.databases";
     const entry = configDb.databases.findOne({ _id: plan.database });
     if (entry != null && entry.partitioned !== false) {
       print("database " + JSON.stringify(plan.database) + ": sharding already enabled");
+      shardingEnabled = true;
       return;
     }
+    step = "enableSharding";
     try {
       sh.enableSharding(plan.database);
       print("database " + JSON.stringify(plan.database) + ": enabled sharding");
@@ -90,6 +204,7 @@
       }
       print("database " + JSON.stringify(plan.database) + ": sharding already enabled");
     }
+    shardingEnabled = true;
   }
 
   // The built-in clusterAdmin role may shard collections but not create
@@ -101,6 +216,7 @@
     }
     const env = typeof process === "object" && process.env ? process.env : {};
     if (env.MONGODB_DATABASE_ADMIN_USER && env.MONGOS_URI) {
+      step = "connecting as the database admin";
       const connection = new Mongo(env.MONGOS_URI);
       connection.getDB("admin").auth(env.MONGODB_DATABASE_ADMIN_USER,
         env.MONGODB_DATABASE_ADMIN_PASSWORD);
@@ -112,8 +228,10 @@
   }
 
   function ensureIndex(ns, name, key) {
+    const target = indexDatabase();
+    step = "createIndex";
     try {
-      indexDatabase().getCollection(name).createIndex(key);
+      target.getCollection(name).createIndex(key);
       print(ns + ": supporting index " + keyText(key) + " is in place");
     } catch (error) {
       // IndexOptionsConflict: an index on the same key exists under another
@@ -129,36 +247,54 @@
     const ns = plan.database + "." + collection.name;
     const key = keyDocument(collection.key);
     if (key === null) {
-      failures += 1;
-      print("ERROR " + ns + ": the shard key " + JSON.stringify(collection.key) +
+      fail(ns, false, "the shard key " + JSON.stringify(collection.key) +
         " has an integer-like field name, whose order mongosh cannot keep;" +
         " shard this collection by hand");
       continue;
     }
-    const entry = configDb.collections.findOne({ _id: ns });
-    // `dropped` marks a dropped collection (before MongoDB 5.0); `unsplittable`
-    // a tracked but unsharded one (MongoDB 8.0). Neither is sharded.
-    const sharded = entry != null && entry.dropped !== true && entry.unsplittable !== true;
-    if (sharded && sameKey(entry.key, key)) {
-      print(ns + ": already sharded with " + keyText(key) + "; nothing to do");
-      continue;
+    try {
+      step = "reading config.collections";
+      const entry = configDb.collections.findOne({ _id: ns });
+      // `dropped` marks a dropped collection (before MongoDB 5.0); `unsplittable`
+      // a tracked but unsharded one (MongoDB 8.0). Neither is sharded.
+      const sharded = entry != null && entry.dropped !== true && entry.unsplittable !== true;
+      if (sharded && sameKey(entry.key, key)) {
+        done.unchanged += 1;
+        print(ns + ": already sharded with " + keyText(key) + "; nothing to do");
+        continue;
+      }
+      if (sharded) {
+        fail(ns, false, "sharded with " + keyText(entry.key) +
+          " but the policy's shard key is " + keyText(key) +
+          "; left unchanged (change a shard key deliberately, with reshardCollection)");
+        continue;
+      }
+      ensureShardingEnabled();
+      ensureIndex(ns, collection.name, key);
+      step = "shardCollection";
+      sh.shardCollection(ns, key);
+      done.sharded += 1;
+      print(ns + ": sharded with " + keyText(key));
+    } catch (error) {
+      fail(ns, isTransient(error), step + " failed: " + cause(error));
     }
-    if (sharded) {
-      failures += 1;
-      print("ERROR " + ns + ": sharded with " + keyText(entry.key) +
-        " but the policy's shard key is " + keyText(key) +
-        "; left unchanged (change a shard key deliberately, with reshardCollection)");
-      continue;
-    }
-    ensureShardingEnabled();
-    ensureIndex(ns, collection.name, key);
-    sh.shardCollection(ns, key);
-    print(ns + ": sharded with " + keyText(key));
   }
 
-  if (failures > 0) {
-    print("ERROR " + failures + " collection(s) of " + JSON.stringify(plan.database) +
-      " not sharded as the policy says; see above");
-    quit(KEY_CONFLICT_EXIT);
+  const failed = done.permanent + done.transient;
+  print("summary " + JSON.stringify(plan.database) + ": " + plan.collections.length +
+    " collection(s), " + done.sharded + " sharded now, " + done.unchanged +
+    " already sharded, " + failed + " failed (" + done.transient + " transient, " +
+    done.permanent + " permanent)");
+  if (done.transient > 0) {
+    // A retry may shard the rest; trying again what failed for good is safe.
+    print("ERROR " + failed + " collection(s) of " + JSON.stringify(plan.database) +
+      " not sharded yet; exit " + TRANSIENT_FAILURE_EXIT + ": run again");
+    quit(TRANSIENT_FAILURE_EXIT);
+  }
+  if (done.permanent > 0) {
+    print("ERROR " + failed + " collection(s) of " + JSON.stringify(plan.database) +
+      " not sharded as the policy says; exit " + PERMANENT_FAILURE_EXIT +
+      ": a person must act, see above");
+    quit(PERMANENT_FAILURE_EXIT);
   }
 })();

@@ -6,8 +6,8 @@
 //! - `DATABASE.yaml`: a `PerconaServerMongoDB` for the Percona Operator for
 //!   MongoDB (CRD `psmdb.percona.com/v1`, `crVersion` [`CR_VERSION`]), then a
 //!   ConfigMap `DATABASE-shard-setup` and a Job `DATABASE-shard-setup-HASH`
-//!   (HASH from the script) that run the shard setup script once the cluster
-//!   is up;
+//!   (HASH from the script without its header and the Job's spec) that run
+//!   the shard setup script once the cluster is up;
 //! - `DATABASE-shard-setup.js`: the same mongosh script, byte for byte, to read
 //!   or to run by hand (`mongosh MONGOS_URI --file DATABASE-shard-setup.js`).
 //!
@@ -43,20 +43,42 @@
 //!   supporting indexes over a second connection as the operator's database
 //!   admin when the secret has those keys (they are optional in the Job). The
 //!   pod runs as the image's non-root user 1001 with a read-only root
-//!   filesystem and the `restricted` Pod Security settings. `restartPolicy:
-//!   Never` with `backoffLimit` [`JOB_BACKOFF_LIMIT`] retries while the cluster
-//!   is still starting (about 20 minutes of exponential back-off); a
-//!   `podFailurePolicy` fails the Job at once on the script's
-//!   [`KEY_CONFLICT_EXIT`] (a collection sharded with another key, which a
-//!   person must resolve), since retrying cannot fix that. A changed script gets a Job of a new name,
-//!   so applying the new build runs it once (the script is idempotent); the
-//!   old, finished Job is left for `kubectl apply --prune` or GitOps to remove.
+//!   filesystem and the `restricted` Pod Security settings.
+//! - **Failures.** The script tries every collection, prints one `ERROR` line
+//!   per collection it could not shard (the step, the server's code name,
+//!   code and message, and whether a retry may help), a summary, and exits
+//!   once at the end: 0 when every collection has its key,
+//!   [`TRANSIENT_FAILURE_EXIT`] (75, `EX_TEMPFAIL`) when a failure may pass
+//!   (an election, a network error, a lock), [`PERMANENT_FAILURE_EXIT`] when
+//!   every failure needs a person (a collection sharded with another key, a
+//!   refused key, missing privileges). Mixed failures exit transient: the
+//!   retry may shard the rest, and trying again what failed for good is safe
+//!   (the script is idempotent). The Job (`restartPolicy: Never`, as a pod
+//!   failure policy requires) fails at once on the permanent status, ignores
+//!   pods a drain or preemption disrupted, and counts everything else,
+//!   including mongosh's own status 1 when the mongos is not reachable yet,
+//!   against `backoffLimit`
+//!   [`JOB_BACKOFF_LIMIT`] (about 20 minutes of exponential back-off while the
+//!   cluster starts). There is no `ttlSecondsAfterFinished`: a deleted Job is
+//!   created again by the next apply and reruns. There is no
+//!   `activeDeadlineSeconds`: building the supporting index of a large
+//!   collection may take hours, and every mongosh call has its own timeouts.
+//! - **Job name.** `DATABASE-shard-setup-HASH`, HASH from the script without
+//!   its header (the plan: database, collections, keys; and the logic) and
+//!   from the Job's own spec (image, namespace, secrets, retry policy), whose
+//!   pod template Kubernetes does not let change. A changed plan, logic or
+//!   spec gets a Job of a new name, so applying the new build runs it once
+//!   (the script is idempotent); the old, finished Job is left for `kubectl
+//!   apply --prune` or GitOps to remove. Renaming a policy file or building
+//!   from another directory changes only the header, never the name, so it
+//!   never reruns the Job against a live cluster.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use k8s_openapi::api::batch::v1::{
-    Job, JobSpec, PodFailurePolicy, PodFailurePolicyOnExitCodesRequirement, PodFailurePolicyRule,
+    Job, JobSpec, PodFailurePolicy, PodFailurePolicyOnExitCodesRequirement,
+    PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule,
 };
 use k8s_openapi::api::core::v1::{
     Capabilities, ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar,
@@ -68,7 +90,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::{Context, OutputFile, document, yaml_file};
-use crate::model::{Collection, Database};
+use crate::model::{Collection, Database, KubeVersion};
 
 /// The Percona Operator release whose CRD the resource is written for.
 pub const CR_VERSION: &str = "1.22.0";
@@ -82,15 +104,41 @@ pub const DEFAULT_STORAGE: &str = "10Gi";
 /// The image repository of Percona Server for MongoDB; it also ships `mongosh`.
 pub const IMAGE_REPOSITORY: &str = "percona/percona-server-mongodb";
 
-/// How often the shard setup Job retries a failed run (an unreachable mongos
-/// while the cluster starts, for example) before it gives up.
+/// How often the shard setup Job retries a run that did not fail for good (an
+/// unreachable mongos while the cluster starts, an election) before it gives
+/// up.
 pub const JOB_BACKOFF_LIMIT: i32 = 8;
 
-/// The shard setup script's exit status when a collection needs a person: it
-/// is already sharded with a key other than the policy's, or its key has an
-/// integer-like field name, whose place in the key JavaScript cannot keep.
-/// The other collections are still sharded first.
-pub const KEY_CONFLICT_EXIT: i32 = 3;
+/// The shard setup script's exit status when every collection it could not
+/// shard needs a person: one is already sharded with a key other than the
+/// policy's, has a key whose integer-like field name JavaScript would reorder,
+/// or the server refused the step for a reason a retry cannot change (missing
+/// privileges, an invalid key or namespace). The Job fails at once on it.
+///
+/// Not 1: mongosh exits 1 by itself when it cannot connect, which is the
+/// usual transient failure while the cluster starts.
+pub const PERMANENT_FAILURE_EXIT: i32 = 3;
+
+/// The shard setup script's exit status when at least one collection failed
+/// for a reason that may pass (a network error, an election, a lock, a
+/// server's retryable error label): `EX_TEMPFAIL` of `sysexits.h`. The Job
+/// retries it within [`JOB_BACKOFF_LIMIT`].
+pub const TRANSIENT_FAILURE_EXIT: i32 = 75;
+
+/// The first Kubernetes version whose Jobs honour `podFailurePolicy` without a
+/// feature gate (stable in 1.31, beta and on by default from 1.26). Every
+/// version scalec targets is at least this one, so the Job never needs
+/// another shape; this fails to compile if the oldest target drops below it.
+const POD_FAILURE_POLICY_SINCE: KubeVersion = KubeVersion {
+    major: 1,
+    minor: 31,
+};
+const _: () = assert!(
+    KubeVersion::OLDEST.major > POD_FAILURE_POLICY_SINCE.major
+        || (KubeVersion::OLDEST.major == POD_FAILURE_POLICY_SINCE.major
+            && KubeVersion::OLDEST.minor >= POD_FAILURE_POLICY_SINCE.minor),
+    "every target Kubernetes version must serve the Job's podFailurePolicy"
+);
 
 /// The port of the mongos service.
 const MONGOS_PORT: u16 = 27017;
@@ -107,20 +155,17 @@ const CONTAINER_NAME: &str = "mongosh";
 pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputFile> {
     let name = &database.name.value;
     let setup_name = super::layout::shard_setup_name(name);
-    let script = format!(
-        "{}{}",
-        context.header("//", database.span.file),
-        shard_script(database)
-    );
+    let body = shard_script(database);
+    let script = format!("{}{body}", context.header("//", database.span.file));
     let image = image(database);
     let documents = [
         document(&perconaservermongodb(context, database, &image)),
         document(&script_config_map(context, &setup_name, &script)),
-        document(&setup_job(
+        document(&named_setup_job(
             context,
             database,
-            &job_name(&setup_name, &script),
             &setup_name,
+            &body,
             &image,
         )),
     ];
@@ -136,18 +181,40 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
     ]
 }
 
-/// The Job's name: `DATABASE-shard-setup-HASH`, HASH from the script. A Job's
-/// pod template cannot change, and a finished Job never runs again; a new
-/// name for every new script makes `kubectl apply` (or GitOps) run the new
-/// script once, while an unchanged policy keeps the same, finished Job.
-fn job_name(setup_name: &str, script: &str) -> String {
-    // FNV-1a: small, stable across platforms and releases.
-    let hash = script
-        .bytes()
-        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+/// The shard setup Job, named `DATABASE-shard-setup-HASH`.
+///
+/// A finished Job never runs again, so a new name for every new plan or logic
+/// makes `kubectl apply` (or GitOps) run the new script once, while an
+/// unchanged policy keeps the same, finished Job. HASH covers the script
+/// `body` (the plan and the logic, without the header, which names the policy
+/// file: hashing it would rerun the Job against a live cluster when a file is
+/// renamed) and the Job's spec as it is without the name: a Job's pod
+/// template cannot change, so a new image (a new `version`) or any other
+/// change to it needs a new Job, or `kubectl apply` would refuse the update.
+fn named_setup_job(
+    context: &Context<'_>,
+    database: &Database,
+    setup_name: &str,
+    body: &str,
+    image: &str,
+) -> Job {
+    let unnamed = setup_job(context, database, setup_name, setup_name, image);
+    let spec = serde_json::to_string(&unnamed.spec).expect("a Job spec always serializes to JSON");
+    let name = format!("{setup_name}-{}", hash_text(&[body, &spec]));
+    setup_job(context, database, &name, setup_name, image)
+}
+
+/// Eight hex digits of the 32-bit FNV-1a hash of `parts`, each followed by a
+/// NUL so that moving text from one part to the next changes the hash. FNV-1a
+/// is small and stable across platforms and releases.
+fn hash_text(parts: &[&str]) -> String {
+    let hash = parts
+        .iter()
+        .flat_map(|part| part.bytes().chain([0]))
+        .fold(0x811c_9dc5_u32, |hash, byte| {
+            (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
         });
-    format!("{setup_name}-{:08x}", hash as u32)
+    format!("{hash:08x}")
 }
 
 // --- PerconaServerMongoDB -------------------------------------------------
@@ -423,15 +490,30 @@ fn setup_job(
         spec: Some(JobSpec {
             backoff_limit: Some(JOB_BACKOFF_LIMIT),
             pod_failure_policy: Some(PodFailurePolicy {
-                rules: vec![PodFailurePolicyRule {
-                    action: "FailJob".to_string(),
-                    on_exit_codes: Some(PodFailurePolicyOnExitCodesRequirement {
-                        container_name: Some(CONTAINER_NAME.to_string()),
-                        operator: "In".to_string(),
-                        values: vec![KEY_CONFLICT_EXIT],
-                    }),
-                    ..Default::default()
-                }],
+                rules: vec![
+                    // A person must act: retrying cannot help.
+                    PodFailurePolicyRule {
+                        action: "FailJob".to_string(),
+                        on_exit_codes: Some(PodFailurePolicyOnExitCodesRequirement {
+                            container_name: Some(CONTAINER_NAME.to_string()),
+                            operator: "In".to_string(),
+                            values: vec![PERMANENT_FAILURE_EXIT],
+                        }),
+                        ..Default::default()
+                    },
+                    // A pod evicted by a drain or preempted did not fail: run
+                    // it again without spending a retry.
+                    PodFailurePolicyRule {
+                        action: "Ignore".to_string(),
+                        on_pod_conditions: Some(vec![PodFailurePolicyOnPodConditionsPattern {
+                            type_: "DisruptionTarget".to_string(),
+                            status: "True".to_string(),
+                        }]),
+                        ..Default::default()
+                    },
+                    // Everything else, TRANSIENT_FAILURE_EXIT and mongosh's
+                    // own 1 included, counts against backoffLimit.
+                ],
             }),
             template: PodTemplateSpec {
                 metadata: Some(ObjectMeta {
@@ -491,18 +573,24 @@ fn shard_script(database: &Database) -> String {
         ),
         "// with the shard keys of the policy. Run it with mongosh against a mongos".into(),
         "// router, as a user who may shard collections. It is idempotent: a".into(),
-        "// collection already sharded with its key is left alone. Exit status 0:".into(),
+        "// collection already sharded with its key is left alone. It tries every".into(),
+        "// collection, prints one ERROR line for each it could not shard, then a".into(),
+        "// summary. Exit status 0: every collection is sharded with its key.".into(),
         format!(
-            "// every collection is sharded with its key. {KEY_CONFLICT_EXIT}: a collection needs a"
+            "// {TRANSIENT_FAILURE_EXIT}: a failure that may pass (network, election, lock); run it again."
         ),
-        "// person, being sharded with another key (left unchanged: change a shard".into(),
-        "// key on purpose, with reshardCollection) or having a key mongosh cannot".into(),
-        "// express. Anything else: an error, safe to retry.".into(),
+        format!(
+            "// {PERMANENT_FAILURE_EXIT}: every failure needs a person (a collection sharded with another"
+        ),
+        "// key, left unchanged: change a shard key on purpose, with".into(),
+        "// reshardCollection; a key mongosh cannot express; a refused command).".into(),
+        "// Anything else (mongosh could not connect, for one): safe to retry.".into(),
         String::new(),
         "(function () {".into(),
         "  \"use strict\";".into(),
         String::new(),
-        format!("  const KEY_CONFLICT_EXIT = {KEY_CONFLICT_EXIT};"),
+        format!("  const PERMANENT_FAILURE_EXIT = {PERMANENT_FAILURE_EXIT};"),
+        format!("  const TRANSIENT_FAILURE_EXIT = {TRANSIENT_FAILURE_EXIT};"),
         "  // Each key is a list of [field, 1 | \"hashed\"] pairs, in key order.".into(),
         "  const plan = {".into(),
         format!("    database: {db},"),
@@ -542,13 +630,122 @@ fn json_string(text: &str) -> String {
 }
 
 /// The part of the script that is the same for every database. It reads
-/// `plan` and `KEY_CONFLICT_EXIT`, and uses only mongosh's `db`, `sh`,
-/// `Mongo`, `print` and `quit`, plus `process.env` when it exists.
+/// `plan`, `PERMANENT_FAILURE_EXIT` and `TRANSIENT_FAILURE_EXIT`, and uses
+/// only mongosh's `db`, `sh`, `Mongo`, `print` and `quit`, plus `process.env`
+/// when it exists. Shell calls stay out of callbacks given to array methods,
+/// which mongosh's rewriting of asynchronous calls does not reach.
 const SCRIPT_LOGIC: &str = r#"
   const configDb = db.getSiblingDB("config");
-  let shardingChecked = false;
+  let shardingEnabled = false;
   let indexDb = null;
-  let failures = 0;
+  // The step under way, to name in a failure.
+  let step = "";
+  const done = { sharded: 0, unchanged: 0, permanent: 0, transient: 0 };
+
+  // Server errors that a later run may not meet: network errors, elections
+  // and replica set state changes, shutdowns, time limits, locks and
+  // concurrent metadata operations, stale routing tables, the start-up
+  // window before every shard has joined (ShardNotFound) or the cluster has
+  // signing keys (KeyNotFound), and overload. Any other server error is the
+  // server's answer to this command, so it is permanent.
+  const TRANSIENT_CODES = new Set([
+    6, // HostUnreachable
+    7, // HostNotFound
+    24, // LockTimeout
+    46, // LockBusy
+    50, // MaxTimeMSExpired
+    64, // WriteConcernTimeout
+    70, // ShardNotFound
+    89, // NetworkTimeout
+    91, // ShutdownInProgress
+    112, // WriteConflict
+    117, // ConflictingOperationInProgress
+    133, // FailedToSatisfyReadPreference
+    134, // ReadConcernMajorityNotAvailableYet
+    150, // StaleEpoch
+    189, // PrimarySteppedDown
+    202, // NetworkInterfaceExceededTimeLimit
+    211, // KeyNotFound
+    249, // StaleDbVersion
+    262, // ExceededTimeLimit
+    314, // ObjectIsBusy
+    319, // MovePrimaryInProgress
+    365, // TemporarilyUnavailable
+    402, // ResourceExhausted
+    414, // AddOrRemoveShardInProgress
+    9001, // SocketException
+    10058, // LegacyNotPrimary
+    10107, // NotWritablePrimary
+    11600, // InterruptedAtShutdown
+    11602, // InterruptedDueToReplStateChange
+    13388, // StaleConfig
+    13435, // NotPrimaryNoSecondaryOk
+    13436, // NotPrimaryOrSecondary
+  ]);
+  // Labels the server or the driver puts on an error worth retrying.
+  const TRANSIENT_LABELS = [
+    "RetryableWriteError",
+    "TransientTransactionError",
+    "RetryableError",
+    "SystemOverloadedError",
+  ];
+  // Driver errors without a server code: the connection, not the command.
+  const TRANSIENT_NAMES = [
+    "MongoNetworkError",
+    "MongoNetworkTimeoutError",
+    "MongoServerSelectionError",
+    "MongoPoolClearedError",
+    "MongoOperationTimeoutError",
+  ];
+  // Socket errors, when one arrives unwrapped.
+  const TRANSIENT_SOCKET_CODES = [
+    "ECONNREFUSED",
+    "ECONNRESET",
+    "EPIPE",
+    "ETIMEDOUT",
+    "EHOSTUNREACH",
+    "ENETUNREACH",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+  ];
+
+  function isTransient(error) {
+    if (error === null || typeof error !== "object") {
+      return false;
+    }
+    const labels = Array.isArray(error.errorLabels) ? error.errorLabels : [];
+    for (const label of TRANSIENT_LABELS) {
+      if (labels.includes(label) ||
+          (typeof error.hasErrorLabel === "function" && error.hasErrorLabel(label) === true)) {
+        return true;
+      }
+    }
+    if (typeof error.code === "number") {
+      return TRANSIENT_CODES.has(error.code);
+    }
+    return TRANSIENT_NAMES.includes(error.name) || TRANSIENT_SOCKET_CODES.includes(error.code);
+  }
+
+  // `CodeName (code): message`, on one line.
+  function cause(error) {
+    if (error === null || typeof error !== "object") {
+      return String(error).replace(/\s+/g, " ");
+    }
+    const name = error.codeName || error.name || "Error";
+    const code = error.code === undefined || error.code === null ? "" : " (" + error.code + ")";
+    const message = String(error.message || error.errmsg || "no message").replace(/\s+/g, " ");
+    return name + code + ": " + message;
+  }
+
+  function fail(ns, transient, what) {
+    if (transient) {
+      done.transient += 1;
+      print("ERROR " + ns + ": " + what + " [transient: a later run may succeed]");
+    } else {
+      done.permanent += 1;
+      print("ERROR " + ns + ": " + what + " [permanent: needs a person]");
+    }
+  }
 
   // The key document, or null when JavaScript cannot keep its order: an
   // object puts integer-like property names first whatever the order they
@@ -593,16 +790,19 @@ const SCRIPT_LOGIC: &str = r#"
   // Before MongoDB 6.0 a database had to be enabled for sharding
   // (`partitioned: true`); from 6.0 the flag is gone and every database may
   // hold sharded collections, and enableSharding only picks a primary shard.
+  // Until it succeeds, every collection that needs it tries again.
   function ensureShardingEnabled() {
-    if (shardingChecked) {
+    if (shardingEnabled) {
       return;
     }
-    shardingChecked = true;
+    step = "reading config.databases";
     const entry = configDb.databases.findOne({ _id: plan.database });
     if (entry != null && entry.partitioned !== false) {
       print("database " + JSON.stringify(plan.database) + ": sharding already enabled");
+      shardingEnabled = true;
       return;
     }
+    step = "enableSharding";
     try {
       sh.enableSharding(plan.database);
       print("database " + JSON.stringify(plan.database) + ": enabled sharding");
@@ -613,6 +813,7 @@ const SCRIPT_LOGIC: &str = r#"
       }
       print("database " + JSON.stringify(plan.database) + ": sharding already enabled");
     }
+    shardingEnabled = true;
   }
 
   // The built-in clusterAdmin role may shard collections but not create
@@ -624,6 +825,7 @@ const SCRIPT_LOGIC: &str = r#"
     }
     const env = typeof process === "object" && process.env ? process.env : {};
     if (env.MONGODB_DATABASE_ADMIN_USER && env.MONGOS_URI) {
+      step = "connecting as the database admin";
       const connection = new Mongo(env.MONGOS_URI);
       connection.getDB("admin").auth(env.MONGODB_DATABASE_ADMIN_USER,
         env.MONGODB_DATABASE_ADMIN_PASSWORD);
@@ -635,8 +837,10 @@ const SCRIPT_LOGIC: &str = r#"
   }
 
   function ensureIndex(ns, name, key) {
+    const target = indexDatabase();
+    step = "createIndex";
     try {
-      indexDatabase().getCollection(name).createIndex(key);
+      target.getCollection(name).createIndex(key);
       print(ns + ": supporting index " + keyText(key) + " is in place");
     } catch (error) {
       // IndexOptionsConflict: an index on the same key exists under another
@@ -652,37 +856,55 @@ const SCRIPT_LOGIC: &str = r#"
     const ns = plan.database + "." + collection.name;
     const key = keyDocument(collection.key);
     if (key === null) {
-      failures += 1;
-      print("ERROR " + ns + ": the shard key " + JSON.stringify(collection.key) +
+      fail(ns, false, "the shard key " + JSON.stringify(collection.key) +
         " has an integer-like field name, whose order mongosh cannot keep;" +
         " shard this collection by hand");
       continue;
     }
-    const entry = configDb.collections.findOne({ _id: ns });
-    // `dropped` marks a dropped collection (before MongoDB 5.0); `unsplittable`
-    // a tracked but unsharded one (MongoDB 8.0). Neither is sharded.
-    const sharded = entry != null && entry.dropped !== true && entry.unsplittable !== true;
-    if (sharded && sameKey(entry.key, key)) {
-      print(ns + ": already sharded with " + keyText(key) + "; nothing to do");
-      continue;
+    try {
+      step = "reading config.collections";
+      const entry = configDb.collections.findOne({ _id: ns });
+      // `dropped` marks a dropped collection (before MongoDB 5.0); `unsplittable`
+      // a tracked but unsharded one (MongoDB 8.0). Neither is sharded.
+      const sharded = entry != null && entry.dropped !== true && entry.unsplittable !== true;
+      if (sharded && sameKey(entry.key, key)) {
+        done.unchanged += 1;
+        print(ns + ": already sharded with " + keyText(key) + "; nothing to do");
+        continue;
+      }
+      if (sharded) {
+        fail(ns, false, "sharded with " + keyText(entry.key) +
+          " but the policy's shard key is " + keyText(key) +
+          "; left unchanged (change a shard key deliberately, with reshardCollection)");
+        continue;
+      }
+      ensureShardingEnabled();
+      ensureIndex(ns, collection.name, key);
+      step = "shardCollection";
+      sh.shardCollection(ns, key);
+      done.sharded += 1;
+      print(ns + ": sharded with " + keyText(key));
+    } catch (error) {
+      fail(ns, isTransient(error), step + " failed: " + cause(error));
     }
-    if (sharded) {
-      failures += 1;
-      print("ERROR " + ns + ": sharded with " + keyText(entry.key) +
-        " but the policy's shard key is " + keyText(key) +
-        "; left unchanged (change a shard key deliberately, with reshardCollection)");
-      continue;
-    }
-    ensureShardingEnabled();
-    ensureIndex(ns, collection.name, key);
-    sh.shardCollection(ns, key);
-    print(ns + ": sharded with " + keyText(key));
   }
 
-  if (failures > 0) {
-    print("ERROR " + failures + " collection(s) of " + JSON.stringify(plan.database) +
-      " not sharded as the policy says; see above");
-    quit(KEY_CONFLICT_EXIT);
+  const failed = done.permanent + done.transient;
+  print("summary " + JSON.stringify(plan.database) + ": " + plan.collections.length +
+    " collection(s), " + done.sharded + " sharded now, " + done.unchanged +
+    " already sharded, " + failed + " failed (" + done.transient + " transient, " +
+    done.permanent + " permanent)");
+  if (done.transient > 0) {
+    // A retry may shard the rest; trying again what failed for good is safe.
+    print("ERROR " + failed + " collection(s) of " + JSON.stringify(plan.database) +
+      " not sharded yet; exit " + TRANSIENT_FAILURE_EXIT + ": run again");
+    quit(TRANSIENT_FAILURE_EXIT);
+  }
+  if (done.permanent > 0) {
+    print("ERROR " + failed + " collection(s) of " + JSON.stringify(plan.database) +
+      " not sharded as the policy says; exit " + PERMANENT_FAILURE_EXIT +
+      ": a person must act, see above");
+    quit(PERMANENT_FAILURE_EXIT);
   }
 })();
 "#;
