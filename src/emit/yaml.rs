@@ -622,3 +622,151 @@ fn is_printable(c: char) -> bool {
     matches!(c, '\n' | '\x20'..='\x7E' | '\u{A0}'..='\u{D7FF}' | '\u{10000}'..)
         || (matches!(c, '\u{E000}'..='\u{FFFD}') && c != '\u{FEFF}')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Node, resolves_to_non_string, to_string};
+    use proptest::prelude::*;
+    use serde_yaml::Value;
+
+    /// Strings that probe libyaml's style decisions and the resolvers.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[a-z0-9 :#'\"\\-\\.\n\t_|>!&*?,\\[\\]{}%@`~<=\u{85}\u{a0}\u{2028}\u{feff}\r\0]{0,10}",
+            "[-+]?[0-9_.:eExXoObBaf]{0,8}",
+            "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \t][0-9:.Z+-]{0,6})?",
+            "(y|n|yes|no|on|off|true|false|null|~|<<|=|\\.inf|\\.nan)",
+            // Keys near libyaml's 128-byte limit for keys on the `:` line.
+            "[a-z]{126,130}",
+        ]
+    }
+
+    fn scalar() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<f64>()
+                .prop_filter("NaN is not equal to itself", |f| !f.is_nan())
+                .prop_map(Value::from),
+            text().prop_map(Value::String),
+            text().prop_map(Value::String),
+            text().prop_map(Value::String),
+        ]
+    }
+
+    fn tree() -> impl Strategy<Value = Value> {
+        scalar().prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Sequence),
+                prop::collection::vec(
+                    (prop_oneof![text().prop_map(Value::String), scalar()], inner),
+                    0..5
+                )
+                .prop_map(|entries| Value::Mapping(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn strings(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Sequence(items) => items.iter().for_each(|v| strings(v, out)),
+            Value::Mapping(entries) => entries.iter().for_each(|(k, v)| {
+                strings(k, out);
+                strings(v, out);
+            }),
+            _ => {}
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Where no string is ambiguous, the text is serde_yaml's to the
+        /// byte; so [`resolves_to_non_string`] also covers every string
+        /// serde_yaml's own resolver quotes.
+        #[test]
+        fn writes_what_serde_yaml_writes_when_no_string_is_ambiguous(value in tree()) {
+            let mut all = Vec::new();
+            strings(&value, &mut all);
+            let ambiguous = all.iter().any(|s| !s.contains('\n') && resolves_to_non_string(s));
+            let ours = to_string(&Node::from(value.clone()));
+            if !ambiguous {
+                let theirs = serde_yaml::to_string(&value).expect("values serialize");
+                prop_assert_eq!(ours, theirs);
+            }
+        }
+
+        /// Every tree reads back as itself.
+        #[test]
+        fn reads_back_as_written(value in tree()) {
+            let text = to_string(&Node::from(value.clone()));
+            let read: Value = serde_yaml::from_str(&text).expect("our YAML parses");
+            prop_assert_eq!(read, value, "{}", text);
+        }
+
+        /// A string written plain is not one any resolver reads otherwise.
+        #[test]
+        fn ambiguous_strings_are_never_plain(s in text()) {
+            let text = to_string(&Node::Mapping(vec![(
+                Node::String("k".into()),
+                Node::String(s.clone()),
+            )]));
+            if resolves_to_non_string(&s) {
+                prop_assert!(
+                    text.starts_with("k: '") || text.starts_with("k: \""),
+                    "{:?} written as {:?}", s, text
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn quotes_what_yaml_1_1_resolves() {
+        let node = Node::Mapping(
+            [
+                "1:30",
+                "1_000",
+                "2001-12-14",
+                "on",
+                "y",
+                "0o17",
+                "<<",
+                "plain",
+                "1.2.3",
+            ]
+            .iter()
+            .map(|s| (Node::String((*s).into()), Node::String((*s).into())))
+            .collect(),
+        );
+        assert_eq!(
+            to_string(&node),
+            "'1:30': '1:30'\n'1_000': '1_000'\n'2001-12-14': '2001-12-14'\n'on': 'on'\n'y': 'y'\n\
+             '0o17': '0o17'\n'<<': '<<'\nplain: plain\n1.2.3: 1.2.3\n"
+        );
+    }
+
+    #[test]
+    fn multi_line_strings_stay_literal_blocks() {
+        let node = Node::Mapping(vec![(
+            Node::String("script".into()),
+            Node::String("a: 1\n  b\n".into()),
+        )]);
+        assert_eq!(to_string(&node), "script: |\n  a: 1\n    b\n");
+    }
+
+    #[test]
+    fn a_one_entry_map_keyed_with_a_bang_stays_a_map() {
+        let map = std::collections::BTreeMap::from([("!x", "1:30")]);
+        assert_eq!(
+            Node::from_serialize(&map),
+            Node::Mapping(vec![(
+                Node::String("!x".into()),
+                Node::String("1:30".into())
+            )])
+        );
+        assert_eq!(to_string(&Node::from_serialize(&map)), "'!x': '1:30'\n");
+    }
+}
