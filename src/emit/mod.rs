@@ -2,7 +2,9 @@
 //!
 //! Only this stage knows k8s-openapi and serde_yaml. Kubernetes objects are
 //! built as k8s-openapi types (or, for custom resources, serde structs in
-//! `keda` and `mongo`) and serialized; no YAML is assembled by hand. Emission
+//! `keda` and `mongo`), serialized to a JSON-shaped tree and written by
+//! [`yaml`], which quotes every string a YAML 1.1 or 1.2 reader would take
+//! for another type; no manifest is assembled from strings. Emission
 //! is pure and deterministic: the same project always gives byte-identical
 //! files, whatever the order the policy files were read in.
 //!
