@@ -2,7 +2,9 @@
 //!
 //! Only this stage knows k8s-openapi and serde_yaml. Kubernetes objects are
 //! built as k8s-openapi types (or, for custom resources, serde structs in
-//! `keda` and `mongo`) and serialized; no YAML is assembled by hand. Emission
+//! `keda` and `mongo`), serialized to a JSON-shaped tree and written by
+//! [`yaml`], which quotes every string a YAML 1.1 or 1.2 reader would take
+//! for another type; no manifest is assembled from strings. Emission
 //! is pure and deterministic: the same project always gives byte-identical
 //! files, whatever the order the policy files were read in.
 //!
@@ -25,6 +27,7 @@ pub mod k8s;
 pub mod keda;
 pub mod layout;
 pub mod mongo;
+pub mod yaml;
 
 pub use layout::KUSTOMIZATION;
 
@@ -123,71 +126,17 @@ impl Context<'_> {
 }
 
 /// One object as a YAML document (field order kept).
-pub fn document<T: Serialize>(object: &T) -> serde_yaml::Value {
-    serde_yaml::to_value(object).expect("manifests always serialize to YAML")
+pub fn document<T: Serialize>(object: &T) -> yaml::Node {
+    yaml::Node::from_serialize(object)
 }
 
-/// Objects as one multi-document YAML file after `header`.
-pub fn yaml_file(header: String, documents: &[serde_yaml::Value]) -> String {
+/// Objects as one multi-document YAML file after `header`. Every string a
+/// YAML 1.1 or 1.2 reader could take for another type is quoted ([`yaml`]).
+pub fn yaml_file(header: String, documents: &[yaml::Node]) -> String {
     let mut out = header;
     for document in documents {
         out.push_str("---\n");
-        let yaml = serde_yaml::to_string(document).expect("YAML values always serialize");
-        out.push_str(&quote_yaml11_booleans(&yaml));
-    }
-    out
-}
-
-/// Words YAML 1.1 reads as booleans but YAML 1.2 (what serde_yaml writes)
-/// reads as strings.
-const YAML11_BOOLEANS: &[&str] = &["y", "yes", "n", "no", "on", "off"];
-
-/// Quotes plain scalars that YAML 1.1 would read as booleans.
-///
-/// serde_yaml writes YAML 1.2, where `yes` and `on` are strings and need no
-/// quotes; kubectl and most GitOps tools read YAML 1.1, where they are
-/// booleans, so an env value `"on"` would reach the API server as `true` and
-/// be rejected. Every such scalar here was serialized from a string (the
-/// manifests hold no boolean spelled that way), so quoting it keeps its
-/// meaning in both versions. Block scalars (`|`) are left alone.
-fn quote_yaml11_booleans(yaml: &str) -> String {
-    let mut out = String::with_capacity(yaml.len());
-    let mut block_indent: Option<usize> = None;
-    for line in yaml.split_inclusive('\n') {
-        let content = line.trim_end_matches('\n');
-        let indent = content.len() - content.trim_start().len();
-        if let Some(block) = block_indent {
-            if content.trim().is_empty() || indent > block {
-                out.push_str(line);
-                continue;
-            }
-            block_indent = None;
-        }
-        let trimmed = content.trim_end();
-        if trimmed.ends_with('|') || trimmed.ends_with("|-") || trimmed.ends_with("|+") {
-            block_indent = Some(indent);
-            out.push_str(line);
-            continue;
-        }
-        // The scalar after `key: ` or `- `.
-        let value_start = match content.find(": ") {
-            Some(i) => i + 2,
-            None if content.trim_start().starts_with("- ") => indent + 2,
-            None => {
-                out.push_str(line);
-                continue;
-            }
-        };
-        let value = &content[value_start..];
-        if YAML11_BOOLEANS.contains(&value.to_ascii_lowercase().as_str()) {
-            out.push_str(&content[..value_start]);
-            out.push('\'');
-            out.push_str(value);
-            out.push('\'');
-            out.push_str(&line[content.len()..]);
-        } else {
-            out.push_str(line);
-        }
+        out.push_str(&yaml::to_string(document));
     }
     out
 }
@@ -232,19 +181,4 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
             content: f.content,
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quote_yaml11_booleans;
-
-    #[test]
-    fn yaml11_booleans_are_quoted_outside_block_scalars() {
-        let yaml = "env:\n- name: A\n  value: on\n- value: No\ndata:\n  script: |\n    x: yes\n  other: yes\nkeep: 'off'\n";
-        let quoted = quote_yaml11_booleans(yaml);
-        assert_eq!(
-            quoted,
-            "env:\n- name: A\n  value: 'on'\n- value: 'No'\ndata:\n  script: |\n    x: yes\n  other: 'yes'\nkeep: 'off'\n"
-        );
-    }
 }
