@@ -250,6 +250,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "`hpa`",
                 "what serves queue and external metrics",
             ),
+            attr(
+                "project",
+                ValueType::Name,
+                "directory name",
+                "the project's name: the `app.kubernetes.io/part-of` label of every object",
+            ),
         ],
         blocks: &["nodes"],
         repeatable: &[],
