@@ -55,7 +55,7 @@ impl Lowerer<'_> {
             && self.check_name(
                 crate::names::kubernetes::dns_label(&project.value),
                 project.span,
-                || format!("`{}` cannot be the name of a project", project.value),
+                || format!("{} cannot be the name of a project", crate::names::quoted(&project.value)),
             )
         {
             cluster.project = Some(project);
@@ -119,7 +119,7 @@ impl Lowerer<'_> {
         let valid_name = self.check_name(
             crate::names::kubernetes::metric_name(&metric_name.value),
             metric_name.span,
-            || format!("`{}` cannot be the name of a metric", metric_name.value),
+            || format!("{} cannot be the name of a metric", crate::names::quoted(&metric_name.value)),
         );
         let metric_name = metric_name.value;
         let selector = match fields.block("selector") {
@@ -186,7 +186,7 @@ impl Lowerer<'_> {
                 valid &= self.check_name(
                     crate::names::kubernetes::metric_name(&part.value),
                     part.span,
-                    || format!("`{}` cannot be the {what} of a described object", part.value),
+                    || format!("{} cannot be the {what} of a described object", crate::names::quoted(&part.value)),
                 );
             }
         }
@@ -241,7 +241,7 @@ impl Lowerer<'_> {
         let metric_name = self.get(&fields, "metric", values::string);
         let valid = metric_name.as_ref().is_none_or(|m| {
             self.check_name(crate::names::kubernetes::metric_name(&m.value), m.span, || {
-                format!("`{}` cannot be the name of a metric", m.value)
+                format!("{} cannot be the name of a metric", crate::names::quoted(&m.value))
             })
         });
         let metric_name = metric_name.map(|m| m.value);
@@ -356,7 +356,7 @@ impl Lowerer<'_> {
         let valid_database = self.check_name(
             crate::names::mongodb::database_name(&mongo_name.value),
             mongo_name.span,
-            || format!("`{}` cannot be a MongoDB database name", mongo_name.value),
+            || format!("{} cannot be a MongoDB database name", crate::names::quoted(&mongo_name.value)),
         );
         let mut collections: Vec<Collection> = Vec::new();
         for child in fields.blocks_of("collection") {
@@ -452,7 +452,10 @@ impl Lowerer<'_> {
                 version.span,
             )
             .with_label(invalid.problem.clone())
-            .with_help(invalid.help()),
+            .with_help(match &invalid.rewrite {
+                Some(fixed) => format!("{}: write `\"{fixed}\"`", invalid.rule),
+                None => invalid.rule.clone(),
+            }),
         );
         false
     }
@@ -466,7 +469,7 @@ impl Lowerer<'_> {
         let valid_name = self.check_name(
             crate::names::mongodb::collection_name(database, &name.value),
             name.span,
-            || format!("`{}` cannot be the name of a MongoDB collection", name.value),
+            || format!("{} cannot be the name of a MongoDB collection", crate::names::quoted(&name.value)),
         );
         let shard_key = self.get(&fields, "shard_key", shard_key);
         let mut valid_key = true;
@@ -474,7 +477,7 @@ impl Lowerer<'_> {
             valid_key &= self.check_name(
                 crate::names::mongodb::field_path(&field.name),
                 field.span,
-                || format!("`{}` cannot be a shard-key field", field.name),
+                || format!("{} cannot be a shard-key field", crate::names::quoted(&field.name)),
             );
         }
         let mut facts: BTreeMap<String, FieldFacts> = BTreeMap::new();

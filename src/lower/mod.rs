@@ -530,7 +530,7 @@ impl Lowerer<'_> {
         self.check_name(
             crate::names::kubernetes::dns_label(name),
             span,
-            || format!("`{name}` cannot be the name of a Kubernetes {what}"),
+            || format!("{} cannot be the name of a Kubernetes {what}", crate::names::quoted(name)),
         )
     }
 

@@ -177,7 +177,7 @@ pub fn label_key(key: &str) -> Result<(), Invalid> {
     Err(Invalid::new(
         problem,
         format!(
-            "a label key is {LABEL_RULE}, with an optional DNS prefix and `/`: `app.kubernetes.io/name`"
+            "a label key is {LABEL_RULE}, with an optional DNS prefix and `/` (`app.kubernetes.io/name`)"
         ),
     )
     .rewrite(rewrite))

@@ -53,6 +53,15 @@ impl Invalid {
     }
 }
 
+/// A name as a message quotes it: `` `orders` ``, or "an empty name".
+pub fn quoted(name: &str) -> String {
+    if name.is_empty() {
+        "an empty name".to_string()
+    } else {
+        format!("`{name}`")
+    }
+}
+
 /// The first character of `name` that `allowed` refuses, as the label says
 /// it: "it contains `/`" (control characters escaped).
 pub(crate) fn first_refused(name: &str, allowed: impl Fn(char) -> bool) -> Option<String> {
