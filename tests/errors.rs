@@ -181,8 +181,16 @@ fn e006_project_directory_that_is_not_a_label_value() {
         ]
     );
     let help = |i: usize| checked.diagnostics[i].help.clone().unwrap_or_default();
-    assert!(help(0).ends_with("`cluster { project = \"bad-dir\" }`"), "{}", help(0));
-    assert!(help(1).ends_with("`cluster { project = \"my-store\" }`"), "{}", help(1));
+    assert!(
+        help(0).ends_with("`cluster { project = \"bad-dir\" }`"),
+        "{}",
+        help(0)
+    );
+    assert!(
+        help(1).ends_with("`cluster { project = \"my-store\" }`"),
+        "{}",
+        help(1)
+    );
 }
 
 #[test]
@@ -190,7 +198,9 @@ fn e006_project_name_set_in_the_cluster_block() {
     let checked = fixture("E006-project-name");
     assert_eq!(
         checked.short_lines(),
-        ["tests/fixtures/errors/E006-project-name/policy.scale:3:13: error[E006]: `My Store` cannot be the name of a project"]
+        [
+            "tests/fixtures/errors/E006-project-name/policy.scale:3:13: error[E006]: `My Store` cannot be the name of a project"
+        ]
     );
     let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
     assert!(help.ends_with("write `my-store`"), "{help}");
@@ -216,9 +226,15 @@ fn e006_environment_variable_names_by_the_target_kubernetes() {
     assert_eq!(
         checked.short_lines(),
         [
-            format!("{path}:11:5: error[E006]: `A=B` cannot be the name of an environment variable"),
-            format!("{path}:12:5: error[E006]: `my var` cannot be the name of an environment variable"),
-            format!("{path}:13:5: error[E006]: an empty name cannot be the name of an environment variable"),
+            format!(
+                "{path}:11:5: error[E006]: `A=B` cannot be the name of an environment variable"
+            ),
+            format!(
+                "{path}:12:5: error[E006]: `my var` cannot be the name of an environment variable"
+            ),
+            format!(
+                "{path}:13:5: error[E006]: an empty name cannot be the name of an environment variable"
+            ),
         ]
     );
     // From 1.34 the API server takes any printable ASCII name but `=`.
@@ -275,9 +291,13 @@ fn e006_mongodb_collection_names() {
     assert_eq!(
         checked.short_lines(),
         [
-            format!("{path}:7:14: error[E006]: an empty name cannot be the name of a MongoDB collection"),
+            format!(
+                "{path}:7:14: error[E006]: an empty name cannot be the name of a MongoDB collection"
+            ),
             format!("{path}:8:14: error[E006]: `a$b` cannot be the name of a MongoDB collection"),
-            format!("{path}:9:14: error[E006]: `system.profile` cannot be the name of a MongoDB collection"),
+            format!(
+                "{path}:9:14: error[E006]: `system.profile` cannot be the name of a MongoDB collection"
+            ),
         ]
     );
 }
@@ -303,9 +323,15 @@ fn e003_mongodb_version_the_operator_does_not_run() {
     assert_eq!(
         checked.short_lines(),
         [
-            format!("{path}:6:13: error[E003]: `banana` is not a MongoDB version the Percona operator runs"),
-            format!("{path}:12:13: error[E003]: `latest` is not a MongoDB version the Percona operator runs"),
-            format!("{path}:18:13: error[E003]: `5.0` is not a MongoDB version the Percona operator runs"),
+            format!(
+                "{path}:6:13: error[E003]: `banana` is not a MongoDB version the Percona operator runs"
+            ),
+            format!(
+                "{path}:12:13: error[E003]: `latest` is not a MongoDB version the Percona operator runs"
+            ),
+            format!(
+                "{path}:18:13: error[E003]: `5.0` is not a MongoDB version the Percona operator runs"
+            ),
         ]
     );
     for d in &checked.diagnostics {
@@ -425,8 +451,9 @@ fn did_you_mean_scale_signal_for_cpu() {
 #[test]
 fn rewrite_project_directory() {
     assert!(
-        help_of("rewrite-project-directory")
-            .ends_with("name the project in its `cluster` block: `cluster { project = \"my-shop\" }`")
+        help_of("rewrite-project-directory").ends_with(
+            "name the project in its `cluster` block: `cluster { project = \"my-shop\" }`"
+        )
     );
 }
 

@@ -205,8 +205,8 @@ pub fn project_name(project: &Project, dir: &Path) -> Option<String> {
 
 /// Compiles one project into files under `dir` (its path inside the output).
 pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<OutputFile> {
-    let part_of = project_name(project, dir)
-        .expect("compile rejects a project without a name (E006)");
+    let part_of =
+        project_name(project, dir).expect("compile rejects a project without a name (E006)");
     let context = Context {
         project,
         part_of,

@@ -55,7 +55,12 @@ impl Lowerer<'_> {
             && self.check_name(
                 crate::names::kubernetes::dns_label(&project.value),
                 project.span,
-                || format!("{} cannot be the name of a project", crate::names::quoted(&project.value)),
+                || {
+                    format!(
+                        "{} cannot be the name of a project",
+                        crate::names::quoted(&project.value)
+                    )
+                },
             )
         {
             cluster.project = Some(project);
@@ -119,7 +124,12 @@ impl Lowerer<'_> {
         let valid_name = self.check_name(
             crate::names::kubernetes::metric_name(&metric_name.value),
             metric_name.span,
-            || format!("{} cannot be the name of a metric", crate::names::quoted(&metric_name.value)),
+            || {
+                format!(
+                    "{} cannot be the name of a metric",
+                    crate::names::quoted(&metric_name.value)
+                )
+            },
         );
         let metric_name = metric_name.value;
         let selector = match fields.block("selector") {
@@ -186,7 +196,12 @@ impl Lowerer<'_> {
                 valid &= self.check_name(
                     crate::names::kubernetes::metric_name(&part.value),
                     part.span,
-                    || format!("{} cannot be the {what} of a described object", crate::names::quoted(&part.value)),
+                    || {
+                        format!(
+                            "{} cannot be the {what} of a described object",
+                            crate::names::quoted(&part.value)
+                        )
+                    },
                 );
             }
         }
@@ -240,9 +255,16 @@ impl Lowerer<'_> {
         let auth = self.get(&fields, "auth", values::name);
         let metric_name = self.get(&fields, "metric", values::string);
         let valid = metric_name.as_ref().is_none_or(|m| {
-            self.check_name(crate::names::kubernetes::metric_name(&m.value), m.span, || {
-                format!("{} cannot be the name of a metric", crate::names::quoted(&m.value))
-            })
+            self.check_name(
+                crate::names::kubernetes::metric_name(&m.value),
+                m.span,
+                || {
+                    format!(
+                        "{} cannot be the name of a metric",
+                        crate::names::quoted(&m.value)
+                    )
+                },
+            )
         });
         let metric_name = metric_name.map(|m| m.value);
         let selector = fields
@@ -341,9 +363,9 @@ impl Lowerer<'_> {
         }
         let _engine = self.get(&fields, "engine", |v| values::word(v, schema::ENGINES));
         let _operator = self.get(&fields, "operator", |v| values::word(v, schema::OPERATORS));
-        let version = self.get(&fields, "version", values::string).filter(|version| {
-            self.check_version(version)
-        });
+        let version = self
+            .get(&fields, "version", values::string)
+            .filter(|version| self.check_version(version));
         let shards = self.get(&fields, "shards", |v| positive_count(v, &SHARDS));
         let members = self.get(&fields, "members", |v| positive_count(v, &MEMBERS));
         let config_servers = self.get(&fields, "config_servers", |v| {
@@ -356,7 +378,12 @@ impl Lowerer<'_> {
         let valid_database = self.check_name(
             crate::names::mongodb::database_name(&mongo_name.value),
             mongo_name.span,
-            || format!("{} cannot be a MongoDB database name", crate::names::quoted(&mongo_name.value)),
+            || {
+                format!(
+                    "{} cannot be a MongoDB database name",
+                    crate::names::quoted(&mongo_name.value)
+                )
+            },
         );
         let mut collections: Vec<Collection> = Vec::new();
         for child in fields.blocks_of("collection") {
@@ -469,7 +496,12 @@ impl Lowerer<'_> {
         let valid_name = self.check_name(
             crate::names::mongodb::collection_name(database, &name.value),
             name.span,
-            || format!("{} cannot be the name of a MongoDB collection", crate::names::quoted(&name.value)),
+            || {
+                format!(
+                    "{} cannot be the name of a MongoDB collection",
+                    crate::names::quoted(&name.value)
+                )
+            },
         );
         let shard_key = self.get(&fields, "shard_key", shard_key);
         let mut valid_key = true;
@@ -477,7 +509,12 @@ impl Lowerer<'_> {
             valid_key &= self.check_name(
                 crate::names::mongodb::field_path(&field.name),
                 field.span,
-                || format!("{} cannot be a shard-key field", crate::names::quoted(&field.name)),
+                || {
+                    format!(
+                        "{} cannot be a shard-key field",
+                        crate::names::quoted(&field.name)
+                    )
+                },
             );
         }
         let mut facts: BTreeMap<String, FieldFacts> = BTreeMap::new();

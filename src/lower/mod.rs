@@ -527,11 +527,12 @@ impl Lowerer<'_> {
 
     /// E006 unless `name` is a valid Kubernetes object name.
     pub(crate) fn check_dns_name(&mut self, name: &str, span: Span, what: &str) -> bool {
-        self.check_name(
-            crate::names::kubernetes::dns_label(name),
-            span,
-            || format!("{} cannot be the name of a Kubernetes {what}", crate::names::quoted(name)),
-        )
+        self.check_name(crate::names::kubernetes::dns_label(name), span, || {
+            format!(
+                "{} cannot be the name of a Kubernetes {what}",
+                crate::names::quoted(name)
+            )
+        })
     }
 
     /// E006 for a name that [`crate::names`] refuses: the label says why,

@@ -441,7 +441,12 @@ impl Lowerer<'_> {
             let valid = self.check_name(
                 crate::names::kubernetes::env_var_name(name, relaxed),
                 attribute.name.span,
-                || format!("{} cannot be the name of an environment variable", crate::names::quoted(name)),
+                || {
+                    format!(
+                        "{} cannot be the name of an environment variable",
+                        crate::names::quoted(name)
+                    )
+                },
             );
             if let Some(value) = self.convert(values::string(&attribute.value))
                 && valid

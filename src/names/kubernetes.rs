@@ -160,7 +160,8 @@ pub fn label_value_problem(value: &str) -> Option<String> {
     label_segment_problem(value, true)
 }
 
-const LABEL_RULE: &str = "up to 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit";
+const LABEL_RULE: &str =
+    "up to 63 letters, digits, `-`, `_` or `.`, starting and ending with a letter or digit";
 
 /// A label key: `[prefix/]name`, the prefix a DNS subdomain.
 pub fn label_key(key: &str) -> Result<(), Invalid> {
@@ -187,8 +188,10 @@ pub fn label_key(key: &str) -> Result<(), Invalid> {
 pub fn label_value(value: &str) -> Result<(), Invalid> {
     match label_value_problem(value) {
         None => Ok(()),
-        Some(problem) => Err(Invalid::new(problem, format!("a label value is {LABEL_RULE}"))
-            .rewrite(label_segment_rewrite(value))),
+        Some(problem) => Err(
+            Invalid::new(problem, format!("a label value is {LABEL_RULE}"))
+                .rewrite(label_segment_rewrite(value)),
+        ),
     }
 }
 
@@ -296,8 +299,14 @@ mod tests {
     fn project_names_are_label_values_with_dns_rewrites() {
         assert!(project_name("aether").is_ok());
         assert!(project_name("Shop_2").is_ok());
-        assert_eq!(rewrite(project_name("my store")).as_deref(), Some("my-store"));
-        assert_eq!(rewrite(project_name("Bad_Dir_")).as_deref(), Some("bad-dir"));
+        assert_eq!(
+            rewrite(project_name("my store")).as_deref(),
+            Some("my-store")
+        );
+        assert_eq!(
+            rewrite(project_name("Bad_Dir_")).as_deref(),
+            Some("bad-dir")
+        );
         let long = "a".repeat(70);
         let fixed = rewrite(project_name(&long)).unwrap_or_default();
         assert_eq!(fixed.len(), 63);
@@ -309,7 +318,10 @@ mod tests {
     #[test]
     fn label_values_and_keys_rewrite_to_valid_ones() {
         assert!(label_value("").is_ok());
-        assert_eq!(rewrite(label_value("front end")).as_deref(), Some("front-end"));
+        assert_eq!(
+            rewrite(label_value("front end")).as_deref(),
+            Some("front-end")
+        );
         assert_eq!(rewrite(label_value("-x-")).as_deref(), Some("x"));
         assert_eq!(
             rewrite(label_key("example.com/bad key")).as_deref(),

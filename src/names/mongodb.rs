@@ -75,8 +75,8 @@ pub fn database_name(name: &str) -> Result<(), Invalid> {
         .map(|c| if DATABASE_REFUSED.contains(c) { '_' } else { c })
         .collect();
     let fixed = truncate_bytes(&mapped, MAX_DATABASE_NAME_BYTES);
-    let rewrite = (!fixed.is_empty() && !RESERVED_DATABASES.contains(&fixed))
-        .then(|| fixed.to_string());
+    let rewrite =
+        (!fixed.is_empty() && !RESERVED_DATABASES.contains(&fixed)).then(|| fixed.to_string());
     Err(Invalid::new(problem, rule).rewrite(rewrite))
 }
 
@@ -132,10 +132,10 @@ pub fn field_path(path: &str) -> Result<(), Invalid> {
         Some("it contains NUL".to_string())
     } else if path.split('.').any(str::is_empty) {
         Some("it has an empty part between dots".to_string())
-    } else if let Some(part) = path.split('.').find(|p| p.starts_with('$')) {
-        Some(format!("`{part}` starts with `$`"))
     } else {
-        None
+        path.split('.')
+            .find(|p| p.starts_with('$'))
+            .map(|part| format!("`{part}` starts with `$`"))
     };
     let Some(problem) = problem else {
         return Ok(());
@@ -232,7 +232,9 @@ mod tests {
         for ok in ["6.0", "7.0", "8.0", "v7.0", "7.0.30-16"] {
             assert!(version(ok).is_ok(), "{ok}");
         }
-        for bad in ["banana", "latest", "5.0", "9.0", "7.0.30", "7.0-1", " 7.0", "7.0.x-1", ""] {
+        for bad in [
+            "banana", "latest", "5.0", "9.0", "7.0.30", "7.0-1", " 7.0", "7.0.x-1", "",
+        ] {
             assert!(version(bad).is_err(), "{bad}");
         }
         assert_eq!(rewrite(version("latest")).as_deref(), Some("8.0"));
