@@ -566,6 +566,7 @@ fn each_mistake_gets_its_code() {
         ("metric m { kind = pods; name = \"a/b\" }\n".into(), "E006", "`a/b` cannot be the name of a metric"),
         ("database db {\n  engine = mongodb\n  shards = 2\n  version = \"latest\"\n}\n".into(), "E003", "not a MongoDB version the Percona operator runs"),
         ("database admin { engine = mongodb; shards = 2 }\n".into(), "E006", "`admin` cannot be a MongoDB database name"),
+        ("database \"a.b\" { engine = mongodb; shards = 2 }\n".into(), "E006", "`a.b` cannot be the name of a Kubernetes database cluster"),
         ("database db {\n  engine = mongodb\n  shards = 2\n  collection \"system.js\" { shard_key = a }\n}\n".into(), "E006", "name of a MongoDB collection"),
         ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = \"a.$b\" }\n}\n".into(), "E006", "`a.$b` cannot be a shard-key field"),
         (service("  health = \"/ready\""), "E007", "has a `health` path but no `port`"),

@@ -375,16 +375,19 @@ impl Lowerer<'_> {
         let storage = self.get(&fields, "storage", values::memory);
         let database_name = self.get(&fields, "name", values::string);
         let mongo_name = database_name.clone().unwrap_or_else(|| name.clone());
-        let valid_database = self.check_name(
-            crate::names::mongodb::database_name(&mongo_name.value),
-            mongo_name.span,
-            || {
-                format!(
-                    "{} cannot be a MongoDB database name",
-                    crate::names::quoted(&mongo_name.value)
-                )
-            },
-        );
+        // A block name already reported as a Kubernetes name is not reported
+        // again as the database name it defaults to.
+        let valid_database = (database_name.is_none() && !valid_name)
+            || self.check_name(
+                crate::names::mongodb::database_name(&mongo_name.value),
+                mongo_name.span,
+                || {
+                    format!(
+                        "{} cannot be a MongoDB database name",
+                        crate::names::quoted(&mongo_name.value)
+                    )
+                },
+            );
         let mut collections: Vec<Collection> = Vec::new();
         for child in fields.blocks_of("collection") {
             let Some(collection) = self.collection(child, &mongo_name.value) else {
