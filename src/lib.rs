@@ -113,11 +113,16 @@ fn project_name_problem(
         },
     };
     let example = invalid.rewrite.as_deref().unwrap_or("my-project");
-    let shown = name.as_deref().unwrap_or_default();
+    let message = match &name {
+        Some(name) => format!(
+            "the project `{name}` is named after its directory, which is not a Kubernetes label value"
+        ),
+        None => "the project has no directory name to be named after".to_string(),
+    };
     Some(
         Diagnostic::error(
             diag::codes::INVALID_NAME,
-            format!("the project `{shown}` is named after its directory, which is not a Kubernetes label value"),
+            message,
             source::Span::new(first, 0, 0),
         )
         .with_label(invalid.problem.clone())

@@ -194,6 +194,38 @@ fn e006_project_directory_that_is_not_a_label_value() {
 }
 
 #[test]
+fn e006_project_without_a_directory_name_and_none_set() {
+    // Only a library caller can build a project without an output name.
+    let policy = "service api {\n  image    = \"a:1\"\n  replicas = 3\n}\n";
+    let build = |text: &str| {
+        let mut workspace = scalec::discover::Workspace::default();
+        let id = workspace
+            .sources
+            .add(std::path::PathBuf::from("policy.scale"), text);
+        workspace.projects.push(scalec::discover::ProjectFiles {
+            dir: std::path::PathBuf::new(),
+            output: std::path::PathBuf::new(),
+            files: vec![id],
+        });
+        scalec::compile(&workspace, &scalec::lint::Options::default())
+    };
+    let unnamed = build(policy);
+    let messages: Vec<&str> = unnamed
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["the project has no directory name to be named after"]
+    );
+    assert!(unnamed.projects.is_empty());
+    let named = build(&format!("cluster c {{ project = \"shop\" }}\n{policy}"));
+    assert!(named.diagnostics.is_empty(), "{:?}", named.diagnostics);
+    assert_eq!(named.projects.len(), 1);
+}
+
+#[test]
 fn e006_project_name_set_in_the_cluster_block() {
     let checked = fixture("E006-project-name");
     assert_eq!(
