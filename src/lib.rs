@@ -68,6 +68,7 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
         let before = diagnostics.len();
         let lowered = lower::lower_project(project.dir.clone(), &asts, &mut diagnostics);
         diagnostics.extend(emit::layout::collisions(&lowered));
+        diagnostics.extend(project_name_problem(&lowered, project));
         let lowered_cleanly = diagnostics[before..]
             .iter()
             .all(|d| d.severity != diag::Severity::Error);
@@ -88,6 +89,49 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
         projects,
         diagnostics,
     }
+}
+
+/// E006 at the first file of a project whose name, taken from its
+/// directory, cannot be the `app.kubernetes.io/part-of` label of its objects.
+/// A name set with `cluster { project = NAME }` is checked where it is read.
+fn project_name_problem(
+    lowered: &model::Project,
+    files: &discover::ProjectFiles,
+) -> Option<Diagnostic> {
+    if lowered.cluster.project.is_some() {
+        return None;
+    }
+    let &first = files.files.first()?;
+    let name = emit::project_name(lowered, &files.output);
+    let invalid = match &name {
+        Some(name) => names::kubernetes::project_name(name).err()?,
+        None => names::Invalid {
+            problem: "the directory has no name".into(),
+            rule: "the project's name is the `app.kubernetes.io/part-of` label of every object"
+                .into(),
+            rewrite: None,
+        },
+    };
+    let example = invalid.rewrite.as_deref().unwrap_or("my-project");
+    let message = match &name {
+        Some(name) => format!(
+            "the project `{name}` is named after its directory, which is not a Kubernetes label value"
+        ),
+        None => "the project has no directory name to be named after".to_string(),
+    };
+    Some(
+        Diagnostic::error(
+            diag::codes::INVALID_NAME,
+            message,
+            source::Span::new(first, 0, 0),
+        )
+        .with_label(invalid.problem.clone())
+        .with_help(format!(
+            "{}: rename the directory, or name the project in its `cluster` block: \
+             `cluster {{ project = \"{example}\" }}`",
+            invalid.rule
+        )),
+    )
 }
 
 /// E010 for projects that would be built into one output directory (`a/web`

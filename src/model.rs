@@ -149,6 +149,9 @@ pub enum Autoscaler {
 #[derive(Clone, Debug)]
 pub struct Cluster {
     pub name: Option<Spanned<String>>,
+    /// `project = NAME`: the project's name, which wins over its directory's
+    /// (a DNS-1123 label, checked in lowering).
+    pub project: Option<Spanned<String>>,
     /// `None` span parts mean the value is the default.
     pub kubernetes: KubeVersion,
     pub kubernetes_span: Option<Span>,
@@ -164,6 +167,7 @@ impl Default for Cluster {
     fn default() -> Self {
         Cluster {
             name: None,
+            project: None,
             kubernetes: KubeVersion::NEWEST,
             kubernetes_span: None,
             namespace: "default".into(),

@@ -161,6 +161,217 @@ fn e010_outputs_sharing_a_path_label_both_sources() {
     assert_eq!(checked.diagnostics[1].related.len(), 1);
 }
 
+// Issue #9: every name that reaches Kubernetes or MongoDB is checked by the
+// rule of the system that reads it (E006), and the MongoDB version against
+// what the operator runs (E003); each help gives the rule and the rewrite.
+
+#[test]
+fn e006_project_directory_that_is_not_a_label_value() {
+    let checked = fixture("E006-project-directory");
+    let path = "tests/fixtures/errors/E006-project-directory";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}/Bad_Dir_/policy.scale:1:1: error[E006]: the project `Bad_Dir_` is named after its directory, which is not a Kubernetes label value"
+            ),
+            format!(
+                "{path}/my store/policy.scale:1:1: error[E006]: the project `my store` is named after its directory, which is not a Kubernetes label value"
+            ),
+        ]
+    );
+    let help = |i: usize| checked.diagnostics[i].help.clone().unwrap_or_default();
+    assert!(
+        help(0).ends_with("`cluster { project = \"bad-dir\" }`"),
+        "{}",
+        help(0)
+    );
+    assert!(
+        help(1).ends_with("`cluster { project = \"my-store\" }`"),
+        "{}",
+        help(1)
+    );
+}
+
+#[test]
+fn e006_project_without_a_directory_name_and_none_set() {
+    // Only a library caller can build a project without an output name.
+    let policy = "service api {\n  image    = \"a:1\"\n  replicas = 3\n}\n";
+    let build = |text: &str| {
+        let mut workspace = scalec::discover::Workspace::default();
+        let id = workspace
+            .sources
+            .add(std::path::PathBuf::from("policy.scale"), text);
+        workspace.projects.push(scalec::discover::ProjectFiles {
+            dir: std::path::PathBuf::new(),
+            output: std::path::PathBuf::new(),
+            files: vec![id],
+        });
+        scalec::compile(&workspace, &scalec::lint::Options::default())
+    };
+    let unnamed = build(policy);
+    let messages: Vec<&str> = unnamed
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["the project has no directory name to be named after"]
+    );
+    assert!(unnamed.projects.is_empty());
+    let named = build(&format!("cluster c {{ project = \"shop\" }}\n{policy}"));
+    assert!(named.diagnostics.is_empty(), "{:?}", named.diagnostics);
+    assert_eq!(named.projects.len(), 1);
+}
+
+#[test]
+fn e006_project_name_set_in_the_cluster_block() {
+    let checked = fixture("E006-project-name");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E006-project-name/policy.scale:3:13: error[E006]: `My Store` cannot be the name of a project"
+        ]
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.ends_with("write `my-store`"), "{help}");
+}
+
+#[test]
+fn e006_project_name_wins_over_the_directory_and_names_every_object() {
+    let projects =
+        common::projects_of(&["tests/fixtures/errors/E006-project-directory/named_Explicitly_"]);
+    let project = &projects[0];
+    assert_eq!(
+        project.cluster.project.as_ref().map(|p| p.value.as_str()),
+        Some("shop")
+    );
+    let name = scalec::emit::project_name(project, std::path::Path::new("named_Explicitly_"));
+    assert_eq!(name.as_deref(), Some("shop"));
+}
+
+#[test]
+fn e006_environment_variable_names_by_the_target_kubernetes() {
+    let checked = fixture("E006-env-name");
+    let path = "tests/fixtures/errors/E006-env-name/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:11:5: error[E006]: `A=B` cannot be the name of an environment variable"
+            ),
+            format!(
+                "{path}:12:5: error[E006]: `my var` cannot be the name of an environment variable"
+            ),
+            format!(
+                "{path}:13:5: error[E006]: an empty name cannot be the name of an environment variable"
+            ),
+        ]
+    );
+    // From 1.34 the API server takes any printable ASCII name but `=`.
+    let relaxed = check_text(
+        "service api {\n  image = \"a:1\"\n  replicas = 3\n  env { \"my var\" = \"y\" }\n}\n",
+    );
+    assert!(relaxed.diagnostics.is_empty(), "{}", relaxed.short);
+}
+
+#[test]
+fn e006_metric_names_are_url_path_segments() {
+    let checked = fixture("E006-metric-name");
+    let path = "tests/fixtures/errors/E006-metric-name/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:5:10: error[E006]: `bad/name%` cannot be the name of a metric"),
+            format!("{path}:12:19: error[E006]: `..` cannot be the name of a described object"),
+            format!("{path}:20:14: error[E006]: `sqs/visible` cannot be the name of a metric"),
+        ]
+    );
+}
+
+#[test]
+fn e006_queue_name_too_long_for_the_default_selector() {
+    let checked = fixture("E006-queue-selector");
+    assert_eq!(checked.codes(), ["E006"]);
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("add a `selector` block"), "{help}");
+    // With KEDA the queue name is not a label: no finding.
+    let keda = check_text(
+        "cluster c { autoscaler = keda }\nqueue q {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/orders-created-by-the-checkout-service-awaiting-fulfilment-and-shipping.fifo\"\n}\n",
+    );
+    assert!(!keda.codes().contains(&"E006"), "{}", keda.short);
+}
+
+#[test]
+fn e006_mongodb_database_names() {
+    let checked = fixture("E006-database-name");
+    let path = "tests/fixtures/errors/E006-database-name/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:6:12: error[E006]: `shop.orders` cannot be a MongoDB database name"),
+            format!("{path}:9:10: error[E006]: `local` cannot be a MongoDB database name"),
+        ]
+    );
+}
+
+#[test]
+fn e006_mongodb_collection_names() {
+    let checked = fixture("E006-collection-name");
+    let path = "tests/fixtures/errors/E006-collection-name/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:7:14: error[E006]: an empty name cannot be the name of a MongoDB collection"
+            ),
+            format!("{path}:8:14: error[E006]: `a$b` cannot be the name of a MongoDB collection"),
+            format!(
+                "{path}:9:14: error[E006]: `system.profile` cannot be the name of a MongoDB collection"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e006_shard_key_fields() {
+    let checked = fixture("E006-shard-key-field");
+    let path = "tests/fixtures/errors/E006-shard-key-field/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:6:36: error[E006]: `$weird` cannot be a shard-key field"),
+            format!("{path}:6:46: error[E006]: `a..b` cannot be a shard-key field"),
+            format!("{path}:7:34: error[E006]: an empty name cannot be a shard-key field"),
+        ]
+    );
+}
+
+#[test]
+fn e003_mongodb_version_the_operator_does_not_run() {
+    let checked = fixture("E003-database-version");
+    let path = "tests/fixtures/errors/E003-database-version/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:6:13: error[E003]: `banana` is not a MongoDB version the Percona operator runs"
+            ),
+            format!(
+                "{path}:12:13: error[E003]: `latest` is not a MongoDB version the Percona operator runs"
+            ),
+            format!(
+                "{path}:18:13: error[E003]: `5.0` is not a MongoDB version the Percona operator runs"
+            ),
+        ]
+    );
+    for d in &checked.diagnostics {
+        let help = d.help.as_deref().unwrap_or_default();
+        assert!(help.contains("`\"6.0\"`, `\"7.0\"`, `\"8.0\"`"), "{help}");
+    }
+}
+
 // Issue #8: counts are bounded where they are read, with the real limit in the
 // message and help, so `build` never multiplies or clamps an absurd number.
 
@@ -267,6 +478,62 @@ fn did_you_mean_scale_signal_for_cpu() {
     assert_eq!(help_of("scale-signal"), "did you mean `cpu`?");
 }
 
+// Issue #9: the rewrite each kind of name check computes.
+
+#[test]
+fn rewrite_project_directory() {
+    assert!(
+        help_of("rewrite-project-directory").ends_with(
+            "name the project in its `cluster` block: `cluster { project = \"my-shop\" }`"
+        )
+    );
+}
+
+#[test]
+fn rewrite_project_name() {
+    assert!(help_of("rewrite-project-name").ends_with(": write `my-shop`"));
+}
+
+#[test]
+fn rewrite_env_name() {
+    assert!(help_of("rewrite-env-name").ends_with(": write `JAVA_OPTS_XMX`"));
+}
+
+#[test]
+fn rewrite_metric_name() {
+    assert!(help_of("rewrite-metric-name").ends_with(": write `http_requests_per_second`"));
+}
+
+#[test]
+fn rewrite_label_value() {
+    assert!(help_of("rewrite-label-value").ends_with(": write `front-end`"));
+}
+
+#[test]
+fn rewrite_label_key() {
+    assert!(help_of("rewrite-label-key").ends_with(": write `example.com/tier`"));
+}
+
+#[test]
+fn rewrite_database_name() {
+    assert!(help_of("rewrite-database-name").ends_with(": write `shop_orders`"));
+}
+
+#[test]
+fn rewrite_collection_name() {
+    assert!(help_of("rewrite-collection-name").ends_with(": write `orders_v2`"));
+}
+
+#[test]
+fn rewrite_shard_key_field() {
+    assert!(help_of("rewrite-shard-key-field").ends_with(": write `address.city`"));
+}
+
+#[test]
+fn rewrite_mongodb_version() {
+    assert!(help_of("rewrite-mongodb-version").ends_with(": write `\"7.0\"`"));
+}
+
 // The did-you-mean of unknown attributes (`replica`) and of unknown metric
 // references (`request-per-second`) are pinned by the E002 and E004 fixtures.
 
@@ -326,6 +593,14 @@ fn each_mistake_gets_its_code() {
         ("database db {\n  engine = mongodb\n  shards = 2\n  collection c {\n    shard_key = a\n    field a { top_share = 120% }\n  }\n}\n".into(), "E003", "cannot exceed 100%"),
         ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = a }\n  collection c { shard_key = b }\n}\n".into(), "E005", "collection `c` is defined twice"),
         ("metric cpu { kind = pods }\n".into(), "E006", "a metric cannot be named `cpu`"),
+        ("cluster a { project = Shop }\n".into(), "E006", "`Shop` cannot be the name of a project"),
+        (service("  env { \"A=B\" = \"1\" }"), "E006", "`A=B` cannot be the name of an environment variable"),
+        ("metric m { kind = pods; name = \"a/b\" }\n".into(), "E006", "`a/b` cannot be the name of a metric"),
+        ("database db {\n  engine = mongodb\n  shards = 2\n  version = \"latest\"\n}\n".into(), "E003", "not a MongoDB version the Percona operator runs"),
+        ("database admin { engine = mongodb; shards = 2 }\n".into(), "E006", "`admin` cannot be a MongoDB database name"),
+        ("database \"a.b\" { engine = mongodb; shards = 2 }\n".into(), "E006", "`a.b` cannot be the name of a Kubernetes database cluster"),
+        ("database db {\n  engine = mongodb\n  shards = 2\n  collection \"system.js\" { shard_key = a }\n}\n".into(), "E006", "name of a MongoDB collection"),
+        ("database db {\n  engine = mongodb\n  shards = 2\n  collection c { shard_key = \"a.$b\" }\n}\n".into(), "E006", "`a.$b` cannot be a shard-key field"),
         (service("  health = \"/ready\""), "E007", "has a `health` path but no `port`"),
         (service("  cpu = 250m\n  replicas = 2 .. 4\n  scale cpu { total = 2 }"), "E008", "not `total`"),
         ("metric rps { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale rps { total = 100 }\n}\n".into(), "E008", "pods metric `rps` is averaged over pods"),

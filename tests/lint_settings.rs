@@ -25,7 +25,11 @@ fn err(output: &Output) -> String {
 
 /// A project with one policy file; returns the temporary directory.
 fn project(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
+    // Named `scalec-…`: the default `.tmp…` is not a valid project name (E006).
+    let dir = tempfile::Builder::new()
+        .prefix("scalec-")
+        .tempdir()
+        .expect("temp dir");
     std::fs::write(dir.path().join("policy.scale"), text).expect("write policy");
     dir
 }

@@ -256,7 +256,11 @@ fn run_script(script: &str, state: &Value) -> Run {
 
 /// Every file a policy text compiles to, by file name.
 fn build_text(policy: &str) -> Vec<(String, String)> {
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    // Named `scalec-…`: the default `.tmp…` is not a valid project name (E006).
+    let dir = tempfile::Builder::new()
+        .prefix("scalec-")
+        .tempdir()
+        .expect("a temporary directory");
     let path = dir.path().join("policy.scale");
     std::fs::write(&path, policy).expect("writable temp dir");
     build_paths(&[path])

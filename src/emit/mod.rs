@@ -63,7 +63,7 @@ pub struct OutputSet {
 /// What every object of a project shares: its namespace and common labels.
 pub struct Context<'p> {
     pub project: &'p Project,
-    /// `app.kubernetes.io/part-of`: the project's directory name.
+    /// `app.kubernetes.io/part-of`: the project's name ([`project_name`]).
     pub part_of: String,
     pub namespace: &'p str,
     /// The project's directory inside the output, which headers name.
@@ -141,13 +141,22 @@ pub fn yaml_file(header: String, documents: &[yaml::Node]) -> String {
     out
 }
 
+/// The project's name, the `app.kubernetes.io/part-of` label and selector of
+/// every object: `cluster { project = NAME }` when the policies set it, else
+/// the name of the project's output directory `dir`. `None` when neither
+/// exists; `compile` reports that, and a name that is not a label value, as
+/// E006 before anything is emitted.
+pub fn project_name(project: &Project, dir: &Path) -> Option<String> {
+    match &project.cluster.project {
+        Some(name) => Some(name.value.clone()),
+        None => dir.file_name().map(|n| n.to_string_lossy().into_owned()),
+    }
+}
+
 /// Compiles one project into files under `dir` (its path inside the output).
 pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<OutputFile> {
-    let part_of = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .or_else(|| project.cluster.name.as_ref().map(|n| n.value.clone()))
-        .unwrap_or_else(|| "scalec".to_string());
+    let part_of =
+        project_name(project, dir).expect("compile rejects a project without a name (E006)");
     let context = Context {
         project,
         part_of,

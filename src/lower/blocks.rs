@@ -51,6 +51,20 @@ impl Lowerer<'_> {
             cluster.namespace = namespace.value;
             cluster.namespace_span = Some(namespace.span);
         }
+        if let Some(project) = self.get(&fields, "project", values::name)
+            && self.check_name(
+                crate::names::kubernetes::dns_label(&project.value),
+                project.span,
+                || {
+                    format!(
+                        "{} cannot be the name of a project",
+                        crate::names::quoted(&project.value)
+                    )
+                },
+            )
+        {
+            cluster.project = Some(project);
+        }
         if let Some(autoscaler) = self.get(&fields, "autoscaler", |v| {
             values::word(v, schema::AUTOSCALERS)
         }) {
@@ -106,7 +120,18 @@ impl Lowerer<'_> {
         let kind = self.get(&fields, "kind", |v| values::word(v, schema::METRIC_KINDS));
         let metric_name = self
             .get(&fields, "name", values::string)
-            .map_or_else(|| name.value.clone(), |s| s.value);
+            .unwrap_or_else(|| name.clone());
+        let valid_name = self.check_name(
+            crate::names::kubernetes::metric_name(&metric_name.value),
+            metric_name.span,
+            || {
+                format!(
+                    "{} cannot be the name of a metric",
+                    crate::names::quoted(&metric_name.value)
+                )
+            },
+        );
+        let metric_name = metric_name.value;
         let selector = match fields.block("selector") {
             Some(selector) => self.string_map(selector, "selector"),
             None => BTreeMap::new(),
@@ -145,7 +170,7 @@ impl Lowerer<'_> {
             }
             _ => {}
         }
-        if !complete {
+        if !complete || !valid_name {
             return None;
         }
         Some(Metric {
@@ -165,7 +190,22 @@ impl Lowerer<'_> {
         let kind = self.get(&fields, "kind", values::string);
         let name = self.get(&fields, "name", values::string);
         let api_version = self.get(&fields, "api_version", values::string);
-        if !complete {
+        let mut valid = true;
+        for (part, what) in [(&kind, "kind"), (&name, "name")] {
+            if let Some(part) = part {
+                valid &= self.check_name(
+                    crate::names::kubernetes::metric_name(&part.value),
+                    part.span,
+                    || {
+                        format!(
+                            "{} cannot be the {what} of a described object",
+                            crate::names::quoted(&part.value)
+                        )
+                    },
+                );
+            }
+        }
+        if !complete || !valid {
             return None;
         }
         Some(ObjectRef {
@@ -185,34 +225,17 @@ impl Lowerer<'_> {
             };
             if kind == "selector" {
                 let key = &attribute.name.name;
-                let problems = [
-                    (
-                        crate::names::label_key_problem(key),
-                        attribute.name.span,
-                        "key",
-                    ),
-                    (
-                        crate::names::label_value_problem(&value),
-                        attribute.value.span,
-                        "value",
-                    ),
-                ];
-                let mut valid = true;
-                for (problem, span, what) in problems {
-                    if let Some(problem) = problem {
-                        valid = false;
-                        self.report(
-                            Diagnostic::error(codes::INVALID_NAME, format!("not a Kubernetes label {what}"), span)
-                                .with_label(problem)
-                                .with_help(format!(
-                                    "a label {what} is up to 63 letters, digits, `-`, `_` or `.`, starting and \
-                                     ending with a letter or digit{}",
-                                    if what == "key" { ", with an optional DNS prefix and `/`: `app.kubernetes.io/name`" } else { "" }
-                                )),
-                        );
-                    }
-                }
-                if !valid {
+                let valid_key = self.check_name(
+                    crate::names::kubernetes::label_key(key),
+                    attribute.name.span,
+                    || "not a Kubernetes label key".to_string(),
+                );
+                let valid_value = self.check_name(
+                    crate::names::kubernetes::label_value(&value),
+                    attribute.value.span,
+                    || "not a Kubernetes label value".to_string(),
+                );
+                if !(valid_key && valid_value) {
                     continue;
                 }
             }
@@ -230,7 +253,20 @@ impl Lowerer<'_> {
         let url = self.get(&fields, "url", values::string);
         let region = self.get(&fields, "region", values::string);
         let auth = self.get(&fields, "auth", values::name);
-        let metric_name = self.get(&fields, "metric", values::string).map(|m| m.value);
+        let metric_name = self.get(&fields, "metric", values::string);
+        let valid = metric_name.as_ref().is_none_or(|m| {
+            self.check_name(
+                crate::names::kubernetes::metric_name(&m.value),
+                m.span,
+                || {
+                    format!(
+                        "{} cannot be the name of a metric",
+                        crate::names::quoted(&m.value)
+                    )
+                },
+            )
+        });
+        let metric_name = metric_name.map(|m| m.value);
         let selector = fields
             .block("selector")
             .map(|b| self.string_map(b, "selector"));
@@ -273,11 +309,11 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        if !complete {
+        if !complete || !valid {
             return None;
         }
         let provider = provider?;
-        Some(Queue {
+        let queue = Queue {
             name,
             provider: Spanned::new(QueueProvider::AwsSqs, provider.span),
             url,
@@ -286,7 +322,30 @@ impl Lowerer<'_> {
             metric_name,
             selector,
             span: block.span,
-        })
+        };
+        // With an HPA and no `selector`, the queue's name in its URL becomes
+        // the label value `queue_name` of the external metric's selector.
+        if queue.selector.is_none() && self.target.autoscaler == Autoscaler::Hpa {
+            let queue_name = queue.queue_name();
+            let valid = self.check_name(
+                crate::names::kubernetes::label_value(queue_name).map_err(|mut invalid| {
+                    invalid.rule = format!(
+                        "with `autoscaler = hpa` the queue's name in its URL selects the external \
+                         metric as the label `queue_name`, and {}; add a `selector` block, e.g. \
+                         `selector {{ queue_name = \"{}\" }}`",
+                        invalid.rule,
+                        invalid.rewrite.take().unwrap_or_else(|| "my-queue".into())
+                    );
+                    invalid
+                }),
+                queue.url.span,
+                || format!("the queue name `{queue_name}` cannot select the external metric"),
+            );
+            if !valid {
+                return None;
+            }
+        }
+        Some(queue)
     }
 
     pub(super) fn database(&mut self, block: &Block) -> Option<Database> {
@@ -312,7 +371,9 @@ impl Lowerer<'_> {
         }
         let _engine = self.get(&fields, "engine", |v| values::word(v, schema::ENGINES));
         let _operator = self.get(&fields, "operator", |v| values::word(v, schema::OPERATORS));
-        let version = self.get(&fields, "version", values::string);
+        let version = self
+            .get(&fields, "version", values::string)
+            .filter(|version| self.check_version(version));
         let shards = self.get(&fields, "shards", |v| positive_count(v, &SHARDS));
         let members = self.get(&fields, "members", |v| positive_count(v, &MEMBERS));
         let config_servers = self.get(&fields, "config_servers", |v| {
@@ -321,12 +382,23 @@ impl Lowerer<'_> {
         let routers = self.get(&fields, "routers", |v| positive_count(v, &ROUTERS));
         let storage = self.get(&fields, "storage", values::memory);
         let database_name = self.get(&fields, "name", values::string);
-        if let Some(db) = &database_name {
-            self.check_mongo_name(&db.value, db.span);
-        }
+        let mongo_name = database_name.clone().unwrap_or_else(|| name.clone());
+        // A block name already reported as a Kubernetes name is not reported
+        // again as the database name it defaults to.
+        let valid_database = (database_name.is_none() && !valid_name)
+            || self.check_name(
+                crate::names::mongodb::database_name(&mongo_name.value),
+                mongo_name.span,
+                || {
+                    format!(
+                        "{} cannot be a MongoDB database name",
+                        crate::names::quoted(&mongo_name.value)
+                    )
+                },
+            );
         let mut collections: Vec<Collection> = Vec::new();
         for child in fields.blocks_of("collection") {
-            let Some(collection) = self.collection(child) else {
+            let Some(collection) = self.collection(child, &mongo_name.value) else {
                 continue;
             };
             if let Some(first) = collections
@@ -353,7 +425,7 @@ impl Lowerer<'_> {
             collections.push(collection);
         }
         collections.sort_by(|a, b| a.name.value.cmp(&b.name.value));
-        if !complete || !valid_name {
+        if !complete || !valid_name || !valid_database {
             return None;
         }
         let default = |n: u32| Spanned::new(n, label_span(block));
@@ -403,32 +475,59 @@ impl Lowerer<'_> {
         false
     }
 
-    /// E006 unless `name` is a valid MongoDB database name.
-    fn check_mongo_name(&mut self, name: &str, span: crate::source::Span) {
-        let bad = name.chars().find(|c| "/\\. \"$*<>:|?".contains(*c));
-        let problem = match bad {
-            Some(c) => format!("it contains `{c}`"),
-            None if name.is_empty() => "it is empty".into(),
-            None if name.len() >= 64 => "it is 64 bytes or longer".into(),
-            None => return,
+    /// E003 unless `version` is a MongoDB version the operator runs.
+    fn check_version(&mut self, version: &Spanned<String>) -> bool {
+        let Err(invalid) = crate::names::mongodb::version(&version.value) else {
+            return true;
         };
         self.report(
             Diagnostic::error(
-                codes::INVALID_NAME,
-                format!("`{name}` cannot be a MongoDB database name"),
-                span,
+                codes::TYPE_MISMATCH,
+                format!(
+                    "`{}` is not a MongoDB version the Percona operator runs",
+                    version.value
+                ),
+                version.span,
             )
-            .with_label(problem)
-            .with_help("MongoDB database names are under 64 bytes, without `/\\. \"$*<>:|?`"),
+            .with_label(invalid.problem.clone())
+            .with_help(match &invalid.rewrite {
+                Some(fixed) => format!("{}: write `\"{fixed}\"`", invalid.rule),
+                None => invalid.rule.clone(),
+            }),
         );
+        false
     }
 
-    fn collection(&mut self, block: &Block) -> Option<Collection> {
+    /// A `collection` of the MongoDB database `database`.
+    fn collection(&mut self, block: &Block, database: &str) -> Option<Collection> {
         let schema = schema_of("collection");
         let fields = self.fields(block, schema);
         let complete = self.require(block, schema, &fields);
         let name = label(block);
+        let valid_name = self.check_name(
+            crate::names::mongodb::collection_name(database, &name.value),
+            name.span,
+            || {
+                format!(
+                    "{} cannot be the name of a MongoDB collection",
+                    crate::names::quoted(&name.value)
+                )
+            },
+        );
         let shard_key = self.get(&fields, "shard_key", shard_key);
+        let mut valid_key = true;
+        for field in shard_key.iter().flat_map(|key| &key.value.fields) {
+            valid_key &= self.check_name(
+                crate::names::mongodb::field_path(&field.name),
+                field.span,
+                || {
+                    format!(
+                        "{} cannot be a shard-key field",
+                        crate::names::quoted(&field.name)
+                    )
+                },
+            );
+        }
         let mut facts: BTreeMap<String, FieldFacts> = BTreeMap::new();
         for child in fields.blocks_of("field") {
             let Some(field) = self.field(child) else {
@@ -450,7 +549,7 @@ impl Lowerer<'_> {
             }
             facts.insert(field.name.value.clone(), field);
         }
-        if !complete {
+        if !complete || !valid_name || !valid_key {
             return None;
         }
         Some(Collection {

@@ -30,13 +30,19 @@ use schema::{BlockSchema, LabelRule};
 
 /// Lowers the files of one project. Diagnostics go to `sink`.
 pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> Project {
-    let mut lower = Lowerer { sink };
+    let mut lower = Lowerer {
+        sink,
+        target: Cluster::default(),
+    };
     let top = lower.top_level(asts);
 
     let cluster = match top.of_kind("cluster").first() {
         Some(block) => lower.cluster(block),
         None => Cluster::default(),
     };
+    // What the rest is checked against: env names by the Kubernetes version,
+    // a queue's default selector by the autoscaler.
+    lower.target = cluster.clone();
     let lint = match top.of_kind("lint").first() {
         Some(block) => lower.lint(block),
         None => LintSettings::default(),
@@ -123,6 +129,8 @@ fn directives(asts: &[Ast]) -> (Vec<Suppression>, Vec<Spanned<String>>) {
 
 pub(crate) struct Lowerer<'s> {
     pub(crate) sink: &'s mut Vec<Diagnostic>,
+    /// The project's `cluster`, once lowered (the default before).
+    pub(crate) target: Cluster,
 }
 
 /// The project's top-level blocks by kind, duplicates already reported.
@@ -519,23 +527,29 @@ impl Lowerer<'_> {
 
     /// E006 unless `name` is a valid Kubernetes object name.
     pub(crate) fn check_dns_name(&mut self, name: &str, span: Span, what: &str) -> bool {
-        let Some(problem) = crate::names::dns_label_problem(name) else {
+        self.check_name(crate::names::kubernetes::dns_label(name), span, || {
+            format!(
+                "{} cannot be the name of a Kubernetes {what}",
+                crate::names::quoted(name)
+            )
+        })
+    }
+
+    /// E006 for a name that [`crate::names`] refuses: the label says why,
+    /// the help gives the rule and the rewrite. Returns whether it is valid.
+    pub(crate) fn check_name(
+        &mut self,
+        result: Result<(), crate::names::Invalid>,
+        span: Span,
+        message: impl FnOnce() -> String,
+    ) -> bool {
+        let Err(invalid) = result else {
             return true;
         };
-        let help = match crate::names::dns_label_rewrite(name) {
-            Some(fixed) => format!(
-                "Kubernetes names use lower-case letters, digits and `-` (at most 63): write `{fixed}`"
-            ),
-            None => "Kubernetes names use lower-case letters, digits and `-`, at most 63".into(),
-        };
         self.report(
-            Diagnostic::error(
-                codes::INVALID_NAME,
-                format!("`{name}` cannot be the name of a Kubernetes {what}"),
-                span,
-            )
-            .with_label(problem)
-            .with_help(help),
+            Diagnostic::error(codes::INVALID_NAME, message(), span)
+                .with_label(invalid.problem.clone())
+                .with_help(invalid.help()),
         );
         false
     }

@@ -250,6 +250,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "`hpa`",
                 "what serves queue and external metrics",
             ),
+            attr(
+                "project",
+                ValueType::Name,
+                "directory name",
+                "the project's name: the `app.kubernetes.io/part-of` label of every object",
+            ),
         ],
         blocks: &["nodes"],
         repeatable: &[],
@@ -336,7 +342,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "`percona`",
                 "Kubernetes operator whose resource is emitted",
             ),
-            attr("version", ValueType::String, "", "MongoDB version"),
+            attr(
+                "version",
+                ValueType::String,
+                "`\"7.0\"`",
+                "MongoDB version: `\"6.0\"`, `\"7.0\"`, `\"8.0\"` or an exact build of one",
+            ),
             required("shards", ValueType::Count, "number of shards, 1 to 150000"),
             attr(
                 "members",

@@ -17,6 +17,14 @@ use crate::model::{
     SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
 };
 
+/// The first Kubernetes version whose API server takes any printable ASCII
+/// environment variable name but `=` (`RelaxedEnvironmentVariableValidation`,
+/// GA in 1.34; beta, and so possibly turned off, in 1.33).
+const RELAXED_ENV_NAMES: crate::model::KubeVersion = crate::model::KubeVersion {
+    major: 1,
+    minor: 34,
+};
+
 /// The names a `scale` block may refer to.
 pub(super) struct Scope<'a> {
     pub metrics: Vec<&'a str>,
@@ -427,8 +435,22 @@ impl Lowerer<'_> {
     fn env(&mut self, block: &Block) -> BTreeMap<String, Spanned<String>> {
         let fields = self.fields(block, schema::block("env").expect("env has a schema"));
         let mut env = BTreeMap::new();
+        let relaxed = self.target.kubernetes >= RELAXED_ENV_NAMES;
         for attribute in fields.free {
-            if let Some(value) = self.convert(values::string(&attribute.value)) {
+            let name = &attribute.name.name;
+            let valid = self.check_name(
+                crate::names::kubernetes::env_var_name(name, relaxed),
+                attribute.name.span,
+                || {
+                    format!(
+                        "{} cannot be the name of an environment variable",
+                        crate::names::quoted(name)
+                    )
+                },
+            );
+            if let Some(value) = self.convert(values::string(&attribute.value))
+                && valid
+            {
                 env.insert(
                     attribute.name.name.clone(),
                     Spanned::new(value, attribute.value.span),

@@ -52,13 +52,22 @@ pub fn check_paths(paths: &[&str]) -> Checked {
     }
 }
 
+/// A fresh temporary directory whose name is a valid project name (a label
+/// value): `tempfile`'s default `.tmpXXXX` starts with `.`, which is E006.
+pub fn project_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("scalec-")
+        .tempdir()
+        .expect("a temporary directory")
+}
+
 /// Checks one policy text, written to a file `policy.scale` in a fresh directory.
 pub fn check_text(text: &str) -> Checked {
     check_bytes(text.as_bytes())
 }
 
 pub fn check_bytes(bytes: &[u8]) -> Checked {
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    let dir = project_dir();
     std::fs::write(dir.path().join("policy.scale"), bytes).expect("writable temp dir");
     let workspace = discover::load(&[dir.path().join("policy.scale")]).expect("the file exists");
     let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
@@ -92,7 +101,7 @@ pub fn projects_of(paths: &[&str]) -> Vec<scalec::model::Project> {
 
 /// The one project lowered from a policy text.
 pub fn project_of_text(text: &str) -> scalec::model::Project {
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    let dir = project_dir();
     let path = dir.path().join("policy.scale");
     std::fs::write(&path, text).expect("writable temp dir");
     let mut projects = projects_of(&[path.to_str().expect("UTF-8 temp path")]);

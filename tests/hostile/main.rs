@@ -11,6 +11,7 @@ mod sandbox;
 mod data_loss;
 mod fmt_files;
 mod interrupt;
+mod names;
 mod numbers;
 mod reports;
 mod smoke;

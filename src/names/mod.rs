@@ -1,5 +1,79 @@
-//! Names: did-you-mean suggestions and Kubernetes (DNS-1123 label) names,
-//! shared by the stages that report unknown or invalid names.
+//! Names: the one place that knows what a name may be where it lands, plus
+//! did-you-mean suggestions and [`escape`] for text from the policy tree.
+//!
+//! Every name scalec writes into a Kubernetes object, a custom resource or
+//! the shard script is checked here, each kind by the rule of the system that
+//! reads it: [`kubernetes`] (object names, label keys and values, environment
+//! variable names, metric names, the project name) and [`mongodb`] (database,
+//! collection and field names, and the server version the operator runs).
+//! A check returns `Err(Invalid)`: why the name is wrong, the rule, and the
+//! nearest valid name when one can be computed. `lower` turns that into an
+//! E006 (or, for the version, E003) with a span; nothing here reports.
+//!
+//! Pure: no IO, no diagnostics.
+
+pub mod kubernetes;
+pub mod mongodb;
+
+pub use kubernetes::{
+    MAX_NAME_LEN, dns_label_problem, dns_label_rewrite, label_key_problem, label_value_problem,
+};
+
+/// Why a name cannot be used where it lands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invalid {
+    /// What is wrong with this name, for the label: "it contains `$`".
+    pub problem: String,
+    /// The rule, in the user's words, for the help.
+    pub rule: String,
+    /// The nearest valid name, when one can be computed.
+    pub rewrite: Option<String>,
+}
+
+impl Invalid {
+    pub(crate) fn new(problem: impl Into<String>, rule: impl Into<String>) -> Invalid {
+        Invalid {
+            problem: problem.into(),
+            rule: rule.into(),
+            rewrite: None,
+        }
+    }
+
+    pub(crate) fn rewrite(mut self, rewrite: Option<String>) -> Invalid {
+        self.rewrite = rewrite;
+        self
+    }
+
+    /// The help line: the rule, then the rewrite: "...: write `my-store`".
+    pub fn help(&self) -> String {
+        match &self.rewrite {
+            Some(fixed) => format!("{}: write `{fixed}`", self.rule),
+            None => self.rule.clone(),
+        }
+    }
+}
+
+/// A name as a message quotes it: `` `orders` ``, or "an empty name".
+pub fn quoted(name: &str) -> String {
+    if name.is_empty() {
+        "an empty name".to_string()
+    } else {
+        format!("`{name}`")
+    }
+}
+
+/// The first character of `name` that `allowed` refuses, as the label says
+/// it: "it contains `/`" (control characters escaped).
+pub(crate) fn first_refused(name: &str, allowed: impl Fn(char) -> bool) -> Option<String> {
+    name.chars().find(|c| !allowed(*c)).map(|c| {
+        let shown: String = c.escape_debug().collect();
+        if c == ' ' {
+            "it contains a space".to_string()
+        } else {
+            format!("it contains `{shown}`")
+        }
+    })
+}
 
 /// The candidate closest to `name`, if it is close enough to be a likely typo:
 /// same letters in another case, or an edit distance of at most a third of the
@@ -51,110 +125,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     rows[a.len()][b.len()]
-}
-
-/// The longest Kubernetes object name (a DNS-1123 label).
-pub const MAX_NAME_LEN: usize = 63;
-
-/// Why `name` is not a valid DNS-1123 label, or `None` if it is.
-pub fn dns_label_problem(name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some("it is empty".into());
-    }
-    if name.len() > MAX_NAME_LEN {
-        return Some(format!(
-            "it is {} characters long; the limit is {MAX_NAME_LEN}",
-            name.len()
-        ));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-'))
-    {
-        return Some(if c.is_ascii_uppercase() {
-            "it has upper-case letters".into()
-        } else {
-            format!("it contains `{c}`")
-        });
-    }
-    if name.starts_with('-') || name.ends_with('-') {
-        return Some("it starts or ends with `-`".into());
-    }
-    None
-}
-
-/// The nearest valid DNS-1123 label: lower case, `-` for every other character,
-/// no leading or trailing `-`, at most 63 characters.
-pub fn dns_label_rewrite(name: &str) -> Option<String> {
-    let mapped: String = name
-        .chars()
-        .map(|c| match c.to_ascii_lowercase() {
-            c @ ('a'..='z' | '0'..='9') => c,
-            _ => '-',
-        })
-        .collect();
-    let mut collapsed = String::with_capacity(mapped.len());
-    for c in mapped.chars() {
-        if !(c == '-' && collapsed.ends_with('-')) {
-            collapsed.push(c);
-        }
-    }
-    let trimmed: String = collapsed
-        .trim_matches('-')
-        .chars()
-        .take(MAX_NAME_LEN)
-        .collect();
-    let trimmed = trimmed.trim_end_matches('-');
-    (!trimmed.is_empty()).then(|| trimmed.to_string())
-}
-
-/// Why `text` is not a label name segment (the part after an optional
-/// prefix, or a label value when `allow_empty`), or `None`.
-fn label_segment_problem(text: &str, allow_empty: bool) -> Option<String> {
-    if text.is_empty() {
-        return (!allow_empty).then(|| "it is empty".to_string());
-    }
-    if text.len() > MAX_NAME_LEN {
-        return Some(format!(
-            "it is {} characters long; the limit is {MAX_NAME_LEN}",
-            text.len()
-        ));
-    }
-    if let Some(c) = text
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-    {
-        return Some(format!("it contains `{c}`"));
-    }
-    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    if !edge_ok(text.chars().next()) || !edge_ok(text.chars().last()) {
-        return Some("it must start and end with a letter or digit".into());
-    }
-    None
-}
-
-/// Why `key` is not a Kubernetes label key (`[prefix/]name`), or `None`.
-pub fn label_key_problem(key: &str) -> Option<String> {
-    let (prefix, name) = match key.rsplit_once('/') {
-        Some((prefix, name)) => (Some(prefix), name),
-        None => (None, key),
-    };
-    if let Some(prefix) = prefix {
-        let bad = prefix.is_empty()
-            || prefix.len() > 253
-            || prefix
-                .split('.')
-                .any(|part| dns_label_problem(part).is_some());
-        if bad {
-            return Some(format!("the prefix `{prefix}` is not a DNS subdomain"));
-        }
-    }
-    label_segment_problem(name, false)
-}
-
-/// Why `value` is not a Kubernetes label value, or `None`.
-pub fn label_value_problem(value: &str) -> Option<String> {
-    label_segment_problem(value, true)
 }
 
 /// How [`escape`] treats the whitespace controls of a text.
