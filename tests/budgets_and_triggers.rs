@@ -12,7 +12,10 @@ use serde_json::{Value, json};
 /// The documents of `SERVICE.yaml` for each service of a one-file policy,
 /// which must check without errors.
 fn build(text: &str) -> Vec<(String, Vec<Value>)> {
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    let dir = tempfile::Builder::new()
+        .prefix("scalec-")
+        .tempdir()
+        .expect("a temporary directory");
     let path = dir.path().join("policy.scale");
     std::fs::write(&path, text).expect("writable temp dir");
     let workspace = scalec::discover::load(&[path]).expect("the file exists");

@@ -968,7 +968,11 @@ fn the_job_fails_at_once_only_on_the_scripts_permanent_status() {
 /// Every file a policy text compiles to when it is written as `dir/file`
 /// and emitted into the output directory `out`.
 fn build_as(file_name: &str, out: &str, policy: &str) -> Vec<(String, String)> {
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    // The directory names the project, so it must be a label value.
+    let dir = tempfile::Builder::new()
+        .prefix("scalec-")
+        .tempdir()
+        .expect("a temporary directory");
     let path = dir.path().join(file_name);
     std::fs::write(&path, policy).expect("writable temp dir");
     let workspace = scalec::discover::load(&[path]).expect("the policy exists");
