@@ -430,7 +430,7 @@ fn no_setting_or_suppression_makes_build_write_a_rejected_object() {
     // The rules whose findings mean the API server or an operator would
     // reject the object: listed here, not read from the rules, so a guard
     // that is dropped by mistake fails this test.
-    const REJECTED: &[&str] = &["K101", "K102", "K108", "K111"];
+    const REJECTED: &[&str] = &["K101", "K102", "K108", "K111", "M204"];
     // Rules that guard only some of their findings, and the fixtures that
     // hold only such findings.
     const REJECTED_FIXTURES: &[(&str, &str)] = &[("K105", "bad-keda.scale")];

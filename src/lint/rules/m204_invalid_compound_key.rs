@@ -1,6 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::{Collection, Database, Project, ShardKey};
+use crate::model::{Collection, Project};
 
 use crate::lint::shard_key::{growth, key_text, namespace};
 
@@ -8,13 +8,12 @@ declare_rule! {
     /// ## What it does
     /// Flags a shard key that MongoDB rejects:
     /// - more than one `hashed` field in one key (MongoDB allows one);
-    /// - a field that appears twice in one key (also as `[a, hashed(a)]`);
-    /// - a compound key with a hashed field when the database declares a
-    ///   `version` older than 4.4, where a hashed key must be a single field.
+    /// - a field that appears twice in one key (also as `[a, hashed(a)]`).
     ///
     /// Each extra hashed field and each repeat is its own finding, on the
-    /// offending item. A key without a declared `version` is taken to run a
-    /// current MongoDB.
+    /// offending item. (Compound keys with a hashed field need MongoDB 4.4;
+    /// every `version` scalec accepts is newer.) The finding cannot be
+    /// allowed or suppressed: the shard-setup Job would fail on it.
     ///
     /// ## Why it is unsafe
     /// `sh.shardCollection` fails on such a key, so the collection stays
@@ -58,6 +57,7 @@ declare_rule! {
         name: "invalid-compound-key",
         severity: Error,
         summary: "a shard key that MongoDB rejects: two hashed fields, a repeated field",
+        guard: "MongoDB rejects the shard key, so the shard-setup Job fails on that collection",
         check: Some(check),
     }
 }
@@ -101,42 +101,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            if let Some(finding) = too_old(rule, database, key, &ns) {
-                out.push(finding);
-            }
         }
     }
-}
-
-/// A compound key with a hashed field on a declared MongoDB older than 4.4.
-fn too_old(rule: &Rule, database: &Database, key: &ShardKey, ns: &str) -> Option<Diagnostic> {
-    let version = database.version.as_ref()?;
-    let text = version.value.strip_prefix('v').unwrap_or(&version.value);
-    let mut parts = text.split('.');
-    let major: u32 = parts.next()?.parse().ok()?;
-    let minor: u32 = parts.next().unwrap_or("0").parse().ok()?;
-    if (major, minor) >= (4, 4) || key.fields.len() < 2 {
-        return None;
-    }
-    let hashed = key.fields.iter().find(|f| f.hashed)?;
-    let lone = key_text(&[(hashed.name.as_str(), true)]);
-    Some(
-        rule.finding(
-            format!(
-                "shard key of `{ns}` combines a hashed field with others, which MongoDB {} rejects",
-                version.value
-            ),
-            hashed.span,
-        )
-        .with_label("a hashed field in a compound key needs MongoDB 4.4 or later")
-        .with_related(
-            version.span,
-            format!("MongoDB {} declared here", version.value),
-        )
-        .with_help(format!(
-            "set `version = \"4.4\"` or later, or shard on `{lone}` alone"
-        )),
-    )
 }
 
 /// The key with each field once (its first occurrence) and one field hashed:
