@@ -129,8 +129,36 @@ pub mod features {
         rule: "K120",
     };
 
+    /// Any printable ASCII environment variable name but `=`
+    /// (RelaxedEnvironmentVariableValidation); lowering checks env names by it.
+    pub const RELAXED_ENV_NAMES: KubeFeature = KubeFeature {
+        name: "env names of any printable ASCII but `=` (RelaxedEnvironmentVariableValidation)",
+        since: KubeVersion {
+            major: 1,
+            minor: 34,
+        },
+        history: "GA; beta, and so possibly turned off, in 1.33",
+        rule: "E006",
+    };
+
+    /// Job `podFailurePolicy`, which the shard-setup Job uses.
+    pub const JOB_POD_FAILURE_POLICY: KubeFeature = KubeFeature {
+        name: "Job `podFailurePolicy` (the shard-setup Job's)",
+        since: KubeVersion {
+            major: 1,
+            minor: 31,
+        },
+        history: "stable; beta and on by default from 1.26",
+        rule: "emit (every target serves it)",
+    };
+
     /// Every feature, for the docs.
-    pub const ALL: &[KubeFeature] = &[HPA_SCALE_TO_ZERO, HPA_TOLERANCE];
+    pub const ALL: &[KubeFeature] = &[
+        HPA_SCALE_TO_ZERO,
+        HPA_TOLERANCE,
+        RELAXED_ENV_NAMES,
+        JOB_POD_FAILURE_POLICY,
+    ];
 }
 
 impl fmt::Display for KubeVersion {

@@ -173,58 +173,94 @@ fn rules_under_test() -> Vec<&'static lint::Rule> {
         .collect()
 }
 
-#[test]
-fn every_rule_has_fixtures_that_fire_and_stay_silent() {
+/// Checks one rule's fixtures: every `bad*.scale` fires exactly where it is
+/// marked (and its report is snapshotted), every `good*.scale` is silent.
+fn check_rule(rule: &lint::Rule) {
     let mut failures = Vec::new();
+    let (bad, good) = (fixtures(rule.code, "bad"), fixtures(rule.code, "good"));
+    assert!(
+        !bad.is_empty() && !good.is_empty(),
+        "{}: needs bad*.scale and good*.scale in {FIXTURES}/{}",
+        rule.code,
+        rule.code
+    );
     let mut snapshots = Vec::new();
-    for rule in rules_under_test() {
-        let (bad, good) = (fixtures(rule.code, "bad"), fixtures(rule.code, "good"));
-        if bad.is_empty() || good.is_empty() {
+    for path in &bad {
+        let expected = expectations(path);
+        if expected.is_empty() {
             failures.push(format!(
-                "{}: needs bad*.scale and good*.scale in {FIXTURES}/{}",
-                rule.code, rule.code
+                "{}: marks no `# expect: {}`",
+                path.display(),
+                rule.code
             ));
-            continue;
         }
-        for path in &bad {
-            let expected = expectations(path);
-            if expected.is_empty() {
-                failures.push(format!(
-                    "{}: marks no `# expect: {}`",
-                    path.display(),
-                    rule.code
-                ));
-            }
-            let (found, human) = check_file(path, rule.code);
-            let mut actual: Vec<(usize, String)> = found
-                .iter()
-                .map(|d| (line_of(path, d.span.start), d.code.id.to_string()))
-                .collect();
-            actual.sort();
-            if actual != expected {
-                failures.push(format!(
-                    "{}\n  expected {expected:?}\n  found    {actual:?}\n{human}",
-                    path.display()
-                ));
-            }
-            let stem = path
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("bad")
-                .to_string();
-            snapshots.push((format!("{}-{stem}", rule.code), human));
+        let (found, human) = check_file(path, rule.code);
+        let mut actual: Vec<(usize, String)> = found
+            .iter()
+            .map(|d| (line_of(path, d.span.start), d.code.id.to_string()))
+            .collect();
+        actual.sort();
+        if actual != expected {
+            failures.push(format!(
+                "{}\n  expected {expected:?}\n  found    {actual:?}\n{human}",
+                path.display()
+            ));
         }
-        for path in &good {
-            let (found, human) = check_file(path, rule.code);
-            if !found.is_empty() {
-                failures.push(format!("{} must be silent:\n{human}", path.display()));
-            }
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("bad")
+            .to_string();
+        snapshots.push((format!("{}-{stem}", rule.code), human));
+    }
+    for path in &good {
+        let (found, human) = check_file(path, rule.code);
+        if !found.is_empty() {
+            failures.push(format!("{} must be silent:\n{human}", path.display()));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     for (name, human) in snapshots {
         insta::assert_snapshot!(name, human);
     }
+}
+
+/// One test per rule, so a failure names its rule; `every_rule_has_a_test`
+/// keeps the list complete.
+macro_rules! rule_tests {
+    ($($test:ident => $code:literal),* $(,)?) => {
+        const TESTED: &[&str] = &[$($code),*];
+        $(
+            #[test]
+            fn $test() {
+                let rule = lint::find($code).expect("a rule of the table");
+                if rules_under_test().iter().any(|r| r.code == rule.code) {
+                    check_rule(rule);
+                }
+            }
+        )*
+    };
+}
+
+rule_tests! {
+    k101 => "K101", k102 => "K102", k103 => "K103", k104 => "K104", k105 => "K105",
+    k106 => "K106", k107 => "K107", k108 => "K108", k109 => "K109", k110 => "K110",
+    k111 => "K111", k112 => "K112", k113 => "K113", k114 => "K114", k115 => "K115",
+    k116 => "K116", k117 => "K117", k118 => "K118", k119 => "K119", k120 => "K120",
+    k121 => "K121",
+    m201 => "M201", m202 => "M202", m203 => "M203", m204 => "M204", m205 => "M205",
+    m206 => "M206", m207 => "M207", m208 => "M208", m209 => "M209",
+    c301 => "C301", c302 => "C302", c303 => "C303", c304 => "C304",
+    s001 => "S001", s002 => "S002", s003 => "S003",
+}
+
+#[test]
+fn every_rule_has_a_test() {
+    let mut codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+    let mut tested = TESTED.to_vec();
+    codes.sort();
+    tested.sort();
+    assert_eq!(codes, tested, "add the new rule to `rule_tests!`");
 }
 
 #[test]

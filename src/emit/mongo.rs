@@ -129,10 +129,7 @@ pub const TRANSIENT_FAILURE_EXIT: i32 = 75;
 /// feature gate (stable in 1.31, beta and on by default from 1.26). Every
 /// version scalec targets is at least this one, so the Job never needs
 /// another shape; this fails to compile if the oldest target drops below it.
-const POD_FAILURE_POLICY_SINCE: KubeVersion = KubeVersion {
-    major: 1,
-    minor: 31,
-};
+const POD_FAILURE_POLICY_SINCE: KubeVersion = crate::model::features::JOB_POD_FAILURE_POLICY.since;
 const _: () = assert!(
     KubeVersion::OLDEST.major > POD_FAILURE_POLICY_SINCE.major
         || (KubeVersion::OLDEST.major == POD_FAILURE_POLICY_SINCE.major

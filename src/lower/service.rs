@@ -18,12 +18,9 @@ use crate::model::{
 };
 
 /// The first Kubernetes version whose API server takes any printable ASCII
-/// environment variable name but `=` (`RelaxedEnvironmentVariableValidation`,
-/// GA in 1.34; beta, and so possibly turned off, in 1.33).
-const RELAXED_ENV_NAMES: crate::model::KubeVersion = crate::model::KubeVersion {
-    major: 1,
-    minor: 34,
-};
+/// environment variable name but `=`, from the one table.
+const RELAXED_ENV_NAMES: crate::model::KubeVersion =
+    crate::model::features::RELAXED_ENV_NAMES.since;
 
 /// The names a `scale` block may refer to.
 pub(super) struct Scope<'a> {
