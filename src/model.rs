@@ -69,6 +69,57 @@ impl Project {
     }
 }
 
+/// Declares an enum whose variants are the words of a policy attribute: the
+/// enum, its `WORDS` (the schema's word list, in this order), `from_word` and
+/// `word`. A word cannot exist without its variant, nor a variant without
+/// its word, and lowering needs no `_ => default` arm.
+macro_rules! keywords {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal),* $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),*
+        }
+
+        impl $name {
+            /// Every word, as the schema lists them.
+            pub const WORDS: &'static [&'static str] = &[$($word),*];
+
+            /// The variant a word names.
+            pub fn from_word(word: &str) -> Option<$name> {
+                match word {
+                    $($word => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+
+            /// The word that names the variant.
+            pub fn word(self) -> &'static str {
+                match self {
+                    $($name::$variant => $word),*
+                }
+            }
+        }
+
+        impl Keyword for $name {
+            const WORDS: &'static [&'static str] = $name::WORDS;
+
+            fn from_word(word: &str) -> Option<$name> {
+                $name::from_word(word)
+            }
+        }
+    };
+}
+
+/// An enum declared with `keywords!`, for code generic over them (lowering).
+pub trait Keyword: Sized + Copy {
+    const WORDS: &'static [&'static str];
+    fn from_word(word: &str) -> Option<Self>;
+}
+
 /// A Kubernetes minor version, e.g. 1.34.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KubeVersion {
@@ -167,10 +218,11 @@ impl fmt::Display for KubeVersion {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Autoscaler {
-    Hpa,
-    Keda,
+keywords! {
+    pub enum Autoscaler {
+        Hpa = "hpa",
+        Keda = "keda",
+    }
 }
 
 /// The `cluster` block, or its defaults when the project has none.
@@ -492,11 +544,12 @@ pub enum RateAmount {
     Pods(i32),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SelectPolicy {
-    Max,
-    Min,
-    Disabled,
+keywords! {
+    pub enum SelectPolicy {
+        Max = "max",
+        Min = "min",
+        Disabled = "disabled",
+    }
 }
 
 /// `load { peak, per_pod }` in requests per second, in thousandths.
@@ -534,17 +587,19 @@ pub enum IntOrPercent {
     Percent(u32),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Spread {
-    Zone,
-    Node,
+keywords! {
+    pub enum Spread {
+        Zone = "zone",
+        Node = "node",
+    }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MetricKind {
-    Pods,
-    Object,
-    External,
+keywords! {
+    pub enum MetricKind {
+        Pods = "pods",
+        Object = "object",
+        External = "external",
+    }
 }
 
 /// `metric NAME { ... }`: a custom or external metric.
@@ -567,9 +622,10 @@ pub struct ObjectRef {
     pub api_version: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum QueueProvider {
-    AwsSqs,
+keywords! {
+    pub enum QueueProvider {
+        AwsSqs = "aws-sqs",
+    }
 }
 
 /// How KEDA authenticates to a queue (`auth`). Read only with
@@ -631,9 +687,18 @@ pub const MAX_REPLICA_SET_MEMBERS: u32 = 50;
 /// clusters": at most 150,000 pods, 5,000 nodes, 110 pods per node).
 pub const MAX_CLUSTER_PODS: u32 = 150_000;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DatabaseOperator {
-    Percona,
+keywords! {
+    /// `engine`: the database.
+    pub enum DatabaseEngine {
+        MongoDb = "mongodb",
+    }
+}
+
+keywords! {
+    /// `operator`: what runs the database in the cluster; emit dispatches on it.
+    pub enum DatabaseOperator {
+        Percona = "percona",
+    }
 }
 
 /// `database NAME { ... }`: a sharded MongoDB cluster.
@@ -645,6 +710,7 @@ pub enum DatabaseOperator {
 #[derive(Clone, Debug)]
 pub struct Database {
     pub name: Spanned<String>,
+    pub engine: DatabaseEngine,
     pub operator: DatabaseOperator,
     pub version: Option<Spanned<String>>,
     pub shards: Spanned<u32>,
@@ -680,18 +746,19 @@ pub struct ShardKeyField {
     pub span: Span,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FieldType {
-    String,
-    Int,
-    Long,
-    Double,
-    Decimal,
-    Bool,
-    Date,
-    Timestamp,
-    ObjectId,
-    Uuid,
+keywords! {
+    pub enum FieldType {
+        String = "string",
+        Int = "int",
+        Long = "long",
+        Double = "double",
+        Decimal = "decimal",
+        Bool = "bool",
+        Date = "date",
+        Timestamp = "timestamp",
+        ObjectId = "objectid",
+        Uuid = "uuid",
+    }
 }
 
 /// `field NAME { type, cardinality, top_share, monotonic }`: what the user knows

@@ -173,7 +173,12 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
         ));
     }
     for database in &project.databases {
-        files.extend(mongo::database_files(&context, database));
+        // One module per operator; a new operator without one cannot compile.
+        match database.operator {
+            crate::model::DatabaseOperator::Percona => {
+                files.extend(mongo::database_files(&context, database))
+            }
+        }
     }
     let resources: Vec<String> = files
         .iter()

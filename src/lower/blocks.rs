@@ -8,9 +8,10 @@ use super::{Lowerer, describe_block, label_span, values};
 use crate::ast::{Block, Value, ValueKind};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Autoscaler, Cluster, Collection, CountRange, Database, DatabaseOperator, FieldFacts, FieldType,
-    KubeVersion, LintSettings, MAX_CLUSTER_PODS, MAX_REPLICA_SET_MEMBERS, Metric, MetricKind,
-    NodePool, ObjectRef, Queue, QueueAuth, QueueProvider, ShardKey, ShardKeyField, Spanned,
+    Autoscaler, Cluster, Collection, CountRange, Database, DatabaseEngine, DatabaseOperator,
+    FieldFacts, FieldType, KubeVersion, LintSettings, MAX_CLUSTER_PODS, MAX_REPLICA_SET_MEMBERS,
+    Metric, MetricKind, NodePool, ObjectRef, Queue, QueueAuth, QueueProvider, ShardKey,
+    ShardKeyField, Spanned,
 };
 
 /// The longest database name: its Job, `NAME-shard-setup-XXXXXXXX`, must fit
@@ -65,14 +66,8 @@ impl Lowerer<'_> {
         {
             cluster.project = Some(project);
         }
-        if let Some(autoscaler) = self.get(&fields, "autoscaler", |v| {
-            values::word(v, schema::AUTOSCALERS)
-        }) {
-            cluster.autoscaler = if autoscaler.value == "keda" {
-                Autoscaler::Keda
-            } else {
-                Autoscaler::Hpa
-            };
+        if let Some(autoscaler) = self.get(&fields, "autoscaler", values::keyword::<Autoscaler>) {
+            cluster.autoscaler = autoscaler.value;
             cluster.autoscaler_span = Some(autoscaler.span);
         }
         if let Some(nodes) = fields.block("nodes") {
@@ -117,7 +112,7 @@ impl Lowerer<'_> {
         let fields = self.fields(block, schema);
         let complete = self.require(block, schema, &fields);
         let name = label(block);
-        let kind = self.get(&fields, "kind", |v| values::word(v, schema::METRIC_KINDS));
+        let kind = self.get(&fields, "kind", values::keyword::<MetricKind>);
         let metric_name = self
             .get(&fields, "name", values::string)
             .unwrap_or_else(|| name.clone());
@@ -139,14 +134,6 @@ impl Lowerer<'_> {
         let object_block = fields.block("object");
         let object = object_block.and_then(|b| self.object(b));
         let kind = kind?;
-        let kind = Spanned::new(
-            match kind.value {
-                "pods" => MetricKind::Pods,
-                "object" => MetricKind::Object,
-                _ => MetricKind::External,
-            },
-            kind.span,
-        );
         match (kind.value, object_block) {
             (MetricKind::Object, None) => {
                 self.missing(block, "object", "object { kind = \"Ingress\" name = \"main\" api_version = \"networking.k8s.io/v1\" }");
@@ -249,7 +236,7 @@ impl Lowerer<'_> {
         let fields = self.fields(block, schema);
         let complete = self.require(block, schema, &fields);
         let name = label(block);
-        let provider = self.get(&fields, "provider", |v| values::word(v, schema::PROVIDERS));
+        let provider = self.get(&fields, "provider", values::keyword::<QueueProvider>);
         let url = self.get(&fields, "url", values::string);
         let region = self.get(&fields, "region", values::string);
         let auth = self.get(&fields, "auth", values::name);
@@ -369,8 +356,8 @@ impl Lowerer<'_> {
                 )),
             );
         }
-        let _engine = self.get(&fields, "engine", |v| values::word(v, schema::ENGINES));
-        let _operator = self.get(&fields, "operator", |v| values::word(v, schema::OPERATORS));
+        let engine = self.get(&fields, "engine", values::keyword::<DatabaseEngine>);
+        let operator = self.get(&fields, "operator", values::keyword::<DatabaseOperator>);
         let version = self
             .get(&fields, "version", values::string)
             .filter(|version| self.check_version(version));
@@ -432,7 +419,8 @@ impl Lowerer<'_> {
         let database = Database {
             database_name: database_name.map_or_else(|| name.value.clone(), |d| d.value),
             name,
-            operator: DatabaseOperator::Percona,
+            engine: engine.map_or(DatabaseEngine::MongoDb, |e| e.value),
+            operator: operator.map_or(DatabaseOperator::Percona, |o| o.value),
             version,
             shards: shards?,
             members: members.unwrap_or_else(|| default(3)),
@@ -562,9 +550,7 @@ impl Lowerer<'_> {
 
     fn field(&mut self, block: &Block) -> Option<FieldFacts> {
         let fields = self.fields(block, schema_of("field"));
-        let field_type = self.get(&fields, "type", |v| {
-            values::word(v, schema::FIELD_TYPES).map(field_type)
-        });
+        let field_type = self.get(&fields, "type", values::keyword::<FieldType>);
         let cardinality = self.get(&fields, "cardinality", values::whole_number);
         let top_share_ppm = self.get(&fields, "top_share", share);
         let monotonic = self.get(&fields, "monotonic", values::boolean);
@@ -576,21 +562,6 @@ impl Lowerer<'_> {
             monotonic,
             span: block.span,
         })
-    }
-}
-
-fn field_type(word: &str) -> FieldType {
-    match word {
-        "string" => FieldType::String,
-        "int" => FieldType::Int,
-        "long" => FieldType::Long,
-        "double" => FieldType::Double,
-        "decimal" => FieldType::Decimal,
-        "bool" => FieldType::Bool,
-        "date" => FieldType::Date,
-        "timestamp" => FieldType::Timestamp,
-        "objectid" => FieldType::ObjectId,
-        _ => FieldType::Uuid,
     }
 }
 

@@ -135,25 +135,16 @@ const fn required(name: &'static str, value: ValueType, doc: &'static str) -> At
     }
 }
 
-pub const AUTOSCALERS: &[&str] = &["hpa", "keda"];
-pub const METRIC_KINDS: &[&str] = &["pods", "object", "external"];
-pub const PROVIDERS: &[&str] = &["aws-sqs"];
-pub const SELECT_POLICIES: &[&str] = &["max", "min", "disabled"];
-pub const SPREADS: &[&str] = &["zone", "node"];
-pub const ENGINES: &[&str] = &["mongodb"];
-pub const OPERATORS: &[&str] = &["percona"];
-pub const FIELD_TYPES: &[&str] = &[
-    "string",
-    "int",
-    "long",
-    "double",
-    "decimal",
-    "bool",
-    "date",
-    "timestamp",
-    "objectid",
-    "uuid",
-];
+// The word lists come from the model's keyword enums, so a word without a
+// variant cannot compile.
+pub const AUTOSCALERS: &[&str] = crate::model::Autoscaler::WORDS;
+pub const METRIC_KINDS: &[&str] = crate::model::MetricKind::WORDS;
+pub const PROVIDERS: &[&str] = crate::model::QueueProvider::WORDS;
+pub const SELECT_POLICIES: &[&str] = crate::model::SelectPolicy::WORDS;
+pub const SPREADS: &[&str] = crate::model::Spread::WORDS;
+pub const ENGINES: &[&str] = crate::model::DatabaseEngine::WORDS;
+pub const OPERATORS: &[&str] = crate::model::DatabaseOperator::WORDS;
+pub const FIELD_TYPES: &[&str] = crate::model::FieldType::WORDS;
 
 /// The attributes a service takes.
 const SERVICE_ATTRIBUTES: &[AttributeSchema] = &SERVICE_ATTRIBUTE_ARRAY;

@@ -63,18 +63,7 @@ impl Lowerer<'_> {
             cpu: self.resource(&fields, "cpu", values::cpu),
             memory: self.resource(&fields, "memory", values::memory),
             replicas: self.replicas(&fields),
-            spread: self
-                .get(&fields, "spread", |v| values::word(v, schema::SPREADS))
-                .map(|s| {
-                    Spanned::new(
-                        if s.value == "zone" {
-                            Spread::Zone
-                        } else {
-                            Spread::Node
-                        },
-                        s.span,
-                    )
-                }),
+            spread: self.get(&fields, "spread", values::keyword::<Spread>),
             ..ServiceParts::default()
         };
         for child in &fields.blocks {
@@ -339,18 +328,7 @@ impl Lowerer<'_> {
                 values::duration_seconds(v, 3600)
             }),
             rates,
-            select: self
-                .get(&fields, "select", |v| {
-                    values::word(v, schema::SELECT_POLICIES)
-                })
-                .map(|s| {
-                    let policy = match s.value {
-                        "max" => SelectPolicy::Max,
-                        "min" => SelectPolicy::Min,
-                        _ => SelectPolicy::Disabled,
-                    };
-                    Spanned::new(policy, s.span)
-                }),
+            select: self.get(&fields, "select", values::keyword::<SelectPolicy>),
             tolerance_ppm: self.get(&fields, "tolerance", values::percent_ppm),
             span: block.span,
         }

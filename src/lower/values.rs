@@ -582,6 +582,12 @@ pub fn name(value: &Value) -> Conv<String> {
 }
 
 /// One of a fixed set of words.
+/// One of the words of a keyword enum, as its variant.
+pub fn keyword<T: crate::model::Keyword>(value: &Value) -> Conv<T> {
+    word(value, T::WORDS)
+        .map(|w| T::from_word(w).expect("every word of a keyword enum names a variant"))
+}
+
 pub fn word(value: &Value, words: &[&'static str]) -> Conv<&'static str> {
     let choices = || {
         words
