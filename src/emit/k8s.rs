@@ -372,6 +372,6 @@ pub fn kustomization(context: &Context<'_>, mut resources: Vec<String>) -> Outpu
     OutputFile {
         path: PathBuf::from(super::layout::KUSTOMIZATION),
         content: header
-            + &serde_yaml::to_string(&kustomization).expect("kustomizations always serialize"),
+            + &super::yaml::to_string(&super::yaml::Node::from_serialize(&kustomization)),
     }
 }
