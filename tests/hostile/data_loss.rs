@@ -2,26 +2,14 @@
 //! over the policies, other projects, and outputs that would overwrite each
 //! other.
 
-use crate::sandbox::{GOOD_POLICY, Sandbox, assert_kept, assert_unchanged_except};
+use crate::sandbox::{DATABASE_POLICY, GOOD_POLICY, Sandbox, assert_kept, assert_unchanged_except};
 
 /// A policy with a service and a database.
-const WITH_DATABASE: &str = r#"service web {
-  image    = "registry.example.com/web:1.0.0"
-  replicas = 3
+fn with_database() -> String {
+    format!(
+        "service web {{\n  image    = \"registry.example.com/web:1.0.0\"\n  replicas = 3\n}}\n\n{DATABASE_POLICY}"
+    )
 }
-
-database orders {
-  engine  = mongodb
-  version = "8.0"
-  shards  = 2
-
-  collection items {
-    shard_key = hashed(item_id)
-
-    field item_id { type = uuid }
-  }
-}
-"#;
 
 #[test]
 fn cleanup_keeps_user_files_that_mention_the_generated_mark() {
@@ -111,7 +99,7 @@ fn output_equal_to_a_policy_directory_is_refused() {
 fn building_one_project_never_touches_another() {
     let sandbox = Sandbox::new();
     sandbox.write("policies/web/app.scale", GOOD_POLICY);
-    sandbox.write("policies/shop/app.scale", WITH_DATABASE);
+    sandbox.write("policies/shop/app.scale", with_database());
     sandbox
         .run(&["build", "policies", "-o", "out"])
         .expect_code(0);
@@ -150,7 +138,7 @@ fn a_service_and_a_database_of_one_name_are_an_error_not_an_overwrite() {
     let sandbox = Sandbox::new();
     sandbox.write(
         "policies/shop/app.scale",
-        WITH_DATABASE.replace("service web", "service orders"),
+        with_database().replace("service web", "service orders"),
     );
     let before = sandbox.snapshot();
     let outcome = sandbox.run(&["check", "policies", "--format", "short"]);

@@ -35,6 +35,20 @@ pub const GOOD_POLICY: &str = r#"service api {
 }
 "#;
 
+/// A sharded MongoDB database that checks and builds clean.
+pub const DATABASE_POLICY: &str = r#"database orders {
+  engine  = mongodb
+  version = "8.0"
+  shards  = 2
+
+  collection items {
+    shard_key = hashed(item_id)
+
+    field item_id { type = uuid }
+  }
+}
+"#;
+
 /// A policy with a language error (E002).
 pub const BAD_POLICY: &str =
     "service api {\n  image   = \"registry.example.com/api:1.0.0\"\n  replica = 2 .. 10\n}\n";

@@ -1,7 +1,7 @@
 //! Attacks that try to make scalec write, or print, outside its output:
 //! planted links, linked project directories, names that break headers.
 
-use crate::sandbox::{GOOD_POLICY, Sandbox, assert_unchanged_except};
+use crate::sandbox::{DATABASE_POLICY, GOOD_POLICY, Sandbox, assert_unchanged_except};
 
 #[test]
 fn a_link_planted_at_the_old_temporary_name_is_not_followed() {
@@ -67,22 +67,10 @@ fn check_never_prints_what_a_linked_output_file_points_to() {
 #[test]
 fn a_newline_in_a_policy_file_name_stays_inside_the_header_comment() {
     let sandbox = Sandbox::new();
-    let database = r#"database orders {
-  engine  = mongodb
-  version = "8.0"
-  shards  = 2
-
-  collection items {
-    shard_key = hashed(item_id)
-
-    field item_id { type = uuid }
-  }
-}
-"#;
     sandbox.write("policies/web/x\nkind: Secret\n.scale", GOOD_POLICY);
     sandbox.write(
         "policies/web/y\nrequire('child_process').execSync('touch pwned')\n.scale",
-        database,
+        DATABASE_POLICY,
     );
     sandbox
         .run(&["build", "policies", "-o", "out"])
