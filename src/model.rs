@@ -651,10 +651,8 @@ impl QueueAuth {
 #[derive(Clone, Debug)]
 pub struct Queue {
     pub name: Spanned<String>,
-    pub provider: Spanned<QueueProvider>,
-    pub url: Spanned<String>,
-    /// Declared, or read from a standard SQS URL.
-    pub region: String,
+    /// Where the backlog is read, with what that provider needs.
+    pub source: QueueSource,
     /// How KEDA authenticates; `None` when `auth` is not written (K121).
     pub auth: Option<Spanned<QueueAuth>>,
     /// The external metric name under `autoscaler = hpa`, if overridden.
@@ -664,18 +662,33 @@ pub struct Queue {
     pub span: Span,
 }
 
+/// Where a queue's backlog is read: one variant per `provider`, each with
+/// what that provider needs, so emit cannot write a trigger without it.
+#[derive(Clone, Debug)]
+pub enum QueueSource {
+    /// `provider = aws-sqs`.
+    Sqs {
+        url: Spanned<String>,
+        /// Declared, or read from a standard SQS URL.
+        region: String,
+    },
+}
+
 impl Queue {
+    /// The queue's URL, as written.
+    pub fn url(&self) -> &Spanned<String> {
+        match &self.source {
+            QueueSource::Sqs { url, .. } => url,
+        }
+    }
+
     /// The metric name an external metrics adapter serves the backlog as.
     pub const DEFAULT_METRIC: &'static str = "aws_sqs_approximate_number_of_messages_visible";
 
     /// The queue's name in its URL: the last path segment.
     pub fn queue_name(&self) -> &str {
-        self.url
-            .value
-            .trim_end_matches('/')
-            .rsplit('/')
-            .next()
-            .unwrap_or(&self.url.value)
+        let url = &self.url().value;
+        url.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
     }
 }
 

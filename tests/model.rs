@@ -4,8 +4,8 @@ mod common;
 
 use common::{project_of_text, projects_of};
 use scalec::model::{
-    Autoscaler, Disruption, IntOrPercent, KubeVersion, QueueAuth, RateAmount, Replicas,
-    SignalSource, Target,
+    Autoscaler, Disruption, IntOrPercent, KubeVersion, QueueAuth, QueueSource, RateAmount,
+    Replicas, SignalSource, Target,
 };
 
 fn aether() -> scalec::model::Project {
@@ -114,7 +114,8 @@ fn units_are_exact_integers() {
 fn the_queue_and_the_database_are_lowered_with_their_defaults() {
     let project = aether();
     let queue = project.queue("ingest-events").expect("queue");
-    assert_eq!(queue.region, "us-east-1");
+    let QueueSource::Sqs { region, .. } = &queue.source;
+    assert_eq!(region, "us-east-1");
     assert_eq!(
         queue.auth.as_ref().map(|a| &a.value),
         Some(&QueueAuth::TriggerAuthentication(
@@ -201,7 +202,9 @@ fn keda_project_lowers_percent_disruption_and_rates() {
     let load = storefront.load.as_ref().expect("load");
     assert_eq!(load.peak_milli.value, 2_400_000);
     assert_eq!(
-        shop.queue("orders").map(|q| q.region.as_str()),
+        shop.queue("orders").map(|q| match &q.source {
+            QueueSource::Sqs { region, .. } => region.as_str(),
+        }),
         Some("eu-west-1")
     );
 }

@@ -18,7 +18,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::Context;
-use crate::model::{QueueAuth, Service, SignalSource, Target};
+use crate::model::{QueueAuth, QueueSource, Service, SignalSource, Target};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -136,11 +136,13 @@ fn trigger(context: &Context<'_>, source: &SignalSource, target: &Target) -> Tri
                 Target::Average(value) | Target::Total(value) => value.text.clone(),
                 Target::Utilization(_) => unreachable!("lowering rejects utilization on a queue"),
             };
-            let mut metadata = BTreeMap::from([
-                ("awsRegion", queue.region.clone()),
-                ("queueLength", length),
-                ("queueURL", queue.url.value.clone()),
-            ]);
+            let mut metadata = match &queue.source {
+                QueueSource::Sqs { url, region } => BTreeMap::from([
+                    ("awsRegion", region.clone()),
+                    ("queueLength", length),
+                    ("queueURL", url.value.clone()),
+                ]),
+            };
             let mut authentication_ref = None;
             match queue.auth.as_ref().map(|auth| &auth.value) {
                 Some(QueueAuth::TriggerAuthentication(name)) => {

@@ -10,8 +10,8 @@ use crate::diag::{Diagnostic, codes};
 use crate::model::{
     Autoscaler, Cluster, Collection, CountRange, Database, DatabaseEngine, DatabaseOperator,
     FieldFacts, FieldType, KubeVersion, LintSettings, MAX_CLUSTER_PODS, MAX_REPLICA_SET_MEMBERS,
-    Metric, MetricKind, NodePool, ObjectRef, Queue, QueueAuth, QueueProvider, ShardKey,
-    ShardKeyField, Spanned,
+    Metric, MetricKind, NodePool, ObjectRef, Queue, QueueAuth, QueueProvider, QueueSource,
+    ShardKey, ShardKeyField, Spanned,
 };
 
 /// The longest database name: its Job, `NAME-shard-setup-XXXXXXXX`, must fit
@@ -299,12 +299,12 @@ impl Lowerer<'_> {
         if !complete || !valid {
             return None;
         }
-        let provider = provider?;
+        let source = match provider?.value {
+            QueueProvider::AwsSqs => QueueSource::Sqs { url, region },
+        };
         let queue = Queue {
             name,
-            provider: Spanned::new(QueueProvider::AwsSqs, provider.span),
-            url,
-            region,
+            source,
             auth,
             metric_name,
             selector,
@@ -325,7 +325,7 @@ impl Lowerer<'_> {
                     );
                     invalid
                 }),
-                queue.url.span,
+                queue.url().span,
                 || format!("the queue name `{queue_name}` cannot select the external metric"),
             );
             if !valid {
