@@ -12,7 +12,7 @@
 use crate::source::{FileId, Span};
 
 /// A parsed file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Ast {
     pub file: FileId,
     pub items: Vec<Item>,
@@ -23,14 +23,14 @@ pub struct Ast {
 }
 
 /// A comment of the form `# scalec: VERB ...`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Directive {
     /// The whole comment.
     pub span: Span,
     pub kind: DirectiveKind,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum DirectiveKind {
     /// `# scalec: allow CODE[, CODE...] reason`: silences findings of these
     /// rules inside the block or attribute on the next line.
@@ -64,7 +64,7 @@ impl Item {
 }
 
 /// `kind label { items }`, e.g. `service auth { ... }`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Block {
     pub kind: Ident,
     pub label: Option<Label>,
@@ -74,7 +74,7 @@ pub struct Block {
 }
 
 /// `name = value`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Attribute {
     /// The name; for a quoted name, its decoded text.
     pub name: Ident,
@@ -85,21 +85,21 @@ pub struct Attribute {
 }
 
 /// An identifier: `replicas`, `aws-sqs`, `customer_id`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Ident {
     pub name: String,
     pub span: Span,
 }
 
 /// A block label, written as an identifier or a string.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Label {
     pub text: String,
     pub quoted: bool,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Value {
     pub kind: ValueKind,
     pub span: Span,
@@ -132,7 +132,7 @@ pub struct Quantity {
 }
 
 /// A `#` comment, from `#` to the end of its line (the line break excluded).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Comment {
     pub text: String,
     pub span: Span,
@@ -152,6 +152,58 @@ impl ValueKind {
             ValueKind::Ident(_) => "a name",
             ValueKind::List(_) => "a list",
             ValueKind::Call(..) => "a function call",
+        }
+    }
+}
+
+/// Equality of syntax trees ignores spans (and the file): two trees are equal
+/// when they say the same thing, so tests compare `parse(fmt(x))` with
+/// `parse(x)` directly.
+macro_rules! eq_ignoring_spans {
+    ($($type:ident { $($field:ident),* })*) => {
+        $(
+            impl PartialEq for $type {
+                fn eq(&self, other: &Self) -> bool {
+                    true $(&& self.$field == other.$field)*
+                }
+            }
+        )*
+    };
+}
+
+eq_ignoring_spans! {
+    Ast { items, comments, directives }
+    Directive { kind }
+    Block { kind, label, items }
+    Attribute { name, quoted_name, value }
+    Ident { name }
+    Label { text, quoted }
+    Value { kind }
+    Comment { text, trailing }
+}
+
+impl PartialEq for DirectiveKind {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                DirectiveKind::Allow {
+                    rules,
+                    reason,
+                    target,
+                },
+                DirectiveKind::Allow {
+                    rules: other_rules,
+                    reason: other_reason,
+                    target: other_target,
+                },
+            ) => {
+                rules.len() == other_rules.len()
+                    && rules.iter().zip(other_rules).all(|(a, b)| a.0 == b.0)
+                    && reason == other_reason
+                    && target.is_some() == other_target.is_some()
+            }
+            (DirectiveKind::Malformed(a), DirectiveKind::Malformed(b)) => a == b,
+            _ => false,
         }
     }
 }
