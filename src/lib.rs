@@ -146,7 +146,7 @@ fn shared_outputs(workspace: &Workspace) -> Vec<Diagnostic> {
             first.entry(&project.output).or_insert(project);
             continue;
         };
-        let show = |p: &std::path::Path| source::display_path(p);
+        let show = source::display_path;
         let mut diagnostic = Diagnostic::error(
             diag::codes::OUTPUT_COLLISION,
             format!(

@@ -130,7 +130,14 @@ fn read_manifest(out: &Path, dir: &Path) -> Result<Manifest, Error> {
     let text = match read_regular(&path)? {
         Regular::File(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Regular::Missing => return Ok(Manifest::new()),
-        Regular::Other(what) => return Err(refused(&path, &format!("it is {what}"))),
+        Regular::Other(what) => {
+            return Err(refused(
+                &path,
+                &format!(
+                    "it is {what}, where scalec keeps its manifest: remove it and build again"
+                ),
+            ));
+        }
     };
     Ok(text
         .lines()
@@ -200,11 +207,14 @@ fn check_no_links(out: &Path, dir: &Path) -> Result<(), Error> {
             Ok(metadata) if metadata.file_type().is_symlink() => {
                 return Err(refused(
                     &current,
-                    "it is a symbolic link inside the output directory, and scalec does not write through links",
+                    "it is a symbolic link inside the output directory, and scalec does not write through links: replace it with a directory, or build into another output directory",
                 ));
             }
             Ok(metadata) if !metadata.is_dir() => {
-                return Err(refused(&current, "it is in the way of an output directory"));
+                return Err(refused(
+                    &current,
+                    "it is in the way of a project's output directory: move it away",
+                ));
             }
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
@@ -542,8 +552,8 @@ fn write_with(
         }
         .into());
     }
-    // Temporary files beside their destinations, in the journal's order:
-    // resources, then kustomizations, then manifests.
+    // Temporary files beside their destinations, in the journal's order
+    // (resources, then kustomizations, then manifests), then the journal.
     let mut steps = Vec::new();
     let mut temps = Vec::new();
     let result = (|| -> Result<(), Interrupted> {
@@ -580,8 +590,22 @@ fn write_with(
                 });
             }
         }
+        if steps.is_empty() {
+            return Ok(());
+        }
+        // The commit point: the journal appears in one rename.
+        budget.spend()?;
+        let journal = write_temp(out, journal_text(&steps).as_bytes())?;
+        temps.push(journal.clone());
+        budget.spend()?;
+        fs::rename(&journal, out.join(JOURNAL)).map_err(|source| Error::Write {
+            path: out.join(JOURNAL),
+            source,
+        })?;
         Ok(())
     })();
+    // A failure before the commit leaves no trace; a stop (a simulated
+    // crash) leaves its temporary files for the next run to sweep.
     if let Err(interrupted) = result {
         if let Interrupted::Failed(_) = interrupted {
             for temp in &temps {
@@ -593,28 +617,6 @@ fn write_with(
     if steps.is_empty() {
         return Ok(changes);
     }
-    // The commit point: the journal appears in one rename.
-    budget.spend()?;
-    let journal = match write_temp(out, journal_text(&steps).as_bytes()) {
-        Ok(journal) => journal,
-        Err(error) => {
-            for temp in &temps {
-                let _ = fs::remove_file(temp);
-            }
-            return Err(error.into());
-        }
-    };
-    budget.spend()?;
-    fs::rename(&journal, out.join(JOURNAL)).map_err(|source| {
-        let _ = fs::remove_file(&journal);
-        for temp in &temps {
-            let _ = fs::remove_file(temp);
-        }
-        Error::Write {
-            path: out.join(JOURNAL),
-            source,
-        }
-    })?;
     sync_dir(out);
     run_journal(out, &steps, &mut budget)?;
     Ok(changes)
@@ -717,7 +719,13 @@ fn recover_locked(
     let mut dirs: BTreeSet<PathBuf> = by_directory(set).into_keys().collect();
     match read_regular(&journal)? {
         Regular::Missing => {}
-        Regular::Other(what) => return Err(refused(&journal, &format!("it is {what}")).into()),
+        Regular::Other(what) => {
+            return Err(refused(
+                &journal,
+                &format!("it is {what}, where scalec keeps its journal: remove it and build again"),
+            )
+            .into());
+        }
         Regular::File(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
             let Some(steps) = parse_journal(&text) else {
@@ -785,7 +793,10 @@ pub fn replace_file(path: &Path, read: &str, content: &str) -> Result<bool, Erro
     };
     let metadata = fs::symlink_metadata(path).map_err(error)?;
     if !metadata.is_file() {
-        return Err(refused(path, "it is not a regular file"));
+        return Err(refused(
+            path,
+            "it is not a regular file, so fmt leaves it alone",
+        ));
     }
     let dir = path.parent().unwrap_or(Path::new("."));
     let dir = if dir.as_os_str().is_empty() {

@@ -56,16 +56,19 @@ fn scale_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
+/// Every bundled policy and fixture that is UTF-8 text, with its path.
+fn policy_and_fixture_texts() -> Vec<(PathBuf, String)> {
+    scale_files("policies")
+        .into_iter()
+        .chain(scale_files("tests/fixtures"))
+        .filter_map(|path| Some((path.clone(), fs::read_to_string(&path).ok()?)))
+        .collect()
+}
+
 #[test]
 fn every_policy_and_fixture_that_parses_formats_safely() {
     let mut checked = 0;
-    for path in scale_files("policies")
-        .into_iter()
-        .chain(scale_files("tests/fixtures"))
-    {
-        let Ok(text) = fs::read_to_string(&path) else {
-            continue;
-        };
+    for (path, text) in policy_and_fixture_texts() {
         if parse(&text).is_none() {
             continue;
         }
@@ -411,13 +414,7 @@ fn every_line_break_spelling_formats_to_the_same_text() {
     // as for the grammar: the three spellings of a file format alike, so
     // blank lines, trailing comments and alignment runs survive each.
     let mut checked = 0;
-    for path in scale_files("policies")
-        .into_iter()
-        .chain(scale_files("tests/fixtures"))
-    {
-        let Ok(text) = fs::read_to_string(&path) else {
-            continue;
-        };
+    for (path, text) in policy_and_fixture_texts() {
         let lf = text.replace("\r\n", "\n");
         if parse(&lf).is_none() {
             continue;
