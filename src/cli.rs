@@ -460,7 +460,7 @@ struct RuleJson {
 
 fn rule_json(rule: &lint::Rule) -> RuleJson {
     RuleJson {
-        code: rule.code,
+        code: rule.id.as_str(),
         name: rule.name,
         severity: rule.severity.as_str(),
         summary: rule.summary,
@@ -478,7 +478,7 @@ fn explain(rule: Option<&str>, format: ExplainFormat) -> Result<ExitCode, crate:
         },
         Some(name) => {
             let Some(rule) = lint::find(name) else {
-                let candidates = lint::RULES.iter().flat_map(|r| [r.code, r.name]);
+                let candidates = lint::RULES.iter().flat_map(|r| [r.id.as_str(), r.name]);
                 let hint = match crate::names::did_you_mean(name, candidates) {
                     Some(close) => format!("; did you mean `{close}`?"),
                     None => "; `scalec explain` lists the rules".to_string(),

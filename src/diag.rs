@@ -14,6 +14,7 @@
 //!   help: did you mean `replicas`?
 //! ```
 
+use crate::lint::RuleId;
 use crate::source::Span;
 
 /// How serious a finding is. Ordered from most to least serious.
@@ -40,6 +41,8 @@ impl Severity {
 pub struct Code {
     pub id: &'static str,
     pub name: &'static str,
+    /// The lint rule, for K, M, C and S codes; `None` for language errors.
+    pub rule: Option<RuleId>,
 }
 
 /// The language errors (E codes). They are always errors and cannot be allowed.
@@ -49,43 +52,53 @@ pub mod codes {
     pub const SYNTAX_ERROR: Code = Code {
         id: "E001",
         name: "syntax-error",
+        rule: None,
     };
     pub const UNKNOWN_ATTRIBUTE: Code = Code {
         id: "E002",
         name: "unknown-attribute",
+        rule: None,
     };
     pub const TYPE_MISMATCH: Code = Code {
         id: "E003",
         name: "type-mismatch",
+        rule: None,
     };
     pub const UNKNOWN_REFERENCE: Code = Code {
         id: "E004",
         name: "unknown-reference",
+        rule: None,
     };
     pub const DUPLICATE_DEFINITION: Code = Code {
         id: "E005",
         name: "duplicate-definition",
+        rule: None,
     };
     pub const INVALID_NAME: Code = Code {
         id: "E006",
         name: "invalid-name",
+        rule: None,
     };
     pub const MISSING_ATTRIBUTE: Code = Code {
         id: "E007",
         name: "missing-attribute",
+        rule: None,
     };
     pub const CONFLICTING_ATTRIBUTES: Code = Code {
         id: "E008",
         name: "conflicting-attributes",
+        rule: None,
     };
     pub const UNREADABLE_FILE: Code = Code {
         id: "E009",
         name: "unreadable-file",
+        rule: None,
     };
 
     pub const OUTPUT_COLLISION: Code = Code {
         id: "E010",
         name: "output-collision",
+        rule: None,
     };
 
     /// Every language error, in code order.

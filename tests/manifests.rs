@@ -427,19 +427,20 @@ fn suppressing(text: &str, code: &str) -> String {
 /// language error) pass.
 #[test]
 fn no_setting_or_suppression_makes_build_write_a_rejected_object() {
+    use scalec::lint::RuleId::{self, K101, K102, K105, K108, K111, M204};
     // The rules whose findings mean the API server or an operator would
     // reject the object: listed here, not read from the rules, so a guard
     // that is dropped by mistake fails this test.
-    const REJECTED: &[&str] = &["K101", "K102", "K108", "K111", "M204"];
+    const REJECTED: &[RuleId] = &[K101, K102, K108, K111, M204];
     // Rules that guard only some of their findings, and the fixtures that
     // hold only such findings.
-    const REJECTED_FIXTURES: &[(&str, &str)] = &[("K105", "bad-keda.scale")];
+    const REJECTED_FIXTURES: &[(RuleId, &str)] = &[(K105, "bad-keda.scale")];
     for rule in scalec::lint::RULES {
         assert_eq!(
             rule.guard.is_some(),
-            REJECTED.contains(&rule.code),
+            REJECTED.contains(&rule.id),
             "{} is {}a guard",
-            rule.code,
+            rule.id,
             if rule.guard.is_some() { "" } else { "not " }
         );
     }
@@ -447,9 +448,9 @@ fn no_setting_or_suppression_makes_build_write_a_rejected_object() {
     let mut cases: Vec<(String, PathBuf, bool)> = Vec::new();
     for rule in scalec::lint::RULES
         .iter()
-        .filter(|r| !r.code.starts_with('S'))
+        .filter(|r| !r.id.as_str().starts_with('S'))
     {
-        let dir = crate_path("tests/fixtures/lint").join(rule.code);
+        let dir = crate_path("tests/fixtures/lint").join(rule.id.as_str());
         for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
             let path = entry.expect("entry").path();
             let bad = path
@@ -461,9 +462,9 @@ fn no_setting_or_suppression_makes_build_write_a_rejected_object() {
                     .expect("a file")
                     .to_string_lossy()
                     .into_owned();
-                let rejected = REJECTED.contains(&rule.code)
-                    || REJECTED_FIXTURES.contains(&(rule.code, file.as_str()));
-                cases.push((rule.code.to_string(), path, rejected));
+                let rejected = REJECTED.contains(&rule.id)
+                    || REJECTED_FIXTURES.contains(&(rule.id, file.as_str()));
+                cases.push((rule.id.to_string(), path, rejected));
             }
         }
     }

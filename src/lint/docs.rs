@@ -1,6 +1,6 @@
 //! Rule documentation: `scalec explain` and the generated `docs/rules.md`.
 
-use super::{RULES, Rule};
+use super::{RULES, Rule, RuleId};
 use crate::model::{KubeVersion, features};
 
 /// The headings every rule's documentation has, in this order (`Options` and
@@ -18,7 +18,7 @@ pub fn list() -> String {
     for rule in RULES {
         out.push_str(&format!(
             "{:<5} {:<30} {:<8} {}\n",
-            rule.code,
+            rule.id.as_str(),
             rule.name,
             rule.severity.as_str(),
             rule.summary
@@ -31,7 +31,7 @@ pub fn list() -> String {
 pub fn explain(rule: &Rule) -> String {
     format!(
         "# {} {}\n\nDefault severity: {}. {}.\n\n{}{}",
-        rule.code,
+        rule.id.as_str(),
         rule.name,
         rule.severity.as_str(),
         capitalize(rule.summary),
@@ -70,8 +70,8 @@ pub fn rules_markdown() -> String {
     for rule in RULES {
         out.push_str(&format!(
             "| [{code}](#{anchor}) | `{name}` | {severity} | {summary} |\n",
-            code = rule.code,
-            anchor = format!("{}-{}", rule.code, rule.name).to_lowercase(),
+            code = rule.id.as_str(),
+            anchor = format!("{}-{}", rule.id.as_str(), rule.name).to_lowercase(),
             name = rule.name,
             severity = rule.severity.as_str(),
             summary = rule.summary,
@@ -88,19 +88,19 @@ pub fn rules_markdown() -> String {
     );
     // Rules that guard only some findings, as their documentation says.
     let partial = [(
-        "K105",
+        RuleId::K105,
         "| K105 `utilization-without-request` (under KEDA only) | KEDA's admission \
          webhook rejects a cpu or memory trigger on a container without that \
          request or limit |\n"
             .to_string(),
     )];
-    let mut rows: Vec<(&str, String)> = RULES
+    let mut rows: Vec<(RuleId, String)> = RULES
         .iter()
         .filter_map(|rule| {
             let reason = rule.guard?;
             Some((
-                rule.code,
-                format!("| {} `{}` | {reason} |\n", rule.code, rule.name),
+                rule.id,
+                format!("| {} `{}` | {reason} |\n", rule.id, rule.name),
             ))
         })
         .chain(partial)
@@ -131,7 +131,7 @@ pub fn rules_markdown() -> String {
             .map_or(doc.clone(), |d| format!("### {d}"));
         out.push_str(&format!(
             "\n## {} {}\n\nDefault severity: {}.\n\n{}{}",
-            rule.code,
+            rule.id.as_str(),
             rule.name,
             rule.severity.as_str(),
             guard_note(rule),

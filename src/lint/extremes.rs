@@ -217,7 +217,7 @@ fn k103_suggests_a_range_within_the_int32_limit() {
     let findings = run_everything(&policy);
     let k103 = findings
         .iter()
-        .find(|d| d.code.id == "K103")
+        .find(|d| d.code.rule == Some(crate::lint::RuleId::K103))
         .expect("K103 fires on min = max");
     let help = k103.help.as_deref().unwrap_or_default();
     assert!(

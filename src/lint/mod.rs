@@ -25,8 +25,8 @@ pub use settings::{Options, SettingError};
 /// One lint rule: its stable code and name, default severity, documentation
 /// and check.
 pub struct Rule {
-    /// Stable code, e.g. `K101`.
-    pub code: &'static str,
+    /// Stable code, e.g. [`RuleId::K101`].
+    pub id: RuleId,
     /// Kebab-case name of the hazard, e.g. `missing-max-replicas`.
     pub name: &'static str,
     /// The default severity. Some rules report a lower severity for milder
@@ -47,7 +47,7 @@ pub struct Rule {
 
 impl Rule {
     pub const fn new(
-        code: &'static str,
+        id: RuleId,
         name: &'static str,
         severity: Severity,
         summary: &'static str,
@@ -55,7 +55,7 @@ impl Rule {
         check: Option<fn(&Rule, &Project, &mut Vec<Diagnostic>)>,
     ) -> Rule {
         Rule {
-            code,
+            id,
             name,
             severity,
             summary,
@@ -73,8 +73,9 @@ impl Rule {
 
     pub fn code(&self) -> Code {
         Code {
-            id: self.code,
+            id: self.id.as_str(),
             name: self.name,
+            rule: Some(self.id),
         }
     }
 
@@ -105,7 +106,7 @@ impl Rule {
 /// declare_rule! {
 ///     /// ## What it does
 ///     /// ...
-///     pub RULE { code: "K104", name: "single-replica", severity: Warning,
+///     pub RULE { id: K104, name: "single-replica", severity: Warning,
 ///                summary: "...", check: check }
 /// ```
 ///
@@ -113,7 +114,7 @@ impl Rule {
 /// after `summary`:
 ///
 /// ```text
-/// pub RULE { code: "K101", ..., summary: "...",
+/// pub RULE { id: K101, ..., summary: "...",
 ///            guard: "the API server rejects an autoscaler without `maxReplicas`",
 ///            check: check }
 /// }
@@ -122,7 +123,7 @@ macro_rules! declare_rule {
     (
         $(#[doc = $doc:expr])*
         pub $ident:ident {
-            code: $code:literal,
+            id: $id:ident,
             name: $name:literal,
             severity: $severity:ident,
             summary: $summary:literal,
@@ -132,7 +133,7 @@ macro_rules! declare_rule {
     ) => {
         $(#[doc = $doc])*
         pub static $ident: $crate::lint::Rule = $crate::lint::Rule::new(
-            $code,
+            $crate::lint::RuleId::$id,
             $name,
             $crate::diag::Severity::$severity,
             $summary,
@@ -144,15 +145,17 @@ macro_rules! declare_rule {
 
 pub mod rules;
 
+pub use rules::RuleId;
+
 /// Every rule, sorted by code.
 pub static RULES: &[&Rule] = rules::ALL;
 
 /// The rule with this code or name (`K101` or `missing-max-replicas`).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code_or_name) || r.name == code_or_name)
+    match RuleId::from_code(code_or_name) {
+        Some(id) => Some(id.rule()),
+        None => RULES.iter().copied().find(|r| r.name == code_or_name),
+    }
 }
 
 /// Runs every rule over a project and applies settings and suppressions.

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::rules::s003_malformed_directive as s003;
 use super::rules::{s001_suppression_without_reason as s001, s002_unused_suppression as s002};
-use super::{RULES, Rule, find};
+use super::{RULES, Rule, RuleId, find};
 use crate::diag::{Diagnostic, Severity, codes};
 use crate::model::{Project, Spanned};
 use crate::names::did_you_mean;
@@ -18,10 +18,10 @@ use crate::source::Span;
 /// Lint settings from the command line.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Codes raised to errors by `--deny`.
-    pub deny: Vec<&'static str>,
-    /// Codes turned off by `--allow`.
-    pub allow: Vec<&'static str>,
+    /// Rules raised to errors by `--deny`.
+    pub deny: Vec<RuleId>,
+    /// Rules turned off by `--allow`.
+    pub allow: Vec<RuleId>,
     /// `--deny warnings`: every warning is an error.
     pub deny_warnings: bool,
     /// `--verbose`: show `info` findings.
@@ -40,7 +40,7 @@ pub enum SettingError {
     /// A language error (E…): those cannot be allowed or denied.
     LanguageError { name: String },
     /// The same rule in `--deny` and `--allow`.
-    DeniedAndAllowed { code: &'static str },
+    DeniedAndAllowed { rule: RuleId },
     /// A flag's value was refused.
     Flag {
         flag: &'static str,
@@ -57,7 +57,7 @@ impl SettingError {
             SettingError::LanguageError { name } => {
                 format!("`{name}` is a language error; language errors cannot be allowed or denied")
             }
-            SettingError::DeniedAndAllowed { code } => format!("{code} is both denied and allowed"),
+            SettingError::DeniedAndAllowed { rule } => format!("{rule} is both denied and allowed"),
             SettingError::Flag {
                 flag,
                 value,
@@ -118,11 +118,11 @@ impl Options {
                     value: value.clone(),
                     problem: Box::new(problem),
                 })?;
-                out.push(rule.code);
+                out.push(rule.id);
             }
         }
-        if let Some(code) = options.deny.iter().find(|c| options.allow.contains(c)) {
-            return Err(SettingError::DeniedAndAllowed { code });
+        if let Some(&rule) = options.deny.iter().find(|r| options.allow.contains(r)) {
+            return Err(SettingError::DeniedAndAllowed { rule });
         }
         Ok(options)
     }
@@ -141,7 +141,7 @@ fn resolve(name: &str) -> Result<&'static Rule, SettingError> {
             name: name.to_string(),
         });
     }
-    let candidates = RULES.iter().flat_map(|r| [r.code, r.name]);
+    let candidates = RULES.iter().flat_map(|r| [r.id.as_str(), r.name]);
     Err(SettingError::UnknownRule {
         name: name.to_string(),
         nearest: did_you_mean(name, candidates),
@@ -185,16 +185,17 @@ pub(super) fn apply(
     let mut silenced = silenced.into_iter();
     for mut finding in kept {
         let mut notes = Vec::new();
+        let rule = finding.code.rule;
         if let Some(reason) = finding.guard {
             let code = finding.code.id;
             let suppressed = silenced.next().unwrap_or(false);
-            let allowed = level(code, finding.severity, &file_levels, options) == Level::Off;
+            let allowed = level(rule, finding.severity, &file_levels, options) == Level::Off;
             finding.severity = Severity::Error;
             if suppressed || allowed {
                 notes.push(format!("{code} cannot be allowed or suppressed: {reason}"));
             }
         } else {
-            match level(finding.code.id, finding.severity, &file_levels, options) {
+            match level(rule, finding.severity, &file_levels, options) {
                 Level::Off => continue,
                 Level::On(Severity::Info) if !options.verbose => continue,
                 Level::On(severity) => finding.severity = severity,
@@ -210,13 +211,23 @@ pub(super) fn apply(
     out
 }
 
-fn level(code: &str, default: Severity, file: &BTreeMap<&str, Level>, options: &Options) -> Level {
-    let level = if options.allow.contains(&code) {
+/// The level of a finding of `rule` (`None`: a language error, which no
+/// setting changes).
+fn level(
+    rule: Option<RuleId>,
+    default: Severity,
+    file: &BTreeMap<RuleId, Level>,
+    options: &Options,
+) -> Level {
+    let Some(rule) = rule else {
+        return Level::On(default);
+    };
+    let level = if options.allow.contains(&rule) {
         Level::Off
-    } else if options.deny.contains(&code) {
+    } else if options.deny.contains(&rule) {
         Level::On(Severity::Error)
     } else {
-        file.get(code).copied().unwrap_or(Level::On(default))
+        file.get(&rule).copied().unwrap_or(Level::On(default))
     };
     match level {
         Level::On(Severity::Warning) if options.deny_warnings => Level::On(Severity::Error),
@@ -225,8 +236,8 @@ fn level(code: &str, default: Severity, file: &BTreeMap<&str, Level>, options: &
 }
 
 /// The project's `lint { deny, allow }`, validated; problems go to `out`.
-fn file_levels(project: &Project, out: &mut Vec<Diagnostic>) -> BTreeMap<&'static str, Level> {
-    let mut levels: BTreeMap<&'static str, (Level, Span)> = BTreeMap::new();
+fn file_levels(project: &Project, out: &mut Vec<Diagnostic>) -> BTreeMap<RuleId, Level> {
+    let mut levels: BTreeMap<RuleId, (Level, Span)> = BTreeMap::new();
     let lists = [
         (&project.lint.deny, Level::On(Severity::Error), "deny"),
         (&project.lint.allow, Level::Off, "allow"),
@@ -240,11 +251,11 @@ fn file_levels(project: &Project, out: &mut Vec<Diagnostic>) -> BTreeMap<&'stati
                     continue;
                 }
             };
-            match levels.get(rule.code) {
+            match levels.get(&rule.id) {
                 Some((other, first)) if *other != level => out.push(
                     Diagnostic::error(
                         codes::CONFLICTING_ATTRIBUTES,
-                        format!("{} is both denied and allowed", rule.code),
+                        format!("{} is both denied and allowed", rule.id),
                         entry.span,
                     )
                     .with_label(format!("{verb}ed here"))
@@ -252,14 +263,14 @@ fn file_levels(project: &Project, out: &mut Vec<Diagnostic>) -> BTreeMap<&'stati
                     .with_help("keep it in one of `deny` and `allow`"),
                 ),
                 _ => {
-                    levels.insert(rule.code, (level, entry.span));
+                    levels.insert(rule.id, (level, entry.span));
                 }
             }
         }
     }
     levels
         .into_iter()
-        .map(|(code, (level, _))| (code, level))
+        .map(|(rule, (level, _))| (rule, level))
         .collect()
 }
 
@@ -298,7 +309,7 @@ fn suppressed(project: &Project, finding: &Diagnostic, used: &mut [Vec<bool>]) -
             continue;
         }
         for (j, rule) in suppression.rules.iter().enumerate() {
-            if find(&rule.value).is_some_and(|r| r.code == finding.code.id) {
+            if find(&rule.value).is_some_and(|r| Some(r.id) == finding.code.rule) {
                 used[i][j] = true;
                 hit = true;
             }
@@ -325,7 +336,7 @@ fn judge_suppressions(
                         kept.push(
                             s002::RULE
                                 .finding(format!("`# scalec: allow {}` silences nothing here", rule.value), rule.span)
-                                .with_label(format!("no {} finding in the next block or attribute", resolved.code))
+                                .with_label(format!("no {} finding in the next block or attribute", resolved.id))
                                 .with_help("remove the suppression, or move it to the line before what it should silence"),
                         );
                     }

@@ -73,7 +73,7 @@ declare_rule! {
     /// K101 (missing-max-replicas), C302 (cluster-overcommit), K106
     /// (utilization-out-of-range).
     pub RULE {
-        code: "C301",
+        id: C301,
         name: "peak-exceeds-max",
         severity: Error,
         summary: "the declared peak load needs more pods than the maximum replica count",

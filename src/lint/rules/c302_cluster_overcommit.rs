@@ -73,7 +73,7 @@ declare_rule! {
     /// (peak-exceeds-max), K101 (missing-max-replicas);
     /// <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/#how-pods-with-resource-requests-are-scheduled>.
     pub RULE {
-        code: "C302",
+        id: C302,
         name: "cluster-overcommit",
         severity: Warning,
         summary: "at maximum replicas the services request more cpu or memory than the node pool allocates",

@@ -73,7 +73,7 @@ declare_rule! {
     /// (single-replica);
     /// <https://kubernetes.io/docs/concepts/scheduling-eviction/kube-scheduler/>.
     pub RULE {
-        code: "C303",
+        id: C303,
         name: "baseline-unschedulable",
         severity: Error,
         summary: "at minimum replicas the services request more cpu or memory than the smallest node pool allocates",

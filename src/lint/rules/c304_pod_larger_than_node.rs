@@ -58,7 +58,7 @@ declare_rule! {
     /// C302 (cluster-overcommit), C303 (baseline-unschedulable);
     /// <https://kubernetes.io/docs/tasks/administer-cluster/reserve-compute-resources/#node-allocatable>.
     pub RULE {
-        code: "C304",
+        id: C304,
         name: "pod-larger-than-node",
         severity: Error,
         summary: "one pod requests more cpu or memory than one node allocates",

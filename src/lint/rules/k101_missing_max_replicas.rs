@@ -40,7 +40,7 @@ declare_rule! {
     /// ## See also
     /// K103 (no-scaling-range), C301 (peak-exceeds-max), C302 (cluster-overcommit).
     pub RULE {
-        code: "K101",
+        id: K101,
         name: "missing-max-replicas",
         severity: Error,
         summary: "a service autoscales but has no maximum replica count",

@@ -34,7 +34,7 @@ declare_rule! {
     /// ## See also
     /// K103 (no-scaling-range), K101 (missing-max-replicas).
     pub RULE {
-        code: "K102",
+        id: K102,
         name: "min-above-max",
         severity: Error,
         summary: "a replica or node range has its minimum above its maximum",

@@ -39,7 +39,7 @@ declare_rule! {
     /// ## See also
     /// K101 (missing-max-replicas), K102 (min-above-max).
     pub RULE {
-        code: "K103",
+        id: K103,
         name: "no-scaling-range",
         severity: Warning,
         summary: "an autoscaled service's minimum equals its maximum",

@@ -37,7 +37,7 @@ declare_rule! {
     /// ## See also
     /// K119 (disruption-blocks-drain), K108 (scale-to-zero-unsupported).
     pub RULE {
-        code: "K104",
+        id: K104,
         name: "single-replica",
         severity: Warning,
         summary: "a service may run a single pod",

@@ -64,7 +64,7 @@ declare_rule! {
     /// K106 (utilization-out-of-range), K113 (tiny-cpu-request),
     /// https://github.com/kubernetes/kubernetes/issues/79365.
     pub RULE {
-        code: "K105",
+        id: K105,
         name: "utilization-without-request",
         severity: Error,
         summary: "a service scales on cpu or memory it does not request (utilization, or any target under KEDA)",

@@ -54,7 +54,7 @@ declare_rule! {
     /// K105 (utilization-without-request), K111 (limit-below-request),
     /// C301 (peak-exceeds-max).
     pub RULE {
-        code: "K106",
+        id: K106,
         name: "utilization-out-of-range",
         severity: Error,
         summary: "a cpu or memory utilization target of 0 %, above 90 %, or above what the limit allows",

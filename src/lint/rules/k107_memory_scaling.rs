@@ -48,7 +48,7 @@ declare_rule! {
     /// ## See also
     /// K110 (missing-memory-limit), K105 (utilization-without-request).
     pub RULE {
-        code: "K107",
+        id: K107,
         name: "memory-scaling",
         severity: Warning,
         summary: "a service scales on memory, which rarely falls after scale-out",

@@ -84,7 +84,7 @@ declare_rule! {
     /// https://kubernetes.io/docs/reference/command-line-tools-reference/feature-gates/
     /// (`HPAScaleToZero`).
     pub RULE {
-        code: "K108",
+        id: K108,
         name: "scale-to-zero-unsupported",
         severity: Error,
         summary: "a minimum of 0 replicas that the HorizontalPodAutoscaler or KEDA rejects",

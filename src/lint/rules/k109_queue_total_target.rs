@@ -54,7 +54,7 @@ declare_rule! {
     /// ## See also
     /// K101 (missing-max-replicas), K118 (unused-metric).
     pub RULE {
-        code: "K109",
+        id: K109,
         name: "queue-total-target",
         severity: Warning,
         summary: "a queue or external metric scales on a total instead of a per-pod average",

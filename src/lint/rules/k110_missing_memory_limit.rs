@@ -53,7 +53,7 @@ declare_rule! {
     /// K107 (memory-scaling), K111 (limit-below-request),
     /// C302 (cluster-overcommit).
     pub RULE {
-        code: "K110",
+        id: K110,
         name: "missing-memory-limit",
         severity: Warning,
         summary: "an autoscaled service requests memory but sets no memory limit",

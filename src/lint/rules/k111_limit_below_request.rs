@@ -42,7 +42,7 @@ declare_rule! {
     /// ## See also
     /// K110 (missing-memory-limit), K106 (utilization-out-of-range).
     pub RULE {
-        code: "K111",
+        id: K111,
         name: "limit-below-request",
         severity: Error,
         summary: "a cpu or memory limit lower than its request",

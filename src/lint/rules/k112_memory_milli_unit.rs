@@ -43,7 +43,7 @@ declare_rule! {
     /// K110 (missing-memory-limit), C302 (cluster-overcommit),
     /// C304 (pod-larger-than-node).
     pub RULE {
-        code: "K112",
+        id: K112,
         name: "memory-milli-unit",
         severity: Error,
         summary: "a memory quantity written with the milli suffix `m`",

@@ -58,7 +58,7 @@ declare_rule! {
     /// K105 (utilization-without-request), K106 (utilization-out-of-range),
     /// K111 (limit-below-request), K112 (memory-milli-unit).
     pub RULE {
-        code: "K113",
+        id: K113,
         name: "tiny-cpu-request",
         severity: Warning,
         summary: "a cpu request below 10m, usually a unit slip that makes utilization meaningless",

@@ -51,7 +51,7 @@ declare_rule! {
     /// ## See also
     /// K104 (single-replica), K117 (mutable-image-tag).
     pub RULE {
-        code: "K114",
+        id: K114,
         name: "no-readiness-probe",
         severity: Warning,
         summary: "an autoscaled service has no readiness probe, so new pods get traffic before they are ready",

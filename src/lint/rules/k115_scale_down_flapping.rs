@@ -57,7 +57,7 @@ declare_rule! {
     /// ## See also
     /// K116 (scale-up-disabled), K120 (feature-not-in-version).
     pub RULE {
-        code: "K115",
+        id: K115,
         name: "scale-down-flapping",
         severity: Warning,
         summary: "a scale-down stabilization window under 60 s makes replicas oscillate",

@@ -53,7 +53,7 @@ declare_rule! {
     /// ## See also
     /// K103 (no-scaling-range), K115 (scale-down-flapping).
     pub RULE {
-        code: "K116",
+        id: K116,
         name: "scale-up-disabled",
         severity: Warning,
         summary: "an autoscaled service has scale-up disabled, so it cannot grow under load",

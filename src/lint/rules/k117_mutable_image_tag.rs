@@ -53,7 +53,7 @@ declare_rule! {
     /// ## See also
     /// K114 (no-readiness-probe).
     pub RULE {
-        code: "K117",
+        id: K117,
         name: "mutable-image-tag",
         severity: Warning,
         summary: "an image tagged `latest` or not pinned at all, so new pods may run different code",

@@ -57,7 +57,7 @@ declare_rule! {
     /// ## See also
     /// K109 (queue-total-target), E004 (unknown-reference).
     pub RULE {
-        code: "K118",
+        id: K118,
         name: "unused-metric",
         severity: Warning,
         summary: "a declared metric or queue that no service scales on",

@@ -66,7 +66,7 @@ declare_rule! {
     /// K104 (single-replica),
     /// <https://kubernetes.io/docs/tasks/run-application/configure-pdb/>.
     pub RULE {
-        code: "K119",
+        id: K119,
         name: "disruption-blocks-drain",
         severity: Error,
         summary: "a disruption budget that lets no pod be evicted, so node drains and upgrades hang",

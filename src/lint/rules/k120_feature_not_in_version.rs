@@ -66,7 +66,7 @@ declare_rule! {
     /// K108 (scale-to-zero-unsupported), K115 (scale-down-flapping),
     /// <https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/>.
     pub RULE {
-        code: "K120",
+        id: K120,
         name: "feature-not-in-version",
         severity: Warning,
         summary: "a field the target Kubernetes version does not serve by default",

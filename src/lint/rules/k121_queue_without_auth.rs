@@ -71,7 +71,7 @@ declare_rule! {
     /// <https://keda.sh/docs/latest/scalers/aws-sqs/>,
     /// <https://keda.sh/docs/latest/concepts/authentication/>.
     pub RULE {
-        code: "K121",
+        id: K121,
         name: "queue-without-auth",
         severity: Error,
         summary: "a KEDA queue trigger with no TriggerAuthentication and no `auth = operator`, so it never authenticates",

@@ -67,7 +67,7 @@ declare_rule! {
     /// M204 (invalid-compound-key); MongoDB's "Choose a Shard Key" and
     /// `analyzeShardKey` (its monotonicity check).
     pub RULE {
-        code: "M201",
+        id: M201,
         name: "monotonic-shard-key",
         severity: Error,
         summary: "a ranged shard key starts with a field whose values only grow",

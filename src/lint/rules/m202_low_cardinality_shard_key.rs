@@ -69,7 +69,7 @@ declare_rule! {
     /// M203 (dominant-key-value), M201 (monotonic-shard-key); MongoDB's
     /// "Choose a Shard Key" (cardinality) and "Clear jumbo Flag".
     pub RULE {
-        code: "M202",
+        id: M202,
         name: "low-cardinality-shard-key",
         severity: Error,
         summary: "a shard key has too few distinct values for the shards",

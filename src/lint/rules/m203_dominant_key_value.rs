@@ -66,7 +66,7 @@ declare_rule! {
     /// M202 (low-cardinality-shard-key), M201 (monotonic-shard-key); MongoDB's
     /// "Choose a Shard Key" (frequency) and `analyzeShardKey`.
     pub RULE {
-        code: "M203",
+        id: M203,
         name: "dominant-key-value",
         severity: Error,
         summary: "one value of the leading shard-key field holds too many documents",

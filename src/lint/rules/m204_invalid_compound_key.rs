@@ -53,7 +53,7 @@ declare_rule! {
     /// M201 (monotonic-shard-key), M202 (low-cardinality-shard-key); MongoDB's
     /// "Hashed Sharding" (compound hashed indexes, 4.4+).
     pub RULE {
-        code: "M204",
+        id: M204,
         name: "invalid-compound-key",
         severity: Error,
         summary: "a shard key that MongoDB rejects: two hashed fields, a repeated field",

@@ -45,7 +45,7 @@ declare_rule! {
     /// M206 (even-replica-set), M209 (config-server-count); MongoDB's "Replica
     /// Set Deployment Architectures".
     pub RULE {
-        code: "M205",
+        id: M205,
         name: "small-replica-set",
         severity: Warning,
         summary: "shard replica sets have fewer than 3 members",

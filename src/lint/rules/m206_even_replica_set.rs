@@ -47,7 +47,7 @@ declare_rule! {
     /// M205 (small-replica-set), M209 (config-server-count); MongoDB's "Replica
     /// Set Elections" and "Replica Set Arbiter".
     pub RULE {
-        code: "M206",
+        id: M206,
         name: "even-replica-set",
         severity: Warning,
         summary: "shard replica sets have an even number of members",

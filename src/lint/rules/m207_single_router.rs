@@ -39,7 +39,7 @@ declare_rule! {
     /// ## See also
     /// M205 (small-replica-set), M209 (config-server-count).
     pub RULE {
-        code: "M207",
+        id: M207,
         name: "single-router",
         severity: Warning,
         summary: "a sharded cluster has a single mongos router",

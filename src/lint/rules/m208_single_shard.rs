@@ -36,7 +36,7 @@ declare_rule! {
     /// ## See also
     /// M202 (low-cardinality-shard-key), M207 (single-router).
     pub RULE {
-        code: "M208",
+        id: M208,
         name: "single-shard",
         severity: Info,
         summary: "a sharded cluster has a single shard",

@@ -44,7 +44,7 @@ declare_rule! {
     /// M205 (small-replica-set), M206 (even-replica-set), M207 (single-router);
     /// MongoDB's "Config Servers".
     pub RULE {
-        code: "M209",
+        id: M209,
         name: "config-server-count",
         severity: Warning,
         summary: "the config server replica set does not have 3 members",

@@ -1,84 +1,108 @@
 //! One file per rule, named after its code and hazard. Each file declares a
-//! `RULE` with `declare_rule!` and holds nothing else but the check. [`ALL`]
-//! lists every rule, sorted by code.
-
-pub mod c301_peak_exceeds_max;
-pub mod c302_cluster_overcommit;
-pub mod c303_baseline_unschedulable;
-pub mod c304_pod_larger_than_node;
-pub mod k101_missing_max_replicas;
-pub mod k102_min_above_max;
-pub mod k103_no_scaling_range;
-pub mod k104_single_replica;
-pub mod k105_utilization_without_request;
-pub mod k106_utilization_out_of_range;
-pub mod k107_memory_scaling;
-pub mod k108_scale_to_zero_unsupported;
-pub mod k109_queue_total_target;
-pub mod k110_missing_memory_limit;
-pub mod k111_limit_below_request;
-pub mod k112_memory_milli_unit;
-pub mod k113_tiny_cpu_request;
-pub mod k114_no_readiness_probe;
-pub mod k115_scale_down_flapping;
-pub mod k116_scale_up_disabled;
-pub mod k117_mutable_image_tag;
-pub mod k118_unused_metric;
-pub mod k119_disruption_blocks_drain;
-pub mod k120_feature_not_in_version;
-pub mod k121_queue_without_auth;
-pub mod m201_monotonic_shard_key;
-pub mod m202_low_cardinality_shard_key;
-pub mod m203_dominant_key_value;
-pub mod m204_invalid_compound_key;
-pub mod m205_small_replica_set;
-pub mod m206_even_replica_set;
-pub mod m207_single_router;
-pub mod m208_single_shard;
-pub mod m209_config_server_count;
-pub mod s001_suppression_without_reason;
-pub mod s002_unused_suppression;
-pub mod s003_malformed_directive;
+//! `RULE` with `declare_rule!` and holds nothing else but the check.
+//!
+//! [`rules!`] below is the one list of rules: it declares their modules, the
+//! [`RuleId`] type with one variant per code, and [`ALL`]. A rule file names
+//! its id (`id: K101`); a compile-time assertion per entry proves that each
+//! file declares the id it is listed under, so an id cannot be missing,
+//! repeated or attached to the wrong rule.
 
 use super::Rule;
 
-/// Every rule, sorted by code.
-pub static ALL: &[&Rule] = &[
-    &c301_peak_exceeds_max::RULE,
-    &c302_cluster_overcommit::RULE,
-    &c303_baseline_unschedulable::RULE,
-    &c304_pod_larger_than_node::RULE,
-    &k101_missing_max_replicas::RULE,
-    &k102_min_above_max::RULE,
-    &k103_no_scaling_range::RULE,
-    &k104_single_replica::RULE,
-    &k105_utilization_without_request::RULE,
-    &k106_utilization_out_of_range::RULE,
-    &k107_memory_scaling::RULE,
-    &k108_scale_to_zero_unsupported::RULE,
-    &k109_queue_total_target::RULE,
-    &k110_missing_memory_limit::RULE,
-    &k111_limit_below_request::RULE,
-    &k112_memory_milli_unit::RULE,
-    &k113_tiny_cpu_request::RULE,
-    &k114_no_readiness_probe::RULE,
-    &k115_scale_down_flapping::RULE,
-    &k116_scale_up_disabled::RULE,
-    &k117_mutable_image_tag::RULE,
-    &k118_unused_metric::RULE,
-    &k119_disruption_blocks_drain::RULE,
-    &k120_feature_not_in_version::RULE,
-    &k121_queue_without_auth::RULE,
-    &m201_monotonic_shard_key::RULE,
-    &m202_low_cardinality_shard_key::RULE,
-    &m203_dominant_key_value::RULE,
-    &m204_invalid_compound_key::RULE,
-    &m205_small_replica_set::RULE,
-    &m206_even_replica_set::RULE,
-    &m207_single_router::RULE,
-    &m208_single_shard::RULE,
-    &m209_config_server_count::RULE,
-    &s001_suppression_without_reason::RULE,
-    &s002_unused_suppression::RULE,
-    &s003_malformed_directive::RULE,
-];
+/// Declares the rule modules, [`RuleId`], [`ALL`] and the id assertions.
+macro_rules! rules {
+    ($($id:ident => $module:ident,)*) => {
+        $(pub mod $module;)*
+
+        /// The code of a lint rule, e.g. [`RuleId::K101`]. Settings,
+        /// suppressions and findings name rules by it; the text form
+        /// (`"K101"`) is only for users.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum RuleId {
+            $($id,)*
+        }
+
+        impl RuleId {
+            /// Every id, sorted by code.
+            pub const ALL: &[RuleId] = &[$(RuleId::$id,)*];
+
+            /// The code as users write it: `K101`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleId::$id => stringify!($id),)*
+                }
+            }
+
+            /// The rule with this id.
+            pub fn rule(self) -> &'static Rule {
+                match self {
+                    $(RuleId::$id => &$module::RULE,)*
+                }
+            }
+
+            /// The id written as `code`, in any case (`k101`, `K101`).
+            pub fn from_code(code: &str) -> Option<RuleId> {
+                RuleId::ALL
+                    .iter()
+                    .copied()
+                    .find(|id| id.as_str().eq_ignore_ascii_case(code))
+            }
+        }
+
+        /// Every rule, sorted by code.
+        pub static ALL: &[&Rule] = &[$(&$module::RULE,)*];
+
+        $(
+            const _: () = assert!(
+                $module::RULE.id as usize == RuleId::$id as usize,
+                concat!(stringify!($module), " does not declare id ", stringify!($id)),
+            );
+        )*
+    };
+}
+
+impl std::fmt::Display for RuleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+rules! {
+    C301 => c301_peak_exceeds_max,
+    C302 => c302_cluster_overcommit,
+    C303 => c303_baseline_unschedulable,
+    C304 => c304_pod_larger_than_node,
+    K101 => k101_missing_max_replicas,
+    K102 => k102_min_above_max,
+    K103 => k103_no_scaling_range,
+    K104 => k104_single_replica,
+    K105 => k105_utilization_without_request,
+    K106 => k106_utilization_out_of_range,
+    K107 => k107_memory_scaling,
+    K108 => k108_scale_to_zero_unsupported,
+    K109 => k109_queue_total_target,
+    K110 => k110_missing_memory_limit,
+    K111 => k111_limit_below_request,
+    K112 => k112_memory_milli_unit,
+    K113 => k113_tiny_cpu_request,
+    K114 => k114_no_readiness_probe,
+    K115 => k115_scale_down_flapping,
+    K116 => k116_scale_up_disabled,
+    K117 => k117_mutable_image_tag,
+    K118 => k118_unused_metric,
+    K119 => k119_disruption_blocks_drain,
+    K120 => k120_feature_not_in_version,
+    K121 => k121_queue_without_auth,
+    M201 => m201_monotonic_shard_key,
+    M202 => m202_low_cardinality_shard_key,
+    M203 => m203_dominant_key_value,
+    M204 => m204_invalid_compound_key,
+    M205 => m205_small_replica_set,
+    M206 => m206_even_replica_set,
+    M207 => m207_single_router,
+    M208 => m208_single_shard,
+    M209 => m209_config_server_count,
+    S001 => s001_suppression_without_reason,
+    S002 => s002_unused_suppression,
+    S003 => s003_malformed_directive,
+}

@@ -30,7 +30,7 @@ declare_rule! {
     /// ## See also
     /// S002 (unused-suppression), S003 (malformed-directive).
     pub RULE {
-        code: "S001",
+        id: S001,
         name: "suppression-without-reason",
         severity: Warning,
         summary: "a `# scalec: allow` comment gives no reason",

@@ -25,7 +25,7 @@ declare_rule! {
     /// ## See also
     /// S001 (suppression-without-reason).
     pub RULE {
-        code: "S002",
+        id: S002,
         name: "unused-suppression",
         severity: Warning,
         summary: "a `# scalec: allow` comment silences nothing",

@@ -29,7 +29,7 @@ declare_rule! {
     /// ## See also
     /// S001 (suppression-without-reason), S002 (unused-suppression).
     pub RULE {
-        code: "S003",
+        id: S003,
         name: "malformed-directive",
         severity: Warning,
         summary: "a `# scalec:` comment is not a valid directive",
