@@ -9,7 +9,7 @@
 //! The tree knows nothing about what a `service` or `replicas` is: that is the
 //! schema's job in `lower`.
 
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, eq_ignoring_spans};
 
 /// A parsed file.
 #[derive(Clone, Debug)]
@@ -156,30 +156,17 @@ impl ValueKind {
     }
 }
 
-/// Equality of syntax trees ignores spans (and the file): two trees are equal
-/// when they say the same thing, so tests compare `parse(fmt(x))` with
-/// `parse(x)` directly.
-macro_rules! eq_ignoring_spans {
-    ($($type:ident { $($field:ident),* })*) => {
-        $(
-            impl PartialEq for $type {
-                fn eq(&self, other: &Self) -> bool {
-                    true $(&& self.$field == other.$field)*
-                }
-            }
-        )*
-    };
-}
-
+// Equality of syntax trees ignores spans and the file (see
+// `eq_ignoring_spans!`).
 eq_ignoring_spans! {
-    Ast { items, comments, directives }
-    Directive { kind }
-    Block { kind, label, items }
-    Attribute { name, quoted_name, value }
-    Ident { name }
-    Label { text, quoted }
-    Value { kind }
-    Comment { text, trailing }
+    Ast { items, comments, directives } ignoring { file }
+    Directive { kind } ignoring { span }
+    Block { kind, label, items } ignoring { span }
+    Attribute { name, quoted_name, value } ignoring { span }
+    Ident { name } ignoring { span }
+    Label { text, quoted } ignoring { span }
+    Value { kind } ignoring { span }
+    Comment { text, trailing } ignoring { span }
 }
 
 impl PartialEq for DirectiveKind {

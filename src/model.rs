@@ -12,14 +12,23 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::source::{FileId, Span};
+use crate::source::{FileId, Span, eq_ignoring_spans};
 
-/// A value and the span it was written at.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A value and the span it was written at. Equality compares the values
+/// only, as all of the model's equality ignores where things were written.
+#[derive(Clone, Debug)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,
 }
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T: Eq> Eq for Spanned<T> {}
 
 impl<T> Spanned<T> {
     pub fn new(value: T, span: Span) -> Self {
@@ -303,7 +312,7 @@ impl Memory {
 }
 
 /// A request and an optional limit: `cpu = 250m .. 1`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Resource<T> {
     pub request: Spanned<T>,
     pub limit: Option<Spanned<T>>,
@@ -326,7 +335,7 @@ pub enum Replicas {
 }
 
 /// A service's replica bounds and where they were written.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReplicaBounds {
     pub min: Spanned<u32>,
     pub max: Spanned<u32>,
@@ -561,7 +570,7 @@ pub struct Load {
 }
 
 /// A `disruption { max_unavailable | min_available }` block.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Disruption {
     MaxUnavailable(Spanned<IntOrPercent>),
     MinAvailable(Spanned<IntOrPercent>),
@@ -664,7 +673,7 @@ pub struct Queue {
 
 /// Where a queue's backlog is read: one variant per `provider`, each with
 /// what that provider needs, so emit cannot write a trigger without it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum QueueSource {
     /// `provider = aws-sqs`.
     Sqs {
@@ -788,8 +797,70 @@ pub struct FieldFacts {
 }
 
 /// `lint { deny, allow }`: rule codes or names, as written.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LintSettings {
     pub deny: Vec<Spanned<String>>,
     pub allow: Vec<Spanned<String>>,
+}
+
+// The model's equality ignores spans and file ids (see `eq_ignoring_spans!`):
+// two projects are equal when they mean the same, however they were written,
+// so tests compare models directly.
+eq_ignoring_spans! {
+    Project {
+        dir, cluster, services, metrics, queues, databases, lint, suppressions,
+        malformed_directives,
+    } ignoring { files }
+    Cluster {
+        name, project, kubernetes, namespace, autoscaler, nodes,
+    } ignoring { kubernetes_span, namespace_span, autoscaler_span, span }
+    NodePool { count, cpu, memory } ignoring { span }
+    Service {
+        name, image, port, health, cpu, memory, replicas, scaling, scale_up,
+        scale_down, load, disruption, spread, env,
+    } ignoring { file, span }
+    ScaleSignal { source, target } ignoring { span }
+    Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }
+    Load { peak_milli, per_pod_milli } ignoring { span }
+    Metric { name, kind, metric_name, selector, object } ignoring { span }
+    Queue { name, source, auth, metric_name, selector } ignoring { span }
+    Database {
+        name, engine, operator, version, shards, members, config_servers, routers,
+        storage, database_name, collections,
+    } ignoring { span }
+    Collection { name, shard_key, fields } ignoring { span }
+    ShardKey { fields } ignoring { span }
+    ShardKeyField { name, hashed } ignoring { span }
+    FieldFacts { name, field_type, cardinality, top_share_ppm, monotonic } ignoring { span }
+}
+
+impl PartialEq for Suppression {
+    fn eq(&self, other: &Self) -> bool {
+        let Suppression {
+            rules,
+            reason,
+            span: _,
+            target,
+        } = self;
+        *rules == other.rules
+            && *reason == other.reason
+            && target.is_some() == other.target.is_some()
+    }
+}
+
+impl PartialEq for Replicas {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Replicas::Fixed(a), Replicas::Fixed(b)) => a == b,
+            (
+                Replicas::Range { min, max, span: _ },
+                Replicas::Range {
+                    min: other_min,
+                    max: other_max,
+                    span: _,
+                },
+            ) => min == other_min && max == other_max,
+            _ => false,
+        }
+    }
 }

@@ -15,6 +15,27 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Implements `PartialEq` for structs whose equality ignores where they were
+/// written: the fields in `ignoring` (spans, file ids) are skipped, the others
+/// compared. Two syntax trees or models are then equal when they say the same
+/// thing, so tests compare `parse(fmt(x))` with `parse(x)` directly.
+///
+/// The pattern names every field, so a field added later must be put in one
+/// of the two lists, or the crate does not compile.
+macro_rules! eq_ignoring_spans {
+    ($($type:ident { $($field:ident),* $(,)? } ignoring { $($ignored:ident),* $(,)? })*) => {
+        $(
+            impl PartialEq for $type {
+                fn eq(&self, other: &Self) -> bool {
+                    let $type { $($field,)* $($ignored: _,)* } = self;
+                    true $(&& *$field == other.$field)*
+                }
+            }
+        )*
+    };
+}
+pub(crate) use eq_ignoring_spans;
+
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub u32);

@@ -235,3 +235,144 @@ fn selector_keys_may_be_quoted_label_keys() {
         [("app.kubernetes.io/name", "api"), ("tier", "web")]
     );
 }
+
+/// Lowers each set of files in turn in one directory, so the projects differ
+/// only by what the files say.
+fn lower_in_one_dir(versions: &[&[(&str, &str)]]) -> Vec<scalec::model::Project> {
+    let dir = common::project_dir();
+    let mut projects = Vec::new();
+    for files in versions {
+        for entry in std::fs::read_dir(dir.path()).expect("readable temp dir") {
+            std::fs::remove_file(entry.expect("entry").path()).expect("removable file");
+        }
+        for (name, text) in *files {
+            std::fs::write(dir.path().join(name), text).expect("writable temp dir");
+        }
+        let mut lowered = projects_of(&[dir.path().to_str().expect("UTF-8 temp path")]);
+        assert_eq!(lowered.len(), 1);
+        projects.push(lowered.remove(0));
+    }
+    projects
+}
+
+const API: &str = "\
+cluster { namespace = \"shop\" }
+
+defaults {
+  port   = 8080
+  health = \"/healthz\"
+}
+
+service api {
+  image    = \"registry.example.com/api:1.4.2\"
+  cpu      = 250m
+  memory   = 256Mi .. 512Mi
+  replicas = 2 .. 10
+  scale cpu { utilization = 70% }
+}
+
+service web {
+  image    = \"registry.example.com/web:2.0.0\"
+  cpu      = 100m
+  memory   = 128Mi .. 256Mi
+  replicas = 2
+}
+";
+
+#[test]
+fn model_equality_ignores_layout_file_split_and_block_order() {
+    let moved = "\
+# web first, then api, in another file; spans and file ids all differ
+service web {
+  image = \"registry.example.com/web:2.0.0\"; cpu = 100m
+  memory = 128Mi .. 256Mi
+  replicas = 2
+  port = 8080; health = \"/healthz\"
+}
+";
+    let api_alone = "\
+cluster { namespace = \"shop\" }
+
+
+service   api {
+    replicas = 2..10
+    image = \"registry.example.com/api:1.4.2\"
+    scale cpu {
+      utilization = 70%
+    }
+    cpu = 250m
+    memory = 256Mi..512Mi
+    port = 8080
+    health = \"/healthz\"
+}
+";
+    let projects = lower_in_one_dir(&[
+        &[("policy.scale", API)],
+        &[("a.scale", moved), ("b.scale", api_alone)],
+    ]);
+    assert_ne!(projects[0].services[0].span, projects[1].services[0].span);
+    assert_eq!(projects[0], projects[1]);
+}
+
+#[test]
+fn model_equality_sees_every_change_of_meaning() {
+    for (from, to) in [
+        ("replicas = 2 .. 10", "replicas = 2 .. 11"),
+        ("utilization = 70%", "utilization = 71%"),
+        ("cpu      = 250m", "cpu      = 300m"),
+        ("namespace = \"shop\"", "namespace = \"store\""),
+        ("port   = 8080", "port   = 8081"),
+        ("  replicas = 2\n", "  replicas = 2 .. 2\n"),
+    ] {
+        assert!(API.contains(from), "{from}");
+        let changed = API.replacen(from, to, 1);
+        let projects = lower_in_one_dir(&[&[("policy.scale", API)], &[("policy.scale", &changed)]]);
+        assert_ne!(
+            projects[0], projects[1],
+            "`{from}` → `{to}` must change the model"
+        );
+    }
+}
+
+#[test]
+fn formatting_every_bundled_policy_keeps_its_model() {
+    for project in ["policies/aether", "policies/shop"] {
+        let mut files: Vec<(String, String)> = std::fs::read_dir(project)
+            .expect("bundled project")
+            .map(|entry| {
+                let path = entry.expect("entry").path();
+                let name = path
+                    .file_name()
+                    .expect("a file")
+                    .to_string_lossy()
+                    .into_owned();
+                (name, std::fs::read_to_string(&path).expect("UTF-8 policy"))
+            })
+            .collect();
+        files.sort();
+        let formatted: Vec<(String, String)> = files
+            .iter()
+            .map(|(name, text)| {
+                // Loosen the layout first (indent every line, double every
+                // line break), so formatting has work to do.
+                let loose: String = text.lines().map(|line| format!("    {line}\n\n")).collect();
+                let mut map = scalec::source::SourceMap::new();
+                let id = map.add(name.as_str(), &loose);
+                let ast = scalec::syntax::parse_file(map.get(id), &mut Vec::new()).expect("parses");
+                let text = scalec::fmt::format(&ast, &loose).expect("formats");
+                assert_ne!(text, loose);
+                (name.clone(), text)
+            })
+            .collect();
+        let original: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let again: Vec<(&str, &str)> = formatted
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let projects = lower_in_one_dir(&[&original, &again]);
+        assert_eq!(projects[0], projects[1], "{project}: fmt changed the model");
+    }
+}
