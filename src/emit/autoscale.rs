@@ -13,11 +13,12 @@ use crate::model::{
 
 /// The replica range of an autoscaled service. Emit runs only on a
 /// compilation without errors, and the guards K101 and K102 (which no setting
-/// can silence) report every autoscaled service without a valid range, so
-/// there is one.
+/// can silence) report every refusal of `model::autoscalers::autoscale_range`,
+/// so there is one.
 pub fn range(service: &Service) -> AutoscaleRange {
     service
         .autoscale_range()
+        .and_then(Result::ok)
         .expect("guards K101 and K102 keep an autoscaled service without a valid range from emit")
 }
 

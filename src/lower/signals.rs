@@ -1,8 +1,10 @@
 //! Checks that need the whole project: whether each scaling signal can be
-//! compiled for the project's autoscaler, and whether probes have a port.
+//! compiled for the project's autoscaler (as `model::autoscalers` decides),
+//! and whether probes have a port.
 
 use crate::diag::{Diagnostic, codes};
-use crate::model::{Autoscaler, MetricKind, Project, SignalSource, Target};
+use crate::model::autoscalers::SignalRefusal;
+use crate::model::{Autoscaler, Project};
 
 /// Reports signals no autoscaler can serve as written (E008) and health
 /// probes without a port (E007).
@@ -23,43 +25,39 @@ pub(super) fn check(project: &Project, sink: &mut Vec<Diagnostic>) {
             );
         }
         for signal in &service.scaling {
-            let total = matches!(signal.target.value, Target::Total(_));
-            let problem = match &signal.source.value {
-                SignalSource::Cpu | SignalSource::Memory if total => Some((
+            let Some(kind) = project.signal_kind(&signal.source.value) else {
+                continue;
+            };
+            let refusal = project
+                .cluster
+                .autoscaler
+                .signal(kind, &signal.target.value);
+            let source = signal.source.value.name();
+            let problem = refusal.err().map(|refusal| match refusal {
+                SignalRefusal::TotalOnResource => (
                     "a resource metric takes `utilization` or `average`, not `total`".to_string(),
                     "write `utilization = 70%`, or `average = ...` per pod".to_string(),
-                )),
-                SignalSource::Metric(metric) => {
-                    match project.metric(metric).map(|m| m.kind.value) {
-                        Some(MetricKind::Pods) if total => Some((
-                            format!(
-                                "pods metric `{metric}` is averaged over pods: it takes `average`, not `total`"
-                            ),
-                            "write `average = ...`, the value per pod".to_string(),
-                        )),
-                        Some(kind) if keda => Some((
-                            format!(
-                                "KEDA cannot serve the {} metric `{metric}`: scalec compiles KEDA triggers for cpu, memory and queues",
-                                match kind {
-                                    MetricKind::Pods => "pods",
-                                    MetricKind::Object => "object",
-                                    MetricKind::External => "external",
-                                }
-                            ),
-                            "use `autoscaler = hpa` with a metrics adapter, or scale on a queue"
-                                .to_string(),
-                        )),
-                        _ => None,
-                    }
-                }
-                SignalSource::Queue(queue) if keda && total => Some((
+                ),
+                SignalRefusal::TotalOnPodsMetric => (
                     format!(
-                        "KEDA scales on queue `{queue}` by messages per pod: it takes `average`, not `total`"
+                        "pods metric `{source}` is averaged over pods: it takes `average`, not `total`"
+                    ),
+                    "write `average = ...`, the value per pod".to_string(),
+                ),
+                SignalRefusal::MetricUnderKeda(kind) => (
+                    format!(
+                        "KEDA cannot serve the {} metric `{source}`: scalec compiles KEDA triggers for cpu, memory and queues",
+                        kind.word()
+                    ),
+                    "use `autoscaler = hpa` with a metrics adapter, or scale on a queue".to_string(),
+                ),
+                SignalRefusal::QueueTotalUnderKeda => (
+                    format!(
+                        "KEDA scales on queue `{source}` by messages per pod: it takes `average`, not `total`"
                     ),
                     "write `average = N`, the backlog one pod should handle".to_string(),
-                )),
-                _ => None,
-            };
+                ),
+            });
             if let Some((message, help)) = problem {
                 let mut diagnostic =
                     Diagnostic::error(codes::CONFLICTING_ATTRIBUTES, message, signal.target.span)

@@ -1,6 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::Project;
+use crate::model::{Project, RangeRefusal};
 
 declare_rule! {
     /// ## What it does
@@ -53,8 +53,15 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for service in crate::lint::util::autoscaled(project) {
         let name = &service.name.value;
         let signal = service.scaling[0].source.span;
-        match &service.bounds() {
-            None => out.push(
+        // Whether an autoscaler can be written is decided by
+        // `model::autoscalers`; this rule words its refusals but the one of
+        // K102 (a minimum above the maximum).
+        let refusal = match service.autoscale_range() {
+            Some(Err(refusal)) if refusal != RangeRefusal::MinAboveMax => refusal,
+            _ => continue,
+        };
+        match (refusal, &service.bounds()) {
+            (RangeRefusal::NoReplicas, _) | (_, None) => out.push(
                 rule.finding(
                     format!("service `{name}` autoscales with no maximum replica count"),
                     signal,
@@ -66,7 +73,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 )
                 .with_help("add `replicas = MIN .. MAX`, e.g. `replicas = 2 .. 20`"),
             ),
-            Some(bounds) if bounds.fixed => {
+            (RangeRefusal::Fixed, Some(bounds)) => {
                 let n = bounds.max.value;
                 out.push(
                     rule.finding(
@@ -81,7 +88,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     )),
                 );
             }
-            Some(bounds) if bounds.max.value == 0 => out.push(
+            (RangeRefusal::ZeroMaximum | RangeRefusal::MinAboveMax, Some(bounds)) => out.push(
                 rule.finding(
                     format!("service `{name}` autoscales with a maximum of 0 replicas"),
                     bounds.max.span,
@@ -90,7 +97,6 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 .with_related(signal, "yet the service scales on this")
                 .with_help("raise the maximum, e.g. `replicas = 0 .. 10`, or drop the `scale` blocks to keep the service stopped"),
             ),
-            Some(_) => {}
         }
     }
 }

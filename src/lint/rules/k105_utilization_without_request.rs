@@ -1,5 +1,6 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
+use crate::model::autoscalers::RequestRefusal;
 use crate::model::{Autoscaler, Project, Service, SignalSource, Target};
 use crate::source::Span;
 
@@ -73,7 +74,6 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    let keda = project.cluster.autoscaler == Autoscaler::Keda;
     for service in &project.services {
         for signal in &service.scaling {
             let resource = match signal.source.value {
@@ -82,18 +82,19 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 _ => continue,
             };
             let request = request(service, resource);
-            if request.positive {
-                continue;
-            }
-            // KEDA's webhook accepts a request or a limit above zero; the HPA
-            // it creates computes utilization from the request alone.
-            let rejected = keda && !request.positive_limit;
+            // Who refuses it is decided by `model::autoscalers`.
+            let why = match project.cluster.autoscaler.resource_signal(
+                &signal.target.value,
+                request.positive,
+                request.positive_limit,
+            ) {
+                Ok(()) => continue,
+                Err(refusal) => refusal,
+            };
             let percent = match signal.target.value {
                 Target::Utilization(percent) => Some(percent.unsigned_abs()),
-                Target::Average(_) | Target::Total(_) if rejected => None,
-                Target::Average(_) | Target::Total(_) => continue,
+                Target::Average(_) | Target::Total(_) => None,
             };
-            let why = if rejected { Why::Webhook } else { Why::Hpa };
             out.push(finding(
                 rule,
                 project,
@@ -153,22 +154,13 @@ fn request(service: &Service, resource: Resource) -> Request {
     }
 }
 
-/// Who refuses to scale the service.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Why {
-    /// The HPA (scalec's, or the one KEDA creates) reports a missing request.
-    Hpa,
-    /// KEDA's admission webhook rejects the ScaledObject.
-    Webhook,
-}
-
 struct Found {
     resource: Resource,
     /// The utilization target; `None` for an `average` under KEDA.
     percent: Option<u32>,
     /// The request, when it is written as 0.
     request: Option<Span>,
-    why: Why,
+    why: RequestRefusal,
 }
 
 fn finding(
@@ -200,8 +192,8 @@ fn finding(
         format!("requests no {word}")
     };
     let consequence = match found.why {
-        Why::Hpa => "so the HPA never scales it",
-        Why::Webhook => "so KEDA's admission webhook rejects its ScaledObject",
+        RequestRefusal::Hpa => "so the HPA never scales it",
+        RequestRefusal::Webhook => "so KEDA's admission webhook rejects its ScaledObject",
     };
     let label = match found.percent {
         Some(percent) if found.request.is_some() => format!("{percent} % of a {word} request of 0"),
@@ -241,7 +233,7 @@ fn finding(
             format!("no `{word}` here or in `defaults`"),
         ),
     };
-    if found.why == Why::Webhook {
+    if found.why == RequestRefusal::Webhook {
         // The object would be rejected: this finding cannot be silenced.
         d = d.guarded(
             "KEDA's admission webhook rejects a cpu or memory trigger on a container without that request or limit",

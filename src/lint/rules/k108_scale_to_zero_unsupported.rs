@@ -1,7 +1,8 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
+use crate::model::autoscalers::ZeroRefusal;
 use crate::model::{
-    Autoscaler, KubeVersion, MetricKind, Project, ScaleSignal, Service, SignalSource, features,
+    Autoscaler, KubeVersion, Project, ScaleSignal, Service, SignalKind, features,
 };
 
 declare_rule! {
@@ -111,11 +112,7 @@ fn check_keda(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         let Some(bounds) = service.bounds() else {
             continue;
         };
-        let resource_only = service
-            .scaling
-            .iter()
-            .all(|s| matches!(s.source.value, SignalSource::Cpu | SignalSource::Memory));
-        if bounds.min.value != 0 || !resource_only {
+        if bounds.min.value != 0 || zero_minimum(project, service).is_ok() {
             continue;
         }
         let name = &service.name.value;
@@ -156,8 +153,6 @@ fn check_keda(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
 /// The HPA scales to zero from Kubernetes 1.37, on signals that report with
 /// zero pods.
 fn check_hpa(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    let cluster = &project.cluster;
-    let too_old = cluster.kubernetes < SCALE_TO_ZERO;
     for service in crate::lint::util::autoscaled(project) {
         let Some(bounds) = service.bounds() else {
             continue;
@@ -165,14 +160,16 @@ fn check_hpa(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         if bounds.fixed || bounds.min.value != 0 {
             continue;
         }
+        let too_old = match zero_minimum(project, service) {
+            Ok(()) => continue,
+            Err(ZeroRefusal::Hpa { too_old, .. }) => too_old,
+            Err(ZeroRefusal::KedaResourceOnly) => false,
+        };
         let blockers: Vec<(&ScaleSignal, &'static str)> = service
             .scaling
             .iter()
             .filter_map(|s| blocker(project, s).map(|why| (s, why)))
             .collect();
-        if !too_old && blockers.is_empty() {
-            continue;
-        }
         out.push(finding(
             rule,
             project,
@@ -185,17 +182,24 @@ fn check_hpa(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether the project's autoscaler accepts a minimum of zero for `service`,
+/// as `model::autoscalers` decides.
+fn zero_minimum(project: &Project, service: &Service) -> Result<(), ZeroRefusal> {
+    let signals = service
+        .scaling
+        .iter()
+        .filter_map(|s| project.signal_kind(&s.source.value));
+    project
+        .cluster
+        .autoscaler
+        .zero_minimum(project.cluster.kubernetes, signals)
+}
+
 /// Why a signal cannot bring a service back from zero pods.
 fn blocker(project: &Project, signal: &ScaleSignal) -> Option<&'static str> {
-    match &signal.source.value {
-        SignalSource::Cpu => Some("zero pods report no cpu"),
-        SignalSource::Memory => Some("zero pods report no memory"),
-        SignalSource::Metric(name) => match project.metric(name).map(|m| m.kind.value) {
-            Some(MetricKind::Pods) => Some("a `kind = pods` metric: zero pods report nothing"),
-            Some(MetricKind::Object | MetricKind::External) | None => None,
-        },
-        SignalSource::Queue(_) => None,
-    }
+    project
+        .signal_kind(&signal.source.value)
+        .and_then(SignalKind::silent_at_zero)
 }
 
 fn finding(

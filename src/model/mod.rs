@@ -14,6 +14,10 @@ use std::path::PathBuf;
 
 use crate::source::{FileId, Span, eq_ignoring_spans};
 
+pub mod autoscalers;
+
+pub use autoscalers::{AutoscaleRange, RangeRefusal, SignalKind};
+
 /// A value and the span it was written at. Equality compares the values
 /// only, as all of the model's equality ignores where things were written.
 #[derive(Clone, Debug)]
@@ -75,6 +79,19 @@ impl Project {
 
     pub fn queue(&self, name: &str) -> Option<&Queue> {
         self.queues.iter().find(|q| q.name.value == name)
+    }
+
+    /// What a signal is to an autoscaler; `None` for a metric the project
+    /// does not declare (lowering reports it, E004).
+    pub fn signal_kind(&self, source: &SignalSource) -> Option<SignalKind> {
+        match source {
+            SignalSource::Cpu => Some(SignalKind::Cpu),
+            SignalSource::Memory => Some(SignalKind::Memory),
+            SignalSource::Metric(name) => {
+                self.metric(name).map(|m| SignalKind::Metric(m.kind.value))
+            }
+            SignalSource::Queue(_) => Some(SignalKind::Queue),
+        }
     }
 }
 
@@ -382,40 +399,13 @@ impl Replicas {
     }
 }
 
-/// The replica range of an autoscaled service as an autoscaler is written:
-/// it exists only with a maximum of at least 1 and a minimum no greater, so
-/// emit cannot write a range the API server rejects.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct AutoscaleRange {
-    min: i32,
-    max: i32,
-}
-
-impl AutoscaleRange {
-    pub fn new(min: i32, max: i32) -> Option<AutoscaleRange> {
-        (0 <= min && min <= max && max >= 1).then_some(AutoscaleRange { min, max })
-    }
-
-    pub fn min(self) -> i32 {
-        self.min
-    }
-
-    pub fn max(self) -> i32 {
-        self.max
-    }
-}
-
 impl Service {
-    /// The range its autoscaler is written with: `None` unless the service
-    /// autoscales with `replicas = MIN .. MAX`, `MIN <= MAX`, `MAX >= 1`
-    /// (guards K101 and K102 report every other autoscaled service).
-    pub fn autoscale_range(&self) -> Option<AutoscaleRange> {
-        match (&self.replicas, self.is_autoscaled()) {
-            (Some(Replicas::Range { min, max, .. }), true) => {
-                AutoscaleRange::new(min.value, max.value)
-            }
-            _ => None,
-        }
+    /// The range its autoscaler is written with, or why no autoscaler can be
+    /// written with its `replicas` (the guards K101 and K102 report those);
+    /// `None` when the service does not autoscale.
+    pub fn autoscale_range(&self) -> Option<Result<AutoscaleRange, RangeRefusal>> {
+        self.is_autoscaled()
+            .then(|| autoscalers::autoscale_range(self.replicas.as_ref()))
     }
 
     /// Whether the service has autoscaling signals.
