@@ -28,7 +28,7 @@ enum Command {
     ///
     /// Each directory of `.scale` files is one project. Naming a file checks its
     /// whole directory, so references across files resolve.
-    Check(CheckArgs),
+    Check(CheckCommand),
     /// Check policies, then compile them into Kubernetes and MongoDB manifests.
     ///
     /// Nothing is written when a policy has an error. Writes are atomic per
@@ -67,6 +67,20 @@ struct CheckArgs {
     color: ColorArg,
     #[command(flatten)]
     lint: LintArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckCommand {
+    #[command(flatten)]
+    input: CheckArgs,
+    /// Check standard input as the text of the file named by --stdin-path (for
+    /// editors checking an unsaved buffer).
+    #[arg(long, requires = "stdin_path", conflicts_with = "paths")]
+    stdin: bool,
+    /// The `.scale` file standard input stands for; the rest of its directory
+    /// is read from disk, and findings name this path. It need not exist.
+    #[arg(long, value_name = "PATH", requires = "stdin")]
+    stdin_path: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -182,13 +196,15 @@ struct Checked {
     compilation: crate::Compilation,
 }
 
-/// Reads and checks the inputs and prints the findings (to standard error
-/// when standard output carries manifests). `Err(code)` ends the run.
+/// Reads and checks the inputs, with `buffer` in place of its file, and prints
+/// the findings (to standard error when standard output carries manifests).
+/// `Err(code)` ends the run.
 fn read_and_check(
     args: &CheckArgs,
     findings_to_stderr: bool,
+    buffer: Option<&discover::Buffer>,
 ) -> Result<Result<Checked, ExitCode>, crate::error::Error> {
-    let paths = if args.paths.is_empty() {
+    let paths = if args.paths.is_empty() && buffer.is_none() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
@@ -201,7 +217,7 @@ fn read_and_check(
                 return Ok(Err(ExitCode::from(2)));
             }
         };
-    let workspace = discover::load(&paths)?;
+    let workspace = discover::load_with(&paths, buffer)?;
     if workspace.sources.files().is_empty() {
         note(&format!(
             "scalec: warning: no .{} files found in {}",
@@ -242,8 +258,21 @@ fn read_and_check(
     }))
 }
 
-fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
-    let checked = match read_and_check(&args, false)? {
+fn check(args: CheckCommand) -> Result<ExitCode, crate::error::Error> {
+    let buffer = match args.stdin_path {
+        Some(path) if args.stdin => {
+            let mut bytes = Vec::new();
+            if let Err(source) = std::io::Read::read_to_end(&mut io::stdin(), &mut bytes) {
+                return Err(crate::error::Error::Path {
+                    path: PathBuf::from("<stdin>"),
+                    source,
+                });
+            }
+            Some(discover::Buffer { path, bytes })
+        }
+        _ => None,
+    };
+    let checked = match read_and_check(&args.input, false, buffer.as_ref())? {
         Ok(checked) => checked,
         Err(code) => return Ok(code),
     };
@@ -255,7 +284,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, crate::error::Error> {
 }
 
 fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
-    let checked = match read_and_check(&args.input, args.stdout)? {
+    let checked = match read_and_check(&args.input, args.stdout, None)? {
         Ok(checked) => checked,
         Err(code) => return Ok(code),
     };

@@ -13,6 +13,13 @@
 //! E009 diagnostic for that file, and a directory that cannot be read one for
 //! that directory; the other files are still read. A named path that does not
 //! exist is an [`Error`].
+//!
+//! [`load_with`] also takes a [`Buffer`]: text that stands for one file (an
+//! editor's unsaved buffer, `check --stdin`). That file is named as if on the
+//! command line, its text replaces whatever is on disk, and the file need not
+//! exist, though its directory must; the rest of its project is read from disk.
+//! It is reported under its path as given, and text that is not UTF-8 is E009
+//! as for a file.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -50,13 +57,28 @@ pub struct Workspace {
     pub unreadable: Vec<FileId>,
 }
 
+/// Text that stands for the file at `path`, whatever is on disk there.
+#[derive(Clone, Debug)]
+pub struct Buffer {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
 /// Finds the projects under `paths` and reads their files.
 pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
+    load_with(paths, None)
+}
+
+/// Like [`load`], with `buffer` named too and read in place of its file.
+pub fn load_with(paths: &[PathBuf], buffer: Option<&Buffer>) -> Result<Workspace, Error> {
     let mut projects: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut broken = Vec::new();
     let mut outputs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-    for path in paths {
-        if is_dir(path)? {
+    let buffer_path = buffer.map(|b| normalize(&b.path));
+    let named = paths.iter().map(|p| (p, false));
+    let named = named.chain(buffer.map(|b| (&b.path, true)));
+    for (path, is_buffer) in named {
+        if !is_buffer && is_dir(path)? {
             let before: Vec<PathBuf> = projects.keys().cloned().collect();
             walk(path, true, &mut projects, &mut broken);
             let root = normalize(path);
@@ -72,6 +94,12 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
             }
         } else {
             require_policy_file(path)?;
+            if is_buffer && fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+                return Err(Error::Refused {
+                    path: path.clone(),
+                    reason: "it is a directory; name the file the text stands for".to_string(),
+                });
+            }
             let dir = normalize(path.parent().unwrap_or(Path::new("")));
             outputs
                 .entry(dir.clone())
@@ -89,7 +117,12 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
         files.dedup();
         let ids = files
             .iter()
-            .map(|file| read(&mut workspace, file))
+            .map(|file| match buffer {
+                Some(buffer) if buffer_path.as_ref() == Some(file) => {
+                    add_bytes(&mut workspace, &buffer.path, buffer.bytes.clone())
+                }
+                _ => read(&mut workspace, file),
+            })
             .collect();
         let output = outputs
             .get(&dir)
@@ -285,38 +318,47 @@ fn normalize(path: &Path) -> PathBuf {
 /// Reads one file into the source map, or records E009.
 fn read(workspace: &mut Workspace, path: &Path) -> FileId {
     let problem = match fs::metadata(path) {
-        Ok(metadata) if !metadata.is_file() => Some("it is not a regular file".to_string()),
+        Ok(metadata) if !metadata.is_file() => "it is not a regular file".to_string(),
         Ok(_) => match fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => return workspace.sources.add(path, &text),
-                Err(e) => Some(format!(
-                    "it is not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                )),
-            },
-            Err(e) => Some(e.to_string()),
+            Ok(bytes) => return add_bytes(workspace, path, bytes),
+            Err(e) => e.to_string(),
         },
         Err(_) if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => {
-            Some("it is a symbolic link to a file that does not exist".to_string())
+            "it is a symbolic link to a file that does not exist".to_string()
         }
-        Err(e) => Some(e.to_string()),
+        Err(e) => e.to_string(),
     };
-    let help = match &problem {
-        Some(p) if p.contains("UTF-8") => {
-            "save the file as UTF-8 text; the other files were still parsed"
-        }
-        Some(p) if p.contains("symbolic link") => {
-            "remove the link or point it at a policy file; the other files were still parsed"
-        }
-        _ => {
-            "make the file readable, or move it out of the policy tree; the other files were still parsed"
-        }
+    unreadable(workspace, path, problem)
+}
+
+/// Adds a file's bytes to the source map, or records E009 if they are not UTF-8.
+fn add_bytes(workspace: &mut Workspace, path: &Path, bytes: Vec<u8>) -> FileId {
+    match String::from_utf8(bytes) {
+        Ok(text) => workspace.sources.add(path, &text),
+        Err(e) => unreadable(
+            workspace,
+            path,
+            format!(
+                "it is not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        ),
+    }
+}
+
+/// Adds a file that could not be read, with empty text, and its E009.
+fn unreadable(workspace: &mut Workspace, path: &Path, problem: String) -> FileId {
+    let help = if problem.contains("UTF-8") {
+        "save the file as UTF-8 text; the other files were still parsed"
+    } else if problem.contains("symbolic link") {
+        "remove the link or point it at a policy file; the other files were still parsed"
+    } else {
+        "make the file readable, or move it out of the policy tree; the other files were still parsed"
     };
     let id = workspace.sources.add(path, "");
     let message = format!(
-        "cannot read `{}`: {}",
+        "cannot read `{}`: {problem}",
         crate::source::display_path(path),
-        problem.unwrap_or_default()
     );
     workspace.diagnostics.push(
         Diagnostic::error(codes::UNREADABLE_FILE, message, Span::new(id, 0, 0)).with_help(help),
