@@ -1,0 +1,2 @@
+" scalec policy files: *.scale
+autocmd BufNewFile,BufRead *.scale setfiletype scale

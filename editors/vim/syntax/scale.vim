@@ -1,0 +1,134 @@
+" Vim syntax file
+" Language: scalec policy (.scale)
+"
+" The word lists below are the block kinds, attribute names and keyword
+" values of scalec's schema (src/lower/schema.rs). tests/editor_vim.rs
+" checks that every one of them is highlighted, so a word added to the
+" schema and not here fails the tests.
+
+if exists('b:current_syntax')
+  finish
+endif
+
+let s:cpo_save = &cpo
+set cpo&vim
+
+" Identifiers hold letters, digits, `_` and `-` (`scale_up`, `aws-sqs`).
+syntax iskeyword @,48-57,_,-
+
+let s:blocks = [
+      \ 'cluster', 'defaults', 'metric', 'queue', 'service', 'database', 'lint',
+      \ 'nodes', 'selector', 'object', 'scale', 'scale_up', 'scale_down',
+      \ 'load', 'disruption', 'env', 'collection', 'field',
+      \ ]
+
+let s:attributes = [
+      \ 'kubernetes', 'namespace', 'autoscaler', 'project',
+      \ 'image', 'port', 'health', 'cpu', 'memory', 'replicas', 'spread',
+      \ 'kind', 'name',
+      \ 'provider', 'url', 'region', 'auth', 'metric',
+      \ 'engine', 'operator', 'version', 'shards', 'members', 'config_servers',
+      \ 'routers', 'storage',
+      \ 'deny', 'allow',
+      \ 'count', 'api_version',
+      \ 'utilization', 'average', 'total',
+      \ 'stabilization', 'rate', 'select', 'tolerance',
+      \ 'peak', 'per_pod',
+      \ 'max_unavailable', 'min_available',
+      \ 'shard_key',
+      \ 'type', 'cardinality', 'top_share', 'monotonic',
+      \ ]
+
+" Keyword values: autoscalers, metric kinds, queue providers, select
+" policies, spreads, database engines and operators, field types, and
+" `operator` as a queue's `auth`.
+let s:words = [
+      \ 'hpa', 'keda',
+      \ 'pods', 'object', 'external',
+      \ 'aws-sqs',
+      \ 'max', 'min', 'disabled',
+      \ 'zone', 'node',
+      \ 'mongodb',
+      \ 'percona',
+      \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',
+      \ 'timestamp', 'objectid', 'uuid',
+      \ 'operator',
+      \ ]
+
+function! s:Alternatives(words) abort
+  return '\<\%(' . join(a:words, '\|') . '\)\>'
+endfunction
+
+" A statement starts a line or follows `{` or `;`.
+let s:statement_start = '\%(^\s*\|[{;]\s*\)\@<='
+" A block's label, then its `{` on the same line.
+let s:label_then_brace = '\ze\s*\%(\%(\k\+\|"\%([^"\\]\|\\.\)*"\)\s*\)\={'
+
+" Keyword values, unless used as a name (`node = ...`).
+execute 'syntax match scaleWord /' . s:Alternatives(s:words) . '\%(\s*=\)\@!/'
+
+" Rule codes in `lint { deny = [...] }` and the like.
+syntax match scaleRuleCode /\<[CEKMS]\d\{3}\>/
+
+" Calls: `hashed(device_id)`.
+syntax match scaleCall /\<\h\k*\ze(/
+
+" Attribute names: a known name before `=`.
+execute 'syntax match scaleAttribute /' . s:statement_start
+      \ . s:Alternatives(s:attributes) . '\ze\s*=/'
+
+" Block kinds: a known kind, a label, and `{`.
+execute 'syntax match scaleBlock /' . s:statement_start
+      \ . s:Alternatives(s:blocks) . s:label_then_brace . '/'
+      \ . ' nextgroup=scaleLabel skipwhite'
+syntax match scaleLabel /\<\h\k*\>/ contained
+
+" Reserved words.
+syntax keyword scaleBoolean true false
+syntax keyword scalePer per
+syntax match scaleRange /\.\./
+
+" Numbers and their units: 3, 1.5, -2, 70%, 250m, 512Mi, 30s, 10k.
+syntax match scaleNumber /\<-\=\d\+\%(\.\d\+\)\=/ nextgroup=scaleUnit
+syntax match scaleUnit /%\|\a\+/ contained
+
+" Strings: one line; escapes \" \\ \n \t \u{...}; any other is an error.
+syntax region scaleString start=/"/ skip=/\\\\\|\\"/ end=/"/ oneline
+      \ contains=scaleEscapeError,scaleEscape
+syntax match scaleEscapeError /\\./ contained
+syntax match scaleEscape /\\\%(["\\nt]\|u{\x\{1,6}}\)/ contained
+
+" Comments, and `# scalec: allow CODE[, CODE] reason` directives.
+syntax match scaleComment /#.*$/ contains=scaleDirective,scaleTodo,@Spell
+syntax keyword scaleTodo TODO FIXME XXX NOTE contained
+syntax match scaleDirective /\%(#\+\s*\)\@<=scalec:\s*allow\>/
+      \ contained nextgroup=scaleDirectiveRule skipwhite
+syntax match scaleDirectiveRule /[[:alnum:]_-]\+/ contained
+      \ nextgroup=scaleDirectiveComma skipwhite
+syntax match scaleDirectiveComma /,/ contained
+      \ nextgroup=scaleDirectiveRule skipwhite
+
+highlight default link scaleComment Comment
+highlight default link scaleTodo Todo
+highlight default link scaleDirective PreProc
+highlight default link scaleDirectiveRule Special
+highlight default link scaleDirectiveComma scaleDirective
+highlight default link scaleBlock Structure
+highlight default link scaleLabel Identifier
+highlight default link scaleAttribute Keyword
+highlight default link scaleWord Constant
+highlight default link scaleRuleCode Special
+highlight default link scaleCall Function
+highlight default link scaleBoolean Boolean
+highlight default link scalePer Operator
+highlight default link scaleRange Operator
+highlight default link scaleNumber Number
+highlight default link scaleUnit Number
+highlight default link scaleString String
+highlight default link scaleEscape SpecialChar
+highlight default link scaleEscapeError Error
+
+let b:current_syntax = 'scale'
+
+let &cpo = s:cpo_save
+unlet s:cpo_save
