@@ -18,11 +18,12 @@
  * are allowed where scale.pest allows them: around values and commas, never
  * inside a value (`1\n.. 2` is an error, as in scalec).
  *
- * Two rules of scalec outside scale.pest are mirrored too: a `\u{...}` escape
- * must name a Unicode scalar value (scalec reports E001 otherwise), and a
- * UTF-8 byte order mark is not part of the text (editors strip it). One is
- * not: scalec rejects nesting deeper than 64 levels, which this grammar does
- * not count.
+ * One check of scalec outside scale.pest is mirrored too: a `\u{...}` escape
+ * must name a Unicode scalar value (scalec reports E001 otherwise). Not
+ * mirrored: scalec rejects nesting deeper than 64 levels, which this grammar
+ * does not count, and tree-sitter cannot read a NUL character, which scalec
+ * allows in comments and strings. A leading byte order mark is dropped before
+ * parsing, by scalec and by editors alike.
  */
 
 /// <reference types="tree-sitter-cli/dsl" />
