@@ -1,0 +1,6 @@
+;; Folds for Neovim: a block, or a list that spans lines.
+
+[
+  (block)
+  (list)
+] @fold
