@@ -7,8 +7,9 @@
 //! characters, as the run's `columnKind` says), its label, its related places
 //! (also linked from the message) and a fingerprint that stays the same when
 //! unrelated parts of the file change: a hash of the code, the path, the
-//! labelled text (trimmed, runs of white space as one space) and how many
-//! findings with those three came before it. Line numbers are not part of it.
+//! message, the labelled text (trimmed, runs of white space as one space) and
+//! how many findings with those four came before it. Line numbers are not
+//! part of it; messages name what they are about and never a position.
 //!
 //! Paths are relative URIs, percent-encoded, as named on the command line
 //! (an absolute path becomes a `file://` URI), so upload the log from the
@@ -171,16 +172,17 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     fired.sort();
     fired.dedup();
     let index: BTreeMap<&str, usize> = fired.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    let mut seen: BTreeMap<(&str, String, String), usize> = BTreeMap::new();
+    let mut seen: BTreeMap<(&str, String, String, String), usize> = BTreeMap::new();
     let results = diagnostics
         .iter()
         .map(|d| {
             let file = sources.get(d.span.file);
             let text = labelled_text(&file.text, d.span);
+            let path = file.display_path();
             let occurrence = seen
-                .entry((d.code.id, file.display_path(), text.clone()))
+                .entry((d.code.id, path.clone(), d.message.clone(), text.clone()))
                 .or_insert(0);
-            let fingerprint = fingerprint(d.code.id, &file.display_path(), &text, *occurrence);
+            let fingerprint = fingerprint(&[d.code.id, &path, &d.message, &text], *occurrence);
             *occurrence += 1;
             let mut message = d.message.clone();
             if let Some(help) = &d.help {
@@ -402,10 +404,12 @@ fn labelled_text(text: &str, span: Span) -> String {
         .join(" ")
 }
 
-/// A hex SHA-256 of what identifies a finding apart from where it is.
-fn fingerprint(code: &str, path: &str, text: &str, occurrence: usize) -> String {
+/// A hex SHA-256 of what identifies a finding apart from where it is, and
+/// how many findings with the same `parts` came before it.
+fn fingerprint(parts: &[&str], occurrence: usize) -> String {
     let mut hash = Sha256::new();
-    for part in [code, path, text, &occurrence.to_string()] {
+    let occurrence = occurrence.to_string();
+    for part in parts.iter().chain([&occurrence.as_str()]) {
         hash.update(part.len().to_le_bytes());
         hash.update(part.as_bytes());
     }
