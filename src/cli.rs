@@ -153,6 +153,14 @@ enum FormatArg {
     Short,
     /// A JSON array of findings (see `scalec schema diagnostics`).
     Json,
+    /// A SARIF 2.1.0 log, for GitHub code scanning (upload-sarif) and other
+    /// SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`): annotations on
+    /// the lines of a pull request.
+    Github,
+    /// A JUnit XML report: a testsuite per project, a testcase per file.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -218,7 +226,28 @@ fn read_and_check(
             }
         };
     let workspace = discover::load_with(&paths, buffer)?;
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Short => Format::Short,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Github => Format::Github,
+        FormatArg::Junit => Format::Junit,
+    };
+    let human = HumanOptions {
+        color: use_color(args.color),
+        width: 100,
+    };
     if workspace.sources.files().is_empty() {
+        if format.is_document() {
+            // A program reading the report gets one, with nothing in it.
+            let report = render::render(&[], &workspace.sources, format, human);
+            if findings_to_stderr {
+                note_raw(&report);
+            } else {
+                print(&report)?;
+            }
+        }
         note(&format!(
             "scalec: warning: no .{} files found in {}",
             discover::EXTENSION,
@@ -231,15 +260,6 @@ fn read_and_check(
         return Ok(Err(ExitCode::SUCCESS));
     }
     let compilation = compile(&workspace, &options);
-    let format = match args.format {
-        FormatArg::Human => Format::Human,
-        FormatArg::Short => Format::Short,
-        FormatArg::Json => Format::Json,
-    };
-    let human = HumanOptions {
-        color: use_color(args.color),
-        width: 100,
-    };
     let report = render::render(&compilation.diagnostics, &workspace.sources, format, human);
     if findings_to_stderr {
         note_raw(&report);

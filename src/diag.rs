@@ -114,6 +114,36 @@ pub mod codes {
         UNREADABLE_FILE,
         OUTPUT_COLLISION,
     ];
+
+    /// What a language error means, in a sentence, for reports that describe
+    /// each code that fired (SARIF); `None` for any other code.
+    pub fn description(code: Code) -> Option<&'static str> {
+        Some(match code.id {
+            "E001" => {
+                "The file does not follow the grammar of the policy language: something is missing, misplaced or unknown, or blocks are nested too deeply."
+            }
+            "E002" => "A block has an attribute or a nested block that its kind does not take.",
+            "E003" => {
+                "A value has the wrong type or unit, or lies outside the range its attribute takes."
+            }
+            "E004" => {
+                "A name refers to something the project does not define, or a lint setting names a rule that does not exist."
+            }
+            "E005" => {
+                "Something is defined twice: two blocks of one kind with one name, an attribute set twice, or a single block repeated."
+            }
+            "E006" => {
+                "A name cannot be used where it ends up, e.g. as a Kubernetes object name, a label value or a MongoDB name."
+            }
+            "E007" => "A required attribute or block is missing.",
+            "E008" => "Attributes or blocks that exclude each other are set together.",
+            "E009" => {
+                "A policy file or directory cannot be read: no permission, not UTF-8 text, or a dangling link."
+            }
+            "E010" => "Two projects would be built into the same output directory.",
+            _ => return None,
+        })
+    }
 }
 
 /// A secondary place that matters to a finding, possibly in another file.

@@ -1,11 +1,12 @@
 //! Diagnostics → text: the human report (miette), one short line per finding,
-//! or JSON. Renderers never invent wording: every word comes from the
+//! JSON, or for CI a SARIF log ([`sarif`]), GitHub Actions workflow commands
+//! ([`github`]) or a JUnit XML report ([`junit`]). Renderers never invent wording: every word comes from the
 //! [`Diagnostic`]. Line and column are computed here, 1-based, columns in
 //! characters (as [`SourceFile::line_col`] counts them) in every format.
 //!
 //! Reports are safe to print on a terminal: no control character, terminal
 //! escape or bidirectional override from a policy, a file name or a message
-//! reaches the output raw ([`escape`]; JSON escapes them as `\uXXXX`), and a
+//! reaches the output raw ([`escape`]; JSON and SARIF escape them as `\uXXXX`), and a
 //! long line is clipped around its labels, so a report's size does not grow
 //! with the length of a line.
 
@@ -21,6 +22,9 @@ use crate::diag::{Diagnostic, Severity};
 use crate::names::{self, Escape, needs_escape};
 use crate::source::{FileId, LineIndex, SourceFile, SourceMap, Span};
 
+pub mod github;
+pub mod junit;
+pub mod sarif;
 mod snippet;
 
 #[cfg(test)]
@@ -33,6 +37,17 @@ pub enum Format {
     Human,
     Short,
     Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+impl Format {
+    /// Whether the format is one document that a program parses whole, so
+    /// that it is printed even when there is nothing to report.
+    pub fn is_document(self) -> bool {
+        matches!(self, Format::Json | Format::Sarif | Format::Junit)
+    }
 }
 
 /// Options of the human report.
@@ -64,6 +79,9 @@ pub fn render(
                 .collect()
         }
         Format::Json => json(diagnostics, sources),
+        Format::Sarif => sarif::sarif(diagnostics, sources),
+        Format::Github => github::github(diagnostics, sources),
+        Format::Junit => junit::junit(diagnostics, sources),
     }
 }
 
@@ -390,9 +408,68 @@ pub fn json_schema() -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::diag::codes;
+
+    /// Findings whose text is hard on every format: line breaks, `%`, commas,
+    /// colons, quotes, `<&>`, non-ASCII text and control characters, in files
+    /// whose names have spaces, commas and colons; a finding over two lines;
+    /// an info; a finding with no label at the start of a file; related
+    /// places in the same and in another file; files without findings.
+    pub(in crate::render) fn tricky() -> (SourceMap, Vec<Diagnostic>) {
+        let mut sources = SourceMap::new();
+        let odd = sources.add(
+            "pol icy/50% off, v1:ñ.scale",
+            "# café «menu» <&>\n\
+             service api {\n\
+             \x20 image    = \"ünï/漢字:1\"\n\
+             \x20 replica  = 1\n\
+             \x20 scale cpu { utilization = 95 %,\n\
+             \x20   average = 2 }\n\
+             }\n",
+        );
+        sources.add("pol icy/clean.scale", "metric rps { kind = pods }\n");
+        let other = sources.add("other/a.scale", "service api {}\n");
+        let text = sources.get(odd).text.clone();
+        let at = |needle: &str| {
+            let start = text.find(needle).expect("needle in text");
+            Span::new(odd, start, start + needle.len())
+        };
+        let diagnostics = vec![
+            Diagnostic::error(codes::UNREADABLE_FILE, "cannot read: 100% sure", Span::new(odd, 0, 0))
+                .with_help("check the file's permissions, then run again"),
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                "service `api` runs the image \"ünï/漢字:1\" \u{1b}[31mred\u{1b}[0m",
+                at("\"ünï/漢字:1\""),
+            )
+            .with_label("ünï/漢字"),
+            Diagnostic::error(
+                codes::UNKNOWN_ATTRIBUTE,
+                "unknown attribute `replica` in service \"api\": 50% off, <b>&amp;</b>\nsecond line\r\nthird",
+                at("replica"),
+            )
+            .with_label("not an attribute: of `service`, here")
+            .with_help("did you mean `replicas`?\nor remove it: 100%")
+            .with_related(at("api"), "in this service, «api»")
+            .with_related(Span::new(other, 8, 11), "also named `api`, here: a, b"),
+            Diagnostic::new(
+                crate::lint::find("M208").expect("M208").code(),
+                Severity::Info,
+                "an info: of no consequence, 1 < 2",
+                at("scale"),
+            ),
+            Diagnostic::new(
+                crate::lint::find("K106").expect("K106").code(),
+                Severity::Warning,
+                "service `api` targets 95 % cpu utilization, over two lines",
+                at("utilization = 95 %,\n    average = 2"),
+            )
+            .with_label("95 %,"),
+        ];
+        (sources, diagnostics)
+    }
 
     const PLAIN: HumanOptions = HumanOptions {
         color: false,
