@@ -281,6 +281,13 @@ fn unknown_rule(entry: &Spanned<String>, problem: &SettingError) -> Diagnostic {
     } else {
         codes::UNKNOWN_REFERENCE
     };
+    let suggestion = match problem {
+        SettingError::UnknownRule {
+            nearest: Some(close),
+            ..
+        } => Some(crate::diag::Suggestion::name(entry.span, *close)),
+        _ => None,
+    };
     Diagnostic::error(code, problem.message(), entry.span)
         .with_label(if language {
             "a language error"
@@ -288,6 +295,7 @@ fn unknown_rule(entry: &Spanned<String>, problem: &SettingError) -> Diagnostic {
             "unknown rule"
         })
         .with_help_opt(problem.hint())
+        .with_suggestion_opt(suggestion)
 }
 
 /// Whether a suppression covers `finding`; marks the suppression used.

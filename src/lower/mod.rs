@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::ast::{Ast, Attribute, Block, DirectiveKind, Item};
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, Suggestion, codes};
 use crate::model::{Cluster, LintSettings, Project, Spanned, Suppression};
 use crate::source::Span;
 
@@ -312,6 +312,10 @@ impl Lowerer<'_> {
         let nested = schema::BLOCKS
             .iter()
             .find(|b| b.kind == kind && !schema::TOP_LEVEL.contains(&b.kind));
+        let close = match nested {
+            Some(_) => None,
+            None => crate::names::did_you_mean(kind, schema::TOP_LEVEL.iter().copied()),
+        };
         let help = match nested {
             Some(_) => {
                 let parent = schema::BLOCKS
@@ -320,7 +324,7 @@ impl Lowerer<'_> {
                     .map_or("another block", |b| b.kind);
                 format!("`{kind}` goes inside a `{parent}` block")
             }
-            None => match crate::names::did_you_mean(kind, schema::TOP_LEVEL.iter().copied()) {
+            None => match close {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!(
                     "a file holds these blocks: {}",
@@ -339,7 +343,8 @@ impl Lowerer<'_> {
                 block.kind.span,
             )
             .with_label("not a block kind")
-            .with_help(help),
+            .with_help(help)
+            .with_suggestion_opt(close.map(|close| Suggestion::name(block.kind.span, close))),
         );
     }
 
@@ -456,11 +461,14 @@ impl Lowerer<'_> {
 
     fn unknown_attribute(&mut self, attribute: &Attribute, block: &Block, schema: &BlockSchema) {
         let name = &attribute.name.name;
-        let help = if schema.blocks.contains(&name.as_str()) {
+        let is_block = schema.blocks.contains(&name.as_str());
+        let close = (!is_block)
+            .then(|| crate::names::did_you_mean(name, schema.attributes.iter().map(|a| a.name)))
+            .flatten();
+        let help = if is_block {
             Some(format!("`{name}` is a block: write `{name} {{ ... }}`"))
         } else {
-            let candidates = schema.attributes.iter().map(|a| a.name);
-            crate::names::did_you_mean(name, candidates)
+            close
                 .map(|close| format!("did you mean `{close}`?"))
                 .or_else(|| known_list(schema))
         };
@@ -471,16 +479,21 @@ impl Lowerer<'_> {
                 attribute.name.span,
             )
             .with_label(format!("not an attribute of `{}`", block.kind.name))
-            .with_help_opt(help),
+            .with_help_opt(help)
+            .with_suggestion_opt(close.map(|close| Suggestion::name(attribute.name.span, close))),
         );
     }
 
     fn unknown_child(&mut self, child: &Block, parent: &Block, schema: &BlockSchema) {
         let kind = &child.kind.name;
-        let help = if schema.attribute(kind).is_some() {
+        let is_attribute = schema.attribute(kind).is_some();
+        let close = (!is_attribute)
+            .then(|| crate::names::did_you_mean(kind, schema.blocks.iter().copied()))
+            .flatten();
+        let help = if is_attribute {
             Some(format!("`{kind}` is an attribute: write `{kind} = ...`"))
         } else {
-            crate::names::did_you_mean(kind, schema.blocks.iter().copied())
+            close
                 .map(|close| format!("did you mean `{close}`?"))
                 .or_else(|| known_list(schema))
         };
@@ -491,7 +504,8 @@ impl Lowerer<'_> {
                 child.kind.span,
             )
             .with_label(format!("not a block of `{}`", parent.kind.name))
-            .with_help_opt(help),
+            .with_help_opt(help)
+            .with_suggestion_opt(close.map(|close| Suggestion::name(child.kind.span, close))),
         );
     }
 
@@ -536,20 +550,37 @@ impl Lowerer<'_> {
     }
 
     /// E006 for a name that [`crate::names`] refuses: the label says why,
-    /// the help gives the rule and the rewrite. Returns whether it is valid.
+    /// the help gives the rule and the rewrite, which is also the finding's
+    /// suggestion. Returns whether it is valid.
     pub(crate) fn check_name(
         &mut self,
         result: Result<(), crate::names::Invalid>,
         span: Span,
         message: impl FnOnce() -> String,
     ) -> bool {
+        self.check_name_fixed(result, span, message, |rewrite| {
+            Suggestion::name(span, rewrite)
+        })
+    }
+
+    /// [`Self::check_name`] with the suggestion that writes the rewrite made
+    /// by `fix`.
+    pub(crate) fn check_name_fixed(
+        &mut self,
+        result: Result<(), crate::names::Invalid>,
+        span: Span,
+        message: impl FnOnce() -> String,
+        fix: impl FnOnce(String) -> Suggestion,
+    ) -> bool {
         let Err(invalid) = result else {
             return true;
         };
+        let suggestion = invalid.rewrite.clone().map(fix);
         self.report(
             Diagnostic::error(codes::INVALID_NAME, message(), span)
                 .with_label(invalid.problem.clone())
-                .with_help(invalid.help()),
+                .with_help(invalid.help())
+                .with_suggestion_opt(suggestion),
         );
         false
     }

@@ -291,7 +291,8 @@ impl Lowerer<'_> {
             .into_iter()
             .chain(scope.metrics.iter().copied())
             .chain(scope.queues.iter().copied());
-        let help = match crate::names::did_you_mean(name, candidates) {
+        let close = crate::names::did_you_mean(name, candidates);
+        let help = match close {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!(
                 "scale on `cpu`, `memory`, or declare it: `metric {name} {{ kind = pods }}` or `queue {name} {{ ... }}`"
@@ -304,7 +305,8 @@ impl Lowerer<'_> {
                 span,
             )
             .with_label("unknown metric")
-            .with_help(help),
+            .with_help(help)
+            .with_suggestion_opt(close.map(|close| crate::diag::Suggestion::name(span, close))),
         );
     }
 
