@@ -11,6 +11,7 @@ pub mod discover;
 pub mod emit;
 pub mod error;
 pub mod fmt;
+pub mod ide;
 pub mod lint;
 pub mod lower;
 pub mod model;
