@@ -202,7 +202,29 @@ fn classify(
                     out.insert(token.start, (class, 0));
                 }
             }
-            Stmt::Other(_) => {}
+            // A statement being typed: a block kind or attribute name the
+            // schema knows here, and what `scale` is about to name.
+            Stmt::Other(tokens) => {
+                let Some(first) = tokens.first().filter(|t| t.kind == TokenKind::Ident) else {
+                    continue;
+                };
+                let word = first.text(text);
+                let schema = parent.and_then(schema::block);
+                let kind = match parent {
+                    None => schema::TOP_LEVEL.contains(&word),
+                    Some(_) => schema.is_some_and(|s| s.blocks.contains(&word)),
+                };
+                if kind {
+                    out.insert(first.start, (TokenType::Keyword, 0));
+                } else if schema.is_some_and(|s| s.attribute(word).is_some()) {
+                    out.insert(first.start, (TokenType::Property, 0));
+                }
+                if let (true, "scale", Some(label)) = (kind, word, tokens.get(1))
+                    && matches!(label.kind, TokenKind::Ident | TokenKind::String { .. })
+                {
+                    out.insert(label.start, (TokenType::Variable, 0));
+                }
+            }
         }
     }
 }
@@ -273,6 +295,11 @@ mod tests {
         let found = classes("service api {\n  memory = 512\n  scale cpu {\n");
         assert_eq!(of(&found, "memory"), ("property", 0));
         assert_eq!(of(&found, "cpu"), ("variable", modifier::DEFAULT_LIBRARY));
+        let found = classes("service api {\n  repl\n  scale\n  load\n  scale rps\n}\n");
+        assert!(!found.iter().any(|t| t.0 == "repl"));
+        assert_eq!(of(&found, "scale"), ("keyword", 0));
+        assert_eq!(of(&found, "load"), ("keyword", 0));
+        assert_eq!(of(&found, "rps"), ("variable", 0));
     }
 
     #[test]
