@@ -200,6 +200,40 @@ mod tests {
         assert!(!codes_after(fixed).contains(&"E002"));
     }
 
+    /// Fixes at each kind of site that computes one, each checked by the
+    /// checker: the finding is gone and no other error came.
+    #[test]
+    fn fixes_of_names_words_and_units() {
+        let service = |body: &str| format!("service api {{\n  image = \"a:1\"\n{body}\n}}\n");
+        let cases = [
+            (service("  \"replicas\" = 3"), "E002", "  replicas = 3\n"),
+            (service("  scael cpu { utilization = 70% }"), "E002", "  scale cpu {"),
+            (service("  memory = 1GB"), "E003", "memory = 1Gi\n"),
+            (service("  spread = zones"), "E003", "spread = zone\n"),
+            (service("  spread = \"zones\""), "E003", "spread = \"zone\"\n"),
+            (service("  replicas = 1 .. 2\n  scale cpuu { utilization = 70% }"), "E004", "scale cpu {"),
+            ("lint {\n  deny = [single-replcia]\n}\n".to_string(), "E004", "[single-replica]"),
+            ("servce api {\n  image = \"a:1\"\n}\n".to_string(), "E002", "service api {"),
+            ("service Api {\n  image = \"a:1\"\n}\n".to_string(), "E006", "service api {"),
+            ("metric \"a/b\" {\n  kind = pods\n}\n".to_string(), "E006", "metric \"a_b\" {"),
+            ("database d {\n  engine = mongodb\n  shards = 1\n  version = \"7\"\n}\n".to_string(), "E003", "version = \"7.0\"\n"),
+            ("database d {\n  engine = mongodb\n  shards = 1\n  collection c { shard_key = hashd(x) }\n}\n".to_string(), "E003", "shard_key = hashed(x)"),
+            ("database d {\n  engine = mongodb\n  shards = 1\n  collection c { shard_key = hashed(\"a..b\") }\n}\n".to_string(), "E006", "shard_key = hashed(\"a.b\")"),
+        ];
+        for (text, code, expected) in cases {
+            let actions = fixes(&text, code);
+            let Some((_, true, fixed)) = actions.first() else {
+                panic!("no fix for {code} in {text}: {actions:?}");
+            };
+            assert!(fixed.contains(expected), "{code}: {fixed}");
+            let after = codes_after(fixed);
+            assert!(
+                !after.iter().any(|c| c.starts_with('E')),
+                "{fixed}: {after:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_lint_finding_can_be_allowed_on_the_line_above() {
         let text = "service api {\n  image = \"a:1\"\n  memory = 512m\n  replicas = 3\n}\n";

@@ -186,9 +186,9 @@ fn keep_braces(line: &str) -> String {
             out[token.start] = line.as_bytes()[token.start];
         }
     }
-    // Only ASCII bytes were copied, and spaces replace whole characters'
-    // bytes, so the result is valid UTF-8 of the same length.
-    String::from_utf8(out).expect("ASCII")
+    // Every byte is a space or a byte of a whole token copied as it is, so
+    // the result is UTF-8, as long as the line.
+    String::from_utf8(out).expect("whole tokens and spaces")
 }
 
 /// Maps every span of `ast` with `map`.

@@ -411,7 +411,14 @@ impl Lowerer<'_> {
                     .with_help(match schema.attribute(&attribute.name.name) {
                         Some(known) => format!("write `{} = ...` without quotes", known.name),
                         None => "quoted names are for keys that are not identifiers, in `env` and `selector`".into(),
-                    }),
+                    })
+                    .with_suggestion_opt(schema.attribute(&attribute.name.name).map(|known| {
+                        Suggestion::text(
+                            attribute.name.span,
+                            known.name,
+                            format!("write `{}` without quotes", known.name),
+                        )
+                    })),
                 ),
                 Item::Attribute(attribute) => match schema.attribute(&attribute.name.name) {
                     Some(known) => match fields.attributes.get(known.name) {
