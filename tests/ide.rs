@@ -562,3 +562,64 @@ fn allowing_a_finding_silences_it_in_a_real_project() {
     assert!(!report.contains("K104"), "{report}");
     assert!(!report.contains("S002"), "{report}");
 }
+
+/// Every feature on every stage of typing a real file: each prefix of the
+/// sample files (at every 7th byte and every line end), as an unsaved
+/// buffer, the cursor at its end. Each prefix has a syntax tree, nothing
+/// panics and every span lies in the text.
+#[test]
+fn every_stage_of_typing_a_file() {
+    for name in ["services.scale", "data.scale"] {
+        let path = aether().join(name);
+        let full = std::fs::read_to_string(&path).expect("readable");
+        let mut cuts: Vec<usize> = (0..full.len()).step_by(7).collect();
+        cuts.extend(full.match_indices('\n').map(|(i, _)| i));
+        cuts.sort();
+        cuts.dedup();
+        for cut in cuts.into_iter().filter(|c| full.is_char_boundary(*c)) {
+            let text = &full[..cut];
+            let buffer = Buffer {
+                path: path.clone(),
+                bytes: text.as_bytes().to_vec(),
+            };
+            let ws = load(std::slice::from_ref(&path), Some(&buffer));
+            let analysis = Analysis::new(&ws);
+            let found = diagnostics(&ws);
+            let id = file(&ws, name);
+            assert!(analysis.ast(id).is_some(), "no tree at cut {cut} of {name}");
+            let within = |span: Span| {
+                let len = ws.sources.get(span.file).text.len();
+                assert!(
+                    span.start <= span.end && span.end <= len,
+                    "{span:?} at cut {cut}"
+                );
+            };
+            for item in completion::complete(&analysis, id, cut) {
+                within(item.replace);
+            }
+            for token in tokens::semantic_tokens(&analysis, id) {
+                within(token.span);
+            }
+            fn outline(symbols: &[symbols::DocumentSymbol], within: &dyn Fn(Span)) {
+                for symbol in symbols {
+                    within(symbol.span);
+                    within(symbol.selection);
+                    outline(&symbol.children, within);
+                }
+            }
+            outline(&symbols::document_symbols(&analysis, id), &within);
+            for at in [cut.saturating_sub(1), cut / 2] {
+                if let Some(shown) = hover::hover(&analysis, id, at, &found) {
+                    within(shown.span);
+                }
+                for span in navigate::references(&analysis, id, at, true) {
+                    within(span);
+                }
+                let range = Span::new(id, at, at);
+                for action in actions::code_actions(&analysis, id, range, &found) {
+                    action.edits.iter().for_each(|e| within(e.span));
+                }
+            }
+        }
+    }
+}

@@ -51,26 +51,49 @@ pub fn parse_tolerant(file: &SourceFile) -> Option<Ast> {
     None
 }
 
-/// `text` with a `}` inserted wherever the indentation says a block ends
-/// without one, and the insertions as (offset in the new text, length).
-/// Nothing is inserted when the braces balance.
+/// What is open at a point of the text, and the indentation of the line
+/// that opened it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Open {
+    Brace(usize),
+    Bracket(usize),
+    Paren(usize),
+}
+
+impl Open {
+    fn indent(self) -> usize {
+        match self {
+            Open::Brace(i) | Open::Bracket(i) | Open::Paren(i) => i,
+        }
+    }
+
+    fn closer(self) -> &'static str {
+        match self {
+            Open::Brace(_) => "}",
+            Open::Bracket(_) => "]",
+            Open::Paren(_) => ")",
+        }
+    }
+}
+
+/// `text` with the braces, brackets and parentheses it leaves open closed,
+/// and the insertions as (offset in the new text, length). A block or list
+/// ends before the first line indented no deeper than the line that opened
+/// it (unless that line closes it), a list also before a `}`, and whatever
+/// is still open at the end of the text. Nothing is inserted when every
+/// kind of bracket balances.
 fn close_open_blocks(text: &str) -> (String, Vec<(usize, usize)>) {
     let tokens = lex::lex(text);
-    let opens = tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::LBrace)
-        .count();
-    let closes = tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::RBrace)
-        .count();
-    if opens <= closes {
+    let count = |kind: TokenKind| tokens.iter().filter(|t| t.kind == kind).count();
+    let balanced = count(TokenKind::LBrace) <= count(TokenKind::RBrace)
+        && count(TokenKind::LBracket) <= count(TokenKind::RBracket)
+        && count(TokenKind::LParen) <= count(TokenKind::RParen);
+    if balanced {
         return (text.to_string(), Vec::new());
     }
-    // The indentation of the line of each open `{`.
-    let mut open: Vec<usize> = Vec::new();
-    // Where a `}` goes, in the original text.
-    let mut before: Vec<usize> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
+    // What to insert where, in the original text, in order.
+    let mut closers: Vec<(usize, String)> = Vec::new();
     let mut tokens = tokens.iter().peekable();
     for start in line_starts(text) {
         let end = line_end(text, start);
@@ -85,21 +108,39 @@ fn close_open_blocks(text: &str) -> (String, Vec<(usize, usize)>) {
         let Some(first) = on_line.first() else {
             continue;
         };
-        // A line at or left of an open block's line ends it, unless it is
-        // that block's own `}`.
-        let closes_itself = |top: usize| first.kind == TokenKind::RBrace && top <= indent;
+        // A line at or left of the line that opened something ends it,
+        // unless it starts with its closer.
+        let closes = |top: Open| match top {
+            Open::Brace(_) => first.kind == TokenKind::RBrace,
+            Open::Bracket(_) => first.kind == TokenKind::RBracket,
+            Open::Paren(_) => first.kind == TokenKind::RParen,
+        };
         while let Some(&top) = open.last() {
-            if top < indent || closes_itself(top) {
+            if top.indent() < indent || closes(top) {
                 break;
             }
             open.pop();
-            before.push(start);
+            closers.push((start, format!("{}\n", top.closer())));
         }
         for token in &on_line {
             match token.kind {
-                TokenKind::LBrace => open.push(indent),
-                TokenKind::RBrace => {
-                    open.pop();
+                TokenKind::LBrace => open.push(Open::Brace(indent)),
+                TokenKind::LBracket => open.push(Open::Bracket(indent)),
+                TokenKind::LParen => open.push(Open::Paren(indent)),
+                TokenKind::RBrace | TokenKind::RBracket | TokenKind::RParen => {
+                    let wanted = |o: &Open| match token.kind {
+                        TokenKind::RBrace => matches!(o, Open::Brace(_)),
+                        TokenKind::RBracket => matches!(o, Open::Bracket(_)),
+                        _ => matches!(o, Open::Paren(_)),
+                    };
+                    // What is open inside the one this closes ends here; a
+                    // closer with nothing of its kind open is left alone.
+                    if let Some(at) = open.iter().rposition(wanted) {
+                        for inner in open.drain(at + 1..).rev() {
+                            closers.push((token.start, inner.closer().to_string()));
+                        }
+                        open.pop();
+                    }
                 }
                 _ => {}
             }
@@ -108,16 +149,20 @@ fn close_open_blocks(text: &str) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(text.len() + 4 * open.len());
     let mut inserts = Vec::new();
     let mut copied = 0;
-    for at in before {
+    for (at, closer) in closers {
         out.push_str(&text[copied..at]);
         copied = at;
-        inserts.push((out.len(), 2));
-        out.push_str("}\n");
+        inserts.push((out.len(), closer.len()));
+        out.push_str(&closer);
     }
     out.push_str(&text[copied..]);
-    for _ in open {
-        inserts.push((out.len(), 2));
-        out.push_str("\n}");
+    for top in open.into_iter().rev() {
+        let closer = match top {
+            Open::Brace(_) => "\n}",
+            other => other.closer(),
+        };
+        inserts.push((out.len(), closer.len()));
+        out.push_str(closer);
     }
     (out, inserts)
 }
@@ -343,6 +388,19 @@ mod tests {
         assert_eq!(to_original(6, &inserts), 4);
         assert_eq!(to_original(9, &inserts), 7);
         assert_eq!(to_original(12, &inserts), 8);
+    }
+
+    #[test]
+    fn lists_left_open_are_closed() {
+        let text = "service api {\n  image = \"a:1\"\n  scale_up { rate = [100% per 30s, 8";
+        let ast = parse(text).expect("repaired");
+        let service = blocks(&ast.items)[0];
+        assert_eq!(blocks(&service.items)[0].kind.name, "scale_up");
+        let text = "database d {\n  collection c {\n    shard_key = [a, hashed(b\n    field a { type = string }\n  }\n}\n";
+        let ast = parse(text).expect("repaired");
+        let database = blocks(&ast.items)[0];
+        let collection = blocks(&database.items)[0];
+        assert_eq!(blocks(&collection.items)[0].kind.name, "field");
     }
 
     #[test]
