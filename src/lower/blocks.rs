@@ -522,12 +522,13 @@ impl Lowerer<'_> {
                     )
                 },
                 // The span of a hashed field is the whole `hashed(...)`.
-                |rewrite| match field.hashed {
-                    true => {
+                |rewrite| {
+                    if field.hashed {
                         let text = crate::lint::shard_key::key_text(&[(&rewrite, true)]);
                         Suggestion::text(field.span, text, format!("change to `{rewrite}`"))
+                    } else {
+                        Suggestion::name(field.span, rewrite)
                     }
-                    false => Suggestion::name(field.span, rewrite),
                 },
             );
         }
