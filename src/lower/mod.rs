@@ -4,7 +4,9 @@
 //! interprets units per attribute ([`values`]) and checks every block against
 //! its [`schema`]. It never stops at the first error: each bad value is reported
 //! and left out, and the rest of the project is still checked. A project with
-//! errors is returned for completeness but must not be linted or emitted.
+//! errors is returned whole, with [`Project::omitted`] naming what its errors
+//! leave incomplete: lint reads only its complete part, and it is never
+//! emitted.
 //!
 //! Pure: no filesystem, terminal or environment.
 
@@ -73,22 +75,24 @@ pub fn lower_recovered(
         Some(block) if !lower.is_stub(block) => lower.lint(block),
         _ => LintSettings::default(),
     };
-    let (metric_blocks, metric_stubs) = lower.split_stubs(top.of_kind("metric"));
+    let (metric_blocks, _) = lower.split_stubs(top.of_kind("metric"));
     let metrics: Vec<_> = metric_blocks
         .iter()
         .filter_map(|b| lower.metric(b))
         .collect();
-    let (queue_blocks, queue_stubs) = lower.split_stubs(top.of_kind("queue"));
+    let (queue_blocks, _) = lower.split_stubs(top.of_kind("queue"));
     let queues: Vec<_> = queue_blocks.iter().filter_map(|b| lower.queue(b)).collect();
-    // A stub metric or queue is declared: a `scale` block naming it is not
-    // an unknown reference, though the service is not complete.
+    // Every metric and queue block declares its name, even a stub or one
+    // with an error: a `scale` block naming it is not an unknown reference,
+    // though the service that holds it is not complete.
+    let declared = |kind: &str| {
+        (top.of_kind(kind).iter())
+            .filter_map(|b| label_text(b))
+            .collect()
+    };
     let scope = service::Scope {
-        metrics: (metrics.iter().map(|m| m.name.value.as_str()))
-            .chain(metric_stubs.iter().filter_map(|b| label_text(b)))
-            .collect(),
-        queues: (queues.iter().map(|q| q.name.value.as_str()))
-            .chain(queue_stubs.iter().filter_map(|b| label_text(b)))
-            .collect(),
+        metrics: declared("metric"),
+        queues: declared("queue"),
     };
     let defaults = match top.of_kind("defaults").first() {
         Some(block) if lower.is_stub(block) => {
