@@ -20,7 +20,7 @@ mod service;
 mod signals;
 pub mod values;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::ast::{Ast, Attribute, Block, DirectiveKind, Item};
@@ -51,10 +51,11 @@ pub fn lower_recovered(
     sink: &mut Vec<Diagnostic>,
 ) -> Project {
     let start = sink.len();
+    let broken: BTreeSet<Span> = broken.iter().copied().collect();
     let mut lower = Lowerer {
         sink,
         target: Cluster::default(),
-        broken,
+        broken: &broken,
         cluster_known: true,
         defaults_known: true,
     };
@@ -139,7 +140,7 @@ pub fn lower_recovered(
         defaults: lower.defaults_known,
     };
     signals::check(&project, known, lower.sink);
-    project.omitted = omitted(&project, asts, broken, loose, &lower.sink[start..]);
+    project.omitted = omitted(&project, asts, &broken, loose, &lower.sink[start..]);
     project
 }
 
@@ -152,7 +153,7 @@ pub fn lower_recovered(
 fn omitted(
     project: &Project,
     asts: &[Ast],
-    broken: &[Span],
+    broken: &BTreeSet<Span>,
     loose: bool,
     errors: &[Diagnostic],
 ) -> Omitted {
@@ -164,10 +165,17 @@ fn omitted(
             Item::Attribute(_) => None,
         })
         .collect();
+    // Top-level blocks do not overlap: sorted by file and start, the block
+    // that may hold a span is the last one starting at or before it.
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by_key(|&i| (blocks[i].span.file, blocks[i].span.start));
     let holding = |span: Span| {
-        blocks.iter().position(|b| {
-            b.span.file == span.file && b.span.start <= span.start && span.start < b.span.end
-        })
+        let after = order.partition_point(|&i| {
+            (blocks[i].span.file, blocks[i].span.start) <= (span.file, span.start)
+        });
+        let &i = order.get(after.checked_sub(1)?)?;
+        let block = blocks[i].span;
+        (block.file == span.file && span.start < block.end).then_some(i)
     };
     let mut marked: Vec<bool> = blocks.iter().map(|b| broken.contains(&b.span)).collect();
     let mut omitted = Omitted {
@@ -265,7 +273,7 @@ pub(crate) struct Lowerer<'s> {
     pub(crate) target: Cluster,
     /// The spans of the top-level blocks that are stubs (see
     /// [`lower_recovered`]).
-    broken: &'s [Span],
+    broken: &'s BTreeSet<Span>,
     /// Whether the `cluster` block, if any, parsed: when not, `target` is a
     /// guess, and nothing that depends on it is reported.
     pub(crate) cluster_known: bool,

@@ -107,18 +107,22 @@ pub fn parse(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Parsed {
 /// Turns the tree of a recovered text into a [`Recovered`], given the
 /// positions of the file's syntax errors.
 fn recovered(mut ast: Ast, errors: &[usize]) -> Recovered {
-    let holds = |span: Span, p: usize| span.start <= p && p < span.end;
-    let loose = errors.iter().any(|&p| {
-        !ast.items
-            .iter()
-            .any(|item| matches!(item, Item::Block(b) if holds(b.span, p)))
-    });
+    let mut errors = errors.to_vec();
+    errors.sort_unstable();
+    // Items are in source order and do not overlap: one pass over both.
+    let holds = |span: Span| {
+        let first = errors.partition_point(|&p| p < span.start);
+        errors.get(first).is_some_and(|&p| p < span.end)
+    };
+    let mut in_blocks = 0;
     let mut broken = Vec::new();
     for item in std::mem::take(&mut ast.items) {
         let span = item.span();
-        if !errors.iter().any(|&p| holds(span, p)) {
+        if !holds(span) {
             ast.items.push(item);
         } else if let Item::Block(block) = item {
+            in_blocks += errors.partition_point(|&p| p < span.end)
+                - errors.partition_point(|&p| p < span.start);
             broken.push(span);
             ast.items.push(Item::Block(Block {
                 items: Vec::new(),
@@ -126,6 +130,7 @@ fn recovered(mut ast: Ast, errors: &[usize]) -> Recovered {
             }));
         }
     }
+    let loose = in_blocks < errors.len();
     Recovered { ast, broken, loose }
 }
 
