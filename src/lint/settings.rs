@@ -333,6 +333,10 @@ fn judge_suppressions(
     kept: &mut Vec<Diagnostic>,
     out: &mut Vec<Diagnostic>,
 ) {
+    // With something omitted, a finding a suppression was written for may
+    // not have been looked for, and the line after it may not have parsed:
+    // whether it silences nothing is unknown.
+    let judge_use = project.omitted.is_empty();
     for (suppression, used) in project.suppressions.iter().zip(used) {
         let mut valid = 0;
         for (rule, used) in suppression.rules.iter().zip(used) {
@@ -340,7 +344,7 @@ fn judge_suppressions(
                 Err(problem) => out.push(unknown_rule(rule, &problem)),
                 Ok(resolved) => {
                     valid += 1;
-                    if suppression.target.is_some() && !used {
+                    if judge_use && suppression.target.is_some() && !used {
                         kept.push(
                             s002::RULE
                                 .finding(format!("`# scalec: allow {}` silences nothing here", rule.value), rule.span)
@@ -351,7 +355,7 @@ fn judge_suppressions(
                 }
             }
         }
-        if valid > 0 && suppression.target.is_none() {
+        if judge_use && valid > 0 && suppression.target.is_none() {
             kept.push(
                 s002::RULE
                     .finding(

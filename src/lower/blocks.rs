@@ -312,7 +312,11 @@ impl Lowerer<'_> {
         };
         // With an HPA and no `selector`, the queue's name in its URL becomes
         // the label value `queue_name` of the external metric's selector.
-        if queue.selector.is_none() && self.target.autoscaler == Autoscaler::Hpa {
+        // (Not when the `cluster` that sets the autoscaler does not parse.)
+        if queue.selector.is_none()
+            && self.cluster_known
+            && self.target.autoscaler == Autoscaler::Hpa
+        {
             let queue_name = queue.queue_name();
             let valid = self.check_name(
                 crate::names::kubernetes::label_value(queue_name).map_err(|mut invalid| {
