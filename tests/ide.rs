@@ -555,12 +555,14 @@ fn allowing_a_finding_silences_it_in_a_real_project() {
     let source = ws.sources.get(k104.span.file);
     let edits: Vec<&Edit> = allow.edits.iter().collect();
     let allowed = apply(&source.text, &edits);
-    assert!(allowed.contains("  # scalec: allow K104 "), "{allowed}");
+    assert!(allowed.contains("  # scalec: allow K104\n"), "{allowed}");
     std::fs::write(&source.path, &allowed).expect("write");
     let checked = scalec(&["check", "--format", "short"], &copy);
     let report = String::from_utf8_lossy(&checked.stdout);
-    assert!(!report.contains("K104"), "{report}");
+    assert!(!report.contains("[K104]"), "{report}");
     assert!(!report.contains("S002"), "{report}");
+    // No reason is invented: S001 asks the user for one.
+    assert!(report.contains("[S001]"), "{report}");
 }
 
 /// Every feature on every stage of typing a real file: each prefix of the

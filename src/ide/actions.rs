@@ -4,18 +4,15 @@
 //! rewrite, `512m` → `512Mi`, a range for a fixed `replicas`, a hashed shard
 //! key) gets an action that applies it. Every lint finding that may be
 //! silenced (not a guard, not about suppressions) also gets one that inserts
-//! `# scalec: allow CODE reason` on the line above the block or attribute it
-//! is in, indented like it, or adds the code to a suppression already there.
+//! `# scalec: allow CODE` on the line above the block or attribute it is in,
+//! indented like it, or adds the code to a suppression already there. It
+//! writes no reason: S001 then asks the user for one.
 
 use crate::ast::{Ast, DirectiveKind, Item};
 use crate::diag::Diagnostic;
 use crate::source::{FileId, Span, line_start};
 
 use super::{Analysis, Edit, indentation};
-
-/// The reason written into a new suppression, for the user to replace: a
-/// suppression without one is itself a finding (S001).
-pub const REASON_PLACEHOLDER: &str = "TODO: why this is safe here";
 
 /// One code action.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -98,7 +95,8 @@ fn suppression(
             Edit {
                 span: Span::new(file, at, at),
                 new_text: format!(
-                    "{}# scalec: allow {code} {REASON_PLACEHOLDER}{newline}",
+                    // No reason is invented: S001 asks the user for one.
+                    "{}# scalec: allow {code}{newline}",
                     indentation(text, target.start)
                 ),
             }
@@ -249,9 +247,7 @@ mod tests {
             "Allow K112 (memory-milli-unit) here with a `# scalec: allow` comment"
         );
         assert!(
-            allowed.contains(&format!(
-                "  # scalec: allow K112 {REASON_PLACEHOLDER}\n  memory = 512m\n"
-            )),
+            allowed.contains("  # scalec: allow K112\n  memory = 512m\n"),
             "{allowed}"
         );
         let after = codes_after(allowed);
@@ -259,6 +255,8 @@ mod tests {
             !after.contains(&"K112") && !after.contains(&"S002"),
             "{after:?}"
         );
+        // The suppression has no reason yet: S001 asks for one.
+        assert!(after.contains(&"S001"), "{after:?}");
     }
 
     #[test]
