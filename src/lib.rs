@@ -13,6 +13,7 @@ pub mod error;
 pub mod fmt;
 pub mod lint;
 pub mod lower;
+pub mod lsp;
 pub mod model;
 pub mod names;
 pub mod output;
