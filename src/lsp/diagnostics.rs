@@ -10,7 +10,7 @@
 //!
 //! A finding that also points into another open document (a service defined
 //! in two files: the finding sits at the second definition) is shown there
-//! too, as a hint with the same code that links back to the finding, as
+//! too, whether its own file is open or not, as a hint with the same code that links back to the finding, as
 //! rust-analyzer does with rustc's notes in other files. The hint does not
 //! count the finding twice in an editor's error count.
 
@@ -45,10 +45,17 @@ pub fn for_documents(
         .map(|d| (d.uri.clone(), (d.version, Vec::new())))
         .collect();
     for finding in findings {
-        let Some(uri) = positions.open_uri(finding.span.file) else {
+        let primary = positions.open_uri(finding.span.file);
+        let mirrored = finding.related.iter().any(|label| {
+            label.span.file != finding.span.file && positions.open_uri(label.span.file).is_some()
+        });
+        if primary.is_none() && !mirrored {
+            continue;
+        }
+        let converted = convert(finding, &mut positions);
+        let Some(uri) = positions.uri(finding.span.file) else {
             continue;
         };
-        let converted = convert(finding, &mut positions);
         for label in &finding.related {
             if label.span.file == finding.span.file {
                 continue;
@@ -78,7 +85,7 @@ pub fn for_documents(
                 list.push(hint);
             }
         }
-        if let Some((_, list)) = out.get_mut(&uri) {
+        if let Some((_, list)) = primary.and_then(|uri| out.get_mut(&uri)) {
             list.push(converted);
         }
     }
