@@ -558,6 +558,23 @@ fn ranges_are_utf16_with_emoji_and_crlf() {
         }),
     );
     assert!(!codes(&client.diagnostics(&uri)).contains(&"E002"));
+
+    // A byte-order mark is one UTF-16 unit of the editor's first line;
+    // check's offsets start after it.
+    let bom = "\u{FEFF}service own { image = \"😀\"; replica = 2 .. 10 }\n";
+    let bom_path = dir.join("bom.scale");
+    let bom_uri = self::uri(&bom_path);
+    client.open(&bom_uri, bom);
+    let diagnostics = client.diagnostics(&bom_uri);
+    assert_eq!(codes(&diagnostics), ["E002"]);
+    let finding = &check(&bom_path, bom)[0];
+    let mark = '\u{FEFF}'.len_utf8();
+    let at = |key: &str| finding[key].as_u64().expect("offset") as usize + mark;
+    assert_eq!(
+        diagnostics[0]["range"],
+        json!({ "start": position(bom, at("byte_start")), "end": position(bom, at("byte_end")) })
+    );
+    assert_eq!(diagnostics[0]["range"]["start"]["character"], 30);
     assert!(client.shutdown().success());
 }
 
@@ -638,6 +655,17 @@ fn formatting_gives_what_fmt_writes_and_refuses_a_syntax_error() {
             .all(|e| e["range"]["start"]["line"].as_u64() > Some(0)),
         "{edits:#?}"
     );
+
+    // A byte-order mark stays where it is.
+    let marked = format!("\u{FEFF}{messy}");
+    let marked_uri = self::uri(&dir.join("marked.scale"));
+    client.open(&marked_uri, &marked);
+    let response = client.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": marked_uri }, "options": options }),
+    );
+    let edits = response["result"].as_array().expect("edits").clone();
+    assert_eq!(apply(&marked, &edits), format!("\u{FEFF}{expected}"));
 
     // Formatted text needs no edit.
     client.notify(

@@ -168,8 +168,10 @@ fn code_description(finding: &Diagnostic) -> Option<CodeDescription> {
 }
 
 /// Protocol positions of a workspace's files: each file's line index built
-/// once, and the URI of each (the open document's own for open files).
-struct Positions<'a> {
+/// once, and the URI of each (the open document's own for open files). What
+/// a request handler uses to turn a span, in any file of a project, into a
+/// location the editor can show.
+pub struct Positions<'a> {
     workspace: &'a Workspace,
     /// The open document each file is, if any.
     open: HashMap<FileId, &'a Document>,
@@ -178,7 +180,9 @@ struct Positions<'a> {
 }
 
 impl<'a> Positions<'a> {
-    fn new(workspace: &'a Workspace, documents: &[&'a Document]) -> Self {
+    /// Positions in `workspace`, whose files among `documents` are named by
+    /// the documents' URIs.
+    pub fn new(workspace: &'a Workspace, documents: &[&'a Document]) -> Self {
         let by_path: HashMap<std::path::PathBuf, &Document> =
             documents.iter().map(|d| (d.check_path(), *d)).collect();
         let open = workspace
@@ -199,7 +203,9 @@ impl<'a> Positions<'a> {
         self.open.get(&file).map(|d| d.uri.clone())
     }
 
-    fn uri(&mut self, file: FileId) -> Option<Uri> {
+    /// The URI of a file: its open document's, or a `file:` URI of its
+    /// path; `None` for a path no URI can name.
+    pub fn uri(&mut self, file: FileId) -> Option<Uri> {
         if let Some(document) = self.open.get(&file) {
             return Some(document.uri.clone());
         }
@@ -210,14 +216,19 @@ impl<'a> Positions<'a> {
             .clone()
     }
 
-    fn range(&mut self, span: Span) -> Range {
+    /// Where a span is, for the editor.
+    pub fn location(&mut self, span: Span) -> Option<Location> {
+        Some(Location::new(self.uri(span.file)?, self.range(span)))
+    }
+
+    pub fn range(&mut self, span: Span) -> Range {
         Range::new(
             self.position(span.file, span.start),
             self.position(span.file, span.end),
         )
     }
 
-    fn position(&mut self, file: FileId, offset: usize) -> Position {
+    pub fn position(&mut self, file: FileId, offset: usize) -> Position {
         let text = &self.workspace.sources.get(file).text;
         let lines = self
             .lines

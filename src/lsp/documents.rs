@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use lsp_types::{TextDocumentContentChangeEvent, Uri};
+use lsp_types::{Position, TextDocumentContentChangeEvent, Uri};
 
 use crate::discover::{self, Buffer, ProjectFiles, Workspace};
 use crate::source::LineIndex;
@@ -43,6 +43,34 @@ impl Document {
         self.path
             .clone()
             .unwrap_or_else(|| PathBuf::from(self.uri.as_str()))
+    }
+
+    /// The length of a leading byte-order mark, which the editor's text may
+    /// have and the checked source never does.
+    fn bom(&self) -> usize {
+        if self.text.starts_with('\u{FEFF}') {
+            '\u{FEFF}'.len_utf8()
+        } else {
+            0
+        }
+    }
+
+    /// The byte offset in the checked source (as spans count) of a protocol
+    /// position in this document; clamped like
+    /// [`LineIndex::utf16_offset`].
+    pub fn offset(&self, position: Position) -> usize {
+        let lines = LineIndex::new(&self.text);
+        lines
+            .utf16_offset(&self.text, position.line, position.character)
+            .saturating_sub(self.bom())
+    }
+
+    /// The protocol position in this document of a byte offset in the
+    /// checked source.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = offset + self.bom();
+        let (line, character) = LineIndex::new(&self.text).utf16_position(&self.text, offset);
+        Position::new(line, character)
     }
 }
 
@@ -167,7 +195,7 @@ impl Documents {
 mod tests {
     use std::str::FromStr;
 
-    use lsp_types::{Position, Range};
+    use lsp_types::Range;
 
     use super::*;
 
@@ -208,6 +236,20 @@ mod tests {
         assert_eq!(documents.get(&uri).expect("open").text, "new");
         let other = Uri::from_str("file:///p/b.scale").expect("a URI");
         assert!(documents.change(&other, 1, vec![]).is_err());
+    }
+
+    #[test]
+    fn positions_and_offsets_skip_a_byte_order_mark() {
+        let mut documents = Documents::default();
+        let uri = Uri::from_str("file:///p/a.scale").expect("a URI");
+        documents.open(uri.clone(), 1, "\u{FEFF}a😀b\nc".into());
+        let document = documents.get(&uri).expect("open");
+        // In the checked source (no mark), `b` is at byte 5, `c` at 7.
+        assert_eq!(document.position(5), Position::new(0, 4));
+        assert_eq!(document.offset(Position::new(0, 4)), 5);
+        assert_eq!(document.position(7), Position::new(1, 0));
+        assert_eq!(document.offset(Position::new(1, 0)), 7);
+        assert_eq!(document.offset(Position::new(0, 0)), 0);
     }
 
     #[test]

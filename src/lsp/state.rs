@@ -27,6 +27,13 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Positions and locations in this check, open files named by their
+    /// documents' URIs.
+    pub fn positions<'a>(&'a self, documents: &'a Documents) -> super::diagnostics::Positions<'a> {
+        let open: Vec<&Document> = documents.iter().collect();
+        super::diagnostics::Positions::new(&self.workspace, &open)
+    }
+
     /// The file id of an open document in this check.
     pub fn file(&self, document: &Document) -> Option<FileId> {
         let path = document.check_path();
