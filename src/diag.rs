@@ -171,6 +171,77 @@ pub struct Diagnostic {
     /// Set on a finding that no lint setting or suppression may silence,
     /// because scalec's output would be rejected without it: what rejects it.
     pub guard: Option<&'static str>,
+    /// A fix computed with the finding (a did-you-mean, a corrected unit),
+    /// for editors to offer as a quick fix. Not part of any report format.
+    pub suggestion: Option<Suggestion>,
+}
+
+/// A fix for a finding: replace the text at `span`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// What the fix does, for a menu: "change to `replicas`".
+    pub title: String,
+    pub span: Span,
+    pub replacement: Replacement,
+}
+
+/// The text a [`Suggestion`] writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Replacement {
+    /// Exactly this text.
+    Text(String),
+    /// A name or word, unquoted. It is written as a string literal where the
+    /// text it replaces is one (`"shop.orders"` → `"shop_orders"`) or where
+    /// it is not an identifier, and bare otherwise.
+    Name(String),
+}
+
+impl Suggestion {
+    /// Replaces `span` with exactly `text`.
+    pub fn text(span: Span, text: impl Into<String>, title: impl Into<String>) -> Self {
+        Suggestion {
+            title: title.into(),
+            span,
+            replacement: Replacement::Text(text.into()),
+        }
+    }
+
+    /// Replaces the name at `span` with `name`, titled "change to `name`".
+    pub fn name(span: Span, name: impl Into<String>) -> Self {
+        let name = name.into();
+        Suggestion {
+            title: format!("change to `{name}`"),
+            span,
+            replacement: Replacement::Name(name),
+        }
+    }
+
+    /// The text to write over `span` in `source`, the whole text of the
+    /// span's file.
+    pub fn new_text(&self, source: &str) -> String {
+        match &self.replacement {
+            Replacement::Text(text) => text.clone(),
+            Replacement::Name(name) => {
+                let replaced = source.get(self.span.start..self.span.end).unwrap_or("");
+                if replaced.starts_with('"') || !is_identifier(name) {
+                    crate::fmt::quote(name)
+                } else {
+                    name.clone()
+                }
+            }
+        }
+    }
+}
+
+/// Whether `text` can be written bare as an identifier: an ASCII letter or
+/// `_`, then letters, digits, `_` and `-`, and not a reserved word.
+pub fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !matches!(text, "per" | "true" | "false")
 }
 
 impl Diagnostic {
@@ -184,6 +255,7 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             guard: None,
+            suggestion: None,
         }
     }
 
@@ -217,6 +289,16 @@ impl Diagnostic {
 
     pub fn with_help_opt(mut self, help: Option<String>) -> Self {
         self.help = help;
+        self
+    }
+
+    pub fn with_suggestion(mut self, suggestion: Suggestion) -> Self {
+        self.suggestion = Some(suggestion);
+        self
+    }
+
+    pub fn with_suggestion_opt(mut self, suggestion: Option<Suggestion>) -> Self {
+        self.suggestion = suggestion;
         self
     }
 

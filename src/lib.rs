@@ -11,6 +11,7 @@ pub mod discover;
 pub mod emit;
 pub mod error;
 pub mod fmt;
+pub mod ide;
 pub mod lint;
 pub mod lower;
 pub mod lsp;
@@ -28,8 +29,15 @@ use model::Project;
 /// The result of checking a workspace.
 #[derive(Debug)]
 pub struct Compilation {
-    /// Projects that lowered without language errors, in directory order.
+    /// Projects that lowered without language errors, in directory order:
+    /// the only ones [`emit`] compiles.
     pub projects: Vec<Project>,
+    /// Projects with language errors, in directory order, each holding only
+    /// its complete entities ([`Project::complete_part`]; `omitted` names
+    /// the rest). Lint judged them; nothing emits them. A project with a
+    /// file that could not be read, or of which the parser recovered
+    /// nothing, is in neither list.
+    pub partial: Vec<Project>,
     /// Every finding, sorted by file, position and code.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -45,37 +53,63 @@ impl Compilation {
 /// Parses, lowers and lints every project of a workspace. Pure: it reads only
 /// the text already in `workspace`.
 ///
-/// A project with a file that did not read or parse is not lowered: its other
-/// files would report references to what the broken file declares.
+/// A file with syntax errors contributes what the parser recovered
+/// ([`syntax::Recovered`]): its blocks without an error, and the kind and name
+/// of each block with one. A project with a file that could not be read, or
+/// of which nothing was recovered, is not lowered: its other files would
+/// report references to what that file may declare. A project with language
+/// errors is linted on its complete part (see [`model::Omitted`] and
+/// [`lint::run`]), so `check` shows the findings of everything the errors do
+/// not touch; it goes to [`Compilation::partial`], never to `projects`.
 pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
     let mut diagnostics = workspace.diagnostics.clone();
     let mut projects = Vec::new();
+    let mut partial = Vec::new();
     for project in &workspace.projects {
+        let start = diagnostics.len();
         let mut asts = Vec::with_capacity(project.files.len());
-        let mut complete = true;
+        let mut broken = Vec::new();
+        let mut loose = false;
+        let mut known = true;
         for &file in &project.files {
             if workspace.unreadable.contains(&file) {
-                complete = false;
+                known = false;
                 continue;
             }
-            match syntax::parse_file(workspace.sources.get(file), &mut diagnostics) {
-                Some(ast) => asts.push(ast),
-                None => complete = false,
+            match syntax::parse(workspace.sources.get(file), &mut diagnostics) {
+                syntax::Parsed::Whole(ast) => asts.push(ast),
+                syntax::Parsed::Recovered(recovered) => {
+                    broken.extend(recovered.broken);
+                    loose |= recovered.loose;
+                    asts.push(recovered.ast);
+                }
+                syntax::Parsed::Nothing => known = false,
             }
         }
-        if !complete {
+        if !known {
             continue;
         }
-        let before = diagnostics.len();
-        let lowered = lower::lower_project(project.dir.clone(), &asts, &mut diagnostics);
+        let lowered =
+            lower::lower_recovered(project.dir.clone(), &asts, &broken, loose, &mut diagnostics);
         diagnostics.extend(emit::layout::collisions(&lowered));
-        diagnostics.extend(project_name_problem(&lowered, project));
-        let lowered_cleanly = diagnostics[before..]
+        // A `cluster` that does not parse may name the project.
+        if !lowered.omitted.cluster_unparsed {
+            diagnostics.extend(project_name_problem(&lowered, project));
+        }
+        let without_errors = diagnostics[start..]
             .iter()
             .all(|d| d.severity != diag::Severity::Error);
-        if lowered_cleanly {
+        if without_errors {
+            debug_assert!(
+                lowered.omitted.is_empty(),
+                "only language errors omit anything"
+            );
             diagnostics.extend(lint::run(&lowered, options));
             projects.push(lowered);
+        } else {
+            let complete = lowered.complete_part();
+            diagnostics.extend(lint::run(&complete, options));
+            partial.push(complete);
         }
     }
     diagnostics.extend(shared_outputs(workspace));
@@ -88,6 +122,7 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
     diagnostics.dedup();
     Compilation {
         projects,
+        partial,
         diagnostics,
     }
 }
@@ -174,7 +209,8 @@ fn shared_outputs(workspace: &Workspace) -> Vec<Diagnostic> {
 
 /// Compiles every project of a compilation into one set of files, each
 /// project under its output directory. Call only when the compilation has
-/// no errors.
+/// no errors. Only [`Compilation::projects`] is read: a partial project is
+/// never emitted, whatever the caller does.
 pub fn emit(workspace: &Workspace, compilation: &Compilation) -> emit::OutputSet {
     let mut set = emit::OutputSet::default();
     for project in &compilation.projects {

@@ -77,10 +77,12 @@ fn e005_duplicate_definition_labels_both_files() {
     assert_eq!(
         checked.short_lines(),
         [
-            "tests/fixtures/errors/E005-duplicate-definition/b.scale:5:9: error[E005]: service `api` is defined twice"
+            // `worker` is complete, so it is linted despite the error.
+            "tests/fixtures/errors/E005-duplicate-definition/b.scale:1:9: warning[K104]: service `worker` runs a single pod",
+            "tests/fixtures/errors/E005-duplicate-definition/b.scale:5:9: error[E005]: service `api` is defined twice",
         ]
     );
-    let related = &checked.diagnostics[0].related;
+    let related = &checked.diagnostics[1].related;
     assert_eq!(related.len(), 1);
     assert!(
         checked
@@ -150,15 +152,18 @@ fn e010_outputs_sharing_a_path_label_both_sources() {
     assert_eq!(
         checked.short_lines(),
         [
+            // An output collision leaves every entity complete: each is linted.
+            format!("{path}:3:9: warning[K104]: service `orders` runs a single pod"),
             format!(
                 "{path}:7:9: error[E010]: service `kustomization` would be written to `kustomization.yaml`, the file scalec writes for `kubectl apply -k`"
             ),
+            format!("{path}:7:9: warning[K104]: service `kustomization` runs a single pod"),
             format!(
                 "{path}:11:10: error[E010]: service `orders` and database `orders` would both be written to `orders.yaml`"
             ),
         ]
     );
-    assert_eq!(checked.diagnostics[1].related.len(), 1);
+    assert_eq!(checked.diagnostics[3].related.len(), 1);
 }
 
 // Issue #9: every name that reaches Kubernetes or MongoDB is checked by the
@@ -175,8 +180,15 @@ fn e006_project_directory_that_is_not_a_label_value() {
             format!(
                 "{path}/Bad_Dir_/policy.scale:1:1: error[E006]: the project `Bad_Dir_` is named after its directory, which is not a Kubernetes label value"
             ),
+            // The project's name is not lint's concern: its services are linted.
+            format!(
+                "{path}/Bad_Dir_/policy.scale:4:9: warning[K104]: service `api` runs a single pod"
+            ),
             format!(
                 "{path}/my store/policy.scale:1:1: error[E006]: the project `my store` is named after its directory, which is not a Kubernetes label value"
+            ),
+            format!(
+                "{path}/my store/policy.scale:2:9: warning[K104]: service `api` runs a single pod"
             ),
         ]
     );
@@ -187,9 +199,9 @@ fn e006_project_directory_that_is_not_a_label_value() {
         help(0)
     );
     assert!(
-        help(1).ends_with("`cluster { project = \"my-store\" }`"),
+        help(2).ends_with("`cluster { project = \"my-store\" }`"),
         "{}",
-        help(1)
+        help(2)
     );
 }
 

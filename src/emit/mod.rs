@@ -154,7 +154,14 @@ pub fn project_name(project: &Project, dir: &Path) -> Option<String> {
 }
 
 /// Compiles one project into files under `dir` (its path inside the output).
+/// The project must come from [`crate::Compilation::projects`] of a
+/// compilation without errors; a partial project lacks what it omits, and
+/// its output would silently drop it.
 pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<OutputFile> {
+    debug_assert!(
+        project.omitted.is_empty(),
+        "emit reads only projects that lowered without errors"
+    );
     let part_of =
         project_name(project, dir).expect("compile rejects a project without a name (E006)");
     let context = Context {

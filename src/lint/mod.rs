@@ -43,6 +43,11 @@ pub struct Rule {
     /// guard's findings are errors that no `--allow`, `lint { allow }` or
     /// suppression can silence, so nothing it guards against is ever emitted.
     pub guard: Option<&'static str>,
+    /// Whether a finding may depend on every service at once (a sum over the
+    /// services, whether any service uses something, a label in each reader
+    /// that a suppression may match): the rule then runs only when no
+    /// service is omitted (see [`crate::model::Omitted`]).
+    pub every_service: bool,
 }
 
 impl Rule {
@@ -62,12 +67,19 @@ impl Rule {
             raw_doc,
             check,
             guard: None,
+            every_service: false,
         }
     }
 
     /// Makes the rule a guard: see [`Rule::guard`].
     pub const fn guarding(mut self, reason: &'static str) -> Rule {
         self.guard = Some(reason);
+        self
+    }
+
+    /// Sets [`Rule::every_service`].
+    pub const fn over_every_service(mut self, every_service: bool) -> Rule {
+        self.every_service = every_service;
         self
     }
 
@@ -110,8 +122,10 @@ impl Rule {
 ///                summary: "...", check: check }
 /// ```
 ///
-/// A guard (see [`Rule::guard`]) adds `guard: "what rejects the output"`
-/// after `summary`:
+/// A rule whose findings depend on every service (see
+/// [`Rule::every_service`]) adds `every_service: true` after `summary` (and
+/// `guard`). A guard (see [`Rule::guard`]) adds `guard: "what rejects the
+/// output"` after `summary`:
 ///
 /// ```text
 /// pub RULE { id: K101, ..., summary: "...",
@@ -128,6 +142,7 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             summary: $summary:literal,
             $(guard: $guard:literal,)?
+            $(every_service: $every:literal,)?
             check: $check:expr $(,)?
         }
     ) => {
@@ -139,7 +154,7 @@ macro_rules! declare_rule {
             $summary,
             concat!($($doc, "\n"),*),
             $check,
-        )$(.guarding($guard))?;
+        )$(.guarding($guard))?$(.over_every_service($every))?;
     };
 }
 
@@ -160,9 +175,30 @@ pub fn find(code_or_name: &str) -> Option<&'static Rule> {
 
 /// Runs every rule over a project and applies settings and suppressions.
 /// The result is unsorted.
+///
+/// A project with language errors is judged on its complete part only
+/// ([`Project::complete_part`]): nothing when its context is unknown, and
+/// no rule over [`Rule::every_service`] while a service is omitted. Whether a
+/// suppression silences nothing (S002) is judged only when nothing is
+/// omitted. So each finding is one the project would also have if its
+/// errors were fixed without touching the blocks the finding reads.
 pub fn run(project: &Project, options: &Options) -> Vec<Diagnostic> {
+    let omitted = &project.omitted;
+    if omitted.context {
+        return Vec::new();
+    }
+    let complete;
+    let project = if omitted.is_empty() {
+        project
+    } else {
+        complete = project.complete_part();
+        &complete
+    };
     let mut findings = Vec::new();
     for rule in RULES {
+        if rule.every_service && !omitted.services.is_empty() {
+            continue;
+        }
         if let Some(check) = rule.check {
             check(rule, project, &mut findings);
         }

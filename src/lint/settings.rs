@@ -281,6 +281,13 @@ fn unknown_rule(entry: &Spanned<String>, problem: &SettingError) -> Diagnostic {
     } else {
         codes::UNKNOWN_REFERENCE
     };
+    let suggestion = match problem {
+        SettingError::UnknownRule {
+            nearest: Some(close),
+            ..
+        } => Some(crate::diag::Suggestion::name(entry.span, *close)),
+        _ => None,
+    };
     Diagnostic::error(code, problem.message(), entry.span)
         .with_label(if language {
             "a language error"
@@ -288,6 +295,7 @@ fn unknown_rule(entry: &Spanned<String>, problem: &SettingError) -> Diagnostic {
             "unknown rule"
         })
         .with_help_opt(problem.hint())
+        .with_suggestion_opt(suggestion)
 }
 
 /// Whether a suppression covers `finding`; marks the suppression used.
@@ -325,6 +333,10 @@ fn judge_suppressions(
     kept: &mut Vec<Diagnostic>,
     out: &mut Vec<Diagnostic>,
 ) {
+    // With something omitted, a finding a suppression was written for may
+    // not have been looked for, and the line after it may not have parsed:
+    // whether it silences nothing is unknown.
+    let judge_use = project.omitted.is_empty();
     for (suppression, used) in project.suppressions.iter().zip(used) {
         let mut valid = 0;
         for (rule, used) in suppression.rules.iter().zip(used) {
@@ -332,7 +344,7 @@ fn judge_suppressions(
                 Err(problem) => out.push(unknown_rule(rule, &problem)),
                 Ok(resolved) => {
                     valid += 1;
-                    if suppression.target.is_some() && !used {
+                    if judge_use && suppression.target.is_some() && !used {
                         kept.push(
                             s002::RULE
                                 .finding(format!("`# scalec: allow {}` silences nothing here", rule.value), rule.span)
@@ -343,7 +355,7 @@ fn judge_suppressions(
                 }
             }
         }
-        if valid > 0 && suppression.target.is_none() {
+        if judge_use && valid > 0 && suppression.target.is_none() {
             kept.push(
                 s002::RULE
                     .finding(

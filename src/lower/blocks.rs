@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::schema::{self, ValueType};
 use super::{Lowerer, describe_block, label_span, values};
 use crate::ast::{Block, Value, ValueKind};
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, Suggestion, codes};
 use crate::model::{
     Autoscaler, Cluster, Collection, CountRange, Database, DatabaseEngine, DatabaseOperator,
     FieldFacts, FieldType, KubeVersion, LintSettings, MAX_CLUSTER_PODS, MAX_REPLICA_SET_MEMBERS,
@@ -312,7 +312,11 @@ impl Lowerer<'_> {
         };
         // With an HPA and no `selector`, the queue's name in its URL becomes
         // the label value `queue_name` of the external metric's selector.
-        if queue.selector.is_none() && self.target.autoscaler == Autoscaler::Hpa {
+        // (Not when the `cluster` that sets the autoscaler does not parse.)
+        if queue.selector.is_none()
+            && self.cluster_known
+            && self.target.autoscaler == Autoscaler::Hpa
+        {
             let queue_name = queue.queue_name();
             let valid = self.check_name(
                 crate::names::kubernetes::label_value(queue_name).map_err(|mut invalid| {
@@ -481,7 +485,14 @@ impl Lowerer<'_> {
             .with_help(match &invalid.rewrite {
                 Some(fixed) => format!("{}: write `\"{fixed}\"`", invalid.rule),
                 None => invalid.rule.clone(),
-            }),
+            })
+            .with_suggestion_opt(invalid.rewrite.as_ref().map(|fixed| {
+                Suggestion::text(
+                    version.span,
+                    crate::fmt::quote(fixed),
+                    format!("change to `\"{fixed}\"`"),
+                )
+            })),
         );
         false
     }
@@ -505,7 +516,7 @@ impl Lowerer<'_> {
         let shard_key = self.get(&fields, "shard_key", shard_key);
         let mut valid_key = true;
         for field in shard_key.iter().flat_map(|key| &key.value.fields) {
-            valid_key &= self.check_name(
+            valid_key &= self.check_name_fixed(
                 crate::names::mongodb::field_path(&field.name),
                 field.span,
                 || {
@@ -513,6 +524,15 @@ impl Lowerer<'_> {
                         "{} cannot be a shard-key field",
                         crate::names::quoted(&field.name)
                     )
+                },
+                // The span of a hashed field is the whole `hashed(...)`.
+                |rewrite| {
+                    if field.hashed {
+                        let text = crate::lint::shard_key::key_text(&[(&rewrite, true)]);
+                        Suggestion::text(field.span, text, format!("change to `{rewrite}`"))
+                    } else {
+                        Suggestion::name(field.span, rewrite)
+                    }
                 },
             );
         }
@@ -712,7 +732,8 @@ fn shard_key_field(value: &Value) -> values::Conv<ShardKeyField> {
         }),
         ValueKind::Call(function, args) => {
             if function.name != "hashed" {
-                let help = match crate::names::did_you_mean(&function.name, ["hashed"]) {
+                let close = crate::names::did_you_mean(&function.name, ["hashed"]);
+                let help = match close {
                     Some(close) => format!("did you mean `{close}`?"),
                     None => "the only shard-key function is `hashed(field)`".into(),
                 };
@@ -722,7 +743,8 @@ fn shard_key_field(value: &Value) -> values::Conv<ShardKeyField> {
                     function.span,
                 )
                 .with_label("not a shard-key function")
-                .with_help(help));
+                .with_help(help)
+                .with_suggestion_opt(close.map(|close| Suggestion::name(function.span, close))));
             }
             match args.as_slice() {
                 [arg] => match &arg.kind {

@@ -4,7 +4,9 @@
 //! interprets units per attribute ([`values`]) and checks every block against
 //! its [`schema`]. It never stops at the first error: each bad value is reported
 //! and left out, and the rest of the project is still checked. A project with
-//! errors is returned for completeness but must not be linted or emitted.
+//! errors is returned whole, with [`Project::omitted`] naming what its errors
+//! leave incomplete: lint reads only its complete part, and it is never
+//! emitted.
 //!
 //! Pure: no filesystem, terminal or environment.
 
@@ -18,25 +20,52 @@ mod service;
 mod signals;
 pub mod values;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use crate::ast::{Ast, Attribute, Block, DirectiveKind, Item};
-use crate::diag::{Diagnostic, codes};
-use crate::model::{Cluster, LintSettings, Project, Spanned, Suppression};
+use crate::diag::{Diagnostic, Severity, Suggestion, codes};
+use crate::model::{Cluster, LintSettings, Omitted, Project, SignalSource, Spanned, Suppression};
 use crate::source::Span;
 
 use schema::{BlockSchema, LabelRule};
 
 /// Lowers the files of one project. Diagnostics go to `sink`.
 pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> Project {
+    lower_recovered(dir, asts, &[], false, sink)
+}
+
+/// Lowers the files of one project, some of which may have been recovered
+/// from syntax errors (`syntax::Recovered`): `broken` are the spans of the
+/// stubs among the top-level blocks of `asts`, and `loose` tells whether a
+/// syntax error lay outside every top-level block. A stub's name is known
+/// (it is declared, so references to it resolve and duplicates are found)
+/// but not its contents, so it is not lowered, and checks that would read
+/// what a stub `cluster` or `defaults` may set are left out rather than
+/// guessed. The project's [`Project::omitted`] names what is not complete.
+pub fn lower_recovered(
+    dir: PathBuf,
+    asts: &[Ast],
+    broken: &[Span],
+    loose: bool,
+    sink: &mut Vec<Diagnostic>,
+) -> Project {
+    let start = sink.len();
+    let broken: BTreeSet<Span> = broken.iter().copied().collect();
     let mut lower = Lowerer {
         sink,
         target: Cluster::default(),
+        broken: &broken,
+        cluster_known: true,
+        defaults_known: true,
     };
     let top = lower.top_level(asts);
 
     let cluster = match top.of_kind("cluster").first() {
+        Some(block) if lower.is_stub(block) => {
+            lower.cluster_known = false;
+            Cluster::default()
+        }
         Some(block) => lower.cluster(block),
         None => Cluster::default(),
     };
@@ -44,35 +73,44 @@ pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> 
     // a queue's default selector by the autoscaler.
     lower.target = cluster.clone();
     let lint = match top.of_kind("lint").first() {
-        Some(block) => lower.lint(block),
-        None => LintSettings::default(),
+        Some(block) if !lower.is_stub(block) => lower.lint(block),
+        _ => LintSettings::default(),
     };
-    let metrics: Vec<_> = top
-        .of_kind("metric")
+    let (metric_blocks, _) = lower.split_stubs(top.of_kind("metric"));
+    let metrics: Vec<_> = metric_blocks
         .iter()
         .filter_map(|b| lower.metric(b))
         .collect();
-    let queues: Vec<_> = top
-        .of_kind("queue")
-        .iter()
-        .filter_map(|b| lower.queue(b))
-        .collect();
-    let scope = service::Scope {
-        metrics: metrics.iter().map(|m| m.name.value.as_str()).collect(),
-        queues: queues.iter().map(|q| q.name.value.as_str()).collect(),
+    let (queue_blocks, _) = lower.split_stubs(top.of_kind("queue"));
+    let queues: Vec<_> = queue_blocks.iter().filter_map(|b| lower.queue(b)).collect();
+    // Every metric and queue block declares its name, even a stub or one
+    // with an error: a `scale` block naming it is not an unknown reference,
+    // though the service that holds it is not complete.
+    let declared = |kind: &str| {
+        (top.of_kind(kind).iter())
+            .filter_map(|b| label_text(b))
+            .collect()
     };
-    let defaults = top
-        .of_kind("defaults")
-        .first()
-        .map(|b| lower.service_parts(b, "defaults", &scope));
-    let mut services: Vec<_> = top
-        .of_kind("service")
+    let scope = service::Scope {
+        metrics: declared("metric"),
+        queues: declared("queue"),
+    };
+    let defaults = match top.of_kind("defaults").first() {
+        Some(block) if lower.is_stub(block) => {
+            lower.defaults_known = false;
+            None
+        }
+        Some(block) => Some(lower.service_parts(block, "defaults", &scope)),
+        None => None,
+    };
+    let (service_blocks, _) = lower.split_stubs(top.of_kind("service"));
+    let mut services: Vec<_> = service_blocks
         .iter()
         .filter_map(|b| lower.service(b, defaults.as_ref(), &scope))
         .collect();
     services.sort_by(|a, b| a.name.value.cmp(&b.name.value));
-    let mut databases: Vec<_> = top
-        .of_kind("database")
+    let (database_blocks, _) = lower.split_stubs(top.of_kind("database"));
+    let mut databases: Vec<_> = database_blocks
         .iter()
         .filter_map(|b| lower.database(b))
         .collect();
@@ -84,7 +122,7 @@ pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> 
     queues.sort_by(|a, b| a.name.value.cmp(&b.name.value));
 
     let (suppressions, malformed_directives) = directives(asts);
-    let project = Project {
+    let mut project = Project {
         dir,
         suppressions,
         malformed_directives,
@@ -95,9 +133,111 @@ pub fn lower_project(dir: PathBuf, asts: &[Ast], sink: &mut Vec<Diagnostic>) -> 
         queues,
         databases,
         lint,
+        omitted: Omitted::default(),
     };
-    signals::check(&project, lower.sink);
+    let known = signals::Known {
+        cluster: lower.cluster_known,
+        defaults: lower.defaults_known,
+    };
+    signals::check(&project, known, lower.sink);
+    project.omitted = omitted(&project, asts, &broken, loose, &lower.sink[start..]);
     project
+}
+
+/// What a project leaves out (see [`Omitted`]), from its stubs and the
+/// language errors lowering reported (`errors`). An error marks the
+/// top-level block it is reported in; a duplicate definition (E005) marks
+/// the first definition too. An error outside every block, and a marked
+/// block that is not a service, metric, queue or database, make the context
+/// unknown.
+fn omitted(
+    project: &Project,
+    asts: &[Ast],
+    broken: &BTreeSet<Span>,
+    loose: bool,
+    errors: &[Diagnostic],
+) -> Omitted {
+    let blocks: Vec<&Block> = asts
+        .iter()
+        .flat_map(|a| &a.items)
+        .filter_map(|item| match item {
+            Item::Block(block) => Some(block),
+            Item::Attribute(_) => None,
+        })
+        .collect();
+    // Top-level blocks do not overlap: sorted by file and start, the block
+    // that may hold a span is the last one starting at or before it.
+    let mut order: Vec<usize> = (0..blocks.len()).collect();
+    order.sort_by_key(|&i| (blocks[i].span.file, blocks[i].span.start));
+    let holding = |span: Span| {
+        let after = order.partition_point(|&i| {
+            (blocks[i].span.file, blocks[i].span.start) <= (span.file, span.start)
+        });
+        let &i = order.get(after.checked_sub(1)?)?;
+        let block = blocks[i].span;
+        (block.file == span.file && span.start < block.end).then_some(i)
+    };
+    let mut marked: Vec<bool> = blocks.iter().map(|b| broken.contains(&b.span)).collect();
+    let mut omitted = Omitted {
+        context: loose,
+        cluster_unparsed: blocks
+            .iter()
+            .any(|b| b.kind.name == "cluster" && broken.contains(&b.span)),
+        ..Omitted::default()
+    };
+    for error in errors.iter().filter(|d| d.severity == Severity::Error) {
+        match holding(error.span) {
+            Some(i) => marked[i] = true,
+            None => omitted.context = true,
+        }
+        if error.code == codes::DUPLICATE_DEFINITION {
+            for related in &error.related {
+                if let Some(i) = holding(related.span) {
+                    marked[i] = true;
+                }
+            }
+        }
+    }
+    let entity_kinds = ["service", "metric", "queue", "database"];
+    for (block, marked) in blocks.iter().zip(&marked) {
+        if *marked && !entity_kinds.contains(&block.kind.name.as_str()) {
+            omitted.context = true;
+        }
+    }
+    for (block, marked) in blocks.iter().zip(&marked) {
+        let names = match block.kind.name.as_str() {
+            "service" => &mut omitted.services,
+            "metric" => &mut omitted.metrics,
+            "queue" => &mut omitted.queues,
+            "database" => &mut omitted.databases,
+            _ => continue,
+        };
+        if *marked || omitted.context {
+            names.insert(label_text(block).unwrap_or_default().to_string());
+        }
+    }
+    // A service is complete only if what it scales on is.
+    let incomplete: Vec<String> = project
+        .services
+        .iter()
+        .filter(|service| {
+            service
+                .scaling
+                .iter()
+                .any(|signal| match &signal.source.value {
+                    SignalSource::Cpu | SignalSource::Memory => false,
+                    SignalSource::Metric(name) => {
+                        omitted.metrics.contains(name) || project.metric(name).is_none()
+                    }
+                    SignalSource::Queue(name) => {
+                        omitted.queues.contains(name) || project.queue(name).is_none()
+                    }
+                })
+        })
+        .map(|service| service.name.value.clone())
+        .collect();
+    omitted.services.extend(incomplete);
+    omitted
 }
 
 /// The `# scalec:` directives of every file, for `lint` to judge.
@@ -131,6 +271,15 @@ pub(crate) struct Lowerer<'s> {
     pub(crate) sink: &'s mut Vec<Diagnostic>,
     /// The project's `cluster`, once lowered (the default before).
     pub(crate) target: Cluster,
+    /// The spans of the top-level blocks that are stubs (see
+    /// [`lower_recovered`]).
+    broken: &'s BTreeSet<Span>,
+    /// Whether the `cluster` block, if any, parsed: when not, `target` is a
+    /// guess, and nothing that depends on it is reported.
+    pub(crate) cluster_known: bool,
+    /// Whether the `defaults` block, if any, parsed: when not, what a
+    /// service lacks may be inherited, and is not reported.
+    pub(crate) defaults_known: bool,
 }
 
 /// The project's top-level blocks by kind, duplicates already reported.
@@ -174,6 +323,16 @@ pub(crate) fn describe_block(block: &Block) -> String {
 }
 
 impl Lowerer<'_> {
+    /// Whether a top-level block is a stub of a block that did not parse.
+    fn is_stub(&self, block: &Block) -> bool {
+        self.broken.contains(&block.span)
+    }
+
+    /// The blocks that parsed, and the stubs.
+    fn split_stubs<'a>(&self, blocks: &[&'a Block]) -> (Vec<&'a Block>, Vec<&'a Block>) {
+        blocks.iter().partition(|b| !self.is_stub(b))
+    }
+
     pub(crate) fn report(&mut self, diagnostic: Diagnostic) {
         self.sink.push(diagnostic);
     }
@@ -312,6 +471,10 @@ impl Lowerer<'_> {
         let nested = schema::BLOCKS
             .iter()
             .find(|b| b.kind == kind && !schema::TOP_LEVEL.contains(&b.kind));
+        let close = match nested {
+            Some(_) => None,
+            None => crate::names::did_you_mean(kind, schema::TOP_LEVEL.iter().copied()),
+        };
         let help = match nested {
             Some(_) => {
                 let parent = schema::BLOCKS
@@ -320,7 +483,7 @@ impl Lowerer<'_> {
                     .map_or("another block", |b| b.kind);
                 format!("`{kind}` goes inside a `{parent}` block")
             }
-            None => match crate::names::did_you_mean(kind, schema::TOP_LEVEL.iter().copied()) {
+            None => match close {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!(
                     "a file holds these blocks: {}",
@@ -339,7 +502,8 @@ impl Lowerer<'_> {
                 block.kind.span,
             )
             .with_label("not a block kind")
-            .with_help(help),
+            .with_help(help)
+            .with_suggestion_opt(close.map(|close| Suggestion::name(block.kind.span, close))),
         );
     }
 
@@ -406,7 +570,14 @@ impl Lowerer<'_> {
                     .with_help(match schema.attribute(&attribute.name.name) {
                         Some(known) => format!("write `{} = ...` without quotes", known.name),
                         None => "quoted names are for keys that are not identifiers, in `env` and `selector`".into(),
-                    }),
+                    })
+                    .with_suggestion_opt(schema.attribute(&attribute.name.name).map(|known| {
+                        Suggestion::text(
+                            attribute.name.span,
+                            known.name,
+                            format!("write `{}` without quotes", known.name),
+                        )
+                    })),
                 ),
                 Item::Attribute(attribute) => match schema.attribute(&attribute.name.name) {
                     Some(known) => match fields.attributes.get(known.name) {
@@ -456,11 +627,14 @@ impl Lowerer<'_> {
 
     fn unknown_attribute(&mut self, attribute: &Attribute, block: &Block, schema: &BlockSchema) {
         let name = &attribute.name.name;
-        let help = if schema.blocks.contains(&name.as_str()) {
+        let is_block = schema.blocks.contains(&name.as_str());
+        let close = (!is_block)
+            .then(|| crate::names::did_you_mean(name, schema.attributes.iter().map(|a| a.name)))
+            .flatten();
+        let help = if is_block {
             Some(format!("`{name}` is a block: write `{name} {{ ... }}`"))
         } else {
-            let candidates = schema.attributes.iter().map(|a| a.name);
-            crate::names::did_you_mean(name, candidates)
+            close
                 .map(|close| format!("did you mean `{close}`?"))
                 .or_else(|| known_list(schema))
         };
@@ -471,16 +645,21 @@ impl Lowerer<'_> {
                 attribute.name.span,
             )
             .with_label(format!("not an attribute of `{}`", block.kind.name))
-            .with_help_opt(help),
+            .with_help_opt(help)
+            .with_suggestion_opt(close.map(|close| Suggestion::name(attribute.name.span, close))),
         );
     }
 
     fn unknown_child(&mut self, child: &Block, parent: &Block, schema: &BlockSchema) {
         let kind = &child.kind.name;
-        let help = if schema.attribute(kind).is_some() {
+        let is_attribute = schema.attribute(kind).is_some();
+        let close = (!is_attribute)
+            .then(|| crate::names::did_you_mean(kind, schema.blocks.iter().copied()))
+            .flatten();
+        let help = if is_attribute {
             Some(format!("`{kind}` is an attribute: write `{kind} = ...`"))
         } else {
-            crate::names::did_you_mean(kind, schema.blocks.iter().copied())
+            close
                 .map(|close| format!("did you mean `{close}`?"))
                 .or_else(|| known_list(schema))
         };
@@ -491,7 +670,8 @@ impl Lowerer<'_> {
                 child.kind.span,
             )
             .with_label(format!("not a block of `{}`", parent.kind.name))
-            .with_help_opt(help),
+            .with_help_opt(help)
+            .with_suggestion_opt(close.map(|close| Suggestion::name(child.kind.span, close))),
         );
     }
 
@@ -536,20 +716,37 @@ impl Lowerer<'_> {
     }
 
     /// E006 for a name that [`crate::names`] refuses: the label says why,
-    /// the help gives the rule and the rewrite. Returns whether it is valid.
+    /// the help gives the rule and the rewrite, which is also the finding's
+    /// suggestion. Returns whether it is valid.
     pub(crate) fn check_name(
         &mut self,
         result: Result<(), crate::names::Invalid>,
         span: Span,
         message: impl FnOnce() -> String,
     ) -> bool {
+        self.check_name_fixed(result, span, message, |rewrite| {
+            Suggestion::name(span, rewrite)
+        })
+    }
+
+    /// [`Self::check_name`] with the suggestion that writes the rewrite made
+    /// by `fix`.
+    pub(crate) fn check_name_fixed(
+        &mut self,
+        result: Result<(), crate::names::Invalid>,
+        span: Span,
+        message: impl FnOnce() -> String,
+        fix: impl FnOnce(String) -> Suggestion,
+    ) -> bool {
         let Err(invalid) = result else {
             return true;
         };
+        let suggestion = invalid.rewrite.clone().map(fix);
         self.report(
             Diagnostic::error(codes::INVALID_NAME, message(), span)
                 .with_label(invalid.problem.clone())
-                .with_help(invalid.help()),
+                .with_help(invalid.help())
+                .with_suggestion_opt(suggestion),
         );
         false
     }

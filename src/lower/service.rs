@@ -110,7 +110,10 @@ impl Lowerer<'_> {
         env.extend(own.env);
         let image = own.image.or(inherited.image);
         let Some(image) = image else {
-            self.missing(block, "image", "image = \"registry.example.com/app:1.0.0\"");
+            // A `defaults` that does not parse may set it.
+            if self.defaults_known {
+                self.missing(block, "image", "image = \"registry.example.com/app:1.0.0\"");
+            }
             return None;
         };
         if !valid_name {
@@ -291,7 +294,8 @@ impl Lowerer<'_> {
             .into_iter()
             .chain(scope.metrics.iter().copied())
             .chain(scope.queues.iter().copied());
-        let help = match crate::names::did_you_mean(name, candidates) {
+        let close = crate::names::did_you_mean(name, candidates);
+        let help = match close {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!(
                 "scale on `cpu`, `memory`, or declare it: `metric {name} {{ kind = pods }}` or `queue {name} {{ ... }}`"
@@ -304,7 +308,8 @@ impl Lowerer<'_> {
                 span,
             )
             .with_label("unknown metric")
-            .with_help(help),
+            .with_help(help)
+            .with_suggestion_opt(close.map(|close| crate::diag::Suggestion::name(span, close))),
         );
     }
 
@@ -410,7 +415,9 @@ impl Lowerer<'_> {
     fn env(&mut self, block: &Block) -> BTreeMap<String, Spanned<String>> {
         let fields = self.fields(block, schema::block("env").expect("env has a schema"));
         let mut env = BTreeMap::new();
-        let relaxed = self.target.kubernetes >= RELAXED_ENV_NAMES;
+        // With a `cluster` that does not parse, the version is unknown: only
+        // names that no version takes are reported.
+        let relaxed = !self.cluster_known || self.target.kubernetes >= RELAXED_ENV_NAMES;
         for attribute in fields.free {
             let name = &attribute.name.name;
             let valid = self.check_name(

@@ -6,13 +6,25 @@ use crate::diag::{Diagnostic, codes};
 use crate::model::autoscalers::SignalRefusal;
 use crate::model::{Autoscaler, Project};
 
+/// Whether the project-wide blocks these checks read are known: a `cluster`
+/// or `defaults` block that does not parse is not (see
+/// `lower::lower_recovered`).
+#[derive(Clone, Copy)]
+pub(super) struct Known {
+    /// The autoscaler, from `cluster`.
+    pub cluster: bool,
+    /// What services inherit, from `defaults`.
+    pub defaults: bool,
+}
+
 /// Reports signals no autoscaler can serve as written (E008) and health
-/// probes without a port (E007).
-pub(super) fn check(project: &Project, sink: &mut Vec<Diagnostic>) {
+/// probes without a port (E007), each only when what it reads is known.
+pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>) {
     let keda = project.cluster.autoscaler == Autoscaler::Keda;
     for service in &project.services {
         let name = &service.name.value;
-        if let (Some(health), None) = (&service.health, &service.port) {
+        // The port may be inherited from a `defaults` that does not parse.
+        if let (Some(health), None, true) = (&service.health, &service.port, known.defaults) {
             sink.push(
                 Diagnostic::error(
                     codes::MISSING_ATTRIBUTE,
@@ -24,7 +36,13 @@ pub(super) fn check(project: &Project, sink: &mut Vec<Diagnostic>) {
                 .with_help("add `port = 8080` (the container port that serves the path)"),
             );
         }
-        for signal in &service.scaling {
+        // The autoscaler is set in a `cluster` that does not parse.
+        let signals = if known.cluster {
+            service.scaling.as_slice()
+        } else {
+            &[]
+        };
+        for signal in signals {
             let Some(kind) = project.signal_kind(&signal.source.value) else {
                 continue;
             };

@@ -5,7 +5,7 @@
 //! E003 diagnostic that says what was expected and how to write it.
 
 use crate::ast::{Quantity, Value, ValueKind};
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, Suggestion, codes};
 use crate::model::{Cpu, IntOrPercent, Memory, MetricValue, RateAmount, RatePolicy};
 
 use crate::names::did_you_mean;
@@ -97,8 +97,9 @@ fn with_units(
         } else {
             format!("`{}` is not a unit of {expected}", q.unit)
         };
-        let help = match suggest_unit(&q.unit, units) {
-            Some(unit) => format!("did you mean `{}{unit}`? {unit_help}", q.number),
+        let close = suggest_unit(&q.unit, units).map(|unit| format!("{}{unit}", q.number));
+        let help = match &close {
+            Some(close) => format!("did you mean `{close}`? {unit_help}"),
             None => unit_help.to_string(),
         };
         let label = if q.unit.is_empty() {
@@ -106,9 +107,14 @@ fn with_units(
         } else {
             "unknown unit"
         };
+        let suggestion = close.map(|close| {
+            let title = format!("change to `{close}`");
+            Suggestion::text(value.span, close, title)
+        });
         return Err(Diagnostic::error(codes::TYPE_MISMATCH, message, value.span)
             .with_label(label)
-            .with_help(help));
+            .with_help(help)
+            .with_suggestion_opt(suggestion));
     };
     scale(&q.number, multiplier).map_err(|e| inexact(value, e, expected, fraction_help))
 }
@@ -603,7 +609,8 @@ pub fn word(value: &Value, words: &[&'static str]) -> Conv<&'static str> {
     if let Some(w) = words.iter().find(|w| *w == written) {
         return Ok(w);
     }
-    let help = match did_you_mean(written, words.iter().copied()) {
+    let close = did_you_mean(written, words.iter().copied());
+    let help = match close {
         Some(close) => format!("did you mean `{close}`?"),
         None => format!("use one of {}", choices()),
     };
@@ -613,7 +620,8 @@ pub fn word(value: &Value, words: &[&'static str]) -> Conv<&'static str> {
         value.span,
     )
     .with_label("unknown value")
-    .with_help(help))
+    .with_help(help)
+    .with_suggestion_opt(close.map(|close| Suggestion::name(value.span, close))))
 }
 
 pub fn boolean(value: &Value) -> Conv<bool> {

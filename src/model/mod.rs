@@ -8,7 +8,7 @@
 //!
 //! The model derives no `Serialize`: a serialized type is a promise to users.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -57,6 +57,43 @@ pub struct Project {
     pub suppressions: Vec<Suppression>,
     /// `# scalec:` comments that are not valid directives.
     pub malformed_directives: Vec<Spanned<String>>,
+    /// What lowering left out for language errors: empty for a project
+    /// without any. The lists above hold only complete entities once
+    /// [`Project::complete_part`] has dropped the rest.
+    pub omitted: Omitted,
+}
+
+/// What a project with language errors leaves out, so that lint judges only
+/// what is known exactly as written.
+///
+/// An entity is complete when its top-level block parsed and lowered without
+/// an error, no other block shares its name (E005), the project-wide context
+/// is known, and, for a service, every metric and queue it scales on is
+/// complete. The rest is named here, by kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Omitted {
+    /// The project-wide context is not known: a `cluster`, `defaults` or
+    /// `lint` block has an error or does not parse, or a top-level item is
+    /// of no known kind (an unknown block, an attribute outside any block, a
+    /// top-level line that does not parse), which may be a misspelt one.
+    /// Every entity reads the context, so all of them are omitted and
+    /// nothing is linted.
+    pub context: bool,
+    /// The `cluster` block does not parse: the project's target and name
+    /// are unknown.
+    pub cluster_unparsed: bool,
+    /// Names of omitted services; `""` for a block written without a name.
+    pub services: BTreeSet<String>,
+    pub metrics: BTreeSet<String>,
+    pub queues: BTreeSet<String>,
+    pub databases: BTreeSet<String>,
+}
+
+impl Omitted {
+    /// Whether nothing is omitted.
+    pub fn is_empty(&self) -> bool {
+        *self == Omitted::default()
+    }
 }
 
 /// `# scalec: allow CODE reason` on the line before a block or attribute.
@@ -73,6 +110,35 @@ pub struct Suppression {
 }
 
 impl Project {
+    /// The project without what [`Project::omitted`] names: only complete
+    /// entities, which lint reads. When the context is unknown, no entity is
+    /// left.
+    pub fn complete_part(&self) -> Project {
+        let omitted = &self.omitted;
+        let keep = |names: &BTreeSet<String>, name: &Spanned<String>| {
+            !omitted.context && !names.contains(&name.value)
+        };
+        Project {
+            services: (self.services.iter())
+                .filter(|s| keep(&omitted.services, &s.name))
+                .cloned()
+                .collect(),
+            metrics: (self.metrics.iter())
+                .filter(|m| keep(&omitted.metrics, &m.name))
+                .cloned()
+                .collect(),
+            queues: (self.queues.iter())
+                .filter(|q| keep(&omitted.queues, &q.name))
+                .cloned()
+                .collect(),
+            databases: (self.databases.iter())
+                .filter(|d| keep(&omitted.databases, &d.name))
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
     pub fn metric(&self, name: &str) -> Option<&Metric> {
         self.metrics.iter().find(|m| m.name.value == name)
     }
@@ -799,7 +865,7 @@ pub struct LintSettings {
 eq_ignoring_spans! {
     Project {
         dir, cluster, services, metrics, queues, databases, lint, suppressions,
-        malformed_directives,
+        malformed_directives, omitted,
     } ignoring { files }
     Cluster {
         name, project, kubernetes, namespace, autoscaler, nodes,

@@ -19,9 +19,9 @@ mod nesting;
 use pest::Parser;
 use pest_derive::Parser;
 
-use crate::ast::Ast;
+use crate::ast::{Ast, Block, Item};
 use crate::diag::Diagnostic;
-use crate::source::{SourceFile, line_end, line_start};
+use crate::source::{SourceFile, Span, line_end, line_start};
 
 #[derive(Parser)]
 #[grammar = "../grammar/scale.pest"]
@@ -45,7 +45,104 @@ pub use nesting::MAX_NESTING;
 /// [`MAX_SYNTAX_ERRORS`]). Statements end at line ends, which makes a line a
 /// safe unit to skip; a line holding `{` or `}` is not skipped, since dropping
 /// it would unbalance the blocks and report errors that are not there.
+/// [`parse`] returns what that recovery kept.
 pub fn parse_file(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Option<Ast> {
+    match parse_outcome(file, sink) {
+        Outcome::Parsed(ast) => Some(ast),
+        Outcome::Recovered(_) | Outcome::Failed => None,
+    }
+}
+
+/// What [`parse`] makes of one file.
+#[derive(Clone, Debug)]
+pub enum Parsed {
+    /// The file parsed without any error.
+    Whole(Ast),
+    /// The file has syntax errors, reported as E001, and the rest of it is
+    /// known exactly: see [`Recovered`].
+    Recovered(Recovered),
+    /// The file has syntax errors and nothing of it is known for certain: an
+    /// error on a line that holds `{` or `}`, an unclosed block, nesting past
+    /// [`MAX_NESTING`], or more than [`MAX_SYNTAX_ERRORS`] errors.
+    Nothing,
+}
+
+/// A file with syntax errors, as far as the parser recovered it.
+///
+/// Recovery blanks each line that holds an error and never one that holds `{`
+/// or `}`; strings and comments end with their line. So the blocks of the
+/// recovered text are the blocks of the file as written, and a top-level item
+/// that holds no error is exactly what was written. A top-level block that
+/// holds an error is kept as a stub: its kind and label, which stand on its
+/// first line with its `{` and so were never blanked, and no items.
+#[derive(Clone, Debug)]
+pub struct Recovered {
+    /// The file's top-level items: blocks without an error as written, and a
+    /// stub for each block with one. Top-level attributes with an error are
+    /// left out. Comments and directives are those of the recovered text.
+    pub ast: Ast,
+    /// The spans of the stubs in `ast.items`: blocks whose items are unknown.
+    pub broken: Vec<Span>,
+    /// Whether an error lies outside every top-level block: a top-level line
+    /// that did not parse, or a top-level attribute with an error. What it
+    /// was meant to be is unknown.
+    pub loose: bool,
+}
+
+/// Parses one file and keeps what is known of it despite its syntax errors
+/// (see [`Recovered`]). Diagnostics are those of [`parse_file`]; a file with
+/// an invalid string escape is [`Parsed::Recovered`] too, with the block that
+/// holds the string as a stub, since the string's value is not what was meant.
+pub fn parse(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Parsed {
+    let start = sink.len();
+    let ast = match parse_outcome(file, sink) {
+        Outcome::Parsed(ast) if sink.len() == start => return Parsed::Whole(ast),
+        Outcome::Parsed(ast) | Outcome::Recovered(ast) => ast,
+        Outcome::Failed => return Parsed::Nothing,
+    };
+    let errors: Vec<usize> = sink[start..].iter().map(|d| d.span.start).collect();
+    Parsed::Recovered(recovered(ast, &errors))
+}
+
+/// Turns the tree of a recovered text into a [`Recovered`], given the
+/// positions of the file's syntax errors.
+fn recovered(mut ast: Ast, errors: &[usize]) -> Recovered {
+    let mut errors = errors.to_vec();
+    errors.sort_unstable();
+    // Items are in source order and do not overlap: one pass over both.
+    let holds = |span: Span| {
+        let first = errors.partition_point(|&p| p < span.start);
+        errors.get(first).is_some_and(|&p| p < span.end)
+    };
+    let mut in_blocks = 0;
+    let mut broken = Vec::new();
+    for item in std::mem::take(&mut ast.items) {
+        let span = item.span();
+        if !holds(span) {
+            ast.items.push(item);
+        } else if let Item::Block(block) = item {
+            in_blocks += errors.partition_point(|&p| p < span.end)
+                - errors.partition_point(|&p| p < span.start);
+            broken.push(span);
+            ast.items.push(Item::Block(Block {
+                items: Vec::new(),
+                ..block
+            }));
+        }
+    }
+    let loose = in_blocks < errors.len();
+    Recovered { ast, broken, loose }
+}
+
+/// What parsing one file gave: the tree of the text as written, the tree of
+/// the text with the lines that hold errors blanked, or nothing.
+enum Outcome {
+    Parsed(Ast),
+    Recovered(Ast),
+    Failed,
+}
+
+fn parse_outcome(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Outcome {
     let too_deep = nesting::too_deep(&file.text);
     if too_deep.is_empty() {
         return parse_recovering(file, MAX_SYNTAX_ERRORS, sink);
@@ -66,18 +163,18 @@ pub fn parse_file(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Option<Ast> 
         // dropped: a file with a part cut out must not be checked further.
         let _ = parse_recovering(&flattened, budget, sink);
     }
-    None
+    Outcome::Failed
 }
 
-/// [`parse_file`] on a file that nests at most one level past
+/// [`parse_outcome`] on a file that nests at most one level past
 /// [`MAX_NESTING`], reporting at most `budget` (at least 1) syntax errors.
-fn parse_recovering(file: &SourceFile, budget: usize, sink: &mut Vec<Diagnostic>) -> Option<Ast> {
+fn parse_recovering(file: &SourceFile, budget: usize, sink: &mut Vec<Diagnostic>) -> Outcome {
     let error = match ScaleParser::parse(Rule::file, &file.text) {
         Ok(mut pairs) => {
             let root = pairs
                 .next()
                 .expect("the `file` rule always yields one pair");
-            return Some(build::build_file(file.id, root, sink));
+            return Outcome::Parsed(build::build_file(file.id, root, sink));
         }
         Err(error) => error,
     };
@@ -88,8 +185,14 @@ fn parse_recovering(file: &SourceFile, budget: usize, sink: &mut Vec<Diagnostic>
         if !blank_line_at(&mut text, position) {
             break;
         }
-        let Err(error) = ScaleParser::parse(Rule::file, &text) else {
-            break;
+        let error = match ScaleParser::parse(Rule::file, &text) {
+            Ok(mut pairs) => {
+                let root = pairs
+                    .next()
+                    .expect("the `file` rule always yields one pair");
+                return Outcome::Recovered(build::build_file(file.id, root, sink));
+            }
+            Err(error) => error,
         };
         let next = errors::error_position(&error);
         if next <= position {
@@ -102,7 +205,7 @@ fn parse_recovering(file: &SourceFile, budget: usize, sink: &mut Vec<Diagnostic>
         };
         sink.push(errors::syntax_error(&recovered, &error));
     }
-    None
+    Outcome::Failed
 }
 
 /// Replaces the line holding `position` with spaces (byte for byte, so offsets

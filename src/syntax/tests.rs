@@ -323,3 +323,140 @@ c = \"\\q\"\nd = {deep}\n"
         ]
     );
 }
+
+/// [`parse`] on one file, with its diagnostics.
+fn parsed(text: &str) -> (Parsed, Vec<Diagnostic>) {
+    let mut map = SourceMap::new();
+    let id = map.add("t.scale", text);
+    let mut sink = Vec::new();
+    let parsed = parse(map.get(id), &mut sink);
+    (parsed, sink)
+}
+
+/// The heads of a recovered file's items (`service a` or `service a (broken)`)
+/// and whether an error was loose, or why there is no recovered file.
+fn recovered_heads(text: &str) -> Result<(Vec<String>, bool), String> {
+    let (parsed, sink) = parsed(text);
+    let recovered = match parsed {
+        Parsed::Recovered(recovered) => recovered,
+        Parsed::Whole(_) => return Err("whole".into()),
+        Parsed::Nothing => return Err(format!("nothing ({} errors)", sink.len())),
+    };
+    let heads = recovered
+        .ast
+        .items
+        .iter()
+        .map(|item| match item {
+            crate::ast::Item::Block(b) => {
+                let broken = recovered.broken.contains(&b.span);
+                assert!(!broken || b.items.is_empty(), "a stub has no items");
+                format!(
+                    "{} {}{}",
+                    b.kind.name,
+                    b.label.as_ref().map_or("-", |l| l.text.as_str()),
+                    if broken { " (broken)" } else { "" }
+                )
+            }
+            crate::ast::Item::Attribute(a) => format!("{} =", a.name.name),
+        })
+        .collect();
+    Ok((heads, recovered.loose))
+}
+
+#[test]
+fn a_file_that_parses_is_whole() {
+    let (parsed, sink) = parsed("service a {\n  port = 80\n}\n");
+    assert!(matches!(parsed, Parsed::Whole(_)));
+    assert!(sink.is_empty());
+}
+
+#[test]
+fn recovery_keeps_every_block_without_an_error_as_written() {
+    let text = "service a {\n  port = 80\n}\nservice b {\n  replicas = 2 ..\n  port = 81\n}\nmetric c {\n  kind = pods\n}\n";
+    assert_eq!(
+        recovered_heads(text),
+        Ok((
+            vec![
+                "service a".to_string(),
+                "service b (broken)".into(),
+                "metric c".into()
+            ],
+            false
+        ))
+    );
+    // The blocks kept are the blocks of the file without the broken one.
+    let (parsed, _) = parsed(text);
+    let Parsed::Recovered(recovered) = parsed else {
+        unreachable!("checked above")
+    };
+    let mut map = SourceMap::new();
+    let id = map.add(
+        "t.scale",
+        "service a {\n  port = 80\n}\nmetric c {\n  kind = pods\n}\n",
+    );
+    let alone = parse_file(map.get(id), &mut Vec::new()).expect("parses");
+    let kept: Vec<_> = recovered
+        .ast
+        .items
+        .iter()
+        .filter(|item| !recovered.broken.contains(&item.span()))
+        .cloned()
+        .collect();
+    assert_eq!(kept, alone.items);
+}
+
+#[test]
+fn an_error_outside_every_block_is_loose() {
+    assert_eq!(
+        recovered_heads("serv\nservice a {\n  port = 80\n}\n"),
+        Ok((vec!["service a".to_string()], true))
+    );
+    // A top-level attribute with an error is left out, and loose too.
+    assert_eq!(
+        recovered_heads("x = [\n  a b\n]\nservice a {\n}\n"),
+        Ok((vec!["service a".to_string()], true))
+    );
+}
+
+#[test]
+fn nothing_is_recovered_when_an_error_holds_a_brace_or_a_block_is_not_closed() {
+    assert_eq!(
+        recovered_heads("service a {\n  port = 80\n}\nservice b { port = }\n"),
+        Err("nothing (1 errors)".into())
+    );
+    assert_eq!(
+        recovered_heads("service a {\n  port = 80\n}\nservice b {\n  port = 81\n"),
+        Err("nothing (1 errors)".into())
+    );
+    let deep = "a = ".to_string() + &"[".repeat(100) + "\n";
+    assert!(matches!(parsed(&deep).0, Parsed::Nothing));
+    // `parse_file` gives no tree either.
+    let mut map = SourceMap::new();
+    let id = map.add("t.scale", "service a {\n  replicas = 2 ..\n}\n");
+    assert!(parse_file(map.get(id), &mut Vec::new()).is_none());
+}
+
+#[test]
+fn a_block_with_an_invalid_escape_is_a_stub() {
+    assert_eq!(
+        recovered_heads("service a {\n  image = \"\\u{D800}\"\n}\nservice b {\n}\n"),
+        Ok((
+            vec!["service a (broken)".to_string(), "service b".into()],
+            false
+        ))
+    );
+}
+
+#[test]
+fn the_lines_kept_report_their_escape_errors_too() {
+    let (parsed, sink) = parsed("service a {\n  image = \"\\u{D800}\"\n  x = = 1\n}\n");
+    assert!(matches!(parsed, Parsed::Recovered(_)));
+    let messages: Vec<&str> = sink.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "expected a value after `=`, found `=`",
+            "`\\u{D800}` is not a Unicode character"
+        ]
+    );
+}

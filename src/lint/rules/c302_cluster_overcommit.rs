@@ -77,6 +77,7 @@ declare_rule! {
         name: "cluster-overcommit",
         severity: Warning,
         summary: "at maximum replicas the services request more cpu or memory than the node pool allocates",
+        every_service: true,
         check: Some(check),
     }
 }

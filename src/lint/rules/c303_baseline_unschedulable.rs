@@ -77,6 +77,7 @@ declare_rule! {
         name: "baseline-unschedulable",
         severity: Error,
         summary: "at minimum replicas the services request more cpu or memory than the smallest node pool allocates",
+        every_service: true,
         check: Some(check),
     }
 }

@@ -1,4 +1,4 @@
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Suggestion};
 use crate::lint::Rule;
 use crate::model::{Project, RangeRefusal};
 
@@ -75,6 +75,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             ),
             (RangeRefusal::Fixed, Some(bounds)) => {
                 let n = bounds.max.value;
+                // Kubernetes stores the maximum as an int32.
+                let max = n.saturating_mul(4).clamp(2, i32::MAX.unsigned_abs());
+                let range = format!("{n} .. {max}");
                 out.push(
                     rule.finding(
                         format!("service `{name}` autoscales but `replicas = {n}` sets no range"),
@@ -82,9 +85,11 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     )
                     .with_label("a single number is a fixed size")
                     .with_related(signal, "yet the service scales on this")
-                    .with_help(format!(
-                        "write a range: `replicas = {n} .. {}`",
-                        n.saturating_mul(4).max(2)
+                    .with_help(format!("write a range: `replicas = {range}`"))
+                    .with_suggestion(Suggestion::text(
+                        bounds.max.span,
+                        &range,
+                        format!("change to `replicas = {range}`"),
                     )),
                 );
             }

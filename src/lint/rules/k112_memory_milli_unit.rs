@@ -1,4 +1,4 @@
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Suggestion};
 use crate::lint::Rule;
 use crate::model::{Memory, Project, Resource, Service, SignalSource, Spanned, Target};
 use crate::source::Span;
@@ -68,7 +68,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 .with_help(format!(
                     "write `memory = {}`",
                     mebibytes(&memory.value.text)
-                )),
+                ))
+                .with_suggestion(to_mebibytes(memory.span, &memory.value.text)),
             );
         }
     }
@@ -112,7 +113,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     signal.target.span,
                 )
                 .with_label(format!("`{}` is thousandths of a byte", value.text))
-                .with_help(format!("write `{kind} = {}`", mebibytes(&value.text)));
+                .with_help(format!("write `{kind} = {}`", mebibytes(&value.text)))
+                .with_suggestion(to_mebibytes(signal.target.span, &value.text));
             out.push(with_service(d, service, signal.target.span, "this target"));
         }
     }
@@ -132,7 +134,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     storage.span,
                 )
                 .with_label("no volume can be provisioned this small")
-                .with_help(format!("write `storage = {}`", mebibytes(&storage.value.text))),
+                .with_help(format!("write `storage = {}`", mebibytes(&storage.value.text)))
+                .with_suggestion(to_mebibytes(storage.span, &storage.value.text)),
             );
         }
     }
@@ -174,7 +177,8 @@ fn resource(rule: &Rule, service: &Service, memory: &Resource<Memory>, out: &mut
                 part.span,
             )
             .with_label(milli_label())
-            .with_help(format!("write `{written}`"));
+            .with_help(format!("write `{written}`"))
+            .with_suggestion(to_mebibytes(part.span, &part.value.text));
         out.push(with_service(d, service, part.span, "`memory`"));
     }
 }
@@ -193,6 +197,12 @@ fn with_service(d: Diagnostic, service: &Service, span: Span, what: &str) -> Dia
 
 fn milli_label() -> &'static str {
     "`m` is milli, not mebi: did you mean `Mi`?"
+}
+
+/// The fix of one quantity: `512m` at `span` → `512Mi`.
+fn to_mebibytes(span: Span, text: &str) -> Suggestion {
+    let fixed = mebibytes(text);
+    Suggestion::text(span, &fixed, format!("change to `{fixed}`"))
 }
 
 /// `512m` → `512Mi`.

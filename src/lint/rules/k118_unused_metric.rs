@@ -61,6 +61,7 @@ declare_rule! {
         name: "unused-metric",
         severity: Warning,
         summary: "a declared metric or queue that no service scales on",
+        every_service: true,
         check: Some(check),
     }
 }

@@ -75,6 +75,7 @@ declare_rule! {
         name: "queue-without-auth",
         severity: Error,
         summary: "a KEDA queue trigger with no TriggerAuthentication and no `auth = operator`, so it never authenticates",
+        every_service: true,
         check: Some(check),
     }
 }

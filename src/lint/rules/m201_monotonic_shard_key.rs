@@ -1,4 +1,4 @@
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Suggestion};
 use crate::lint::Rule;
 use crate::lint::shard_key::{
     Cardinality, Growth, article, cardinality, growth, key_text, namespace, type_word,
@@ -120,14 +120,16 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 }
                 Growth::Type(_, None) => {}
             }
-            out.push(finding.with_help_opt(help(database, collection)));
+            let (help, fix) = help(database, collection);
+            out.push(finding.with_help_opt(help).with_suggestion_opt(fix));
         }
     }
 }
 
 /// Hash the leading field (unless another field is hashed already), or lead
-/// with a later field whose values do not grow and are many.
-fn help(database: &Database, collection: &Collection) -> Option<String> {
+/// with a later field whose values do not grow and are many; the first of
+/// these is also the suggestion.
+fn help(database: &Database, collection: &Collection) -> (Option<String>, Option<Suggestion>) {
     let key = &collection.shard_key;
     let floor = u128::from(database.shards.value).saturating_mul(100);
     let fields: Vec<(&str, bool)> = key
@@ -136,12 +138,19 @@ fn help(database: &Database, collection: &Collection) -> Option<String> {
         .map(|f| (f.name.as_str(), f.hashed))
         .collect();
     let mut options = Vec::new();
+    let mut fix = None;
     if !key.fields.iter().any(|f| f.hashed) {
         let mut hashed = fields.clone();
         if let Some(lead) = hashed.first_mut() {
             lead.1 = true;
         }
-        options.push(format!("hash it: `shard_key = {}`", key_text(&hashed)));
+        let text = key_text(&hashed);
+        options.push(format!("hash it: `shard_key = {text}`"));
+        fix = Some(Suggestion::text(
+            key.span,
+            &text,
+            format!("hash it: `shard_key = {text}`"),
+        ));
     }
     let lead = key.fields.iter().skip(1).find(|f| {
         f.hashed
@@ -156,14 +165,15 @@ fn help(database: &Database, collection: &Collection) -> Option<String> {
                 .copied()
                 .filter(|(name, _)| *name != lead.name),
         );
-        options.push(format!(
-            "lead with `{}`: `shard_key = {}`",
-            lead.name,
-            key_text(&reordered)
-        ));
+        let text = key_text(&reordered);
+        options.push(format!("lead with `{}`: `shard_key = {text}`", lead.name));
+        fix = fix.or_else(|| {
+            let title = format!("lead with `{}`: `shard_key = {text}`", lead.name);
+            Some(Suggestion::text(key.span, &text, title))
+        });
     }
     if options.is_empty() {
-        return None;
+        return (None, None);
     }
-    Some(options.join(", or "))
+    (Some(options.join(", or ")), fix)
 }

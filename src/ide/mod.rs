@@ -1,0 +1,467 @@
+//! Editor features, as plain functions over a workspace's text: hover, go to
+//! definition, references, rename, document and workspace symbols,
+//! completion, code actions and semantic tokens. The language server
+//! (`src/lsp/`) calls them and speaks the protocol; nothing here knows it.
+//!
+//! Positions are byte offsets into a file's text and results are
+//! [`Span`]s; the server converts to and from the client's UTF-16 positions.
+//!
+//! Everything starts from an [`Analysis`] of a [`Workspace`]: the syntax tree
+//! of each file, repaired when it does not parse ([`recover`]), and the model
+//! of each project lowered from those trees even when it has errors, so the
+//! features keep working while a file is broken. Completion and semantic
+//! tokens read the text itself through a forgiving lexer ([`lex`]), since
+//! they work on exactly the line being typed.
+
+pub mod actions;
+pub mod completion;
+pub mod hover;
+pub mod lex;
+pub mod navigate;
+pub mod recover;
+pub mod rename;
+pub mod symbols;
+pub mod tokens;
+
+use crate::ast::{Ast, Attribute, Block, Item, Value, ValueKind};
+use crate::discover::Workspace;
+use crate::model::Project;
+use crate::source::{FileId, SourceFile, SourceMap, Span};
+
+/// A text edit: replace `span` with `new_text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub span: Span,
+    pub new_text: String,
+}
+
+/// What the features read: the workspace's text, each file's syntax tree
+/// and each project's model.
+pub struct Analysis<'w> {
+    workspace: &'w Workspace,
+    /// By file id: the tree, repaired if need be; `None` for a file that
+    /// could not be read or repaired.
+    asts: Vec<Option<Ast>>,
+    /// By project, in workspace order: the model lowered from the trees,
+    /// errors and all.
+    models: Vec<Project>,
+}
+
+impl<'w> Analysis<'w> {
+    /// Parses every file (repairing those that do not parse) and lowers every
+    /// project. Pure, like [`crate::compile`].
+    pub fn new(workspace: &'w Workspace) -> Self {
+        let asts: Vec<Option<Ast>> = workspace
+            .sources
+            .files()
+            .iter()
+            .map(|file| {
+                if workspace.unreadable.contains(&file.id) {
+                    None
+                } else {
+                    recover::parse_tolerant(file)
+                }
+            })
+            .collect();
+        let models = workspace
+            .projects
+            .iter()
+            .map(|project| {
+                let trees: Vec<Ast> = project
+                    .files
+                    .iter()
+                    .filter_map(|f| asts[f.0 as usize].clone())
+                    .collect();
+                let mut ignored = Vec::new();
+                crate::lower::lower_project(project.dir.clone(), &trees, &mut ignored)
+            })
+            .collect();
+        Analysis {
+            workspace,
+            asts,
+            models,
+        }
+    }
+
+    pub fn workspace(&self) -> &'w Workspace {
+        self.workspace
+    }
+
+    pub fn sources(&self) -> &'w SourceMap {
+        &self.workspace.sources
+    }
+
+    pub fn file(&self, file: FileId) -> &'w SourceFile {
+        self.workspace.sources.get(file)
+    }
+
+    pub fn text(&self, file: FileId) -> &'w str {
+        &self.file(file).text
+    }
+
+    /// The syntax tree of `file`, if it could be read and parsed or repaired.
+    pub fn ast(&self, file: FileId) -> Option<&Ast> {
+        self.asts.get(file.0 as usize)?.as_ref()
+    }
+
+    /// The index of the project `file` belongs to.
+    pub fn project_of(&self, file: FileId) -> Option<usize> {
+        self.workspace
+            .projects
+            .iter()
+            .position(|p| p.files.contains(&file))
+    }
+
+    /// The files of the project `file` belongs to (just `file` when it
+    /// belongs to none).
+    pub fn project_files(&self, file: FileId) -> Vec<FileId> {
+        match self.project_of(file) {
+            Some(project) => self.workspace.projects[project].files.clone(),
+            None => vec![file],
+        }
+    }
+
+    /// The model of the project `file` belongs to.
+    pub fn model(&self, file: FileId) -> Option<&Project> {
+        self.models.get(self.project_of(file)?)
+    }
+
+    /// The trees of the project `file` belongs to.
+    pub fn project_asts(&self, file: FileId) -> Vec<&Ast> {
+        self.project_files(file)
+            .into_iter()
+            .filter_map(|f| self.ast(f))
+            .collect()
+    }
+}
+
+/// What a cursor is on, in a syntax tree.
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    /// The kind of a block: `service` of `service api { }`.
+    Kind(&'a Block),
+    /// The label of a block: `api`.
+    Label(&'a Block),
+    /// The name of an attribute.
+    AttributeName(&'a Attribute),
+    /// A value of an attribute: the innermost one under the cursor.
+    Value(&'a Attribute, &'a Value),
+}
+
+/// A [`Target`] and the blocks around it, outermost first.
+#[derive(Clone, Debug)]
+pub struct Found<'a> {
+    pub target: Target<'a>,
+    /// The enclosing blocks, outermost first; for a kind or label, the
+    /// blocks around its block (not the block itself).
+    pub parents: Vec<&'a Block>,
+}
+
+impl Found<'_> {
+    /// The span of what the cursor is on.
+    pub fn span(&self) -> Span {
+        match self.target {
+            Target::Kind(block) => block.kind.span,
+            Target::Label(block) => block.label.as_ref().map_or(block.kind.span, |l| l.span),
+            Target::AttributeName(attribute) => attribute.name.span,
+            Target::Value(_, value) => value.span,
+        }
+    }
+}
+
+/// Whether a cursor at `offset` is on `span` (its end included, so that a
+/// cursor right after a word is on it).
+pub fn on(span: Span, offset: usize) -> bool {
+    span.start <= offset && offset <= span.end
+}
+
+/// What the cursor at `offset` is on in `ast`.
+pub fn find(ast: &Ast, offset: usize) -> Option<Found<'_>> {
+    let mut parents = Vec::new();
+    find_in(&ast.items, offset, &mut parents)
+}
+
+fn find_in<'a>(
+    items: &'a [Item],
+    offset: usize,
+    parents: &mut Vec<&'a Block>,
+) -> Option<Found<'a>> {
+    for item in items {
+        match item {
+            Item::Block(block) => {
+                if !on(block.span, offset) {
+                    continue;
+                }
+                if on(block.kind.span, offset) {
+                    return Some(Found {
+                        target: Target::Kind(block),
+                        parents: parents.clone(),
+                    });
+                }
+                if let Some(label) = &block.label
+                    && on(label.span, offset)
+                {
+                    return Some(Found {
+                        target: Target::Label(block),
+                        parents: parents.clone(),
+                    });
+                }
+                parents.push(block);
+                if let Some(found) = find_in(&block.items, offset, parents) {
+                    return Some(found);
+                }
+                parents.pop();
+            }
+            Item::Attribute(attribute) => {
+                if !on(attribute.span, offset) {
+                    continue;
+                }
+                if on(attribute.name.span, offset) {
+                    return Some(Found {
+                        target: Target::AttributeName(attribute),
+                        parents: parents.clone(),
+                    });
+                }
+                if on(attribute.value.span, offset) {
+                    return Some(Found {
+                        target: Target::Value(attribute, innermost(&attribute.value, offset)),
+                        parents: parents.clone(),
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The innermost value of `value` under the cursor.
+fn innermost(value: &Value, offset: usize) -> &Value {
+    let inner: Vec<&Value> = match &value.kind {
+        ValueKind::Range(a, b) | ValueKind::Rate(a, b) => vec![a, b],
+        ValueKind::List(items) => items.iter().collect(),
+        ValueKind::Call(_, args) => args.iter().collect(),
+        _ => Vec::new(),
+    };
+    inner
+        .into_iter()
+        .find(|v| on(v.span, offset))
+        .map_or(value, |v| innermost(v, offset))
+}
+
+/// The kinds of names the language refers to by name: what go to
+/// definition, references and rename work on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    Metric,
+    Queue,
+    Service,
+}
+
+impl NameKind {
+    /// The block kind that declares the name.
+    pub fn block_kind(self) -> &'static str {
+        match self {
+            NameKind::Metric => "metric",
+            NameKind::Queue => "queue",
+            NameKind::Service => "service",
+        }
+    }
+
+    fn of_block(kind: &str) -> Option<NameKind> {
+        match kind {
+            "metric" => Some(NameKind::Metric),
+            "queue" => Some(NameKind::Queue),
+            "service" => Some(NameKind::Service),
+            _ => None,
+        }
+    }
+}
+
+/// A name under the cursor: a declaration's label or a reference to one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NameAt {
+    /// What the name can refer to: a `scale` reference may be a metric or a
+    /// queue (they share one namespace).
+    pub kinds: Vec<NameKind>,
+    pub name: String,
+    /// The label under the cursor.
+    pub span: Span,
+}
+
+/// The declaration or reference under the cursor at `offset` in `file`.
+pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<NameAt> {
+    let found = find(analysis.ast(file)?, offset)?;
+    let Target::Label(block) = found.target else {
+        return None;
+    };
+    let label = block.label.as_ref()?;
+    let kinds = if found.parents.is_empty() {
+        vec![NameKind::of_block(&block.kind.name)?]
+    } else if block.kind.name == "scale" && is_scale_owner(found.parents.last()?) {
+        if matches!(label.text.as_str(), "cpu" | "memory") {
+            return None;
+        }
+        vec![NameKind::Metric, NameKind::Queue]
+    } else {
+        return None;
+    };
+    Some(NameAt {
+        kinds,
+        name: label.text.clone(),
+        span: label.span,
+    })
+}
+
+/// Blocks whose `scale` blocks refer to metrics and queues.
+fn is_scale_owner(block: &Block) -> bool {
+    matches!(block.kind.name.as_str(), "service" | "defaults")
+}
+
+/// Every declaration of `name` as one of `kinds` in the project of `file`:
+/// the labels of top-level blocks, in file order.
+pub fn declarations(
+    analysis: &Analysis<'_>,
+    file: FileId,
+    kinds: &[NameKind],
+    name: &str,
+) -> Vec<Span> {
+    let mut out = Vec::new();
+    for ast in analysis.project_asts(file) {
+        for item in &ast.items {
+            let Item::Block(block) = item else { continue };
+            let Some(label) = &block.label else { continue };
+            let kind = NameKind::of_block(&block.kind.name);
+            if kind.is_some_and(|k| kinds.contains(&k)) && label.text == name {
+                out.push(label.span);
+            }
+        }
+    }
+    out
+}
+
+/// Every reference to `name` in the project of `file`: the labels of the
+/// `scale` blocks of services and `defaults`. Services are not referred to
+/// anywhere in the language, so only metrics and queues have references.
+pub fn references_to(
+    analysis: &Analysis<'_>,
+    file: FileId,
+    kinds: &[NameKind],
+    name: &str,
+) -> Vec<Span> {
+    if !kinds
+        .iter()
+        .any(|k| matches!(k, NameKind::Metric | NameKind::Queue))
+    {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for ast in analysis.project_asts(file) {
+        for item in &ast.items {
+            let Item::Block(owner) = item else { continue };
+            if !is_scale_owner(owner) {
+                continue;
+            }
+            for child in &owner.items {
+                let Item::Block(scale) = child else { continue };
+                if scale.kind.name != "scale" {
+                    continue;
+                }
+                if let Some(label) = scale.label.as_ref().filter(|l| l.text == name) {
+                    out.push(label.span);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The indentation (spaces and tabs) of the line holding `offset`.
+pub(crate) fn indentation(text: &str, offset: usize) -> &str {
+    let start = crate::source::line_start(text, offset);
+    let line = &text[start..crate::source::line_end(text, start)];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A workspace made by hand from (path, text) pairs, one project per
+    //! directory, as `discover` would make it.
+
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    use crate::discover::{ProjectFiles, Workspace};
+    use crate::source::FileId;
+
+    pub fn workspace(files: &[(&str, &str)]) -> Workspace {
+        let mut workspace = Workspace::default();
+        let mut projects: BTreeMap<PathBuf, Vec<FileId>> = BTreeMap::new();
+        for (path, text) in files {
+            let id = workspace.sources.add(*path, text);
+            let dir = Path::new(path)
+                .parent()
+                .unwrap_or(Path::new(""))
+                .to_path_buf();
+            projects.entry(dir).or_default().push(id);
+        }
+        for (dir, files) in projects {
+            let output = PathBuf::from(dir.file_name().unwrap_or_default());
+            workspace.projects.push(ProjectFiles { dir, output, files });
+        }
+        workspace
+    }
+
+    /// `text` with the first `|` removed, and its offset.
+    pub fn cursor(text: &str) -> (String, usize) {
+        let at = text.find('|').expect("a `|` marks the cursor");
+        (text.replacen('|', "", 1), at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::workspace;
+    use super::*;
+
+    #[test]
+    fn find_names_what_the_cursor_is_on() {
+        let text = "service api {\n  replicas = 2 .. 10\n  scale cpu { utilization = 70% }\n}\n";
+        let ws = workspace(&[("p/a.scale", text)]);
+        let analysis = Analysis::new(&ws);
+        let ast = analysis.ast(FileId(0)).expect("parses");
+        let at = |needle: &str| text.find(needle).expect("in text");
+        assert!(
+            matches!(find(ast, 0).unwrap().target, Target::Kind(b) if b.kind.name == "service")
+        );
+        assert!(matches!(
+            find(ast, at("api") + 3).unwrap().target,
+            Target::Label(_)
+        ));
+        let found = find(ast, at("replicas") + 2).unwrap();
+        assert!(matches!(found.target, Target::AttributeName(a) if a.name.name == "replicas"));
+        assert_eq!(found.parents.len(), 1);
+        let found = find(ast, at("10")).unwrap();
+        assert_eq!(&text[found.span().start..found.span().end], "10");
+        let found = find(ast, at("70%")).unwrap();
+        assert_eq!(found.parents.len(), 2);
+        assert!(find(ast, at("\n}")).is_none());
+    }
+
+    #[test]
+    fn names_and_their_references_across_files() {
+        let a = "service api {\n  image = \"a:1\"\n  replicas = 1 .. 3\n  scale rps { average = 5 }\n}\n";
+        let b = "metric rps { kind = pods }\ndefaults {\n  scale rps { average = 1 }\n}\n";
+        let ws = workspace(&[("p/a.scale", a), ("p/b.scale", b), ("q/c.scale", b)]);
+        let analysis = Analysis::new(&ws);
+        let on_reference = name_at(&analysis, FileId(0), a.find("rps").unwrap()).unwrap();
+        assert_eq!(on_reference.name, "rps");
+        assert_eq!(on_reference.kinds, [NameKind::Metric, NameKind::Queue]);
+        let declared = declarations(&analysis, FileId(0), &on_reference.kinds, "rps");
+        assert_eq!(declared, [Span::new(FileId(1), 7, 10)]);
+        let used = references_to(&analysis, FileId(1), &[NameKind::Metric], "rps");
+        assert_eq!(used.len(), 2, "the other project's use is not counted");
+        assert!(name_at(&analysis, FileId(0), a.find("cpu").unwrap_or(0)).is_none());
+        let service = name_at(&analysis, FileId(0), 9).unwrap();
+        assert_eq!(service.kinds, [NameKind::Service]);
+    }
+}

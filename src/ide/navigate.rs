@@ -1,0 +1,123 @@
+//! Go to definition and find references, for metrics, queues and services.
+//!
+//! A metric or queue is declared by the label of its block and referred to
+//! by the label of each `scale` block that scales on it, in the service or
+//! `defaults` blocks of any file of the project. A service is declared by
+//! its label and referred to nowhere else in the language, so its references
+//! are its declaration alone.
+
+use crate::source::{FileId, Span};
+
+use super::{Analysis, declarations, name_at, references_to};
+
+/// Where the name under the cursor at `offset` in `file` is declared: the
+/// label of its block, in whichever file of the project holds it (more than
+/// one when it is declared twice). On a declaration, the declaration itself.
+/// Empty when the cursor is on no name, or on one that is not declared.
+pub fn definition(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Vec<Span> {
+    let Some(name) = name_at(analysis, file, offset) else {
+        return Vec::new();
+    };
+    declarations(analysis, file, &name.kinds, &name.name)
+}
+
+/// Every place that names what the cursor at `offset` in `file` is on, in
+/// the files of its project, in file order: the declarations when
+/// `include_declaration`, then the references.
+pub fn references(
+    analysis: &Analysis<'_>,
+    file: FileId,
+    offset: usize,
+    include_declaration: bool,
+) -> Vec<Span> {
+    let Some(name) = name_at(analysis, file, offset) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if include_declaration {
+        out.extend(declarations(analysis, file, &name.kinds, &name.name));
+    }
+    out.extend(references_to(analysis, file, &name.kinds, &name.name));
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ide::testing::workspace;
+
+    const SIGNALS: &str = "metric rps {\n  kind = pods\n}\n\nqueue jobs {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/jobs\"\n}\n";
+    const SERVICES: &str = "defaults {\n  scale rps { average = 10 }\n}\n\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 8\n  scale jobs { average = 5 }\n  scale rps { average = 20 }\n}\n";
+
+    fn text_of(analysis: &Analysis<'_>, span: Span) -> String {
+        analysis.text(span.file)[span.start..span.end].to_string()
+    }
+
+    #[test]
+    fn a_scale_label_leads_to_the_metric_in_another_file() {
+        let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", SERVICES)]);
+        let analysis = Analysis::new(&ws);
+        let services = FileId(1);
+        let at = SERVICES.find("scale jobs").unwrap() + "scale j".len();
+        let found = definition(&analysis, services, at);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].file, FileId(0));
+        assert_eq!(text_of(&analysis, found[0]), "jobs");
+        assert_eq!(found[0].start, SIGNALS.find("jobs").unwrap());
+        // cpu and memory are resources, declared nowhere.
+        let ws = workspace(&[(
+            "p/a.scale",
+            "service a {\n  scale cpu { utilization = 50% }\n}\n",
+        )]);
+        let analysis = Analysis::new(&ws);
+        assert!(definition(&analysis, FileId(0), 22).is_empty());
+    }
+
+    #[test]
+    fn references_of_a_metric_from_its_declaration() {
+        let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", SERVICES)]);
+        let analysis = Analysis::new(&ws);
+        let found = references(&analysis, FileId(0), SIGNALS.find("rps").unwrap(), true);
+        let places: Vec<(FileId, String)> = found
+            .iter()
+            .map(|s| (s.file, text_of(&analysis, *s)))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (FileId(0), "rps".to_string()),
+                (FileId(1), "rps".to_string()),
+                (FileId(1), "rps".to_string())
+            ]
+        );
+        let without = references(&analysis, FileId(0), SIGNALS.find("rps").unwrap(), false);
+        assert_eq!(without.len(), 2);
+        assert!(without.iter().all(|s| s.file == FileId(1)));
+    }
+
+    #[test]
+    fn a_service_is_referred_to_only_by_its_declaration() {
+        let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", SERVICES)]);
+        let analysis = Analysis::new(&ws);
+        let at = SERVICES.find("api").unwrap();
+        let found = references(&analysis, FileId(1), at, true);
+        assert_eq!(found, [Span::new(FileId(1), at, at + 3)]);
+        assert_eq!(definition(&analysis, FileId(1), at), found);
+    }
+
+    #[test]
+    fn navigation_works_in_a_file_with_a_syntax_error() {
+        let broken =
+            format!("{SERVICES}service web {{\n  image = \n  scale rps {{ average = 1 }}\n");
+        let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", &broken)]);
+        let analysis = Analysis::new(&ws);
+        let at = broken.rfind("rps").unwrap();
+        let found = definition(&analysis, FileId(1), at);
+        assert_eq!(found, [Span::new(FileId(0), 7, 10)]);
+        let all = references(&analysis, FileId(0), 8, false);
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[2], Span::new(FileId(1), at, at + 3));
+    }
+}
