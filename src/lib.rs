@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: read ([`discover`]) → parse ([`syntax`]) → model
 //! ([`lower`]) → check → emit → write. [`compile`] is the pure core that every
-//! front end (the CLI, later the language server) calls. See ARCHITECTURE.md.
+//! front end (the CLI, the language server) calls. See ARCHITECTURE.md.
 
 pub mod ast;
 pub mod cli;

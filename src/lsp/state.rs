@@ -6,7 +6,9 @@
 //! projects and returns the diagnostics that changed. The server flushes
 //! when no message is waiting, so a burst of keystrokes is checked once.
 //! No protocol here: the handlers in `server` and the benchmark call these
-//! methods directly.
+//! methods directly. A request about a document (hover, definition…) reads
+//! a [`Snapshot`]: the document, its project as checked, and the positions
+//! of spans in any of the project's files.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -178,23 +180,52 @@ impl State {
         out
     }
 
-    /// The project of an open document as it is now, checked if it was not
-    /// since its last change, and the document's file in it: what a request
-    /// about the document (hover, definition…) reads.
-    pub fn analysis(&mut self, uri: &Uri) -> Result<(&Document, &Checked, FileId), String> {
-        let document = self
+    /// An open document's project as it is now (checked first if it changed
+    /// since its last check), for a request about the document: hover,
+    /// definition and the like read the snapshot, never the disk.
+    pub fn snapshot(&mut self, uri: &Uri) -> Result<Snapshot<'_>, String> {
+        let project = self
             .documents
             .get(uri)
-            .ok_or_else(|| format!("`{}` is not open", uri.as_str()))?;
-        let project = document.project();
-        let checked = self
-            .checked
-            .entry(project.clone())
-            .or_insert_with(|| check(&self.documents, &project, &self.options));
+            .ok_or_else(|| format!("`{}` is not open", uri.as_str()))?
+            .project();
+        if !self.checked.contains_key(&project) {
+            let checked = check(&self.documents, &project, &self.options);
+            self.checked.insert(project.clone(), checked);
+        }
+        let this = &*self;
+        let document = this.documents.get(uri).expect("looked up above");
+        let checked = &this.checked[&project];
         let file = checked
             .file(document)
             .ok_or_else(|| format!("`{}` is not in its project", uri.as_str()))?;
-        Ok((document, checked, file))
+        Ok(Snapshot {
+            document,
+            checked,
+            file,
+            documents: &this.documents,
+        })
+    }
+}
+
+/// An open document and its project as checked, for a request handler.
+pub struct Snapshot<'a> {
+    pub document: &'a Document,
+    pub checked: &'a Checked,
+    /// The document's file in `checked.workspace`.
+    pub file: FileId,
+    pub documents: &'a Documents,
+}
+
+impl<'a> Snapshot<'a> {
+    /// The byte offset in the document's source of a protocol position.
+    pub fn offset(&self, position: lsp_types::Position) -> usize {
+        self.document.offset(position)
+    }
+
+    /// Positions and locations of spans in any file of the project.
+    pub fn positions(&self) -> super::diagnostics::Positions<'a> {
+        self.checked.positions(self.documents)
     }
 }
 
@@ -206,5 +237,68 @@ pub fn check(documents: &Documents, project: &ProjectKey, options: &lint::Option
     Checked {
         workspace,
         compilation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use lsp_types::Position;
+
+    use super::*;
+
+    #[test]
+    fn a_snapshot_locates_spans_in_open_and_unopened_files() {
+        let temp = tempfile::Builder::new()
+            .prefix("scalec-")
+            .tempdir()
+            .expect("temp dir");
+        let dir = temp.path().join("shop");
+        std::fs::create_dir(&dir).expect("dir");
+        std::fs::write(dir.join("c.scale"), "metric rps { kind = pods }\n").expect("write");
+        let uri = |name: &str| super::super::uri::from_path(&dir.join(name)).expect("a URI");
+        let mut state = State::default();
+        state.open(uri("a.scale"), 1, "\u{FEFF}service a😀 {}\n".into());
+        state.open(uri("b.scale"), 1, "metric b { kind = pods }\n".into());
+        let snapshot = state.snapshot(&uri("a.scale")).expect("open");
+        assert_eq!(snapshot.document.uri, uri("a.scale"));
+        // `{` after the mark, `service `, the name and a space.
+        let brace = snapshot.offset(Position::new(0, 13));
+        let text = &snapshot.checked.workspace.sources.get(snapshot.file).text;
+        assert_eq!(&text[brace..brace + 1], "{");
+        let mut positions = snapshot.positions();
+        let span = |name: &str, start, end| {
+            let file = snapshot
+                .checked
+                .workspace
+                .sources
+                .files()
+                .iter()
+                .find(|f| f.path == dir.join(name))
+                .expect("in the project")
+                .id;
+            crate::source::Span::new(file, start, end)
+        };
+        let here = positions
+            .location(span("a.scale", brace, brace + 1))
+            .expect("a location");
+        assert_eq!(
+            (here.uri, here.range.start),
+            (uri("a.scale"), Position::new(0, 13))
+        );
+        let open = positions
+            .location(span("b.scale", 7, 8))
+            .expect("a location");
+        assert_eq!(
+            (open.uri, open.range.start),
+            (uri("b.scale"), Position::new(0, 7))
+        );
+        let on_disk = positions
+            .location(span("c.scale", 7, 10))
+            .expect("a location");
+        assert_eq!(
+            (on_disk.uri, on_disk.range.start),
+            (uri("c.scale"), Position::new(0, 7))
+        );
+        assert!(state.snapshot(&uri("c.scale")).is_err());
     }
 }
