@@ -52,6 +52,16 @@ enum Command {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+    /// Run the language server on standard input and output (for editors).
+    ///
+    /// Diagnostics as `check` reports them, for open documents with their
+    /// unsaved text, and formatting as `fmt` does it.
+    Lsp {
+        /// Accepted and ignored: standard input and output are the only
+        /// transport (some clients pass it).
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 /// What `check` and `build` read and how they report findings.
@@ -188,6 +198,7 @@ pub fn run() -> ExitCode {
         Command::Schema {
             which: SchemaKind::Diagnostics,
         } => print(&render::json_schema()).map(|()| ExitCode::SUCCESS),
+        Command::Lsp { stdio: _ } => Ok(crate::lsp::run()),
     };
     match result {
         Ok(code) => code,
@@ -550,7 +561,9 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// The formatted text of a file, or the diagnostics that stop it.
-fn format_source(file: &crate::source::SourceFile) -> Result<String, Vec<crate::diag::Diagnostic>> {
+pub(crate) fn format_source(
+    file: &crate::source::SourceFile,
+) -> Result<String, Vec<crate::diag::Diagnostic>> {
     let mut diagnostics = Vec::new();
     let Some(ast) = crate::syntax::parse_file(file, &mut diagnostics) else {
         return Err(diagnostics);

@@ -15,7 +15,8 @@
 //! exist is an [`Error`].
 //!
 //! [`load_with`] also takes a [`Buffer`]: text that stands for one file (an
-//! editor's unsaved buffer, `check --stdin`). That file is named as if on the
+//! editor's unsaved buffer, `check --stdin`; [`load_buffers`] takes several,
+//! the language server's open documents). That file is named as if on the
 //! command line, its text replaces whatever is on disk, and the file need not
 //! exist, though its directory must; the rest of its project is read from disk.
 //! It is reported under its path as given, and text that is not UTF-8 is E009
@@ -71,12 +72,20 @@ pub fn load(paths: &[PathBuf]) -> Result<Workspace, Error> {
 
 /// Like [`load`], with `buffer` named too and read in place of its file.
 pub fn load_with(paths: &[PathBuf], buffer: Option<&Buffer>) -> Result<Workspace, Error> {
+    load_buffers(paths, buffer.map(std::slice::from_ref).unwrap_or_default())
+}
+
+/// Like [`load`], with each of `buffers` named too and read in place of its
+/// file (the language server's open documents). Two buffers for one path:
+/// the last wins.
+pub fn load_buffers(paths: &[PathBuf], buffers: &[Buffer]) -> Result<Workspace, Error> {
     let mut projects: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     let mut broken = Vec::new();
     let mut outputs: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-    let buffer_path = buffer.map(|b| normalize(&b.path));
+    let by_path: BTreeMap<PathBuf, &Buffer> =
+        buffers.iter().map(|b| (normalize(&b.path), b)).collect();
     let named = paths.iter().map(|p| (p, false));
-    let named = named.chain(buffer.map(|b| (&b.path, true)));
+    let named = named.chain(buffers.iter().map(|b| (&b.path, true)));
     for (path, is_buffer) in named {
         if !is_buffer && is_dir(path)? {
             let before: Vec<PathBuf> = projects.keys().cloned().collect();
@@ -117,11 +126,9 @@ pub fn load_with(paths: &[PathBuf], buffer: Option<&Buffer>) -> Result<Workspace
         files.dedup();
         let ids = files
             .iter()
-            .map(|file| match buffer {
-                Some(buffer) if buffer_path.as_ref() == Some(file) => {
-                    add_bytes(&mut workspace, &buffer.path, buffer.bytes.clone())
-                }
-                _ => read(&mut workspace, file),
+            .map(|file| match by_path.get(file) {
+                Some(buffer) => add_bytes(&mut workspace, &buffer.path, buffer.bytes.clone()),
+                None => read(&mut workspace, file),
             })
             .collect();
         let output = outputs

@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: read ([`discover`]) → parse ([`syntax`]) → model
 //! ([`lower`]) → check → emit → write. [`compile`] is the pure core that every
-//! front end (the CLI, later the language server) calls. See ARCHITECTURE.md.
+//! front end (the CLI, the language server) calls. See ARCHITECTURE.md.
 
 pub mod ast;
 pub mod cli;
@@ -14,6 +14,7 @@ pub mod fmt;
 pub mod ide;
 pub mod lint;
 pub mod lower;
+pub mod lsp;
 pub mod model;
 pub mod names;
 pub mod output;

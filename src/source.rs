@@ -254,6 +254,46 @@ impl LineIndex {
         let column = text[start..offset].trim_end_matches('\r').chars().count() + 1;
         (line + 1, column)
     }
+
+    /// 0-based line and column of a byte offset of `text`, the column
+    /// counted in UTF-16 code units: a Language Server Protocol position.
+    /// Like [`LineIndex::line_col`], an offset past the end maps to the end
+    /// of the text and an offset inside a line break to the end of its line.
+    pub fn utf16_position(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line(offset);
+        let start = self.starts[line].min(offset);
+        let end = offset.min(self.ends[line]).max(start);
+        let column = text[start..end].encode_utf16().count();
+        (saturate(line), saturate(column))
+    }
+
+    /// The byte offset of `text` at a 0-based line and UTF-16 column (a
+    /// Language Server Protocol position), the inverse of
+    /// [`LineIndex::utf16_position`]. Positions outside the text are clamped
+    /// as the protocol asks: a line past the last is the end of the text, a
+    /// column past the end of its line is the end of that line (before its
+    /// line break); a column inside a surrogate pair is the start of its
+    /// character.
+    pub fn utf16_offset(&self, text: &str, line: u32, column: u32) -> usize {
+        let Some((start, end)) = self.bounds(line as usize) else {
+            return text.len();
+        };
+        let mut units = 0;
+        for (at, c) in text[start..end].char_indices() {
+            units += c.len_utf16();
+            if units > column as usize {
+                return start + at;
+            }
+        }
+        end
+    }
+}
+
+/// A count as the `u32` of a protocol position; no text scalec reads has
+/// 2^32 lines or columns, and a larger one would saturate rather than wrap.
+fn saturate(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -366,6 +406,33 @@ mod tests {
         let mut map = SourceMap::new();
         let id = map.add("a.scale", "\u{FEFF}x = 1");
         assert_eq!(&*map.get(id).text, "x = 1");
+    }
+
+    #[test]
+    fn utf16_positions_count_surrogate_pairs_as_two() {
+        // `é` is 2 bytes and 1 unit; `😀` 4 bytes and 2 units.
+        let text = "é😀x\r\n😀\ry";
+        let index = LineIndex::new(text);
+        assert_eq!(index.utf16_position(text, 0), (0, 0));
+        assert_eq!(index.utf16_position(text, 2), (0, 1));
+        assert_eq!(index.utf16_position(text, 6), (0, 3));
+        // Inside the `\r\n`: the end of line 0.
+        assert_eq!(index.utf16_position(text, 8), (0, 4));
+        assert_eq!(index.utf16_position(text, 9), (1, 0));
+        assert_eq!(index.utf16_position(text, 13), (1, 2));
+        assert_eq!(index.utf16_position(text, 14), (2, 0));
+        assert_eq!(index.utf16_position(text, 99), (2, 1));
+        // Inside `😀`: its start.
+        assert_eq!(index.utf16_position(text, 4), (0, 1));
+        for offset in [0, 2, 6, 7, 9, 13, 14, 15] {
+            let (line, column) = index.utf16_position(text, offset);
+            assert_eq!(index.utf16_offset(text, line, column), offset, "{offset}");
+        }
+        // Between the two units of `😀`: the start of the character.
+        assert_eq!(index.utf16_offset(text, 0, 2), 2);
+        // Past the end of a line, of the text.
+        assert_eq!(index.utf16_offset(text, 0, 40), 7);
+        assert_eq!(index.utf16_offset(text, 7, 0), text.len());
     }
 
     #[test]
