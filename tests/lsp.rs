@@ -907,3 +907,173 @@ fn lint_settings_come_from_initialization_options() {
     assert!(codes(&client.diagnostics(&uri)).contains(&code.as_str()));
     assert!(client.shutdown().success());
 }
+
+// ---------------------------------------------------------------------------
+// Editor features: hover, navigation, rename, completion, code actions,
+// symbols and semantic tokens, through the real server.
+// ---------------------------------------------------------------------------
+
+const API: &str = "service api {\n  image    = \"registry.example.com/api:1.0.0\"\n  cpu      = 250m\n  memory   = 512m .. 1Gi\n  replicas = 2 .. 10\n  scale rps { average = 100 }\n\n}\n";
+const RPS: &str = "metric rps {\n  kind = pods\n}\n";
+
+/// A client with `a.scale` (the API service) open and `b.scale` (the metric
+/// it scales on) on disk only.
+fn features() -> (tempfile::TempDir, PathBuf, Client, String) {
+    let (temp, dir) = project(&[("a.scale", API), ("b.scale", RPS)]);
+    let mut client = Client::initialized(json!({}));
+    let a = uri(&dir.join("a.scale"));
+    client.open(&a, API);
+    client.diagnostics(&a);
+    (temp, dir, client, a)
+}
+
+fn at(uri: &str, text: &str, needle: &str, nth: usize) -> Value {
+    let offset = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("`{needle}` #{nth} in the text"))
+        .0;
+    json!({ "textDocument": { "uri": uri }, "position": position(text, offset + 1) })
+}
+
+#[test]
+fn hover_documents_attributes_and_sums_up_services() {
+    let (_temp, _dir, mut client, a) = features();
+    let on_replicas = client.request("textDocument/hover", at(&a, API, "replicas", 0));
+    let text = on_replicas["result"]["contents"]["value"]
+        .as_str()
+        .expect("markdown");
+    assert!(text.contains("replicas"), "{text}");
+    let on_api = client.request("textDocument/hover", at(&a, API, "api", 0));
+    let text = on_api["result"]["contents"]["value"]
+        .as_str()
+        .expect("markdown");
+    assert!(
+        text.contains("2") && text.contains("10") && text.contains("rps"),
+        "{text}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn definition_references_and_rename_reach_files_that_are_not_open() {
+    let (_temp, dir, mut client, a) = features();
+    let b = uri(&dir.join("b.scale"));
+    let definition = client.request("textDocument/definition", at(&a, API, "rps", 0));
+    let found = definition["result"].as_array().expect("locations");
+    assert_eq!(found.len(), 1, "{definition}");
+    assert_eq!(found[0]["uri"], b.as_str());
+    assert_eq!(
+        found[0]["range"]["start"],
+        json!({ "line": 0, "character": 7 })
+    );
+
+    let mut params = at(&a, API, "rps", 0);
+    params["context"] = json!({ "includeDeclaration": true });
+    let references = client.request("textDocument/references", params);
+    let mut uris: Vec<&str> = references["result"]
+        .as_array()
+        .expect("locations")
+        .iter()
+        .map(|l| l["uri"].as_str().expect("uri"))
+        .collect();
+    uris.sort();
+    assert_eq!(uris, [a.as_str(), b.as_str()]);
+
+    let mut params = at(&a, API, "rps", 0);
+    params["newName"] = json!("requests");
+    let rename = client.request("textDocument/rename", params);
+    let changes = &rename["result"]["changes"];
+    let edits_a = changes[a.as_str()].as_array().expect("edits in a.scale");
+    let edits_b = changes[b.as_str()].as_array().expect("edits in b.scale");
+    assert!(apply(API, edits_a).contains("scale requests {"));
+    assert!(apply(RPS, edits_b).starts_with("metric requests {"));
+
+    let mut params = at(&a, API, "rps", 0);
+    params["newName"] = json!("bad/name");
+    let refused = client.request("textDocument/rename", params);
+    assert!(refused["error"]["message"].is_string(), "{refused}");
+    client.shutdown();
+}
+
+#[test]
+fn completion_offers_the_attributes_not_yet_set() {
+    let (_temp, _dir, mut client, a) = features();
+    // The blank line before the closing brace.
+    let offset = API.find("\n\n}").expect("a blank line") + 1;
+    let params = json!({ "textDocument": { "uri": a }, "position": position(API, offset) });
+    let items = client.request("textDocument/completion", params);
+    let labels: Vec<&str> = items["result"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["label"].as_str().expect("label"))
+        .collect();
+    assert!(
+        labels.contains(&"port") && labels.contains(&"env"),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.contains(&"replicas") && !labels.contains(&"image"),
+        "{labels:?}"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn a_quick_fix_applied_removes_its_diagnostic() {
+    let (_temp, _dir, mut client, a) = features();
+    let params = json!({
+        "textDocument": { "uri": a },
+        "range": { "start": position(API, API.find("512m").expect("512m")), "end": position(API, API.find("512m").expect("512m") + 4) },
+        "context": { "diagnostics": [] },
+    });
+    let actions = client.request("textDocument/codeAction", params);
+    let fix = actions["result"]
+        .as_array()
+        .expect("actions")
+        .iter()
+        .find(|action| {
+            action["isPreferred"] == json!(true) && action["diagnostics"][0]["code"] == "K112"
+        })
+        .unwrap_or_else(|| panic!("a K112 fix in {actions:#}"))
+        .clone();
+    let fixed = apply(
+        API,
+        fix["edit"]["changes"][a.as_str()]
+            .as_array()
+            .expect("edits"),
+    );
+    assert!(fixed.contains("memory   = 512Mi .. 1Gi"), "{fixed}");
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": a, "version": 2 }, "contentChanges": [{ "text": fixed }] }),
+    );
+    let after = client.diagnostics(&a);
+    assert!(!codes(&after).contains(&"K112"), "{after:#?}");
+    client.shutdown();
+}
+
+#[test]
+fn symbols_and_semantic_tokens_cover_the_document() {
+    let (_temp, _dir, mut client, a) = features();
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": a } }),
+    );
+    assert_eq!(symbols["result"][0]["name"], "api", "{symbols}");
+    let found = client.request("workspace/symbol", json!({ "query": "rp" }));
+    assert_eq!(found["result"][0]["name"], "rps", "{found}");
+    let tokens = client.request(
+        "textDocument/semanticTokens/full",
+        json!({ "textDocument": { "uri": a } }),
+    );
+    let data = tokens["result"]["data"].as_array().expect("data");
+    assert!(!data.is_empty() && data.len() % 5 == 0, "{tokens}");
+    // The first token is `service`, a keyword (type 0 in the legend).
+    assert_eq!(
+        &data[..5],
+        &[json!(0), json!(0), json!(7), json!(0), json!(0)]
+    );
+    client.shutdown();
+}

@@ -111,7 +111,7 @@ fn severity_rank(severity: DiagnosticSeverity) -> i32 {
 }
 
 /// One finding as a diagnostic of its own file.
-fn convert(finding: &Diagnostic, positions: &mut Positions) -> lsp_types::Diagnostic {
+pub fn convert(finding: &Diagnostic, positions: &mut Positions) -> lsp_types::Diagnostic {
     let mut message = escape(&finding.message, Escape::Text).into_owned();
     if let Some(label) = &finding.label
         && !label.is_empty()

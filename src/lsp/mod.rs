@@ -9,6 +9,8 @@
 //! - [`documents`]: documents, their edits, and the projects they belong to.
 //! - [`diagnostics`]: findings as the protocol's diagnostics.
 //! - [`formatting`]: `scalec fmt` as text edits.
+//! - [`features`]: hover, definition, references, rename, symbols,
+//!   completion, code actions and semantic tokens, from `crate::ide`.
 //! - [`uri`]: `file:` URIs and paths.
 //!
 //! Built on `lsp-server` and `lsp-types`, the pair rust-analyzer uses: the
@@ -26,6 +28,7 @@
 
 pub mod diagnostics;
 pub mod documents;
+pub mod features;
 pub mod formatting;
 pub mod server;
 pub mod state;

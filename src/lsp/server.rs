@@ -18,7 +18,11 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
-use lsp_types::request::{Formatting, RegisterCapability, Request as _};
+use lsp_types::request::{
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, References, RegisterCapability, Rename, Request as _,
+    SemanticTokensFullRequest, WorkspaceSymbolRequest,
+};
 use lsp_types::{
     DidChangeWatchedFilesRegistrationOptions, DocumentFormattingParams, FileSystemWatcher,
     GlobPattern, MessageType, OneOf, Registration, RegistrationParams, SaveOptions,
@@ -27,6 +31,7 @@ use lsp_types::{
 };
 use serde_json::Value;
 
+use super::features;
 use super::state::State;
 use super::transport::{self, Incoming, Writer, error};
 use crate::lint;
@@ -173,6 +178,28 @@ impl<W: Write> Server<W> {
         let state = &mut self.state;
         match request.method.as_str() {
             Formatting::METHOD => call::<Formatting>(state, request.params, formatting),
+            HoverRequest::METHOD => call::<HoverRequest>(state, request.params, features::hover),
+            GotoDefinition::METHOD => {
+                call::<GotoDefinition>(state, request.params, features::definition)
+            }
+            References::METHOD => call::<References>(state, request.params, features::references),
+            PrepareRenameRequest::METHOD => {
+                call::<PrepareRenameRequest>(state, request.params, features::prepare_rename)
+            }
+            Rename::METHOD => call::<Rename>(state, request.params, features::rename),
+            DocumentSymbolRequest::METHOD => {
+                call::<DocumentSymbolRequest>(state, request.params, features::document_symbols)
+            }
+            WorkspaceSymbolRequest::METHOD => {
+                call::<WorkspaceSymbolRequest>(state, request.params, features::workspace_symbols)
+            }
+            Completion::METHOD => call::<Completion>(state, request.params, features::completion),
+            CodeActionRequest::METHOD => {
+                call::<CodeActionRequest>(state, request.params, features::code_actions)
+            }
+            SemanticTokensFullRequest::METHOD => {
+                call::<SemanticTokensFullRequest>(state, request.params, features::semantic_tokens)
+            }
             TEST_PANIC if self.test_panic => {
                 panic!("{TEST_PANIC}: a panic on purpose, to test that the server survives one")
             }
@@ -324,6 +351,34 @@ pub fn capabilities() -> ServerCapabilities {
             },
         )),
         document_formatting_provider: Some(OneOf::Left(true)),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(lsp_types::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec![" ".into(), "=".into()]),
+            ..lsp_types::CompletionOptions::default()
+        }),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Options(
+            lsp_types::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
+                ..lsp_types::CodeActionOptions::default()
+            },
+        )),
+        semantic_tokens_provider: Some(
+            lsp_types::SemanticTokensServerCapabilities::SemanticTokensOptions(
+                lsp_types::SemanticTokensOptions {
+                    legend: features::legend(),
+                    full: Some(lsp_types::SemanticTokensFullOptions::Bool(true)),
+                    ..lsp_types::SemanticTokensOptions::default()
+                },
+            ),
+        ),
         ..ServerCapabilities::default()
     }
 }
