@@ -12,10 +12,10 @@
 //! Target (release build, one core of the reference 2-core machine): a
 //! median under 10 ms per keystroke.
 //!
-//! Measured on 2026-12-02 (the machine shared with other builds): best
-//! 5.7 ms, median 6.1 ms; of which reading the project 0.1 ms and checking
-//! it (`scalec::compile`) 5.5 ms, the rest (the edit, the conversion to
-//! diagnostics) a few microseconds.
+//! Measured on 2026-12-02: best 5.6 ms; median 6.1 ms with the machine
+//! otherwise idle, 8–11 ms while other builds used both cores. Reading the
+//! project takes 0.1–0.2 ms and turning findings into diagnostics 2 µs; the
+//! rest is `scalec::compile`, the same check `scalec check` runs.
 
 use std::str::FromStr;
 use std::time::{Duration, Instant};
