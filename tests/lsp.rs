@@ -1077,3 +1077,26 @@ fn symbols_and_semantic_tokens_cover_the_document() {
     );
     client.shutdown();
 }
+
+#[test]
+fn an_unused_metric_is_tagged_unnecessary() {
+    let (_temp, dir) = project(&[("a.scale", API)]);
+    let mut client = Client::initialized(json!({}));
+    let b = uri(&dir.join("b.scale"));
+    let unused = "metric rps {\n  kind = pods\n}\n\nmetric spare {\n  kind = pods\n}\n";
+    client.open(&b, unused);
+    let found = client.diagnostics(&b);
+    let k118 = found
+        .iter()
+        .find(|d| d["code"] == "K118")
+        .unwrap_or_else(|| panic!("K118 in {found:#?}"));
+    assert_eq!(k118["tags"], json!([1]), "{k118}");
+    assert!(
+        found
+            .iter()
+            .filter(|d| d["code"] != "K118")
+            .all(|d| d.get("tags").is_none()),
+        "{found:#?}"
+    );
+    client.shutdown();
+}

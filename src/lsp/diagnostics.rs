@@ -144,9 +144,18 @@ pub fn convert(finding: &Diagnostic, positions: &mut Positions) -> lsp_types::Di
         source: Some(SOURCE.to_string()),
         message,
         related_information: (!related.is_empty()).then_some(related),
-        tags: None,
+        tags: tags(finding),
         data: None,
     }
+}
+
+/// `unnecessary` for what can simply be deleted, which editors fade: a
+/// metric no service scales on (K118), a suppression that silences nothing
+/// (S002). scalec deprecates nothing, so no finding is `deprecated`.
+fn tags(finding: &Diagnostic) -> Option<Vec<lsp_types::DiagnosticTag>> {
+    use crate::lint::RuleId;
+    matches!(finding.code.rule, Some(RuleId::K118 | RuleId::S002))
+        .then(|| vec![lsp_types::DiagnosticTag::UNNECESSARY])
 }
 
 pub fn severity(severity: Severity) -> DiagnosticSeverity {
