@@ -27,6 +27,8 @@ fn require_node_modules() {
         "node_modules/.bin/vsce",
         "node_modules/vscode-textmate/package.json",
         "node_modules/vscode-oniguruma/package.json",
+        "node_modules/vscode-languageclient/package.json",
+        "node_modules/vscode-jsonrpc/package.json",
     ];
     for path in needed {
         assert!(
@@ -269,14 +271,21 @@ fn vsce_packages_the_extension_without_writing_to_the_repository() {
 
     let bytes = std::fs::read(&vsix).expect("vsce wrote the .vsix");
     assert!(
-        bytes.len() < 100_000,
+        bytes.len() < 1_000_000,
         "the .vsix is {} bytes; check .vscodeignore",
         bytes.len()
     );
     let entries = zip_entries(&bytes);
     let manifest = read_json("package.json");
     let contributes = &manifest["contributes"];
-    let mut shipped = vec!["package.json".to_string()];
+    let mut shipped = vec![
+        "package.json".to_string(),
+        manifest["main"]
+            .as_str()
+            .expect("a main script")
+            .trim_start_matches("./")
+            .to_string(),
+    ];
     for (list, key) in [
         ("languages", "configuration"),
         ("grammars", "path"),
@@ -307,9 +316,23 @@ fn vsce_packages_the_extension_without_writing_to_the_repository() {
             "the .vsix lacks {file} or holds another version of it: {entries:?}"
         );
     }
+    // The language client and what it needs go in; no dev tool, no test.
+    for dependency in manifest["dependencies"]
+        .as_object()
+        .expect("dependencies")
+        .keys()
+    {
+        let package = format!("extension/node_modules/{dependency}/package.json");
+        assert!(entries.contains_key(&package), "the .vsix lacks {package}");
+    }
     for entry in entries.keys() {
+        let dev = manifest["devDependencies"]
+            .as_object()
+            .expect("devDependencies")
+            .keys()
+            .any(|dev| entry.starts_with(&format!("extension/node_modules/{dev}/")));
         assert!(
-            !entry.contains("node_modules/") && !entry.starts_with("extension/test/"),
+            !dev && !entry.starts_with("extension/test/"),
             "the .vsix holds {entry}; .vscodeignore should leave it out"
         );
     }
@@ -930,4 +953,68 @@ fn snippets_expand_to_canonical_valid_policies() {
     ] {
         assert!(kinds.contains(kind), "no snippet for `{kind}`");
     }
+}
+
+// ---- The language server, started as the extension starts it --------------
+
+#[test]
+fn the_extension_starts_scalec_lsp_and_gets_checks_findings() {
+    require_node_modules();
+    let dir = common::project_dir();
+    let file = dir.path().join("api.scale");
+    let text = "service api {\n  image    = \"registry.example.com/api:1.0.0\"\n  replica  = 2 .. 10\n  memory   = 512m\n}\n";
+    std::fs::write(&file, text).expect("write the policy");
+    let output = Command::new("node")
+        .arg("test/lsp-client.js")
+        .arg(env!("CARGO_BIN_EXE_scalec"))
+        .arg(&file)
+        .current_dir(extension_dir())
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        utf8(&output.stdout),
+        utf8(&output.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&output.stdout).expect("JSON from the client");
+    assert_eq!(
+        answer["exit"],
+        json!(0),
+        "scalec lsp exits 0 after shutdown"
+    );
+    let mut from_server: Vec<(String, u64)> = answer["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let code = d["code"].as_str().expect("a code").to_string();
+            (
+                code,
+                d["range"]["start"]["line"].as_u64().expect("a line") + 1,
+            )
+        })
+        .collect();
+    let check = Command::new(env!("CARGO_BIN_EXE_scalec"))
+        .args(["check", "--format", "json"])
+        .arg(&file)
+        .output()
+        .expect("scalec check runs");
+    let findings: Value = serde_json::from_slice(&check.stdout).expect("check's JSON");
+    let mut from_check: Vec<(String, u64)> = findings
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let code = f["code"].as_str().expect("a code").to_string();
+            (code, f["line"].as_u64().expect("a line"))
+        })
+        .collect();
+    from_server.sort();
+    from_check.sort();
+    assert!(
+        from_check.iter().any(|(code, _)| code == "E002"),
+        "{from_check:?}"
+    );
+    assert_eq!(from_server, from_check);
 }
