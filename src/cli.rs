@@ -560,29 +560,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("rules always serialize") + "\n"
 }
 
-/// The formatted text of a file, or the diagnostics that stop it.
-pub(crate) fn format_source(
-    file: &crate::source::SourceFile,
-) -> Result<String, Vec<crate::diag::Diagnostic>> {
-    let mut diagnostics = Vec::new();
-    let Some(ast) = crate::syntax::parse_file(file, &mut diagnostics) else {
-        return Err(diagnostics);
-    };
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
-    crate::fmt::format(&ast, &file.text).ok_or_else(|| {
-        vec![
-            crate::diag::Diagnostic::error(
-                crate::diag::codes::SYNTAX_ERROR,
-                "scalec cannot format this file without moving a comment; it was left as it is",
-                crate::source::Span::new(file.id, 0, 0),
-            )
-            .with_help("please report this file to the scalec maintainers"),
-        ]
-    })
-}
-
 /// The file that formatting `path` may rewrite: `path` itself, or the file a
 /// link at `path` points to when that lies inside one of the named `roots`
 /// (the link stays a link). Anything else is refused with the reason.
@@ -617,7 +594,7 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
         }
         let mut sources = crate::source::SourceMap::new();
         let id = sources.add("<stdin>", &text);
-        return Ok(match format_source(sources.get(id)) {
+        return Ok(match crate::format(sources.get(id)) {
             Ok(formatted) => {
                 print(&formatted)?;
                 ExitCode::SUCCESS
@@ -659,7 +636,7 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
         if workspace.unreadable.contains(&file.id) {
             continue;
         }
-        let formatted = match format_source(file) {
+        let formatted = match crate::format(file) {
             Ok(formatted) => formatted,
             Err(found) => {
                 diagnostics.extend(found);

@@ -207,6 +207,29 @@ fn shared_outputs(workspace: &Workspace) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// The canonical text of a file (`scalec fmt`, and the language server's
+/// formatting), or the diagnostics that stop it: a syntax error, or a
+/// comment the formatter could not place. Pure, like [`compile`].
+pub fn format(file: &source::SourceFile) -> Result<String, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    let Some(ast) = syntax::parse_file(file, &mut diagnostics) else {
+        return Err(diagnostics);
+    };
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    fmt::format(&ast, &file.text).ok_or_else(|| {
+        vec![
+            Diagnostic::error(
+                diag::codes::SYNTAX_ERROR,
+                "scalec cannot format this file without moving a comment; it was left as it is",
+                source::Span::new(file.id, 0, 0),
+            )
+            .with_help("please report this file to the scalec maintainers"),
+        ]
+    })
+}
+
 /// Compiles every project of a compilation into one set of files, each
 /// project under its output directory. Call only when the compilation has
 /// no errors. Only [`Compilation::projects`] is read: a partial project is

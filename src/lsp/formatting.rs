@@ -21,7 +21,7 @@ pub fn format(document: &Document) -> Result<Vec<TextEdit>, String> {
     let mut sources = SourceMap::new();
     let id = sources.add(document.check_path(), &document.text);
     let file = sources.get(id);
-    let formatted = crate::cli::format_source(file).map_err(|diagnostics| {
+    let formatted = crate::format(file).map_err(|diagnostics| {
         let first = diagnostics
             .first()
             .map(|d| crate::render::short_line(d, &sources))
