@@ -3,10 +3,11 @@
 //! `auto-mode-alist`, indentation against `scalec fmt`, Flymake against
 //! `scalec check`, formatting, and a drift guard against the schema.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -79,27 +80,6 @@ fn lisp_string(text: impl AsRef<str>) -> String {
 
 fn path_string(path: &Path) -> String {
     lisp_string(path.to_str().expect("UTF-8 paths"))
-}
-
-/// `scalec fmt --stdin` of `text`, which must succeed.
-fn scalec_fmt(text: &str) -> String {
-    let mut child = Command::new(SCALEC)
-        .args(["fmt", "--stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("scalec runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let (stdout, stderr) = output_text(&output);
-    assert!(output.status.success(), "scalec fmt failed: {stderr}");
-    stdout
 }
 
 /// The face Emacs gives each `(byte offset, _)` of `text`, in a file named
@@ -370,7 +350,7 @@ fn indentation_is_what_scalec_fmt_writes() {
     // A wrapped list with comments, which the bundled policies lack.
     let wrapped = "service api {\n  image = \"x\"\n\n  scale_up {\n    rate = [\n      \
                    # the first\n      100% per 30s,\n      8 per 30s,  # the second\n    ]\n  }\n}\n";
-    assert_eq!(scalec_fmt(wrapped), wrapped);
+    assert_eq!(common::fmt_stdin(wrapped), wrapped);
     policies.push((PathBuf::from("wrapped list"), wrapped.to_string()));
     let dir = temp_dir();
     let mut files = String::new();
@@ -378,7 +358,7 @@ fn indentation_is_what_scalec_fmt_writes() {
         let wrong = misindent(formatted);
         assert_ne!(&wrong, formatted);
         // Only indentation differs: scalec fmt puts it back.
-        assert_eq!(&scalec_fmt(&wrong), formatted);
+        assert_eq!(&common::fmt_stdin(&wrong), formatted);
         let input = dir.path().join(format!("{i}.scale"));
         fs::write(&input, wrong).unwrap();
         write!(files, " {}", path_string(&input)).unwrap();
@@ -532,7 +512,7 @@ fn flymake_reports_the_findings_of_scalec_check_on_the_unsaved_buffer() {
 fn scale_format_buffer_formats_like_scalec_fmt() {
     let policy = repo_file("policies/shop/services.scale");
     let messy = misindent(&policy).replace(" = ", "=");
-    let formatted = scalec_fmt(&messy);
+    let formatted = common::fmt_stdin(&messy);
     assert_ne!(messy, formatted);
     let out = emacs(
         &format!(
@@ -580,16 +560,7 @@ fn schema_enum_words() -> Vec<(&'static str, &'static str)> {
         }
     }
     // The lists themselves, in case one is not (or no longer) any attribute's.
-    for list in [
-        schema::AUTOSCALERS,
-        schema::METRIC_KINDS,
-        schema::PROVIDERS,
-        schema::SELECT_POLICIES,
-        schema::SPREADS,
-        schema::ENGINES,
-        schema::OPERATORS,
-        schema::FIELD_TYPES,
-    ] {
+    for (_, list) in schema::WORD_LISTS {
         words.extend(list.iter().map(|w| ("value", *w)));
     }
     words

@@ -10,10 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use scalec::lower::schema::{
-    self, AUTOSCALERS, BlockSchema, ENGINES, FIELD_TYPES, METRIC_KINDS, OPERATORS, PROVIDERS,
-    SELECT_POLICIES, SPREADS, ValueType,
-};
+use scalec::lower::schema::{self, BlockSchema, ValueType};
 
 const SCALEC: &str = env!("CARGO_BIN_EXE_scalec");
 const INSTALL: &str = "run `bash .ci/install` (it installs the editors the tests drive)";
@@ -600,16 +597,6 @@ service x { env { period = "1"; debug = "false" } }
 /// in its block, every word as the value of the attribute that takes it.
 /// Returns the text and what each word must be highlighted as.
 fn schema_policy() -> (String, Vec<Expect>) {
-    let word_lists: [(&str, &[&str]); 8] = [
-        ("AUTOSCALERS", AUTOSCALERS),
-        ("METRIC_KINDS", METRIC_KINDS),
-        ("PROVIDERS", PROVIDERS),
-        ("SELECT_POLICIES", SELECT_POLICIES),
-        ("SPREADS", SPREADS),
-        ("ENGINES", ENGINES),
-        ("OPERATORS", OPERATORS),
-        ("FIELD_TYPES", FIELD_TYPES),
-    ];
     let mut text = String::new();
     let mut expects = Vec::new();
     let mut kinds_written = Vec::new();
@@ -682,7 +669,7 @@ fn schema_policy() -> (String, Vec<Expect>) {
             block.kind
         );
     }
-    for (name, words) in word_lists {
+    for &(name, words) in schema::WORD_LISTS {
         for word in words {
             assert!(
                 words_written.contains(word),

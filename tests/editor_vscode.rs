@@ -578,19 +578,10 @@ fn the_grammar_scopes_every_word_of_the_schema() {
         .flat_map(|b| b.attributes.iter().map(|a| a.name.to_string()))
         .collect();
     assert_eq!(words_of(ATTRIBUTE), attributes);
-    let mut enum_words: BTreeSet<String> = [
-        schema::AUTOSCALERS,
-        schema::METRIC_KINDS,
-        schema::PROVIDERS,
-        schema::SELECT_POLICIES,
-        schema::SPREADS,
-        schema::ENGINES,
-        schema::OPERATORS,
-        schema::FIELD_TYPES,
-    ]
-    .iter()
-    .flat_map(|words| words.iter().map(|w| w.to_string()))
-    .collect();
+    let mut enum_words: BTreeSet<String> = schema::WORD_LISTS
+        .iter()
+        .flat_map(|(_, words)| words.iter().map(|w| w.to_string()))
+        .collect();
     enum_words.insert(scalec::model::QueueAuth::OPERATOR.to_string());
     assert_eq!(words_of(ENUM_WORD), enum_words);
     for (keyword, scope) in [
@@ -876,19 +867,10 @@ fn snippets_expand_to_canonical_valid_policies() {
         let text = expand_snippet(&body.join("\n")) + "\n";
 
         // scalec fmt leaves it as it is.
-        let mut fmt = Command::new(env!("CARGO_BIN_EXE_scalec"))
-            .args(["fmt", "--stdin"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("scalec runs");
-        fmt.stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-        let formatted = fmt.wait_with_output().unwrap();
+        let formatted = common::run_with_input(
+            Command::new(env!("CARGO_BIN_EXE_scalec")).args(["fmt", "--stdin"]),
+            text.as_bytes(),
+        );
         assert!(
             formatted.status.success(),
             "snippet {name}:\n{text}{}",

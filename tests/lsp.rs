@@ -7,6 +7,8 @@
 //! codes and words, at the same places (converted here, independently of
 //! the server, from byte offsets to UTF-16 positions).
 
+mod common;
+
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -271,20 +273,12 @@ fn read_frame(input: &mut impl BufRead) -> Option<Vec<u8>> {
 /// What `scalec check --format json --stdin --stdin-path PATH` reports for
 /// `text` standing for PATH.
 fn check(path: &Path, text: &str) -> Vec<Value> {
-    let mut child = Command::new(SCALEC)
-        .args(["check", "--format", "json", "--stdin", "--stdin-path"])
-        .arg(path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("scalec check runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("scalec check ends");
+    let output = common::run_with_input(
+        Command::new(SCALEC)
+            .args(["check", "--format", "json", "--stdin", "--stdin-path"])
+            .arg(path),
+        text.as_bytes(),
+    );
     serde_json::from_slice::<Value>(&output.stdout)
         .expect("JSON findings")
         .as_array()
@@ -612,24 +606,6 @@ fn apply(text: &str, edits: &[Value]) -> String {
     out
 }
 
-fn fmt_stdin(text: &str) -> String {
-    let mut child = Command::new(SCALEC)
-        .args(["fmt", "--stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("scalec fmt runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("scalec fmt ends");
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
-
 #[test]
 fn formatting_gives_what_fmt_writes_and_refuses_a_syntax_error() {
     let messy = "# the shop\nservice api {\n    image=\"registry.example.com/api:1.0.0\"   # pinned 😀\n  replicas = 2..10\n\n\n\n  scale cpu {utilization=70%}\n}\nservice web { image = \"registry.example.com/web:1.0.0\"; replicas = 2 .. 4 }\n";
@@ -646,7 +622,7 @@ fn formatting_gives_what_fmt_writes_and_refuses_a_syntax_error() {
         json!({ "textDocument": { "uri": uri }, "options": options }),
     );
     let edits = response["result"].as_array().expect("edits").clone();
-    let expected = fmt_stdin(messy);
+    let expected = common::fmt_stdin(messy);
     assert_ne!(expected, messy);
     assert_eq!(apply(messy, &edits), expected);
     // Only the changed lines are replaced: the first line is no edit's.

@@ -5,6 +5,8 @@
 //! leave in the buffer, and compares them with `scalec check` and `scalec
 //! fmt`.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -80,20 +82,6 @@ fn check_json(path: &Path) -> Vec<Value> {
         .as_array()
         .expect("an array")
         .clone()
-}
-
-fn fmt(text: &str) -> String {
-    let mut child = Command::new(SCALEC)
-        .args(["fmt", "--stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("scalec fmt runs");
-    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), text.as_bytes())
-        .expect("write");
-    let output = child.wait_with_output().expect("scalec fmt ends");
-    assert!(output.status.success());
-    String::from_utf8(output.stdout).expect("UTF-8")
 }
 
 #[test]
@@ -264,5 +252,5 @@ vim.cmd('qa!')
     let fixed = broken.replace("replica =", "replicas =");
     let formatted = results["formatted"].as_str().expect("text");
     assert_ne!(formatted, fixed);
-    assert_eq!(formatted, fmt(&fixed));
+    assert_eq!(formatted, common::fmt_stdin(&fixed));
 }

@@ -7,6 +7,8 @@
 //! `tests/fixtures/lint`; a case passes when the project gives exactly those
 //! (file, line, code) triples, with every rule enabled and `--verbose`.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -79,16 +81,11 @@ fn expected(dir: &Path) -> Vec<(String, usize, String)> {
         }
         let name = path.file_name().expect("a file name").to_string_lossy();
         let text = fs::read_to_string(&path).expect("a readable fixture");
-        for (i, line) in text.lines().enumerate() {
-            for (marker, line_no) in [("# expect: ", i + 1), ("# expect-next: ", i + 2)] {
-                if let Some(at) = line.find(marker) {
-                    let codes = line[at + marker.len()..]
-                        .split([',', ' '])
-                        .filter(|c| !c.is_empty());
-                    expected.extend(codes.map(|c| (name.to_string(), line_no, c.to_string())));
-                }
-            }
-        }
+        expected.extend(
+            common::expectations(&text)
+                .into_iter()
+                .map(|(line, code)| (name.to_string(), line, code)),
+        );
     }
     expected.sort();
     expected

@@ -60,20 +60,7 @@ fn check_file(path: &Path, code: RuleId) -> (Vec<Diagnostic>, String) {
 
 /// The `(line, code)` pairs a fixture expects, from its `# expect:` marks.
 fn expectations(path: &Path) -> Vec<(usize, String)> {
-    let text = fs::read_to_string(path).expect("fixture is readable");
-    let mut expected = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        for (marker, line_no) in [("# expect: ", i + 1), ("# expect-next: ", i + 2)] {
-            if let Some(at) = line.find(marker) {
-                let codes = line[at + marker.len()..]
-                    .split([',', ' '])
-                    .filter(|c| !c.is_empty());
-                expected.extend(codes.map(|c| (line_no, c.to_string())));
-            }
-        }
-    }
-    expected.sort();
-    expected
+    common::expectations(&fs::read_to_string(path).expect("fixture is readable"))
 }
 
 fn line_of(path: &Path, offset: usize) -> usize {

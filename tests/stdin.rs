@@ -1,26 +1,20 @@
 //! `scalec check --stdin --stdin-path PATH`: standard input checked as the file
 //! PATH, in PATH's project, through the real binary.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 /// Runs scalec in `dir` with `input` on standard input.
 fn scalec_in(dir: &Path, args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scalec"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("scalec runs");
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    // scalec may refuse before reading; a closed pipe is fine then.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    child.wait_with_output().expect("scalec runs")
+    common::run_with_input(
+        Command::new(env!("CARGO_BIN_EXE_scalec"))
+            .args(args)
+            .current_dir(dir)
+            .env_remove("NO_COLOR"),
+        input,
+    )
 }
 
 /// `check --format FORMAT --stdin --stdin-path PATH` in `dir`.

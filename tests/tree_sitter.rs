@@ -473,16 +473,7 @@ fn attribute_names() -> BTreeSet<&'static str> {
 
 /// Every word of the schema's word lists, and of every `Word` value type.
 fn enum_words() -> BTreeSet<&'static str> {
-    let lists = [
-        schema::AUTOSCALERS,
-        schema::METRIC_KINDS,
-        schema::PROVIDERS,
-        schema::SELECT_POLICIES,
-        schema::SPREADS,
-        schema::ENGINES,
-        schema::OPERATORS,
-        schema::FIELD_TYPES,
-    ];
+    let lists = schema::WORD_LISTS.iter().map(|&(_, words)| words);
     let typed = schema::BLOCKS
         .iter()
         .flat_map(|b| b.attributes)

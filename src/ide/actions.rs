@@ -10,6 +10,7 @@
 
 use crate::ast::{Ast, DirectiveKind, Item};
 use crate::diag::Diagnostic;
+use crate::names::capitalize;
 use crate::source::{FileId, Span, line_start};
 
 use super::{Analysis, Edit, indentation};
@@ -137,13 +138,6 @@ fn collect(items: &[Item], out: &mut Vec<Span>) {
             collect(&block.items, out);
         }
     }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ use crate::diag::Diagnostic;
 use crate::lint::capacity::Kind;
 use crate::lower::schema::{self, AttributeSchema, BlockSchema, LabelRule};
 use crate::model::{Autoscaler, Project, RangeRefusal, Service, SignalSource, Target as Goal};
+use crate::names::capitalize;
 use crate::source::{FileId, Span};
 
 use super::completion::{Signal, signal_of, units};
@@ -369,13 +370,6 @@ fn demote_headings(markdown: &str) -> String {
         out.push('\n');
     }
     out
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use super::{RULES, Rule, RuleId};
 use crate::model::{KubeVersion, features};
+use crate::names::capitalize;
 
 /// The headings every rule's documentation has, in this order (`Options` and
 /// `See also` may be left out).
@@ -45,13 +46,6 @@ fn guard_note(rule: &Rule) -> String {
     rule.guard.map_or_else(String::new, |reason| {
         format!("This rule cannot be allowed or suppressed: {reason}.\n\n")
     })
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 /// The whole of `docs/rules.md`.

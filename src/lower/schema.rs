@@ -146,6 +146,20 @@ pub const ENGINES: &[&str] = crate::model::DatabaseEngine::WORDS;
 pub const OPERATORS: &[&str] = crate::model::DatabaseOperator::WORDS;
 pub const FIELD_TYPES: &[&str] = crate::model::FieldType::WORDS;
 
+/// Every word list above, by the name the schema gives it: what editor
+/// grammars must know (their drift tests read this, so a new list is
+/// checked as soon as it is added here).
+pub const WORD_LISTS: &[(&str, &[&str])] = &[
+    ("AUTOSCALERS", AUTOSCALERS),
+    ("METRIC_KINDS", METRIC_KINDS),
+    ("PROVIDERS", PROVIDERS),
+    ("SELECT_POLICIES", SELECT_POLICIES),
+    ("SPREADS", SPREADS),
+    ("ENGINES", ENGINES),
+    ("OPERATORS", OPERATORS),
+    ("FIELD_TYPES", FIELD_TYPES),
+];
+
 /// The attributes a service takes.
 const SERVICE_ATTRIBUTES: &[AttributeSchema] = &SERVICE_ATTRIBUTE_ARRAY;
 

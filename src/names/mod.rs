@@ -206,3 +206,12 @@ pub fn push_escaped(out: &mut String, c: char, mode: Escape) {
         c => out.push(c),
     }
 }
+
+/// `text` with its first letter in upper case, for a sentence built from a
+/// documentation fragment.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
+}

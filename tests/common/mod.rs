@@ -108,3 +108,53 @@ pub fn project_of_text(text: &str) -> scalec::model::Project {
     assert_eq!(projects.len(), 1);
     projects.remove(0)
 }
+
+/// Runs `command` with `input` on its standard input and returns what it
+/// printed. A program that ends before reading all of it is fine.
+pub fn run_with_input(command: &mut std::process::Command, input: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // A closed pipe means the program stopped reading; its output says why.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("the program ends")
+}
+
+/// `scalec fmt --stdin` of `text`, which must succeed.
+pub fn fmt_stdin(text: &str) -> String {
+    let output = run_with_input(
+        std::process::Command::new(env!("CARGO_BIN_EXE_scalec")).args(["fmt", "--stdin"]),
+        text.as_bytes(),
+    );
+    assert!(
+        output.status.success(),
+        "scalec fmt --stdin failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// The `(line, code)` pairs a fixture's text asks for with its marks:
+/// `# expect: CODE[, CODE]` on the line, `# expect-next: CODE` on the next.
+pub fn expectations(text: &str) -> Vec<(usize, String)> {
+    let mut expected = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        for (marker, line_no) in [("# expect: ", i + 1), ("# expect-next: ", i + 2)] {
+            if let Some(at) = line.find(marker) {
+                let codes = line[at + marker.len()..]
+                    .split([',', ' '])
+                    .filter(|c| !c.is_empty());
+                expected.extend(codes.map(|c| (line_no, c.to_string())));
+            }
+        }
+    }
+    expected.sort();
+    expected
+}
