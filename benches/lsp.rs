@@ -130,7 +130,11 @@ fn main() {
     let times = (0..RUNS)
         .map(|_| {
             let start = Instant::now();
-            std::hint::black_box(scalec::compile(&workspace, &options));
+            std::hint::black_box(scalec::compile(
+                &workspace.sources,
+                &workspace.projects,
+                &options,
+            ));
             start.elapsed()
         })
         .collect();

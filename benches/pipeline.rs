@@ -14,7 +14,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use scalec::discover::{ProjectFiles, Workspace};
+use scalec::discover::Workspace;
+use scalec::source::ProjectFiles;
 
 const SERVICES: usize = 10_000;
 const FILES: usize = 100;
@@ -99,7 +100,7 @@ fn main() {
     let options = scalec::lint::Options::default();
 
     best("check (parse, lower, lint)", Duration::from_secs(1), || {
-        let compilation = scalec::compile(&workspace, &options);
+        let compilation = scalec::compile(&workspace.sources, &workspace.projects, &options);
         assert!(
             !compilation.has_errors(),
             "{:?}",
@@ -107,8 +108,8 @@ fn main() {
         );
     });
     best("build (check, emit)", Duration::from_millis(2500), || {
-        let compilation = scalec::compile(&workspace, &options);
-        let set = scalec::emit(&workspace, &compilation);
+        let compilation = scalec::compile(&workspace.sources, &workspace.projects, &options);
+        let set = scalec::emit(&workspace.sources, &workspace.projects, &compilation);
         assert!(set.files.len() > SERVICES);
     });
     best("fmt (parse, format)", Duration::from_secs(1), || {

@@ -270,7 +270,7 @@ fn read_and_check(
         ));
         return Ok(Err(ExitCode::SUCCESS));
     }
-    let compilation = compile(&workspace, &options);
+    let compilation = compile(&workspace.sources, &workspace.projects, &options);
     let report = render::render(&compilation.diagnostics, &workspace.sources, format, human);
     if findings_to_stderr {
         note_raw(&report);
@@ -323,7 +323,11 @@ fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
         note("scalec: build failed: nothing was written; fix the errors above and build again");
         return Ok(ExitCode::from(1));
     }
-    let set = crate::emit(&checked.workspace, &checked.compilation);
+    let set = crate::emit(
+        &checked.workspace.sources,
+        &checked.workspace.projects,
+        &checked.compilation,
+    );
     if args.stdout {
         let manifests: String = set
             .files
@@ -624,7 +628,7 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
         ));
         return Ok(ExitCode::from(2));
     }
-    let mut diagnostics = workspace.diagnostics.clone();
+    let mut diagnostics = Vec::new();
     let (mut changed, mut unchanged) = (Vec::new(), 0);
     let mut skipped = Vec::new();
     let roots: Vec<PathBuf> = paths
@@ -633,9 +637,6 @@ fn fmt(args: FmtArgs) -> Result<ExitCode, crate::error::Error> {
         .collect();
     let mut output = String::new();
     for file in files {
-        if workspace.unreadable.contains(&file.id) {
-            continue;
-        }
         let formatted = match crate::format(file) {
             Ok(formatted) => formatted,
             Err(found) => {

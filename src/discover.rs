@@ -9,9 +9,10 @@
 //! still resolve; a named file must be a `.scale` file.
 //! Files are sorted by path, so the order of the walk never shows in the output.
 //!
-//! A file that cannot be read, is not UTF-8, or is a dangling link becomes an
-//! E009 diagnostic for that file, and a directory that cannot be read one for
-//! that directory; the other files are still read. A named path that does not
+//! A file that cannot be read, is not UTF-8, or is a dangling link is added
+//! to the source map with no text, marked [`Unreadable`] with the reason, and
+//! so is a directory that cannot be read; the other files are still read.
+//! [`crate::compile`] reports each as E009. A named path that does not
 //! exist is an [`Error`].
 //!
 //! [`load_with`] also takes a [`Buffer`]: text that stands for one file (an
@@ -28,34 +29,19 @@ use std::path::{Component, Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::diag::{Diagnostic, codes};
 use crate::error::Error;
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, ProjectFiles, SourceMap, Unreadable};
 
 /// The extension of policy files.
 pub const EXTENSION: &str = "scale";
 
-/// The files of one project, in path order.
-#[derive(Clone, Debug)]
-pub struct ProjectFiles {
-    pub dir: PathBuf,
-    /// Where the project's output goes, relative to the output directory: its
-    /// path below the named directory, led by that directory's own name when
-    /// the project is the named directory itself (`policies/` → `aether`,
-    /// `policies/aether` → `aether`).
-    pub output: PathBuf,
-    pub files: Vec<FileId>,
-}
-
-/// Everything read from disk for one run.
+/// Everything read from disk for one run: what [`crate::compile`] takes.
+/// A file or directory that could not be read is in `sources`, marked
+/// [`Unreadable`](crate::source::Unreadable).
 #[derive(Debug, Default)]
 pub struct Workspace {
     pub sources: SourceMap,
     pub projects: Vec<ProjectFiles>,
-    /// E009 for files that could not be read; their text is empty.
-    pub diagnostics: Vec<Diagnostic>,
-    /// Files that could not be read, which must not be parsed.
-    pub unreadable: Vec<FileId>,
 }
 
 /// Text that stands for the file at `path`, whatever is on disk there.
@@ -248,22 +234,18 @@ fn walk(
     }
 }
 
-/// E009 for each directory that could not be read.
+/// Each directory that could not be read, as an unreadable source (E009).
 fn unreadable_dirs(workspace: &mut Workspace, broken: Vec<(PathBuf, String)>) {
-    for (path, reason) in broken {
-        let id = workspace.sources.add(&path, "");
-        workspace.diagnostics.push(
-            Diagnostic::error(
-                codes::UNREADABLE_FILE,
-                format!(
-                    "cannot read `{}`: {reason}",
-                    crate::source::display_path(&path)
-                ),
-                Span::new(id, 0, 0),
-            )
-            .with_help("give scalec permission to read it, or move it out of the policy tree; the other files were still read"),
+    for (path, problem) in broken {
+        let help = "give scalec permission to read it, or move it out of the policy tree; \
+                    the other files were still read";
+        workspace.sources.add_unreadable(
+            &path,
+            Unreadable {
+                problem,
+                help: help.to_string(),
+            },
         );
-        workspace.unreadable.push(id);
     }
 }
 
@@ -353,7 +335,7 @@ fn add_bytes(workspace: &mut Workspace, path: &Path, bytes: Vec<u8>) -> FileId {
     }
 }
 
-/// Adds a file that could not be read, with empty text, and its E009.
+/// Adds a file that could not be read, with empty text (E009).
 fn unreadable(workspace: &mut Workspace, path: &Path, problem: String) -> FileId {
     let help = if problem.contains("UTF-8") {
         "save the file as UTF-8 text; the other files were still parsed"
@@ -362,14 +344,11 @@ fn unreadable(workspace: &mut Workspace, path: &Path, problem: String) -> FileId
     } else {
         "make the file readable, or move it out of the policy tree; the other files were still parsed"
     };
-    let id = workspace.sources.add(path, "");
-    let message = format!(
-        "cannot read `{}`: {problem}",
-        crate::source::display_path(path),
-    );
-    workspace.diagnostics.push(
-        Diagnostic::error(codes::UNREADABLE_FILE, message, Span::new(id, 0, 0)).with_help(help),
-    );
-    workspace.unreadable.push(id);
-    id
+    workspace.sources.add_unreadable(
+        path,
+        Unreadable {
+            problem,
+            help: help.to_string(),
+        },
+    )
 }

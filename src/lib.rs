@@ -23,8 +23,8 @@ pub mod source;
 pub mod syntax;
 
 use diag::Diagnostic;
-use discover::Workspace;
 use model::Project;
+use source::{ProjectFiles, SourceMap};
 
 /// The result of checking a workspace.
 #[derive(Debug)]
@@ -50,8 +50,11 @@ impl Compilation {
     }
 }
 
-/// Parses, lowers and lints every project of a workspace. Pure: it reads only
-/// the text already in `workspace`.
+/// Parses, lowers and lints every project, each the files of `sources` it
+/// names. Pure: it reads only the text already in `sources`, so any front
+/// end can call it: the CLI with what `discover` read, the language server
+/// with its open documents in place of their files. Every file of `sources`
+/// that could not be read ([`source::Unreadable`]) is reported as E009.
 ///
 /// A file with syntax errors contributes what the parser recovered
 /// ([`syntax::Recovered`]): its blocks without an error, and the kind and name
@@ -61,22 +64,27 @@ impl Compilation {
 /// errors is linted on its complete part (see [`model::Omitted`] and
 /// [`lint::run`]), so `check` shows the findings of everything the errors do
 /// not touch; it goes to [`Compilation::partial`], never to `projects`.
-pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
-    let mut diagnostics = workspace.diagnostics.clone();
+pub fn compile(
+    sources: &SourceMap,
+    projects_files: &[ProjectFiles],
+    options: &lint::Options,
+) -> Compilation {
+    let mut diagnostics: Vec<Diagnostic> = sources.files().iter().filter_map(unreadable).collect();
     let mut projects = Vec::new();
     let mut partial = Vec::new();
-    for project in &workspace.projects {
+    for project in projects_files {
         let start = diagnostics.len();
         let mut asts = Vec::with_capacity(project.files.len());
         let mut broken = Vec::new();
         let mut loose = false;
         let mut known = true;
         for &file in &project.files {
-            if workspace.unreadable.contains(&file) {
+            let source = sources.get(file);
+            if source.unreadable.is_some() {
                 known = false;
                 continue;
             }
-            match syntax::parse(workspace.sources.get(file), &mut diagnostics) {
+            match syntax::parse(source, &mut diagnostics) {
                 syntax::Parsed::Whole(ast) => asts.push(ast),
                 syntax::Parsed::Recovered(recovered) => {
                     broken.extend(recovered.broken);
@@ -112,9 +120,9 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
             partial.push(complete);
         }
     }
-    diagnostics.extend(shared_outputs(workspace));
+    diagnostics.extend(shared_outputs(projects_files));
     diagnostics.sort_by(|a, b| {
-        let path = |d: &Diagnostic| &workspace.sources.get(d.span.file).path;
+        let path = |d: &Diagnostic| &sources.get(d.span.file).path;
         path(a)
             .cmp(path(b))
             .then_with(|| a.sort_key().cmp(&b.sort_key()))
@@ -127,13 +135,24 @@ pub fn compile(workspace: &Workspace, options: &lint::Options) -> Compilation {
     }
 }
 
+/// E009 for a file or directory that could not be read.
+fn unreadable(file: &source::SourceFile) -> Option<Diagnostic> {
+    let why = file.unreadable.as_ref()?;
+    let message = format!("cannot read `{}`: {}", file.display_path(), why.problem);
+    Some(
+        Diagnostic::error(
+            diag::codes::UNREADABLE_FILE,
+            message,
+            source::Span::new(file.id, 0, 0),
+        )
+        .with_help(why.help.clone()),
+    )
+}
+
 /// E006 at the first file of a project whose name, taken from its
 /// directory, cannot be the `app.kubernetes.io/part-of` label of its objects.
 /// A name set with `cluster { project = NAME }` is checked where it is read.
-fn project_name_problem(
-    lowered: &model::Project,
-    files: &discover::ProjectFiles,
-) -> Option<Diagnostic> {
+fn project_name_problem(lowered: &model::Project, files: &ProjectFiles) -> Option<Diagnostic> {
     if lowered.cluster.project.is_some() {
         return None;
     }
@@ -172,11 +191,11 @@ fn project_name_problem(
 
 /// E010 for projects that would be built into one output directory (`a/web`
 /// and `b/web` both build into `web`), at the first file of each.
-fn shared_outputs(workspace: &Workspace) -> Vec<Diagnostic> {
-    let mut first: std::collections::BTreeMap<&std::path::Path, &discover::ProjectFiles> =
+fn shared_outputs(projects: &[ProjectFiles]) -> Vec<Diagnostic> {
+    let mut first: std::collections::BTreeMap<&std::path::Path, &ProjectFiles> =
         std::collections::BTreeMap::new();
     let mut diagnostics = Vec::new();
-    for project in &workspace.projects {
+    for project in projects {
         let (Some(&file), Some(earlier)) = (project.files.first(), first.get(&*project.output))
         else {
             first.entry(&project.output).or_insert(project);
@@ -208,9 +227,13 @@ fn shared_outputs(workspace: &Workspace) -> Vec<Diagnostic> {
 }
 
 /// The canonical text of a file (`scalec fmt`, and the language server's
-/// formatting), or the diagnostics that stop it: a syntax error, or a
-/// comment the formatter could not place. Pure, like [`compile`].
+/// formatting), or the diagnostics that stop it: the file could not be read
+/// (E009), a syntax error, or a comment the formatter could not place.
+/// Pure, like [`compile`].
 pub fn format(file: &source::SourceFile) -> Result<String, Vec<Diagnostic>> {
+    if let Some(e009) = unreadable(file) {
+        return Err(vec![e009]);
+    }
     let mut diagnostics = Vec::new();
     let Some(ast) = syntax::parse_file(file, &mut diagnostics) else {
         return Err(diagnostics);
@@ -234,17 +257,20 @@ pub fn format(file: &source::SourceFile) -> Result<String, Vec<Diagnostic>> {
 /// project under its output directory. Call only when the compilation has
 /// no errors. Only [`Compilation::projects`] is read: a partial project is
 /// never emitted, whatever the caller does.
-pub fn emit(workspace: &Workspace, compilation: &Compilation) -> emit::OutputSet {
+pub fn emit(
+    sources: &SourceMap,
+    projects: &[ProjectFiles],
+    compilation: &Compilation,
+) -> emit::OutputSet {
     let mut set = emit::OutputSet::default();
     for project in &compilation.projects {
-        let output = workspace
-            .projects
+        let output = projects
             .iter()
             .find(|p| p.dir == project.dir)
             .map(|p| p.output.clone())
-            .expect("every compiled project comes from the workspace");
+            .expect("every compiled project is one of `projects`");
         set.dirs.insert(output.clone());
-        for file in emit::emit_project(project, &output, &workspace.sources) {
+        for file in emit::emit_project(project, &output, sources) {
             let previous = set.files.insert(file.path, file.content);
             debug_assert!(
                 previous.is_none(),

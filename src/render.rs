@@ -11,7 +11,6 @@
 //! with the length of a line.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
@@ -20,7 +19,7 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::names::{self, Escape, needs_escape};
-use crate::source::{FileId, LineIndex, SourceFile, SourceMap, Span};
+use crate::source::{SourceFile, SourceMap, Span};
 
 pub mod github;
 pub mod junit;
@@ -64,20 +63,14 @@ pub fn render(
     human: HumanOptions,
 ) -> String {
     match format {
-        Format::Human => {
-            let mut lines = Lines::default();
-            diagnostics
-                .iter()
-                .map(|d| report(d, sources, &mut lines, human))
-                .collect()
-        }
-        Format::Short => {
-            let mut lines = Lines::default();
-            diagnostics
-                .iter()
-                .map(|d| short_line_with(d, sources, &mut lines) + "\n")
-                .collect()
-        }
+        Format::Human => diagnostics
+            .iter()
+            .map(|d| report(d, sources, human))
+            .collect(),
+        Format::Short => diagnostics
+            .iter()
+            .map(|d| short_line(d, sources) + "\n")
+            .collect(),
         Format::Json => json(diagnostics, sources),
         Format::Sarif => sarif::sarif(diagnostics, sources),
         Format::Github => github::github(diagnostics, sources),
@@ -87,12 +80,8 @@ pub fn render(
 
 /// `path:line:col: severity[CODE]: message`, for editors and grep.
 pub fn short_line(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
-    short_line_with(diagnostic, sources, &mut Lines::default())
-}
-
-fn short_line_with(diagnostic: &Diagnostic, sources: &SourceMap, lines: &mut Lines) -> String {
     let file = sources.get(diagnostic.span.file);
-    let (line, column) = lines.of(file).line_col(&file.text, diagnostic.span.start);
+    let (line, column) = file.line_col(diagnostic.span.start);
     format!(
         "{}:{line}:{column}: {}[{}]: {}",
         escape(&file.display_path()),
@@ -110,31 +99,12 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 /// How many columns apart the tab stops of a human report's source lines are.
 pub const TAB_WIDTH: usize = 4;
 
-/// The line index of each file a batch of reports shows, built once per file.
-#[derive(Default)]
-struct Lines {
-    files: BTreeMap<FileId, LineIndex>,
-}
-
-impl Lines {
-    fn of(&mut self, file: &SourceFile) -> &LineIndex {
-        self.files
-            .entry(file.id)
-            .or_insert_with(|| LineIndex::new(&file.text))
-    }
-}
-
 /// miette's graphical report for one diagnostic, ending in a blank line.
 pub fn human_report(diagnostic: &Diagnostic, sources: &SourceMap, options: HumanOptions) -> String {
-    report(diagnostic, sources, &mut Lines::default(), options)
+    report(diagnostic, sources, options)
 }
 
-fn report(
-    diagnostic: &Diagnostic,
-    sources: &SourceMap,
-    lines: &mut Lines,
-    options: HumanOptions,
-) -> String {
+fn report(diagnostic: &Diagnostic, sources: &SourceMap, options: HumanOptions) -> String {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
@@ -146,7 +116,7 @@ fn report(
         .with_context_lines(1)
         .tab_width(TAB_WIDTH)
         .with_show_related_as_nested(true);
-    let report = Report::new(diagnostic, sources, lines);
+    let report = Report::new(diagnostic, sources);
     let mut out = String::new();
     handler
         .render_report(&mut out, &report)
@@ -173,7 +143,7 @@ struct Report {
 }
 
 impl Report {
-    fn new(diagnostic: &Diagnostic, sources: &SourceMap, lines: &mut Lines) -> Report {
+    fn new(diagnostic: &Diagnostic, sources: &SourceMap) -> Report {
         let file = sources.get(diagnostic.span.file);
         let mut shown = Vec::new();
         if diagnostic.label.is_some() {
@@ -184,7 +154,7 @@ impl Report {
             .iter()
             .partition(|label| label.span.file == diagnostic.span.file);
         shown.extend(here.iter().map(|label| label.span));
-        let source = snippet(file, lines, &shown);
+        let source = snippet(file, &shown);
 
         let mut labels = Vec::new();
         if let Some(label) = &diagnostic.label {
@@ -202,7 +172,7 @@ impl Report {
         let related = elsewhere
             .into_iter()
             .map(|label| {
-                let source = snippet(sources.get(label.span.file), lines, &[label.span]);
+                let source = snippet(sources.get(label.span.file), &[label.span]);
                 Report {
                     message: escape(&label.message).into_owned(),
                     code: String::new(),
@@ -236,9 +206,9 @@ impl Report {
     }
 }
 
-fn snippet(file: &SourceFile, lines: &mut Lines, spans: &[Span]) -> Snippet {
+fn snippet(file: &SourceFile, spans: &[Span]) -> Snippet {
     let name = escape(&file.display_path()).into_owned();
-    Snippet::new(file, lines.of(file), name, spans)
+    Snippet::new(file, file.lines(), name, spans)
 }
 
 impl fmt::Display for Report {
@@ -330,9 +300,9 @@ pub struct JsonDiagnostic {
     pub related: Vec<JsonRelated>,
 }
 
-fn location(span: Span, sources: &SourceMap, lines: &mut Lines) -> JsonLocation {
+fn location(span: Span, sources: &SourceMap) -> JsonLocation {
     let file = sources.get(span.file);
-    let index = lines.of(file);
+    let index = file.lines();
     let (line, column) = index.line_col(&file.text, span.start);
     let (end_line, end_column) = index.line_col(&file.text, span.end);
     JsonLocation {
@@ -347,16 +317,8 @@ fn location(span: Span, sources: &SourceMap, lines: &mut Lines) -> JsonLocation 
 }
 
 pub fn json_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic {
-    json_diagnostic_with(diagnostic, sources, &mut Lines::default())
-}
-
-fn json_diagnostic_with(
-    diagnostic: &Diagnostic,
-    sources: &SourceMap,
-    lines: &mut Lines,
-) -> JsonDiagnostic {
     JsonDiagnostic {
-        location: location(diagnostic.span, sources, lines),
+        location: location(diagnostic.span, sources),
         severity: diagnostic.severity.as_str().to_string(),
         code: diagnostic.code.id.to_string(),
         name: diagnostic.code.name.to_string(),
@@ -367,7 +329,7 @@ fn json_diagnostic_with(
             .related
             .iter()
             .map(|r| JsonRelated {
-                location: location(r.span, sources, lines),
+                location: location(r.span, sources),
                 message: r.message.clone(),
             })
             .collect(),
@@ -376,10 +338,9 @@ fn json_diagnostic_with(
 
 /// The findings as a pretty-printed JSON array, newline-terminated.
 pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
-    let mut lines = Lines::default();
     let list: Vec<JsonDiagnostic> = diagnostics
         .iter()
-        .map(|d| json_diagnostic_with(d, sources, &mut lines))
+        .map(|d| json_diagnostic(d, sources))
         .collect();
     let text = serde_json::to_string_pretty(&list).expect("diagnostics always serialize");
     json_escape_invisible(&text) + "\n"

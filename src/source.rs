@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Implements `PartialEq` for structs whose equality ignores where they were
 /// written: the fields in `ignoring` (spans, file ids) are skipped, the others
@@ -75,13 +75,28 @@ impl Span {
 /// One policy file: where it came from and its text.
 ///
 /// A leading UTF-8 byte-order mark is removed when the file is read, so offsets
-/// count from the first character after it.
+/// count from the first character after it. The file's [`LineIndex`] is built
+/// the first time a position is asked for, and kept: a file's text never
+/// changes ([`SourceMap::replace`] makes a new file).
 #[derive(Clone, Debug)]
 pub struct SourceFile {
     pub id: FileId,
     /// The path as the user named it (or as found under a named directory).
     pub path: PathBuf,
     pub text: Arc<str>,
+    /// Why the file could not be read; its text is then empty.
+    pub unreadable: Option<Unreadable>,
+    lines: OnceLock<LineIndex>,
+}
+
+/// Why a file (or a directory of the policy tree) could not be read: an
+/// E009 finding, reported by [`crate::compile`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    /// What went wrong, completing "cannot read `PATH`: ".
+    pub problem: String,
+    /// What the user can do about it.
+    pub help: String,
 }
 
 impl SourceFile {
@@ -91,6 +106,21 @@ impl SourceFile {
             id,
             path: path.into(),
             text: Arc::from(text),
+            unreadable: None,
+            lines: OnceLock::new(),
+        }
+    }
+
+    /// This file with other text, taken as it is (no byte-order mark is
+    /// removed): the parser's recovery passes, which blank or close parts
+    /// of the text, parse the result as this file.
+    pub fn with_text(&self, text: &str) -> Self {
+        SourceFile {
+            id: self.id,
+            path: self.path.clone(),
+            text: Arc::from(text),
+            unreadable: self.unreadable.clone(),
+            lines: OnceLock::new(),
         }
     }
 
@@ -99,23 +129,24 @@ impl SourceFile {
         display_path(&self.path)
     }
 
+    /// Where the lines of this file start and end, found once.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     /// 1-based line and column of a byte offset. Lines are broken by
     /// [`line_breaks`]; columns count characters (Unicode scalar values), as
     /// rustc does. An offset past the end maps to the position after the last
     /// character; an offset inside a line break to the end of its line.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
-}
 
-/// 1-based line and column of a byte offset in `text`; see
-/// [`SourceFile::line_col`].
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let start = line_start(text, offset);
-    let line = line_breaks(&text[..start]).count() + 1;
-    let column = text[start..offset].trim_end_matches('\r').chars().count() + 1;
-    (line, column)
+    /// 0-based line and UTF-16 column of a byte offset: a Language Server
+    /// Protocol position (see [`LineIndex::utf16_position`]).
+    pub fn utf16_position(&self, offset: usize) -> (u32, u32) {
+        self.lines().utf16_position(&self.text, offset)
+    }
 }
 
 /// The line breaks of `text`, as byte ranges in order. This is the one rule
@@ -246,7 +277,7 @@ impl LineIndex {
     }
 
     /// 1-based line and column of a byte offset of `text` (the text this
-    /// index was built from), exactly as [`line_col`] computes them.
+    /// index was built from): see [`SourceFile::line_col`].
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line(offset);
@@ -321,9 +352,29 @@ impl SourceMap {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: impl Into<PathBuf>, text: &str) -> FileId {
-        let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
+        let id = self.next_id();
         self.files.push(SourceFile::new(id, path, text));
         id
+    }
+
+    /// Adds a file (or directory) that could not be read, with empty text,
+    /// and returns its id.
+    pub fn add_unreadable(&mut self, path: impl Into<PathBuf>, why: Unreadable) -> FileId {
+        let id = self.add(path, "");
+        self.files[id.0 as usize].unreadable = Some(why);
+        id
+    }
+
+    /// Replaces the text of one file, which keeps its id and path (an
+    /// editor's unsaved text, or the file read again); a file that could
+    /// not be read is readable from now on.
+    pub fn replace(&mut self, id: FileId, text: &str) {
+        let file = &mut self.files[id.0 as usize];
+        *file = SourceFile::new(id, std::mem::take(&mut file.path), text);
+    }
+
+    fn next_id(&self) -> FileId {
+        FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"))
     }
 
     pub fn get(&self, id: FileId) -> &SourceFile {
@@ -333,11 +384,62 @@ impl SourceMap {
     pub fn files(&self) -> &[SourceFile] {
         &self.files
     }
+
+    /// The file added under `path`, if any.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files.iter().find(|f| f.path == path).map(|f| f.id)
+    }
+}
+
+/// The files of one project, in path order: what [`crate::compile`] checks
+/// together, so that references and duplicates resolve across them.
+#[derive(Clone, Debug)]
+pub struct ProjectFiles {
+    pub dir: PathBuf,
+    /// Where the project's output goes, relative to the output directory
+    /// (see `discover`, which decides it from how the project was named).
+    pub output: PathBuf,
+    pub files: Vec<FileId>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Line and column found by scanning the text from its start: what the
+    /// index must agree with.
+    fn line_col(text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let start = line_start(text, offset);
+        let line = line_breaks(&text[..start]).count() + 1;
+        let column = text[start..offset].trim_end_matches('\r').chars().count() + 1;
+        (line, column)
+    }
+
+    #[test]
+    fn replacing_a_file_keeps_its_id_and_path_and_renews_its_lines() {
+        let mut map = SourceMap::new();
+        let a = map.add("a.scale", "x = 1\ny = 2\n");
+        let why = Unreadable {
+            problem: "gone".into(),
+            help: "put it back".into(),
+        };
+        let b = map.add_unreadable("b.scale", why.clone());
+        assert_eq!(map.get(b).unreadable, Some(why));
+        // Positions are asked for (the index is built) before the text changes.
+        assert_eq!(map.get(a).line_col(8), (2, 3));
+        map.replace(a, "\u{FEFF}\n\nx = 1\n");
+        let file = map.get(a);
+        assert_eq!((file.id, file.path.as_path()), (a, Path::new("a.scale")));
+        assert_eq!(&*file.text, "\n\nx = 1\n");
+        assert_eq!(file.line_col(4), (3, 3));
+        assert_eq!(file.utf16_position(4), (2, 2));
+        map.replace(b, "z = 3");
+        assert_eq!(map.get(b).unreadable, None);
+        assert_eq!(map.find(Path::new("b.scale")), Some(b));
+        assert_eq!(map.find(Path::new("c.scale")), None);
+        assert_eq!(map.files().len(), 2);
+    }
 
     #[test]
     fn line_col_counts_characters_and_ignores_carriage_returns() {

@@ -19,7 +19,11 @@ fn build(text: &str) -> Vec<(String, Vec<Value>)> {
     let path = dir.path().join("policy.scale");
     std::fs::write(&path, text).expect("writable temp dir");
     let workspace = scalec::discover::load(&[path]).expect("the file exists");
-    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    let compilation = scalec::compile(
+        &workspace.sources,
+        &workspace.projects,
+        &scalec::lint::Options::default(),
+    );
     assert!(
         !compilation.has_errors(),
         "the policy has errors: {:#?}",

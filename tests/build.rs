@@ -279,9 +279,13 @@ fn golden_is_the_build_of_the_bundled_policies() {
         "tests run from the crate root"
     );
     let workspace = scalec::discover::load(&[PathBuf::from("policies/")]).expect("policies exist");
-    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    let compilation = scalec::compile(
+        &workspace.sources,
+        &workspace.projects,
+        &scalec::lint::Options::default(),
+    );
     assert!(!compilation.has_errors());
-    let set = scalec::emit(&workspace, &compilation);
+    let set = scalec::emit(&workspace.sources, &workspace.projects, &compilation);
     let golden = root.join("golden");
     if std::env::var_os("SCALEC_BLESS").is_some_and(|v| v == "1") {
         scalec::output::write(&golden, &set, &|_| {}).expect("golden is writable");

@@ -214,12 +214,16 @@ fn e006_project_without_a_directory_name_and_none_set() {
         let id = workspace
             .sources
             .add(std::path::PathBuf::from("policy.scale"), text);
-        workspace.projects.push(scalec::discover::ProjectFiles {
+        workspace.projects.push(scalec::source::ProjectFiles {
             dir: std::path::PathBuf::new(),
             output: std::path::PathBuf::new(),
             files: vec![id],
         });
-        scalec::compile(&workspace, &scalec::lint::Options::default())
+        scalec::compile(
+            &workspace.sources,
+            &workspace.projects,
+            &scalec::lint::Options::default(),
+        )
     };
     let unnamed = build(policy);
     let messages: Vec<&str> = unnamed

@@ -28,7 +28,12 @@ fn load(paths: &[PathBuf], buffer: Option<&Buffer>) -> Workspace {
 }
 
 fn diagnostics(workspace: &Workspace) -> Vec<Diagnostic> {
-    scalec::compile(workspace, &scalec::lint::Options::default()).diagnostics
+    scalec::compile(
+        &workspace.sources,
+        &workspace.projects,
+        &scalec::lint::Options::default(),
+    )
+    .diagnostics
 }
 
 /// The id of the file whose path ends with `name`.
@@ -97,7 +102,7 @@ fn scalec(args: &[&str], path: &Path) -> std::process::Output {
 #[test]
 fn definition_and_references_cross_the_files_of_a_project() {
     let ws = load(&[aether()], None);
-    let analysis = Analysis::new(&ws);
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
     let services = file(&ws, "services.scale");
     let signals = file(&ws, "signals.scale");
 
@@ -124,7 +129,7 @@ fn definition_and_references_cross_the_files_of_a_project() {
 #[test]
 fn hover_sums_up_a_service_with_what_it_inherits() {
     let ws = load(&[aether()], None);
-    let analysis = Analysis::new(&ws);
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
     let found = diagnostics(&ws);
     let services = file(&ws, "services.scale");
 
@@ -185,7 +190,7 @@ fn hover_documents_the_rule_of_a_finding() {
         bytes: text.clone().into_bytes(),
     };
     let ws = load(&[services], Some(&buffer));
-    let analysis = Analysis::new(&ws);
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
     let found = diagnostics(&ws);
     assert!(found.iter().any(|d| d.code.id == "K112"));
     let id = file(&ws, "services.scale");
@@ -214,7 +219,7 @@ fn renaming_a_metric_and_a_queue_changes_no_manifest() {
         ("signals.scale", "ingest-events", "ingest.events"),
     ] {
         let ws = load(std::slice::from_ref(&copy), None);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let id = file(&ws, declared_in);
         let at = offset(&ws, id, name, 0);
         let edits = rename::rename(&analysis, id, at, new_name).expect("a valid name");
@@ -243,7 +248,7 @@ fn renaming_a_metric_and_a_queue_changes_no_manifest() {
 fn renaming_a_service_renames_its_deployment() {
     let (_temp, copy) = copy_of(&aether());
     let ws = load(std::slice::from_ref(&copy), None);
-    let analysis = Analysis::new(&ws);
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
     let id = file(&ws, "services.scale");
     let at = offset(&ws, id, "reporting", 0);
     let refused = rename::rename(&analysis, id, at, "ingestion").expect_err("taken");
@@ -270,7 +275,7 @@ fn renaming_a_service_renames_its_deployment() {
 #[test]
 fn symbols_outline_a_file_and_search_every_project() {
     let ws = load(&[root().join("policies")], None);
-    let analysis = Analysis::new(&ws);
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
     let services = file(&ws, "aether/services.scale");
     let outline = symbols::document_symbols(&analysis, services);
     let names: Vec<&str> = outline.iter().map(|s| s.name.as_str()).collect();
@@ -328,7 +333,7 @@ fn an_unsaved_buffer_with_a_line_being_typed() {
         found.iter().any(|d| d.code.id == "E001"),
         "the buffer does not parse"
     );
-    let analysis = Analysis::new(&ws);
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
     let id = file(&ws, "services.scale");
 
     // Completion after `scale `: the project's signals, from the other files.
@@ -379,7 +384,7 @@ fn an_unsaved_buffer_with_a_line_being_typed() {
 #[test]
 fn semantic_tokens_agree_with_the_syntax_tree_on_every_sample() {
     let ws = load(&[root().join("policies")], None);
-    let analysis = Analysis::new(&ws);
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
     for source in ws.sources.files() {
         let found = tokens::semantic_tokens(&analysis, source.id);
         for pair in found.windows(2) {
@@ -482,7 +487,7 @@ fn each_suggested_fix_removes_its_finding() {
 /// Applies each fix of `found` alone through the code actions; returns how
 /// many there were.
 fn check_fixes(ws: &Workspace, found: &[Diagnostic]) -> usize {
-    let analysis = Analysis::new(ws);
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
     let mut count = 0;
     for (index, finding) in found.iter().enumerate() {
         if finding.suggestion.is_none() {
@@ -546,7 +551,7 @@ fn allowing_a_finding_silences_it_in_a_real_project() {
         .enumerate()
         .find(|(_, d)| d.code.id == "K104")
         .expect("a single replica");
-    let analysis = Analysis::new(&ws);
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
     let offered = actions::code_actions(&analysis, k104.span.file, k104.span, &found);
     let allow = offered
         .iter()
@@ -585,7 +590,7 @@ fn every_stage_of_typing_a_file() {
                 bytes: text.as_bytes().to_vec(),
             };
             let ws = load(std::slice::from_ref(&path), Some(&buffer));
-            let analysis = Analysis::new(&ws);
+            let analysis = Analysis::new(&ws.sources, &ws.projects);
             let found = diagnostics(&ws);
             let id = file(&ws, name);
             assert!(analysis.ast(id).is_some(), "no tree at cut {cut} of {name}");

@@ -374,11 +374,11 @@ fn build_in_memory(
         fs::write(path, text).expect("write policy");
     }
     let workspace = scalec::discover::load(&[dir.path().to_path_buf()]).expect("policies");
-    let compilation = scalec::compile(&workspace, options);
+    let compilation = scalec::compile(&workspace.sources, &workspace.projects, options);
     if compilation.has_errors() {
         return None;
     }
-    let set = scalec::emit(&workspace, &compilation);
+    let set = scalec::emit(&workspace.sources, &workspace.projects, &compilation);
     Some(set.files.into_iter().collect())
 }
 

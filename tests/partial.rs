@@ -45,7 +45,7 @@ fn options() -> Options {
 
 fn compile(dir: &Path) -> (Workspace, Compilation) {
     let workspace = discover::load(&[dir.to_path_buf()]).expect("the directory exists");
-    let compilation = scalec::compile(&workspace, &options());
+    let compilation = scalec::compile(&workspace.sources, &workspace.projects, &options());
     (workspace, compilation)
 }
 
@@ -210,7 +210,7 @@ fn a_file_of_which_nothing_is_recovered_stops_its_project() {
 fn emit_reads_no_partial_project() {
     let (workspace, compilation) = compile(&fixtures().join("syntax-error-sibling"));
     assert_eq!(compilation.partial.len(), 1);
-    let set = scalec::emit(&workspace, &compilation);
+    let set = scalec::emit(&workspace.sources, &workspace.projects, &compilation);
     assert!(set.files.is_empty() && set.dirs.is_empty());
 }
 

@@ -154,8 +154,16 @@ fn the_generator_reaches_fmt_and_emit() {
             formatted += 1;
         }
         let workspace = properties::workspace(&project(&bytes).files);
-        let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
-        if !compilation.has_errors() && !scalec::emit(&workspace, &compilation).files.is_empty() {
+        let compilation = scalec::compile(
+            &workspace.sources,
+            &workspace.projects,
+            &scalec::lint::Options::default(),
+        );
+        if !compilation.has_errors()
+            && !scalec::emit(&workspace.sources, &workspace.projects, &compilation)
+                .files
+                .is_empty()
+        {
             built += 1;
         }
     }

@@ -12,9 +12,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use scalec::diag::Diagnostic;
-use scalec::discover::{ProjectFiles, Workspace};
+use scalec::discover::Workspace;
 use scalec::lint::{self, Options, RULES, RuleId};
 use scalec::render::{self, Format, HumanOptions};
+use scalec::source::ProjectFiles;
 
 const FIXTURES: &str = "tests/fixtures/lint";
 const RULES_DOC: &str = "docs/rules.md";
@@ -41,7 +42,7 @@ fn check_file(path: &Path, code: RuleId) -> (Vec<Diagnostic>, String) {
         verbose: true,
         ..Options::default()
     };
-    let mut compilation = scalec::compile(&workspace, &options);
+    let mut compilation = scalec::compile(&workspace.sources, &workspace.projects, &options);
     // Guards cannot be allowed: leave out those of other rules.
     compilation
         .diagnostics

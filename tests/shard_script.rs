@@ -268,7 +268,11 @@ fn build_text(policy: &str) -> Vec<(String, String)> {
 
 fn build_paths(paths: &[PathBuf]) -> Vec<(String, String)> {
     let workspace = scalec::discover::load(paths).expect("the policy exists");
-    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    let compilation = scalec::compile(
+        &workspace.sources,
+        &workspace.projects,
+        &scalec::lint::Options::default(),
+    );
     assert!(
         !compilation.has_errors(),
         "the policy has errors: {:?}",
@@ -976,7 +980,11 @@ fn build_as(file_name: &str, out: &str, policy: &str) -> Vec<(String, String)> {
     let path = dir.path().join(file_name);
     std::fs::write(&path, policy).expect("writable temp dir");
     let workspace = scalec::discover::load(&[path]).expect("the policy exists");
-    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    let compilation = scalec::compile(
+        &workspace.sources,
+        &workspace.projects,
+        &scalec::lint::Options::default(),
+    );
     assert!(!compilation.has_errors(), "{:?}", compilation.diagnostics);
     compilation
         .projects

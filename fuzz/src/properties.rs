@@ -21,8 +21,9 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use scalec::diag::Diagnostic;
-use scalec::discover::{ProjectFiles, Workspace};
+use scalec::discover::Workspace;
 use scalec::render::{self, Format, HumanOptions};
+use scalec::source::ProjectFiles;
 use scalec::source::{SourceFile, SourceMap};
 
 /// The byte that separates files in a multi-file input.
@@ -112,7 +113,7 @@ pub fn check(files: &[String]) -> (Workspace, scalec::Compilation) {
         verbose: true,
         ..Default::default()
     };
-    let compilation = scalec::compile(&workspace, &options);
+    let compilation = scalec::compile(&workspace.sources, &workspace.projects, &options);
     let what = || format!("{files:?}");
     for diagnostic in &compilation.diagnostics {
         assert_points_inside(diagnostic, &workspace.sources, &what());
@@ -235,9 +236,9 @@ pub fn build(files: &[String]) -> Option<scalec::emit::OutputSet> {
     if compilation.has_errors() {
         return None;
     }
-    let set = scalec::emit(&workspace, &compilation);
+    let set = scalec::emit(&workspace.sources, &workspace.projects, &compilation);
     assert_eq!(
-        scalec::emit(&workspace, &compilation),
+        scalec::emit(&workspace.sources, &workspace.projects, &compilation),
         set,
         "emitting twice gives different output for {files:?}"
     );

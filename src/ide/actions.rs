@@ -159,8 +159,8 @@ mod tests {
     /// after each.
     fn fixes(text: &str, code: &str) -> Vec<(String, bool, String)> {
         let ws = workspace(&[("p/a.scale", text)]);
-        let compiled = crate::compile(&ws, &crate::lint::Options::default());
-        let analysis = Analysis::new(&ws);
+        let compiled = crate::compile(&ws.sources, &ws.projects, &crate::lint::Options::default());
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let finding = compiled
             .diagnostics
             .iter()
@@ -176,7 +176,7 @@ mod tests {
 
     fn codes_after(text: &str) -> Vec<&'static str> {
         let ws = workspace(&[("p/a.scale", text)]);
-        let compiled = crate::compile(&ws, &crate::lint::Options::default());
+        let compiled = crate::compile(&ws.sources, &ws.projects, &crate::lint::Options::default());
         compiled.diagnostics.iter().map(|d| d.code.id).collect()
     }
 
@@ -295,8 +295,8 @@ mod tests {
     fn only_findings_in_the_range_and_file() {
         let text = "service api {\n  image = \"a:1\"\n  replica = 3\n  memory = 512m\n}\n";
         let ws = workspace(&[("p/a.scale", text)]);
-        let compiled = crate::compile(&ws, &crate::lint::Options::default());
-        let analysis = Analysis::new(&ws);
+        let compiled = crate::compile(&ws.sources, &ws.projects, &crate::lint::Options::default());
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let line3 = text.find("replica").unwrap();
         let actions = code_actions(
             &analysis,

@@ -690,7 +690,7 @@ mod tests {
     fn items(text: &str) -> Vec<Completion> {
         let (text, at) = cursor(text);
         let ws = workspace(&[("p/a.scale", SIGNALS), ("p/b.scale", &text)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         complete(&analysis, FileId(1), at)
     }
 
@@ -898,7 +898,8 @@ mod tests {
             for unit in offered {
                 let text = template.replace('U', unit.unit);
                 let ws = workspace(&[("p/a.scale", SIGNALS), ("p/b.scale", &text)]);
-                let compiled = crate::compile(&ws, &crate::lint::Options::default());
+                let compiled =
+                    crate::compile(&ws.sources, &ws.projects, &crate::lint::Options::default());
                 let errors: Vec<_> = compiled
                     .diagnostics
                     .iter()

@@ -382,8 +382,8 @@ mod tests {
 
     fn hover_at(needle: &str, nth: usize) -> Option<Hover> {
         let ws = workspace(&[("p/a.scale", SIGNALS), ("p/b.scale", SERVICES)]);
-        let compiled = crate::compile(&ws, &crate::lint::Options::default());
-        let analysis = Analysis::new(&ws);
+        let compiled = crate::compile(&ws.sources, &ws.projects, &crate::lint::Options::default());
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let (file, text) = if SERVICES.contains(needle) {
             (FileId(1), SERVICES)
         } else {
@@ -496,8 +496,8 @@ mod tests {
         // A language error on a name with no schema row.
         let text = "service api {\n  image = \"a:1\"\n  replica = 3\n}\n";
         let ws = workspace(&[("p/a.scale", text)]);
-        let compiled = crate::compile(&ws, &crate::lint::Options::default());
-        let analysis = Analysis::new(&ws);
+        let compiled = crate::compile(&ws.sources, &ws.projects, &crate::lint::Options::default());
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let hover = super::hover(
             &analysis,
             FileId(0),

@@ -6,7 +6,8 @@
 //! Positions are byte offsets into a file's text and results are
 //! [`Span`]s; the server converts to and from the client's UTF-16 positions.
 //!
-//! Everything starts from an [`Analysis`] of a [`Workspace`]: the syntax tree
+//! Everything starts from an [`Analysis`] of sources and projects, as
+//! [`crate::compile`] takes them: the syntax tree
 //! of each file, repaired when it does not parse ([`recover`]), and the model
 //! of each project lowered from those trees even when it has errors, so the
 //! features keep working while a file is broken. Completion and semantic
@@ -24,9 +25,8 @@ pub mod symbols;
 pub mod tokens;
 
 use crate::ast::{Ast, Attribute, Block, Item, Value, ValueKind};
-use crate::discover::Workspace;
 use crate::model::Project;
-use crate::source::{FileId, SourceFile, SourceMap, Span};
+use crate::source::{FileId, ProjectFiles, SourceFile, SourceMap, Span};
 
 /// A text edit: replace `span` with `new_text`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,10 +35,11 @@ pub struct Edit {
     pub new_text: String,
 }
 
-/// What the features read: the workspace's text, each file's syntax tree
-/// and each project's model.
+/// What the features read: the files' text, each file's syntax tree and
+/// each project's model.
 pub struct Analysis<'w> {
-    workspace: &'w Workspace,
+    sources: &'w SourceMap,
+    projects: &'w [ProjectFiles],
     /// By file id: the tree, repaired if need be; `None` for a file that
     /// could not be read or repaired.
     asts: Vec<Option<Ast>>,
@@ -50,21 +51,19 @@ pub struct Analysis<'w> {
 impl<'w> Analysis<'w> {
     /// Parses every file (repairing those that do not parse) and lowers every
     /// project. Pure, like [`crate::compile`].
-    pub fn new(workspace: &'w Workspace) -> Self {
-        let asts: Vec<Option<Ast>> = workspace
-            .sources
+    pub fn new(sources: &'w SourceMap, projects: &'w [ProjectFiles]) -> Self {
+        let asts: Vec<Option<Ast>> = sources
             .files()
             .iter()
             .map(|file| {
-                if workspace.unreadable.contains(&file.id) {
+                if file.unreadable.is_some() {
                     None
                 } else {
                     recover::parse_tolerant(file)
                 }
             })
             .collect();
-        let models = workspace
-            .projects
+        let models = projects
             .iter()
             .map(|project| {
                 let trees: Vec<Ast> = project
@@ -77,22 +76,24 @@ impl<'w> Analysis<'w> {
             })
             .collect();
         Analysis {
-            workspace,
+            sources,
+            projects,
             asts,
             models,
         }
     }
 
-    pub fn workspace(&self) -> &'w Workspace {
-        self.workspace
+    pub fn sources(&self) -> &'w SourceMap {
+        self.sources
     }
 
-    pub fn sources(&self) -> &'w SourceMap {
-        &self.workspace.sources
+    /// The projects, in the order they were given.
+    pub fn projects(&self) -> &'w [ProjectFiles] {
+        self.projects
     }
 
     pub fn file(&self, file: FileId) -> &'w SourceFile {
-        self.workspace.sources.get(file)
+        self.sources.get(file)
     }
 
     pub fn text(&self, file: FileId) -> &'w str {
@@ -106,17 +107,14 @@ impl<'w> Analysis<'w> {
 
     /// The index of the project `file` belongs to.
     pub fn project_of(&self, file: FileId) -> Option<usize> {
-        self.workspace
-            .projects
-            .iter()
-            .position(|p| p.files.contains(&file))
+        self.projects.iter().position(|p| p.files.contains(&file))
     }
 
     /// The files of the project `file` belongs to (just `file` when it
     /// belongs to none).
     pub fn project_files(&self, file: FileId) -> Vec<FileId> {
         match self.project_of(file) {
-            Some(project) => self.workspace.projects[project].files.clone(),
+            Some(project) => self.projects[project].files.clone(),
             None => vec![file],
         }
     }
@@ -390,8 +388,9 @@ pub(crate) mod testing {
     use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
 
-    use crate::discover::{ProjectFiles, Workspace};
+    use crate::discover::Workspace;
     use crate::source::FileId;
+    use crate::source::ProjectFiles;
 
     pub fn workspace(files: &[(&str, &str)]) -> Workspace {
         let mut workspace = Workspace::default();
@@ -427,7 +426,7 @@ mod tests {
     fn find_names_what_the_cursor_is_on() {
         let text = "service api {\n  replicas = 2 .. 10\n  scale cpu { utilization = 70% }\n}\n";
         let ws = workspace(&[("p/a.scale", text)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let ast = analysis.ast(FileId(0)).expect("parses");
         let at = |needle: &str| text.find(needle).expect("in text");
         assert!(
@@ -452,7 +451,7 @@ mod tests {
         let a = "service api {\n  image = \"a:1\"\n  replicas = 1 .. 3\n  scale rps { average = 5 }\n}\n";
         let b = "metric rps { kind = pods }\ndefaults {\n  scale rps { average = 1 }\n}\n";
         let ws = workspace(&[("p/a.scale", a), ("p/b.scale", b), ("q/c.scale", b)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let on_reference = name_at(&analysis, FileId(0), a.find("rps").unwrap()).unwrap();
         assert_eq!(on_reference.name, "rps");
         assert_eq!(on_reference.kinds, [NameKind::Metric, NameKind::Queue]);

@@ -58,7 +58,7 @@ mod tests {
     #[test]
     fn a_scale_label_leads_to_the_metric_in_another_file() {
         let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", SERVICES)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let services = FileId(1);
         let at = SERVICES.find("scale jobs").unwrap() + "scale j".len();
         let found = definition(&analysis, services, at);
@@ -71,14 +71,14 @@ mod tests {
             "p/a.scale",
             "service a {\n  scale cpu { utilization = 50% }\n}\n",
         )]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         assert!(definition(&analysis, FileId(0), 22).is_empty());
     }
 
     #[test]
     fn references_of_a_metric_from_its_declaration() {
         let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", SERVICES)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let found = references(&analysis, FileId(0), SIGNALS.find("rps").unwrap(), true);
         let places: Vec<(FileId, String)> = found
             .iter()
@@ -100,7 +100,7 @@ mod tests {
     #[test]
     fn a_service_is_referred_to_only_by_its_declaration() {
         let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", SERVICES)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let at = SERVICES.find("api").unwrap();
         let found = references(&analysis, FileId(1), at, true);
         assert_eq!(found, [Span::new(FileId(1), at, at + 3)]);
@@ -112,7 +112,7 @@ mod tests {
         let broken =
             format!("{SERVICES}service web {{\n  image = \n  scale rps {{ average = 1 }}\n");
         let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", &broken)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let at = broken.rfind("rps").unwrap();
         let found = definition(&analysis, FileId(1), at);
         assert_eq!(found, [Span::new(FileId(0), 7, 10)]);

@@ -29,10 +29,7 @@ pub fn parse_tolerant(file: &SourceFile) -> Option<Ast> {
     }
     let (mut text, inserts) = close_open_blocks(&file.text);
     for _ in 0..MAX_REPAIRS {
-        let repaired = SourceFile {
-            text: text.as_str().into(),
-            ..file.clone()
-        };
+        let repaired = file.with_text(&text);
         sink.clear();
         if let Some(mut ast) = syntax::parse_file(&repaired, &mut sink) {
             let map = |offset: usize| to_original(offset, &inserts);

@@ -198,7 +198,7 @@ mod tests {
 
     fn renamed(file: FileId, needle: &str, new_name: &str) -> Result<(String, String), Refused> {
         let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", SERVICES)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let text = if file == FileId(0) { SIGNALS } else { SERVICES };
         let edits = rename(
             &analysis,
@@ -223,7 +223,7 @@ mod tests {
             ("p/signals.scale", &signals),
             ("p/services.scale", &services),
         ]);
-        let compiled = crate::compile(&ws, &crate::lint::Options::default());
+        let compiled = crate::compile(&ws.sources, &ws.projects, &crate::lint::Options::default());
         assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
     }
 
@@ -272,7 +272,7 @@ mod tests {
     #[test]
     fn prepare_finds_the_name() {
         let ws = workspace(&[("p/signals.scale", SIGNALS), ("p/services.scale", SERVICES)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let at = SERVICES.find("jobs").unwrap();
         let (span, name) = prepare(&analysis, FileId(1), at + 1).unwrap();
         assert_eq!((span.start, name.as_str()), (at, "jobs"));

@@ -76,7 +76,7 @@ pub struct WorkspaceSymbol {
 pub fn workspace_symbols(analysis: &Analysis<'_>, query: &str) -> Vec<WorkspaceSymbol> {
     let query = query.to_lowercase();
     let mut out = Vec::new();
-    for project in &analysis.workspace().projects {
+    for project in analysis.projects() {
         let dir = crate::source::display_path(&project.dir);
         for &file in &project.files {
             let Some(ast) = analysis.ast(file) else {
@@ -136,7 +136,7 @@ mod tests {
     #[test]
     fn the_outline_nests_blocks_with_their_selection() {
         let ws = workspace(&[("p/data.scale", DATA), ("p/services.scale", SERVICES)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let symbols = document_symbols(&analysis, FileId(0));
         assert_eq!(names(&symbols), ["shop[orders[_id]]"]);
         let shop = &symbols[0];
@@ -158,7 +158,7 @@ mod tests {
             "{SERVICES}service web {{\n  image = \"w:1\n  scale cpu {{ utilization = 50% }}\n"
         );
         let ws = workspace(&[("p/services.scale", &broken)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let symbols = document_symbols(&analysis, FileId(0));
         assert_eq!(names(&symbols), ["defaults[cpu]", "order-api", "web[cpu]"]);
         assert!(symbols.iter().all(|s| s.span.end <= broken.len()));
@@ -171,7 +171,7 @@ mod tests {
             ("p/services.scale", SERVICES),
             ("q/services.scale", SERVICES),
         ]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         let found: Vec<(String, String, String)> = workspace_symbols(&analysis, "ORDER")
             .into_iter()
             .map(|s| (s.name, s.kind, s.container))

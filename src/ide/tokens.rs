@@ -236,7 +236,7 @@ mod tests {
 
     fn classes(text: &str) -> Vec<(String, &'static str, u32)> {
         let ws = workspace(&[("p/a.scale", text)]);
-        let analysis = Analysis::new(&ws);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
         semantic_tokens(&analysis, FileId(0))
             .into_iter()
             .map(|t| {
@@ -309,7 +309,7 @@ mod tests {
             let path = entry.expect("entry").path();
             let text = std::fs::read_to_string(&path).expect("readable");
             let ws = workspace(&[("aether/a.scale", &text)]);
-            let analysis = Analysis::new(&ws);
+            let analysis = Analysis::new(&ws.sources, &ws.projects);
             let tokens = semantic_tokens(&analysis, FileId(0));
             assert!(!tokens.is_empty());
             for pair in tokens.windows(2) {

@@ -3,7 +3,7 @@
 //! An open document's text is what the editor holds, saved or not; it stands
 //! in for the file on disk. A document's project is its directory, as in
 //! `scalec check FILE`: the open documents of that directory as the editor
-//! has them, its other `.scale` files read from disk at each check
+//! has them, its other `.scale` files read from disk
 //! ([`discover::load_buffers`]), so references and duplicates across files
 //! resolve exactly as `check` resolves them. A document that names no
 //! `.scale` file (an `untitled:` buffer, another extension) is a project of
@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use lsp_types::{Position, TextDocumentContentChangeEvent, Uri};
 
-use crate::discover::{self, Buffer, ProjectFiles, Workspace};
-use crate::source::LineIndex;
+use crate::discover::{self, Buffer, Workspace};
+use crate::source::{LineIndex, ProjectFiles};
 
 /// One open document.
 #[derive(Clone, Debug)]

@@ -19,7 +19,7 @@ use lsp_types::{
 use super::diagnostics::{Positions, convert};
 use super::state::{Snapshot, State};
 use super::transport::error;
-use crate::ide::{self, Analysis, Edit};
+use crate::ide::{self, Edit};
 
 /// A request about a document that is not open, or not in a project.
 fn failed(message: String) -> ResponseError {
@@ -33,7 +33,7 @@ fn snapshot<'s>(state: &'s mut State, uri: &Uri) -> Result<Snapshot<'s>, Respons
 pub fn hover(state: &mut State, params: HoverParams) -> Result<Option<Hover>, ResponseError> {
     let at = params.text_document_position_params;
     let snapshot = snapshot(state, &at.text_document.uri)?;
-    let analysis = Analysis::new(&snapshot.checked.workspace);
+    let analysis = snapshot.checked.analysis();
     let offset = snapshot.offset(at.position);
     let diagnostics = &snapshot.checked.compilation.diagnostics;
     let Some(found) = ide::hover::hover(&analysis, snapshot.file, offset, diagnostics) else {
@@ -62,7 +62,7 @@ pub fn definition(
 ) -> Result<Option<GotoDefinitionResponse>, ResponseError> {
     let at = params.text_document_position_params;
     let snapshot = snapshot(state, &at.text_document.uri)?;
-    let analysis = Analysis::new(&snapshot.checked.workspace);
+    let analysis = snapshot.checked.analysis();
     let spans = ide::navigate::definition(&analysis, snapshot.file, snapshot.offset(at.position));
     let found = locations(&snapshot, spans);
     Ok((!found.is_empty()).then_some(GotoDefinitionResponse::Array(found)))
@@ -74,7 +74,7 @@ pub fn references(
 ) -> Result<Option<Vec<Location>>, ResponseError> {
     let at = params.text_document_position;
     let snapshot = snapshot(state, &at.text_document.uri)?;
-    let analysis = Analysis::new(&snapshot.checked.workspace);
+    let analysis = snapshot.checked.analysis();
     let spans = ide::navigate::references(
         &analysis,
         snapshot.file,
@@ -89,7 +89,7 @@ pub fn prepare_rename(
     params: TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResponse>, ResponseError> {
     let snapshot = snapshot(state, &params.text_document.uri)?;
-    let analysis = Analysis::new(&snapshot.checked.workspace);
+    let analysis = snapshot.checked.analysis();
     let offset = snapshot.offset(params.position);
     Ok(
         ide::rename::prepare(&analysis, snapshot.file, offset).map(|(span, name)| {
@@ -124,7 +124,7 @@ pub fn rename(
 ) -> Result<Option<WorkspaceEdit>, ResponseError> {
     let at = params.text_document_position;
     let snapshot = snapshot(state, &at.text_document.uri)?;
-    let analysis = Analysis::new(&snapshot.checked.workspace);
+    let analysis = snapshot.checked.analysis();
     let offset = snapshot.offset(at.position);
     let edits = ide::rename::rename(&analysis, snapshot.file, offset, &params.new_name)
         .map_err(|refused| error(ErrorCode::RequestFailed, refused.reason))?;
@@ -171,7 +171,7 @@ pub fn document_symbols(
     params: DocumentSymbolParams,
 ) -> Result<Option<DocumentSymbolResponse>, ResponseError> {
     let snapshot = snapshot(state, &params.text_document.uri)?;
-    let analysis = Analysis::new(&snapshot.checked.workspace);
+    let analysis = snapshot.checked.analysis();
     let mut positions = snapshot.positions();
     let symbols = ide::symbols::document_symbols(&analysis, snapshot.file)
         .into_iter()
@@ -197,7 +197,7 @@ pub fn workspace_symbols(
         if !seen.insert(snapshot.document.project()) {
             continue;
         }
-        let analysis = Analysis::new(&snapshot.checked.workspace);
+        let analysis = snapshot.checked.analysis();
         let mut positions = snapshot.positions();
         for symbol in ide::symbols::workspace_symbols(&analysis, &params.query) {
             let Some(location) = positions.location(symbol.span) else {
@@ -222,7 +222,7 @@ pub fn completion(
 ) -> Result<Option<CompletionResponse>, ResponseError> {
     let at = params.text_document_position;
     let snapshot = snapshot(state, &at.text_document.uri)?;
-    let analysis = Analysis::new(&snapshot.checked.workspace);
+    let analysis = snapshot.checked.analysis();
     let offset = snapshot.offset(at.position);
     let mut positions = snapshot.positions();
     let items = ide::completion::complete(&analysis, snapshot.file, offset)
@@ -261,7 +261,7 @@ pub fn code_actions(
     params: CodeActionParams,
 ) -> Result<Option<CodeActionResponse>, ResponseError> {
     let snapshot = snapshot(state, &params.text_document.uri)?;
-    let analysis = Analysis::new(&snapshot.checked.workspace);
+    let analysis = snapshot.checked.analysis();
     let start = snapshot.offset(params.range.start);
     let end = snapshot.offset(params.range.end).max(start);
     let range = crate::source::Span::new(snapshot.file, start, end);
@@ -303,7 +303,7 @@ pub fn semantic_tokens(
     params: SemanticTokensParams,
 ) -> Result<Option<SemanticTokensResult>, ResponseError> {
     let snapshot = snapshot(state, &params.text_document.uri)?;
-    let analysis = Analysis::new(&snapshot.checked.workspace);
+    let analysis = snapshot.checked.analysis();
     let mut positions = snapshot.positions();
     let mut data = Vec::new();
     let (mut line, mut character) = (0, 0);

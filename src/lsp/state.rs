@@ -3,7 +3,10 @@
 //!
 //! Every change (a document opened, edited, saved or closed, a file changed
 //! on disk) marks its project dirty; [`State::flush`] re-checks the dirty
-//! projects and returns the diagnostics that changed. The server flushes
+//! projects and returns the diagnostics that changed. An edit replaces the
+//! document's text in its project's source map ([`SourceMap::replace`]) and
+//! reads nothing from disk; opening, saving or closing a document, or a
+//! change on disk, reads the project's files again. The server flushes
 //! when no message is waiting, so a burst of keystrokes is checked once.
 //! No protocol here: the handlers in `server` and the benchmark call these
 //! methods directly. A request about a document (hover, definition…) reads
@@ -18,7 +21,10 @@ use lsp_types::{
 
 use super::documents::{Document, Documents, ProjectKey};
 use crate::discover::Workspace;
+use crate::ide::Analysis;
 use crate::source::FileId;
+#[cfg(doc)]
+use crate::source::SourceMap;
 use crate::{Compilation, lint};
 
 /// A project as last checked.
@@ -26,9 +32,16 @@ use crate::{Compilation, lint};
 pub struct Checked {
     pub workspace: Workspace,
     pub compilation: Compilation,
+    /// Whether a document's text was replaced since `compilation`.
+    stale: bool,
 }
 
 impl Checked {
+    /// The editor features' view of this check.
+    pub fn analysis(&self) -> Analysis<'_> {
+        Analysis::new(&self.workspace.sources, &self.workspace.projects)
+    }
+
     /// Positions and locations in this check, open files named by their
     /// documents' URIs.
     pub fn positions<'a>(&'a self, documents: &'a Documents) -> super::diagnostics::Positions<'a> {
@@ -38,13 +51,27 @@ impl Checked {
 
     /// The file id of an open document in this check.
     pub fn file(&self, document: &Document) -> Option<FileId> {
-        let path = document.check_path();
-        self.workspace
-            .sources
-            .files()
-            .iter()
-            .find(|f| f.path == path)
-            .map(|f| f.id)
+        self.workspace.sources.find(&document.check_path())
+    }
+
+    /// Puts a document's text in place of what this check read for it;
+    /// false if the document is not one of its files.
+    fn replace(&mut self, document: &Document) -> bool {
+        let Some(file) = self.file(document) else {
+            return false;
+        };
+        self.workspace.sources.replace(file, &document.text);
+        self.stale = true;
+        true
+    }
+
+    /// Checks the project again if a document's text was replaced.
+    fn refresh(&mut self, options: &lint::Options) {
+        if self.stale {
+            let workspace = &self.workspace;
+            self.compilation = crate::compile(&workspace.sources, &workspace.projects, options);
+            self.stale = false;
+        }
     }
 }
 
@@ -93,7 +120,16 @@ impl State {
         changes: Vec<TextDocumentContentChangeEvent>,
     ) -> Result<(), String> {
         let project = self.documents.change(uri, version, changes)?;
-        self.touch(project);
+        let document = self.documents.get(uri).expect("changed above");
+        let replaced = self
+            .checked
+            .get_mut(&project)
+            .is_some_and(|checked| checked.replace(document));
+        if replaced {
+            self.dirty.insert(project);
+        } else {
+            self.touch(project);
+        }
         Ok(())
     }
 
@@ -160,6 +196,7 @@ impl State {
                 .checked
                 .entry(project.clone())
                 .or_insert_with(|| check(&self.documents, &project, &self.options));
+            checked.refresh(&self.options);
             let found = super::diagnostics::for_documents(
                 &checked.workspace,
                 &checked.compilation.diagnostics,
@@ -189,10 +226,11 @@ impl State {
             .get(uri)
             .ok_or_else(|| format!("`{}` is not open", uri.as_str()))?
             .project();
-        if !self.checked.contains_key(&project) {
-            let checked = check(&self.documents, &project, &self.options);
-            self.checked.insert(project.clone(), checked);
-        }
+        let options = &self.options;
+        self.checked
+            .entry(project.clone())
+            .or_insert_with(|| check(&self.documents, &project, options))
+            .refresh(options);
         let this = &*self;
         let document = this.documents.get(uri).expect("looked up above");
         let checked = &this.checked[&project];
@@ -233,10 +271,11 @@ impl<'a> Snapshot<'a> {
 /// in place of their files.
 pub fn check(documents: &Documents, project: &ProjectKey, options: &lint::Options) -> Checked {
     let workspace = documents.workspace(project);
-    let compilation = crate::compile(&workspace, options);
+    let compilation = crate::compile(&workspace.sources, &workspace.projects, options);
     Checked {
         workspace,
         compilation,
+        stale: false,
     }
 }
 
@@ -245,6 +284,52 @@ mod tests {
     use lsp_types::Position;
 
     use super::*;
+
+    fn short(checked: &Checked) -> Vec<String> {
+        let sources = &checked.workspace.sources;
+        let diagnostics = &checked.compilation.diagnostics;
+        diagnostics
+            .iter()
+            .map(|d| crate::render::short_line(d, sources))
+            .collect()
+    }
+
+    #[test]
+    fn an_edit_is_checked_in_place_as_a_fresh_check_would_check_it() {
+        let temp = tempfile::Builder::new()
+            .prefix("scalec-")
+            .tempdir()
+            .expect("temp dir");
+        let dir = temp.path().join("shop");
+        std::fs::create_dir(&dir).expect("dir");
+        let on_disk = "service api {\n  scale rps { average = 10 }\n}\n";
+        std::fs::write(dir.join("b.scale"), on_disk).expect("write");
+        let uri = super::super::uri::from_path(&dir.join("a.scale")).expect("a URI");
+        let mut state = State::default();
+        state.open(uri.clone(), 1, "metric rpz { kind = pods }\n".into());
+        state.flush();
+        let before = short(&state.checked[&ProjectKey::Dir(dir.clone())]);
+        assert!(before.iter().any(|d| d.contains("E004")), "{before:?}");
+        let edit = TextDocumentContentChangeEvent {
+            range: Some(lsp_types::Range::new(
+                Position::new(0, 9),
+                Position::new(0, 10),
+            )),
+            range_length: None,
+            text: "s".into(),
+        };
+        state.change(&uri, 2, vec![edit]).expect("open");
+        let project = ProjectKey::Dir(dir.clone());
+        assert!(
+            state.checked[&project].stale,
+            "the edit replaced the text in the check it had"
+        );
+        state.flush();
+        let after = short(&state.checked[&project]);
+        let fresh = short(&check(&state.documents, &project, &state.options));
+        assert_eq!(after, fresh);
+        assert!(!after.iter().any(|d| d.contains("E004")), "{after:?}");
+    }
 
     #[test]
     fn a_snapshot_locates_spans_in_open_and_unopened_files() {

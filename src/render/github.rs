@@ -17,17 +17,16 @@
 
 use std::fmt::Write as _;
 
-use super::{Lines, location};
+use super::location;
 use crate::diag::{Diagnostic, Severity};
 use crate::names::{self, Escape};
 use crate::source::SourceMap;
 
 /// The workflow commands for the findings, one line each.
 pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
-    let mut lines = Lines::default();
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let at = location(diagnostic.span, sources, &mut lines);
+        let at = location(diagnostic.span, sources);
         let command = match diagnostic.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -52,7 +51,7 @@ pub fn github(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             message.push_str(help);
         }
         for label in &diagnostic.related {
-            let related = location(label.span, sources, &mut lines);
+            let related = location(label.span, sources);
             write!(
                 message,
                 "\n{}:{}:{}: {}",

@@ -16,14 +16,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::{Lines, location, short_line_with};
+use super::{location, short_line};
 use crate::diag::{Diagnostic, Severity};
 use crate::names::{self, Escape};
 use crate::source::{FileId, SourceFile, SourceMap};
 
 /// The JUnit XML report of the findings about the files in `sources`.
 pub fn junit(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
-    let mut lines = Lines::default();
     let mut by_file: BTreeMap<FileId, Vec<&Diagnostic>> = BTreeMap::new();
     for diagnostic in diagnostics {
         by_file
@@ -68,7 +67,7 @@ pub fn junit(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             let mut fails = false;
             for diagnostic in found {
                 if diagnostic.severity == Severity::Info {
-                    infos.push_str(&short_line_with(diagnostic, sources, &mut lines));
+                    infos.push_str(&short_line(diagnostic, sources));
                     infos.push('\n');
                     continue;
                 }
@@ -78,7 +77,7 @@ pub fn junit(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                     xml_attribute(diagnostic.code.id),
                     xml_attribute(&names::escape(&diagnostic.message, Escape::Text)),
-                    xml_text(&body(diagnostic, sources, &mut lines)),
+                    xml_text(&body(diagnostic, sources)),
                 )
                 .expect("writing to a String cannot fail");
             }
@@ -110,8 +109,8 @@ pub fn junit(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
 
 /// A failure's text: the short line, then the label, the help and each
 /// related place, one to a line.
-fn body(diagnostic: &Diagnostic, sources: &SourceMap, lines: &mut Lines) -> String {
-    let mut out = short_line_with(diagnostic, sources, lines);
+fn body(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
+    let mut out = short_line(diagnostic, sources);
     out.push('\n');
     if let Some(label) = &diagnostic.label {
         writeln!(out, "label: {}", names::escape(label, Escape::Text))
@@ -122,7 +121,7 @@ fn body(diagnostic: &Diagnostic, sources: &SourceMap, lines: &mut Lines) -> Stri
             .expect("writing to a String cannot fail");
     }
     for label in &diagnostic.related {
-        let at = location(label.span, sources, lines);
+        let at = location(label.span, sources);
         writeln!(
             out,
             "related: {}:{}:{}: {}",

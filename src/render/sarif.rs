@@ -23,7 +23,7 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{Lines, json_escape_invisible, location};
+use super::{json_escape_invisible, location};
 use crate::diag::{Code, Diagnostic, Severity, codes};
 use crate::source::{SourceMap, Span};
 
@@ -167,7 +167,6 @@ pub fn level(severity: Severity) -> &'static str {
 
 /// The findings as a pretty-printed SARIF 2.1.0 log, newline-terminated.
 pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
-    let mut lines = Lines::default();
     let mut fired: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
     fired.sort();
     fired.dedup();
@@ -201,7 +200,7 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 message: Text::new(message),
                 locations: [Location {
                     id: None,
-                    physical_location: physical(d.span, sources, &mut lines),
+                    physical_location: physical(d.span, sources),
                     message: d.label.as_ref().map(Text::new),
                 }],
                 related_locations: d
@@ -210,7 +209,7 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                     .enumerate()
                     .map(|(i, label)| Location {
                         id: Some(i),
-                        physical_location: physical(label.span, sources, &mut lines),
+                        physical_location: physical(label.span, sources),
                         message: Some(Text::new(&label.message)),
                     })
                     .collect(),
@@ -355,8 +354,8 @@ pub fn github_anchor(heading: &str) -> String {
         .collect()
 }
 
-fn physical(span: Span, sources: &SourceMap, lines: &mut Lines) -> PhysicalLocation {
-    let at = location(span, sources, lines);
+fn physical(span: Span, sources: &SourceMap) -> PhysicalLocation {
+    let at = location(span, sources);
     PhysicalLocation {
         artifact_location: ArtifactLocation {
             uri: uri(&sources.get(span.file).path),

@@ -153,10 +153,7 @@ fn parse_outcome(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Outcome {
             .take(MAX_SYNTAX_ERRORS)
             .map(|part| nesting::diagnostic(file, part)),
     );
-    let flattened = SourceFile {
-        text: nesting::flatten(&file.text, &too_deep).into(),
-        ..file.clone()
-    };
+    let flattened = file.with_text(&nesting::flatten(&file.text, &too_deep));
     let budget = MAX_SYNTAX_ERRORS.saturating_sub(too_deep.len());
     if budget > 0 {
         // The tree of what is left is built for its string errors, then
@@ -199,10 +196,7 @@ fn parse_recovering(file: &SourceFile, budget: usize, sink: &mut Vec<Diagnostic>
             break;
         }
         position = next;
-        let recovered = SourceFile {
-            text: text.as_str().into(),
-            ..file.clone()
-        };
+        let recovered = file.with_text(&text);
         sink.push(errors::syntax_error(&recovered, &error));
     }
     Outcome::Failed

@@ -42,7 +42,11 @@ pub fn check_paths(paths: &[&str]) -> Checked {
     );
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let workspace = discover::load(&paths).expect("fixture paths exist");
-    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    let compilation = scalec::compile(
+        &workspace.sources,
+        &workspace.projects,
+        &scalec::lint::Options::default(),
+    );
     let d = &compilation.diagnostics;
     Checked {
         human: render::render(d, &workspace.sources, Format::Human, HUMAN),
@@ -70,7 +74,11 @@ pub fn check_bytes(bytes: &[u8]) -> Checked {
     let dir = project_dir();
     std::fs::write(dir.path().join("policy.scale"), bytes).expect("writable temp dir");
     let workspace = discover::load(&[dir.path().join("policy.scale")]).expect("the file exists");
-    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    let compilation = scalec::compile(
+        &workspace.sources,
+        &workspace.projects,
+        &scalec::lint::Options::default(),
+    );
     let d = &compilation.diagnostics;
     let scrub = |s: String| s.replace(&scalec::source::display_path(dir.path()), "TMP");
     Checked {
@@ -85,7 +93,11 @@ pub fn check_bytes(bytes: &[u8]) -> Checked {
 pub fn projects_of(paths: &[&str]) -> Vec<scalec::model::Project> {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let workspace = discover::load(&paths).expect("paths exist");
-    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    let compilation = scalec::compile(
+        &workspace.sources,
+        &workspace.projects,
+        &scalec::lint::Options::default(),
+    );
     assert!(
         !compilation.has_errors(),
         "{}",

@@ -30,9 +30,13 @@ fn build_files(out: &Path) -> Snapshot {
 
 fn compiled(dir: &Path) -> scalec::emit::OutputSet {
     let workspace = scalec::discover::load(&[dir.to_path_buf()]).expect("policies");
-    let compilation = scalec::compile(&workspace, &scalec::lint::Options::default());
+    let compilation = scalec::compile(
+        &workspace.sources,
+        &workspace.projects,
+        &scalec::lint::Options::default(),
+    );
     assert!(!compilation.has_errors());
-    scalec::emit(&workspace, &compilation)
+    scalec::emit(&workspace.sources, &workspace.projects, &compilation)
 }
 
 /// Every file the kustomization lists exists.
