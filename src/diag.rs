@@ -194,6 +194,10 @@ pub enum Replacement {
     /// text it replaces is one (`"shop.orders"` → `"shop_orders"`) or where
     /// it is not an identifier, and bare otherwise.
     Name(String),
+    /// A line of its own, written at the (empty) span before what stands
+    /// there and indented like the line it is written into: an attribute
+    /// added to a block, above the attribute or block the span starts.
+    LineBefore(String),
 }
 
 impl Suggestion {
@@ -203,6 +207,16 @@ impl Suggestion {
             title: title.into(),
             span,
             replacement: Replacement::Text(text.into()),
+        }
+    }
+
+    /// Writes `line` as a line of its own just before `at` (the start of an
+    /// attribute or block), indented alike.
+    pub fn line_before(at: Span, line: impl Into<String>, title: impl Into<String>) -> Self {
+        Suggestion {
+            title: title.into(),
+            span: Span::new(at.file, at.start, at.start),
+            replacement: Replacement::LineBefore(line.into()),
         }
     }
 
@@ -228,6 +242,14 @@ impl Suggestion {
                 } else {
                     name.clone()
                 }
+            }
+            Replacement::LineBefore(line) => {
+                let at = self.span.start.min(source.len());
+                let start = crate::source::line_start(source, at);
+                let indent = source[start..at]
+                    .find(|c: char| c != ' ' && c != '\t')
+                    .map_or(&source[start..at], |end| &source[start..start + end]);
+                format!("{line}\n{indent}")
             }
         }
     }

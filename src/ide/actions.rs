@@ -284,6 +284,23 @@ mod tests {
         assert!(fixed.contains("replicas = 3 .. 12\n"));
         assert!(!codes_after(fixed).contains(&"K101"));
         assert_eq!(fixes(text, "K101").len(), 1, "a guard cannot be allowed");
+        // No `replicas` at all: a range is added above the first `scale`,
+        // indented like it (here with a tab), also when it follows `{`.
+        for (text, expected) in [
+            (
+                "service api {\n\timage = \"a:1\"\n\tscale cpu { utilization = 70% }\n}\n",
+                "\treplicas = 2 .. 20\n\tscale cpu",
+            ),
+            (
+                "service api { scale cpu { utilization = 70% }\n  image = \"a:1\"\n}\n",
+                "service api { replicas = 2 .. 20\nscale cpu",
+            ),
+        ] {
+            let (title, _, fixed) = &fixes(text, "K101")[0];
+            assert_eq!(title, "Add `replicas = 2 .. 20`");
+            assert!(fixed.contains(expected), "{fixed}");
+            assert!(!codes_after(fixed).contains(&"K101"), "{fixed}");
+        }
 
         let text = "database d {\n  engine = mongodb\n  shards = 2\n  collection c {\n    shard_key = [created, device]\n    field created { type = date }\n  }\n}\n";
         let (title, _, fixed) = &fixes(text, "M201")[0];

@@ -71,7 +71,12 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     service.name.span,
                     "no `replicas` in this service or in `defaults`",
                 )
-                .with_help("add `replicas = MIN .. MAX`, e.g. `replicas = 2 .. 20`"),
+                .with_help("add `replicas = MIN .. MAX`, e.g. `replicas = 2 .. 20`")
+                .with_suggestion(Suggestion::line_before(
+                    service.scaling[0].span,
+                    "replicas = 2 .. 20",
+                    "add `replicas = 2 .. 20`",
+                )),
             ),
             (RangeRefusal::Fixed, Some(bounds)) => {
                 let n = bounds.max.value;
