@@ -20,6 +20,7 @@ use scalec::{Compilation, model::Project};
 
 /// Every case, one per directory of `tests/fixtures/partial/`.
 const CASES: &[&str] = &[
+    "brace-line-error",
     "broken-cluster",
     "broken-defaults",
     "broken-metric",
@@ -27,7 +28,7 @@ const CASES: &[&str] = &[
     "duplicate-service",
     "loose-line",
     "syntax-error-sibling",
-    "unclosed-block",
+    "unclosed-sibling",
     "unknown-block",
     "unused-suppression",
 ];
@@ -202,8 +203,40 @@ fn rules_over_every_service_and_s002_wait_for_every_service() {
 
 #[test]
 fn a_file_of_which_nothing_is_recovered_stops_its_project() {
-    let compilation = case("unclosed-block");
+    let compilation = case("brace-line-error");
     assert!(compilation.partial.is_empty());
+}
+
+#[test]
+fn an_unclosed_block_leaves_the_blocks_before_it_and_the_other_files_linted() {
+    let project = partial("unclosed-sibling");
+    assert_eq!(project.omitted.services, names(&["api"]));
+    assert!(!project.omitted.context);
+    assert_eq!(service_names(&project), ["cron", "worker"]);
+}
+
+#[test]
+fn an_unclosed_block_that_may_have_swallowed_a_top_level_block_stops_every_finding() {
+    // `defaults` may have been meant after a forgotten `}`: what the other
+    // services inherit is unknown.
+    let unclosed = "service api {\n  image = \"registry.example.com/api:1.0.0\"\n\n\
+                    defaults {\n  replicas = 2 .. 4\n}\n";
+    let (_, sibling) = &scale_files(&fixtures().join("unclosed-sibling"))[1];
+    let dir = project_with(&[
+        ("a.scale".into(), unclosed.into()),
+        ("b.scale".into(), sibling.clone()),
+    ]);
+    let (workspace, compilation) = compile(dir.path());
+    let codes: Vec<String> = findings(&workspace, &compilation)
+        .into_iter()
+        .map(|f| f.3)
+        .collect();
+    assert_eq!(codes, ["E001"]);
+    let [project] = compilation.partial.as_slice() else {
+        panic!("one partial project")
+    };
+    assert!(project.omitted.context);
+    assert_eq!(project.omitted.services, names(&["api", "worker"]));
 }
 
 #[test]
@@ -370,13 +403,59 @@ fn check_prints_the_findings_beside_the_error_and_exits_1() {
 }
 
 #[test]
+fn check_reports_the_unclosed_block_and_the_sibling_findings_and_exits_1() {
+    let dir = fixtures().join("unclosed-sibling");
+    let output = scalec(&[
+        "check",
+        "--format",
+        "short",
+        dir.to_str().expect("a UTF-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8");
+    let found: Vec<(&str, &str)> = stdout
+        .lines()
+        .map(|l| {
+            let file = Path::new(l.split(':').next().expect("a path"));
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("a file name");
+            let code = l.split('[').nth(1).expect("a code");
+            (name, &code[..4])
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("a.scale", "K104"),
+            ("a.scale", "E001"),
+            ("b.scale", "K104"),
+            ("b.scale", "K117")
+        ],
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "a.scale:12:1: error[E001]: expected a name or `}`, found the end of the file"
+        ),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn build_writes_nothing_for_a_project_with_errors() {
     let out = tempfile::Builder::new()
         .prefix("scalec-")
         .tempdir()
         .expect("a temporary directory");
     let target = out.path().join("out");
-    for name in ["syntax-error-sibling", "duplicate-service", "capacity"] {
+    for name in [
+        "syntax-error-sibling",
+        "unclosed-sibling",
+        "duplicate-service",
+        "capacity",
+    ] {
         let dir = fixtures().join(name);
         let output = scalec(&[
             "build",

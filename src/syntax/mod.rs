@@ -15,6 +15,7 @@ mod build;
 mod directives;
 mod errors;
 mod nesting;
+mod unclosed;
 
 use pest::Parser;
 use pest_derive::Parser;
@@ -45,11 +46,12 @@ pub use nesting::MAX_NESTING;
 /// [`MAX_SYNTAX_ERRORS`]). Statements end at line ends, which makes a line a
 /// safe unit to skip; a line holding `{` or `}` is not skipped, since dropping
 /// it would unbalance the blocks and report errors that are not there.
-/// [`parse`] returns what that recovery kept.
+/// [`parse`] returns what that recovery kept, and what is known of a file
+/// whose last top-level block is not closed.
 pub fn parse_file(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Option<Ast> {
     match parse_outcome(file, sink) {
         Outcome::Parsed(ast) => Some(ast),
-        Outcome::Recovered(_) | Outcome::Failed => None,
+        Outcome::Recovered(_) | Outcome::Failed | Outcome::TooDeep => None,
     }
 }
 
@@ -61,9 +63,12 @@ pub enum Parsed {
     /// The file has syntax errors, reported as E001, and the rest of it is
     /// known exactly: see [`Recovered`].
     Recovered(Recovered),
-    /// The file has syntax errors and nothing of it is known for certain: an
-    /// error on a line that holds `{` or `}`, an unclosed block, nesting past
-    /// [`MAX_NESTING`], or more than [`MAX_SYNTAX_ERRORS`] errors.
+    /// The file has syntax errors and nothing of it is known for certain:
+    /// nesting past [`MAX_NESTING`], a `}` that closes no block, an error on
+    /// a line that holds `{` or `}`, or more than [`MAX_SYNTAX_ERRORS`]
+    /// errors. When a top-level block is never closed, only such errors
+    /// before it count: the rest of the file is in that block (see
+    /// [`Recovered`]).
     Nothing,
 }
 
@@ -75,6 +80,14 @@ pub enum Parsed {
 /// that holds no error is exactly what was written. A top-level block that
 /// holds an error is kept as a stub: its kind and label, which stand on its
 /// first line with its `{` and so were never blanked, and no items.
+///
+/// A top-level block that is never closed runs, as far as the grammar goes,
+/// to the end of the file, so everything after its `{` is unknown, even lines
+/// its writer may have meant as more top-level blocks; the blocks before it
+/// are not touched by the missing `}`. It is a stub too, from its kind to the
+/// end of the file. The text after its `{` is read for its syntax errors
+/// only (those of [`parse_file`]): none of its comments or directives are
+/// kept.
 #[derive(Clone, Debug)]
 pub struct Recovered {
     /// The file's top-level items: blocks without an error as written, and a
@@ -84,8 +97,10 @@ pub struct Recovered {
     /// The spans of the stubs in `ast.items`: blocks whose items are unknown.
     pub broken: Vec<Span>,
     /// Whether an error lies outside every top-level block: a top-level line
-    /// that did not parse, or a top-level attribute with an error. What it
-    /// was meant to be is unknown.
+    /// that did not parse, or a top-level attribute with an error; or whether
+    /// a block that is never closed holds a block of a kind that may stand at
+    /// the top level but not where it stands. What it was meant to be is
+    /// unknown.
     pub loose: bool,
 }
 
@@ -98,10 +113,71 @@ pub fn parse(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Parsed {
     let ast = match parse_outcome(file, sink) {
         Outcome::Parsed(ast) if sink.len() == start => return Parsed::Whole(ast),
         Outcome::Parsed(ast) | Outcome::Recovered(ast) => ast,
-        Outcome::Failed => return Parsed::Nothing,
+        Outcome::Failed => {
+            return recover_unclosed(file, &sink[start..])
+                .map_or(Parsed::Nothing, Parsed::Recovered);
+        }
+        Outcome::TooDeep => return Parsed::Nothing,
     };
     let errors: Vec<usize> = sink[start..].iter().map(|d| d.span.start).collect();
     Parsed::Recovered(recovered(ast, &errors))
+}
+
+/// What is known of a file that did not parse (its syntax errors are
+/// `errors`, the diagnostics of [`parse_file`]) because a top-level block is
+/// never closed: the items before that block, recovered as usual, and a stub
+/// for it (see [`Recovered`]). `None` when no block is left open, a `}`
+/// closes none, or what comes before the block does not recover.
+fn recover_unclosed(file: &SourceFile, errors: &[Diagnostic]) -> Option<Recovered> {
+    let unclosed = unclosed::find(&file.text)?;
+    let mut positions: Vec<usize> = errors.iter().map(|d| d.span.start).collect();
+    // At the limit the parse stopped with errors left unreported, all after
+    // its last one: none is before the block only if that one is not.
+    let last = positions.iter().copied().max();
+    if positions.len() >= MAX_SYNTAX_ERRORS && last.is_none_or(|p| p < unclosed.open) {
+        return None;
+    }
+    // The same text up to the block's `{`, so the same errors before it; the
+    // recovering parser reads that part as it reads any file. Its diagnostics
+    // are dropped: `errors` are the file's.
+    let closed = SourceFile {
+        text: unclosed::closed(&file.text, unclosed.open).into(),
+        ..file.clone()
+    };
+    let mut scratch = Vec::new();
+    let ast = match parse_recovering(&closed, MAX_SYNTAX_ERRORS, &mut scratch) {
+        Outcome::Parsed(ast) | Outcome::Recovered(ast) => ast,
+        Outcome::Failed | Outcome::TooDeep => return None,
+    };
+    // Every error either parse saw marks what holds it; the block's own `{`
+    // makes it a stub whatever was reported.
+    positions.extend(scratch.iter().map(|d| d.span.start));
+    positions.push(unclosed.open);
+    let mut recovered = recovered(ast, &positions);
+    // The stub ends at the `}` added past the end of the text.
+    let end = file.text.len();
+    let clamp = |span: &mut Span| span.end = span.end.min(end);
+    for item in &mut recovered.ast.items {
+        if let Item::Block(block) = item {
+            clamp(&mut block.span);
+        }
+    }
+    recovered.broken.iter_mut().for_each(clamp);
+    for directive in &mut recovered.ast.directives {
+        if let crate::ast::DirectiveKind::Allow {
+            target: Some(target),
+            ..
+        } = &mut directive.kind
+        {
+            clamp(target);
+        }
+    }
+    debug_assert!(
+        (recovered.broken.iter()).any(|s| s.start <= unclosed.open && unclosed.open < s.end),
+        "the unclosed block is a stub"
+    );
+    recovered.loose |= unclosed.swallows_top_level;
+    Some(recovered)
 }
 
 /// Turns the tree of a recovered text into a [`Recovered`], given the
@@ -135,11 +211,13 @@ fn recovered(mut ast: Ast, errors: &[usize]) -> Recovered {
 }
 
 /// What parsing one file gave: the tree of the text as written, the tree of
-/// the text with the lines that hold errors blanked, or nothing.
+/// the text with the lines that hold errors blanked, or nothing (because
+/// recovery stopped, or because the file nests too deeply).
 enum Outcome {
     Parsed(Ast),
     Recovered(Ast),
     Failed,
+    TooDeep,
 }
 
 fn parse_outcome(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Outcome {
@@ -160,7 +238,7 @@ fn parse_outcome(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Outcome {
         // dropped: a file with a part cut out must not be checked further.
         let _ = parse_recovering(&flattened, budget, sink);
     }
-    Outcome::Failed
+    Outcome::TooDeep
 }
 
 /// [`parse_outcome`] on a file that nests at most one level past

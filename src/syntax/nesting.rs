@@ -80,7 +80,7 @@ pub(super) fn too_deep(text: &str) -> Vec<TooDeep> {
 
 /// The offset just after the string starting at `start`: after its closing
 /// quote, or at the end of its line when it is not closed.
-fn string_end(bytes: &[u8], start: usize) -> usize {
+pub(super) fn string_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {

@@ -334,14 +334,22 @@ fn parsed(text: &str) -> (Parsed, Vec<Diagnostic>) {
 }
 
 /// The heads of a recovered file's items (`service a` or `service a (broken)`)
-/// and whether an error was loose, or why there is no recovered file.
+/// and whether an error was loose, or why there is no recovered file. Checks
+/// that the diagnostics are those of [`parse_file`] and that every span of a
+/// recovered file slices its text.
 fn recovered_heads(text: &str) -> Result<(Vec<String>, bool), String> {
     let (parsed, sink) = parsed(text);
+    let mut map = SourceMap::new();
+    let id = map.add("t.scale", text);
+    let mut alone = Vec::new();
+    let _ = parse_file(map.get(id), &mut alone);
+    assert_eq!(sink, alone, "parse reports what parse_file reports");
     let recovered = match parsed {
         Parsed::Recovered(recovered) => recovered,
         Parsed::Whole(_) => return Err("whole".into()),
         Parsed::Nothing => return Err(format!("nothing ({} errors)", sink.len())),
     };
+    assert_spans_in(text, &recovered);
     let heads = recovered
         .ast
         .items
@@ -361,6 +369,46 @@ fn recovered_heads(text: &str) -> Result<(Vec<String>, bool), String> {
         })
         .collect();
     Ok((heads, recovered.loose))
+}
+
+/// Every span of `recovered` (items, stubs, comments, directives and their
+/// targets) slices `text`, and every stub is a top-level block.
+fn assert_spans_in(text: &str, recovered: &Recovered) {
+    fn spans_of(items: &[crate::ast::Item], out: &mut Vec<Span>) {
+        for item in items {
+            out.push(item.span());
+            if let crate::ast::Item::Block(block) = item {
+                out.push(block.kind.span);
+                out.extend(block.label.as_ref().map(|l| l.span));
+                spans_of(&block.items, out);
+            }
+        }
+    }
+    let mut spans = Vec::new();
+    spans_of(&recovered.ast.items, &mut spans);
+    spans.extend(recovered.broken.iter().copied());
+    spans.extend(recovered.ast.comments.iter().map(|c| c.span));
+    for directive in &recovered.ast.directives {
+        spans.push(directive.span);
+        if let crate::ast::DirectiveKind::Allow {
+            target: Some(target),
+            ..
+        } = &directive.kind
+        {
+            spans.push(*target);
+        }
+    }
+    for span in spans {
+        assert!(
+            text.get(span.start..span.end).is_some(),
+            "{span:?} is not in the text ({} bytes): {text:?}",
+            text.len()
+        );
+    }
+    let tops: Vec<Span> = recovered.ast.items.iter().map(|i| i.span()).collect();
+    for stub in &recovered.broken {
+        assert!(tops.contains(stub), "the stub {stub:?} is a top-level item");
+    }
 }
 
 #[test]
@@ -419,17 +467,28 @@ fn an_error_outside_every_block_is_loose() {
 }
 
 #[test]
-fn nothing_is_recovered_when_an_error_holds_a_brace_or_a_block_is_not_closed() {
+fn nothing_is_recovered_when_an_error_holds_a_brace_or_a_brace_closes_nothing() {
     assert_eq!(
         recovered_heads("service a {\n  port = 80\n}\nservice b { port = }\n"),
         Err("nothing (1 errors)".into())
     );
+    // Before a block that is not closed, the same holds.
     assert_eq!(
-        recovered_heads("service a {\n  port = 80\n}\nservice b {\n  port = 81\n"),
+        recovered_heads("service a { port = }\nservice b {\n  port = 81\n"),
         Err("nothing (1 errors)".into())
     );
+    // A `}` that closes nothing leaves every block after it in doubt.
+    assert_eq!(
+        recovered_heads("service a {\n}\n}\nservice b {\n  port = 81\n"),
+        Err("nothing (1 errors)".into())
+    );
+    // Too many errors before it: the ones past the limit are not reported.
+    let many = "x = = 1\n".repeat(MAX_SYNTAX_ERRORS + 1) + "service b {\n";
+    assert_eq!(recovered_heads(&many), Err("nothing (10 errors)".into()));
     let deep = "a = ".to_string() + &"[".repeat(100) + "\n";
     assert!(matches!(parsed(&deep).0, Parsed::Nothing));
+    let deep_and_open = "service a {\n".to_string() + &deep;
+    assert!(matches!(parsed(&deep_and_open).0, Parsed::Nothing));
     // `parse_file` gives no tree either.
     let mut map = SourceMap::new();
     let id = map.add("t.scale", "service a {\n  replicas = 2 ..\n}\n");
@@ -459,4 +518,276 @@ fn the_lines_kept_report_their_escape_errors_too() {
             "`\\u{D800}` is not a Unicode character"
         ]
     );
+}
+
+/// The span of the one stub of `text`'s recovered tree, as text.
+fn stub_text(text: &str) -> &str {
+    let (Parsed::Recovered(recovered), _) = parsed(text) else {
+        panic!("recovered: {text:?}")
+    };
+    let [stub] = recovered.broken.as_slice() else {
+        panic!("one stub: {:?}", recovered.broken)
+    };
+    &text[stub.start..stub.end]
+}
+
+#[test]
+fn an_unclosed_last_block_is_a_stub_and_the_blocks_before_it_are_kept() {
+    let text = "service a {\n  port = 80\n}\nservice b {\n  port = 81\n";
+    assert_eq!(
+        recovered_heads(text),
+        Ok((
+            vec!["service a".to_string(), "service b (broken)".into()],
+            false
+        ))
+    );
+    // The stub runs from its kind to the end of the text, not past it.
+    assert_eq!(stub_text(text), "service b {\n  port = 81\n");
+    let (_, sink) = parsed(text);
+    let [error] = sink.as_slice() else {
+        panic!("one error: {sink:?}")
+    };
+    assert_eq!((error.code.id, error.span.start), ("E001", text.len()));
+    // Without a line break at the end, and with nothing after the `{`.
+    assert_eq!(stub_text("service a {\n}\nservice b {"), "service b {");
+    assert_eq!(
+        stub_text("service a {\n}\nservice b {\n  port = 81"),
+        "service b {\n  port = 81"
+    );
+    // What is kept is what the file without the unclosed block gives.
+    let (Parsed::Recovered(recovered), _) = parsed(text) else {
+        unreachable!("checked above")
+    };
+    let (Parsed::Whole(alone), _) = parsed("service a {\n  port = 80\n}\n") else {
+        panic!("whole")
+    };
+    assert_eq!(recovered.ast.items[..1], alone.items[..]);
+}
+
+#[test]
+fn an_unclosed_block_that_holds_a_top_level_kind_is_loose() {
+    assert_eq!(
+        recovered_heads("service a {\n  port = 1\n\nservice b {\n}\n"),
+        Ok((vec!["service a (broken)".to_string()], true))
+    );
+    // At any depth inside it.
+    assert_eq!(
+        recovered_heads("service a {\n  scale cpu {\n\ndefaults {\n}\n"),
+        Ok((vec!["service a (broken)".to_string()], true))
+    );
+    // Blocks that may be nested where they stand are not.
+    assert_eq!(
+        recovered_heads("service a {\n  health {\n    path = \"/\"\n  }\n"),
+        Ok((vec!["service a (broken)".to_string()], false))
+    );
+    assert_eq!(
+        recovered_heads("metric m {\n  kind = pods\n"),
+        Ok((vec!["metric m (broken)".to_string()], false))
+    );
+    // Nor are top-level kinds nested in the blocks before it.
+    assert_eq!(
+        recovered_heads("service a {\n  service b {}\n}\nmetric m {\n  kind = pods\n"),
+        Ok((
+            vec!["service a".to_string(), "metric m (broken)".into()],
+            false
+        ))
+    );
+}
+
+#[test]
+fn an_unclosed_block_inside_an_unclosed_block_is_swallowed_with_it() {
+    let text = "service z {\n}\nservice a {\n  scale cpu {\n    utilization = 70%\n";
+    assert_eq!(
+        recovered_heads(text),
+        Ok((
+            vec!["service z".to_string(), "service a (broken)".into()],
+            false
+        ))
+    );
+    assert_eq!(stub_text(text), &text["service z {\n}\n".len()..]);
+}
+
+#[test]
+fn braces_in_strings_and_comments_are_not_counted() {
+    let text =
+        "service a {\n  image = \"}{\"  # }\n}\nservice b {  # {\n  image = \"}\"\n  x = \"}\n";
+    assert_eq!(
+        recovered_heads(text),
+        Ok((
+            vec!["service a".to_string(), "service b (broken)".into()],
+            false
+        ))
+    );
+    // An escaped quote does not end a string.
+    assert_eq!(
+        recovered_heads("service \"\\\"}\" {\n  port = 1\n"),
+        Ok((vec!["service \"} (broken)".to_string()], false))
+    );
+}
+
+#[test]
+fn an_unclosed_block_in_a_crlf_file_is_a_stub() {
+    let text = "service a {\r\n  port = 80\r\n}\r\nservice b {\r\n  port = 81\r\n";
+    assert_eq!(
+        recovered_heads(text),
+        Ok((
+            vec!["service a".to_string(), "service b (broken)".into()],
+            false
+        ))
+    );
+    assert_eq!(stub_text(text), "service b {\r\n  port = 81\r\n");
+    // A lone `\r` ends a line too.
+    assert_eq!(
+        recovered_heads("service a {\r}\rservice b {\r  port = 81\r"),
+        Ok((
+            vec!["service a".to_string(), "service b (broken)".into()],
+            false
+        ))
+    );
+}
+
+#[test]
+fn an_unclosed_block_after_an_ordinary_error_is_a_stub_too() {
+    let text = "service a {\n  replicas = 2 ..\n}\nservice c {\n}\nservice b {\n  port = 81\n";
+    assert_eq!(
+        recovered_heads(text),
+        Ok((
+            vec![
+                "service a (broken)".to_string(),
+                "service c".into(),
+                "service b (broken)".into()
+            ],
+            false
+        ))
+    );
+    assert_eq!(
+        parsed(text).1.len(),
+        2,
+        "the error in `a` and the missing `}}`"
+    );
+    // An earlier loose error stays loose.
+    assert_eq!(
+        recovered_heads("serv\nservice b {\n  port = 81\n"),
+        Ok((vec!["service b (broken)".to_string()], true))
+    );
+}
+
+#[test]
+fn errors_inside_an_unclosed_block_need_not_stop_recovery() {
+    // Everything after its `{` is unknown anyway: an error on a line with a
+    // brace there, or errors past the limit, leave the rest as known as it is.
+    for text in [
+        "service a {\n}\nservice b {\n  health { path = = 1 }\n",
+        "service a {\n}\nservice b { port = = 1\n",
+        &("service a {\n}\nservice b {\n".to_string()
+            + &"  x = = 1\n".repeat(MAX_SYNTAX_ERRORS + 2)),
+    ] {
+        assert_eq!(
+            recovered_heads(text),
+            Ok((
+                vec!["service a".to_string(), "service b (broken)".into()],
+                false
+            )),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn unicode_before_and_after_the_brace_keeps_every_span_whole() {
+    let text =
+        "# café ☕\nservice a {\n  image = \"é\"\n}\nservice \"ñandú\" {\n  image = \"日本\" # ✓\n";
+    assert_eq!(
+        recovered_heads(text),
+        Ok((
+            vec!["service a".to_string(), "service ñandú (broken)".into()],
+            false
+        ))
+    );
+    assert_eq!(
+        stub_text(text),
+        "service \"ñandú\" {\n  image = \"日本\" # ✓\n"
+    );
+}
+
+#[test]
+fn a_directive_before_an_unclosed_block_targets_its_stub() {
+    let text = "# scalec: allow K104 batch\nservice b {\n  port = 81\n";
+    let (Parsed::Recovered(recovered), _) = parsed(text) else {
+        panic!("recovered")
+    };
+    assert_spans_in(text, &recovered);
+    let [directive] = recovered.ast.directives.as_slice() else {
+        panic!("one directive")
+    };
+    let crate::ast::DirectiveKind::Allow {
+        target: Some(target),
+        ..
+    } = &directive.kind
+    else {
+        panic!("an allow with a target: {directive:?}")
+    };
+    assert_eq!(Some(*target), recovered.broken.first().copied());
+}
+
+/// The bundled policies, by path.
+fn policies() -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+    let mut files = Vec::new();
+    for project in std::fs::read_dir(&root).expect("policies/") {
+        for file in std::fs::read_dir(project.expect("an entry").path()).expect("a project") {
+            let path = file.expect("an entry").path();
+            if path.extension().is_some_and(|e| e == "scale") {
+                let text = std::fs::read_to_string(&path).expect("a readable policy");
+                files.push((path.display().to_string(), text));
+            }
+        }
+    }
+    files
+}
+
+/// Cut at any line end, a well-formed file is known up to its last
+/// top-level item that the cut leaves whole; the one the cut runs into is a
+/// stub, and nothing is loose.
+#[test]
+fn every_prefix_of_a_policy_is_known_up_to_the_cut() {
+    let files = policies();
+    assert!(files.len() >= 5, "the bundled policies: {files:?}");
+    let mut stubs = 0;
+    for (path, text) in &files {
+        let (Parsed::Whole(whole), _) = parsed(text) else {
+            panic!("{path} parses")
+        };
+        let cuts = crate::source::line_breaks(text).flat_map(|b| [b.start, b.end]);
+        for cut in cuts {
+            let prefix = &text[..cut];
+            let kept: Vec<_> = (whole.items.iter())
+                .filter(|i| i.span().end <= cut)
+                .cloned()
+                .collect();
+            let cut_into = whole
+                .items
+                .iter()
+                .find(|i| i.span().start < cut && cut < i.span().end);
+            let (parsed, _) = parsed(prefix);
+            match (parsed, cut_into) {
+                (Parsed::Whole(ast), None) => assert_eq!(ast.items, kept, "{path} cut at {cut}"),
+                (Parsed::Recovered(recovered), Some(item)) => {
+                    assert_spans_in(prefix, &recovered);
+                    let stub = Span {
+                        end: cut,
+                        ..item.span()
+                    };
+                    assert_eq!(recovered.broken, [stub], "{path} cut at {cut}");
+                    assert!(!recovered.loose, "{path} cut at {cut}");
+                    let (last, before) = recovered.ast.items.split_last().expect("the stub");
+                    assert_eq!(before, kept, "{path} cut at {cut}");
+                    assert_eq!(last.span(), stub);
+                    stubs += 1;
+                }
+                (parsed, _) => panic!("{path} cut at {cut}: {parsed:?}"),
+            }
+        }
+    }
+    assert!(stubs > 100, "most cuts fall inside a block: {stubs}");
 }
