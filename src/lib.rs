@@ -88,7 +88,10 @@ pub fn compile(
                 syntax::Parsed::Whole(ast) => asts.push(ast),
                 syntax::Parsed::Recovered(recovered) => {
                     broken.extend(recovered.broken);
-                    loose |= recovered.loose;
+                    loose |= recovered.loose
+                        || recovered.swallowed.iter().any(|nested| {
+                            lower::schema::may_be_meant_for_top_level(&nested.kind, &nested.parent)
+                        });
                     asts.push(recovered.ast);
                 }
                 syntax::Parsed::Nothing => known = false,

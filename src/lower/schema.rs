@@ -625,6 +625,15 @@ pub fn block(kind: &str) -> Option<&'static BlockSchema> {
     BLOCKS.iter().find(|b| b.kind == kind)
 }
 
+/// Whether a block of `kind`, opened inside a block of kind `parent`, may
+/// have been meant to stand at the top level: its kind may stand there, and
+/// may not be nested in `parent`. Asked of the blocks inside a block that is
+/// never closed (`syntax::Recovered::swallowed`).
+pub fn may_be_meant_for_top_level(kind: &str, parent: &str) -> bool {
+    let nested = block(parent).map_or(&[][..], |s| s.blocks);
+    TOP_LEVEL.contains(&kind) && !nested.contains(&kind)
+}
+
 impl BlockSchema {
     pub fn attribute(&self, name: &str) -> Option<&'static AttributeSchema> {
         // `attributes` is 'static in every table above.

@@ -17,6 +17,8 @@ mod errors;
 mod nesting;
 mod unclosed;
 
+pub use unclosed::Nested;
+
 use pest::Parser;
 use pest_derive::Parser;
 
@@ -97,11 +99,15 @@ pub struct Recovered {
     /// The spans of the stubs in `ast.items`: blocks whose items are unknown.
     pub broken: Vec<Span>,
     /// Whether an error lies outside every top-level block: a top-level line
-    /// that did not parse, or a top-level attribute with an error; or whether
-    /// a block that is never closed holds a block of a kind that may stand at
-    /// the top level but not where it stands. What it was meant to be is
-    /// unknown.
+    /// that did not parse, or a top-level attribute with an error. What it
+    /// was meant to be is unknown.
     pub loose: bool,
+    /// The blocks opened inside a top-level block that is never closed (a
+    /// stub), with the kind of the block each opens in. Any of them may
+    /// have been meant as a top-level block after a forgotten `}`: which
+    /// kinds may stand at the top level is the language schema's to say
+    /// (`compile` asks it), not the parser's.
+    pub swallowed: Vec<Nested>,
 }
 
 /// Parses one file and keeps what is known of it despite its syntax errors
@@ -140,10 +146,7 @@ fn recover_unclosed(file: &SourceFile, errors: &[Diagnostic]) -> Option<Recovere
     // The same text up to the block's `{`, so the same errors before it; the
     // recovering parser reads that part as it reads any file. Its diagnostics
     // are dropped: `errors` are the file's.
-    let closed = SourceFile {
-        text: unclosed::closed(&file.text, unclosed.open).into(),
-        ..file.clone()
-    };
+    let closed = file.with_text(&unclosed::closed(&file.text, unclosed.open));
     let mut scratch = Vec::new();
     let ast = match parse_recovering(&closed, MAX_SYNTAX_ERRORS, &mut scratch) {
         Outcome::Parsed(ast) | Outcome::Recovered(ast) => ast,
@@ -176,7 +179,7 @@ fn recover_unclosed(file: &SourceFile, errors: &[Diagnostic]) -> Option<Recovere
         (recovered.broken.iter()).any(|s| s.start <= unclosed.open && unclosed.open < s.end),
         "the unclosed block is a stub"
     );
-    recovered.loose |= unclosed.swallows_top_level;
+    recovered.swallowed = unclosed.nested;
     Some(recovered)
 }
 
@@ -207,7 +210,12 @@ fn recovered(mut ast: Ast, errors: &[usize]) -> Recovered {
         }
     }
     let loose = in_blocks < errors.len();
-    Recovered { ast, broken, loose }
+    Recovered {
+        ast,
+        broken,
+        loose,
+        swallowed: Vec::new(),
+    }
 }
 
 /// What parsing one file gave: the tree of the text as written, the tree of

@@ -368,7 +368,11 @@ fn recovered_heads(text: &str) -> Result<(Vec<String>, bool), String> {
             crate::ast::Item::Attribute(a) => format!("{} =", a.name.name),
         })
         .collect();
-    Ok((heads, recovered.loose))
+    let swallows_top_level = recovered
+        .swallowed
+        .iter()
+        .any(|n| crate::lower::schema::may_be_meant_for_top_level(&n.kind, &n.parent));
+    Ok((heads, recovered.loose || swallows_top_level))
 }
 
 /// Every span of `recovered` (items, stubs, comments, directives and their

@@ -8,7 +8,6 @@
 //! parser can read: the same text up to the `{`, blanks after it, and a `}`
 //! at the end.
 
-use crate::lower::schema;
 use crate::source::line_end;
 
 use super::nesting::string_end;
@@ -18,10 +17,18 @@ use super::nesting::string_end;
 pub(super) struct Unclosed {
     /// The offset of its `{`.
     pub open: usize,
-    /// Whether a block opens inside it whose kind may stand at the top level
-    /// but may not be nested where it stands: it may have been meant as a
-    /// top-level block after a forgotten `}`.
-    pub swallows_top_level: bool,
+    /// Each block opened inside it: its kind and the kind of the block it
+    /// opens in. `compile` asks the language's schema whether one of them
+    /// may have been meant as a top-level block after a forgotten `}`.
+    pub nested: Vec<Nested>,
+}
+
+/// A block opened inside a block that is never closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Nested {
+    pub kind: String,
+    /// The kind of the block it opens in.
+    pub parent: String,
 }
 
 /// The top-level block of `text` that is never closed, if braces, read
@@ -35,7 +42,7 @@ pub(super) fn find(text: &str) -> Option<Unclosed> {
     // The kinds of the blocks open at `i`, outermost first.
     let mut open_kinds: Vec<&str> = Vec::new();
     let mut open = 0;
-    let mut swallows_top_level = false;
+    let mut nested = Vec::new();
     // Where the statement at `i` starts: after a line break, `;`, `{` or `}`.
     let mut statement = 0;
     let mut i = 0;
@@ -54,14 +61,12 @@ pub(super) fn find(text: &str) -> Option<Unclosed> {
                 match open_kinds.last() {
                     None => {
                         open = i;
-                        swallows_top_level = false;
+                        nested.clear();
                     }
-                    Some(parent) => {
-                        let nested = schema::block(parent).map_or(&[][..], |s| s.blocks);
-                        if schema::TOP_LEVEL.contains(&kind) && !nested.contains(&kind) {
-                            swallows_top_level = true;
-                        }
-                    }
+                    Some(parent) => nested.push(Nested {
+                        kind: kind.to_string(),
+                        parent: parent.to_string(),
+                    }),
                 }
                 open_kinds.push(kind);
                 statement = i + 1;
@@ -75,10 +80,7 @@ pub(super) fn find(text: &str) -> Option<Unclosed> {
         }
         i += 1;
     }
-    (!open_kinds.is_empty()).then_some(Unclosed {
-        open,
-        swallows_top_level,
-    })
+    (!open_kinds.is_empty()).then_some(Unclosed { open, nested })
 }
 
 /// The kind a block's head names: its first word.
@@ -109,8 +111,17 @@ pub(super) fn closed(text: &str, open: usize) -> String {
 mod tests {
     use super::*;
 
+    /// The text from the unclosed block's `{`, and whether a block inside
+    /// it may have been meant for the top level.
     fn open_of(text: &str) -> Option<(&str, bool)> {
-        find(text).map(|u| (&text[u.open..], u.swallows_top_level))
+        find(text).map(|u| (&text[u.open..], swallows_top_level(&u.nested)))
+    }
+
+    fn swallows_top_level(nested: &[Nested]) -> bool {
+        use crate::lower::schema;
+        nested
+            .iter()
+            .any(|n| schema::may_be_meant_for_top_level(&n.kind, &n.parent))
     }
 
     #[test]
