@@ -124,7 +124,7 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    report("  of which reading the project", times, None);
+    report("reading the project (on open, save, disk change)", times, None);
     let workspace = documents.workspace(&project);
     let options = scalec::lint::Options::default();
     let times = (0..RUNS)
@@ -138,7 +138,7 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    report("  of which checking it", times, None);
+    report("compiling it (what a keystroke costs)", times, None);
 }
 
 fn report(label: &str, mut times: Vec<Duration>, target: Option<Duration>) {
