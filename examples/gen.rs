@@ -86,7 +86,7 @@ fn service(out: &mut String, n: usize, clean: bool) {
         "# service {n}\nservice svc-{n} {{\n  image    = \"registry.example.com/svc-{n}:1.{n}.0\"\n  cpu      = 250m .. 500m\n  memory   = 256Mi .. 512Mi\n  replicas = {min} .. 10\n\n  {signal}\n"
     )
     .expect("writing to a String");
-    if clean || n % 3 != 0 {
+    if clean || !n.is_multiple_of(3) {
         out.push_str("  scale_down {\n    stabilization = 5m\n    rate          = [50% per 1m, 4 per 1m]\n  }\n");
     } else {
         out.push_str("  scale_down { stabilization = 30s }\n");
