@@ -124,7 +124,11 @@ fn main() {
             start.elapsed()
         })
         .collect();
-    report("reading the project (on open, save, disk change)", times, None);
+    report(
+        "reading the project (on open, save, disk change)",
+        times,
+        None,
+    );
     let workspace = documents.workspace(&project);
     let options = scalec::lint::Options::default();
     let times = (0..RUNS)

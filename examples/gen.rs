@@ -104,8 +104,8 @@ fn main() -> ExitCode {
     };
     let mut n = 0;
     for project in 0..args.projects {
-        let in_project = args.services / args.projects
-            + usize::from(project < args.services % args.projects);
+        let in_project =
+            args.services / args.projects + usize::from(project < args.services % args.projects);
         let dir = args.dir.join(format!("p{project:03}"));
         if let Err(e) = std::fs::create_dir_all(&dir) {
             eprintln!("gen: cannot create {}: {e}", dir.display());

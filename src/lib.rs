@@ -4,6 +4,9 @@
 //! ([`lower`]) → check → emit → write. [`compile`] is the pure core that every
 //! front end (the CLI, the language server) calls. See ARCHITECTURE.md.
 
+// pest_derive without `std` (see Cargo.toml) names `alloc` in the code it writes.
+extern crate alloc;
+
 pub mod ast;
 pub mod cli;
 pub mod diag;
@@ -24,6 +27,7 @@ pub mod syntax;
 
 use diag::Diagnostic;
 use model::Project;
+use rayon::prelude::*;
 use source::{ProjectFiles, SourceMap};
 
 /// The result of checking a workspace.
@@ -72,59 +76,23 @@ pub fn compile(
     let mut diagnostics: Vec<Diagnostic> = sources.files().iter().filter_map(unreadable).collect();
     let mut projects = Vec::new();
     let mut partial = Vec::new();
-    for project in projects_files {
-        let start = diagnostics.len();
-        let mut asts = Vec::with_capacity(project.files.len());
-        let mut broken = Vec::new();
-        let mut loose = false;
-        let mut known = true;
-        for &file in &project.files {
-            let source = sources.get(file);
-            if source.unreadable.is_some() {
-                known = false;
-                continue;
-            }
-            match syntax::parse(source, &mut diagnostics) {
-                syntax::Parsed::Whole(ast) => asts.push(ast),
-                syntax::Parsed::Recovered(recovered) => {
-                    broken.extend(recovered.broken);
-                    loose |= recovered.loose
-                        || recovered.swallowed.iter().any(|nested| {
-                            lower::schema::may_be_meant_for_top_level(&nested.kind, &nested.parent)
-                        });
-                    asts.push(recovered.ast);
-                }
-                syntax::Parsed::Nothing => known = false,
-            }
-        }
-        if !known {
-            continue;
-        }
-        let lowered =
-            lower::lower_recovered(project.dir.clone(), &asts, &broken, loose, &mut diagnostics);
-        diagnostics.extend(emit::layout::collisions(&lowered));
-        // A `cluster` that does not parse may name the project.
-        if !lowered.omitted.cluster_unparsed {
-            diagnostics.extend(project_name_problem(&lowered, project));
-        }
-        let without_errors = diagnostics[start..]
-            .iter()
-            .all(|d| d.severity != diag::Severity::Error);
-        if without_errors {
-            debug_assert!(
-                lowered.omitted.is_empty(),
-                "only language errors omit anything"
-            );
-            diagnostics.extend(lint::run(&lowered, options));
-            projects.push(lowered);
-        } else {
-            let complete = lowered.complete_part();
-            diagnostics.extend(lint::run(&complete, options));
-            partial.push(complete);
+    // Projects, and the files of each, are parsed, lowered and linted in
+    // parallel; results are gathered in their order, and the diagnostics
+    // sorted, so the thread count never shows.
+    let checked: Vec<(Checked, Vec<Diagnostic>)> = projects_files
+        .par_iter()
+        .map(|project| compile_project(sources, project, options))
+        .collect();
+    for (checked, found) in checked {
+        diagnostics.extend(found);
+        match checked {
+            Checked::Complete(project) => projects.push(project),
+            Checked::Partial(project) => partial.push(project),
+            Checked::Unknown => {}
         }
     }
     diagnostics.extend(shared_outputs(projects_files));
-    diagnostics.sort_by(|a, b| {
+    diagnostics.par_sort_by(|a, b| {
         let path = |d: &Diagnostic| &sources.get(d.span.file).path;
         path(a)
             .cmp(path(b))
@@ -135,6 +103,86 @@ pub fn compile(
         projects,
         partial,
         diagnostics,
+    }
+}
+
+/// One project as [`compile`] judged it.
+enum Checked {
+    /// Lowered without language errors.
+    Complete(Project),
+    /// With language errors: its complete part.
+    Partial(Project),
+    /// A file could not be read, or nothing of one was recovered.
+    Unknown,
+}
+
+/// Parses (each file in parallel), lowers and lints one project.
+fn compile_project(
+    sources: &SourceMap,
+    project: &ProjectFiles,
+    options: &lint::Options,
+) -> (Checked, Vec<Diagnostic>) {
+    let parsed: Vec<Option<(syntax::Parsed, Vec<Diagnostic>)>> = project
+        .files
+        .par_iter()
+        .map(|&file| {
+            let source = sources.get(file);
+            if source.unreadable.is_some() {
+                return None;
+            }
+            let mut sink = Vec::new();
+            let parsed = syntax::parse(source, &mut sink);
+            Some((parsed, sink))
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut asts = Vec::with_capacity(project.files.len());
+    let mut broken = Vec::new();
+    let mut loose = false;
+    let mut known = true;
+    for parsed in parsed {
+        let Some((parsed, found)) = parsed else {
+            known = false;
+            continue;
+        };
+        diagnostics.extend(found);
+        match parsed {
+            syntax::Parsed::Whole(ast) => asts.push(ast),
+            syntax::Parsed::Recovered(recovered) => {
+                broken.extend(recovered.broken);
+                loose |= recovered.loose
+                    || recovered.swallowed.iter().any(|nested| {
+                        lower::schema::may_be_meant_for_top_level(&nested.kind, &nested.parent)
+                    });
+                asts.push(recovered.ast);
+            }
+            syntax::Parsed::Nothing => known = false,
+        }
+    }
+    if !known {
+        return (Checked::Unknown, diagnostics);
+    }
+    let lowered =
+        lower::lower_recovered(project.dir.clone(), &asts, &broken, loose, &mut diagnostics);
+    diagnostics.extend(emit::layout::collisions(&lowered));
+    // A `cluster` that does not parse may name the project.
+    if !lowered.omitted.cluster_unparsed {
+        diagnostics.extend(project_name_problem(&lowered, project));
+    }
+    let without_errors = diagnostics
+        .iter()
+        .all(|d| d.severity != diag::Severity::Error);
+    if without_errors {
+        debug_assert!(
+            lowered.omitted.is_empty(),
+            "only language errors omit anything"
+        );
+        diagnostics.extend(lint::run(&lowered, options));
+        (Checked::Complete(lowered), diagnostics)
+    } else {
+        let complete = lowered.complete_part();
+        diagnostics.extend(lint::run(&complete, options));
+        (Checked::Partial(complete), diagnostics)
     }
 }
 

@@ -31,6 +31,7 @@ pub mod yaml;
 
 pub use layout::KUSTOMIZATION;
 
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -171,14 +172,12 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
         dir,
         sources,
     };
-    let mut files = Vec::new();
-    for service in &project.services {
-        files.push(k8s::service_file(
-            &context,
-            service,
-            project.cluster.autoscaler,
-        ));
-    }
+    // One file per service, written in parallel and gathered in order.
+    let mut files: Vec<_> = project
+        .services
+        .par_iter()
+        .map(|service| k8s::service_file(&context, service, project.cluster.autoscaler))
+        .collect();
     for database in &project.databases {
         // One module per operator; a new operator without one cannot compile.
         match database.operator {

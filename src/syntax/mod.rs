@@ -12,6 +12,7 @@
 //! This stage is pure: no filesystem, terminal or environment.
 
 mod build;
+mod chunks;
 mod directives;
 mod errors;
 mod nesting;
@@ -252,6 +253,9 @@ fn parse_outcome(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Outcome {
 /// [`parse_outcome`] on a file that nests at most one level past
 /// [`MAX_NESTING`], reporting at most `budget` (at least 1) syntax errors.
 fn parse_recovering(file: &SourceFile, budget: usize, sink: &mut Vec<Diagnostic>) -> Outcome {
+    if let Some(ast) = chunks::parse(file) {
+        return Outcome::Parsed(ast);
+    }
     let error = match ScaleParser::parse(Rule::file, &file.text) {
         Ok(mut pairs) => {
             let root = pairs
