@@ -527,8 +527,7 @@ impl Analysis {
                 block_allowed: false,
             };
         }
-        let chars: Vec<char> = text.chars().collect();
-        let last = chars.len() - 1;
+        let mut chars = text.chars().peekable();
         let mut block_indicators = text.starts_with("---") || text.starts_with("...");
         let mut special_characters = false;
         let mut line_breaks = false;
@@ -537,8 +536,11 @@ impl Analysis {
         let (mut break_space, mut space_break) = (false, false);
         let (mut previous_space, mut previous_break) = (false, false);
         let mut preceded_by_whitespace = true;
-        for (i, &c) in chars.iter().enumerate() {
-            let followed_by_whitespace = is_blankz(chars.get(i + 1).copied());
+        let mut i = 0;
+        while let Some(c) = chars.next() {
+            let next = chars.peek().copied();
+            let is_last = next.is_none();
+            let followed_by_whitespace = is_blankz(next);
             if i == 0 {
                 if "#,[]{}&*!|>'\"%@`".contains(c) {
                     block_indicators = true;
@@ -562,13 +564,13 @@ impl Analysis {
             }
             if c == ' ' {
                 leading_space |= i == 0;
-                trailing_space |= i == last;
+                trailing_space |= is_last;
                 break_space |= previous_break;
                 previous_space = true;
                 previous_break = false;
             } else if is_break(c) {
                 leading_break |= i == 0;
-                trailing_break |= i == last;
+                trailing_break |= is_last;
                 space_break |= previous_space;
                 previous_space = false;
                 previous_break = true;
@@ -577,6 +579,7 @@ impl Analysis {
                 previous_break = false;
             }
             preceded_by_whitespace = is_blankz(Some(c));
+            i += 1;
         }
         let mut analysis = Analysis {
             multiline: line_breaks,
