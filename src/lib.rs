@@ -79,10 +79,12 @@ pub fn compile(
     // Projects, and the files of each, are parsed, lowered and linted in
     // parallel; results are gathered in their order, and the diagnostics
     // sorted, so the thread count never shows.
-    let checked: Vec<(Checked, Vec<Diagnostic>)> = projects_files
-        .par_iter()
-        .map(|project| compile_project(sources, project, options))
-        .collect();
+    let compile_one = |project| compile_project(sources, project, options);
+    let checked: Vec<(Checked, Vec<Diagnostic>)> = if worth_threads(sources) {
+        projects_files.par_iter().map(compile_one).collect()
+    } else {
+        projects_files.iter().map(compile_one).collect()
+    };
     for (checked, found) in checked {
         diagnostics.extend(found);
         match checked {
@@ -106,6 +108,14 @@ pub fn compile(
     }
 }
 
+/// Whether the policies are large enough for threads to pay: starting them
+/// costs more than checking a few small files (a pre-commit hook's usual
+/// job) takes.
+fn worth_threads(sources: &SourceMap) -> bool {
+    const MIN_BYTES: usize = 64 * 1024;
+    sources.files().iter().map(|f| f.text.len()).sum::<usize>() >= MIN_BYTES
+}
+
 /// One project as [`compile`] judged it.
 enum Checked {
     /// Lowered without language errors.
@@ -122,19 +132,20 @@ fn compile_project(
     project: &ProjectFiles,
     options: &lint::Options,
 ) -> (Checked, Vec<Diagnostic>) {
-    let parsed: Vec<Option<(syntax::Parsed, Vec<Diagnostic>)>> = project
-        .files
-        .par_iter()
-        .map(|&file| {
-            let source = sources.get(file);
-            if source.unreadable.is_some() {
-                return None;
-            }
-            let mut sink = Vec::new();
-            let parsed = syntax::parse(source, &mut sink);
-            Some((parsed, sink))
-        })
-        .collect();
+    let parse_one = |&file: &source::FileId| {
+        let source = sources.get(file);
+        if source.unreadable.is_some() {
+            return None;
+        }
+        let mut sink = Vec::new();
+        let parsed = syntax::parse(source, &mut sink);
+        Some((parsed, sink))
+    };
+    let parsed: Vec<Option<(syntax::Parsed, Vec<Diagnostic>)>> = if worth_threads(sources) {
+        project.files.par_iter().map(parse_one).collect()
+    } else {
+        project.files.iter().map(parse_one).collect()
+    };
     let mut diagnostics = Vec::new();
     let mut asts = Vec::with_capacity(project.files.len());
     let mut broken = Vec::new();

@@ -172,12 +172,14 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
         dir,
         sources,
     };
-    // One file per service, written in parallel and gathered in order.
-    let mut files: Vec<_> = project
-        .services
-        .par_iter()
-        .map(|service| k8s::service_file(&context, service, project.cluster.autoscaler))
-        .collect();
+    // One file per service, written in parallel (when there are enough for
+    // threads to pay) and gathered in order.
+    let service_file = |service| k8s::service_file(&context, service, project.cluster.autoscaler);
+    let mut files: Vec<_> = if project.services.len() >= 64 {
+        project.services.par_iter().map(service_file).collect()
+    } else {
+        project.services.iter().map(service_file).collect()
+    };
     for database in &project.databases {
         // One module per operator; a new operator without one cannot compile.
         match database.operator {
