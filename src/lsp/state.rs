@@ -285,6 +285,18 @@ mod tests {
 
     use super::*;
 
+    /// An empty project directory `shop`, and the temporary directory that
+    /// holds it (removed when dropped).
+    fn shop() -> (tempfile::TempDir, std::path::PathBuf) {
+        let temp = tempfile::Builder::new()
+            .prefix("scalec-")
+            .tempdir()
+            .expect("temp dir");
+        let dir = temp.path().join("shop");
+        std::fs::create_dir(&dir).expect("dir");
+        (temp, dir)
+    }
+
     fn short(checked: &Checked) -> Vec<String> {
         let sources = &checked.workspace.sources;
         let diagnostics = &checked.compilation.diagnostics;
@@ -296,12 +308,7 @@ mod tests {
 
     #[test]
     fn an_edit_is_checked_in_place_as_a_fresh_check_would_check_it() {
-        let temp = tempfile::Builder::new()
-            .prefix("scalec-")
-            .tempdir()
-            .expect("temp dir");
-        let dir = temp.path().join("shop");
-        std::fs::create_dir(&dir).expect("dir");
+        let (_temp, dir) = shop();
         let on_disk = "service api {\n  scale rps { average = 10 }\n}\n";
         std::fs::write(dir.join("b.scale"), on_disk).expect("write");
         let uri = super::super::uri::from_path(&dir.join("a.scale")).expect("a URI");
@@ -333,12 +340,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_locates_spans_in_open_and_unopened_files() {
-        let temp = tempfile::Builder::new()
-            .prefix("scalec-")
-            .tempdir()
-            .expect("temp dir");
-        let dir = temp.path().join("shop");
-        std::fs::create_dir(&dir).expect("dir");
+        let (_temp, dir) = shop();
         std::fs::write(dir.join("c.scale"), "metric rps { kind = pods }\n").expect("write");
         let uri = |name: &str| super::super::uri::from_path(&dir.join(name)).expect("a URI");
         let mut state = State::default();

@@ -14,10 +14,10 @@ use pest::Parser as _;
 use rayon::prelude::*;
 
 use super::build::build_part;
-use super::nesting::string_end;
+use super::nesting::code_bytes;
 use super::{Rule, ScaleParser};
 use crate::ast::{Ast, Comment, Item};
-use crate::source::{SourceFile, line_end};
+use crate::source::SourceFile;
 
 /// Files smaller than this are parsed whole: splitting costs more than it
 /// saves.
@@ -76,36 +76,24 @@ fn cuts(text: &str, size: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
     let mut cuts = vec![0];
     let mut depth: usize = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                i = line_end(text, i);
-                continue;
-            }
-            b'"' => {
-                i = string_end(bytes, i);
-                continue;
-            }
+    for (i, byte) in code_bytes(text) {
+        match byte {
             b'{' | b'[' | b'(' => depth += 1,
             b'}' | b']' | b')' => match depth.checked_sub(1) {
                 Some(d) => depth = d,
                 None => return cuts,
             },
+            // `\r\n` is one line break: its line starts after the `\n`.
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => {}
             b'\n' | b'\r' => {
-                // `\r\n` is one line break: the line starts after the `\n`.
-                let crlf = bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n');
-                let next = i + 1 + usize::from(crlf);
+                let next = i + 1;
                 let last = *cuts.last().expect("0 is a cut");
                 if depth == 0 && next < bytes.len() && next - last >= size {
                     cuts.push(next);
                 }
-                i = next;
-                continue;
             }
             _ => {}
         }
-        i += 1;
     }
     cuts
 }

@@ -34,23 +34,11 @@ pub(super) struct TooDeep {
 /// closing quote or at the end of its line, a comment at the end of its line.
 /// Bracket kinds are not matched; pest reports a mismatch.
 pub(super) fn too_deep(text: &str) -> Vec<TooDeep> {
-    // Every byte this pass looks at is ASCII, so walking bytes never splits
-    // a character in a way that matters.
-    let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut depth = 0usize;
     let mut open: Option<usize> = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                i = line_end(text, i);
-                continue;
-            }
-            b'"' => {
-                i = string_end(bytes, i);
-                continue;
-            }
+    for (i, byte) in code_bytes(text) {
+        match byte {
             b'{' | b'[' | b'(' => {
                 depth += 1;
                 if depth == MAX_NESTING + 1 {
@@ -70,7 +58,6 @@ pub(super) fn too_deep(text: &str) -> Vec<TooDeep> {
             }
             _ => {}
         }
-        i += 1;
     }
     if let Some(open) = open {
         found.push(TooDeep { open, close: None });
@@ -78,9 +65,33 @@ pub(super) fn too_deep(text: &str) -> Vec<TooDeep> {
     found
 }
 
+/// The bytes of `text` outside strings and comments, with their offsets,
+/// read as the grammar reads them: a comment ends at its line end (the
+/// line break is code again), a string at its closing quote or its line
+/// end. The scans before pest (nesting, blocks left open, where a large
+/// file may be cut) act only on ASCII bytes, so walking bytes never splits
+/// a character in a way that matters.
+pub(super) fn code_bytes(text: &str) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let &byte = bytes.get(i)?;
+            match byte {
+                b'#' => i = line_end(text, i),
+                b'"' => i = string_end(bytes, i),
+                _ => {
+                    i += 1;
+                    return Some((i - 1, byte));
+                }
+            }
+        }
+    })
+}
+
 /// The offset just after the string starting at `start`: after its closing
 /// quote, or at the end of its line when it is not closed.
-pub(super) fn string_end(bytes: &[u8], start: usize) -> usize {
+fn string_end(bytes: &[u8], start: usize) -> usize {
     let mut i = start + 1;
     while i < bytes.len() {
         match bytes[i] {

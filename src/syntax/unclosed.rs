@@ -8,9 +8,7 @@
 //! parser can read: the same text up to the `{`, blanks after it, and a `}`
 //! at the end.
 
-use crate::source::line_end;
-
-use super::nesting::string_end;
+use super::nesting::code_bytes;
 
 /// The top-level block of a file that is never closed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,26 +34,14 @@ pub struct Nested {
 /// was not opened. The block is the last one opened at the top level: the
 /// blocks before it were closed.
 pub(super) fn find(text: &str) -> Option<Unclosed> {
-    // Every byte this scan acts on is ASCII, so walking bytes never splits a
-    // character in a way that matters (as in `nesting::too_deep`).
-    let bytes = text.as_bytes();
     // The kinds of the blocks open at `i`, outermost first.
     let mut open_kinds: Vec<&str> = Vec::new();
     let mut open = 0;
     let mut nested = Vec::new();
     // Where the statement at `i` starts: after a line break, `;`, `{` or `}`.
     let mut statement = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'#' => {
-                i = line_end(text, i);
-                continue;
-            }
-            b'"' => {
-                i = string_end(bytes, i);
-                continue;
-            }
+    for (i, byte) in code_bytes(text) {
+        match byte {
             b'{' => {
                 let kind = head_kind(&text[statement..i]);
                 match open_kinds.last() {
@@ -78,7 +64,6 @@ pub(super) fn find(text: &str) -> Option<Unclosed> {
             b';' | b'\r' | b'\n' => statement = i + 1,
             _ => {}
         }
-        i += 1;
     }
     (!open_kinds.is_empty()).then_some(Unclosed { open, nested })
 }
