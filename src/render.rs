@@ -63,10 +63,13 @@ pub fn render(
     human: HumanOptions,
 ) -> String {
     match format {
-        Format::Human => diagnostics
-            .iter()
-            .map(|d| report(d, sources, human))
-            .collect(),
+        Format::Human => {
+            let handler = handler(human);
+            diagnostics
+                .iter()
+                .map(|d| report(d, sources, &handler))
+                .collect()
+        }
         Format::Short => diagnostics
             .iter()
             .map(|d| short_line(d, sources) + "\n")
@@ -101,21 +104,29 @@ pub const TAB_WIDTH: usize = 4;
 
 /// miette's graphical report for one diagnostic, ending in a blank line.
 pub fn human_report(diagnostic: &Diagnostic, sources: &SourceMap, options: HumanOptions) -> String {
-    report(diagnostic, sources, options)
+    report(diagnostic, sources, &handler(options))
 }
 
-fn report(diagnostic: &Diagnostic, sources: &SourceMap, options: HumanOptions) -> String {
+/// miette's report handler for `options`, made once for a batch of reports.
+fn handler(options: HumanOptions) -> GraphicalReportHandler {
     let theme = if options.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false)
         .with_context_lines(1)
         .tab_width(TAB_WIDTH)
-        .with_show_related_as_nested(true);
+        .with_show_related_as_nested(true)
+}
+
+fn report(
+    diagnostic: &Diagnostic,
+    sources: &SourceMap,
+    handler: &GraphicalReportHandler,
+) -> String {
     let report = Report::new(diagnostic, sources);
     let mut out = String::new();
     handler
