@@ -3,7 +3,7 @@
 
     python3 benches/whole.py [--sizes 1,100,1000,10000,100000] [--runs 5]
                              [--scalec PATH] [--layout one|many|both]
-                             [--out FILE.md] [--keep DIR]
+                             [--trees findings,clean] [--out FILE.md] [--keep DIR]
 
 What it measures: the scalec process as a user runs it, from spawn to exit,
 for each command a user runs on a tree of N services:
@@ -16,9 +16,9 @@ for each command a user runs on a tree of N services:
   the many-file layout.
 
 The trees come from `examples/gen.rs`: for each N, one with findings and
-one `--clean`, each one project in one file (`--layout one`, the default);
-`--layout many` spreads the N services over N/100 files instead, `both`
-does both. `check policies/aether` (the bundled sample project) is timed too.
+one `--clean` (`--trees` picks), each one project in one file (`--layout
+one`, the default); `--layout many` spreads the N services over N/100
+files instead, `both` does both. `check policies/aether` (the bundled sample project) is timed too.
 
 How: each process is started with os.posix_spawn, its standard output and
 error written to files (findings are printed and written, as users see
@@ -46,6 +46,7 @@ import datetime
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -317,6 +318,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scalec", help="the scalec binary (default: build it)")
     parser.add_argument("--layout", choices=["one", "many", "both"], default="one")
+    parser.add_argument("--trees", default="findings,clean",
+                        help="findings, clean, or both (the default)")
     parser.add_argument("--out", help="also write the Markdown report to this file")
     parser.add_argument("--keep", help="generate into this directory and keep it")
     args = parser.parse_args()
@@ -335,6 +338,8 @@ def main():
         scalec = os.path.join(release, "scalec")
 
     become_subreaper()
+    # Killed, still clean up the generated trees (in `finally`).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = args.keep or tempfile.mkdtemp(prefix="scalec-whole-")
     os.makedirs(work, exist_ok=True)
     scratch = os.path.join(work, "scratch")
@@ -347,7 +352,7 @@ def main():
                          lambda i: [scalec, "check", os.path.join(REPO, "policies", "aether")],
                          max(args.runs, 20), scratch)
         for layout in layouts:
-            for findings in (True, False):
+            for findings in [t == "findings" for t in args.trees.split(",")]:
                 for n in sizes:
                     tree = os.path.join(work, f"{layout}-{'findings' if findings else 'clean'}-{n}")
                     files = 1 if layout == "one" else max(1, n // 100)
