@@ -64,7 +64,8 @@ fn parse() -> Result<Args, String> {
 fn shared(project: usize, services: usize) -> String {
     // Each service asks for 2 × 250m cpu at minimum and 10 × 500m at most:
     // 16-core nodes hold 32 minimums and 3.2 maximums.
-    let (min, max) = (services.div_ceil(24) + 3, services * 5 / 16 + 3);
+    let min = services.div_ceil(24) + 3;
+    let max = (services * 5 / 16 + 3).max(min);
     format!(
         "cluster p{project:03} {{\n  kubernetes = \"1.34\"\n\n  nodes {{\n    count  = {min} .. {max}\n    cpu    = 16\n    memory = 64Gi\n  }}\n}}\n\n\
          defaults {{\n  port   = 8080\n  health = \"/healthz\"\n  spread = zone\n}}\n\n\
