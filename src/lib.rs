@@ -79,8 +79,11 @@ pub fn compile(
     // Projects, and the files of each, are parsed, lowered and linted in
     // parallel; results are gathered in their order, and the diagnostics
     // sorted, so the thread count never shows.
-    let compile_one = |project| compile_project(sources, project, options);
-    let checked: Vec<(Checked, Vec<Diagnostic>)> = if worth_threads(sources) {
+    // Decided once: summing every file's size per project would cost
+    // projects × files.
+    let threads = worth_threads(sources);
+    let compile_one = |project| compile_project(sources, project, options, threads);
+    let checked: Vec<(Checked, Vec<Diagnostic>)> = if threads {
         projects_files.par_iter().map(compile_one).collect()
     } else {
         projects_files.iter().map(compile_one).collect()
@@ -126,11 +129,13 @@ enum Checked {
     Unknown,
 }
 
-/// Parses (each file in parallel), lowers and lints one project.
+/// Parses (each file in parallel when `threads`), lowers and lints one
+/// project.
 fn compile_project(
     sources: &SourceMap,
     project: &ProjectFiles,
     options: &lint::Options,
+    threads: bool,
 ) -> (Checked, Vec<Diagnostic>) {
     let parse_one = |&file: &source::FileId| {
         let source = sources.get(file);
@@ -141,7 +146,7 @@ fn compile_project(
         let parsed = syntax::parse(source, &mut sink);
         Some((parsed, sink))
     };
-    let parsed: Vec<Option<(syntax::Parsed, Vec<Diagnostic>)>> = if worth_threads(sources) {
+    let parsed: Vec<Option<(syntax::Parsed, Vec<Diagnostic>)>> = if threads {
         project.files.par_iter().map(parse_one).collect()
     } else {
         project.files.iter().map(parse_one).collect()
