@@ -4,9 +4,11 @@
 //! Each function takes an input, runs a stage of scalec on it in memory and
 //! panics, with the offending text in the message, when a property fails:
 //!
-//! - [`parse`]: the parser never panics and every diagnostic points inside
-//!   the text, on character boundaries;
-//! - [`check`]: `compile` and every renderer never panic, the JSON report is
+//! - [`parse`]: the parser never panics, every diagnostic points inside
+//!   the text, on character boundaries, and the fast parser agrees with
+//!   pest (`syntax::check_fast_parser`);
+//! - [`check`]: the fast parser agrees with pest on each file, `compile`
+//!   and every renderer never panic, the JSON report is
 //!   JSON, and every diagnostic points inside its file;
 //! - [`fmt`]: when a file formats, the output parses to the same tree (spans
 //!   aside) with the same comments, and formatting it again changes nothing;
@@ -103,11 +105,19 @@ pub fn parse(text: &str) {
     for diagnostic in &diagnostics {
         assert_points_inside(diagnostic, &sources, text);
     }
+    if let Err(problem) = scalec::syntax::check_fast_parser(text) {
+        panic!("{problem}");
+    }
 }
 
 /// Compiles the files as a workspace and renders the diagnostics in every
 /// format; returns the workspace and the compilation for [`build`].
 pub fn check(files: &[String]) -> (Workspace, scalec::Compilation) {
+    for text in files {
+        if let Err(problem) = scalec::syntax::check_fast_parser(text) {
+            panic!("{problem}");
+        }
+    }
     let workspace = workspace(files);
     let options = scalec::lint::Options {
         verbose: true,

@@ -1,4 +1,5 @@
-//! pest pairs → [`Ast`]. Only called on input that parsed, so the shape of each
+//! pest pairs → [`Ast`], for the files the fast parser ([`super::fast`])
+//! leaves to pest. Only called on input that parsed, so the shape of each
 //! pair is guaranteed by the grammar; the `expect`s state those guarantees.
 
 use pest::iterators::Pair;
@@ -10,32 +11,10 @@ use crate::source::{FileId, Span, line_start};
 
 struct Builder<'s> {
     file: FileId,
-    /// Where the parsed text starts in the file: a part of a large file is
-    /// parsed on its own ([`super::chunks`]).
-    base: usize,
     sink: &'s mut Vec<Diagnostic>,
 }
 
 pub(super) fn build_file(file: FileId, root: Pair<'_, Rule>, sink: &mut Vec<Diagnostic>) -> Ast {
-    let text = root.as_str();
-    let (items, comments) = build_part(file, root, 0, sink);
-    let directives = super::directives::read(text, &comments, &items);
-    Ast {
-        file,
-        items,
-        comments,
-        directives,
-    }
-}
-
-/// The items and comments of a text that parsed as a file and starts at
-/// byte `base` of `file` (at a line start): a whole file, or a part of one.
-pub(super) fn build_part(
-    file: FileId,
-    root: Pair<'_, Rule>,
-    base: usize,
-    sink: &mut Vec<Diagnostic>,
-) -> (Vec<Item>, Vec<Comment>) {
     let text = root.as_str();
     let comments: Vec<Comment> = root
         .clone()
@@ -47,20 +26,26 @@ pub(super) fn build_part(
             let line_start = line_start(text, start);
             Comment {
                 text: pair.as_str().to_string(),
-                span: Span::new(file, base + start, base + pair.as_span().end()),
+                span: Span::new(file, start, pair.as_span().end()),
                 trailing: !text[line_start..start].trim().is_empty(),
             }
         })
         .collect();
-    let mut builder = Builder { file, base, sink };
+    let mut builder = Builder { file, sink };
     let items = builder.items(root);
-    (items, comments)
+    let directives = super::directives::read(text, &comments, &items);
+    Ast {
+        file,
+        items,
+        comments,
+        directives,
+    }
 }
 
 impl Builder<'_> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(self.file, self.base + span.start(), self.base + span.end())
+        Span::new(self.file, span.start(), span.end())
     }
 
     fn items(&mut self, parent: Pair<'_, Rule>) -> Vec<Item> {
@@ -239,7 +224,7 @@ impl Builder<'_> {
     /// scalar value is reported and replaced by U+FFFD.
     fn string(&mut self, pair: Pair<'_, Rule>) -> String {
         let raw = pair.into_inner().next().expect("a string has a body");
-        let base = self.base + raw.as_span().start();
+        let base = raw.as_span().start();
         let body = raw.as_str();
         let mut out = String::with_capacity(body.len());
         let mut chars = body.char_indices();

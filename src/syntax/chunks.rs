@@ -6,16 +6,15 @@
 //! in the grammar, and when every part parses, the parts' items and comments,
 //! moved to their place in the file, are exactly the file's tree: the whole
 //! file is the parts' concatenation, each part ending in a line break that
-//! separates its last item from the next part's first. When any part does
-//! not parse, or building its tree reports anything, the caller parses the
-//! whole file as usual, so errors are found and worded as they always are.
+//! separates its last item from the next part's first. Parts are read by the
+//! fast parser ([`super::fast`]); when it gives up on any part, the caller
+//! parses the whole file as usual, so errors are found and worded as they
+//! always are.
 
-use pest::Parser as _;
 use rayon::prelude::*;
 
-use super::build::build_part;
+use super::fast;
 use super::nesting::code_bytes;
-use super::{Rule, ScaleParser};
 use crate::ast::{Ast, Comment, Item};
 use crate::source::SourceFile;
 
@@ -43,13 +42,7 @@ pub(super) fn parse(file: &SourceFile) -> Option<Ast> {
         .collect();
     let parts: Vec<Option<(Vec<Item>, Vec<Comment>)>> = bounds
         .par_iter()
-        .map(|&(start, end)| {
-            let mut pairs = ScaleParser::parse(Rule::file, &file.text[start..end]).ok()?;
-            let root = pairs.next()?;
-            let mut sink = Vec::new();
-            let part = build_part(file.id, root, start, &mut sink);
-            sink.is_empty().then_some(part)
-        })
+        .map(|&(start, end)| fast::parse(file.id, &file.text[start..end], start))
         .collect();
     let (mut items, mut comments) = (Vec::new(), Vec::new());
     for part in parts {
@@ -102,6 +95,8 @@ fn cuts(text: &str, size: usize) -> Vec<usize> {
 mod tests {
     use super::*;
     use crate::source::SourceMap;
+    use crate::syntax::{Rule, ScaleParser};
+    use pest::Parser as _;
 
     #[test]
     fn cuts_fall_at_line_starts_outside_brackets_strings_and_comments() {

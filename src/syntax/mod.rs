@@ -1,13 +1,16 @@
-//! Text → [`Ast`]: the pest parser, the tree builder and syntax errors (E001).
+//! Text → [`Ast`]: the parsers, the tree builder and syntax errors (E001).
 //!
-//! The grammar lives in `grammar/scale.pest`. pest errors are turned into
+//! The grammar lives in `grammar/scale.pest`. A file that parses is read by
+//! the hand-written parser in [`fast`], which gives the tree pest would give
+//! at a fraction of its cost; every other file goes to pest, the reference,
+//! whose tree builder and errors are what users see. pest errors are turned into
 //! diagnostics in exactly one place, `errors::syntax_error`, which speaks in
 //! user words (never a grammar rule name) and never embeds the offending line,
 //! so a 1 MB line cannot become a 1 MB message.
 //!
-//! Nesting deeper than [`MAX_NESTING`] is rejected by a linear pass before pest
-//! runs, so no input deepens the recursion of pest, the tree builder or any
-//! later stage past that bound.
+//! Nesting deeper than [`MAX_NESTING`] is rejected by a linear pass before
+//! either parser runs, so no input deepens the recursion of the parsers, the
+//! tree builder or any later stage past that bound.
 //!
 //! This stage is pure: no filesystem, terminal or environment.
 
@@ -15,6 +18,7 @@ mod build;
 mod chunks;
 mod directives;
 mod errors;
+mod fast;
 mod nesting;
 mod unclosed;
 
@@ -253,7 +257,7 @@ fn parse_outcome(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Outcome {
 /// [`parse_outcome`] on a file that nests at most one level past
 /// [`MAX_NESTING`], reporting at most `budget` (at least 1) syntax errors.
 fn parse_recovering(file: &SourceFile, budget: usize, sink: &mut Vec<Diagnostic>) -> Outcome {
-    if let Some(ast) = chunks::parse(file) {
+    if let Some(ast) = chunks::parse(file).or_else(|| fast_parse(file)) {
         return Outcome::Parsed(ast);
     }
     let error = match ScaleParser::parse(Rule::file, &file.text) {
@@ -290,6 +294,61 @@ fn parse_recovering(file: &SourceFile, budget: usize, sink: &mut Vec<Diagnostic>
         sink.push(errors::syntax_error(&recovered, &error));
     }
     Outcome::Failed
+}
+
+/// The tree of a whole file from the fast parser ([`fast`]), or `None`
+/// when pest must read it.
+fn fast_parse(file: &SourceFile) -> Option<Ast> {
+    let (items, comments) = fast::parse(file.id, &file.text, 0)?;
+    let directives = directives::read(&file.text, &comments, &items);
+    Some(Ast {
+        file: file.id,
+        items,
+        comments,
+        directives,
+    })
+}
+
+/// Checks the fast parser's contract ([`fast`]) on one text: when it gives
+/// a tree, pest parses the text without a diagnostic to the same tree,
+/// spans and comments included; when pest does, so does the fast parser.
+/// Texts that nest past [`MAX_NESTING`] are never given to either parser
+/// whole and are not judged. For the tests and the fuzz targets.
+#[doc(hidden)]
+pub fn check_fast_parser(text: &str) -> Result<(), String> {
+    if !nesting::too_deep(text).is_empty() {
+        return Ok(());
+    }
+    let file = crate::source::FileId(0);
+    let fast = fast::parse(file, text, 0);
+    let mut sink = Vec::new();
+    let reference = ScaleParser::parse(Rule::file, text)
+        .ok()
+        .and_then(|mut pairs| pairs.next())
+        .map(|root| build::build_file(file, root, &mut sink))
+        .filter(|_| sink.is_empty());
+    match (fast, reference) {
+        (None, None) => Ok(()),
+        (Some(_), None) => Err(format!(
+            "the fast parser accepts what pest rejects: {text:?}"
+        )),
+        (None, Some(_)) => Err(format!(
+            "the fast parser rejects what pest parses: {text:?}"
+        )),
+        (Some((items, comments)), Some(ast)) => {
+            let fast = format!("{items:#?}\n{comments:#?}");
+            let reference = format!("{:#?}\n{:#?}", ast.items, ast.comments);
+            if fast == reference {
+                Ok(())
+            } else {
+                let diff = similar::TextDiff::from_lines(&reference, &fast);
+                Err(format!(
+                    "the trees differ (- pest, + fast) for {text:?}:\n{}",
+                    diff.unified_diff().context_radius(4)
+                ))
+            }
+        }
+    }
 }
 
 /// Replaces the line holding `position` with spaces (byte for byte, so offsets
