@@ -1,6 +1,6 @@
 //! scalec uses every core (projects, files and the parts of a large file are
-//! parsed in parallel, services emitted in parallel); its output must not
-//! show how many there were.
+//! parsed in parallel, services lowered and emitted in parallel); its output
+//! must not show how many there were.
 
 use std::path::Path;
 use std::process::Command;

@@ -22,6 +22,7 @@ pub mod values;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::ast::{Ast, Attribute, Block, DirectiveKind, Item};
 use crate::diag::{Diagnostic, Severity, Suggestion, codes};
@@ -54,7 +55,7 @@ pub fn lower_recovered(
     let broken: BTreeSet<Span> = broken.iter().copied().collect();
     let mut lower = Lowerer {
         sink,
-        target: Cluster::default(),
+        target: Arc::default(),
         broken: &broken,
         cluster_known: true,
         defaults_known: true,
@@ -71,7 +72,7 @@ pub fn lower_recovered(
     };
     // What the rest is checked against: env names by the Kubernetes version,
     // a queue's default selector by the autoscaler.
-    lower.target = cluster.clone();
+    lower.target = Arc::new(cluster.clone());
     let lint = match top.of_kind("lint").first() {
         Some(block) if !lower.is_stub(block) => lower.lint(block),
         _ => LintSettings::default(),
@@ -104,10 +105,7 @@ pub fn lower_recovered(
         None => None,
     };
     let (service_blocks, _) = lower.split_stubs(top.of_kind("service"));
-    let mut services: Vec<_> = service_blocks
-        .iter()
-        .filter_map(|b| lower.service(b, defaults.as_ref(), &scope))
-        .collect();
+    let mut services = lower.services(&service_blocks, defaults.as_ref(), &scope);
     services.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     let (database_blocks, _) = lower.split_stubs(top.of_kind("database"));
     let mut databases: Vec<_> = database_blocks
@@ -269,8 +267,9 @@ fn directives(asts: &[Ast]) -> (Vec<Suppression>, Vec<Spanned<String>>) {
 
 pub(crate) struct Lowerer<'s> {
     pub(crate) sink: &'s mut Vec<Diagnostic>,
-    /// The project's `cluster`, once lowered (the default before).
-    pub(crate) target: Cluster,
+    /// The project's `cluster`, once lowered (the default before); shared
+    /// by the lowerers of services lowered in parallel.
+    pub(crate) target: Arc<Cluster>,
     /// The spans of the top-level blocks that are stubs (see
     /// [`lower_recovered`]).
     broken: &'s BTreeSet<Span>,

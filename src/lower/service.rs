@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
+
 use super::schema;
 use super::{Fields, Lowerer, describe_block, values};
 use crate::ast::{Block, Value};
@@ -46,7 +48,49 @@ pub(super) struct ServiceParts {
     env: BTreeMap<String, Spanned<String>>,
 }
 
+/// From this many services on, they are lowered in parallel: below it,
+/// starting threads costs more than it saves.
+const PARALLEL_SERVICES: usize = 64;
+
 impl Lowerer<'_> {
+    /// Lowers the `service` blocks that parsed, in order, with what
+    /// [`Lowerer::service`] reports. Many are lowered in parallel, each
+    /// reporting into a list of its own, and the lists are gathered in the
+    /// blocks' order: the diagnostics are those of lowering one by one.
+    pub(super) fn services(
+        &mut self,
+        blocks: &[&Block],
+        defaults: Option<&ServiceParts>,
+        scope: &Scope<'_>,
+    ) -> Vec<Service> {
+        if blocks.len() < PARALLEL_SERVICES {
+            return (blocks.iter())
+                .filter_map(|block| self.service(block, defaults, scope))
+                .collect();
+        }
+        let lowered: Vec<(Option<Service>, Vec<Diagnostic>)> = blocks
+            .par_iter()
+            .map(|block| {
+                let mut sink = Vec::new();
+                let mut lower = Lowerer {
+                    sink: &mut sink,
+                    target: self.target.clone(),
+                    broken: self.broken,
+                    cluster_known: self.cluster_known,
+                    defaults_known: self.defaults_known,
+                };
+                let service = lower.service(block, defaults, scope);
+                (service, sink)
+            })
+            .collect();
+        let mut services = Vec::with_capacity(lowered.len());
+        for (service, found) in lowered {
+            self.sink.extend(found);
+            services.extend(service);
+        }
+        services
+    }
+
     /// Lowers the attributes and blocks of a `service` or `defaults` block.
     pub(super) fn service_parts(
         &mut self,
