@@ -12,6 +12,14 @@ const PREFIX: &str = "scalec:";
 
 /// Reads the directives among `comments`.
 pub(super) fn read(text: &str, comments: &[Comment], items: &[Item]) -> Vec<Directive> {
+    let is_directive = |comment: &Comment| {
+        let body = comment.text.trim_start_matches('#').trim_start();
+        body.starts_with(PREFIX)
+    };
+    // Most files have none: then the items' spans are not needed.
+    if !comments.iter().any(is_directive) {
+        return Vec::new();
+    }
     let mut starts = Vec::new();
     collect_items(items, &mut starts);
     starts.sort_by_key(|span| span.start);
