@@ -44,9 +44,10 @@ pub(super) fn parse(file: &SourceFile) -> Option<Ast> {
         .par_iter()
         .map(|&(start, end)| fast::parse(file.id, &file.text[start..end], start))
         .collect();
-    let (mut items, mut comments) = (Vec::new(), Vec::new());
-    for part in parts {
-        let (part_items, part_comments) = part?;
+    let parts: Vec<(Vec<Item>, Vec<Comment>)> = parts.into_iter().collect::<Option<_>>()?;
+    let mut items = Vec::with_capacity(parts.iter().map(|(i, _)| i.len()).sum());
+    let mut comments = Vec::with_capacity(parts.iter().map(|(_, c)| c.len()).sum());
+    for (part_items, part_comments) in parts {
         items.extend(part_items);
         comments.extend(part_comments);
     }
