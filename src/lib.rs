@@ -180,6 +180,8 @@ fn compile_project(
     }
     let lowered =
         lower::lower_recovered(project.dir.clone(), &asts, &broken, loose, &mut diagnostics);
+    // Nothing past lowering reads the trees: their memory serves the rest.
+    drop(asts);
     diagnostics.extend(emit::layout::collisions(&lowered));
     // A `cluster` that does not parse may name the project.
     if !lowered.omitted.cluster_unparsed {
