@@ -371,7 +371,6 @@ pub fn kustomization(context: &Context<'_>, mut resources: Vec<String>) -> Outpu
     );
     OutputFile {
         path: PathBuf::from(super::layout::KUSTOMIZATION),
-        content: header
-            + &super::yaml::to_string(&super::yaml::Node::from_serialize(&kustomization)),
+        content: header + &super::yaml::to_string(&document(&kustomization)),
     }
 }

@@ -19,6 +19,8 @@
 
 use serde::Serialize;
 
+mod ser;
+
 /// A JSON-shaped value, in the order its fields were serialized.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
@@ -32,9 +34,11 @@ pub enum Node {
 }
 
 impl Node {
-    /// The value `value` serializes to, fields in serialization order.
+    /// The value `value` serializes to, fields in serialization order: the
+    /// node [`Node::from`] makes of `serde_yaml::to_value(value)`, built
+    /// without that intermediate value ([`ser`] says how).
     pub fn from_serialize<T: Serialize>(value: &T) -> Node {
-        Node::from(serde_yaml::to_value(value).expect("manifests always serialize to YAML"))
+        ser::to_node(value).expect("manifests always serialize to YAML")
     }
 }
 
