@@ -145,15 +145,33 @@ pub fn document<T: Serialize>(object: &T) -> yaml::Node {
     node
 }
 
-/// Objects as one multi-document YAML file after `header`. Every string a
-/// YAML 1.1 or 1.2 reader could take for another type is quoted ([`yaml`]).
-pub fn yaml_file(header: String, documents: &[yaml::Node]) -> String {
-    let mut out = header;
-    for document in documents {
-        out.push_str("---\n");
-        out.push_str(&yaml::to_string(document));
+/// A multi-document YAML file being written: a header, then each object as
+/// a document ([`document`]), written as soon as it is serialized. Every
+/// string a YAML 1.1 or 1.2 reader could take for another type is quoted
+/// ([`yaml`]).
+pub struct YamlFile {
+    text: String,
+}
+
+impl YamlFile {
+    /// A file that starts with `header`, with room for about `size` bytes.
+    pub fn new(header: String, size: usize) -> YamlFile {
+        let mut text = header;
+        text.reserve(size.saturating_sub(text.len()));
+        YamlFile { text }
     }
-    out
+
+    /// Adds `object` as the next document.
+    pub fn push<T: Serialize>(&mut self, object: &T) {
+        self.text.push_str("---\n");
+        yaml::write(&document(object), &mut self.text);
+    }
+
+    /// The file's text.
+    pub fn finish(mut self) -> String {
+        self.text.shrink_to_fit();
+        self.text
+    }
 }
 
 /// The project's name, the `app.kubernetes.io/part-of` label and selector of
