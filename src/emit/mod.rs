@@ -162,9 +162,29 @@ impl YamlFile {
     }
 
     /// Adds `object` as the next document.
+    ///
+    /// In this crate's unit tests the document is also written through its
+    /// node ([`document`]); the two texts must be equal, and the object must
+    /// not have needed the node path.
     pub fn push<T: Serialize>(&mut self, object: &T) {
         self.text.push_str("---\n");
-        yaml::write(&document(object), &mut self.text);
+        #[cfg(test)]
+        let start = self.text.len();
+        yaml::write_serialize(object, &mut self.text);
+        #[cfg(test)]
+        {
+            let through_node = yaml::to_string(&document(object));
+            assert_eq!(
+                self.text[start..],
+                through_node,
+                "written directly and through its node"
+            );
+            let mut streamed = String::new();
+            assert!(
+                yaml::stream_only(object, &mut streamed),
+                "an object of ours took the node path"
+            );
+        }
     }
 
     /// The file's text.

@@ -20,6 +20,7 @@
 use serde::Serialize;
 
 mod ser;
+mod stream;
 
 /// A JSON-shaped value, in the order its fields were serialized.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,7 +38,7 @@ impl Node {
     /// The value `value` serializes to, fields in serialization order: the
     /// node [`Node::from`] makes of `serde_yaml::to_value(value)`, built
     /// without that intermediate value ([`ser`] says how).
-    pub fn from_serialize<T: Serialize>(value: &T) -> Node {
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Node {
         ser::to_node(value).expect("manifests always serialize to YAML")
     }
 }
@@ -77,22 +78,25 @@ pub fn to_string(node: &Node) -> String {
 
 /// Appends [`to_string`]`(node)` to `out`.
 pub fn write(node: &Node, out: &mut String) {
-    let mut emitter = Emitter {
-        out,
-        indent: -1,
-        column: 0,
-        whitespace: true,
-        indention: true,
-        open_ended: false,
-    };
+    let mut emitter = Emitter::new(out);
     emitter.node(node, Position::default());
-    emitter.write_indent();
-    // libyaml ends a stream whose last block scalar kept its final line
-    // breaks (`|+`) with `...`, so no reader takes more lines into it.
-    if emitter.open_ended {
-        emitter.indicator("...", true, false, false);
-        emitter.write_indent();
+    emitter.end_document();
+}
+
+/// Appends the YAML document of `value` to `out`: the text [`write`] writes
+/// for [`Node::from_serialize`]`(value)`. Most objects are written as they
+/// serialize, without building the node ([`stream`] says which are not).
+pub fn write_serialize<T: Serialize + ?Sized>(value: &T, out: &mut String) {
+    if !stream::write(value, out) {
+        write(&Node::from_serialize(value), out);
     }
+}
+
+/// For tests: [`write_serialize`] without the node path; `false` (and `out`
+/// unchanged) when `value` would need it.
+#[doc(hidden)]
+pub fn stream_only<T: Serialize + ?Sized>(value: &T, out: &mut String) -> bool {
+    stream::write(value, out)
 }
 
 /// Whether some YAML 1.1 or 1.2 reader takes the plain scalar `s` for
@@ -246,7 +250,30 @@ struct Emitter<'a> {
 
 const INDENT: isize = 2;
 
-impl Emitter<'_> {
+impl<'a> Emitter<'a> {
+    /// An emitter at the start of a document appended to `out`.
+    fn new(out: &'a mut String) -> Emitter<'a> {
+        Emitter {
+            out,
+            indent: -1,
+            column: 0,
+            whitespace: true,
+            indention: true,
+            open_ended: false,
+        }
+    }
+
+    /// Ends the document after its root node.
+    fn end_document(&mut self) {
+        self.write_indent();
+        // libyaml ends a stream whose last block scalar kept its final line
+        // breaks (`|+`) with `...`, so no reader takes more lines into it.
+        if self.open_ended {
+            self.indicator("...", true, false, false);
+            self.write_indent();
+        }
+    }
+
     fn node(&mut self, node: &Node, at: Position) {
         match node {
             Node::Null => self.scalar("null", Style::Plain, at),
@@ -313,7 +340,11 @@ impl Emitter<'_> {
     }
 
     fn scalar(&mut self, text: &str, requested: Style, at: Position) {
-        let analysis = Analysis::of(text);
+        self.analysed_scalar(text, &Analysis::of(text), requested, at);
+    }
+
+    /// [`Self::scalar`] with the analysis of `text` already made.
+    fn analysed_scalar(&mut self, text: &str, analysis: &Analysis, requested: Style, at: Position) {
         let mut style = requested;
         if at.simple_key && analysis.multiline {
             style = Style::DoubleQuoted;
@@ -815,6 +846,14 @@ mod tests {
             "[a-zA-Z][a-zA-Z0-9.:_-]{0,6}",
         ]) {
             prop_assert_eq!(resolves_to_non_string(&s), resolves_by_rules(&s), "{:?}", s);
+        }
+
+        /// Written as it serializes, a tree is what its node gives.
+        #[test]
+        fn a_tree_streams_as_its_node_is_written(value in tree()) {
+            let mut streamed = String::new();
+            super::write_serialize(&value, &mut streamed);
+            prop_assert_eq!(streamed, to_string(&Node::from(value)));
         }
 
         /// Every tree reads back as itself.

@@ -539,7 +539,7 @@ fn same_key(a: &Node, b: &Node) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     //! The direct path against `serde_yaml::to_value` on generated values
     //! that use every part of the serde data model.
 
@@ -557,7 +557,7 @@ mod tests {
 
     /// A value of the serde data model, serialized as its variant says.
     #[derive(Clone, Debug)]
-    enum Gen {
+    pub(in crate::emit::yaml) enum Gen {
         Bool(bool),
         I8(i8),
         I16(i16),
@@ -759,7 +759,7 @@ mod tests {
         ]
     }
 
-    fn tree() -> impl Strategy<Value = Gen> {
+    pub(in crate::emit::yaml) fn tree() -> impl Strategy<Value = Gen> {
         scalar().prop_recursive(4, 64, 5, |inner| {
             let items = prop::collection::vec(inner.clone(), 0..4);
             let fields = prop::collection::vec((name(), inner.clone()), 0..4);
