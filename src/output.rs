@@ -196,10 +196,12 @@ fn read_regular(path: &Path) -> Result<Regular, Error> {
         return Ok(Regular::Other("not a regular file"));
     }
     // Room for the size just seen and one byte more, so one read takes it
-    // all and the next finds the end.
+    // all and the next finds the end. (Through `take`, as `File`'s own
+    // `read_to_end` asks the size and position again.)
     let read = || -> io::Result<Vec<u8>> {
         let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0) + 1);
-        io::Read::read_to_end(&mut fs::File::open(path)?, &mut bytes)?;
+        let file = fs::File::open(path)?;
+        io::Read::read_to_end(&mut io::Read::take(&file, u64::MAX), &mut bytes)?;
         Ok(bytes)
     };
     read().map(Regular::File).map_err(|source| Error::Path {

@@ -248,6 +248,9 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
     if !resources.is_empty() {
         files.push(k8s::kustomization(&context, resources));
     }
+    // In path order (one component each: by bytes), so the caller's map is
+    // built from a sorted run.
+    files.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     files
         .into_iter()
         .map(|f| OutputFile {
