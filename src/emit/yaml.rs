@@ -111,11 +111,12 @@ pub fn resolves_to_non_string(s: &str) -> bool {
     // Most strings start with a letter that starts no word below, and no
     // number or timestamp starts with a letter.
     match s.as_bytes().first() {
-        Some(b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'f' | b'F' | b'o' | b'O') => {
-            if s.len() > "false".len() {
-                return false;
-            }
+        Some(b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'f' | b'F' | b'o' | b'O')
+            if s.len() > "false".len() =>
+        {
+            return false;
         }
+        Some(b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'f' | b'F' | b'o' | b'O') => {}
         Some(c) if c.is_ascii_alphabetic() => return false,
         _ => {}
     }

@@ -841,7 +841,7 @@ pub(super) mod tests {
             4 => Gen::Seq(vec![Gen::U8((i % 2) as u8)], true),
             _ => Gen::Map(
                 vec![
-                    (Gen::Str("x".into()), Gen::Bool(i % 2 == 0)),
+                    (Gen::Str("x".into()), Gen::Bool(i.is_multiple_of(2))),
                     (Gen::Str("y".into()), Gen::Unit),
                 ]
                 .into_iter()
