@@ -332,6 +332,7 @@ pub fn emit(
     compilation: &Compilation,
 ) -> emit::OutputSet {
     let mut set = emit::OutputSet::default();
+    let mut files = Vec::new();
     for project in &compilation.projects {
         let output = projects
             .iter()
@@ -339,13 +340,20 @@ pub fn emit(
             .map(|p| p.output.clone())
             .expect("every compiled project is one of `projects`");
         set.dirs.insert(output.clone());
-        for file in emit::emit_project(project, &output, sources) {
-            let previous = set.files.insert(file.path, file.content);
-            debug_assert!(
-                previous.is_none(),
-                "compile reports colliding outputs (E010)"
-            );
-        }
+        files.extend(
+            emit::emit_project(project, &output, sources)
+                .into_iter()
+                .map(|file| (file.path, file.content)),
+        );
     }
+    // Each project's files come sorted: the map is built from sorted runs
+    // instead of one search per file.
+    let count = files.len();
+    set.files = files.into_iter().collect();
+    debug_assert_eq!(
+        set.files.len(),
+        count,
+        "compile reports colliding outputs (E010)"
+    );
     set
 }

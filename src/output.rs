@@ -11,15 +11,22 @@
 //!
 //! **Whole builds.** Every new file is first written beside its destination
 //! under an unpredictable temporary name (created exclusively, so a planted
-//! symlink is never followed). Then a journal ([`JOURNAL`]) listing every
-//! rename and deletion is put in place in one rename: that is the commit
-//! point. The renames run in an order that keeps `kustomization.yaml`
-//! consistent at every instant (resources first, then the kustomization, then
-//! the manifest; stale files last). A build killed before the commit point
-//! leaves the old output and some temporary files; one killed after it leaves
-//! a journal. The next `build` into the directory finishes the journal (or
-//! sweeps the temporary files) before anything else, so the directory is
-//! always either the whole old build or the whole new one.
+//! symlink is never followed). A project directory that does not exist yet is
+//! written whole instead: its files, under their own names, go into a new
+//! temporary directory beside it, which one rename puts in place (thousands
+//! of renames cost more than writing the files). Every file written is
+//! flushed to disk (on Linux one `syncfs` per directory) before a journal
+//! ([`JOURNAL`]) listing every rename and deletion is put in place in one
+//! rename: that is the commit point. The renames run in an order that keeps
+//! `kustomization.yaml` consistent at every instant (new project directories
+//! first, then resources, then the kustomization, then the manifest; stale
+//! files last). A build killed before the commit point leaves the old output
+//! and some temporary files and directories; one killed after it leaves a
+//! journal. (Should something make a new project directory between the
+//! commit point and its rename, the journal moves the files into it one by
+//! one, in the same order.) The next `build` into the directory finishes the
+//! journal (or sweeps the temporary files) before anything else, so the
+//! directory is always either the whole old build or the whole new one.
 //!
 //! **One build at a time.** A build holds an exclusive lock on the output
 //! directory (`flock`); a concurrent build waits for it. `--check` takes a
@@ -87,10 +94,13 @@ impl Changes {
 
 /// The SHA-256 of some text, in lowercase hex.
 fn sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(64);
+    for b in Sha256::digest(bytes) {
+        text.push(char::from(HEX[usize::from(b >> 4)]));
+        text.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    text
 }
 
 /// The manifest of one project directory: file name → hash.
@@ -99,7 +109,10 @@ type Manifest = BTreeMap<String, String>;
 fn manifest_text(manifest: &Manifest) -> String {
     let mut text = MANIFEST_HEADER.to_string();
     for (name, hash) in manifest {
-        text.push_str(&format!("{hash}  {name}\n"));
+        text.push_str(hash);
+        text.push_str("  ");
+        text.push_str(name);
+        text.push('\n');
     }
     text
 }
@@ -182,12 +195,19 @@ fn read_regular(path: &Path) -> Result<Regular, Error> {
     if !kind.is_file() {
         return Ok(Regular::Other("not a regular file"));
     }
-    fs::read(path)
-        .map(Regular::File)
-        .map_err(|source| Error::Path {
-            path: path.to_path_buf(),
-            source,
-        })
+    // Room for the size just seen and one byte more, so one read takes it
+    // all and the next finds the end. (Through `take`, as `File`'s own
+    // `read_to_end` asks the size and position again.)
+    let read = || -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0) + 1);
+        let file = fs::File::open(path)?;
+        io::Read::read_to_end(&mut io::Read::take(&file, u64::MAX), &mut bytes)?;
+        Ok(bytes)
+    };
+    read().map(Regular::File).map_err(|source| Error::Path {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn refused(path: &Path, why: &str) -> Error {
@@ -248,47 +268,129 @@ fn by_directory(set: &OutputSet) -> BTreeMap<PathBuf, BTreeMap<String, &str>> {
 }
 
 /// What to do in one project directory.
-struct DirPlan {
+struct DirPlan<'a> {
     dir: PathBuf,
     /// File name → new text, for files to (re)write.
-    writes: BTreeMap<String, String>,
+    writes: BTreeMap<String, &'a str>,
     /// File names to delete, with the hash they must still have.
     deletes: BTreeMap<String, String>,
     /// The new manifest text, when it changes.
     manifest: Option<String>,
+    /// The directory does not exist yet, and no other project directory of
+    /// the set is inside it: its files are written into a new temporary
+    /// directory beside it, which one rename puts in place.
+    new: bool,
 }
+
+/// What is at a file's destination, against the file's new text.
+enum Found {
+    Missing,
+    /// "a symbolic link", "a directory", …
+    Other(&'static str),
+    Same,
+    /// Other bytes: their hash and, when asked for, the diff to the new text.
+    Differs {
+        hash: String,
+        diff: String,
+    },
+}
+
+/// From this many files on, a directory's files are read, compared and
+/// hashed on all threads.
+const PARALLEL: usize = 64;
 
 /// Compares `set` with the directory `out` without writing anything.
 pub fn compare(out: &Path, set: &OutputSet) -> Result<Changes, Error> {
-    Ok(plan(out, set)?.0)
+    Ok(plan(out, set, true)?.0)
 }
 
-fn plan(out: &Path, set: &OutputSet) -> Result<(Changes, Vec<DirPlan>), Error> {
+/// What writing `set` into `out` changes, and the plan of each directory.
+/// Diffs of changed files are made only when `diffs` is set.
+fn plan<'a>(
+    out: &Path,
+    set: &'a OutputSet,
+    diffs: bool,
+) -> Result<(Changes, Vec<DirPlan<'a>>), Error> {
+    use rayon::prelude::*;
     let mut changes = Changes::default();
     let mut plans = Vec::new();
-    for (dir, files) in by_directory(set) {
-        check_no_links(out, &dir)?;
-        let old = read_manifest(out, &dir)?;
+    let dirs = by_directory(set);
+    for (dir, files) in &dirs {
+        check_no_links(out, dir)?;
+        let exists = match fs::symlink_metadata(out.join(dir)) {
+            Ok(_) => true,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(source) => {
+                return Err(Error::Path {
+                    path: out.join(dir),
+                    source,
+                });
+            }
+        };
+        let old = read_manifest(out, dir)?;
         let mut plan = DirPlan {
             dir: dir.clone(),
             writes: BTreeMap::new(),
             deletes: BTreeMap::new(),
             manifest: None,
+            new: !exists
+                && !dir.as_os_str().is_empty()
+                && !files.is_empty()
+                && !dirs
+                    .keys()
+                    .any(|other| other != dir && other.starts_with(dir)),
+        };
+        // Each file: the hash of its new text, and what is there now (in a
+        // directory that does not exist, nothing).
+        let inspect = |(name, content): (&String, &&'a str)| -> Result<(String, Found), Error> {
+            let hash = sha256(content.as_bytes());
+            if !exists {
+                return Ok((hash, Found::Missing));
+            }
+            let full = out.join(dir).join(name);
+            let found = match read_regular(&full)? {
+                Regular::Missing => Found::Missing,
+                Regular::Other(what) => Found::Other(what),
+                Regular::File(existing) if existing == content.as_bytes() => Found::Same,
+                Regular::File(existing) => {
+                    let diff = if diffs {
+                        let shown = crate::source::display_path(&full);
+                        let existing = String::from_utf8_lossy(&existing);
+                        TextDiff::from_lines(existing.as_ref(), *content)
+                            .unified_diff()
+                            .context_radius(3)
+                            .header(&shown, &shown)
+                            .to_string()
+                    } else {
+                        String::new()
+                    };
+                    Found::Differs {
+                        hash: sha256(&existing),
+                        diff,
+                    }
+                }
+            };
+            Ok((hash, found))
+        };
+        let found: Vec<Result<(String, Found), Error>> = if files.len() >= PARALLEL {
+            files.par_iter().map(inspect).collect()
+        } else {
+            files.iter().map(inspect).collect()
         };
         let mut new_manifest = Manifest::new();
-        for (name, content) in &files {
+        for ((name, content), found) in files.iter().zip(found) {
+            let (hash, found) = found?;
             let relative = dir.join(name);
-            let full = out.join(&relative);
-            new_manifest.insert(name.clone(), sha256(content.as_bytes()));
-            match read_regular(&full)? {
-                Regular::Missing => {
+            new_manifest.insert(name.clone(), hash);
+            match found {
+                Found::Missing => {
                     changes.missing.push(relative);
-                    plan.writes.insert(name.clone(), content.to_string());
+                    plan.writes.insert(name.clone(), content);
                 }
-                Regular::Other(what) => changes.conflicts.push((relative, format!("it is {what}"))),
-                Regular::File(existing) if existing == content.as_bytes() => changes.unchanged += 1,
-                Regular::File(existing) => {
-                    if old.get(name) != Some(&sha256(&existing)) {
+                Found::Other(what) => changes.conflicts.push((relative, format!("it is {what}"))),
+                Found::Same => changes.unchanged += 1,
+                Found::Differs { hash, diff } => {
+                    if old.get(name) != Some(&hash) {
                         let why = if old.contains_key(name) {
                             "it was edited since scalec wrote it"
                         } else {
@@ -296,15 +398,8 @@ fn plan(out: &Path, set: &OutputSet) -> Result<(Changes, Vec<DirPlan>), Error> {
                         };
                         changes.conflicts.push((relative.clone(), why.to_string()));
                     }
-                    let shown = crate::source::display_path(&full);
-                    let existing = String::from_utf8_lossy(&existing);
-                    let diff = TextDiff::from_lines(existing.as_ref(), content)
-                        .unified_diff()
-                        .context_radius(3)
-                        .header(&shown, &shown)
-                        .to_string();
                     changes.changed.push((relative, diff));
-                    plan.writes.insert(name.clone(), content.to_string());
+                    plan.writes.insert(name.clone(), content);
                 }
             }
         }
@@ -417,6 +512,9 @@ pub fn check(out: &Path, set: &OutputSet, notify: Notify<'_>) -> Result<Changes,
 enum Step {
     /// Rename a temporary file into place.
     Rename { temp: PathBuf, target: PathBuf },
+    /// Rename a temporary directory, holding a new project directory's
+    /// files, into place.
+    RenameDir { temp: PathBuf, target: PathBuf },
     /// Delete a file if it still has this hash.
     Delete { path: PathBuf, hash: String },
 }
@@ -427,6 +525,11 @@ fn journal_text(steps: &[Step]) -> String {
         match step {
             Step::Rename { temp, target } => text.push_str(&format!(
                 "rename\t{}\t{}\n",
+                temp.to_string_lossy(),
+                target.to_string_lossy()
+            )),
+            Step::RenameDir { temp, target } => text.push_str(&format!(
+                "rename-dir\t{}\t{}\n",
                 temp.to_string_lossy(),
                 target.to_string_lossy()
             )),
@@ -448,14 +551,18 @@ fn parse_journal(text: &str) -> Option<Vec<Step>> {
     {
         let mut fields = line.split('\t');
         let step = match (fields.next()?, fields.next()?, fields.next()?) {
-            ("rename", temp, target) => {
+            (kind @ ("rename" | "rename-dir"), temp, target) => {
                 let (temp, target) = (PathBuf::from(temp), PathBuf::from(target));
                 let temp_name = temp.file_name()?.to_string_lossy().into_owned();
                 (is_plain_relative(&temp)
                     && is_plain_relative(&target)
                     && temp_name.starts_with(TEMP_PREFIX)
                     && temp.parent() == target.parent())
-                .then_some(Step::Rename { temp, target })?
+                .then_some(if kind == "rename" {
+                    Step::Rename { temp, target }
+                } else {
+                    Step::RenameDir { temp, target }
+                })?
             }
             ("delete", hash, path) => {
                 let path = PathBuf::from(path);
@@ -544,7 +651,7 @@ fn write_with(
     })?;
     let _lock = lock(out, true, notify)?;
     recover_locked(out, set, &mut budget, notify)?;
-    let (changes, plans) = plan(out, set)?;
+    let (changes, plans) = plan(out, set, false)?;
     if !changes.conflicts.is_empty() {
         return Err(Error::Conflicts {
             out: out.to_path_buf(),
@@ -552,13 +659,44 @@ fn write_with(
         }
         .into());
     }
-    // Temporary files beside their destinations, in the journal's order
-    // (resources, then kustomizations, then manifests), then the journal.
     let mut steps = Vec::new();
+    // Files written, to flush before the journal names them, and what to
+    // remove if the write fails before its commit point.
+    let mut written = Vec::new();
     let mut temps = Vec::new();
+    let mut temp_dirs = Vec::new();
     let result = (|| -> Result<(), Interrupted> {
+        // A new project directory: its files, under their own names, in a
+        // new temporary directory beside it; one rename puts it in place.
+        for plan in plans.iter().filter(|p| p.new) {
+            let parent = plan.dir.parent().unwrap_or(Path::new(""));
+            check_no_links(out, parent)?;
+            budget.spend()?;
+            create_dir_all(&out.join(parent))?;
+            budget.spend()?;
+            let temp = make_temp_dir(&out.join(parent))?;
+            temp_dirs.push(temp.clone());
+            let files = plan
+                .writes
+                .iter()
+                .map(|(name, content)| (name.as_str(), *content))
+                .chain(plan.manifest.as_deref().map(|m| (MANIFEST, m)));
+            for (name, content) in files {
+                budget.spend()?;
+                let path = temp.join(name);
+                write_new(&path, content.as_bytes())?;
+                written.push(path);
+            }
+            let name = temp.file_name().expect("temporary directories have names");
+            steps.push(Step::RenameDir {
+                temp: parent.join(name),
+                target: plan.dir.clone(),
+            });
+        }
+        // Elsewhere a temporary file beside each destination, in the
+        // journal's order (resources, then kustomizations, then manifests).
         let mut renames: Vec<(u8, PathBuf, &str)> = Vec::new();
-        for plan in &plans {
+        for plan in plans.iter().filter(|p| !p.new) {
             for (name, content) in &plan.writes {
                 let rank = u8::from(name == crate::emit::KUSTOMIZATION);
                 renames.push((rank, plan.dir.join(name), content));
@@ -568,22 +706,29 @@ fn write_with(
             }
         }
         renames.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let mut ready = BTreeSet::new();
         for (_, target, content) in renames {
             let dir = target.parent().unwrap_or(Path::new(""));
-            check_no_links(out, dir)?;
-            budget.spend()?;
-            fs::create_dir_all(out.join(dir)).map_err(|source| Error::Write {
-                path: out.join(dir),
-                source,
-            })?;
+            if ready.insert(dir.to_path_buf()) {
+                check_no_links(out, dir)?;
+                budget.spend()?;
+                create_dir_all(&out.join(dir))?;
+            }
             budget.spend()?;
             let temp = write_unsynced_temp(&out.join(dir), content.as_bytes())?;
-            let temp = dir.join(temp.file_name().expect("temporary files have names"));
-            temps.push(out.join(&temp));
-            steps.push(Step::Rename { temp, target });
+            written.push(temp.clone());
+            let temp_name = temp.file_name().expect("temporary files have names");
+            temps.push(temp.clone());
+            steps.push(Step::Rename {
+                temp: dir.join(temp_name),
+                target,
+            });
         }
-        // Every temporary file reaches the disk before the journal names it.
-        sync_files(&temps)?;
+        // Every file reaches the disk before the journal names it.
+        sync_files(&written)?;
+        for temp in &temp_dirs {
+            sync_dir(temp);
+        }
         for plan in &plans {
             for (name, hash) in &plan.deletes {
                 steps.push(Step::Delete {
@@ -613,6 +758,9 @@ fn write_with(
             for temp in &temps {
                 let _ = fs::remove_file(temp);
             }
+            for temp in &temp_dirs {
+                let _ = fs::remove_dir_all(temp);
+            }
         }
         return Err(interrupted);
     }
@@ -622,6 +770,53 @@ fn write_with(
     sync_dir(out);
     run_journal(out, &steps, &mut budget)?;
     Ok(changes)
+}
+
+fn create_dir_all(dir: &Path) -> Result<(), Error> {
+    fs::create_dir_all(dir).map_err(|source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Makes a new directory in `parent` with a temporary name (created
+/// exclusively: a planted link is never followed). Returns its full path.
+fn make_temp_dir(parent: &Path) -> Result<PathBuf, Error> {
+    use std::hash::{BuildHasher, Hasher};
+    let mut tries = 0;
+    loop {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        hasher.write_u32(tries);
+        let path = parent.join(format!("{TEMP_PREFIX}{:016x}", hasher.finish()));
+        match fs::create_dir(&path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 100 => tries += 1,
+            Err(source) => {
+                return Err(Error::Write {
+                    path: parent.to_path_buf(),
+                    source,
+                });
+            }
+        }
+    }
+}
+
+/// Writes a new file (created exclusively, never through a link), with the
+/// permissions a temporary file gets, without flushing it to disk.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let error = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(error)?;
+    file.write_all(bytes).map_err(error)
 }
 
 /// Writes a new temporary file in `dir`: a random name, created exclusively
@@ -692,8 +887,13 @@ fn run_journal(out: &Path, steps: &[Step], budget: &mut Budget) -> Result<(), In
     for step in steps {
         match step {
             Step::Rename { temp, target } => {
+                // Each directory is checked once: the renames into it follow
+                // one another.
                 let dir = target.parent().unwrap_or(Path::new(""));
-                check_no_links(out, dir)?;
+                if !touched.contains(dir) {
+                    check_no_links(out, dir)?;
+                    touched.insert(dir.to_path_buf());
+                }
                 let temp_full = out.join(temp);
                 if fs::symlink_metadata(&temp_full).is_ok_and(|m| m.is_file()) {
                     budget.spend()?;
@@ -701,6 +901,27 @@ fn run_journal(out: &Path, steps: &[Step], budget: &mut Budget) -> Result<(), In
                         path: out.join(target),
                         source,
                     })?;
+                }
+            }
+            Step::RenameDir { temp, target } => {
+                let dir = target.parent().unwrap_or(Path::new(""));
+                check_no_links(out, dir)?;
+                check_no_links(out, target)?;
+                let temp_full = out.join(temp);
+                if fs::symlink_metadata(&temp_full).is_ok_and(|m| m.is_dir()) {
+                    budget.spend()?;
+                    if let Err(source) = fs::rename(&temp_full, out.join(target)) {
+                        // Something made the directory meanwhile: move the
+                        // files one by one instead.
+                        if !fs::symlink_metadata(out.join(target)).is_ok_and(|m| m.is_dir()) {
+                            return Err(Error::Write {
+                                path: out.join(target),
+                                source,
+                            }
+                            .into());
+                        }
+                        move_files(out, temp, target, budget)?;
+                    }
                 }
                 touched.insert(dir.to_path_buf());
             }
@@ -728,6 +949,41 @@ fn run_journal(out: &Path, steps: &[Step], budget: &mut Budget) -> Result<(), In
         path: out.join(JOURNAL),
         source,
     })?;
+    Ok(())
+}
+
+/// Moves the regular files of the temporary directory `temp` into `target`
+/// (resources, then the kustomization, then the manifest), then removes
+/// `temp`. Run again after an interruption, it moves what is left.
+fn move_files(
+    out: &Path,
+    temp: &Path,
+    target: &Path,
+    budget: &mut Budget,
+) -> Result<(), Interrupted> {
+    let temp_full = out.join(temp);
+    let error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Write { path, source }
+    };
+    let mut names = Vec::new();
+    for entry in fs::read_dir(&temp_full).map_err(error(&temp_full))? {
+        let entry = entry.map_err(error(&temp_full))?;
+        if entry.file_type().is_ok_and(|t| t.is_file()) {
+            names.push(entry.file_name());
+        }
+    }
+    let rank = |name: &std::ffi::OsStr| {
+        u8::from(name == crate::emit::KUSTOMIZATION) + 2 * u8::from(name == MANIFEST)
+    };
+    names.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
+    for name in names {
+        budget.spend()?;
+        let destination = out.join(target).join(&name);
+        fs::rename(temp_full.join(&name), &destination).map_err(error(&destination))?;
+    }
+    budget.spend()?;
+    fs::remove_dir(&temp_full).map_err(error(&temp_full))?;
     Ok(())
 }
 
@@ -780,13 +1036,19 @@ fn recover_locked(
                 crate::source::display_path(out)
             ));
             for step in &steps {
-                if let Step::Rename { target, .. } = step {
+                if let Step::Rename { target, .. } | Step::RenameDir { target, .. } = step {
                     dirs.insert(target.parent().unwrap_or(Path::new("")).to_path_buf());
                 }
             }
             run_journal(out, &steps, budget)?;
         }
     }
+    // A new project directory's temporary directory is beside it.
+    let parents: Vec<PathBuf> = dirs
+        .iter()
+        .filter_map(|dir| dir.parent().map(Path::to_path_buf))
+        .collect();
+    dirs.extend(parents);
     dirs.insert(PathBuf::new());
     for dir in dirs {
         let full = out.join(&dir);
@@ -797,10 +1059,19 @@ fn recover_locked(
             continue;
         };
         for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            if entry
+                .file_name()
+                .as_encoded_bytes()
+                .starts_with(TEMP_PREFIX.as_bytes())
+            {
                 budget.spend()?;
-                // Removes a link itself, never its target.
-                let _ = fs::remove_file(entry.path());
+                // Removes a link itself, never its target; a directory with
+                // what is in it, never following a link inside.
+                if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    let _ = fs::remove_dir_all(entry.path());
+                } else {
+                    let _ = fs::remove_file(entry.path());
+                }
             }
         }
     }

@@ -33,7 +33,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 
-use super::{Context, OutputFile, document, keda, yaml_file};
+use super::{Context, OutputFile, YamlFile, document, keda};
 use crate::model::{
     Autoscaler, Disruption, DisruptionBudget, IntOrPercent, MetricKind, Project, Service,
     SignalSource, Spread, Target,
@@ -45,19 +45,21 @@ pub fn service_file(
     service: &Service,
     autoscaler: Autoscaler,
 ) -> OutputFile {
-    let mut documents = vec![document(&deployment(context, service))];
+    // Room for a typical service's file, so the text is not copied as it grows.
+    let mut file = YamlFile::new(context.header("#", service.file), 4096);
+    file.push(&deployment(context, service));
     if service.is_autoscaled() {
-        documents.push(match autoscaler {
-            Autoscaler::Hpa => document(&hpa(context, service)),
-            Autoscaler::Keda => document(&keda::scaled_object(context, service)),
-        });
+        match autoscaler {
+            Autoscaler::Hpa => file.push(&hpa(context, service)),
+            Autoscaler::Keda => file.push(&keda::scaled_object(context, service)),
+        }
     }
     if let Some(pdb) = disruption_budget(context, service) {
-        documents.push(document(&pdb));
+        file.push(&pdb);
     }
     OutputFile {
         path: PathBuf::from(super::layout::service_file(&service.name.value)),
-        content: yaml_file(context.header("#", service.file), &documents),
+        content: file.finish(),
     }
 }
 
@@ -371,7 +373,6 @@ pub fn kustomization(context: &Context<'_>, mut resources: Vec<String>) -> Outpu
     );
     OutputFile {
         path: PathBuf::from(super::layout::KUSTOMIZATION),
-        content: header
-            + &super::yaml::to_string(&super::yaml::Node::from_serialize(&kustomization)),
+        content: header + &super::yaml::to_string(&document(&kustomization)),
     }
 }

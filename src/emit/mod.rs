@@ -127,19 +127,71 @@ impl Context<'_> {
 }
 
 /// One object as a YAML document (field order kept).
+///
+/// In this crate's unit tests every document is also made the old way,
+/// through `serde_yaml::Value`, and the two must be equal.
 pub fn document<T: Serialize>(object: &T) -> yaml::Node {
-    yaml::Node::from_serialize(object)
+    let node = yaml::Node::from_serialize(object);
+    #[cfg(test)]
+    {
+        let through_value = serde_yaml::to_value(object).expect("serializes to a value");
+        assert_eq!(
+            node,
+            yaml::Node::from(through_value),
+            "serialized directly and through serde_yaml::Value"
+        );
+        tests::DOCUMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+    node
 }
 
-/// Objects as one multi-document YAML file after `header`. Every string a
-/// YAML 1.1 or 1.2 reader could take for another type is quoted ([`yaml`]).
-pub fn yaml_file(header: String, documents: &[yaml::Node]) -> String {
-    let mut out = header;
-    for document in documents {
-        out.push_str("---\n");
-        out.push_str(&yaml::to_string(document));
+/// A multi-document YAML file being written: a header, then each object as
+/// a document ([`document`]), written as soon as it is serialized. Every
+/// string a YAML 1.1 or 1.2 reader could take for another type is quoted
+/// ([`yaml`]).
+pub struct YamlFile {
+    text: String,
+}
+
+impl YamlFile {
+    /// A file that starts with `header`, with room for about `size` bytes.
+    pub fn new(header: String, size: usize) -> YamlFile {
+        let mut text = header;
+        text.reserve(size.saturating_sub(text.len()));
+        YamlFile { text }
     }
-    out
+
+    /// Adds `object` as the next document.
+    ///
+    /// In this crate's unit tests the document is also written through its
+    /// node ([`document`]); the two texts must be equal, and the object must
+    /// not have needed the node path.
+    pub fn push<T: Serialize>(&mut self, object: &T) {
+        self.text.push_str("---\n");
+        #[cfg(test)]
+        let start = self.text.len();
+        yaml::write_serialize(object, &mut self.text);
+        #[cfg(test)]
+        {
+            let through_node = yaml::to_string(&document(object));
+            assert_eq!(
+                self.text[start..],
+                through_node,
+                "written directly and through its node"
+            );
+            let mut streamed = String::new();
+            assert!(
+                yaml::stream_only(object, &mut streamed),
+                "an object of ours took the node path"
+            );
+        }
+    }
+
+    /// The file's text.
+    pub fn finish(mut self) -> String {
+        self.text.shrink_to_fit();
+        self.text
+    }
 }
 
 /// The project's name, the `app.kubernetes.io/part-of` label and selector of
@@ -196,6 +248,9 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
     if !resources.is_empty() {
         files.push(k8s::kustomization(&context, resources));
     }
+    // In path order (one component each: by bytes), so the caller's map is
+    // built from a sorted run.
+    files.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
     files
         .into_iter()
         .map(|f| OutputFile {
@@ -203,4 +258,74 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
             content: f.content,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// Documents made by [`super::document`] in this test process.
+    pub static DOCUMENTS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Every directory under `root` that holds `.scale` files, and each of
+    /// those files.
+    fn policy_paths(root: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(root) else {
+            return;
+        };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        let files: Vec<_> = entries
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "scale"))
+            .cloned()
+            .collect();
+        if !files.is_empty() {
+            out.push(root.to_path_buf());
+            out.extend(files);
+        }
+        for entry in entries {
+            if entry.is_dir() {
+                policy_paths(&entry, out);
+            }
+        }
+    }
+
+    /// Every object of every bundled policy that builds (`policies/`, and the
+    /// fixtures' directories and files) is serialized directly and through
+    /// `serde_yaml::Value`, and [`super::document`] asserts the two nodes are
+    /// equal.
+    #[test]
+    fn every_bundled_object_serializes_as_through_serde_yaml_value() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = vec![root.join("policies")];
+        policy_paths(&root.join("policies"), &mut paths);
+        policy_paths(&root.join("tests/fixtures"), &mut paths);
+        let before = DOCUMENTS.load(Ordering::Relaxed);
+        let mut built = 0;
+        for path in &paths {
+            let Ok(workspace) = crate::discover::load(std::slice::from_ref(path)) else {
+                continue;
+            };
+            let compilation = crate::compile(
+                &workspace.sources,
+                &workspace.projects,
+                &crate::lint::Options::default(),
+            );
+            if compilation.has_errors() {
+                continue;
+            }
+            let set = crate::emit(&workspace.sources, &workspace.projects, &compilation);
+            built += usize::from(!set.files.is_empty());
+        }
+        let documents = DOCUMENTS.load(Ordering::Relaxed) - before;
+        // `policies/`, its two projects, and the fixtures that build.
+        assert!(
+            built >= 10,
+            "only {built} of {} policy paths built",
+            paths.len()
+        );
+        assert!(documents >= 100, "only {documents} documents");
+    }
 }

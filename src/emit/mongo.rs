@@ -89,7 +89,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
-use super::{Context, OutputFile, document, yaml_file};
+use super::{Context, OutputFile, YamlFile};
 use crate::model::{Collection, Database, KubeVersion};
 
 /// The Percona Operator release whose CRD the resource is written for.
@@ -155,21 +155,20 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
     let body = shard_script(database);
     let script = format!("{}{body}", context.header("//", database.span.file));
     let image = image(database);
-    let documents = [
-        document(&perconaservermongodb(context, database, &image)),
-        document(&script_config_map(context, &setup_name, &script)),
-        document(&named_setup_job(
-            context,
-            database,
-            &setup_name,
-            &body,
-            &image,
-        )),
-    ];
+    let mut file = YamlFile::new(context.header("#", database.span.file), 4 * script.len());
+    file.push(&perconaservermongodb(context, database, &image));
+    file.push(&script_config_map(context, &setup_name, &script));
+    file.push(&named_setup_job(
+        context,
+        database,
+        &setup_name,
+        &body,
+        &image,
+    ));
     vec![
         OutputFile {
             path: PathBuf::from(super::layout::database_file(name)),
-            content: yaml_file(context.header("#", database.span.file), &documents),
+            content: file.finish(),
         },
         OutputFile {
             path: PathBuf::from(super::layout::shard_script_file(name)),

@@ -19,6 +19,9 @@
 
 use serde::Serialize;
 
+mod ser;
+mod stream;
+
 /// A JSON-shaped value, in the order its fields were serialized.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Node {
@@ -32,9 +35,11 @@ pub enum Node {
 }
 
 impl Node {
-    /// The value `value` serializes to, fields in serialization order.
-    pub fn from_serialize<T: Serialize>(value: &T) -> Node {
-        Node::from(serde_yaml::to_value(value).expect("manifests always serialize to YAML"))
+    /// The value `value` serializes to, fields in serialization order: the
+    /// node [`Node::from`] makes of `serde_yaml::to_value(value)`, built
+    /// without that intermediate value ([`ser`] says how).
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Node {
+        ser::to_node(value).expect("manifests always serialize to YAML")
     }
 }
 
@@ -66,23 +71,32 @@ impl From<serde_yaml::Value> for Node {
 
 /// `node` as one YAML document (no `---`), ending with a line break.
 pub fn to_string(node: &Node) -> String {
-    let mut emitter = Emitter {
-        out: String::new(),
-        indent: -1,
-        column: 0,
-        whitespace: true,
-        indention: true,
-        open_ended: false,
-    };
+    let mut out = String::new();
+    write(node, &mut out);
+    out
+}
+
+/// Appends [`to_string`]`(node)` to `out`.
+pub fn write(node: &Node, out: &mut String) {
+    let mut emitter = Emitter::new(out);
     emitter.node(node, Position::default());
-    emitter.write_indent();
-    // libyaml ends a stream whose last block scalar kept its final line
-    // breaks (`|+`) with `...`, so no reader takes more lines into it.
-    if emitter.open_ended {
-        emitter.indicator("...", true, false, false);
-        emitter.write_indent();
+    emitter.end_document();
+}
+
+/// Appends the YAML document of `value` to `out`: the text [`write`] writes
+/// for [`Node::from_serialize`]`(value)`. Most objects are written as they
+/// serialize, without building the node ([`stream`] says which are not).
+pub fn write_serialize<T: Serialize + ?Sized>(value: &T, out: &mut String) {
+    if !stream::write(value, out) {
+        write(&Node::from_serialize(value), out);
     }
-    emitter.out
+}
+
+/// For tests: [`write_serialize`] without the node path; `false` (and `out`
+/// unchanged) when `value` would need it.
+#[doc(hidden)]
+pub fn stream_only<T: Serialize + ?Sized>(value: &T, out: &mut String) -> bool {
+    stream::write(value, out)
 }
 
 /// Whether some YAML 1.1 or 1.2 reader takes the plain scalar `s` for
@@ -94,6 +108,23 @@ pub fn to_string(node: &Node) -> String {
 /// PyYAML and serde_yaml resolve, widened where that keeps the test simple
 /// (`yEs`, `.`). A quoted string is a string to every reader.
 pub fn resolves_to_non_string(s: &str) -> bool {
+    // Most strings start with a letter that starts no word below, and no
+    // number or timestamp starts with a letter.
+    match s.as_bytes().first() {
+        Some(b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'f' | b'F' | b'o' | b'O')
+            if s.len() > "false".len() =>
+        {
+            return false;
+        }
+        Some(b'n' | b'N' | b'y' | b'Y' | b't' | b'T' | b'f' | b'F' | b'o' | b'O') => {}
+        Some(c) if c.is_ascii_alphabetic() => return false,
+        _ => {}
+    }
+    resolves_by_rules(s)
+}
+
+/// [`resolves_to_non_string`] without its shortcut.
+fn resolves_by_rules(s: &str) -> bool {
     const WORDS: &[&str] = &[
         "", "~", "null", "y", "n", "yes", "no", "true", "false", "on", "off", "<<", "=",
     ];
@@ -204,8 +235,8 @@ struct Position {
 
 /// libyaml's emitter state, for block style without line wrapping (no
 /// scalar ever sits inside a flow collection: only empty ones are flow).
-struct Emitter {
-    out: String,
+struct Emitter<'a> {
+    out: &'a mut String,
     /// The current indentation; -1 before the root node.
     indent: isize,
     /// Characters written on the current line.
@@ -220,7 +251,30 @@ struct Emitter {
 
 const INDENT: isize = 2;
 
-impl Emitter {
+impl<'a> Emitter<'a> {
+    /// An emitter at the start of a document appended to `out`.
+    fn new(out: &'a mut String) -> Emitter<'a> {
+        Emitter {
+            out,
+            indent: -1,
+            column: 0,
+            whitespace: true,
+            indention: true,
+            open_ended: false,
+        }
+    }
+
+    /// Ends the document after its root node.
+    fn end_document(&mut self) {
+        self.write_indent();
+        // libyaml ends a stream whose last block scalar kept its final line
+        // breaks (`|+`) with `...`, so no reader takes more lines into it.
+        if self.open_ended {
+            self.indicator("...", true, false, false);
+            self.write_indent();
+        }
+    }
+
     fn node(&mut self, node: &Node, at: Position) {
         match node {
             Node::Null => self.scalar("null", Style::Plain, at),
@@ -287,7 +341,11 @@ impl Emitter {
     }
 
     fn scalar(&mut self, text: &str, requested: Style, at: Position) {
-        let analysis = Analysis::of(text);
+        self.analysed_scalar(text, &Analysis::of(text), requested, at);
+    }
+
+    /// [`Self::scalar`] with the analysis of `text` already made.
+    fn analysed_scalar(&mut self, text: &str, analysis: &Analysis, requested: Style, at: Position) {
         let mut style = requested;
         if at.simple_key && analysis.multiline {
             style = Style::DoubleQuoted;
@@ -319,6 +377,16 @@ impl Emitter {
         self.column += 1;
     }
 
+    /// Writes `text`, which has no line break.
+    fn put_str(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.column += if text.is_ascii() {
+            text.len()
+        } else {
+            text.chars().count()
+        };
+    }
+
     fn put_break(&mut self) {
         self.out.push('\n');
         self.column = 0;
@@ -340,8 +408,15 @@ impl Emitter {
         if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
             self.put_break();
         }
-        while self.column < indent {
-            self.put(' ');
+        if self.column < indent {
+            const SPACES: &str = "                                ";
+            let mut missing = indent - self.column;
+            while missing > 0 {
+                let n = missing.min(SPACES.len());
+                self.out.push_str(&SPACES[..n]);
+                missing -= n;
+            }
+            self.column = indent;
         }
         self.whitespace = true;
         self.indention = true;
@@ -357,9 +432,7 @@ impl Emitter {
         if need_whitespace && !self.whitespace {
             self.put(' ');
         }
-        for c in text.chars() {
-            self.put(c);
-        }
+        self.put_str(text);
         self.whitespace = is_whitespace;
         self.indention = self.indention && is_indention;
         // As libyaml: anything written after a `|+` block closes it.
@@ -371,15 +444,21 @@ impl Emitter {
             self.put(' ');
         }
         // A plain scalar here has no line break (they forbid plain style).
-        for c in text.chars() {
-            self.put(c);
-        }
+        self.put_str(text);
         self.whitespace = false;
         self.indention = false;
     }
 
     fn single_quoted(&mut self, text: &str) {
         self.indicator("'", true, false, false);
+        if !text.contains(|c: char| c == '\'' || is_break(c)) {
+            // Nothing to double and no line to break: the text as it is.
+            self.put_str(text);
+            self.indicator("'", false, false, false);
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let mut breaks = false;
         for c in text.chars() {
             if c == ' ' {
@@ -477,18 +556,23 @@ impl Emitter {
         self.indention = true;
         self.whitespace = true;
         let mut breaks = true;
-        for c in text.chars() {
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
             if is_break(c) {
                 self.write_break(c);
                 self.indention = true;
                 breaks = true;
+                rest = &rest[c.len_utf8()..];
             } else {
+                // A whole line at once: the characters up to the next break.
+                let end = rest.find(is_break).unwrap_or(rest.len());
                 if breaks {
                     self.write_indent();
                 }
-                self.put(c);
+                self.put_str(&rest[..end]);
                 self.indention = false;
                 breaks = false;
+                rest = &rest[end..];
             }
         }
     }
@@ -510,6 +594,7 @@ fn is_simple_key(key: &Node) -> bool {
 
 /// What libyaml's `yaml_emitter_analyze_scalar` decides about a scalar, for
 /// block context with unicode output.
+#[derive(Debug, PartialEq)]
 struct Analysis {
     multiline: bool,
     block_plain_allowed: bool,
@@ -519,6 +604,29 @@ struct Analysis {
 
 impl Analysis {
     fn of(text: &str) -> Analysis {
+        let bytes = text.as_bytes();
+        if !bytes.is_empty() && bytes.iter().all(|b| (b'!'..=b'~').contains(b)) {
+            // Printable ASCII without spaces or breaks, as most scalars are:
+            // only the indicators can matter. With no blank inside, `?`, `:`
+            // and `-` are followed by one only when they are the whole text,
+            // `:` only at the end, and `#` is preceded by one only first.
+            let block_indicators = text.starts_with("---")
+                || text.starts_with("...")
+                || b"#,[]{}&*!|>'\"%@`".contains(&bytes[0])
+                || (bytes.len() == 1 && b"?:-".contains(&bytes[0]))
+                || text.ends_with(':');
+            return Analysis {
+                multiline: false,
+                block_plain_allowed: !block_indicators,
+                single_quoted_allowed: true,
+                block_allowed: true,
+            };
+        }
+        Analysis::general(text)
+    }
+
+    /// [`Analysis::of`], character by character, as libyaml does it.
+    fn general(text: &str) -> Analysis {
         if text.is_empty() {
             return Analysis {
                 multiline: false,
@@ -630,7 +738,7 @@ fn is_printable(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Node, resolves_to_non_string, to_string};
+    use super::{Analysis, Node, resolves_by_rules, resolves_to_non_string, to_string};
     use proptest::prelude::*;
     use serde_yaml::Value;
 
@@ -719,6 +827,34 @@ mod tests {
                 let theirs = serde_yaml::to_string(&value).expect("values serialize");
                 prop_assert_eq!(ours, theirs);
             }
+        }
+
+        /// The shortcut for printable ASCII decides as libyaml's way does.
+        #[test]
+        fn the_quick_analysis_is_libyaml_s(s in prop_oneof![
+            text(),
+            "[!-~]{1,6}",
+            "(---|\\.\\.\\.)?[-?:#a.]{0,3}",
+        ]) {
+            prop_assert_eq!(Analysis::of(&s), Analysis::general(&s), "{:?}", s);
+        }
+
+        /// The resolver's shortcut for strings that start with a letter
+        /// changes no answer.
+        #[test]
+        fn the_resolver_shortcut_changes_nothing(s in prop_oneof![
+            text(),
+            "[a-zA-Z][a-zA-Z0-9.:_-]{0,6}",
+        ]) {
+            prop_assert_eq!(resolves_to_non_string(&s), resolves_by_rules(&s), "{:?}", s);
+        }
+
+        /// Written as it serializes, a tree is what its node gives.
+        #[test]
+        fn a_tree_streams_as_its_node_is_written(value in tree()) {
+            let mut streamed = String::new();
+            super::write_serialize(&value, &mut streamed);
+            prop_assert_eq!(streamed, to_string(&Node::from(value)));
         }
 
         /// Every tree reads back as itself.

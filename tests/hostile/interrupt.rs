@@ -112,6 +112,76 @@ fn a_build_stopped_after_any_step_leaves_the_old_or_the_new_build() {
     );
 }
 
+/// The files of `out` outside scalec's bookkeeping, temporary files and
+/// temporary directories.
+fn visible_files(out: &Path) -> Snapshot {
+    snapshot(out)
+        .into_iter()
+        .filter(|(path, _)| {
+            !path
+                .components()
+                .any(|c| c.as_os_str().to_string_lossy().starts_with(".scalec"))
+        })
+        .collect()
+}
+
+/// A first build writes a new project directory whole, in a temporary
+/// directory that one rename puts in place: stopped after any step, the
+/// output has no project directory or the whole new one, and the next build
+/// finishes or sweeps what is left. When something made the project
+/// directory between the commit point and that rename, the files are moved
+/// into it one by one, and what was there is kept.
+#[test]
+fn a_first_build_stopped_after_any_step_leaves_nothing_or_the_whole_build() {
+    let sandbox = Sandbox::new();
+    sandbox.write("new/p/app.scale", project(5, "2.0"));
+    let set = compiled(&sandbox.path("new/p"));
+    let reference = sandbox.path("ref");
+    scalec::output::write(&reference, &set, &|_| {}).expect("writes");
+    let new = visible_files(&reference);
+    assert!(new.len() > 5, "{:?}", new.keys());
+
+    let (mut stopped, mut moved) = (0, 0);
+    for steps in 0.. {
+        let out: PathBuf = sandbox.path(&format!("out-{steps}"));
+        let done = scalec::output::write_stopping_after(&out, &set, steps).expect("no I/O error");
+        let state = visible_files(&out);
+        if done {
+            assert_eq!(state, new);
+            break;
+        }
+        stopped += 1;
+        assert!(
+            state.is_empty() || state == new,
+            "after {steps} steps OUT is partial: {:?}",
+            state.keys()
+        );
+        let committed = out.join(scalec::output::JOURNAL).exists();
+        let made_meanwhile = committed && state.is_empty();
+        if made_meanwhile {
+            sandbox.write(&format!("out-{steps}/p/notes.txt"), "mine");
+            moved += 1;
+        }
+        scalec::output::write(&out, &set, &|_| {}).expect("recovers and writes");
+        let mut state = visible_files(&out);
+        if made_meanwhile {
+            assert!(state.remove(Path::new("p/notes.txt")).is_some());
+        }
+        assert_eq!(state, new, "after {steps} steps and a rebuild");
+        assert!(!out.join(scalec::output::JOURNAL).exists());
+        let leftovers: Vec<_> = snapshot(&out)
+            .into_keys()
+            .filter(|p| p.to_string_lossy().contains(scalec::output::TEMP_PREFIX))
+            .collect();
+        assert!(leftovers.is_empty(), "after {steps} steps: {leftovers:?}");
+    }
+    assert!(stopped > 5, "the write has steps to stop at: {stopped}");
+    assert_eq!(
+        moved, 1,
+        "one stop falls between the commit point and the rename"
+    );
+}
+
 #[test]
 fn a_killed_build_is_finished_by_the_next_one() {
     let sandbox = Sandbox::new();
