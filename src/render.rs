@@ -11,11 +11,13 @@
 //! with the length of a line.
 
 use std::borrow::Cow;
-use std::fmt::{self, Write as _};
+use std::fmt;
+use std::io;
 
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use schemars::JsonSchema;
 use serde::Serialize;
+use serde_json::ser::PrettyFormatter;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::names::{self, Escape, needs_escape};
@@ -349,28 +351,108 @@ pub fn json_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap) -> JsonDiag
 
 /// The findings as a pretty-printed JSON array, newline-terminated.
 pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
-    let list: Vec<JsonDiagnostic> = diagnostics
-        .iter()
-        .map(|d| json_diagnostic(d, sources))
-        .collect();
-    let text = serde_json::to_string_pretty(&list).expect("diagnostics always serialize");
-    json_escape_invisible(&text) + "\n"
+    let list = Seq(diagnostics.iter().map(|d| json_diagnostic(d, sources)));
+    json_text(&list, diagnostics.len() * 640)
 }
 
-/// serde_json leaves DEL, the C1 controls and the bidirectional controls raw
-/// in strings; write them as `\uXXXX` too, so the JSON text is safe on a
-/// terminal. The strings' values do not change. Outside strings JSON text is
-/// ASCII, so every such character is inside a string.
-fn json_escape_invisible(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if (needs_escape(c) && !c.is_ascii_control()) || c == '\u{7f}' {
-            write!(out, "\\u{:04x}", u32::from(c)).expect("writing to a String cannot fail");
-        } else {
-            out.push(c);
-        }
+/// Serializes the items of an iterator as a JSON array, without collecting
+/// them first.
+struct Seq<I>(I);
+
+impl<I> Serialize for Seq<I>
+where
+    I: Iterator + Clone,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.clone())
     }
-    out
+}
+
+/// `value` as pretty-printed JSON text, newline-terminated, safe on a
+/// terminal (see [`SafeFormatter`]); `capacity` is a guess at its length.
+pub(crate) fn json_text(value: &impl Serialize, capacity: usize) -> String {
+    let mut out = Vec::with_capacity(capacity);
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut out, SafeFormatter(PrettyFormatter::new()));
+    value
+        .serialize(&mut serializer)
+        .expect("reports always serialize");
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// serde_json's pretty printer, except that DEL, the C1 controls and the
+/// bidirectional controls, which serde_json leaves raw in strings, are
+/// written as `\uXXXX` too, so the JSON text is safe on a terminal. The
+/// strings' values do not change. (serde_json escapes the C0 controls itself;
+/// outside strings JSON text is ASCII.)
+struct SafeFormatter(PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // Printable ASCII, the common case, is written as it is.
+        let invisible = |c: char| c == '\u{7f}' || (!c.is_ascii() && needs_escape(c));
+        if fragment.bytes().all(|b| b < 0x7f) || !fragment.contains(invisible) {
+            return writer.write_all(fragment.as_bytes());
+        }
+        let mut rest = fragment;
+        while let Some(at) = rest.find(invisible) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let c = rest[at..].chars().next().expect("a character at a match");
+            write!(writer, "\\u{:04x}", u32::from(c))?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
 }
 
 /// The JSON Schema of `scalec check --format json`.

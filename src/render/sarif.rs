@@ -16,16 +16,17 @@
 //! directory scalec ran in. Like `--format json`, the text is escaped so it
 //! is safe on a terminal; the values are the findings' own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::ser::SerializeMap as _;
+use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
-use super::{json_escape_invisible, location};
+use super::json_text;
 use crate::diag::{Code, Diagnostic, Severity, codes};
-use crate::source::{SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span};
 
 /// The schema the log declares: the OASIS standard with its errata.
 pub const SCHEMA_URI: &str =
@@ -45,19 +46,19 @@ pub const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
 pub const FULL_DESCRIPTION_MAX: usize = 1000;
 
 #[derive(Serialize)]
-struct Log {
+struct Log<'a> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run; 1],
+    runs: [Run<'a>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<'a> {
     tool: Tool,
     column_kind: &'static str,
-    results: Vec<SarifResult>,
+    results: Vec<SarifResult<'a>>,
 }
 
 #[derive(Serialize)]
@@ -101,6 +102,12 @@ impl Text {
     }
 }
 
+/// A text the log borrows from the findings.
+#[derive(Serialize)]
+struct TextRef<'a> {
+    text: &'a str,
+}
+
 #[derive(Serialize)]
 struct Help {
     text: String,
@@ -114,37 +121,53 @@ struct Configuration {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
+struct SarifResult<'a> {
     rule_id: &'static str,
     rule_index: usize,
     level: &'static str,
     message: Text,
-    locations: [Location; 1],
+    locations: [Location<'a>; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    related_locations: Vec<Location>,
-    partial_fingerprints: BTreeMap<&'static str, String>,
+    related_locations: Vec<Location<'a>>,
+    partial_fingerprints: Fingerprints,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location {
+struct Location<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<usize>,
-    physical_location: PhysicalLocation,
+    physical_location: PhysicalLocation<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<Text>,
+    message: Option<TextRef<'a>>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
     region: Region,
 }
 
 #[derive(Serialize)]
-struct ArtifactLocation {
-    uri: String,
+struct ArtifactLocation<'a> {
+    uri: &'a str,
+}
+
+/// A result's `partialFingerprints`: one fingerprint under both keys, in
+/// the keys' order.
+struct Fingerprints(String);
+
+impl Serialize for Fingerprints {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut keys = [GITHUB_FINGERPRINT_KEY, FINGERPRINT_KEY];
+        keys.sort_unstable();
+        let mut map = serializer.serialize_map(Some(keys.len()))?;
+        for key in keys {
+            map.serialize_entry(key, &self.0)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -171,18 +194,24 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     fired.sort();
     fired.dedup();
     let index: BTreeMap<&str, usize> = fired.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
-    let mut seen: BTreeMap<(&str, String, String, String), usize> = BTreeMap::new();
+    let paths = Paths::new(sources);
+    // How many findings with the same code, path, message and labelled text
+    // came before: the fingerprint's occurrence.
+    let mut seen: HashMap<(&str, &str, &str, String), usize> =
+        HashMap::with_capacity(diagnostics.len());
     let results = diagnostics
         .iter()
         .map(|d| {
-            let file = sources.get(d.span.file);
-            let text = labelled_text(&file.text, d.span);
-            let path = file.display_path();
-            let occurrence = seen
-                .entry((d.code.id, path.clone(), d.message.clone(), text.clone()))
-                .or_insert(0);
-            let fingerprint = fingerprint(&[d.code.id, &path, &d.message, &text], *occurrence);
-            *occurrence += 1;
+            let path = paths.shown(d.span.file);
+            let key = (
+                d.code.id,
+                path,
+                d.message.as_str(),
+                labelled_text(&sources.get(d.span.file).text, d.span),
+            );
+            let occurrence = seen.get(&key).copied().unwrap_or(0);
+            let fingerprint = fingerprint(&[key.0, key.1, key.2, &key.3], occurrence);
+            seen.insert(key, occurrence + 1);
             let mut message = d.message.clone();
             if let Some(help) = &d.help {
                 message.push_str("\nhelp: ");
@@ -200,8 +229,8 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 message: Text::new(message),
                 locations: [Location {
                     id: None,
-                    physical_location: physical(d.span, sources),
-                    message: d.label.as_ref().map(Text::new),
+                    physical_location: physical(d.span, sources, &paths),
+                    message: d.label.as_deref().map(|text| TextRef { text }),
                 }],
                 related_locations: d
                     .related
@@ -209,14 +238,13 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                     .enumerate()
                     .map(|(i, label)| Location {
                         id: Some(i),
-                        physical_location: physical(label.span, sources),
-                        message: Some(Text::new(&label.message)),
+                        physical_location: physical(label.span, sources, &paths),
+                        message: Some(TextRef {
+                            text: &label.message,
+                        }),
                     })
                     .collect(),
-                partial_fingerprints: BTreeMap::from([
-                    (FINGERPRINT_KEY, fingerprint.clone()),
-                    (GITHUB_FINGERPRINT_KEY, fingerprint),
-                ]),
+                partial_fingerprints: Fingerprints(fingerprint),
             }
         })
         .collect();
@@ -237,8 +265,31 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
             results,
         }],
     };
-    let text = serde_json::to_string_pretty(&log).expect("a SARIF log always serializes");
-    json_escape_invisible(&text) + "\n"
+    json_text(&log, diagnostics.len() * 1280 + 64 * 1024)
+}
+
+/// Each file's path as shown and as a URI, found once per log.
+struct Paths {
+    shown: Vec<String>,
+    uris: Vec<String>,
+}
+
+impl Paths {
+    fn new(sources: &SourceMap) -> Paths {
+        let files = sources.files();
+        Paths {
+            shown: files.iter().map(|f| f.display_path()).collect(),
+            uris: files.iter().map(|f| uri(&f.path)).collect(),
+        }
+    }
+
+    fn shown(&self, file: FileId) -> &str {
+        &self.shown[file.0 as usize]
+    }
+
+    fn uri(&self, file: FileId) -> &str {
+        &self.uris[file.0 as usize]
+    }
 }
 
 /// The description of one code that fired: a lint rule's summary, what it
@@ -354,17 +405,19 @@ pub fn github_anchor(heading: &str) -> String {
         .collect()
 }
 
-fn physical(span: Span, sources: &SourceMap) -> PhysicalLocation {
-    let at = location(span, sources);
+fn physical<'a>(span: Span, sources: &SourceMap, paths: &'a Paths) -> PhysicalLocation<'a> {
+    let file = sources.get(span.file);
+    let (start_line, start_column) = file.line_col(span.start);
+    let (end_line, end_column) = file.line_col(span.end);
     PhysicalLocation {
         artifact_location: ArtifactLocation {
-            uri: uri(&sources.get(span.file).path),
+            uri: paths.uri(span.file),
         },
         region: Region {
-            start_line: at.line,
-            start_column: at.column,
-            end_line: at.end_line,
-            end_column: at.end_column,
+            start_line,
+            start_column,
+            end_line,
+            end_column,
         },
     }
 }
@@ -396,11 +449,14 @@ pub fn uri(path: &Path) -> String {
 fn labelled_text(text: &str, span: Span) -> String {
     let start = span.start.min(text.len());
     let end = span.end.clamp(start, text.len());
-    text.get(start..end)
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut out = String::new();
+    for word in text.get(start..end).unwrap_or("").split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// A hex SHA-256 of what identifies a finding apart from where it is, and
@@ -412,12 +468,12 @@ fn fingerprint(parts: &[&str], occurrence: usize) -> String {
         hash.update(part.len().to_le_bytes());
         hash.update(part.as_bytes());
     }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     hash.finalize()
         .iter()
-        .fold(String::with_capacity(64), |mut out, byte| {
-            write!(out, "{byte:02x}").expect("writing to a String cannot fail");
-            out
-        })
+        .flat_map(|byte| [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]])
+        .map(char::from)
+        .collect()
 }
 
 #[cfg(test)]
