@@ -14,7 +14,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::io;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
+use miette::LabeledSpan;
 use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::ser::PrettyFormatter;
@@ -24,10 +24,12 @@ use crate::names::{self, Escape, needs_escape};
 use crate::source::{SourceFile, SourceMap, Span};
 
 pub mod github;
+mod graphical;
 pub mod junit;
 pub mod sarif;
 mod snippet;
 
+use graphical::Layout;
 #[cfg(test)]
 use snippet::MAX_LINE_CHARS;
 use snippet::Snippet;
@@ -66,11 +68,12 @@ pub fn render(
 ) -> String {
     match format {
         Format::Human => {
-            let handler = handler(human);
-            diagnostics
-                .iter()
-                .map(|d| report(d, sources, &handler))
-                .collect()
+            let layout = Layout::new(human);
+            let mut out = String::with_capacity(diagnostics.len() * 640);
+            for diagnostic in diagnostics {
+                report(&mut out, diagnostic, sources, &layout);
+            }
+            out
         }
         Format::Short => diagnostics
             .iter()
@@ -98,7 +101,16 @@ pub fn short_line(diagnostic: &Diagnostic, sources: &SourceMap) -> String {
 
 /// A message, label or path as a report shows it: see [`names::escape`].
 pub fn escape(text: &str) -> Cow<'_, str> {
+    if is_printable_ascii(text) {
+        return Cow::Borrowed(text);
+    }
     names::escape(text, Escape::Text)
+}
+
+/// Whether `text` is printable ASCII, which [`names::escape`] keeps as it is
+/// in every mode: a quick test for the common case.
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 /// How many columns apart the tab stops of a human report's source lines are.
@@ -106,39 +118,18 @@ pub const TAB_WIDTH: usize = 4;
 
 /// miette's graphical report for one diagnostic, ending in a blank line.
 pub fn human_report(diagnostic: &Diagnostic, sources: &SourceMap, options: HumanOptions) -> String {
-    report(diagnostic, sources, &handler(options))
-}
-
-/// miette's report handler for `options`, made once for a batch of reports.
-fn handler(options: HumanOptions) -> GraphicalReportHandler {
-    let theme = if options.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    GraphicalReportHandler::new_themed(theme)
-        .with_width(options.width)
-        .with_links(false)
-        .with_context_lines(1)
-        .tab_width(TAB_WIDTH)
-        .with_show_related_as_nested(true)
-}
-
-fn report(
-    diagnostic: &Diagnostic,
-    sources: &SourceMap,
-    handler: &GraphicalReportHandler,
-) -> String {
-    let report = Report::new(diagnostic, sources);
     let mut out = String::new();
-    handler
-        .render_report(&mut out, &report)
-        .expect("rendering into a String cannot fail");
+    report(&mut out, diagnostic, sources, &Layout::new(options));
+    out
+}
+
+/// Appends the report of `diagnostic` and a blank line.
+fn report(out: &mut String, diagnostic: &Diagnostic, sources: &SourceMap, layout: &Layout) {
+    layout.render(out, &Report::new(diagnostic, sources));
     if !out.ends_with('\n') {
         out.push('\n');
     }
     out.push('\n');
-    out
 }
 
 /// A [`Diagnostic`] as miette sees it: its text escaped, its source reduced to
@@ -208,10 +199,13 @@ impl Report {
                 Severity::Warning => miette::Severity::Warning,
                 Severity::Info => miette::Severity::Advice,
             },
-            help: diagnostic
-                .help
-                .as_deref()
-                .map(|h| names::escape(h, Escape::Lines).into_owned()),
+            help: diagnostic.help.as_deref().map(|help| {
+                if help.split('\n').all(is_printable_ascii) {
+                    help.to_string()
+                } else {
+                    names::escape(help, Escape::Lines).into_owned()
+                }
+            }),
             source,
             labels,
             related,

@@ -16,6 +16,7 @@
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use crate::names::{Escape, needs_escape, push_escaped};
 use crate::source::{LineIndex, SourceFile, Span};
 
 /// A line of at most this many characters is shown whole.
@@ -42,11 +43,23 @@ pub struct Snippet {
     /// shown lines starts. miette never reads across two runs (see
     /// [`line_count`]), so a snippet line's file line follows from its run.
     runs: Vec<(usize, usize)>,
-    /// `(file offset, snippet offset)` pairs, increasing in both.
-    anchors: Vec<(usize, usize)>,
+    /// Where file offsets land in the snippet, increasing in both.
+    anchors: Vec<Anchor>,
     /// `(snippet offset, 0-based line, 0-based column)` of each span's start,
     /// the position miette prints in the header.
     starts: Vec<(usize, usize, usize)>,
+}
+
+/// A file offset and the snippet offset it lands on. Between a `verbatim`
+/// anchor and the next, the snippet holds the file's bytes as they are, so
+/// every offset between lands as far from the anchor in both; between
+/// other anchors (a character written as an escape, a `…`, a line break),
+/// offsets land on one of the two.
+#[derive(Clone, Copy, Debug)]
+struct Anchor {
+    at: usize,
+    to: usize,
+    verbatim: bool,
 }
 
 impl Snippet {
@@ -58,14 +71,16 @@ impl Snippet {
             .iter()
             .map(|s| (clamp(s.start), clamp(s.end.max(s.start))))
             .collect();
+        // The first and last line of each span.
+        let span_lines: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|&(start, end)| (index.line(start), index.line(end)))
+            .collect();
         let last_line = index.len() - 1;
         // Each span shows its lines and one line either side (miette's context).
-        let shown: Vec<(usize, usize)> = spans
+        let shown: Vec<(usize, usize)> = span_lines
             .iter()
-            .map(|&(start, end)| {
-                let (first, last) = (index.line(start), index.line(end));
-                (first.saturating_sub(1), (last + 1).min(last_line))
-            })
+            .map(|&(first, last)| (first.saturating_sub(1), (last + 1).min(last_line)))
             .collect();
         let shown = merge_close(shown);
 
@@ -89,8 +104,9 @@ impl Snippet {
                 // The parts of labelled spans on this line.
                 let marks: Vec<(usize, usize)> = spans
                     .iter()
-                    .filter(|&&(a, b)| index.line(a) <= line && line <= index.line(b))
-                    .map(|&(a, b)| {
+                    .zip(&span_lines)
+                    .filter(|(_, (first, last))| (*first..=*last).contains(&line))
+                    .map(|(&(a, b), _)| {
                         let from = a.clamp(start, end);
                         (from, b.clamp(from, end))
                     })
@@ -137,16 +153,39 @@ impl Snippet {
         SourceSpan::from(start..end)
     }
 
-    /// The snippet offset of the last anchor at or before `offset`.
+    /// Where `offset` lands in the snippet, or the last place before it
+    /// that a file offset lands on (the start of its escape, of its `…` or
+    /// of its character).
     fn floor(&self, offset: usize) -> usize {
-        let i = self.anchors.partition_point(|&(at, _)| at <= offset);
-        i.checked_sub(1).map_or(0, |i| self.anchors[i].1)
+        let i = self.anchors.partition_point(|a| a.at <= offset);
+        let Some(anchor) = i.checked_sub(1).map(|i| self.anchors[i]) else {
+            return 0;
+        };
+        if !anchor.verbatim {
+            return anchor.to;
+        }
+        let mut to = anchor.to + offset - anchor.at;
+        while !self.text.is_char_boundary(to) {
+            to -= 1;
+        }
+        to
     }
 
-    /// The snippet offset of the first anchor at or after `offset`.
+    /// Where `offset` lands in the snippet, or the first place after it
+    /// that a file offset lands on.
     fn ceil(&self, offset: usize) -> usize {
-        let i = self.anchors.partition_point(|&(at, _)| at < offset);
-        self.anchors.get(i).map_or(self.text.len(), |&(_, to)| to)
+        let i = self.anchors.partition_point(|a| a.at < offset);
+        let next = self.anchors.get(i).map_or(self.text.len(), |a| a.to);
+        match i.checked_sub(1).map(|i| self.anchors[i]) {
+            Some(anchor) if anchor.verbatim => {
+                let mut to = anchor.to + offset - anchor.at;
+                while !self.text.is_char_boundary(to) {
+                    to += 1;
+                }
+                to.min(next)
+            }
+            _ => next,
+        }
     }
 
     /// The file line (0-based) of a snippet line.
@@ -226,19 +265,25 @@ fn merge_close(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 struct Builder<'s> {
     source: &'s str,
     text: String,
-    anchors: Vec<(usize, usize)>,
+    anchors: Vec<Anchor>,
 }
 
 impl Builder<'_> {
     fn anchor(&mut self, offset: usize) {
-        self.anchors.push((offset, self.text.len()));
+        self.anchors.push(Anchor {
+            at: offset,
+            to: self.text.len(),
+            verbatim: false,
+        });
     }
 
     /// Writes the line `start..end` of the source, clipped to windows around
     /// `marks` (byte ranges inside the line) when it is long.
     fn line(&mut self, start: usize, end: usize, marks: &[(usize, usize)]) {
         let line = &self.source[start..end];
-        let windows = if line.chars().nth(MAX_LINE_CHARS).is_none() {
+        // (A line of no more bytes than that has no more characters.)
+        let windows = if line.len() <= MAX_LINE_CHARS || line.chars().nth(MAX_LINE_CHARS).is_none()
+        {
             vec![(start, end)]
         } else if marks.is_empty() {
             vec![(start, start + advance(line, 0, MAX_LINE_CHARS))]
@@ -258,12 +303,32 @@ impl Builder<'_> {
         }
     }
 
+    /// Writes the text `from..to` of the source, escaped: the runs of
+    /// characters that need no escape as they are, under one anchor each.
     fn keep(&mut self, from: usize, to: usize) {
+        let mut run = from;
         for (i, c) in self.source[from..to].char_indices() {
-            self.anchor(from + i);
-            crate::names::push_escaped(&mut self.text, c, crate::names::Escape::Snippet);
+            if needs_escape(c) && c != '\t' {
+                self.verbatim(run, from + i);
+                self.anchor(from + i);
+                push_escaped(&mut self.text, c, Escape::Snippet);
+                run = from + i + c.len_utf8();
+            }
         }
+        self.verbatim(run, to);
         self.anchor(to);
+    }
+
+    /// Writes the text `from..to` of the source as it is.
+    fn verbatim(&mut self, from: usize, to: usize) {
+        if from < to {
+            self.anchors.push(Anchor {
+                at: from,
+                to: self.text.len(),
+                verbatim: true,
+            });
+            self.text.push_str(&self.source[from..to]);
+        }
     }
 
     fn elide(&mut self, from: usize, to: usize) {
