@@ -67,7 +67,8 @@ const JOURNAL_HEADER: &str = "# scalec journal: an interrupted build. The next `
 /// directory.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Changes {
-    /// Files whose text differs, with a unified diff (old → new).
+    /// Files whose text differs, with a unified diff (old → new) from
+    /// [`compare`] and [`check`]; [`write`] leaves the diffs empty.
     pub changed: Vec<(PathBuf, String)>,
     /// Files the set has and the directory lacks.
     pub missing: Vec<PathBuf>,

@@ -37,7 +37,7 @@ pub enum Node {
 impl Node {
     /// The value `value` serializes to, fields in serialization order: the
     /// node [`Node::from`] makes of `serde_yaml::to_value(value)`, built
-    /// without that intermediate value ([`ser`] says how).
+    /// without that intermediate value (the module `ser` says how).
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Node {
         ser::to_node(value).expect("manifests always serialize to YAML")
     }
@@ -85,7 +85,8 @@ pub fn write(node: &Node, out: &mut String) {
 
 /// Appends the YAML document of `value` to `out`: the text [`write`] writes
 /// for [`Node::from_serialize`]`(value)`. Most objects are written as they
-/// serialize, without building the node ([`stream`] says which are not).
+/// serialize, without building the node (the module `stream` says which are
+/// not).
 pub fn write_serialize<T: Serialize + ?Sized>(value: &T, out: &mut String) {
     if !stream::write(value, out) {
         write(&Node::from_serialize(value), out);
