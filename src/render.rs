@@ -1,4 +1,5 @@
-//! Diagnostics → text: the human report (miette), one short line per finding,
+//! Diagnostics → text: the human report (miette's graphical layout, drawn
+//! by `render/graphical.rs` for most reports), one short line per finding,
 //! JSON, or for CI a SARIF log ([`sarif`]), GitHub Actions workflow commands
 //! ([`github`]) or a JUnit XML report ([`junit`]). Renderers never invent wording: every word comes from the
 //! [`Diagnostic`]. Line and column are computed here, 1-based, columns in
@@ -436,7 +437,7 @@ impl serde_json::ser::Formatter for SafeFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        // Printable ASCII, the common case, is written as it is.
+        // ASCII other than DEL, the common case, is written as it is.
         let invisible = |c: char| c == '\u{7f}' || (!c.is_ascii() && needs_escape(c));
         if fragment.bytes().all(|b| b < 0x7f) || !fragment.contains(invisible) {
             return writer.write_all(fragment.as_bytes());

@@ -421,3 +421,89 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
     }
     offset
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::source::SourceMap;
+
+    /// `text` as a snippet writes it: each character escaped, each line
+    /// break as `\n`.
+    fn escaped(text: &str) -> String {
+        let mut out = String::new();
+        for line in crate::source::lines(text)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .chars()
+        {
+            if line == '\n' {
+                out.push('\n');
+            } else {
+                push_escaped(&mut out, line, Escape::Snippet);
+            }
+        }
+        out
+    }
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x5419),
+            failure_persistence: None,
+            ..ProptestConfig::with_cases(512)
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// On lines short enough to show whole, the snippet's text under
+        /// any span of the file is that span's text, escaped: offsets land
+        /// where their characters are written, after escapes, multi-byte
+        /// characters and line breaks of every kind.
+        #[test]
+        fn a_span_covers_its_own_text(
+            lines in proptest::collection::vec("([a-z =]{0,6}|\t|é|漢|😀|\u{7}|\u{1b}|\u{202e}|\u{85}){0,8}", 1..12),
+            breaks in proptest::collection::vec(prop_oneof!["\n", "\r\n", "\r"], 12),
+            labelled in proptest::collection::vec((0usize..1000, 0usize..1000), 1..4),
+            probes in proptest::collection::vec((0usize..1000, 0usize..1000), 8),
+        ) {
+            let mut text = String::new();
+            for (line, line_break) in lines.iter().zip(&breaks) {
+                text.push_str(line);
+                text.push_str(line_break);
+            }
+            let boundary = |n: usize| floor_boundary(&text, n * text.len() / 999);
+            let span = |(a, b): (usize, usize)| {
+                let (a, b) = (boundary(a), boundary(b));
+                Span::new(crate::source::FileId(0), a.min(b), a.max(b))
+            };
+            let mut sources = SourceMap::new();
+            let id = sources.add("a.scale", &text);
+            let file = sources.get(id);
+            let spans: Vec<Span> = labelled.into_iter().map(span).collect();
+            let snippet = Snippet::new(file, file.lines(), "a.scale".into(), &spans);
+            let index = file.lines();
+            // Every labelled span, and any span on the lines around them that
+            // the snippet shows without a gap.
+            // (An offset between the `\r` and the `\n` of a line break lands
+            // on both sides of its `\n`.)
+            let inside_break = |o: usize| text[..o].ends_with('\r') && text[o..].starts_with('\n');
+            let shown = |s: &Span| {
+                !inside_break(s.start) && !inside_break(s.end) && spans.iter().any(|l| {
+                    let (first, last) = (index.line(l.start).saturating_sub(1), index.line(l.end) + 1);
+                    (first..=last).contains(&index.line(s.start)) && (first..=last).contains(&index.line(s.end))
+                })
+            };
+            for s in spans.iter().copied().chain(probes.into_iter().map(span)).filter(|s| shown(s)) {
+                let at = snippet.span(s);
+                prop_assert_eq!(
+                    &snippet.text[at.offset()..at.offset() + at.len()],
+                    escaped(&text[s.start..s.end]),
+                    "{:?} in {:?}", s, text
+                );
+            }
+        }
+    }
+}
