@@ -1,4 +1,5 @@
-//! Diagnostics → text: the human report (miette), one short line per finding,
+//! Diagnostics → text: the human report (miette's graphical layout, drawn
+//! by `render/graphical.rs` for most reports), one short line per finding,
 //! JSON, or for CI a SARIF log ([`sarif`]), GitHub Actions workflow commands
 //! ([`github`]) or a JUnit XML report ([`junit`]). Renderers never invent wording: every word comes from the
 //! [`Diagnostic`]. Line and column are computed here, 1-based, columns in
@@ -17,7 +18,6 @@ use std::io;
 use miette::LabeledSpan;
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::ser::PrettyFormatter;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::names::{self, Escape, needs_escape};
@@ -69,7 +69,7 @@ pub fn render(
     match format {
         Format::Human => {
             let layout = Layout::new(human);
-            let mut out = String::with_capacity(diagnostics.len() * 640);
+            let mut out = String::with_capacity(diagnostics.len() * 1024);
             for diagnostic in diagnostics {
                 report(&mut out, diagnostic, sources, &layout);
             }
@@ -309,9 +309,7 @@ pub struct JsonDiagnostic {
 
 fn location(span: Span, sources: &SourceMap) -> JsonLocation {
     let file = sources.get(span.file);
-    let index = file.lines();
-    let (line, column) = index.line_col(&file.text, span.start);
-    let (end_line, end_column) = index.line_col(&file.text, span.end);
+    let ((line, column), (end_line, end_column)) = positions(file, span);
     JsonLocation {
         file: file.display_path(),
         line,
@@ -320,6 +318,31 @@ fn location(span: Span, sources: &SourceMap) -> JsonLocation {
         end_column,
         byte_start: span.start,
         byte_end: span.end,
+    }
+}
+
+/// The line and column of a span's start and of its end, as
+/// [`SourceFile::line_col`] counts them. The end of a span that ends on the
+/// line it starts on (nearly every span) lies as many characters to the
+/// right as the span has, so the file's lines are searched once.
+fn positions(file: &SourceFile, span: Span) -> ((usize, usize), (usize, usize)) {
+    let (line, column) = file.line_col(span.start);
+    let text = &*file.text;
+    let boundary = |offset: usize| {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    };
+    let (start, end) = (boundary(span.start), boundary(span.end));
+    match file.lines().bounds(line - 1) {
+        // No line break (and so no `\r`) lies between the two.
+        Some((_, line_end)) if start <= end && end <= line_end => (
+            (line, column),
+            (line, column + text[start..end].chars().count()),
+        ),
+        _ => ((line, column), file.line_col(span.end)),
     }
 }
 
@@ -346,11 +369,11 @@ pub fn json_diagnostic(diagnostic: &Diagnostic, sources: &SourceMap) -> JsonDiag
 /// The findings as a pretty-printed JSON array, newline-terminated.
 pub fn json(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     let list = Seq(diagnostics.iter().map(|d| json_diagnostic(d, sources)));
-    json_text(&list, diagnostics.len() * 640)
+    json_text(&list, diagnostics.len() * 1024)
 }
 
-/// Serializes the items of an iterator as a JSON array, without collecting
-/// them first.
+/// Serializes the items of an iterator as a JSON array, each as it is
+/// made, without collecting them first.
 struct Seq<I>(I);
 
 impl<I> Serialize for Seq<I>
@@ -367,8 +390,7 @@ where
 /// terminal (see [`SafeFormatter`]); `capacity` is a guess at its length.
 pub(crate) fn json_text(value: &impl Serialize, capacity: usize) -> String {
     let mut out = Vec::with_capacity(capacity);
-    let mut serializer =
-        serde_json::Serializer::with_formatter(&mut out, SafeFormatter(PrettyFormatter::new()));
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, SafeFormatter::default());
     value
         .serialize(&mut serializer)
         .expect("reports always serialize");
@@ -376,12 +398,38 @@ pub(crate) fn json_text(value: &impl Serialize, capacity: usize) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
-/// serde_json's pretty printer, except that DEL, the C1 controls and the
-/// bidirectional controls, which serde_json leaves raw in strings, are
-/// written as `\uXXXX` too, so the JSON text is safe on a terminal. The
-/// strings' values do not change. (serde_json escapes the C0 controls itself;
-/// outside strings JSON text is ASCII.)
-struct SafeFormatter(PrettyFormatter<'static>);
+/// The text of serde_json's pretty printer (`PrettyFormatter`, two spaces
+/// an indent), with two changes that leave the values as they are:
+///
+/// - DEL, the C1 controls and the bidirectional controls, which serde_json
+///   leaves raw in strings, are written as `\uXXXX` too, so that the text
+///   is safe on a terminal (serde_json escapes the C0 controls itself;
+///   outside strings JSON text is ASCII);
+/// - a line break and its indent are written at once, not one indent at a
+///   time.
+#[derive(Default)]
+struct SafeFormatter {
+    depth: usize,
+    has_value: bool,
+}
+
+impl SafeFormatter {
+    /// A line break and the indent of the current depth.
+    fn new_line<W: ?Sized + io::Write>(&self, writer: &mut W) -> io::Result<()> {
+        const LINE: [u8; 65] = {
+            let mut line = [b' '; 65];
+            line[0] = b'\n';
+            line
+        };
+        match LINE.get(..1 + 2 * self.depth) {
+            Some(line) => writer.write_all(line),
+            None => {
+                writer.write_all(b"\n")?;
+                (0..self.depth).try_for_each(|_| writer.write_all(b"  "))
+            }
+        }
+    }
+}
 
 impl serde_json::ser::Formatter for SafeFormatter {
     fn write_string_fragment<W: ?Sized + io::Write>(
@@ -389,7 +437,7 @@ impl serde_json::ser::Formatter for SafeFormatter {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
-        // Printable ASCII, the common case, is written as it is.
+        // ASCII other than DEL, the common case, is written as it is.
         let invisible = |c: char| c == '\u{7f}' || (!c.is_ascii() && needs_escape(c));
         if fragment.bytes().all(|b| b < 0x7f) || !fragment.contains(invisible) {
             return writer.write_all(fragment.as_bytes());
@@ -405,11 +453,17 @@ impl serde_json::ser::Formatter for SafeFormatter {
     }
 
     fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_array(writer)
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"[")
     }
 
     fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_array(writer)
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(writer)?;
+        }
+        writer.write_all(b"]")
     }
 
     fn begin_array_value<W: ?Sized + io::Write>(
@@ -417,19 +471,29 @@ impl serde_json::ser::Formatter for SafeFormatter {
         writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        self.0.begin_array_value(writer, first)
+        if !first {
+            writer.write_all(b",")?;
+        }
+        self.new_line(writer)
     }
 
-    fn end_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_array_value(writer)
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 
     fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_object(writer)
+        self.depth += 1;
+        self.has_value = false;
+        writer.write_all(b"{")
     }
 
     fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_object(writer)
+        self.depth -= 1;
+        if self.has_value {
+            self.new_line(writer)?;
+        }
+        writer.write_all(b"}")
     }
 
     fn begin_object_key<W: ?Sized + io::Write>(
@@ -437,15 +501,19 @@ impl serde_json::ser::Formatter for SafeFormatter {
         writer: &mut W,
         first: bool,
     ) -> io::Result<()> {
-        self.0.begin_object_key(writer, first)
+        if !first {
+            writer.write_all(b",")?;
+        }
+        self.new_line(writer)
     }
 
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(writer)
+        writer.write_all(b": ")
     }
 
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        self.0.end_object_value(writer)
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _writer: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -892,6 +960,28 @@ pub(crate) mod tests {
         assert!(report.contains('\u{1b}'), "the theme colours: {report:?}");
         assert!(!report.contains("\u{1b}]0;"), "{report:?}");
         assert!(!report.contains('\u{7}'), "{report:?}");
+    }
+
+    #[test]
+    fn json_text_is_serde_jsons_pretty_text() {
+        // Empty and nested arrays and objects, numbers, escapes, and nesting
+        // deeper than the indents written at once.
+        let mut value = serde_json::json!({
+            "a": [], "b": {}, "c": [1, 2.5, null, true], "d": "q\"\\\n\t\u{1}é",
+            "e": [{"f": [[]], "g": {"h": {}}}],
+        });
+        for i in 0..40 {
+            value = if i % 2 == 0 {
+                serde_json::json!([value, i])
+            } else {
+                serde_json::json!({ "k": value, "l": [] })
+            };
+        }
+        let pretty = serde_json::to_string_pretty(&value).expect("JSON") + "\n";
+        assert_eq!(json_text(&value, 0), pretty);
+        // Invisible characters are escaped, and only those.
+        let text = json_text(&"a\u{7f}b\u{85}c\u{202e}d\u{1b}é漢", 0);
+        assert_eq!(text, "\"a\\u007fb\\u0085c\\u202ed\\u001bé漢\"\n");
     }
 
     #[test]

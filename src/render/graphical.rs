@@ -179,11 +179,14 @@ impl Layout {
     /// The parts of the snippet around the labels, close ones merged.
     /// (`render_snippets`)
     fn snippets(&self, out: &mut String, source: &Snippet, labels: &[LabeledSpan]) -> Option<()> {
+        // Sorted as miette sorts them: labels at one offset keep the order
+        // this sort, on this type, gives them.
         let mut labels = labels.to_vec();
         labels.sort_unstable_by_key(|l| l.inner().offset());
-        let mut contexts: Vec<(LabeledSpan, Box<dyn SpanContents<'_> + '_>)> =
+        // Each part's span and its contents, read with the context lines.
+        let mut contexts: Vec<(SourceSpan, Box<dyn SpanContents<'_> + '_>)> =
             Vec::with_capacity(labels.len());
-        for right in labels.iter().cloned() {
+        for right in &labels {
             // miette prints a note where a label cannot be read: let it.
             let right_contents = source
                 .read_span(right.inner(), CONTEXT_LINES, CONTEXT_LINES)
@@ -192,23 +195,25 @@ impl Layout {
                 && left_contents.line() + left_contents.line_count() >= right_contents.line()
             {
                 let new_end = (left.offset() + left.len()).max(right.offset() + right.len());
-                let merged = LabeledSpan::new(
-                    left.label().map(String::from),
-                    left.offset(),
-                    new_end - left.offset(),
-                );
-                if let Ok(merged_contents) =
-                    source.read_span(merged.inner(), CONTEXT_LINES, CONTEXT_LINES)
+                let merged = SourceSpan::new(left.offset().into(), new_end - left.offset());
+                if let Ok(merged_contents) = source.read_span(&merged, CONTEXT_LINES, CONTEXT_LINES)
                 {
                     contexts.pop();
                     contexts.push((merged, merged_contents));
                     continue;
                 }
             }
-            contexts.push((right, right_contents));
+            contexts.push((*right.inner(), right_contents));
         }
+        // The labels take the theme's highlight styles in turn.
+        let styles = self.theme.styles.highlights.len();
+        let highlights: Vec<Highlight> = labels
+            .iter()
+            .enumerate()
+            .map(|(i, label)| Highlight::new(label, i % styles))
+            .collect();
         for (context, contents) in contexts {
-            self.context(out, source, &context, contents, &labels)?;
+            self.context(out, source, context, contents, &labels, &highlights)?;
         }
         Some(())
     }
@@ -220,9 +225,10 @@ impl Layout {
         &self,
         out: &mut String,
         source: &'a Snippet,
-        context: &LabeledSpan,
+        context: SourceSpan,
         contents: Box<dyn SpanContents<'a> + 'a>,
         labels: &[LabeledSpan],
+        highlights: &[Highlight],
     ) -> Option<()> {
         let lines = lines(&*contents);
         let (start, end) = (context.offset(), context.offset() + context.len());
@@ -233,16 +239,9 @@ impl Layout {
             .clone()
             .find(|l| l.primary())
             .or_else(|| in_context.next());
-        // The labels take the theme's highlight styles in turn.
-        let styles = self.theme.styles.highlights.len();
-        let labels: Vec<Highlight> = labels
-            .iter()
-            .enumerate()
-            .map(|(i, label)| Highlight::new(label, i % styles))
-            .collect();
         // A label over several lines needs miette's gutter.
         let gutter = lines.iter().any(|line| {
-            labels
+            highlights
                 .iter()
                 .any(|hl| !line.span_line_only(hl) && line.span_applies(hl))
         });
@@ -255,12 +254,18 @@ impl Layout {
             .map_or(0, |line| line.line_number)
             .to_string()
             .len();
-        // The header names the file and where the primary label starts.
-        let header = match primary {
-            Some(label) => source.read_span(label.inner(), 0, 0).ok()?,
-            None => contents,
+        // The header names the file and where the primary label starts, as
+        // the snippet tells miette.
+        let (line, column) = match primary.and_then(|label| source.start(label.offset())) {
+            Some(start) => start,
+            None => {
+                let header = match primary {
+                    Some(label) => source.read_span(label.inner(), 0, 0).ok()?,
+                    None => contents,
+                };
+                (header.line(), header.column())
+            }
         };
-        let name = header.name()?;
         writeln!(
             out,
             "{:indent$}{}{}[{}]",
@@ -268,13 +273,15 @@ impl Layout {
             chars.ltop,
             chars.hbar,
             self.theme.styles.link.style(format_args!(
-                "{name}:{}:{}",
-                header.line() + 1,
-                header.column() + 1
+                "{}:{}:{}",
+                source.name(),
+                line + 1,
+                column + 1
             )),
             indent = linum_width + 2,
         )
         .ok()?;
+        let mut here = Vec::with_capacity(highlights.len());
         for line in &lines {
             // `write_linum`, `render_line_text`
             write!(
@@ -285,7 +292,8 @@ impl Layout {
             )
             .ok()?;
             self.line_text(out, &line.text);
-            let here: Vec<&Highlight> = labels.iter().filter(|hl| line.span_applies(hl)).collect();
+            here.clear();
+            here.extend(highlights.iter().filter(|hl| line.span_applies(hl)));
             if !here.is_empty() {
                 self.no_linum(out, linum_width);
                 self.highlights(out, line, linum_width, &here);
@@ -296,7 +304,7 @@ impl Layout {
             "{:indent$}{}{}",
             "",
             chars.lbot,
-            chars.hbar.to_string().repeat(4),
+            Repeat(chars.hbar, 4),
             indent = linum_width + 2,
         )
         .ok()
@@ -409,9 +417,10 @@ impl Layout {
         }
         out.push('\n');
         for &hl in here.iter().rev() {
-            let Some(parts) = &hl.label else { continue };
+            let Some(label) = hl.label else { continue };
             let style = styles[hl.style];
-            for (i, part) in parts.iter().enumerate() {
+            let one_line = !label.contains('\n');
+            for (i, part) in label.split('\n').enumerate() {
                 self.no_linum(out, linum_width);
                 let mut column = 1;
                 for &(other, bar) in &bars {
@@ -425,7 +434,7 @@ impl Layout {
                         continue;
                     }
                     let part = style.style(part);
-                    let _ = if parts.len() == 1 {
+                    let _ = if one_line {
                         let text = format_args!("{}{} {part}", chars.lbot, Repeat(chars.hbar, 2));
                         writeln!(out, "{}", style.style(text))
                     } else if i == 0 {
@@ -452,27 +461,25 @@ impl fmt::Display for Repeat {
     }
 }
 
-/// A label as miette draws it (`FancySpan`): its text split into lines, its
-/// span in the snippet and which of the theme's highlight styles it takes.
-/// Two are equal when their texts and spans are, as in miette.
-struct Highlight {
-    label: Option<Vec<String>>,
+/// A label as miette draws it (`FancySpan`): its text, drawn line by line,
+/// its span in the snippet and which of the theme's highlight styles it
+/// takes. Two are equal when their texts and spans are, as in miette.
+struct Highlight<'a> {
+    label: Option<&'a str>,
     span: SourceSpan,
     style: usize,
 }
 
-impl PartialEq for Highlight {
-    fn eq(&self, other: &Highlight) -> bool {
+impl PartialEq for Highlight<'_> {
+    fn eq(&self, other: &Highlight<'_>) -> bool {
         self.label == other.label && self.span == other.span
     }
 }
 
-impl Highlight {
-    fn new(label: &LabeledSpan, style: usize) -> Highlight {
+impl Highlight<'_> {
+    fn new(label: &LabeledSpan, style: usize) -> Highlight<'_> {
         Highlight {
-            label: label
-                .label()
-                .map(|text| text.split('\n').map(String::from).collect()),
+            label: label.label(),
             span: *label.inner(),
             style,
         }
@@ -697,6 +704,21 @@ mod tests {
     }
 
     #[test]
+    fn labels_at_one_place_are_drawn_in_miettes_order() {
+        let mut sources = SourceMap::new();
+        let id = sources.add("a.scale", "service api {\n  replicas = 1\n}\n");
+        let at = Span::new(id, 16, 24);
+        let diagnostic = Diagnostic::error(codes::SYNTAX_ERROR, "bad", at)
+            .with_label("first")
+            .with_related(at, "second")
+            .with_related(at, "third")
+            .with_related(Span::new(id, 8, 11), "name");
+        for options in OPTIONS {
+            assert!(drawn_alike(&Layout::new(options), &diagnostic, &sources));
+        }
+    }
+
+    #[test]
     fn a_label_over_two_lines_is_left_to_miette() {
         let mut sources = SourceMap::new();
         let id = sources.add("a.scale", "service api {\n  x = 1\n}\n");
@@ -768,13 +790,18 @@ mod tests {
         fn reports_are_drawn_as_miette_draws_them(
             lines in proptest::collection::vec("([a-z =;{}\"]{0,12}|\t|é|漢|😀|\u{1b}|\u{202e}|[x]{100,300}){0,6}", 1..30),
             breaks in proptest::collection::vec(prop_oneof!["\n", "\r\n", "\r"], 30),
-            spans in proptest::collection::vec((0usize..10_000, 0usize..40), 1..5),
+            mut spans in proptest::collection::vec((0usize..10_000, 0usize..40), 1..5),
+            again in any::<bool>(),
             labelled in proptest::collection::vec(any::<bool>(), 5),
             message in TEXT,
             help in proptest::option::of(TEXT),
             severity in 0usize..3,
             color: bool,
         ) {
+            if again && spans.len() > 1 {
+                // Two labels at one place.
+                spans[1] = spans[0];
+            }
             let mut text = String::new();
             for (line, line_break) in lines.iter().zip(&breaks) {
                 text.push_str(line);

@@ -16,6 +16,7 @@
 //! directory scalec ran in. Like `--format json`, the text is escaped so it
 //! is safe on a terminal; the values are the findings' own.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -24,7 +25,7 @@ use serde::ser::SerializeMap as _;
 use serde::{Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
-use super::json_text;
+use super::{Seq, json_text, positions};
 use crate::diag::{Code, Diagnostic, Severity, codes};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -46,19 +47,20 @@ pub const GITHUB_FINGERPRINT_KEY: &str = "primaryLocationLineHash";
 pub const FULL_DESCRIPTION_MAX: usize = 1000;
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log<R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run<'a>; 1],
+    runs: [Run<R>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run<R> {
     tool: Tool,
     column_kind: &'static str,
-    results: Vec<SarifResult<'a>>,
+    /// The results, serialized as they are made.
+    results: R,
 }
 
 #[derive(Serialize)]
@@ -129,7 +131,7 @@ struct SarifResult<'a> {
     locations: [Location<'a>; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location<'a>>,
-    partial_fingerprints: Fingerprints,
+    partial_fingerprints: Fingerprints<'a>,
 }
 
 #[derive(Serialize)]
@@ -156,9 +158,9 @@ struct ArtifactLocation<'a> {
 
 /// A result's `partialFingerprints`: one fingerprint under both keys, in
 /// the keys' order.
-struct Fingerprints(String);
+struct Fingerprints<'a>(&'a str);
 
-impl Serialize for Fingerprints {
+impl Serialize for Fingerprints<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut keys = [GITHUB_FINGERPRINT_KEY, FINGERPRINT_KEY];
         keys.sort_unstable();
@@ -195,23 +197,11 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
     fired.dedup();
     let index: BTreeMap<&str, usize> = fired.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
     let paths = Paths::new(sources);
-    // How many findings with the same code, path, message and labelled text
-    // came before: the fingerprint's occurrence.
-    let mut seen: HashMap<(&str, &str, &str, String), usize> =
-        HashMap::with_capacity(diagnostics.len());
+    let fingerprints = fingerprints(diagnostics, sources, &paths);
     let results = diagnostics
         .iter()
-        .map(|d| {
-            let path = paths.shown(d.span.file);
-            let key = (
-                d.code.id,
-                path,
-                d.message.as_str(),
-                labelled_text(&sources.get(d.span.file).text, d.span),
-            );
-            let occurrence = seen.get(&key).copied().unwrap_or(0);
-            let fingerprint = fingerprint(&[key.0, key.1, key.2, &key.3], occurrence);
-            seen.insert(key, occurrence + 1);
+        .zip(&fingerprints)
+        .map(|(d, fingerprint)| {
             let mut message = d.message.clone();
             if let Some(help) = &d.help {
                 message.push_str("\nhelp: ");
@@ -246,8 +236,7 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                     .collect(),
                 partial_fingerprints: Fingerprints(fingerprint),
             }
-        })
-        .collect();
+        });
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
@@ -262,10 +251,33 @@ pub fn sarif(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
                 },
             },
             column_kind: "unicodeCodePoints",
-            results,
+            results: Seq(results),
         }],
     };
-    json_text(&log, diagnostics.len() * 1280 + 64 * 1024)
+    json_text(&log, diagnostics.len() * 2048 + 64 * 1024)
+}
+
+/// Each finding's fingerprint, in order: see [`fingerprint`].
+fn fingerprints(diagnostics: &[Diagnostic], sources: &SourceMap, paths: &Paths) -> Vec<String> {
+    // How many findings with the same code, path, message and labelled text
+    // came before: the fingerprint's occurrence.
+    let mut seen: HashMap<(&str, &str, &str, Cow<'_, str>), usize> =
+        HashMap::with_capacity(diagnostics.len());
+    diagnostics
+        .iter()
+        .map(|d| {
+            let key = (
+                d.code.id,
+                paths.shown(d.span.file),
+                d.message.as_str(),
+                labelled_text(&sources.get(d.span.file).text, d.span),
+            );
+            let occurrence = seen.get(&key).copied().unwrap_or(0);
+            let fingerprint = fingerprint(&[key.0, key.1, key.2, &key.3], occurrence);
+            seen.insert(key, occurrence + 1);
+            fingerprint
+        })
+        .collect()
 }
 
 /// Each file's path as shown and as a URI, found once per log.
@@ -406,9 +418,8 @@ pub fn github_anchor(heading: &str) -> String {
 }
 
 fn physical<'a>(span: Span, sources: &SourceMap, paths: &'a Paths) -> PhysicalLocation<'a> {
-    let file = sources.get(span.file);
-    let (start_line, start_column) = file.line_col(span.start);
-    let (end_line, end_column) = file.line_col(span.end);
+    let ((start_line, start_column), (end_line, end_column)) =
+        positions(sources.get(span.file), span);
     PhysicalLocation {
         artifact_location: ArtifactLocation {
             uri: paths.uri(span.file),
@@ -446,17 +457,26 @@ pub fn uri(path: &Path) -> String {
 
 /// The text a finding marks, trimmed and with each run of white space as
 /// one space, so that re-indenting it does not change its fingerprint.
-fn labelled_text(text: &str, span: Span) -> String {
+fn labelled_text(text: &str, span: Span) -> Cow<'_, str> {
     let start = span.start.min(text.len());
     let end = span.end.clamp(start, text.len());
+    let text = text.get(start..end).unwrap_or("");
+    // Words of printable ASCII one space apart stay as they are.
+    if text.bytes().all(|b| (b' '..=b'~').contains(&b))
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+    {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::new();
-    for word in text.get(start..end).unwrap_or("").split_whitespace() {
+    for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// A hex SHA-256 of what identifies a finding apart from where it is, and
@@ -469,11 +489,12 @@ fn fingerprint(parts: &[&str], occurrence: usize) -> String {
         hash.update(part.as_bytes());
     }
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    hash.finalize()
-        .iter()
-        .flat_map(|byte| [HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xf)]])
-        .map(char::from)
-        .collect()
+    let mut out = String::with_capacity(64);
+    for byte in hash.finalize() {
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -86,8 +86,8 @@ impl Snippet {
 
         let mut builder = Builder {
             source: text,
-            text: String::new(),
-            anchors: Vec::new(),
+            text: String::with_capacity(256),
+            anchors: Vec::with_capacity(16),
         };
         let mut runs = Vec::new();
         let mut snippet_line = 0;
@@ -102,16 +102,18 @@ impl Snippet {
                 }
                 builder.anchor(start);
                 // The parts of labelled spans on this line.
-                let marks: Vec<(usize, usize)> = spans
-                    .iter()
-                    .zip(&span_lines)
-                    .filter(|(_, (first, last))| (*first..=*last).contains(&line))
-                    .map(|(&(a, b), _)| {
-                        let from = a.clamp(start, end);
-                        (from, b.clamp(from, end))
-                    })
-                    .collect();
-                builder.line(start, end, &marks);
+                let marks = || {
+                    spans
+                        .iter()
+                        .zip(&span_lines)
+                        .filter(|(_, (first, last))| (*first..=*last).contains(&line))
+                        .map(|(&(a, b), _)| {
+                            let from = a.clamp(start, end);
+                            (from, b.clamp(from, end))
+                        })
+                        .collect::<Vec<_>>()
+                };
+                builder.line(start, end, marks);
                 previous_end = Some(end);
             }
             snippet_line += last - first + 1;
@@ -188,6 +190,21 @@ impl Snippet {
         }
     }
 
+    /// The file's path, escaped.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file's line and column (0-based, the column in characters) of
+    /// the start of one of the snippet's spans, by its snippet offset: what
+    /// a report's header shows for a label that starts there.
+    pub fn start(&self, offset: usize) -> Option<(usize, usize)> {
+        self.starts
+            .iter()
+            .find(|&&(at, ..)| at == offset)
+            .map(|&(_, line, column)| (line, column))
+    }
+
     /// The file line (0-based) of a snippet line.
     fn file_line(&self, snippet_line: usize) -> usize {
         let run = self
@@ -216,12 +233,10 @@ impl SourceCode for Snippet {
         // Without context, miette asks for a label's own position (the header):
         // give the file's line and column as `line_col` counts them.
         let label_start = self
-            .starts
-            .iter()
-            .find(|&&(at, ..)| at == span.offset())
+            .start(span.offset())
             .filter(|_| context_lines_before == 0 && context_lines_after == 0);
         let (line, column) = match label_start {
-            Some(&(_, line, column)) => (line, column),
+            Some(start) => start,
             None => (self.file_line(inner.line()), inner.column()),
         };
         Ok(Box::new(MietteSpanContents::new_named(
@@ -278,17 +293,19 @@ impl Builder<'_> {
     }
 
     /// Writes the line `start..end` of the source, clipped to windows around
-    /// `marks` (byte ranges inside the line) when it is long.
-    fn line(&mut self, start: usize, end: usize, marks: &[(usize, usize)]) {
+    /// the `marks` (byte ranges inside the line) when it is long.
+    fn line(&mut self, start: usize, end: usize, marks: impl FnOnce() -> Vec<(usize, usize)>) {
         let line = &self.source[start..end];
         // (A line of no more bytes than that has no more characters.)
-        let windows = if line.len() <= MAX_LINE_CHARS || line.chars().nth(MAX_LINE_CHARS).is_none()
-        {
-            vec![(start, end)]
-        } else if marks.is_empty() {
+        if line.len() <= MAX_LINE_CHARS || line.chars().nth(MAX_LINE_CHARS).is_none() {
+            self.keep(start, end);
+            return;
+        }
+        let marks = marks();
+        let windows = if marks.is_empty() {
             vec![(start, start + advance(line, 0, MAX_LINE_CHARS))]
         } else {
-            windows(line, start, marks)
+            windows(line, start, &marks)
         };
         let mut at = start;
         for (from, to) in windows {
@@ -307,7 +324,17 @@ impl Builder<'_> {
     /// characters that need no escape as they are, under one anchor each.
     fn keep(&mut self, from: usize, to: usize) {
         let mut run = from;
-        for (i, c) in self.source[from..to].char_indices() {
+        let text = &self.source[from..to];
+        // Printable ASCII and tabs, the common case, need no escape.
+        if text
+            .bytes()
+            .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+        {
+            self.verbatim(from, to);
+            self.anchor(to);
+            return;
+        }
+        for (i, c) in text.char_indices() {
             if needs_escape(c) && c != '\t' {
                 self.verbatim(run, from + i);
                 self.anchor(from + i);
@@ -393,4 +420,90 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
         offset -= 1;
     }
     offset
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::source::SourceMap;
+
+    /// `text` as a snippet writes it: each character escaped, each line
+    /// break as `\n`.
+    fn escaped(text: &str) -> String {
+        let mut out = String::new();
+        for line in crate::source::lines(text)
+            .collect::<Vec<_>>()
+            .join("\n")
+            .chars()
+        {
+            if line == '\n' {
+                out.push('\n');
+            } else {
+                push_escaped(&mut out, line, Escape::Snippet);
+            }
+        }
+        out
+    }
+
+    fn config() -> ProptestConfig {
+        ProptestConfig {
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x5419),
+            failure_persistence: None,
+            ..ProptestConfig::with_cases(512)
+        }
+    }
+
+    proptest! {
+        #![proptest_config(config())]
+
+        /// On lines short enough to show whole, the snippet's text under
+        /// any span of the file is that span's text, escaped: offsets land
+        /// where their characters are written, after escapes, multi-byte
+        /// characters and line breaks of every kind.
+        #[test]
+        fn a_span_covers_its_own_text(
+            lines in proptest::collection::vec("([a-z =]{0,6}|\t|é|漢|😀|\u{7}|\u{1b}|\u{202e}|\u{85}){0,8}", 1..12),
+            breaks in proptest::collection::vec(prop_oneof!["\n", "\r\n", "\r"], 12),
+            labelled in proptest::collection::vec((0usize..1000, 0usize..1000), 1..4),
+            probes in proptest::collection::vec((0usize..1000, 0usize..1000), 8),
+        ) {
+            let mut text = String::new();
+            for (line, line_break) in lines.iter().zip(&breaks) {
+                text.push_str(line);
+                text.push_str(line_break);
+            }
+            let boundary = |n: usize| floor_boundary(&text, n * text.len() / 999);
+            let span = |(a, b): (usize, usize)| {
+                let (a, b) = (boundary(a), boundary(b));
+                Span::new(crate::source::FileId(0), a.min(b), a.max(b))
+            };
+            let mut sources = SourceMap::new();
+            let id = sources.add("a.scale", &text);
+            let file = sources.get(id);
+            let spans: Vec<Span> = labelled.into_iter().map(span).collect();
+            let snippet = Snippet::new(file, file.lines(), "a.scale".into(), &spans);
+            let index = file.lines();
+            // Every labelled span, and any span on the lines around them that
+            // the snippet shows without a gap.
+            // (An offset between the `\r` and the `\n` of a line break lands
+            // on both sides of its `\n`.)
+            let inside_break = |o: usize| text[..o].ends_with('\r') && text[o..].starts_with('\n');
+            let shown = |s: &Span| {
+                !inside_break(s.start) && !inside_break(s.end) && spans.iter().any(|l| {
+                    let (first, last) = (index.line(l.start).saturating_sub(1), index.line(l.end) + 1);
+                    (first..=last).contains(&index.line(s.start)) && (first..=last).contains(&index.line(s.end))
+                })
+            };
+            for s in spans.iter().copied().chain(probes.into_iter().map(span)).filter(|s| shown(s)) {
+                let at = snippet.span(s);
+                prop_assert_eq!(
+                    &snippet.text[at.offset()..at.offset() + at.len()],
+                    escaped(&text[s.start..s.end]),
+                    "{:?} in {:?}", s, text
+                );
+            }
+        }
+    }
 }
