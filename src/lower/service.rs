@@ -68,7 +68,7 @@ impl Lowerer<'_> {
                 .filter_map(|block| self.service(block, defaults, scope))
                 .collect();
         }
-        let lowered: Vec<(Option<Service>, Vec<Diagnostic>)> = blocks
+        let (services, found): (Vec<Option<Service>>, Vec<Vec<Diagnostic>>) = blocks
             .par_iter()
             .map(|block| {
                 let mut sink = Vec::new();
@@ -82,13 +82,13 @@ impl Lowerer<'_> {
                 let service = lower.service(block, defaults, scope);
                 (service, sink)
             })
-            .collect();
-        let mut services = Vec::with_capacity(lowered.len());
-        for (service, found) in lowered {
-            self.sink.extend(found);
-            services.extend(service);
-        }
-        services
+            .unzip();
+        self.sink.extend(found.into_iter().flatten());
+        // `filter_map` (unlike `flatten`) collects in place, since an
+        // `Option<Service>` is a `Service` in size: the services are never
+        // held twice.
+        #[allow(clippy::filter_map_identity)]
+        services.into_iter().filter_map(|service| service).collect()
     }
 
     /// Lowers the attributes and blocks of a `service` or `defaults` block.

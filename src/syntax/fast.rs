@@ -38,6 +38,8 @@ pub(super) fn parse(file: FileId, text: &str, base: usize) -> Option<(Vec<Item>,
         base,
         depth: 0,
         comments: Vec::new(),
+        items: Vec::new(),
+        values: Vec::new(),
     };
     let items = parser.file()?;
     Some((items, parser.comments))
@@ -49,10 +51,19 @@ struct Parser<'t> {
     pos: usize,
     file: FileId,
     base: usize,
-    /// Open blocks, lists and calls. The nesting pass bounds it before any
-    /// parser runs; this parser checks again rather than trust it.
+    /// Open blocks, lists and calls. This parser gives up past
+    /// [`MAX_NESTING`], so its recursion is bounded and a file it accepts
+    /// needs no separate nesting pass; pest reads only files that this
+    /// parser gave up on, after that pass.
     depth: usize,
     comments: Vec<Comment>,
+    /// The items of the blocks being read, innermost last: a block's items
+    /// are moved into a list of their own, of just their length, when the
+    /// block closes, so no list grows by reallocation and none is larger
+    /// than its content.
+    items: Vec<Item>,
+    /// The same, for the values of lists and calls.
+    values: Vec<Value>,
 }
 
 fn is_name_start(byte: u8) -> bool {
@@ -143,22 +154,28 @@ impl Parser<'_> {
     /// `sep* (item (sep+ item)* sep*)?` up to `close` (the end of the text
     /// when `None`), which is not consumed.
     fn items(&mut self, close: Option<u8>) -> Option<Vec<Item>> {
-        let mut items = Vec::new();
+        let first = self.items.len();
         self.skip();
         self.separators();
         loop {
             if self.peek() == close {
-                return Some(items);
+                break;
             }
-            items.push(self.item()?);
+            let item = self.item()?;
+            self.items.push(item);
             self.skip();
             if self.peek() == close {
-                return Some(items);
+                break;
             }
             if !self.separators() {
                 return None;
             }
         }
+        if close.is_none() {
+            // The file's own items: the only list left, taken as it is.
+            return Some(std::mem::take(&mut self.items));
+        }
+        Some(self.items.drain(first..).collect())
     }
 
     fn file(&mut self) -> Option<Vec<Item>> {
@@ -261,7 +278,7 @@ impl Parser<'_> {
     /// Steps over an opening bracket, one level deeper.
     fn open(&mut self) -> Option<()> {
         self.depth += 1;
-        if self.depth > MAX_NESTING + 1 {
+        if self.depth > MAX_NESTING {
             return None;
         }
         self.pos += 1;
@@ -355,14 +372,15 @@ impl Parser<'_> {
     /// (, line_end*)?)? close`, from the opening bracket that is next.
     fn values(&mut self, close: u8) -> Option<Vec<Value>> {
         self.open()?;
-        let mut values = Vec::new();
+        let first = self.values.len();
         self.skip();
         self.line_breaks();
         loop {
             if self.at(close) {
                 break;
             }
-            values.push(self.value()?);
+            let value = self.value()?;
+            self.values.push(value);
             self.skip();
             self.line_breaks();
             if self.at(b',') {
@@ -374,7 +392,7 @@ impl Parser<'_> {
             }
         }
         self.close();
-        Some(values)
+        Some(self.values.drain(first..).collect())
     }
 
     /// `-? digits (. digits)?` and a unit right after it: `%` or letters.
@@ -669,5 +687,49 @@ mod tests {
         for text in cases {
             agree(text);
         }
+    }
+
+    /// The fast parser bounds its own recursion, so a file it accepts needs
+    /// no nesting pass: it reads [`MAX_NESTING`] levels and gives up on one
+    /// more, whatever the brackets.
+    #[test]
+    fn gives_up_past_the_nesting_limit() {
+        use super::super::MAX_NESTING;
+        let parse = |text: &str| super::parse(crate::source::FileId(0), text, 0);
+        let blocks = |depth: usize| "b {".repeat(depth) + &"}".repeat(depth);
+        let lists = |depth: usize| format!("a = {}{}", "[".repeat(depth), "]".repeat(depth));
+        let calls = |depth: usize| format!("a = {}{}", "f(".repeat(depth), ")".repeat(depth));
+        let mixed = |depth: usize| format!("b {{ {} }}", lists(depth - 1));
+        for make in [&blocks as &dyn Fn(usize) -> String, &lists, &calls, &mixed] {
+            assert!(parse(&make(MAX_NESTING)).is_some(), "{}", make(MAX_NESTING));
+            assert!(
+                parse(&make(MAX_NESTING + 1)).is_none(),
+                "{}",
+                make(MAX_NESTING + 1)
+            );
+        }
+    }
+
+    /// Lists of items and values are as long as their contents: the parser
+    /// gathers them on one stack and moves each out when it closes.
+    #[test]
+    fn lists_are_sized_to_their_contents() {
+        let text = "s {\n a = 1\n b = 2\n c = [1, 2, 3]\n t { d = 4 }\n}\nu {}\n";
+        let (items, _) = super::parse(crate::source::FileId(0), text, 0).expect("parses");
+        let crate::ast::Item::Block(s) = &items[0] else {
+            panic!("a block");
+        };
+        assert_eq!((s.items.len(), s.items.capacity()), (4, 4));
+        let crate::ast::Item::Attribute(c) = &s.items[2] else {
+            panic!("an attribute");
+        };
+        let crate::ast::ValueKind::List(values) = &c.value.kind else {
+            panic!("a list: {:?}", c.value.kind);
+        };
+        assert_eq!((values.len(), values.capacity()), (3, 3));
+        let crate::ast::Item::Block(t) = &s.items[3] else {
+            panic!("a block");
+        };
+        assert_eq!((t.items.len(), t.items.capacity()), (1, 1));
     }
 }

@@ -8,9 +8,10 @@
 //! user words (never a grammar rule name) and never embeds the offending line,
 //! so a 1 MB line cannot become a 1 MB message.
 //!
-//! Nesting deeper than [`MAX_NESTING`] is rejected by a linear pass before
-//! either parser runs, so no input deepens the recursion of the parsers, the
-//! tree builder or any later stage past that bound.
+//! Nesting deeper than [`MAX_NESTING`] never reaches a tree: the fast
+//! parser gives up past it, and a linear pass finds it before pest runs, so
+//! no input deepens the recursion of the parsers, the tree builder or any
+//! later stage past that bound.
 //!
 //! This stage is pure: no filesystem, terminal or environment.
 
@@ -44,9 +45,10 @@ pub use nesting::MAX_NESTING;
 /// file does not parse; invalid string escapes are reported too, and the tree is
 /// still returned so the rest of the file can be checked.
 ///
-/// Nesting deeper than [`MAX_NESTING`] is found first, in one linear pass, and
-/// never reaches pest or the tree builder; the rest of such a file is still
-/// parsed for its other errors, but no tree is returned.
+/// Nesting deeper than [`MAX_NESTING`] makes the fast parser give up; it is
+/// then found in one linear pass and never reaches pest or the tree builder;
+/// the rest of such a file is still parsed for its other errors, but no tree
+/// is returned.
 ///
 /// After a syntax error the parser recovers by blanking the offending line and
 /// parsing again, so one run reports the errors of every line (up to
@@ -153,7 +155,11 @@ fn recover_unclosed(file: &SourceFile, errors: &[Diagnostic]) -> Option<Recovere
     // are dropped: `errors` are the file's.
     let closed = file.with_text(&unclosed::closed(&file.text, unclosed.open));
     let mut scratch = Vec::new();
-    let ast = match parse_recovering(&closed, MAX_SYNTAX_ERRORS, &mut scratch) {
+    let outcome = match fast_parse(&closed) {
+        Some(ast) => Outcome::Parsed(ast),
+        None => parse_recovering(&closed, MAX_SYNTAX_ERRORS, &mut scratch),
+    };
+    let ast = match outcome {
         Outcome::Parsed(ast) | Outcome::Recovered(ast) => ast,
         Outcome::Failed | Outcome::TooDeep => return None,
     };
@@ -234,6 +240,9 @@ enum Outcome {
 }
 
 fn parse_outcome(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Outcome {
+    if let Some(ast) = chunks::parse(file).or_else(|| fast_parse(file)) {
+        return Outcome::Parsed(ast);
+    }
     let too_deep = nesting::too_deep(&file.text);
     if too_deep.is_empty() {
         return parse_recovering(file, MAX_SYNTAX_ERRORS, sink);
@@ -254,12 +263,9 @@ fn parse_outcome(file: &SourceFile, sink: &mut Vec<Diagnostic>) -> Outcome {
     Outcome::TooDeep
 }
 
-/// [`parse_outcome`] on a file that nests at most one level past
+/// [`parse_outcome`] by pest, on a file that nests at most one level past
 /// [`MAX_NESTING`], reporting at most `budget` (at least 1) syntax errors.
 fn parse_recovering(file: &SourceFile, budget: usize, sink: &mut Vec<Diagnostic>) -> Outcome {
-    if let Some(ast) = chunks::parse(file).or_else(|| fast_parse(file)) {
-        return Outcome::Parsed(ast);
-    }
     let error = match ScaleParser::parse(Rule::file, &file.text) {
         Ok(mut pairs) => {
             let root = pairs
