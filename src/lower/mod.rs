@@ -106,7 +106,11 @@ pub fn lower_recovered(
     };
     let (service_blocks, _) = lower.split_stubs(top.of_kind("service"));
     let mut services = lower.services(&service_blocks, defaults.as_ref(), &scope);
-    services.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    // Unstable, so no buffer as large as the services is allocated; names
+    // declared twice are ordered by where they are declared.
+    services.sort_unstable_by(|a, b| {
+        (a.name.value.cmp(&b.name.value)).then_with(|| a.name.span.cmp(&b.name.span))
+    });
     let (database_blocks, _) = lower.split_stubs(top.of_kind("database"));
     let mut databases: Vec<_> = database_blocks
         .iter()
