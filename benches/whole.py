@@ -252,10 +252,11 @@ def cell(medians):
     return f"{wall * 1e3:.1f} / {cpu * 1e3:.1f} / {rss / 1024:.1f}"
 
 
-def report(args, results, aether, load):
-    """The Markdown report. results: {(layout, findings): {n: {label: medians}}}."""
+def report(args, results, aether, load, head):
+    """The Markdown report. results: {(layout, findings): {n: {label: medians}}};
+    head: the commit the binary was built from."""
     lines = [
-        f"Measured {datetime.date.today()} at commit {commit()} on {machine()}; "
+        f"Measured {datetime.date.today()} at commit {head} on {machine()}; "
         f"load average {load[0]:.2f} before, {os.getloadavg()[0]:.2f} after. "
         f"Wall and CPU: medians of {args.runs} runs after a warm-up; peak RSS: the warm-up.",
         "",
@@ -325,6 +326,9 @@ def main():
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     load = os.getloadavg()
+    # The commit measured: read before the build, not when the report is
+    # written, since commits may land while a long run goes on.
+    head = commit()
 
     release = os.path.join(REPO, "target", "release")
     gen = os.path.join(release, "examples", "gen")
@@ -373,7 +377,7 @@ def main():
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    text = report(args, results, aether, load)
+    text = report(args, results, aether, load, head)
     print(text)
     if args.out:
         with open(args.out, "w") as f:
