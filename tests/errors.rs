@@ -161,6 +161,9 @@ fn e010_outputs_sharing_a_path_label_both_sources() {
             format!(
                 "{path}:11:10: error[E010]: service `orders` and database `orders` would both be written to `orders.yaml`"
             ),
+            format!(
+                "{path}:11:10: warning[M210]: the shard members of database `orders` have no memory limit: mongod sizes its cache from the node's memory"
+            ),
         ]
     );
     assert_eq!(checked.diagnostics[3].related.len(), 1);
@@ -329,6 +332,18 @@ fn e006_mongodb_database_names() {
             format!("{path}:6:12: error[E006]: `shop.orders` cannot be a MongoDB database name"),
             format!("{path}:9:10: error[E006]: `local` cannot be a MongoDB database name"),
         ]
+    );
+}
+
+#[test]
+fn e006_storage_class_names() {
+    let checked = fixture("E006-storage-class");
+    let path = "tests/fixtures/errors/E006-storage-class/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:6:19: error[E006]: `GP3_fast` cannot be the name of a StorageClass"
+        )]
     );
 }
 

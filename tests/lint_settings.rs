@@ -211,7 +211,7 @@ fn explain_of_an_unknown_rule_suggests_one() {
 
 #[test]
 fn info_findings_show_only_with_verbose() {
-    let text = "database db {\n  engine = mongodb\n  shards = 1\n\n  collection c {\n    shard_key = hashed(x)\n  }\n}\n";
+    let text = "database db {\n  engine = mongodb\n  shards = 1\n  shard { memory = 1Gi .. 1Gi }\n\n  collection c {\n    shard_key = hashed(x)\n  }\n}\n";
     let dir = project(text);
     assert_eq!(out(&check(&dir, &[])), "");
     let verbose = check(&dir, &["--verbose"]);

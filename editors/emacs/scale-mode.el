@@ -58,7 +58,7 @@
 (defconst scale-block-kinds
   '("cluster" "defaults" "metric" "queue" "service" "database" "lint"
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
-    "disruption" "env" "collection" "field")
+    "disruption" "env" "collection" "field" "shard" "config_server" "router")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -72,7 +72,7 @@
     "provider" "url" "region" "auth" "metric"
     ;; database
     "engine" "operator" "version" "shards" "members" "config_servers"
-    "routers" "storage"
+    "routers" "storage" "storage_class"
     ;; lint
     "deny" "allow"
     ;; nodes

@@ -24,8 +24,17 @@
 //!   floating `MAJOR.MINOR` tags (`7.0`, `8.0`), which follow that series'
 //!   latest build, and exact build tags (`7.0.24-13`); write the exact tag to pin
 //!   a deployment. Without a `version` the tag is [`DEFAULT_VERSION`].
-//! - **Storage.** Every shard member and config server gets a volume of
-//!   `storage` as written (a Kubernetes quantity), or [`DEFAULT_STORAGE`].
+//! - **Storage.** Every shard member gets a volume of `storage` as written
+//!   (a Kubernetes quantity), or [`DEFAULT_STORAGE`]; every config server the
+//!   same, unless `config_server { storage }` sets its own. With
+//!   `storage_class`, every volume claims that StorageClass; without, the
+//!   cluster's default.
+//! - **Resources.** The `shard`, `config_server` and `router` blocks give the
+//!   `resources` of the shard members (`replsets[].resources`), the config
+//!   servers and the mongos routers, requests and limits as written. A tier
+//!   without a block gets no `resources`, and its pods run BestEffort (lint
+//!   warns for the shard members, whose `mongod` sizes its cache from its
+//!   memory limit or, without one, from the node's memory).
 //! - **Unsafe sizes.** The operator refuses a replica set that is smaller than
 //!   2 members or has an even number of members, and a mongos tier of fewer
 //!   than 2 routers or a config server replica set of fewer than 3 members,
@@ -90,7 +99,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::{Context, OutputFile, YamlFile};
-use crate::model::{Collection, Database, KubeVersion};
+use crate::model::{Collection, Database, DatabasePods, KubeVersion};
 
 /// The Percona Operator release whose CRD the resource is written for.
 pub const CR_VERSION: &str = "1.22.0";
@@ -261,7 +270,20 @@ struct ReplicaSet {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<String>,
     size: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<PodResources>,
     volume_spec: VolumeSpec,
+}
+
+/// What each pod of a tier requests and may use at most. Quantities as
+/// written in the policy.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PodResources {
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    limits: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    requests: BTreeMap<&'static str, String>,
 }
 
 #[derive(Serialize)]
@@ -273,6 +295,8 @@ struct VolumeSpec {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PersistentVolumeClaim {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    storage_class_name: Option<String>,
     resources: VolumeResources,
 }
 
@@ -295,6 +319,8 @@ struct Sharding {
 #[serde(rename_all = "camelCase")]
 struct Mongos {
     size: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resources: Option<PodResources>,
 }
 
 fn perconaservermongodb(
@@ -307,10 +333,13 @@ fn perconaservermongodb(
         .storage
         .as_ref()
         .map_or(DEFAULT_STORAGE, |s| s.value.text.as_str());
-    let volume = || VolumeSpec {
+    let config_server_storage =
+        (database.config_server_storage.as_ref()).map_or(storage, |s| s.value.text.as_str());
+    let volume = |size: &str| VolumeSpec {
         persistent_volume_claim: PersistentVolumeClaim {
+            storage_class_name: database.storage_class.as_ref().map(|c| c.value.clone()),
             resources: VolumeResources {
-                requests: BTreeMap::from([("storage".to_string(), storage.to_string())]),
+                requests: BTreeMap::from([("storage".to_string(), size.to_string())]),
             },
         },
     };
@@ -321,7 +350,8 @@ fn perconaservermongodb(
         .map(|shard| ReplicaSet {
             name: Some(format!("rs{shard}")),
             size: members,
-            volume_spec: volume(),
+            resources: pod_resources(&database.shard_pods),
+            volume_spec: volume(storage),
         })
         .collect();
     PerconaServerMongoDb {
@@ -341,12 +371,40 @@ fn perconaservermongodb(
                 configsvr_repl_set: ReplicaSet {
                     name: None,
                     size: config_servers,
-                    volume_spec: volume(),
+                    resources: pod_resources(&database.config_server_pods),
+                    volume_spec: volume(config_server_storage),
                 },
-                mongos: Mongos { size: routers },
+                mongos: Mongos {
+                    size: routers,
+                    resources: pod_resources(&database.router_pods),
+                },
             },
         },
     }
+}
+
+/// The resources of one tier's pods, or `None` when the policy sets none
+/// (the operator then leaves the pods without requests).
+fn pod_resources(pods: &DatabasePods) -> Option<PodResources> {
+    let mut resources = PodResources {
+        limits: BTreeMap::new(),
+        requests: BTreeMap::new(),
+    };
+    if let Some(cpu) = &pods.cpu {
+        resources
+            .requests
+            .insert("cpu", cpu.request.value.text.clone());
+        if let Some(limit) = &cpu.limit {
+            resources.limits.insert("cpu", limit.value.text.clone());
+        }
+    }
+    if let Some(memory) = &pods.memory {
+        (resources.requests).insert("memory", memory.request.value.text.clone());
+        if let Some(limit) = &memory.limit {
+            resources.limits.insert("memory", limit.value.text.clone());
+        }
+    }
+    (!resources.requests.is_empty()).then_some(resources)
 }
 
 /// The flags the operator needs to accept the policy's sizes, if any.

@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 
 use super::schema::{self, ValueType};
-use super::{Lowerer, describe_block, label_span, values};
+use super::{Fields, Lowerer, describe_block, label_span, values};
 use crate::ast::{Block, Value, ValueKind};
 use crate::diag::{Diagnostic, Suggestion, codes};
 use crate::model::{
     Autoscaler, Cluster, Collection, CountRange, Database, DatabaseEngine, DatabaseOperator,
-    FieldFacts, FieldType, KubeVersion, LintSettings, MAX_CLUSTER_PODS, MAX_REPLICA_SET_MEMBERS,
-    Metric, MetricKind, NodePool, ObjectRef, Queue, QueueAuth, QueueProvider, QueueSource,
-    ShardKey, ShardKeyField, Spanned,
+    DatabasePods, FieldFacts, FieldType, KubeVersion, LintSettings, MAX_CLUSTER_PODS,
+    MAX_REPLICA_SET_MEMBERS, Memory, Metric, MetricKind, NodePool, ObjectRef, Queue, QueueAuth,
+    QueueProvider, QueueSource, ShardKey, ShardKeyField, Spanned,
 };
 
 /// The longest database name: its Job, `NAME-shard-setup-XXXXXXXX`, must fit
@@ -372,6 +372,24 @@ impl Lowerer<'_> {
         });
         let routers = self.get(&fields, "routers", |v| positive_count(v, &ROUTERS));
         let storage = self.get(&fields, "storage", values::memory);
+        let storage_class = self
+            .get(&fields, "storage_class", values::string)
+            .filter(|class| {
+                self.check_name(
+                    crate::names::kubernetes::dns_subdomain(&class.value),
+                    class.span,
+                    || {
+                        format!(
+                            "{} cannot be the name of a StorageClass",
+                            crate::names::quoted(&class.value)
+                        )
+                    },
+                )
+            });
+        let (shard_pods, _) = self.database_pods(&fields, "shard");
+        let (config_server_pods, config_server_storage) =
+            self.database_pods(&fields, "config_server");
+        let (router_pods, _) = self.database_pods(&fields, "router");
         let database_name = self.get(&fields, "name", values::string);
         let mongo_name = database_name.clone().unwrap_or_else(|| name.clone());
         // A block name already reported as a Kubernetes name is not reported
@@ -431,10 +449,35 @@ impl Lowerer<'_> {
             config_servers: config_servers.unwrap_or_else(|| default(3)),
             routers: routers.unwrap_or_else(|| default(2)),
             storage,
+            storage_class,
+            shard_pods,
+            config_server_pods,
+            router_pods,
+            config_server_storage,
             collections,
             span: block.span,
         };
         self.check_cluster_pods(&database).then_some(database)
+    }
+
+    /// What each pod of one tier of a database requests, from its `shard`,
+    /// `config_server` or `router` block (nothing without one), and the
+    /// volume size the block sets (only `config_server` may).
+    fn database_pods(
+        &mut self,
+        fields: &Fields<'_>,
+        kind: &str,
+    ) -> (DatabasePods, Option<Spanned<Memory>>) {
+        let Some(block) = fields.block(kind) else {
+            return (DatabasePods::default(), None);
+        };
+        let fields = self.fields(block, schema_of(kind));
+        let pods = DatabasePods {
+            cpu: self.resource(&fields, "cpu", values::cpu),
+            memory: self.resource(&fields, "memory", values::memory),
+            span: Some(block.span),
+        };
+        (pods, self.get(&fields, "storage", values::memory))
     }
 
     /// E003 unless the whole cluster fits in [`MAX_CLUSTER_PODS`] pods. Each

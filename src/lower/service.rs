@@ -183,7 +183,7 @@ impl Lowerer<'_> {
         })
     }
 
-    fn resource<T>(
+    pub(super) fn resource<T>(
         &mut self,
         fields: &Fields<'_>,
         name: &str,

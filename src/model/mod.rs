@@ -796,10 +796,29 @@ pub struct Database {
     pub config_servers: Spanned<u32>,
     pub routers: Spanned<u32>,
     pub storage: Option<Spanned<Memory>>,
+    /// The StorageClass of every member's volume; the cluster's default
+    /// when `None`.
+    pub storage_class: Option<Spanned<String>>,
+    /// What each shard member, config server and router requests.
+    pub shard_pods: DatabasePods,
+    pub config_server_pods: DatabasePods,
+    pub router_pods: DatabasePods,
+    /// The config servers' volume size, when it differs from `storage`.
+    pub config_server_storage: Option<Spanned<Memory>>,
     /// The MongoDB database holding the collections; defaults to the block name.
     pub database_name: String,
     pub collections: Vec<Collection>,
     pub span: Span,
+}
+
+/// What each pod of one tier of a database (shard members, config servers
+/// or routers) requests: a `shard`, `config_server` or `router` block.
+#[derive(Clone, Debug, Default)]
+pub struct DatabasePods {
+    pub cpu: Option<Resource<Cpu>>,
+    pub memory: Option<Resource<Memory>>,
+    /// The block, when the policy has one.
+    pub span: Option<Span>,
 }
 
 #[derive(Clone, Debug)]
@@ -882,8 +901,10 @@ eq_ignoring_spans! {
     Queue { name, source, auth, metric_name, selector } ignoring { span }
     Database {
         name, engine, operator, version, shards, members, config_servers, routers,
-        storage, database_name, collections,
+        storage, storage_class, shard_pods, config_server_pods, router_pods,
+        config_server_storage, database_name, collections,
     } ignoring { span }
+    DatabasePods { cpu, memory } ignoring { span }
     Collection { name, shard_key, fields } ignoring { span }
     ShardKey { fields } ignoring { span }
     ShardKeyField { name, hashed } ignoring { span }

@@ -1,7 +1,8 @@
 //! Names that land in Kubernetes objects, each by the rule the API server
 //! applies (`k8s.io/apimachinery/pkg/util/validation`):
 //!
-//! - object names and namespaces: DNS-1123 labels ([`dns_label`]);
+//! - object names and namespaces: DNS-1123 labels ([`dns_label`]); the
+//!   names of StorageClasses: DNS-1123 subdomains ([`dns_subdomain`]);
 //! - label keys and values ([`label_key`], [`label_value`]), also the
 //!   project's name, which is the `app.kubernetes.io/part-of` label of every
 //!   object and selector ([`project_name`]);
@@ -79,6 +80,17 @@ pub fn dns_label(name: &str) -> Result<(), Invalid> {
         Some(problem) => {
             Err(Invalid::new(problem, DNS_LABEL_RULE).rewrite(dns_label_rewrite(name)))
         }
+    }
+}
+
+/// A DNS-1123 subdomain: the name of a StorageClass a policy refers to.
+pub fn dns_subdomain(name: &str) -> Result<(), Invalid> {
+    match dns_subdomain_problem(name) {
+        None => Ok(()),
+        Some(problem) => Err(Invalid::new(
+            problem,
+            "these names are lower-case letters, digits, `-` and `.` (at most 253)",
+        )),
     }
 }
 

@@ -20,6 +20,7 @@ let s:blocks = [
       \ 'cluster', 'defaults', 'metric', 'queue', 'service', 'database', 'lint',
       \ 'nodes', 'selector', 'object', 'scale', 'scale_up', 'scale_down',
       \ 'load', 'disruption', 'env', 'collection', 'field',
+      \ 'shard', 'config_server', 'router',
       \ ]
 
 let s:attributes = [
@@ -28,7 +29,7 @@ let s:attributes = [
       \ 'kind', 'name',
       \ 'provider', 'url', 'region', 'auth', 'metric',
       \ 'engine', 'operator', 'version', 'shards', 'members', 'config_servers',
-      \ 'routers', 'storage',
+      \ 'routers', 'storage', 'storage_class',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',

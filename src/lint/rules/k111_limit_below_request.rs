@@ -1,12 +1,13 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::{Project, Resource, Service, Spanned};
+use crate::model::{Cpu, Memory, Project, Resource, Spanned};
 
 declare_rule! {
     /// ## What it does
     /// Flags a cpu or memory limit lower than its request, `cpu = 1 .. 500m` or
     /// `memory = 1Gi .. 512Mi`, in any service (autoscaled or not) or inherited
-    /// from `defaults`. The comparison is exact: `1 .. 1000m` is equal, not
+    /// from `defaults`, and in a database's `shard`, `config_server` or
+    /// `router` block. The comparison is exact: `1 .. 1000m` is equal, not
     /// lower.
     ///
     /// ## Why it is unsafe
@@ -52,25 +53,51 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
+    let cpu = |c: &Cpu| u128::from(c.millicores);
+    let memory = |m: &Memory| m.millibytes;
     for service in &project.services {
-        if let Some(cpu) = &service.cpu {
-            let amount = |c: &crate::model::Cpu| u128::from(c.millicores);
-            if let Some(d) = compare(rule, service, "cpu", cpu, amount, |c| c.text.as_str()) {
-                out.push(d);
+        let who = format!("service `{}`", service.name.value);
+        let found = [
+            ("cpu", (service.cpu.as_ref()).and_then(|r| compare(rule, &who, "cpu", r, cpu, |c| &c.text))),
+            ("memory", (service.memory.as_ref())
+                .and_then(|r| compare(rule, &who, "memory", r, memory, |m| &m.text))),
+        ];
+        for (word, finding) in found {
+            let Some(mut d) = finding else {
+                continue;
+            };
+            if crate::lint::util::inherited(service, d.span) {
+                d = d.with_related(
+                    service.name.span,
+                    format!("inherits `{word}` from `defaults`"),
+                );
             }
+            out.push(d);
         }
-        if let Some(memory) = &service.memory {
-            let amount = |m: &crate::model::Memory| m.millibytes;
-            if let Some(d) = compare(rule, service, "memory", memory, amount, |m| m.text.as_str()) {
-                out.push(d);
-            }
+    }
+    for database in &project.databases {
+        let name = &database.name.value;
+        for (tier, pods) in [
+            ("shard members", &database.shard_pods),
+            ("config servers", &database.config_server_pods),
+            ("routers", &database.router_pods),
+        ] {
+            let who = format!("the {tier} of database `{name}`");
+            let found = [
+                (pods.cpu.as_ref()).and_then(|r| compare(rule, &who, "cpu", r, cpu, |c| &c.text)),
+                (pods.memory.as_ref())
+                    .and_then(|r| compare(rule, &who, "memory", r, memory, |m| &m.text)),
+            ];
+            out.extend(found.into_iter().flatten());
         }
     }
 }
 
+/// The finding for `who` (`service `api``) when `resource`'s limit is below
+/// its request.
 fn compare<T>(
     rule: &Rule,
-    service: &Service,
+    who: &str,
     word: &str,
     resource: &Resource<T>,
     amount: impl Fn(&T) -> u128,
@@ -81,24 +108,22 @@ fn compare<T>(
     if amount(&limit.value) >= amount(&request.value) {
         return None;
     }
-    let name = &service.name.value;
     let (req, lim) = (text(&request.value), text(&limit.value));
-    let mut d = rule
-        .finding(
-            format!("service `{name}` has a {word} limit of {lim}, below its request of {req}: the API server rejects the pod"),
+    // "the routers of database `x`" is plural.
+    let (have, its) = if who.starts_with("the ") {
+        ("have", "their")
+    } else {
+        ("has", "its")
+    };
+    Some(
+        rule.finding(
+            format!("{who} {have} a {word} limit of {lim}, below {its} request of {req}: the API server rejects the pod"),
             limit.span,
         )
         .with_label(format!("limit {lim} < request {req}"))
         .with_related(request.span, "the request comes first")
         .with_help(format!(
             "write the request first: `{word} = {lim} .. {req}`; or, to reserve {req}, `{word} = {req} .. {req}`"
-        ));
-    let span = limit.span;
-    if crate::lint::util::inherited(service, span) {
-        d = d.with_related(
-            service.name.span,
-            format!("inherits `{word}` from `defaults`"),
-        );
-    }
-    Some(d)
+        )),
+    )
 }

@@ -102,6 +102,7 @@ rules! {
     M207 => m207_single_router,
     M208 => m208_single_shard,
     M209 => m209_config_server_count,
+    M210 => m210_mongod_without_memory_limit,
     S001 => s001_suppression_without_reason,
     S002 => s002_unused_suppression,
     S003 => s003_malformed_directive,

@@ -8,14 +8,14 @@
   (#any-of? @keyword
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "collection" "field"))
+    "env" "collection" "field" "shard" "config_server" "router"))
 
 (block
   kind: (identifier) @variable
   (#not-any-of? @variable
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "collection" "field"))
+    "env" "collection" "field" "shard" "config_server" "router"))
 
 (block
   label: (identifier) @label)
@@ -30,7 +30,7 @@
     "kubernetes" "max_unavailable" "members" "memory" "metric" "min_available"
     "monotonic" "name" "namespace" "operator" "peak" "per_pod" "port" "project"
     "provider" "rate" "region" "replicas" "routers" "select" "shard_key"
-    "shards" "spread" "stabilization" "storage" "tolerance" "top_share" "total"
+    "shards" "spread" "stabilization" "storage" "storage_class" "tolerance" "top_share" "total"
     "type" "url" "utilization" "version"))
 
 (attribute
@@ -41,7 +41,7 @@
     "kubernetes" "max_unavailable" "members" "memory" "metric" "min_available"
     "monotonic" "name" "namespace" "operator" "peak" "per_pod" "port" "project"
     "provider" "rate" "region" "replicas" "routers" "select" "shard_key"
-    "shards" "spread" "stabilization" "storage" "tolerance" "top_share" "total"
+    "shards" "spread" "stabilization" "storage" "storage_class" "tolerance" "top_share" "total"
     "type" "url" "utilization" "version"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
