@@ -1,7 +1,8 @@
-//! Capacity arithmetic shared by the C rules: what each service asks of the
-//! node pool, and exact, readable formatting of the amounts.
+//! Capacity arithmetic shared by the C rules: what each service and each
+//! tier of a database's pods asks of the node pool, and exact, readable
+//! formatting of the amounts.
 
-use crate::model::{CountRange, NodePool, Project, Service};
+use crate::model::{CountRange, Database, DatabasePods, NodePool, Project, Service};
 use crate::source::Span;
 
 /// A resource the scheduler places pods by.
@@ -41,6 +42,26 @@ impl Kind {
         }
     }
 
+    /// What one pod of a database tier requests, as [`Kind::request`].
+    pub fn pods_request(self, pods: &DatabasePods) -> Option<(u128, Span, &str)> {
+        match self {
+            Kind::Cpu => pods.cpu.as_ref().map(|r| {
+                (
+                    u128::from(r.request.value.millicores),
+                    r.request.span,
+                    r.request.value.text.as_str(),
+                )
+            }),
+            Kind::Memory => pods.memory.as_ref().map(|r| {
+                (
+                    r.request.value.millibytes,
+                    r.request.span,
+                    r.request.value.text.as_str(),
+                )
+            }),
+        }
+    }
+
     /// What one node allocates, in thousandths, and where it is written.
     pub fn node(self, nodes: &NodePool) -> (u128, Span) {
         match self {
@@ -70,9 +91,87 @@ impl Kind {
     }
 }
 
-/// What one service asks of the pool for one resource.
+/// Who asks: a service, or one tier of a database's pods.
+#[derive(Clone, Copy)]
+pub enum Owner<'a> {
+    Service(&'a Service),
+    Database(&'a Database, Tier),
+}
+
+/// The three kinds of pods of a sharded database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tier {
+    Shards,
+    ConfigServers,
+    Routers,
+}
+
+impl Tier {
+    pub const ALL: [Tier; 3] = [Tier::Shards, Tier::ConfigServers, Tier::Routers];
+
+    /// The tier's pods in messages: `shard members`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tier::Shards => "shard members",
+            Tier::ConfigServers => "config servers",
+            Tier::Routers => "routers",
+        }
+    }
+
+    /// The block that sets the tier's requests.
+    pub fn block(self) -> &'static str {
+        match self {
+            Tier::Shards => "shard",
+            Tier::ConfigServers => "config_server",
+            Tier::Routers => "router",
+        }
+    }
+
+    pub fn pods(self, database: &Database) -> &DatabasePods {
+        match self {
+            Tier::Shards => &database.shard_pods,
+            Tier::ConfigServers => &database.config_server_pods,
+            Tier::Routers => &database.router_pods,
+        }
+    }
+
+    /// How many pods of the tier the database runs, always: shards ×
+    /// members, config servers, or routers.
+    pub fn count(self, database: &Database) -> u32 {
+        match self {
+            Tier::Shards => database.shards.value.saturating_mul(database.members.value),
+            Tier::ConfigServers => database.config_servers.value,
+            Tier::Routers => database.routers.value,
+        }
+    }
+}
+
+impl Owner<'_> {
+    /// How messages name it: `` `api` ``, `` the shard members of `orders` ``.
+    pub fn describe(&self) -> String {
+        match self {
+            Owner::Service(service) => format!("`{}`", service.name.value),
+            Owner::Database(database, tier) => {
+                format!("the {} of `{}`", tier.name(), database.name.value)
+            }
+        }
+    }
+
+    /// Where it is named: the service's name, or the tier's block.
+    pub fn span(&self) -> Span {
+        match self {
+            Owner::Service(service) => service.name.span,
+            Owner::Database(database, tier) => {
+                tier.pods(database).span.unwrap_or(database.name.span)
+            }
+        }
+    }
+}
+
+/// What one service, or one tier of a database, asks of the pool for one
+/// resource.
 pub struct Demand<'a> {
-    pub service: &'a Service,
+    pub owner: Owner<'a>,
     pub pods: u32,
     /// One pod's request, in thousandths.
     pub request: u128,
@@ -80,23 +179,31 @@ pub struct Demand<'a> {
     pub total: u128,
 }
 
-/// Every service's demand, in model order; services without a request for
-/// `kind` count 0 and are left out.
+/// Every service's demand, in model order, then every database tier's (a
+/// database runs the same pods at its minimum and its maximum); services
+/// and tiers without a request for `kind` count 0 and are left out.
 pub fn demands(project: &Project, kind: Kind, pods: fn(&Service) -> u32) -> Vec<Demand<'_>> {
-    project
-        .services
-        .iter()
-        .filter_map(|service| {
-            let (request, _, _) = kind.request(service)?;
-            let pods = pods(service);
-            Some(Demand {
-                service,
-                pods,
+    let demand = |owner, pods: u32, request: u128| Demand {
+        owner,
+        pods,
+        request,
+        total: request.saturating_mul(u128::from(pods)),
+    };
+    let services = project.services.iter().filter_map(|service| {
+        let (request, _, _) = kind.request(service)?;
+        Some(demand(Owner::Service(service), pods(service), request))
+    });
+    let databases = project.databases.iter().flat_map(|database| {
+        Tier::ALL.into_iter().filter_map(move |tier| {
+            let (request, _, _) = kind.pods_request(tier.pods(database))?;
+            Some(demand(
+                Owner::Database(database, tier),
+                tier.count(database),
                 request,
-                total: request.saturating_mul(u128::from(pods)),
-            })
+            ))
         })
-        .collect()
+    });
+    services.chain(databases).collect()
 }
 
 pub fn sum(demands: &[Demand<'_>]) -> u128 {
@@ -236,7 +343,18 @@ pub fn shortfalls<'a>(
 }
 
 impl Shortfall<'_> {
-    /// Labels the services that ask most (`bound` is "up to" or "at least").
+    /// Who asks, for a message: `the services`, or `the services and
+    /// databases` when a database's pods count.
+    pub fn who(&self) -> &'static str {
+        if (self.demands.iter()).any(|d| matches!(d.owner, Owner::Database(..))) {
+            "the services and databases"
+        } else {
+            "the services"
+        }
+    }
+
+    /// Labels the services and database tiers that ask most (`bound` is
+    /// "up to" or "at least").
     pub fn label_largest(
         &self,
         mut finding: crate::diag::Diagnostic,
@@ -244,7 +362,7 @@ impl Shortfall<'_> {
     ) -> crate::diag::Diagnostic {
         for demand in largest(&self.demands) {
             finding = finding.with_related(
-                demand.service.name.span,
+                demand.owner.span(),
                 format!(
                     "{bound} {} × {} = {}",
                     crate::lint::util::plural(demand.pods, "pod"),
@@ -257,33 +375,38 @@ impl Shortfall<'_> {
     }
 
     /// Who takes most, as the start of a help (`which` is "maximum" or
-    /// "minimum"): one service alone, or the three largest with their share.
+    /// "minimum"): one service or database tier alone, or the three largest
+    /// with their share.
     pub fn whose(&self, which: &str) -> String {
         let top = largest(&self.demands);
         match top.as_slice() {
-            [only] => {
-                // The only service with a request: the pool holds this many of its pods.
-                let fits = self.capacity / only.request.max(1);
-                format!(
-                    "`{}` takes it all: lower its {which} replicas to {fits}",
-                    only.service.name.value
-                )
-            }
+            [only] => match only.owner {
+                Owner::Service(service) => {
+                    // The only one with a request: the pool holds this many of its pods.
+                    let fits = self.capacity / only.request.max(1);
+                    format!(
+                        "`{}` takes it all: lower its {which} replicas to {fits}",
+                        service.name.value
+                    )
+                }
+                Owner::Database(_, tier) => format!(
+                    "{} take it all: lower their `{}` in `{}`",
+                    only.owner.describe(),
+                    self.kind.name(),
+                    tier.block()
+                ),
+            },
             _ => {
                 let shares: Vec<String> = top
                     .iter()
-                    .map(|d| {
-                        format!(
-                            "`{}` ({})",
-                            d.service.name.value,
-                            share(d.total, self.total)
-                        )
-                    })
+                    .map(|d| format!("{} ({})", d.owner.describe(), share(d.total, self.total)))
                     .collect();
-                format!(
-                    "most goes to {}: lower their {which} replicas",
-                    join(&shares)
-                )
+                let lower = if top.iter().any(|d| matches!(d.owner, Owner::Database(..))) {
+                    format!("lower their {which} replicas or the database's requests")
+                } else {
+                    format!("lower their {which} replicas")
+                };
+                format!("most goes to {}: {lower}", join(&shares))
             }
         }
     }

@@ -11,8 +11,8 @@ declare_rule! {
     /// and flags cpu or memory when that total exceeds what the node pool can
     /// allocate at its largest (maximum node count × per-node `cpu` or
     /// `memory`). Each resource is reported on its own, on the node pool's
-    /// `cpu` or `memory`, and the three services that take the largest share
-    /// are named.
+    /// `cpu` or `memory`, and the three services (or database tiers) that
+    /// take the largest share are named.
     ///
     /// How the sum is counted:
     /// - requests only: the scheduler places pods by their request, so limits
@@ -21,6 +21,10 @@ declare_rule! {
     ///   unbounded, which is K105's and K110's concern, not a capacity figure);
     /// - `replicas = N` counts N pods, a range counts its maximum, and a
     ///   service with no `replicas` counts 1 pod, as Kubernetes runs one;
+    /// - a database's pods count as they always run: shards × members with
+    ///   the request of its `shard` block, config servers with
+    ///   `config_server`'s, routers with `router`'s (a tier without a request
+    ///   counts 0, as a service does; M210 warns);
     /// - the sum is a lower bound of what the pool needs: it ignores how pods
     ///   pack onto nodes and what daemon sets take from each node.
     ///
@@ -110,7 +114,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         let finding = rule
             .finding(
                 format!(
-                    "at their maximum replicas the services request {} of {}, more than the {} of {}",
+                    "at their maximum replicas {} request {} of {}, more than the {} of {}",
+                    shortfall.who(),
                     kind.amount(total),
                     kind.name(),
                     kind.amount(capacity),

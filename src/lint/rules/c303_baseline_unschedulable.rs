@@ -12,12 +12,14 @@ declare_rule! {
     /// total exceeds what the node pool allocates at its smallest (minimum
     /// node count × per-node `cpu` or `memory`). Each resource is reported on
     /// its own, on the node pool's `cpu` or `memory`, and the three services
-    /// that take the largest share are named.
+    /// (or database tiers) that take the largest share are named.
     ///
     /// The sum is counted as in C302: requests only (the scheduler ignores
     /// limits); a service with no request for a resource counts 0 for it;
     /// `replicas = N` counts N pods, a range its minimum, and no `replicas`
-    /// 1 pod. It ignores how pods pack onto nodes and what daemon sets take,
+    /// 1 pod; a database's pods count as they always run, shards × members,
+    /// config servers and routers, each with the request of its `shard`,
+    /// `config_server` or `router` block. It ignores how pods pack onto nodes and what daemon sets take,
     /// so it is a lower bound of what the baseline needs.
     ///
     /// Without `nodes` the rule is silent. A node range whose minimum is above
@@ -116,7 +118,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             format!("{pool}; the baseline needs {needed_nodes}")
         };
         let request = format!(
-            "at their minimum replicas the services request {} of {}",
+            "at their minimum replicas {} request {} of {}",
+            shortfall.who(),
             kind.amount(total),
             kind.name()
         );

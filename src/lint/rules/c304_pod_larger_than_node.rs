@@ -1,13 +1,15 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::lint::capacity::{Kind, max_pods};
+use crate::lint::capacity::{Tier, Kind, max_pods};
 use crate::model::Project;
 
 declare_rule! {
     /// ## What it does
     /// With a `nodes` block in `cluster`, flags a service whose pod requests
     /// more cpu or more memory than one node allocates (the `cpu` and `memory`
-    /// of `nodes`). Each resource is reported on its own, on the request.
+    /// of `nodes`), and a database whose shard members, config servers or
+    /// routers each request more (their `shard`, `config_server` or
+    /// `router` block). Each resource is reported on its own, on the request.
     ///
     /// Only requests count: the scheduler places pods by request, and a limit
     /// above the node's size is legal (the pod is throttled or killed at the
@@ -106,6 +108,39 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                  or use nodes with at least `{word} = {text}`",
                 kind.node_text(nodes)
             )));
+        }
+    }
+    for database in &project.databases {
+        for tier in Tier::ALL {
+            for kind in [Kind::Cpu, Kind::Memory] {
+                let Some((request, span, text)) = kind.pods_request(tier.pods(database)) else {
+                    continue;
+                };
+                let (node, node_span) = kind.node(nodes);
+                if request <= node {
+                    continue;
+                }
+                let word = kind.name();
+                out.push(
+                    rule.finding(
+                        format!(
+                            "each of the {} of database `{}` requests {} of {word}, more than one node allocates ({})",
+                            tier.name(),
+                            database.name.value,
+                            kind.amount(request),
+                            kind.amount(node)
+                        ),
+                        span,
+                    )
+                    .with_label(format!("requests {}", kind.amount(request)))
+                    .with_related(node_span, format!("one node allocates {}", kind.amount(node)))
+                    .with_help(format!(
+                        "request at most what one node allocates (`{word} = {}` in `nodes`), \
+                         or use nodes with at least `{word} = {text}`",
+                        kind.node_text(nodes)
+                    )),
+                );
+            }
         }
     }
 }
