@@ -33,6 +33,11 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
     ("v1", "Service", "k8s/v1.34/service-v1.json"),
     ("v1", "Namespace", "k8s/v1.34/namespace-v1.json"),
     (
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        "k8s/v1.34/networkpolicy-networking-v1.json",
+    ),
+    (
         "keda.sh/v1alpha1",
         "ScaledObject",
         "crds/keda.sh/ScaledObject_v1alpha1.json",
@@ -155,7 +160,8 @@ fn is_yaml(path: &Path) -> bool {
 }
 
 /// Errors in a Kustomization: its `resources` must be exactly the other
-/// `.yaml` files of its directory, sorted.
+/// `.yaml` files of its directory, `namespace.yaml` first (the Namespace
+/// exists before what goes in it), then the rest sorted.
 fn check_kustomization(doc: &Value, file: &Path) -> Vec<String> {
     let dir = file.parent().expect("a file has a parent directory");
     let mut expected: Vec<String> = fs::read_dir(dir)
@@ -164,14 +170,14 @@ fn check_kustomization(doc: &Value, file: &Path) -> Vec<String> {
         .filter(|path| path.is_file() && is_yaml(path) && path != file)
         .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    expected.sort();
+    expected.sort_by_key(|name| (name != "namespace.yaml", name.clone()));
     let actual: Option<Vec<&str>> = doc["resources"]
         .as_array()
         .and_then(|list| list.iter().map(Value::as_str).collect());
     match actual {
         None => vec!["/resources: missing, or not a list of strings".to_string()],
         Some(actual) if actual != expected => vec![format!(
-            "/resources: is {actual:?}, expected the other .yaml files of its directory, \
+            "/resources: is {actual:?}, expected the other .yaml files of its directory, namespace.yaml first, \
              sorted: {expected:?}"
         )],
         Some(_) => Vec::new(),
