@@ -14,8 +14,8 @@
 //!   call it and its shard-setup Job on the router port.
 //!
 //! Policies only admit ingress; egress stays open (DNS included). Kubelet
-//! probes come from the node, which NetworkPolicies do not govern on the
-//! common network plugins.
+//! probes come from the pod's node, whose traffic to its own pods
+//! NetworkPolicies always allow.
 
 use std::collections::BTreeMap;
 
