@@ -776,3 +776,36 @@ service default-deny {
         ]
     );
 }
+
+#[test]
+fn calls_are_not_checked_against_ports_a_broken_defaults_may_give() {
+    let checked = check_text(
+        r#"
+defaults {
+  port     = 8080
+  replicas = 2 ..
+}
+
+service cart {
+  image = "registry.example.com/cart:1.0.0"
+}
+
+service web {
+  image = "registry.example.com/web:1.0.0"
+  calls = [cart(http), carts]
+}
+"#,
+    );
+    let e004: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id == "E004")
+        .map(|d| d.message.as_str())
+        .collect();
+    // The unknown service is still reported; the port is not.
+    assert_eq!(
+        e004,
+        ["no service or database named `carts` in this project"]
+    );
+    assert!(checked.diagnostics.iter().any(|d| d.code.id == "E001"));
+}

@@ -13,6 +13,9 @@ use crate::model::{Call, Project, Service};
 pub(super) struct Declared<'a> {
     pub services: Vec<&'a str>,
     pub databases: Vec<&'a str>,
+    /// Whether `defaults` parsed: when it does not, a service's inherited
+    /// ports are unknown, and its ports are not checked.
+    pub defaults_known: bool,
 }
 
 /// Reports calls to unknown targets and to ports a service does not have.
@@ -34,7 +37,10 @@ fn resolve(
 ) -> Option<Diagnostic> {
     let name = call.target.value.as_str();
     if let Some(target) = project.services.iter().find(|s| s.name.value == name) {
-        return ports(caller, target, call);
+        return declared
+            .defaults_known
+            .then(|| ports(caller, target, call))
+            .flatten();
     }
     if project.databases.iter().any(|d| d.name.value == name) {
         let port = call.ports.first()?;

@@ -146,6 +146,7 @@ pub fn lower_recovered(
     let declared = calls::Declared {
         services: declared("service"),
         databases: declared("database"),
+        defaults_known: lower.defaults_known,
     };
     calls::check(&project, &declared, lower.sink);
     project.omitted = omitted(&project, asts, &broken, loose, &lower.sink[start..]);
