@@ -646,12 +646,10 @@ impl Lowerer<'_> {
                 ValueKind::Ident(name) => (Spanned::new(name.clone(), item.span), Vec::new()),
                 ValueKind::Call(name, args) if args.is_empty() => {
                     self.report(
-                        values::mismatch(&item, "a service name with its ports").with_help(
-                            format!(
-                                "name the ports called, e.g. `{}(grpc)`, or call every port: `{}`",
-                                name.name, name.name
-                            ),
-                        ),
+                        values::mismatch(item, "a service name with its ports").with_help(format!(
+                            "name the ports called, e.g. `{}(grpc)`, or call every port: `{}`",
+                            name.name, name.name
+                        )),
                     );
                     continue;
                 }
@@ -677,7 +675,7 @@ impl Lowerer<'_> {
                 }
                 _ => {
                     self.report(
-                        values::mismatch(&item, "a service or database name").with_help(
+                        values::mismatch(item, "a service or database name").with_help(
                             "write the name, or the name and its ports: `cart`, `payments(grpc)`",
                         ),
                     );
@@ -714,7 +712,7 @@ impl Lowerer<'_> {
         let items = self.convert(list_items(&attribute.value, "ingress-nginx"))?;
         let mut namespaces: Vec<Spanned<String>> = Vec::with_capacity(items.len());
         for item in items {
-            let Some(name) = self.convert(values::name(&item)) else {
+            let Some(name) = self.convert(values::name(item)) else {
                 continue;
             };
             if !self.check_dns_name(&name, item.span, "namespace") {
