@@ -5,7 +5,7 @@
 //! path, I/O). clap exits 2 on usage errors by itself.
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -334,13 +334,16 @@ fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
         &checked.compilation,
     );
     if args.stdout {
-        let manifests: String = set
-            .files
-            .iter()
-            .filter(|(path, _)| {
-                path.extension().is_some_and(|e| e == "yaml")
-                    && !path.ends_with(crate::emit::KUSTOMIZATION)
-            })
+        // Every Namespace first, so `kubectl apply -f -` creates it before
+        // what goes in it.
+        let is_namespace = |path: &Path| path.ends_with(crate::emit::layout::NAMESPACE_FILE);
+        let yaml = set.files.iter().filter(|(path, _)| {
+            path.extension().is_some_and(|e| e == "yaml")
+                && !path.ends_with(crate::emit::KUSTOMIZATION)
+        });
+        let manifests: String = (yaml.clone())
+            .filter(|(path, _)| is_namespace(path))
+            .chain(yaml.filter(|(path, _)| !is_namespace(path)))
             .map(|(_, content)| content.as_str())
             .collect();
         print(&manifests)?;

@@ -78,6 +78,7 @@ fn build_mirrors_the_policy_tree_and_writes_a_kustomization() {
         "app/.scalec-manifest",
         "app/api.yaml",
         "app/kustomization.yaml",
+        "app/namespace.yaml",
         "app/worker.yaml",
     ]
     .iter()
@@ -87,7 +88,7 @@ fn build_mirrors_the_policy_tree_and_writes_a_kustomization() {
     let kustomization =
         fs::read_to_string(dir.path().join("out/app/kustomization.yaml")).expect("written");
     assert!(
-        kustomization.contains("resources:\n- api.yaml\n- worker.yaml\n"),
+        kustomization.contains("resources:\n- namespace.yaml\n- api.yaml\n- worker.yaml\n"),
         "{kustomization}"
     );
     let api = fs::read_to_string(dir.path().join("out/app/api.yaml")).expect("written");
@@ -107,6 +108,7 @@ fn an_autoscaled_deployment_has_no_replicas_and_a_fixed_one_does() {
         kinds,
         [
             "Deployment",
+            "Service",
             "HorizontalPodAutoscaler",
             "PodDisruptionBudget"
         ]
@@ -115,8 +117,8 @@ fn an_autoscaled_deployment_has_no_replicas_and_a_fixed_one_does() {
         api[0]["spec"].get("replicas").is_none(),
         "an autoscaled Deployment must not set replicas"
     );
-    assert_eq!(api[1]["spec"]["maxReplicas"].as_u64(), Some(10));
-    assert_eq!(api[1]["spec"]["minReplicas"].as_u64(), Some(2));
+    assert_eq!(api[2]["spec"]["maxReplicas"].as_u64(), Some(10));
+    assert_eq!(api[2]["spec"]["minReplicas"].as_u64(), Some(2));
 
     let worker =
         documents(&fs::read_to_string(dir.path().join("out/app/worker.yaml")).expect("written"));
@@ -182,7 +184,7 @@ fn builds_are_byte_identical_whatever_the_order_of_the_inputs() {
     assert_eq!(snapshot(&dir.path().join("out")), first);
     let again = build(dir.path(), &[]);
     assert!(
-        stderr(&again).contains("0 written, 0 deleted, 3 unchanged"),
+        stderr(&again).contains("0 written, 0 deleted, 4 unchanged"),
         "{}",
         stderr(&again)
     );
@@ -252,7 +254,11 @@ fn stdout_prints_one_yaml_stream_and_writes_nothing() {
     assert_eq!(
         kinds,
         [
+            // namespace.yaml first: the default-deny policy (the namespace
+            // is `default`, which has no Namespace object of the project's).
+            "NetworkPolicy",
             "Deployment",
+            "Service",
             "HorizontalPodAutoscaler",
             "PodDisruptionBudget",
             "Deployment",

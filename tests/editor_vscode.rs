@@ -509,6 +509,22 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
             scoped("memory-scaling", REFERENCE),
             plain("]"),
         ],
+        ValueType::NameList => vec![
+            plain("["),
+            scoped("ingress-nginx", REFERENCE),
+            plain(", "),
+            scoped("monitoring", REFERENCE),
+            plain("]"),
+        ],
+        ValueType::Calls => vec![
+            plain("["),
+            scoped("cart", REFERENCE),
+            plain(", "),
+            scoped("payments", "entity.name.function.scale"),
+            plain("("),
+            scoped("grpc", REFERENCE),
+            plain(")]"),
+        ],
     }
 }
 

@@ -669,3 +669,158 @@ fn each_mistake_gets_its_code() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn e004_a_call_names_an_unknown_service_or_port_with_the_nearest_one() {
+    let checked = fixture("E004-unknown-call");
+    let path = "tests/fixtures/errors/E004-unknown-call/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:14:15: error[E004]: no service or database named `carts` in this project"
+            ),
+            format!("{path}:20:20: error[E004]: service `cart` has no port `grcp`"),
+        ]
+    );
+    let helps: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(
+        helps,
+        [Some("did you mean `cart`?"), Some("did you mean `grpc`?")]
+    );
+}
+
+#[test]
+fn e004_a_call_of_a_service_without_a_port_or_a_named_port_of_a_database() {
+    let checked = check_text(
+        r#"
+service worker {
+  image    = "registry.example.com/worker:1.0.0"
+  replicas = 2
+}
+
+database orders {
+  engine = mongodb
+  shards = 1
+}
+
+service api {
+  image    = "registry.example.com/api:1.0.0"
+  replicas = 2
+  calls    = [worker, orders(mongos)]
+}
+"#,
+    );
+    let messages: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id == "E004")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "service `worker` has no port to call",
+            "database `orders` has no named ports"
+        ]
+    );
+}
+
+#[test]
+fn e005_a_port_named_twice_or_numbered_twice() {
+    let checked = fixture("E005-duplicate-port");
+    let path = "tests/fixtures/errors/E005-duplicate-port/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:8:8: error[E005]: port `http` is defined twice"),
+            format!("{path}:10:25: error[E005]: ports `http` and `admin` are both 8080/tcp"),
+        ]
+    );
+}
+
+#[test]
+fn e006_a_port_name_that_is_not_an_iana_service_name_gets_a_rewrite() {
+    let checked = fixture("E006-port-name");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E006-port-name/policy.scale:7:8: error[E006]: `Grpc_Web` cannot be the name of a port"
+        ]
+    );
+    assert!(
+        checked.diagnostics[0]
+            .help
+            .as_deref()
+            .is_some_and(|help| help.contains("grpc-web")),
+        "{:?}",
+        checked.diagnostics[0].help
+    );
+}
+
+#[test]
+fn e010_a_service_named_after_scalecs_own_namespace_file_or_policy() {
+    let checked = check_text(
+        r#"
+service namespace {
+  image    = "registry.example.com/namespace:1.0.0"
+  replicas = 2
+}
+
+service default-deny {
+  image    = "registry.example.com/deny:1.0.0"
+  replicas = 2
+}
+"#,
+    );
+    let messages: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id == "E010")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "service `namespace` would be written to `namespace.yaml`, the file of the project's Namespace",
+            "service `default-deny` would have a NetworkPolicy named `default-deny`, the project's default-deny policy",
+        ]
+    );
+}
+
+#[test]
+fn calls_are_not_checked_against_ports_a_broken_defaults_may_give() {
+    let checked = check_text(
+        r#"
+defaults {
+  port     = 8080
+  replicas = 2 ..
+}
+
+service cart {
+  image = "registry.example.com/cart:1.0.0"
+}
+
+service web {
+  image = "registry.example.com/web:1.0.0"
+  calls = [cart(http), carts]
+}
+"#,
+    );
+    let e004: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id == "E004")
+        .map(|d| d.message.as_str())
+        .collect();
+    // The unknown service is still reported; the port is not.
+    assert_eq!(
+        e004,
+        ["no service or database named `carts` in this project"]
+    );
+    assert!(checked.diagnostics.iter().any(|d| d.code.id == "E001"));
+}

@@ -33,6 +33,11 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
     ("v1", "Service", "k8s/v1.34/service-v1.json"),
     ("v1", "Namespace", "k8s/v1.34/namespace-v1.json"),
     (
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        "k8s/v1.34/networkpolicy-networking-v1.json",
+    ),
+    (
         "keda.sh/v1alpha1",
         "ScaledObject",
         "crds/keda.sh/ScaledObject_v1alpha1.json",
@@ -155,7 +160,8 @@ fn is_yaml(path: &Path) -> bool {
 }
 
 /// Errors in a Kustomization: its `resources` must be exactly the other
-/// `.yaml` files of its directory, sorted.
+/// `.yaml` files of its directory, `namespace.yaml` first (the Namespace
+/// exists before what goes in it), then the rest sorted.
 fn check_kustomization(doc: &Value, file: &Path) -> Vec<String> {
     let dir = file.parent().expect("a file has a parent directory");
     let mut expected: Vec<String> = fs::read_dir(dir)
@@ -164,14 +170,14 @@ fn check_kustomization(doc: &Value, file: &Path) -> Vec<String> {
         .filter(|path| path.is_file() && is_yaml(path) && path != file)
         .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    expected.sort();
+    expected.sort_by_key(|name| (name != "namespace.yaml", name.clone()));
     let actual: Option<Vec<&str>> = doc["resources"]
         .as_array()
         .and_then(|list| list.iter().map(Value::as_str).collect());
     match actual {
         None => vec!["/resources: missing, or not a list of strings".to_string()],
         Some(actual) if actual != expected => vec![format!(
-            "/resources: is {actual:?}, expected the other .yaml files of its directory, \
+            "/resources: is {actual:?}, expected the other .yaml files of its directory, namespace.yaml first, \
              sorted: {expected:?}"
         )],
         Some(_) => Vec::new(),
@@ -541,4 +547,140 @@ fn no_setting_or_suppression_makes_build_write_a_rejected_object() {
     // Warnings silenced or not, most fixtures of rules build: the schemas
     // really are applied.
     assert!(built > 50, "only {built} of {checked} cases built");
+}
+
+/// The documents of one built file, by its name under the project.
+fn built_documents(files: &[(PathBuf, String)], name: &str) -> Vec<Value> {
+    let (_, text) = files
+        .iter()
+        .find(|(path, _)| path.ends_with(name))
+        .unwrap_or_else(|| panic!("{name} was not built"));
+    documents(text).expect("valid YAML")
+}
+
+fn of_kind<'a>(docs: &'a [Value], kind: &str) -> Option<&'a Value> {
+    docs.iter().find(|d| d["kind"] == kind)
+}
+
+/// `tests/fixtures/network/mesh`: named ports (tcp and udp, inherited and
+/// own), calls of every port and of named ports, a database called, `public`
+/// and `ingress_from`. Every document matches its schema, and each policy
+/// admits exactly what the policy declares.
+#[test]
+fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
+    let fixture = crate_path("tests/fixtures/network/mesh");
+    let files = build_in_memory(&fixture_files(&fixture), &scalec::lint::Options::default())
+        .expect("the fixture builds");
+    let mut validated = 0;
+    for (path, text) in &files {
+        if !is_yaml(path) {
+            continue;
+        }
+        for doc in documents(text).expect("valid YAML") {
+            if type_of(&doc) == Ok(KUSTOMIZATION) {
+                continue;
+            }
+            assert_eq!(validate(&doc), Vec::<String>::new(), "{}", path.display());
+            validated += 1;
+        }
+    }
+    assert!(validated >= 15, "only {validated} documents");
+
+    // The Namespace comes first, with the default-deny policy.
+    let namespace = built_documents(&files, "namespace.yaml");
+    assert_eq!(namespace[0]["kind"], "Namespace");
+    assert_eq!(namespace[0]["metadata"]["name"], "mesh");
+    assert_eq!(
+        namespace[1]["spec"],
+        json!({ "podSelector": {}, "policyTypes": ["Ingress"] })
+    );
+    let kustomization = built_documents(&files, "kustomization.yaml");
+    assert_eq!(kustomization[0]["resources"][0], "namespace.yaml");
+
+    // Ports by name, `targetPort` by name; `http` from `port = N` first.
+    let catalog = built_documents(&files, "catalog.yaml");
+    let service = of_kind(&catalog, "Service").expect("a Service");
+    assert_eq!(
+        service["spec"]["ports"],
+        json!([
+            { "name": "http", "port": 8080, "protocol": "TCP", "targetPort": "http" },
+            { "name": "discovery", "port": 7946, "protocol": "UDP", "targetPort": "discovery" },
+            { "name": "metrics", "port": 9090, "protocol": "TCP", "targetPort": "metrics" },
+        ])
+    );
+    let deployment = of_kind(&catalog, "Deployment").expect("a Deployment");
+    assert_eq!(
+        service["spec"]["selector"],
+        deployment["spec"]["selector"]["matchLabels"]
+    );
+    // Callers in name order: gateway on every port, reindexer on `http`,
+    // then the namespace of `ingress_from`.
+    let policy = of_kind(&catalog, "NetworkPolicy").expect("a policy");
+    let rules = policy["spec"]["ingress"].as_array().expect("rules");
+    let callers: Vec<&Value> = rules
+        .iter()
+        .map(|r| &r["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"])
+        .collect();
+    assert_eq!(
+        callers,
+        [&json!("gateway"), &json!("reindexer"), &Value::Null]
+    );
+    assert_eq!(rules[0]["ports"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        rules[1]["ports"],
+        json!([{ "port": "http", "protocol": "TCP" }])
+    );
+    assert_eq!(
+        rules[2]["from"],
+        json!([{ "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": "monitoring" } } }])
+    );
+
+    // `payments(grpc)`: only that port; `public`: a rule with no `from`.
+    let payments = built_documents(&files, "payments.yaml");
+    let rules = &of_kind(&payments, "NetworkPolicy").expect("a policy")["spec"]["ingress"];
+    assert_eq!(
+        rules[0]["ports"],
+        json!([{ "port": "grpc", "protocol": "TCP" }])
+    );
+    let gateway = built_documents(&files, "gateway.yaml");
+    let rules = &of_kind(&gateway, "NetworkPolicy").expect("a policy")["spec"]["ingress"];
+    assert!(
+        rules
+            .as_array()
+            .expect("rules")
+            .iter()
+            .any(|r| r.get("from").is_none())
+    );
+
+    // Nobody calls the reindexer and `ingress_from = []`: no policy of its own.
+    let reindexer = built_documents(&files, "reindexer.yaml");
+    assert!(of_kind(&reindexer, "NetworkPolicy").is_none());
+
+    // The database admits its own pods, the operator, and on 27017 its
+    // callers and its shard-setup Job, whose pods it selects by name.
+    let ledger = built_documents(&files, "ledger.yaml");
+    let job = of_kind(&ledger, "Job").expect("a Job");
+    let policy = of_kind(&ledger, "NetworkPolicy").expect("a policy");
+    let own = json!({ "app.kubernetes.io/instance": "ledger", "app.kubernetes.io/name": "percona-server-mongodb" });
+    assert_eq!(policy["spec"]["podSelector"]["matchLabels"], own);
+    let rules = policy["spec"]["ingress"].as_array().expect("rules");
+    assert_eq!(rules[0]["from"][0]["podSelector"]["matchLabels"], own);
+    let clients: Vec<&Value> = rules[2]["from"]
+        .as_array()
+        .expect("peers")
+        .iter()
+        .map(|p| &p["podSelector"]["matchLabels"]["app.kubernetes.io/name"])
+        .collect();
+    assert_eq!(
+        clients,
+        [
+            &json!("payments"),
+            &json!("reindexer"),
+            &job["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/name"],
+        ]
+    );
+    assert_eq!(
+        rules[2]["ports"],
+        json!([{ "port": 27017, "protocol": "TCP" }])
+    );
 }

@@ -1109,13 +1109,17 @@ fn assert_database_valid(yaml: &str) -> Vec<Value> {
         .iter()
         .map(|d| d["kind"].as_str().expect("a kind"))
         .collect();
-    assert_eq!(kinds, ["PerconaServerMongoDB", "ConfigMap", "Job"]);
+    assert_eq!(
+        kinds,
+        ["PerconaServerMongoDB", "ConfigMap", "Job", "NetworkPolicy"]
+    );
     assert_valid(
         &documents[0],
         "crds/psmdb.percona.com/PerconaServerMongoDB_v1.json",
     );
     assert_valid(&documents[1], "k8s/v1.34/configmap-v1.json");
     assert_valid(&documents[2], "k8s/v1.34/job-batch-v1.json");
+    assert_valid(&documents[3], "k8s/v1.34/networkpolicy-networking-v1.json");
     documents
 }
 

@@ -382,7 +382,10 @@ fn each_case_reads_back_from_a_built_manifest() {
     let docs = serde_yaml_docs(&stdout).expect("serde_yaml reads the build");
     assert_eq!(python.as_ref(), Ok(&docs), "PyYAML and serde_yaml disagree");
 
-    let deployment = &docs[0];
+    // The default-deny policy of `namespace.yaml` comes first; then the
+    // service's Deployment, Service and HPA.
+    assert_eq!(docs[0]["kind"], "NetworkPolicy");
+    let deployment = &docs[1];
     assert_eq!(deployment["kind"], "Deployment");
     let container = &deployment["spec"]["template"]["spec"]["containers"][0];
     let env = container["env"].as_array().expect("an env list");
@@ -405,10 +408,16 @@ fn each_case_reads_back_from_a_built_manifest() {
     let labels_of = |doc: &Json| doc["metadata"]["labels"].clone();
     for doc in docs.as_array().expect("documents") {
         assert_eq!(labels_of(doc)["app.kubernetes.io/part-of"], "2001-12-14");
-        assert_eq!(labels_of(doc)["app.kubernetes.io/name"], "on");
-        assert_eq!(doc["metadata"]["name"], "on");
+        // Every object but the project's default-deny is the service's.
+        let name = if doc["kind"] == "NetworkPolicy" {
+            "default-deny"
+        } else {
+            "on"
+        };
+        assert_eq!(labels_of(doc)["app.kubernetes.io/name"], name);
+        assert_eq!(doc["metadata"]["name"], name);
     }
-    let hpa = &docs[1];
+    let hpa = &docs[3];
     assert_eq!(hpa["kind"], "HorizontalPodAutoscaler");
     let match_labels = &hpa["spec"]["metrics"][0]["pods"]["metric"]["selector"]["matchLabels"];
     for (i, label) in labels.iter().enumerate() {

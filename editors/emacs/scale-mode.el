@@ -58,12 +58,16 @@
 (defconst scale-block-kinds
   '("cluster" "defaults" "metric" "queue" "service" "database" "lint"
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
-    "disruption" "env" "collection" "field" "shard" "config_server" "router")
+    "disruption" "env" "port" "collection" "field" "shard" "config_server"
+    "router")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
   '(;; service and defaults
     "image" "port" "health" "cpu" "memory" "replicas" "spread"
+    "calls" "ingress_from" "public"
+    ;; port
+    "number" "protocol"
     ;; cluster
     "kubernetes" "namespace" "autoscaler" "project"
     ;; metric, object
@@ -104,7 +108,9 @@
     "mongodb" "percona"
     ;; field type
     "string" "int" "long" "double" "decimal" "bool" "date" "timestamp"
-    "objectid" "uuid")
+    "objectid" "uuid"
+    ;; port protocol
+    "tcp" "udp" "sctp")
   "Every word an attribute may take as its value.")
 
 ;;;; Syntax

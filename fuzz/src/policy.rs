@@ -528,6 +528,9 @@ impl Writer {
                 u.choose(&["hashed(_id)", "[customer_id, hashed(_id)]", "_id"])?
             }
             (_, _, ValueType::RuleList) => u.choose(&["[]", "[K104]", "[single-replica]"])?,
+            (_, _, ValueType::NameList) => u.choose(&["[]", "[ingress-nginx]", "[a, \"b-2\"]"])?,
+            // A call must name a service or database of the project.
+            (_, _, ValueType::Calls) => "[]",
         };
         self.out.push_str(text);
         Ok(())
@@ -691,6 +694,19 @@ impl Writer {
                     self.list(u, depth, |writer, u, _| key(writer, u))
                 }
             }
+            ValueType::NameList => self.list(u, depth, |writer, u, _| writer.name(u)),
+            ValueType::Calls => self.list(u, depth, |writer, u, _| {
+                if u.ratio(1, 3)? {
+                    // `service(port)`: a word, then port names.
+                    writer.out.push_str(u.choose(NAMES)?);
+                    writer.out.push('(');
+                    writer.out.push_str(u.choose(NAMES)?);
+                    writer.out.push(')');
+                    Ok(())
+                } else {
+                    writer.name(u)
+                }
+            }),
             ValueType::RuleList => self.list(u, depth, |writer, u, _| {
                 let rule = *u.choose(RULES)?;
                 if u.ratio(1, 5)? {

@@ -1,5 +1,6 @@
 //! Kubernetes built-ins for a service: Deployment, HorizontalPodAutoscaler,
-//! PodDisruptionBudget, and the project's kustomization.
+//! PodDisruptionBudget, and the project's kustomization. The Service and
+//! NetworkPolicy come from `service` and `network`.
 //!
 //! Choices an operator relies on:
 //! - An autoscaled Deployment has no `spec.replicas`, so `kubectl apply` and
@@ -24,8 +25,8 @@ use k8s_openapi::api::autoscaling::v2::{
     PodsMetricSource, ResourceMetricSource,
 };
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe,
-    ResourceRequirements, TopologySpreadConstraint,
+    Container, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
+    TopologySpreadConstraint,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -48,6 +49,9 @@ pub fn service_file(
     // Room for a typical service's file, so the text is not copied as it grows.
     let mut file = YamlFile::new(context.header("#", service.file), 4096);
     file.push(&deployment(context, service));
+    if let Some(kubernetes_service) = super::service::service(context, service) {
+        file.push(&kubernetes_service);
+    }
     if service.is_autoscaled() {
         match autoscaler {
             Autoscaler::Hpa => file.push(&hpa(context, service)),
@@ -56,6 +60,9 @@ pub fn service_file(
     }
     if let Some(pdb) = disruption_budget(context, service) {
         file.push(&pdb);
+    }
+    if let Some(policy) = super::network::service_policy(context, service) {
+        file.push(&policy);
     }
     OutputFile {
         path: PathBuf::from(super::layout::service_file(&service.name.value)),
@@ -97,14 +104,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
     let container = Container {
         name: name.clone(),
         image: Some(service.image.value.clone()),
-        ports: service.port.as_ref().map(|port| {
-            vec![ContainerPort {
-                name: Some("http".into()),
-                container_port: i32::from(port.value),
-                protocol: Some("TCP".into()),
-                ..Default::default()
-            }]
-        }),
+        ports: super::service::container_ports(service),
         env: (!service.env.is_empty()).then(|| {
             service
                 .env
@@ -359,8 +359,11 @@ struct Kustomization {
     resources: Vec<String>,
 }
 
+/// The resources are sorted, after `namespace.yaml`: the Namespace exists
+/// before anything is created in it.
 pub fn kustomization(context: &Context<'_>, mut resources: Vec<String>) -> OutputFile {
     resources.sort();
+    resources.insert(0, super::layout::NAMESPACE_FILE.to_string());
     let kustomization = Kustomization {
         api_version: "kustomize.config.k8s.io/v1beta1",
         kind: "Kustomization",

@@ -12,6 +12,9 @@ use crate::source::Span;
 /// The file that lists a project's manifests for `kubectl apply -k`.
 pub const KUSTOMIZATION: &str = "kustomization.yaml";
 
+/// The project's Namespace and default-deny NetworkPolicy.
+pub const NAMESPACE_FILE: &str = "namespace.yaml";
+
 /// `SERVICE.yaml`: the Deployment, autoscaler and budget of a service.
 pub fn service_file(service: &str) -> String {
     format!("{service}.yaml")
@@ -31,6 +34,35 @@ pub fn shard_setup_name(database: &str) -> String {
 /// `DATABASE-shard-setup.js`: the shard-setup script.
 pub fn shard_script_file(database: &str) -> String {
     format!("{}.js", shard_setup_name(database))
+}
+
+/// Why a file name is reserved for scalec's own outputs, and what to do; `None` for a free one. A service or database named `default-deny`
+/// would have a NetworkPolicy of that name, the project's default-deny.
+fn reserved(file: &str) -> Option<(String, String)> {
+    if file == KUSTOMIZATION {
+        return Some((
+            format!(
+                "would be written to `{KUSTOMIZATION}`, the file scalec writes for `kubectl apply -k`"
+            ),
+            "`kustomization` is reserved for scalec's own file".to_string(),
+        ));
+    }
+    if file == NAMESPACE_FILE {
+        return Some((
+            format!("would be written to `{NAMESPACE_FILE}`, the file of the project's Namespace"),
+            "`namespace` is reserved for scalec's own file".to_string(),
+        ));
+    }
+    let policy = crate::emit::network::DEFAULT_DENY;
+    if file.strip_suffix(".yaml") == Some(policy) {
+        return Some((
+            format!(
+                "would have a NetworkPolicy named `{policy}`, the project's default-deny policy"
+            ),
+            format!("`{policy}` is reserved for scalec's own policy"),
+        ));
+    }
+    None
 }
 
 /// One file a project compiles to, and the name in the policy it comes from.
@@ -70,18 +102,15 @@ pub fn collisions(project: &Project) -> Vec<Diagnostic> {
     let mut first: BTreeMap<String, &Planned> = BTreeMap::new();
     let files = planned(project);
     for file in &files {
-        if file.file == KUSTOMIZATION {
+        if let Some((message, reserved)) = reserved(&file.file) {
             diagnostics.push(
                 Diagnostic::error(
                     codes::OUTPUT_COLLISION,
-                    format!(
-                        "{} would be written to `{KUSTOMIZATION}`, the file scalec writes for `kubectl apply -k`",
-                        file.what
-                    ),
+                    format!("{} {message}", file.what),
                     file.span,
                 )
                 .with_label(format!("compiles to `{}`", file.file))
-                .with_help("rename it: `kustomization` is reserved for scalec's own file"),
+                .with_help(format!("rename it: {reserved}")),
             );
             continue;
         }

@@ -9,11 +9,16 @@
 //! files, whatever the order the policy files were read in.
 //!
 //! Layout, relative to the project's output directory:
-//! - `SERVICE.yaml`: the Deployment, then its HorizontalPodAutoscaler or KEDA
-//!   ScaledObject, then its PodDisruptionBudget;
+//! - `namespace.yaml`: the project's Namespace and its default-deny
+//!   NetworkPolicy;
+//! - `SERVICE.yaml`: the Deployment, its Service (with a port), then its
+//!   HorizontalPodAutoscaler or KEDA ScaledObject, its PodDisruptionBudget
+//!   and its NetworkPolicy;
 //! - `DATABASE.yaml`: the PerconaServerMongoDB, the shard-setup ConfigMap and
-//!   Job; `DATABASE-shard-setup.js`: the same mongosh script, to read or run;
-//! - `kustomization.yaml`: every YAML file above, for `kubectl apply -k`.
+//!   Job, and the database's NetworkPolicy; `DATABASE-shard-setup.js`: the
+//!   same mongosh script, to read or run;
+//! - `kustomization.yaml`: every YAML file above, `namespace.yaml` first, for
+//!   `kubectl apply -k`.
 //!
 //! The names come from [`layout`], which also finds outputs that would share
 //! a path (E010) before anything is built.
@@ -27,6 +32,9 @@ pub mod k8s;
 pub mod keda;
 pub mod layout;
 pub mod mongo;
+pub mod namespace;
+pub mod network;
+pub mod service;
 pub mod yaml;
 
 pub use layout::KUSTOMIZATION;
@@ -246,6 +254,7 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
         .map(|f| f.path.to_string_lossy().replace('\\', "/"))
         .collect();
     if !resources.is_empty() {
+        files.push(namespace::namespace_file(&context));
         files.push(k8s::kustomization(&context, resources));
     }
     // In path order (one component each: by bytes), so the caller's map is

@@ -167,12 +167,11 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
     let mut file = YamlFile::new(context.header("#", database.span.file), 4 * script.len());
     file.push(&perconaservermongodb(context, database, &image));
     file.push(&script_config_map(context, &setup_name, &script));
-    file.push(&named_setup_job(
-        context,
-        database,
-        &setup_name,
-        &body,
-        &image,
+    let job = named_setup_job(context, database, &setup_name, &body, &image);
+    file.push(&job);
+    let job_name = job.metadata.name.as_deref().expect("the Job is named");
+    file.push(&super::network::database_policy(
+        context, database, job_name,
     ));
     vec![
         OutputFile {

@@ -15,6 +15,7 @@
 #![allow(clippy::result_large_err)]
 
 mod blocks;
+mod calls;
 pub mod schema;
 mod service;
 mod signals;
@@ -142,6 +143,12 @@ pub fn lower_recovered(
         defaults: lower.defaults_known,
     };
     signals::check(&project, known, lower.sink);
+    let declared = calls::Declared {
+        services: declared("service"),
+        databases: declared("database"),
+        defaults_known: lower.defaults_known,
+    };
+    calls::check(&project, &declared, lower.sink);
     project.omitted = omitted(&project, asts, &broken, loose, &lower.sink[start..]);
     project
 }

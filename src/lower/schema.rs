@@ -41,6 +41,10 @@ pub enum ValueType {
     ShardKey,
     /// A list of rule codes or names.
     RuleList,
+    /// A list of names.
+    NameList,
+    /// A list of `service`, `service(port, ...)` or `database`.
+    Calls,
 }
 
 impl ValueType {
@@ -72,6 +76,8 @@ impl ValueType {
             ValueType::Bool => "`true` \\| `false`".into(),
             ValueType::ShardKey => "field, `hashed(field)`, or list of them".into(),
             ValueType::RuleList => "list of rule codes or names".into(),
+            ValueType::NameList => "list of names".into(),
+            ValueType::Calls => "list of `service`, `service(port, ...)` or `database`".into(),
         }
     }
 }
@@ -145,6 +151,7 @@ pub const SPREADS: &[&str] = crate::model::Spread::WORDS;
 pub const ENGINES: &[&str] = crate::model::DatabaseEngine::WORDS;
 pub const OPERATORS: &[&str] = crate::model::DatabaseOperator::WORDS;
 pub const FIELD_TYPES: &[&str] = crate::model::FieldType::WORDS;
+pub const PROTOCOLS: &[&str] = crate::model::Protocol::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -158,6 +165,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("ENGINES", ENGINES),
     ("OPERATORS", OPERATORS),
     ("FIELD_TYPES", FIELD_TYPES),
+    ("PROTOCOLS", PROTOCOLS),
 ];
 
 /// The attributes a service takes.
@@ -177,7 +185,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 7] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 10] = [
     required(
         "image",
         ValueType::String,
@@ -187,7 +195,7 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 7] = [
         "port",
         ValueType::Port,
         "",
-        "container port; also the probe port",
+        "container port named `http`; also the probe port",
     ),
     attr(
         "health",
@@ -219,6 +227,24 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 7] = [
         "",
         "spread pods across zones or nodes",
     ),
+    attr(
+        "calls",
+        ValueType::Calls,
+        "`[]`",
+        "services (every port, or the named ones) and databases this service calls; the only pods of the project its NetworkPolicy admits",
+    ),
+    attr(
+        "ingress_from",
+        ValueType::NameList,
+        "`[]`",
+        "namespaces (e.g. an ingress controller's) whose pods may reach every port",
+    ),
+    attr(
+        "public",
+        ValueType::Bool,
+        "`false`",
+        "any source, inside or outside the cluster, may reach every port",
+    ),
 ];
 
 const SERVICE_BLOCKS: &[&str] = &[
@@ -228,6 +254,7 @@ const SERVICE_BLOCKS: &[&str] = &[
     "load",
     "disruption",
     "env",
+    "port",
 ];
 
 /// Every block kind, top-level kinds first.
@@ -272,7 +299,7 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "attributes and blocks every service of the project inherits",
         attributes: DEFAULTS_ATTRIBUTES,
         blocks: SERVICE_BLOCKS,
-        repeatable: &["scale"],
+        repeatable: &["scale", "port"],
         free_form: false,
     },
     BlockSchema {
@@ -332,7 +359,7 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "one workload: a Deployment, its autoscaler and its disruption budget",
         attributes: SERVICE_ATTRIBUTES,
         blocks: SERVICE_BLOCKS,
-        repeatable: &["scale"],
+        repeatable: &["scale", "port"],
         free_form: false,
     },
     BlockSchema {
@@ -621,6 +648,25 @@ pub const BLOCKS: &[BlockSchema] = &[
         blocks: &[],
         repeatable: &[],
         free_form: true,
+    },
+    BlockSchema {
+        kind: "port",
+        label: LabelRule::Required(
+            "the port's name (an IANA service name: at most 15 lower-case letters, digits and `-`)",
+        ),
+        doc: "a named container port, also a port of the service's Kubernetes Service",
+        attributes: &[
+            required("number", ValueType::Port, "the port number"),
+            attr(
+                "protocol",
+                ValueType::Word(PROTOCOLS),
+                "`tcp`",
+                "transport protocol",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
     },
     BlockSchema {
         kind: "collection",

@@ -12,11 +12,12 @@ use rayon::prelude::*;
 
 use super::schema;
 use super::{Fields, Lowerer, describe_block, values};
+use crate::ast::ValueKind;
 use crate::ast::{Block, Value};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Behavior, Cpu, Disruption, Load, Memory, MetricValue, Replicas, Resource, ScaleSignal,
-    SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
+    Behavior, Call, Cpu, Disruption, Load, Memory, MetricValue, NamedPort, Protocol, Replicas,
+    Resource, ScaleSignal, SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
 };
 
 /// The first Kubernetes version whose API server takes any printable ASCII
@@ -46,6 +47,10 @@ pub(super) struct ServiceParts {
     load: Option<Load>,
     disruption: Option<Disruption>,
     env: BTreeMap<String, Spanned<String>>,
+    named_ports: BTreeMap<String, NamedPort>,
+    calls: Option<Vec<Call>>,
+    public: Option<Spanned<bool>>,
+    ingress_from: Option<Vec<Spanned<String>>>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -108,6 +113,9 @@ impl Lowerer<'_> {
             memory: self.resource(&fields, "memory", values::memory),
             replicas: self.replicas(&fields),
             spread: self.get(&fields, "spread", values::keyword::<Spread>),
+            calls: self.calls(&fields),
+            public: self.get(&fields, "public", values::boolean),
+            ingress_from: self.ingress_from(&fields),
             ..ServiceParts::default()
         };
         for child in &fields.blocks {
@@ -122,6 +130,19 @@ impl Lowerer<'_> {
                 "load" => parts.load = self.load(child),
                 "disruption" => parts.disruption = self.disruption(child),
                 "env" => parts.env = self.env(child),
+                "port" => {
+                    if let Some(port) = self.named_port(child) {
+                        match parts.named_ports.get(&port.name.value) {
+                            Some(first) => {
+                                let first = first.name.span;
+                                self.port_twice(&port, first);
+                            }
+                            None => {
+                                parts.named_ports.insert(port.name.value.clone(), port);
+                            }
+                        }
+                    }
+                }
                 other => unreachable!("`{other}` is not in the service schema"),
             }
         }
@@ -152,6 +173,10 @@ impl Lowerer<'_> {
         };
         let mut env = inherited.env;
         env.extend(own.env);
+        let mut named_ports = inherited.named_ports;
+        named_ports.extend(own.named_ports);
+        let port = own.port.or(inherited.port);
+        let named_ports = self.distinct_ports(port.as_ref(), named_ports.into_values().collect());
         let image = own.image.or(inherited.image);
         let Some(image) = image else {
             // A `defaults` that does not parse may set it.
@@ -168,7 +193,7 @@ impl Lowerer<'_> {
             file: block.span.file,
             span: block.span,
             image,
-            port: own.port.or(inherited.port),
+            port,
             health: own.health.or(inherited.health),
             cpu: own.cpu.or(inherited.cpu),
             memory: own.memory.or(inherited.memory),
@@ -180,6 +205,13 @@ impl Lowerer<'_> {
             disruption: own.disruption.or(inherited.disruption),
             spread: own.spread.or(inherited.spread),
             env,
+            named_ports,
+            calls: own.calls.or(inherited.calls).unwrap_or_default(),
+            public: own.public.or(inherited.public),
+            ingress_from: own
+                .ingress_from
+                .or(inherited.ingress_from)
+                .unwrap_or_default(),
         })
     }
 
@@ -484,6 +516,225 @@ impl Lowerer<'_> {
             }
         }
         env
+    }
+}
+
+impl Lowerer<'_> {
+    /// `port NAME { number, protocol }`.
+    fn named_port(&mut self, block: &Block) -> Option<NamedPort> {
+        let schema = schema::block("port").expect("port has a schema");
+        let fields = self.fields(block, schema);
+        let label = block
+            .label
+            .as_ref()
+            .expect("labels are checked before lowering");
+        let valid = self.check_name(
+            crate::names::kubernetes::port_name(&label.text),
+            label.span,
+            || {
+                format!(
+                    "{} cannot be the name of a port",
+                    crate::names::quoted(&label.text)
+                )
+            },
+        );
+        let complete = self.require(block, schema, &fields);
+        let number = self.get(&fields, "number", values::port);
+        let protocol = self.get(&fields, "protocol", values::keyword::<Protocol>);
+        let protocol_written = fields.attributes.contains_key("protocol");
+        if !valid || !complete || (protocol_written && protocol.is_none()) {
+            return None;
+        }
+        Some(NamedPort {
+            name: Spanned::new(label.text.clone(), label.span),
+            number: number?,
+            protocol: protocol.map_or(Protocol::Tcp, |p| p.value),
+            span: block.span,
+        })
+    }
+
+    /// E005 for a second `port` block of one name in one block.
+    fn port_twice(&mut self, port: &NamedPort, first: crate::source::Span) {
+        self.report(
+            Diagnostic::error(
+                codes::DUPLICATE_DEFINITION,
+                format!("port `{}` is defined twice", port.name.value),
+                port.name.span,
+            )
+            .with_label("defined again here")
+            .with_related(first, "first defined here")
+            .with_help("give each port its own name"),
+        );
+    }
+
+    /// The merged ports of a service, without those that repeat the name
+    /// `http` of `port = N` or the number and protocol of an earlier port
+    /// (E005: the API server refuses a Service with either).
+    fn distinct_ports(
+        &mut self,
+        http: Option<&Spanned<u16>>,
+        ports: Vec<NamedPort>,
+    ) -> Vec<NamedPort> {
+        let mut taken: Vec<(u16, Protocol, crate::source::Span, String)> = http
+            .map(|p| {
+                (
+                    p.value,
+                    Protocol::Tcp,
+                    p.span,
+                    crate::model::network::HTTP_PORT.to_string(),
+                )
+            })
+            .into_iter()
+            .collect();
+        let mut kept = Vec::with_capacity(ports.len());
+        for port in ports {
+            if let (Some(http), crate::model::network::HTTP_PORT) = (http, port.name.value.as_str())
+            {
+                self.report(
+                    Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        "port `http` is defined twice",
+                        port.name.span,
+                    )
+                    .with_label("a second port named `http`")
+                    .with_related(http.span, "`port = N` declares the port `http`")
+                    .with_help("give this port another name, or drop `port = N`"),
+                );
+                continue;
+            }
+            let same = taken.iter().find(|(number, protocol, ..)| {
+                *number == port.number.value && *protocol == port.protocol
+            });
+            if let Some((number, protocol, span, name)) = same {
+                self.report(
+                    Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        format!(
+                            "ports `{name}` and `{}` are both {number}/{}",
+                            port.name.value,
+                            protocol.word()
+                        ),
+                        port.number.span,
+                    )
+                    .with_label("the same number and protocol again")
+                    .with_related(*span, format!("port `{name}`"))
+                    .with_help(
+                        "a Service takes each number and protocol once: drop one of the ports",
+                    ),
+                );
+                continue;
+            }
+            taken.push((
+                port.number.value,
+                port.protocol,
+                port.number.span,
+                port.name.value.clone(),
+            ));
+            kept.push(port);
+        }
+        kept
+    }
+
+    /// `calls = [cart, payments(grpc), shop-orders]`: names, resolved once
+    /// the project is lowered (`lower::calls`).
+    fn calls(&mut self, fields: &Fields<'_>) -> Option<Vec<Call>> {
+        let attribute = fields.attributes.get("calls")?;
+        let items = self.convert(list_items(&attribute.value, "cart, payments(grpc)"))?;
+        let mut calls: Vec<Call> = Vec::with_capacity(items.len());
+        for item in items {
+            let (target, ports) = match &item.kind {
+                ValueKind::Ident(name) => (Spanned::new(name.clone(), item.span), Vec::new()),
+                ValueKind::Call(name, args) if args.is_empty() => {
+                    self.report(
+                        values::mismatch(item, "a service name with its ports").with_help(format!(
+                            "name the ports called, e.g. `{}(grpc)`, or call every port: `{}`",
+                            name.name, name.name
+                        )),
+                    );
+                    continue;
+                }
+                ValueKind::Call(name, args) => {
+                    let mut ports = Vec::with_capacity(args.len());
+                    for arg in args {
+                        match &arg.kind {
+                            ValueKind::Ident(port) | ValueKind::String(port) => {
+                                ports.push(Spanned::new(port.clone(), arg.span));
+                            }
+                            _ => {
+                                self.report(
+                                    values::mismatch(arg, "a port name")
+                                        .with_help("name the ports called, e.g. `payments(grpc)`"),
+                                );
+                            }
+                        }
+                    }
+                    if ports.is_empty() {
+                        continue;
+                    }
+                    (Spanned::new(name.name.clone(), name.span), ports)
+                }
+                _ => {
+                    self.report(
+                        values::mismatch(item, "a service or database name").with_help(
+                            "write the name, or the name and its ports: `cart`, `payments(grpc)`",
+                        ),
+                    );
+                    continue;
+                }
+            };
+            if let Some(first) = calls.iter().find(|c| c.target.value == target.value) {
+                self.report(
+                    Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        format!("`{}` is called twice", target.value),
+                        target.span,
+                    )
+                    .with_label("called again here")
+                    .with_related(first.target.span, "first called here")
+                    .with_help(
+                        "list each target once, with all the ports called: `payments(grpc, admin)`",
+                    ),
+                );
+                continue;
+            }
+            calls.push(Call {
+                target,
+                ports,
+                span: item.span,
+            });
+        }
+        Some(calls)
+    }
+
+    /// `ingress_from = [ingress-nginx]`: namespace names.
+    fn ingress_from(&mut self, fields: &Fields<'_>) -> Option<Vec<Spanned<String>>> {
+        let attribute = fields.attributes.get("ingress_from")?;
+        let items = self.convert(list_items(&attribute.value, "ingress-nginx"))?;
+        let mut namespaces: Vec<Spanned<String>> = Vec::with_capacity(items.len());
+        for item in items {
+            let Some(name) = self.convert(values::name(item)) else {
+                continue;
+            };
+            if !self.check_dns_name(&name, item.span, "namespace") {
+                continue;
+            }
+            if !namespaces.iter().any(|n| n.value == name) {
+                namespaces.push(Spanned::new(name, item.span));
+            }
+        }
+        Some(namespaces)
+    }
+}
+
+/// The items of a list value.
+fn list_items<'v>(
+    value: &'v crate::ast::Value,
+    example: &str,
+) -> values::Conv<&'v [crate::ast::Value]> {
+    match &value.kind {
+        ValueKind::List(items) => Ok(items),
+        _ => Err(values::mismatch(value, "a list")
+            .with_help(format!("write a list in brackets: `[{example}]`"))),
     }
 }
 

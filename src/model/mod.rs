@@ -206,6 +206,10 @@ macro_rules! keywords {
     };
 }
 
+pub mod network;
+
+pub use network::{Call, NamedPort, PortRef, Protocol};
+
 /// An enum declared with `keywords!`, for code generic over them (lowering).
 pub trait Keyword: Sized + Copy {
     const WORDS: &'static [&'static str];
@@ -528,6 +532,14 @@ pub struct Service {
     pub disruption: Option<Disruption>,
     pub spread: Option<Spanned<Spread>>,
     pub env: BTreeMap<String, Spanned<String>>,
+    /// `port NAME { ... }` blocks, by name; `port = N` is [`Service::port`].
+    pub named_ports: Vec<NamedPort>,
+    /// `calls = [...]`: the services and databases this one calls.
+    pub calls: Vec<Call>,
+    /// `public = true`: any source may reach every port.
+    pub public: Option<Spanned<bool>>,
+    /// `ingress_from = [...]`: namespaces whose pods may reach every port.
+    pub ingress_from: Vec<Spanned<String>>,
 }
 
 /// What a `scale` block scales on.
@@ -892,7 +904,8 @@ eq_ignoring_spans! {
     NodePool { count, cpu, memory } ignoring { span }
     Service {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
-        scale_down, load, disruption, spread, env,
+        scale_down, load, disruption, spread, env, named_ports, calls, public,
+        ingress_from,
     } ignoring { file, span }
     ScaleSignal { source, target } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }

@@ -299,12 +299,87 @@ pub fn metric_name(name: &str) -> Result<(), Invalid> {
     .rewrite(rewrite))
 }
 
+/// The longest port name (an IANA service name).
+pub const MAX_PORT_NAME_LEN: usize = 15;
+
+/// A named port of a container or Service: an IANA service name, as the API
+/// server checks it (`IsValidPortName`): 1 to 15 lower-case letters, digits
+/// and `-`, at least one letter, no `-` at either end nor two in a row.
+pub fn port_name(name: &str) -> Result<(), Invalid> {
+    let problem = if name.is_empty() {
+        Some("it is empty".to_string())
+    } else if name.len() > MAX_PORT_NAME_LEN {
+        Some(format!(
+            "it is {} characters long; the limit is {MAX_PORT_NAME_LEN}",
+            name.len()
+        ))
+    } else if let Some(c) = name
+        .chars()
+        .find(|c| !matches!(c, 'a'..='z' | '0'..='9' | '-'))
+    {
+        Some(if c.is_ascii_uppercase() {
+            "it has upper-case letters".into()
+        } else {
+            first_refused(&c.to_string(), |_| false).unwrap_or_default()
+        })
+    } else if name.starts_with('-') || name.ends_with('-') {
+        Some("it starts or ends with `-`".into())
+    } else if name.contains("--") {
+        Some("it has `--`".into())
+    } else if !name.chars().any(|c| c.is_ascii_lowercase()) {
+        Some("it has no letter".into())
+    } else {
+        None
+    };
+    let Some(problem) = problem else {
+        return Ok(());
+    };
+    let rewrite = dns_label_rewrite(name).map(|label| {
+        let mut rewrite = label.replace("--", "-");
+        while rewrite.contains("--") {
+            rewrite = rewrite.replace("--", "-");
+        }
+        let cut: String = rewrite.chars().take(MAX_PORT_NAME_LEN).collect();
+        cut.trim_end_matches('-').to_string()
+    });
+    let rewrite = rewrite.filter(|r| !r.is_empty() && r.chars().any(|c| c.is_ascii_lowercase()));
+    Err(Invalid::new(
+        problem,
+        "port names use at most 15 lower-case letters, digits and `-`, with at least one letter",
+    )
+    .rewrite(rewrite))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn rewrite(result: Result<(), Invalid>) -> Option<String> {
         result.err().and_then(|invalid| invalid.rewrite)
+    }
+
+    #[test]
+    fn port_names_follow_the_iana_service_name_rule() {
+        for good in ["http", "grpc", "metrics-9090", "a1"] {
+            assert!(port_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "9090",
+            "Grpc",
+            "-grpc",
+            "grpc-",
+            "gr--pc",
+            "a-very-long-port-name",
+        ] {
+            assert!(port_name(bad).is_err(), "{bad}");
+        }
+        assert_eq!(rewrite(port_name("Grpc_Web")), Some("grpc-web".into()));
+        assert_eq!(
+            rewrite(port_name("a-very-long-port-name")),
+            Some("a-very-long-por".into())
+        );
+        assert_eq!(rewrite(port_name("9090")), None);
     }
 
     #[test]

@@ -13,14 +13,14 @@
   (#any-of? @keyword
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "collection" "field" "shard" "config_server" "router"))
+    "env" "port" "collection" "field" "shard" "config_server" "router"))
 
 (block
   kind: (identifier) @variable
   (#not-any-of? @variable
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "collection" "field" "shard" "config_server" "router"))
+    "env" "port" "collection" "field" "shard" "config_server" "router"))
 
 (block
   label: (identifier) @label)
@@ -30,38 +30,41 @@
 (attribute
   name: (identifier) @property
   (#any-of? @property
-    "allow" "api_version" "auth" "autoscaler" "average" "cardinality"
-    "config_servers" "count" "cpu" "deny" "engine" "health" "image" "kind"
-    "kubernetes" "max_unavailable" "members" "memory" "metric" "min_available"
-    "monotonic" "name" "namespace" "operator" "peak" "per_pod" "port" "project"
-    "provider" "rate" "region" "replicas" "routers" "select" "shard_key"
-    "shards" "spread" "stabilization" "storage" "storage_class" "tolerance" "top_share" "total"
-    "type" "url" "utilization" "version"))
+    "allow" "api_version" "auth" "autoscaler" "average" "calls" "cardinality"
+    "config_servers" "count" "cpu" "deny" "engine" "health" "image"
+    "ingress_from" "kind" "kubernetes" "max_unavailable" "members" "memory"
+    "metric" "min_available" "monotonic" "name" "namespace" "number" "operator"
+    "peak" "per_pod" "port" "project" "protocol" "provider" "public" "rate"
+    "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
+    "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
+    "utilization" "version"))
 
 (attribute
   name: (identifier) @variable
   (#not-any-of? @variable
-    "allow" "api_version" "auth" "autoscaler" "average" "cardinality"
-    "config_servers" "count" "cpu" "deny" "engine" "health" "image" "kind"
-    "kubernetes" "max_unavailable" "members" "memory" "metric" "min_available"
-    "monotonic" "name" "namespace" "operator" "peak" "per_pod" "port" "project"
-    "provider" "rate" "region" "replicas" "routers" "select" "shard_key"
-    "shards" "spread" "stabilization" "storage" "storage_class" "tolerance" "top_share" "total"
-    "type" "url" "utilization" "version"))
+    "allow" "api_version" "auth" "autoscaler" "average" "calls" "cardinality"
+    "config_servers" "count" "cpu" "deny" "engine" "health" "image"
+    "ingress_from" "kind" "kubernetes" "max_unavailable" "members" "memory"
+    "metric" "min_available" "monotonic" "name" "namespace" "number" "operator"
+    "peak" "per_pod" "port" "project" "protocol" "provider" "public" "rate"
+    "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
+    "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
+    "utilization" "version"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
-;; providers, select policies, spreads, engines, operators, field types).
+;; providers, select policies, spreads, engines, operators, field types,
+;; port protocols).
 ((word) @constant
   (#any-of? @constant
-    "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa"
-    "int" "keda" "long" "max" "min" "mongodb" "node" "object" "objectid"
-    "percona" "pods" "string" "timestamp" "uuid" "zone"))
+    "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
+    "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
+    "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"))
 
 ((word) @variable
   (#not-any-of? @variable
-    "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa"
-    "int" "keda" "long" "max" "min" "mongodb" "node" "object" "objectid"
-    "percona" "pods" "string" "timestamp" "uuid" "zone"))
+    "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
+    "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
+    "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"))
 
 (call
   function: (identifier) @function.call)

@@ -19,13 +19,15 @@ syntax iskeyword @,48-57,_,-
 let s:blocks = [
       \ 'cluster', 'defaults', 'metric', 'queue', 'service', 'database', 'lint',
       \ 'nodes', 'selector', 'object', 'scale', 'scale_up', 'scale_down',
-      \ 'load', 'disruption', 'env', 'collection', 'field',
+      \ 'load', 'disruption', 'env', 'port', 'collection', 'field',
       \ 'shard', 'config_server', 'router',
       \ ]
 
 let s:attributes = [
       \ 'kubernetes', 'namespace', 'autoscaler', 'project',
       \ 'image', 'port', 'health', 'cpu', 'memory', 'replicas', 'spread',
+      \ 'calls', 'ingress_from', 'public',
+      \ 'number', 'protocol',
       \ 'kind', 'name',
       \ 'provider', 'url', 'region', 'auth', 'metric',
       \ 'engine', 'operator', 'version', 'shards', 'members', 'config_servers',
@@ -41,7 +43,8 @@ let s:attributes = [
       \ ]
 
 " Keyword values: autoscalers, metric kinds, queue providers, select
-" policies, spreads, database engines and operators, field types, and
+" policies, spreads, database engines and operators, field types, port
+" protocols, and
 " `operator` as a queue's `auth`.
 let s:words = [
       \ 'hpa', 'keda',
@@ -53,6 +56,7 @@ let s:words = [
       \ 'percona',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',
       \ 'timestamp', 'objectid', 'uuid',
+      \ 'tcp', 'udp', 'sctp',
       \ 'operator',
       \ ]
 
