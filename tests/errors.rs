@@ -654,3 +654,51 @@ fn each_mistake_gets_its_code() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn e003_probe_timing_refuses_what_the_api_server_refuses() {
+    let checked = fixture("E003-probe-timing");
+    let path = "tests/fixtures/errors/E003-probe-timing/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:7:25: error[E003]: a liveness probe's `success_threshold` must be 1, not 2"
+            ),
+            format!("{path}:12:14: error[E003]: a probe's `period` is at least 1s"),
+        ]
+    );
+}
+
+#[test]
+fn e007_probe_without_handler_lists_the_handlers() {
+    let checked = fixture("E007-probe-without-handler");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E007-probe-without-handler/policy.scale:5:3: error[E007]: `probe startup` does not say how to check the container"
+        ]
+    );
+    assert!(
+        checked.diagnostics[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("`tcp = 8080`"))
+    );
+}
+
+#[test]
+fn e008_probe_handlers_one_per_probe_on_the_service_port() {
+    let checked = fixture("E008-probe-handlers");
+    let path = "tests/fixtures/errors/E008-probe-handlers/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:7:5: error[E008]: `probe readiness` has two handlers"),
+            format!(
+                "{path}:11:11: error[E008]: `probe liveness` of service `api` checks port 9090, but the container serves port 8080"
+            ),
+            format!("{path}:16:5: error[E008]: `port` applies only to an `http` probe"),
+        ]
+    );
+}

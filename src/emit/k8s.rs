@@ -7,8 +7,9 @@
 //!   A service that does not autoscale gets its fixed size, or the bottom of
 //!   its range, or 1.
 //! - Every HorizontalPodAutoscaler has an explicit `maxReplicas`.
-//! - `health` becomes a readiness probe (every 5 s) and a liveness probe (every
-//!   10 s after 15 s, three failures) on the container port.
+//! - Probes come from `emit/probes.rs`: `health` becomes a readiness probe
+//!   (every 5 s) and a liveness probe (every 10 s after 15 s, three
+//!   failures) on the container port, unless a `probe` block replaces one.
 //! - A `disruption` block is always written as a PodDisruptionBudget, at any
 //!   replica count; a service without one gets `maxUnavailable: 1` when its
 //!   minimum is 2 or more (`Service::disruption_budget` decides, and K119
@@ -24,8 +25,8 @@ use k8s_openapi::api::autoscaling::v2::{
     PodsMetricSource, ResourceMetricSource,
 };
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe,
-    ResourceRequirements, TopologySpreadConstraint,
+    Container, ContainerPort, EnvVar, PodSpec, PodTemplateSpec, ResourceRequirements,
+    TopologySpreadConstraint,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -80,20 +81,7 @@ fn fixed_replicas(service: &Service) -> Option<i32> {
 
 pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
     let name = &service.name.value;
-    let probe = |initial: Option<i32>, period: i32| {
-        let (health, port) = (service.health.as_ref()?, service.port.as_ref()?);
-        Some(Probe {
-            http_get: Some(HTTPGetAction {
-                path: Some(health.value.clone()),
-                port: IntOrString::Int(i32::from(port.value)),
-                ..Default::default()
-            }),
-            initial_delay_seconds: initial,
-            period_seconds: Some(period),
-            failure_threshold: Some(3),
-            ..Default::default()
-        })
-    };
+    let probes = super::probes::container_probes(service);
     let container = Container {
         name: name.clone(),
         image: Some(service.image.value.clone()),
@@ -117,8 +105,9 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
                 .collect()
         }),
         resources: resources(service),
-        readiness_probe: probe(None, 5),
-        liveness_probe: probe(Some(15), 10),
+        readiness_probe: probes.readiness,
+        liveness_probe: probes.liveness,
+        startup_probe: probes.startup,
         ..Default::default()
     };
     let spread = service.spread.as_ref().map(|spread| {

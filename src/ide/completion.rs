@@ -147,7 +147,8 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         | ValueType::CountOrRange
         | ValueType::Bool
         | ValueType::ShardKey
-        | ValueType::RuleList => &[],
+        | ValueType::RuleList
+        | ValueType::Command => &[],
     }
 }
 

@@ -15,6 +15,7 @@
 #![allow(clippy::result_large_err)]
 
 mod blocks;
+mod pod;
 pub mod schema;
 mod service;
 mod signals;
@@ -142,6 +143,7 @@ pub fn lower_recovered(
         defaults: lower.defaults_known,
     };
     signals::check(&project, known, lower.sink);
+    pod::check(&project, lower.defaults_known, lower.sink);
     project.omitted = omitted(&project, asts, &broken, loose, &lower.sink[start..]);
     project
 }

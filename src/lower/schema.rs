@@ -41,6 +41,8 @@ pub enum ValueType {
     ShardKey,
     /// A list of rule codes or names.
     RuleList,
+    /// A command and its arguments: a non-empty list of strings.
+    Command,
 }
 
 impl ValueType {
@@ -72,6 +74,7 @@ impl ValueType {
             ValueType::Bool => "`true` \\| `false`".into(),
             ValueType::ShardKey => "field, `hashed(field)`, or list of them".into(),
             ValueType::RuleList => "list of rule codes or names".into(),
+            ValueType::Command => "list of strings (`[\"/bin/check\", \"--ready\"]`)".into(),
         }
     }
 }
@@ -145,6 +148,8 @@ pub const SPREADS: &[&str] = crate::model::Spread::WORDS;
 pub const ENGINES: &[&str] = crate::model::DatabaseEngine::WORDS;
 pub const OPERATORS: &[&str] = crate::model::DatabaseOperator::WORDS;
 pub const FIELD_TYPES: &[&str] = crate::model::FieldType::WORDS;
+/// The labels of a `probe` block (not an attribute's words).
+pub const PROBE_KINDS: &[&str] = crate::model::ProbeKind::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -228,7 +233,11 @@ const SERVICE_BLOCKS: &[&str] = &[
     "load",
     "disruption",
     "env",
+    "probe",
 ];
+
+/// The blocks of a service that may appear more than once.
+const SERVICE_REPEATABLE: &[&str] = &["scale", "probe"];
 
 /// Every block kind, top-level kinds first.
 pub const BLOCKS: &[BlockSchema] = &[
@@ -272,7 +281,7 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "attributes and blocks every service of the project inherits",
         attributes: DEFAULTS_ATTRIBUTES,
         blocks: SERVICE_BLOCKS,
-        repeatable: &["scale"],
+        repeatable: SERVICE_REPEATABLE,
         free_form: false,
     },
     BlockSchema {
@@ -332,7 +341,7 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "one workload: a Deployment, its autoscaler and its disruption budget",
         attributes: SERVICE_ATTRIBUTES,
         blocks: SERVICE_BLOCKS,
-        repeatable: &["scale"],
+        repeatable: SERVICE_REPEATABLE,
         free_form: false,
     },
     BlockSchema {
@@ -538,6 +547,82 @@ pub const BLOCKS: &[BlockSchema] = &[
         blocks: &[],
         repeatable: &[],
         free_form: true,
+    },
+    BlockSchema {
+        kind: "probe",
+        label: LabelRule::Required("`readiness`, `liveness` or `startup`"),
+        doc: "one container probe, with exactly one of `http`, `tcp`, `exec` and `grpc`",
+        attributes: &[
+            attr(
+                "http",
+                ValueType::Path,
+                "",
+                "HTTP GET this path; healthy on a 2xx or 3xx answer",
+            ),
+            attr(
+                "port",
+                ValueType::Port,
+                "the service's `port`",
+                "port of the `http` probe; must be the service's `port`",
+            ),
+            attr(
+                "tcp",
+                ValueType::Port,
+                "",
+                "open a TCP connection to this port (the service's `port`)",
+            ),
+            attr(
+                "exec",
+                ValueType::Command,
+                "",
+                "run this command in the container; healthy when it exits 0",
+            ),
+            attr(
+                "grpc",
+                ValueType::Port,
+                "",
+                "call the gRPC health service on this port (the service's `port`)",
+            ),
+            attr(
+                "service",
+                ValueType::String,
+                "`\"\"`",
+                "the gRPC health service name asked for, with `grpc`",
+            ),
+            attr(
+                "initial_delay",
+                ValueType::Duration,
+                "`0s`",
+                "wait this long after the container starts; whole seconds",
+            ),
+            attr(
+                "period",
+                ValueType::Duration,
+                "`10s`",
+                "probe this often; whole seconds from `1s`",
+            ),
+            attr(
+                "timeout",
+                ValueType::Duration,
+                "`1s`",
+                "a probe that takes longer fails; whole seconds from `1s`",
+            ),
+            attr(
+                "failure_threshold",
+                ValueType::Count,
+                "`3`",
+                "failures in a row before the probe counts as failed; from 1",
+            ),
+            attr(
+                "success_threshold",
+                ValueType::Count,
+                "`1`",
+                "successes in a row before a failed probe counts as passing; only `readiness` may set more than 1",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
     },
     BlockSchema {
         kind: "collection",

@@ -46,6 +46,7 @@ pub(super) struct ServiceParts {
     load: Option<Load>,
     disruption: Option<Disruption>,
     env: BTreeMap<String, Spanned<String>>,
+    probes: Vec<crate::model::Probe>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -122,6 +123,11 @@ impl Lowerer<'_> {
                 "load" => parts.load = self.load(child),
                 "disruption" => parts.disruption = self.disruption(child),
                 "env" => parts.env = self.env(child),
+                "probe" => {
+                    if let Some(probe) = self.probe(child) {
+                        self.push_probe(&mut parts.probes, probe);
+                    }
+                }
                 other => unreachable!("`{other}` is not in the service schema"),
             }
         }
@@ -180,6 +186,7 @@ impl Lowerer<'_> {
             disruption: own.disruption.or(inherited.disruption),
             spread: own.spread.or(inherited.spread),
             env,
+            probes: super::pod::merge_probes(own.probes, inherited.probes),
         })
     }
 
@@ -514,7 +521,7 @@ fn target_value(value: &Value, source: &SignalSource) -> values::Conv<MetricValu
 }
 
 /// An HTTP path for the probes.
-fn health_path(value: &Value) -> values::Conv<String> {
+pub(super) fn health_path(value: &Value) -> values::Conv<String> {
     let path = values::string(value)?;
     if !path.starts_with('/') {
         return Err(Diagnostic::error(

@@ -206,6 +206,10 @@ macro_rules! keywords {
     };
 }
 
+pub mod pod;
+
+pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
+
 /// An enum declared with `keywords!`, for code generic over them (lowering).
 pub trait Keyword: Sized + Copy {
     const WORDS: &'static [&'static str];
@@ -528,6 +532,9 @@ pub struct Service {
     pub disruption: Option<Disruption>,
     pub spread: Option<Spanned<Spread>>,
     pub env: BTreeMap<String, Spanned<String>>,
+    /// `probe` blocks, at most one of each kind, in the order readiness,
+    /// liveness, startup. `health` is not among them.
+    pub probes: Vec<Probe>,
 }
 
 /// What a `scale` block scales on.
@@ -873,7 +880,7 @@ eq_ignoring_spans! {
     NodePool { count, cpu, memory } ignoring { span }
     Service {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
-        scale_down, load, disruption, spread, env,
+        scale_down, load, disruption, spread, env, probes,
     } ignoring { file, span }
     ScaleSignal { source, target } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }

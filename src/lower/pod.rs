@@ -1,0 +1,312 @@
+//! Lowering of what a service says about its pods beyond scaling: `probe`
+//! blocks, and (after the service has taken its `defaults`) the checks that
+//! need the whole service, such as a probe's port against the service's.
+//!
+//! Everything the API server would refuse is an error here (E003, E007,
+//! E008), so emit can write what it is given.
+
+use super::schema;
+use super::{Lowerer, values};
+use crate::ast::Block;
+use crate::diag::{Diagnostic, codes};
+use crate::model::{Probe, ProbeHandler, ProbeKind, Project, Spanned};
+
+/// The handler attributes of a `probe`, in the order the docs give them.
+const HANDLERS: [&str; 4] = ["http", "tcp", "exec", "grpc"];
+
+/// Whole seconds an int32 probe timing may hold.
+const MAX_SECONDS: u32 = i32::MAX.unsigned_abs();
+
+impl Lowerer<'_> {
+    /// `probe KIND { HANDLER = ...  timing... }`.
+    pub(super) fn probe(&mut self, block: &Block) -> Option<Probe> {
+        let schema = schema::block("probe").expect("probe has a schema");
+        let fields = self.fields(block, schema);
+        let label = block
+            .label
+            .as_ref()
+            .expect("labels are checked before lowering");
+        let kind = match ProbeKind::from_word(&label.text) {
+            Some(kind) => Spanned::new(kind, label.span),
+            None => {
+                let close =
+                    crate::names::did_you_mean(&label.text, ProbeKind::WORDS.iter().copied());
+                let help = match close {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => "a probe is `readiness`, `liveness` or `startup`".into(),
+                };
+                self.report(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("`{}` is not a kind of probe", label.text),
+                        label.span,
+                    )
+                    .with_label("not `readiness`, `liveness` or `startup`")
+                    .with_help(help)
+                    .with_suggestion_opt(
+                        close.map(|close| crate::diag::Suggestion::name(label.span, close)),
+                    ),
+                );
+                return None;
+            }
+        };
+        let written: Vec<&str> = HANDLERS
+            .into_iter()
+            .filter(|h| fields.attributes.contains_key(h))
+            .collect();
+        let handler_name = match written.as_slice() {
+            [] => {
+                self.report(
+                    Diagnostic::error(
+                        codes::MISSING_ATTRIBUTE,
+                        format!(
+                            "`probe {}` does not say how to check the container",
+                            label.text
+                        ),
+                        super::block_head(block),
+                    )
+                    .with_label("no handler")
+                    .with_help(
+                        "add one of `http = \"/healthz\"`, `tcp = 8080`, \
+                         `exec = [\"/bin/check\"]` or `grpc = 9090`",
+                    ),
+                );
+                return None;
+            }
+            [one] => *one,
+            [first, second, ..] => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("`probe {}` has two handlers", label.text),
+                        fields.attributes[second].name.span,
+                    )
+                    .with_label(format!("`{second}` is a second handler"))
+                    .with_related(
+                        fields.attributes[first].name.span,
+                        format!("`{first}` is already the handler"),
+                    )
+                    .with_help(
+                        "Kubernetes runs exactly one handler per probe: keep one of them, \
+                         or write a second kind of probe",
+                    ),
+                );
+                return None;
+            }
+        };
+        // `port` belongs to `http`, `service` to `grpc`.
+        for (attribute, owner) in [("port", "http"), ("service", "grpc")] {
+            if let Some(written) = fields.attributes.get(attribute)
+                && handler_name != owner
+            {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("`{attribute}` applies only to an `{owner}` probe"),
+                        written.name.span,
+                    )
+                    .with_label(format!("not used by `{handler_name}`"))
+                    .with_related(
+                        fields.attributes[handler_name].name.span,
+                        format!("this probe is `{handler_name}`"),
+                    )
+                    .with_help(match handler_name {
+                        "tcp" | "grpc" => format!(
+                            "the port is the value of `{handler_name}`: remove `{attribute}`"
+                        ),
+                        _ => format!("remove `{attribute}`"),
+                    }),
+                );
+                return None;
+            }
+        }
+        let handler_value = &fields.attributes[handler_name].value;
+        let handler = match handler_name {
+            "http" => ProbeHandler::Http {
+                path: self.convert(super::service::health_path(handler_value))?,
+                port: match fields.attributes.get("port") {
+                    Some(port) => Some(self.convert(values::port(&port.value))?),
+                    None => None,
+                },
+            },
+            "tcp" => ProbeHandler::Tcp {
+                port: self.convert(values::port(handler_value))?,
+            },
+            "exec" => ProbeHandler::Exec {
+                command: self.convert(values::command(handler_value))?,
+            },
+            "grpc" => ProbeHandler::Grpc {
+                port: self.convert(values::port(handler_value))?,
+                service: match fields.attributes.get("service") {
+                    Some(service) => Some(self.convert(values::string(&service.value))?),
+                    None => None,
+                },
+            },
+            other => unreachable!("`{other}` is not a probe handler"),
+        };
+        let seconds = |lower: &mut Self, name: &str, min: i32| {
+            let value = lower.get(&fields, name, |v| values::duration_seconds(v, MAX_SECONDS))?;
+            if value.value < min {
+                lower.report(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("a probe's `{name}` is at least {min}s"),
+                        value.span,
+                    )
+                    .with_label("too short")
+                    .with_help(format!(
+                        "Kubernetes counts `{name}` in whole seconds from 1: write `1s` or more"
+                    )),
+                );
+                return None;
+            }
+            Some(value)
+        };
+        let initial_delay_seconds = seconds(self, "initial_delay", 0);
+        let period_seconds = seconds(self, "period", 1);
+        let timeout_seconds = seconds(self, "timeout", 1);
+        let threshold = |lower: &mut Self, name: &str| {
+            let value = lower.get(&fields, name, |v| {
+                values::int32_count(v, &values::PROBE_THRESHOLD)
+            })?;
+            if value.value == 0 {
+                lower.report(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("a probe's `{name}` is at least 1"),
+                        value.span,
+                    )
+                    .with_label("zero")
+                    .with_help(format!("write `{name} = 1` or more")),
+                );
+                return None;
+            }
+            Some(value)
+        };
+        let failure_threshold = threshold(self, "failure_threshold");
+        let success_threshold = threshold(self, "success_threshold");
+        if let Some(success) = &success_threshold
+            && success.value != 1
+            && kind.value != ProbeKind::Readiness
+        {
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!(
+                        "a {} probe's `success_threshold` must be 1, not {}",
+                        label.text, success.value
+                    ),
+                    success.span,
+                )
+                .with_label("the API server accepts only 1 here")
+                .with_help(format!(
+                    "one success ends a failing {} probe: remove `success_threshold`, \
+                     or move it to `probe readiness`",
+                    label.text
+                )),
+            );
+            return None;
+        }
+        Some(Probe {
+            kind,
+            handler: Spanned::new(handler, handler_value.span),
+            initial_delay_seconds,
+            period_seconds,
+            timeout_seconds,
+            failure_threshold,
+            success_threshold,
+            span: block.span,
+        })
+    }
+
+    /// Adds a probe unless the service or `defaults` block already has one
+    /// of its kind (E005).
+    pub(super) fn push_probe(&mut self, probes: &mut Vec<Probe>, probe: Probe) {
+        if let Some(first) = probes.iter().find(|p| p.kind.value == probe.kind.value) {
+            let first_span = first.kind.span;
+            let kind = probe.kind.value.word();
+            self.report(
+                Diagnostic::error(
+                    codes::DUPLICATE_DEFINITION,
+                    format!("`probe {kind}` is written twice"),
+                    probe.kind.span,
+                )
+                .with_label("second probe of this kind")
+                .with_related(first_span, "first one")
+                .with_help(format!(
+                    "a container has one {kind} probe: keep one of the two blocks"
+                )),
+            );
+            return;
+        }
+        probes.push(probe);
+        probes.sort_by_key(|p| p.kind.value as u8);
+    }
+}
+
+/// The probes of a service after its `defaults`: its own, and those of
+/// `defaults` of a kind it does not write.
+pub(super) fn merge_probes(own: Vec<Probe>, inherited: Vec<Probe>) -> Vec<Probe> {
+    let mut probes = own;
+    for probe in inherited {
+        if !probes.iter().any(|p| p.kind.value == probe.kind.value) {
+            probes.push(probe);
+        }
+    }
+    probes.sort_by_key(|p| p.kind.value as u8);
+    probes
+}
+
+/// Checks that read a whole service, with what it inherits: every probe
+/// that connects to a port connects to the service's `port` (E008), the
+/// only port the container declares. `defaults_known` is false when the
+/// `defaults` block does not parse: the port may be set there.
+pub(super) fn check(project: &Project, defaults_known: bool, sink: &mut Vec<Diagnostic>) {
+    for service in &project.services {
+        let name = &service.name.value;
+        for probe in &service.probes {
+            let handler = &probe.handler;
+            if !handler.value.needs_port() {
+                continue;
+            }
+            let kind = probe.kind.value.word();
+            match (&service.port, handler.value.port()) {
+                (None, _) if defaults_known => sink.push(
+                    Diagnostic::error(
+                        codes::MISSING_ATTRIBUTE,
+                        format!("service `{name}` has a `probe {kind}` but no `port` to probe"),
+                        handler.span,
+                    )
+                    .with_label("this probe connects to the container")
+                    .with_related(service.name.span, "in this service")
+                    .with_help("add `port = 8080` (the container port that answers the probe)"),
+                ),
+                (Some(port), Some(probed)) if port.value != probed => sink.push(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!(
+                            "`probe {kind}` of service `{name}` checks port {probed}, \
+                             but the container serves port {}",
+                            port.value
+                        ),
+                        handler.span,
+                    )
+                    .with_label(format!("port {probed}"))
+                    .with_related(port.span, format!("the service's port is {}", port.value))
+                    .with_help(format!(
+                        "probe the port the container declares: write {}, \
+                         or change the service's `port` to {probed}",
+                        match &handler.value {
+                            ProbeHandler::Http { .. } =>
+                                format!("`port = {}` or leave it out", port.value),
+                            ProbeHandler::Tcp { .. } => format!("`tcp = {}`", port.value),
+                            ProbeHandler::Grpc { .. } => format!("`grpc = {}`", port.value),
+                            ProbeHandler::Exec { .. } => unreachable!("exec needs no port"),
+                        }
+                    )),
+                ),
+                _ => {}
+            }
+        }
+    }
+}
