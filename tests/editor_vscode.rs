@@ -509,6 +509,8 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
             scoped("memory-scaling", REFERENCE),
             plain("]"),
         ],
+        // The call forms (`sleep(5s)`) are not builtins of the editor grammars.
+        ValueType::Command | ValueType::PreStop => vec![plain("[\"/bin/drain\", \"--wait\"]")],
     }
 }
 

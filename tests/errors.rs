@@ -702,3 +702,20 @@ fn e008_probe_handlers_one_per_probe_on_the_service_port() {
         ]
     );
 }
+
+#[test]
+fn e008_pre_stop_sleep_longer_than_the_grace_period() {
+    let checked = fixture("E008-pre-stop-sleep");
+    let path = "tests/fixtures/errors/E008-pre-stop-sleep/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:4:18: error[E008]: service `worker` sleeps 25s before it stops, longer than its 20s grace period"
+            ),
+            format!(
+                "{path}:9:14: error[E008]: service `api` sleeps 45s before it stops, longer than its 30s grace period"
+            ),
+        ]
+    );
+}

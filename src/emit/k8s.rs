@@ -108,6 +108,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
         readiness_probe: probes.readiness,
         liveness_probe: probes.liveness,
         startup_probe: probes.startup,
+        lifecycle: super::pod::lifecycle(service),
         ..Default::default()
     };
     let spread = service.spread.as_ref().map(|spread| {
@@ -137,6 +138,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
                 spec: Some(PodSpec {
                     containers: vec![container],
                     topology_spread_constraints: spread,
+                    termination_grace_period_seconds: super::pod::termination_grace_period(service),
                     ..Default::default()
                 }),
             },

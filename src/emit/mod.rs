@@ -27,6 +27,7 @@ pub mod k8s;
 pub mod keda;
 pub mod layout;
 pub mod mongo;
+pub mod pod;
 pub mod probes;
 pub mod yaml;
 

@@ -148,7 +148,8 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         | ValueType::Bool
         | ValueType::ShardKey
         | ValueType::RuleList
-        | ValueType::Command => &[],
+        | ValueType::Command
+        | ValueType::PreStop => &[],
     }
 }
 

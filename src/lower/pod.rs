@@ -8,14 +8,15 @@
 use super::schema;
 use super::{Lowerer, values};
 use crate::ast::Block;
+use crate::ast::{Value, ValueKind};
 use crate::diag::{Diagnostic, codes};
-use crate::model::{Probe, ProbeHandler, ProbeKind, Project, Spanned};
+use crate::model::{PreStop, Probe, ProbeHandler, ProbeKind, Project, Spanned};
 
 /// The handler attributes of a `probe`, in the order the docs give them.
 const HANDLERS: [&str; 4] = ["http", "tcp", "exec", "grpc"];
 
-/// Whole seconds an int32 probe timing may hold.
-const MAX_SECONDS: u32 = i32::MAX.unsigned_abs();
+/// Whole seconds an int32 timing may hold.
+pub(super) const MAX_SECONDS: u32 = i32::MAX.unsigned_abs();
 
 impl Lowerer<'_> {
     /// `probe KIND { HANDLER = ...  timing... }`.
@@ -257,13 +258,92 @@ pub(super) fn merge_probes(own: Vec<Probe>, inherited: Vec<Probe>) -> Vec<Probe>
     probes
 }
 
+/// `pre_stop = sleep(5s)` or `pre_stop = ["/bin/drain"]`.
+pub(super) fn pre_stop(value: &Value) -> values::Conv<PreStop> {
+    let expected = "`sleep(5s)` or a command";
+    match &value.kind {
+        ValueKind::List(_) => values::command(value).map(PreStop::Exec),
+        ValueKind::Call(function, args) if function.name == "sleep" => match args.as_slice() {
+            [duration] => {
+                let seconds = values::duration_seconds(duration, MAX_SECONDS)?;
+                if seconds == 0 {
+                    return Err(Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        "a `sleep` of 0s does not delay the stop",
+                        duration.span,
+                    )
+                    .with_label("zero")
+                    .with_help("sleep long enough for endpoints to drop the pod, e.g. `sleep(5s)`, or remove `pre_stop`"));
+                }
+                Ok(PreStop::Sleep(i64::from(seconds)))
+            }
+            _ => Err(Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("`sleep` takes one duration, found {}", args.len()),
+                value.span,
+            )
+            .with_label("expected one duration")
+            .with_help("write `sleep(5s)`")),
+        },
+        ValueKind::Call(function, _) => {
+            let close = crate::names::did_you_mean(&function.name, ["sleep"]);
+            Err(Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("unknown `pre_stop` action `{}`", function.name),
+                function.span,
+            )
+            .with_label("not `sleep`")
+            .with_help(match close {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => "write `sleep(5s)`, or a command: `[\"/bin/drain\"]`".into(),
+            })
+            .with_suggestion_opt(
+                close.map(|close| crate::diag::Suggestion::name(function.span, close)),
+            ))
+        }
+        ValueKind::String(s) => Err(values::mismatch(value, expected).with_help(format!(
+            "a command is a list: `[\"{s}\"]`; a pause is `sleep(5s)`"
+        ))),
+        _ => Err(values::mismatch(value, expected)
+            .with_help("write `sleep(5s)`, or a command: `[\"/bin/drain\"]`")),
+    }
+}
+
 /// Checks that read a whole service, with what it inherits: every probe
 /// that connects to a port connects to the service's `port` (E008), the
-/// only port the container declares. `defaults_known` is false when the
-/// `defaults` block does not parse: the port may be set there.
+/// only port the container declares; a `pre_stop` sleep fits in the grace
+/// period (E008). `defaults_known` is false when the `defaults` block does
+/// not parse: the port may be set there.
 pub(super) fn check(project: &Project, defaults_known: bool, sink: &mut Vec<Diagnostic>) {
     for service in &project.services {
         let name = &service.name.value;
+        if let Some(pre_stop) = &service.pre_stop
+            && let PreStop::Sleep(seconds) = pre_stop.value
+            && seconds > service.grace_period_seconds()
+            && (defaults_known || service.grace_period_seconds.is_some())
+        {
+            let grace = service.grace_period_seconds();
+            let mut diagnostic = Diagnostic::error(
+                codes::CONFLICTING_ATTRIBUTES,
+                format!(
+                    "service `{name}` sleeps {seconds}s before it stops, longer than its {grace}s grace period"
+                ),
+                pre_stop.span,
+            )
+            .with_label(format!("{seconds}s"))
+            .with_help(format!(
+                "the API server refuses a `sleep` longer than the grace period: write \
+                 `grace_period = {}` (the sleep, then 30s for the process to stop), or sleep less",
+                format_duration(seconds + crate::model::Service::DEFAULT_GRACE_PERIOD_SECONDS)
+            ));
+            diagnostic = match &service.grace_period_seconds {
+                Some(written) => diagnostic.with_related(written.span, format!("{grace}s here")),
+                None => {
+                    diagnostic.with_related(service.name.span, "the default grace period is 30s")
+                }
+            };
+            sink.push(diagnostic);
+        }
         for probe in &service.probes {
             let handler = &probe.handler;
             if !handler.value.needs_port() {
@@ -308,5 +388,16 @@ pub(super) fn check(project: &Project, defaults_known: bool, sink: &mut Vec<Diag
                 _ => {}
             }
         }
+    }
+}
+
+/// Whole seconds as a policy writes them: `90s`, `5m`, `1h`.
+pub(crate) fn format_duration(seconds: i64) -> String {
+    if seconds != 0 && seconds % 3600 == 0 {
+        format!("{}h", seconds / 3600)
+    } else if seconds != 0 && seconds % 60 == 0 {
+        format!("{}m", seconds / 60)
+    } else {
+        format!("{seconds}s")
     }
 }

@@ -43,6 +43,8 @@ pub enum ValueType {
     RuleList,
     /// A command and its arguments: a non-empty list of strings.
     Command,
+    /// `sleep(5s)`, or a command.
+    PreStop,
 }
 
 impl ValueType {
@@ -75,6 +77,7 @@ impl ValueType {
             ValueType::ShardKey => "field, `hashed(field)`, or list of them".into(),
             ValueType::RuleList => "list of rule codes or names".into(),
             ValueType::Command => "list of strings (`[\"/bin/check\", \"--ready\"]`)".into(),
+            ValueType::PreStop => "`sleep(5s)`, or a command (list of strings)".into(),
         }
     }
 }
@@ -182,7 +185,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 7] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 10] = [
     required(
         "image",
         ValueType::String,
@@ -223,6 +226,24 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 7] = [
         ValueType::Word(SPREADS),
         "",
         "spread pods across zones or nodes",
+    ),
+    attr(
+        "grace_period",
+        ValueType::Duration,
+        "Kubernetes: `30s`",
+        "time a stopping pod has, from `pre_stop` to SIGKILL; whole seconds",
+    ),
+    attr(
+        "pre_stop",
+        ValueType::PreStop,
+        "",
+        "what runs before the container is sent SIGTERM: a pause, or a command",
+    ),
+    attr(
+        "job_duration",
+        ValueType::Duration,
+        "",
+        "how long one job or message takes at most; K122 compares it with `grace_period`",
     ),
 ];
 

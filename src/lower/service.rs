@@ -47,6 +47,9 @@ pub(super) struct ServiceParts {
     disruption: Option<Disruption>,
     env: BTreeMap<String, Spanned<String>>,
     probes: Vec<crate::model::Probe>,
+    grace_period_seconds: Option<Spanned<i64>>,
+    pre_stop: Option<Spanned<crate::model::PreStop>>,
+    job_duration_millis: Option<Spanned<u128>>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -109,6 +112,11 @@ impl Lowerer<'_> {
             memory: self.resource(&fields, "memory", values::memory),
             replicas: self.replicas(&fields),
             spread: self.get(&fields, "spread", values::keyword::<Spread>),
+            grace_period_seconds: self.get(&fields, "grace_period", |v| {
+                values::duration_seconds(v, super::pod::MAX_SECONDS).map(i64::from)
+            }),
+            pre_stop: self.get(&fields, "pre_stop", super::pod::pre_stop),
+            job_duration_millis: self.get(&fields, "job_duration", values::duration_millis),
             ..ServiceParts::default()
         };
         for child in &fields.blocks {
@@ -187,6 +195,9 @@ impl Lowerer<'_> {
             spread: own.spread.or(inherited.spread),
             env,
             probes: super::pod::merge_probes(own.probes, inherited.probes),
+            grace_period_seconds: own.grace_period_seconds.or(inherited.grace_period_seconds),
+            pre_stop: own.pre_stop.or(inherited.pre_stop),
+            job_duration_millis: own.job_duration_millis.or(inherited.job_duration_millis),
         })
     }
 

@@ -501,6 +501,14 @@ impl Service {
         (min >= 2).then_some(DisruptionBudget::Default)
     }
 
+    /// Kubernetes' grace period when a pod does not set one.
+    pub const DEFAULT_GRACE_PERIOD_SECONDS: i64 = 30;
+
+    /// The grace period its pods get: written, or Kubernetes' 30 s.
+    pub fn grace_period_seconds(&self) -> i64 {
+        (self.grace_period_seconds.as_ref()).map_or(Self::DEFAULT_GRACE_PERIOD_SECONDS, |g| g.value)
+    }
+
     /// The cpu `utilization` target, if the service scales on one.
     pub fn cpu_utilization(&self) -> Option<&Spanned<Target>> {
         self.scaling
@@ -535,6 +543,11 @@ pub struct Service {
     /// `probe` blocks, at most one of each kind, in the order readiness,
     /// liveness, startup. `health` is not among them.
     pub probes: Vec<Probe>,
+    /// `grace_period`: `terminationGracePeriodSeconds`, whole seconds.
+    pub grace_period_seconds: Option<Spanned<i64>>,
+    pub pre_stop: Option<Spanned<PreStop>>,
+    /// `job_duration`, in milliseconds: how long one job takes at most.
+    pub job_duration_millis: Option<Spanned<u128>>,
 }
 
 /// What a `scale` block scales on.
@@ -880,7 +893,8 @@ eq_ignoring_spans! {
     NodePool { count, cpu, memory } ignoring { span }
     Service {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
-        scale_down, load, disruption, spread, env, probes,
+        scale_down, load, disruption, spread, env, probes, grace_period_seconds,
+        pre_stop, job_duration_millis,
     } ignoring { file, span }
     ScaleSignal { source, target } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }
