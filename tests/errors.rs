@@ -719,3 +719,38 @@ fn e008_pre_stop_sleep_longer_than_the_grace_period() {
         ]
     );
 }
+
+#[test]
+fn e006_secret_and_config_map_names_and_keys_are_checked() {
+    let checked = fixture("E006-config-names");
+    let path = "tests/fixtures/errors/E006-config-names/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:3:22: error[E006]: `API_Keys` cannot be the name of a Kubernetes Secret"
+            ),
+            format!("{path}:6:36: error[E006]: `pass word` cannot be a key of a Secret"),
+            format!(
+                "{path}:9:35: error[E006]: `tls_bundle` cannot be the name of a Kubernetes ConfigMap"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e003_secret_references_take_a_name_and_a_key_where_needed() {
+    let checked = fixture("E003-config-references");
+    let path = "tests/fixtures/errors/E003-config-references/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:3:15: error[E003]: `secret` here takes a name, found 2 arguments"),
+            format!(
+                "{path}:6:19: error[E003]: `secret` here takes a name and a key, found 1 argument"
+            ),
+            format!("{path}:7:19: error[E003]: unknown function `secrets`"),
+            format!("{path}:10:11: error[E003]: `etc/tls` cannot be a mount path"),
+        ]
+    );
+}

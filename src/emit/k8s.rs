@@ -25,7 +25,7 @@ use k8s_openapi::api::autoscaling::v2::{
     PodsMetricSource, ResourceMetricSource,
 };
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, EnvVar, PodSpec, PodTemplateSpec, ResourceRequirements,
+    Container, ContainerPort, PodSpec, PodTemplateSpec, ResourceRequirements,
     TopologySpreadConstraint,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
@@ -82,6 +82,7 @@ fn fixed_replicas(service: &Service) -> Option<i32> {
 pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
     let name = &service.name.value;
     let probes = super::probes::container_probes(service);
+    let files = super::pod::files(service);
     let container = Container {
         name: name.clone(),
         image: Some(service.image.value.clone()),
@@ -93,17 +94,9 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
                 ..Default::default()
             }]
         }),
-        env: (!service.env.is_empty()).then(|| {
-            service
-                .env
-                .iter()
-                .map(|(key, value)| EnvVar {
-                    name: key.clone(),
-                    value: Some(value.value.clone()),
-                    ..Default::default()
-                })
-                .collect()
-        }),
+        env: super::pod::env(service),
+        env_from: super::pod::env_from(service),
+        volume_mounts: files.mounts,
         resources: resources(service),
         readiness_probe: probes.readiness,
         liveness_probe: probes.liveness,
@@ -139,6 +132,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
                     containers: vec![container],
                     topology_spread_constraints: spread,
                     termination_grace_period_seconds: super::pod::termination_grace_period(service),
+                    volumes: files.volumes,
                     ..Default::default()
                 }),
             },

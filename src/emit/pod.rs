@@ -1,14 +1,20 @@
 //! What a service's pod holds beyond its container's image, ports,
 //! resources and probes: how it stops (`terminationGracePeriodSeconds`, a
-//! `preStop` hook).
+//! `preStop` hook) and where its configuration comes from (`env`, `envFrom`,
+//! Secrets and ConfigMaps mounted read-only). Secrets are referenced by name
+//! and key; scalec never writes a secret's value.
 //!
 //! Each function fills its own fields of the Deployment that `emit/k8s.rs`
 //! builds. Lowering proved every value valid (a `sleep` within the grace
 //! period), so nothing here checks.
 
-use k8s_openapi::api::core::v1::{ExecAction, Lifecycle, LifecycleHandler, SleepAction};
+use k8s_openapi::api::core::v1::{
+    ConfigMapEnvSource, ConfigMapKeySelector, ConfigMapVolumeSource, EnvFromSource, EnvVar,
+    EnvVarSource, ExecAction, Lifecycle, LifecycleHandler, SecretEnvSource, SecretKeySelector,
+    SecretVolumeSource, SleepAction, Volume, VolumeMount,
+};
 
-use crate::model::{PreStop, Service};
+use crate::model::{ConfigSource, EnvValue, PreStop, Service};
 
 /// The container's `lifecycle`: its `preStop` hook, if it has one.
 pub fn lifecycle(service: &Service) -> Option<Lifecycle> {
@@ -33,4 +39,117 @@ pub fn lifecycle(service: &Service) -> Option<Lifecycle> {
 /// The pod's `terminationGracePeriodSeconds`, when written.
 pub fn termination_grace_period(service: &Service) -> Option<i64> {
     service.grace_period_seconds.as_ref().map(|g| g.value)
+}
+
+/// The container's `env`, sorted by name: values as written, or references
+/// to a Secret or ConfigMap key.
+pub fn env(service: &Service) -> Option<Vec<EnvVar>> {
+    (!service.env.is_empty()).then(|| {
+        (service.env.iter())
+            .map(|(name, value)| match &value.value {
+                EnvValue::Literal(text) => EnvVar {
+                    name: name.clone(),
+                    value: Some(text.clone()),
+                    ..Default::default()
+                },
+                EnvValue::From(reference) => EnvVar {
+                    name: name.clone(),
+                    value_from: Some(match &reference.source {
+                        ConfigSource::Secret(secret) => EnvVarSource {
+                            secret_key_ref: Some(SecretKeySelector {
+                                name: secret.clone(),
+                                key: reference.key.clone(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        },
+                        ConfigSource::ConfigMap(map) => EnvVarSource {
+                            config_map_key_ref: Some(ConfigMapKeySelector {
+                                name: map.clone(),
+                                key: reference.key.clone(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        },
+                    }),
+                    ..Default::default()
+                },
+            })
+            .collect()
+    })
+}
+
+/// The container's `envFrom`, in the order written (a later source wins a
+/// key both hold, as Kubernetes applies them).
+pub fn env_from(service: &Service) -> Option<Vec<EnvFromSource>> {
+    (!service.env_from.is_empty()).then(|| {
+        (service.env_from.iter())
+            .map(|source| match &source.value {
+                ConfigSource::Secret(name) => EnvFromSource {
+                    secret_ref: Some(SecretEnvSource {
+                        name: name.clone(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                ConfigSource::ConfigMap(name) => EnvFromSource {
+                    config_map_ref: Some(ConfigMapEnvSource {
+                        name: name.clone(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+            })
+            .collect()
+    })
+}
+
+/// The pod's volumes for `files` and the container's mounts of them, each
+/// read-only, in path order. Volume `files-N` is the Nth path.
+pub struct Files {
+    pub volumes: Option<Vec<Volume>>,
+    pub mounts: Option<Vec<VolumeMount>>,
+}
+
+pub fn files(service: &Service) -> Files {
+    if service.files.is_empty() {
+        return Files {
+            volumes: None,
+            mounts: None,
+        };
+    }
+    let (volumes, mounts) = (service.files.iter().enumerate())
+        .map(|(index, (path, source))| {
+            let name = format!("files-{}", index + 1);
+            let volume = match &source.value {
+                ConfigSource::Secret(secret) => Volume {
+                    name: name.clone(),
+                    secret: Some(SecretVolumeSource {
+                        secret_name: Some(secret.clone()),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                ConfigSource::ConfigMap(map) => Volume {
+                    name: name.clone(),
+                    config_map: Some(ConfigMapVolumeSource {
+                        name: map.clone(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+            };
+            let mount = VolumeMount {
+                name,
+                mount_path: path.clone(),
+                read_only: Some(true),
+                ..Default::default()
+            };
+            (volume, mount)
+        })
+        .unzip();
+    Files {
+        volumes: Some(volumes),
+        mounts: Some(mounts),
+    }
 }

@@ -149,7 +149,8 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         | ValueType::ShardKey
         | ValueType::RuleList
         | ValueType::Command
-        | ValueType::PreStop => &[],
+        | ValueType::PreStop
+        | ValueType::ConfigSources => &[],
     }
 }
 

@@ -10,7 +10,11 @@ use super::{Lowerer, values};
 use crate::ast::Block;
 use crate::ast::{Value, ValueKind};
 use crate::diag::{Diagnostic, codes};
-use crate::model::{PreStop, Probe, ProbeHandler, ProbeKind, Project, Spanned};
+use std::collections::BTreeMap;
+
+use crate::model::{
+    ConfigSource, EnvValue, KeyRef, PreStop, Probe, ProbeHandler, ProbeKind, Project, Spanned,
+};
 
 /// The handler attributes of a `probe`, in the order the docs give them.
 const HANDLERS: [&str; 4] = ["http", "tcp", "exec", "grpc"];
@@ -399,5 +403,193 @@ pub(crate) fn format_duration(seconds: i64) -> String {
         format!("{}m", seconds / 60)
     } else {
         format!("{seconds}s")
+    }
+}
+
+/// The functions that name a Secret or ConfigMap.
+const CONFIG_FUNCTIONS: [&str; 2] = ["secret", "config_map"];
+
+impl Lowerer<'_> {
+    /// `secret("name")`, `config_map("name")`, or with a key as the second
+    /// argument when `with_key`: a reference, never a value. E003 for another
+    /// shape, E006 for a name or key Kubernetes refuses.
+    pub(super) fn config_ref(
+        &mut self,
+        value: &Value,
+        with_key: bool,
+    ) -> Option<(Spanned<ConfigSource>, Option<String>)> {
+        let example = if with_key {
+            "`secret(\"shop-db\", \"password\")` or `config_map(\"shop-settings\", \"region\")`"
+        } else {
+            "`secret(\"shop-tls\")` or `config_map(\"shop-settings\")`"
+        };
+        let ValueKind::Call(function, args) = &value.kind else {
+            let mut diagnostic = values::mismatch(value, example);
+            if !with_key || !matches!(value.kind, ValueKind::String(_)) {
+                diagnostic = diagnostic.with_help(format!("write {example}"));
+            }
+            self.report(diagnostic);
+            return None;
+        };
+        if !CONFIG_FUNCTIONS.contains(&function.name.as_str()) {
+            let close = crate::names::did_you_mean(&function.name, CONFIG_FUNCTIONS);
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("unknown function `{}`", function.name),
+                    function.span,
+                )
+                .with_label("not `secret` or `config_map`")
+                .with_help(match close {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("write {example}"),
+                })
+                .with_suggestion_opt(
+                    close.map(|close| crate::diag::Suggestion::name(function.span, close)),
+                ),
+            );
+            return None;
+        }
+        let wanted = if with_key { 2 } else { 1 };
+        if args.len() != wanted {
+            let takes = if with_key {
+                "a name and a key"
+            } else {
+                "a name"
+            };
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!(
+                        "`{}` here takes {takes}, found {} argument{}",
+                        function.name,
+                        args.len(),
+                        if args.len() == 1 { "" } else { "s" }
+                    ),
+                    value.span,
+                )
+                .with_label(format!("expected {takes}"))
+                .with_help(format!(
+                    "write {example}; scalec only names Secrets and ConfigMaps, it never writes their values"
+                )),
+            );
+            return None;
+        }
+        let name_value = &args[0];
+        let name = self.convert(values::name(name_value))?;
+        let kind = if function.name == "secret" {
+            "Secret"
+        } else {
+            "ConfigMap"
+        };
+        let valid = self.check_name(
+            crate::names::kubernetes::dns_subdomain(&name),
+            name_value.span,
+            || {
+                format!(
+                    "{} cannot be the name of a Kubernetes {kind}",
+                    crate::names::quoted(&name)
+                )
+            },
+        );
+        let key = match args.get(1) {
+            Some(key_value) => {
+                let key = self.convert(values::name(key_value))?;
+                let valid_key = self.check_name(
+                    crate::names::kubernetes::config_key(&key),
+                    key_value.span,
+                    || format!("{} cannot be a key of a {kind}", crate::names::quoted(&key)),
+                );
+                if !valid_key {
+                    return None;
+                }
+                Some(key)
+            }
+            None => None,
+        };
+        if !valid {
+            return None;
+        }
+        let source = if function.name == "secret" {
+            ConfigSource::Secret(name)
+        } else {
+            ConfigSource::ConfigMap(name)
+        };
+        Some((Spanned::new(source, value.span), key))
+    }
+
+    /// An `env` value: a string, or a Secret or ConfigMap key.
+    pub(super) fn env_value(&mut self, value: &Value) -> Option<EnvValue> {
+        match &value.kind {
+            ValueKind::Call(..) => {
+                let (source, key) = self.config_ref(value, true)?;
+                Some(EnvValue::From(KeyRef {
+                    source: source.value,
+                    key: key.expect("asked for a key"),
+                }))
+            }
+            _ => self.convert(values::string(value)).map(EnvValue::Literal),
+        }
+    }
+
+    /// `env_from = [secret("name"), config_map("name")]`.
+    pub(super) fn env_from(&mut self, value: &Value) -> Option<Vec<Spanned<ConfigSource>>> {
+        let items: Vec<&Value> = match &value.kind {
+            ValueKind::List(items) => items.iter().collect(),
+            _ => vec![value],
+        };
+        let mut sources = Vec::new();
+        let mut complete = true;
+        for item in items {
+            match self.config_ref(item, false) {
+                Some((source, _)) => sources.push(source),
+                None => complete = false,
+            }
+        }
+        complete.then_some(sources)
+    }
+
+    /// `files { "/path" = secret("name") }`: whole Secrets and ConfigMaps
+    /// mounted read-only, by path.
+    pub(super) fn files(&mut self, block: &Block) -> BTreeMap<String, Spanned<ConfigSource>> {
+        let fields = self.fields(block, schema::block("files").expect("files has a schema"));
+        let mut files = BTreeMap::new();
+        for attribute in fields.free {
+            let path = &attribute.name.name;
+            let problem = if !path.starts_with('/') {
+                Some((
+                    "not an absolute path",
+                    format!("write `\"/{}\"`", path.trim_start_matches('/')),
+                ))
+            } else if path.split('/').any(|part| part == "..") {
+                Some((
+                    "it holds `..`",
+                    "Kubernetes refuses `..` in a mount path: write the path without it".into(),
+                ))
+            } else if path.contains(':') {
+                Some((
+                    "it holds `:`",
+                    "Kubernetes refuses `:` in a mount path".into(),
+                ))
+            } else {
+                None
+            };
+            if let Some((label, help)) = problem {
+                self.report(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("{} cannot be a mount path", crate::names::quoted(path)),
+                        attribute.name.span,
+                    )
+                    .with_label(label)
+                    .with_help(help),
+                );
+                continue;
+            }
+            if let Some((source, _)) = self.config_ref(&attribute.value, false) {
+                files.insert(path.clone(), source);
+            }
+        }
+        files
     }
 }

@@ -45,6 +45,8 @@ pub enum ValueType {
     Command,
     /// `sleep(5s)`, or a command.
     PreStop,
+    /// A list of `secret("name")` and `config_map("name")`.
+    ConfigSources,
 }
 
 impl ValueType {
@@ -78,6 +80,9 @@ impl ValueType {
             ValueType::RuleList => "list of rule codes or names".into(),
             ValueType::Command => "list of strings (`[\"/bin/check\", \"--ready\"]`)".into(),
             ValueType::PreStop => "`sleep(5s)`, or a command (list of strings)".into(),
+            ValueType::ConfigSources => {
+                "list of `secret(\"name\")` and `config_map(\"name\")`".into()
+            }
         }
     }
 }
@@ -185,7 +190,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 10] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 11] = [
     required(
         "image",
         ValueType::String,
@@ -245,6 +250,12 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 10] = [
         "",
         "how long one job or message takes at most; K122 compares it with `grace_period`",
     ),
+    attr(
+        "env_from",
+        ValueType::ConfigSources,
+        "",
+        "Secrets and ConfigMaps whose every key becomes an environment variable",
+    ),
 ];
 
 const SERVICE_BLOCKS: &[&str] = &[
@@ -255,6 +266,7 @@ const SERVICE_BLOCKS: &[&str] = &[
     "disruption",
     "env",
     "probe",
+    "files",
 ];
 
 /// The blocks of a service that may appear more than once.
@@ -563,7 +575,16 @@ pub const BLOCKS: &[BlockSchema] = &[
     BlockSchema {
         kind: "env",
         label: LabelRule::None,
-        doc: "container environment: `KEY = \"value\"` lines",
+        doc: "container environment: `KEY = \"value\"`, `KEY = secret(\"name\", \"key\")` or `KEY = config_map(\"name\", \"key\")` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "files",
+        label: LabelRule::None,
+        doc: "files mounted read-only: `\"/path\" = secret(\"name\")` or `config_map(\"name\")` lines",
         attributes: &[],
         blocks: &[],
         repeatable: &[],
@@ -771,7 +792,7 @@ pub fn markdown_table(schema: &BlockSchema) -> String {
         }
     }
     if schema.free_form {
-        out.push_str("Any `KEY = \"value\"` line; every value is a string.\n");
+        out.push_str(&format!("Any line of the block's kind: {}.\n", schema.doc));
     }
     if !schema.blocks.is_empty() {
         let blocks: Vec<String> = schema

@@ -15,8 +15,8 @@ use super::{Fields, Lowerer, describe_block, values};
 use crate::ast::{Block, Value};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Behavior, Cpu, Disruption, Load, Memory, MetricValue, Replicas, Resource, ScaleSignal,
-    SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
+    Behavior, ConfigSource, Cpu, Disruption, EnvValue, Load, Memory, MetricValue, Replicas,
+    Resource, ScaleSignal, SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
 };
 
 /// The first Kubernetes version whose API server takes any printable ASCII
@@ -45,7 +45,9 @@ pub(super) struct ServiceParts {
     scale_down: Option<Behavior>,
     load: Option<Load>,
     disruption: Option<Disruption>,
-    env: BTreeMap<String, Spanned<String>>,
+    env: BTreeMap<String, Spanned<EnvValue>>,
+    env_from: Option<Vec<Spanned<ConfigSource>>>,
+    files: BTreeMap<String, Spanned<ConfigSource>>,
     probes: Vec<crate::model::Probe>,
     grace_period_seconds: Option<Spanned<i64>>,
     pre_stop: Option<Spanned<crate::model::PreStop>>,
@@ -119,6 +121,9 @@ impl Lowerer<'_> {
             job_duration_millis: self.get(&fields, "job_duration", values::duration_millis),
             ..ServiceParts::default()
         };
+        if let Some(attribute) = fields.attributes.get("env_from") {
+            parts.env_from = self.env_from(&attribute.value);
+        }
         for child in &fields.blocks {
             match child.kind.name.as_str() {
                 "scale" => {
@@ -131,6 +136,7 @@ impl Lowerer<'_> {
                 "load" => parts.load = self.load(child),
                 "disruption" => parts.disruption = self.disruption(child),
                 "env" => parts.env = self.env(child),
+                "files" => parts.files = self.files(child),
                 "probe" => {
                     if let Some(probe) = self.probe(child) {
                         self.push_probe(&mut parts.probes, probe);
@@ -166,6 +172,8 @@ impl Lowerer<'_> {
         };
         let mut env = inherited.env;
         env.extend(own.env);
+        let mut files = inherited.files;
+        files.extend(own.files);
         let image = own.image.or(inherited.image);
         let Some(image) = image else {
             // A `defaults` that does not parse may set it.
@@ -194,6 +202,8 @@ impl Lowerer<'_> {
             disruption: own.disruption.or(inherited.disruption),
             spread: own.spread.or(inherited.spread),
             env,
+            env_from: own.env_from.or(inherited.env_from).unwrap_or_default(),
+            files,
             probes: super::pod::merge_probes(own.probes, inherited.probes),
             grace_period_seconds: own.grace_period_seconds.or(inherited.grace_period_seconds),
             pre_stop: own.pre_stop.or(inherited.pre_stop),
@@ -474,7 +484,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn env(&mut self, block: &Block) -> BTreeMap<String, Spanned<String>> {
+    fn env(&mut self, block: &Block) -> BTreeMap<String, Spanned<EnvValue>> {
         let fields = self.fields(block, schema::block("env").expect("env has a schema"));
         let mut env = BTreeMap::new();
         // With a `cluster` that does not parse, the version is unknown: only
@@ -492,7 +502,7 @@ impl Lowerer<'_> {
                     )
                 },
             );
-            if let Some(value) = self.convert(values::string(&attribute.value))
+            if let Some(value) = self.env_value(&attribute.value)
                 && valid
             {
                 env.insert(

@@ -539,7 +539,11 @@ pub struct Service {
     pub load: Option<Load>,
     pub disruption: Option<Disruption>,
     pub spread: Option<Spanned<Spread>>,
-    pub env: BTreeMap<String, Spanned<String>>,
+    pub env: BTreeMap<String, Spanned<EnvValue>>,
+    /// `env_from`: every key of these becomes a variable, in this order.
+    pub env_from: Vec<Spanned<ConfigSource>>,
+    /// `files`: mount path → the Secret or ConfigMap mounted there, read-only.
+    pub files: BTreeMap<String, Spanned<ConfigSource>>,
     /// `probe` blocks, at most one of each kind, in the order readiness,
     /// liveness, startup. `health` is not among them.
     pub probes: Vec<Probe>,
@@ -894,7 +898,7 @@ eq_ignoring_spans! {
     Service {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
         scale_down, load, disruption, spread, env, probes, grace_period_seconds,
-        pre_stop, job_duration_millis,
+        pre_stop, job_duration_millis, env_from, files,
     } ignoring { file, span }
     ScaleSignal { source, target } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }
