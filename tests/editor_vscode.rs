@@ -512,6 +512,7 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
         // The call forms (`sleep(5s)`) are not builtins of the editor grammars.
         ValueType::Command | ValueType::PreStop => vec![plain("[\"/bin/drain\", \"--wait\"]")],
         ValueType::ConfigSources => vec![plain("[]")],
+        ValueType::Names => vec![plain("["), scoped("sample-name", REFERENCE), plain("]")],
     }
 }
 

@@ -754,3 +754,43 @@ fn e003_secret_references_take_a_name_and_a_key_where_needed() {
         ]
     );
 }
+
+#[test]
+fn e008_labels_scalec_selects_by_cannot_be_set() {
+    let checked = fixture("E008-reserved-label");
+    let path = "tests/fixtures/errors/E008-reserved-label/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:4:12: error[E008]: `app.kubernetes.io/name` is a label scalec sets itself"
+            ),
+            format!(
+                "{path}:6:16: error[E008]: `app.kubernetes.io/part-of` is a label scalec sets itself"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e006_label_keys_values_annotation_keys_and_pull_secrets_are_checked() {
+    let checked = fixture("E006-label-keys");
+    let path = "tests/fixtures/errors/E006-label-keys/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:3:25: error[E006]: `Registry` cannot be the name of a Kubernetes Secret"
+            ),
+            format!("{path}:5:12: error[E006]: `team/` cannot be a label key"),
+            format!("{path}:7:23: error[E006]: `front end` cannot be a label value"),
+            format!("{path}:9:17: error[E006]: `-sync-wave` cannot be an annotation key"),
+        ]
+    );
+    assert!(
+        checked.diagnostics[3]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("an annotation key"))
+    );
+}

@@ -30,7 +30,7 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 
@@ -119,20 +119,18 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
         }]
     });
     Deployment {
-        metadata: context.metadata(name),
+        metadata: super::pod::deployment_metadata(context, service),
         spec: Some(DeploymentSpec {
             replicas: fixed_replicas(service),
             selector: selector(context, name),
             template: PodTemplateSpec {
-                metadata: Some(ObjectMeta {
-                    labels: Some(context.labels(name)),
-                    ..Default::default()
-                }),
+                metadata: Some(super::pod::pod_metadata(context, service)),
                 spec: Some(PodSpec {
                     containers: vec![container],
                     topology_spread_constraints: spread,
                     termination_grace_period_seconds: super::pod::termination_grace_period(service),
                     volumes: files.volumes,
+                    image_pull_secrets: super::pod::image_pull_secrets(service),
                     ..Default::default()
                 }),
             },

@@ -1,20 +1,25 @@
 //! What a service's pod holds beyond its container's image, ports,
 //! resources and probes: how it stops (`terminationGracePeriodSeconds`, a
-//! `preStop` hook) and where its configuration comes from (`env`, `envFrom`,
-//! Secrets and ConfigMaps mounted read-only). Secrets are referenced by name
-//! and key; scalec never writes a secret's value.
+//! `preStop` hook), where its configuration comes from (`env`, `envFrom`,
+//! Secrets and ConfigMaps mounted read-only), and the labels, annotations
+//! and image pull secrets written on the Deployment and its pods. Secrets
+//! are referenced by name and key; scalec never writes a secret's value.
 //!
 //! Each function fills its own fields of the Deployment that `emit/k8s.rs`
 //! builds. Lowering proved every value valid (a `sleep` within the grace
 //! period), so nothing here checks.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::core::v1::{
     ConfigMapEnvSource, ConfigMapKeySelector, ConfigMapVolumeSource, EnvFromSource, EnvVar,
-    EnvVarSource, ExecAction, Lifecycle, LifecycleHandler, SecretEnvSource, SecretKeySelector,
-    SecretVolumeSource, SleepAction, Volume, VolumeMount,
+    EnvVarSource, ExecAction, Lifecycle, LifecycleHandler, LocalObjectReference, SecretEnvSource,
+    SecretKeySelector, SecretVolumeSource, SleepAction, Volume, VolumeMount,
 };
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use crate::model::{ConfigSource, EnvValue, PreStop, Service};
+use super::Context;
+use crate::model::{ConfigSource, EnvValue, PreStop, Service, Spanned};
 
 /// The container's `lifecycle`: its `preStop` hook, if it has one.
 pub fn lifecycle(service: &Service) -> Option<Lifecycle> {
@@ -152,4 +157,52 @@ pub fn files(service: &Service) -> Files {
         volumes: Some(volumes),
         mounts: Some(mounts),
     }
+}
+
+/// The Deployment's metadata: scalec's labels with the service's `labels`
+/// beside them, and its `annotations`.
+pub fn deployment_metadata(context: &Context<'_>, service: &Service) -> ObjectMeta {
+    let mut metadata = context.metadata(&service.name.value);
+    add_labels(&mut metadata, &service.metadata.labels);
+    metadata.annotations = annotations(&service.metadata.annotations);
+    metadata
+}
+
+/// The pod template's metadata: scalec's labels with `pod_labels` beside
+/// them, and `pod_annotations`.
+pub fn pod_metadata(context: &Context<'_>, service: &Service) -> ObjectMeta {
+    let mut metadata = ObjectMeta {
+        labels: Some(context.labels(&service.name.value)),
+        ..Default::default()
+    };
+    add_labels(&mut metadata, &service.metadata.pod_labels);
+    metadata.annotations = annotations(&service.metadata.pod_annotations);
+    metadata
+}
+
+/// Lowering refuses scalec's own keys, so nothing written replaces them.
+fn add_labels(metadata: &mut ObjectMeta, written: &BTreeMap<String, Spanned<String>>) {
+    let labels = metadata.labels.get_or_insert_with(BTreeMap::new);
+    for (key, value) in written {
+        labels.insert(key.clone(), value.value.clone());
+    }
+}
+
+fn annotations(written: &BTreeMap<String, Spanned<String>>) -> Option<BTreeMap<String, String>> {
+    (!written.is_empty()).then(|| {
+        (written.iter())
+            .map(|(key, value)| (key.clone(), value.value.clone()))
+            .collect()
+    })
+}
+
+/// The pod's `imagePullSecrets`, in the order written.
+pub fn image_pull_secrets(service: &Service) -> Option<Vec<LocalObjectReference>> {
+    (!service.image_pull_secrets.is_empty()).then(|| {
+        (service.image_pull_secrets.iter())
+            .map(|name| LocalObjectReference {
+                name: name.value.clone(),
+            })
+            .collect()
+    })
 }

@@ -150,7 +150,8 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         | ValueType::RuleList
         | ValueType::Command
         | ValueType::PreStop
-        | ValueType::ConfigSources => &[],
+        | ValueType::ConfigSources
+        | ValueType::Names => &[],
     }
 }
 

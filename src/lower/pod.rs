@@ -13,7 +13,8 @@ use crate::diag::{Diagnostic, codes};
 use std::collections::BTreeMap;
 
 use crate::model::{
-    ConfigSource, EnvValue, KeyRef, PreStop, Probe, ProbeHandler, ProbeKind, Project, Spanned,
+    ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind, Project,
+    Spanned,
 };
 
 /// The handler attributes of a `probe`, in the order the docs give them.
@@ -591,5 +592,160 @@ impl Lowerer<'_> {
             }
         }
         files
+    }
+}
+
+/// The labels scalec writes and selects pods by: a policy cannot set them.
+pub(crate) const RESERVED_LABELS: [&str; 3] = [
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/part-of",
+    "app.kubernetes.io/managed-by",
+];
+
+/// The most the API server takes of an object's annotations, keys and
+/// values together.
+const MAX_ANNOTATION_BYTES: usize = 256 * 1024;
+
+/// The metadata of a service after its `defaults`: each map merged key by
+/// key, the service's own keys winning.
+pub(super) fn merge_metadata(own: Metadata, inherited: Metadata) -> Metadata {
+    let merge = |mut base: BTreeMap<String, Spanned<String>>, over| {
+        base.extend(over);
+        base
+    };
+    Metadata {
+        labels: merge(inherited.labels, own.labels),
+        annotations: merge(inherited.annotations, own.annotations),
+        pod_labels: merge(inherited.pod_labels, own.pod_labels),
+        pod_annotations: merge(inherited.pod_annotations, own.pod_annotations),
+    }
+}
+
+impl Lowerer<'_> {
+    /// `labels { }` or `pod_labels { }`: label keys and values as the API
+    /// server checks them (E006), none of scalec's own (E008).
+    pub(super) fn labels(&mut self, block: &Block) -> BTreeMap<String, Spanned<String>> {
+        let schema = schema::block(&block.kind.name).expect("label blocks have schemas");
+        let fields = self.fields(block, schema);
+        let mut labels = BTreeMap::new();
+        for attribute in fields.free {
+            let key = &attribute.name.name;
+            if RESERVED_LABELS.contains(&key.as_str()) {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("`{key}` is a label scalec sets itself"),
+                        attribute.name.span,
+                    )
+                    .with_label("scalec's own label")
+                    .with_help(
+                        "scalec selects pods by `app.kubernetes.io/name` and `app.kubernetes.io/part-of` \
+                         and marks its objects with `app.kubernetes.io/managed-by`: \
+                         use another key, e.g. `app.kubernetes.io/component`",
+                    ),
+                );
+                continue;
+            }
+            let valid_key = self.check_name(
+                crate::names::kubernetes::label_key(key),
+                attribute.name.span,
+                || format!("{} cannot be a label key", crate::names::quoted(key)),
+            );
+            let Some(value) = self.convert(values::string(&attribute.value)) else {
+                continue;
+            };
+            let valid_value = self.check_name(
+                crate::names::kubernetes::label_value(&value),
+                attribute.value.span,
+                || format!("{} cannot be a label value", crate::names::quoted(&value)),
+            );
+            if valid_key && valid_value {
+                labels.insert(key.clone(), Spanned::new(value, attribute.value.span));
+            }
+        }
+        labels
+    }
+
+    /// `annotations { }` or `pod_annotations { }`: keys as the API server
+    /// checks them (E006), any string values, 256 KiB in all (E003).
+    pub(super) fn annotations(&mut self, block: &Block) -> BTreeMap<String, Spanned<String>> {
+        let schema = schema::block(&block.kind.name).expect("annotation blocks have schemas");
+        let fields = self.fields(block, schema);
+        let mut annotations = BTreeMap::new();
+        let mut bytes = 0;
+        for attribute in fields.free {
+            let key = &attribute.name.name;
+            let valid_key = self.check_name(
+                crate::names::kubernetes::annotation_key(key),
+                attribute.name.span,
+                || format!("{} cannot be an annotation key", crate::names::quoted(key)),
+            );
+            let Some(value) = self.convert(values::string(&attribute.value)) else {
+                continue;
+            };
+            bytes += key.len() + value.len();
+            if bytes > MAX_ANNOTATION_BYTES {
+                self.report(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!(
+                            "the annotations of {} pass the {MAX_ANNOTATION_BYTES} bytes the API server takes",
+                            super::describe_block(block)
+                        ),
+                        attribute.value.span,
+                    )
+                    .with_label(format!("{bytes} bytes up to here"))
+                    .with_help("keys and values together are at most 256 KiB: move large data to a ConfigMap"),
+                );
+                return annotations;
+            }
+            if valid_key {
+                annotations.insert(key.clone(), Spanned::new(value, attribute.value.span));
+            }
+        }
+        annotations
+    }
+
+    /// `image_pull_secrets = [name, ...]`: Secret names (E006).
+    pub(super) fn image_pull_secrets(&mut self, value: &Value) -> Option<Vec<Spanned<String>>> {
+        let items: Vec<&Value> = match &value.kind {
+            ValueKind::List(items) => items.iter().collect(),
+            _ => vec![value],
+        };
+        let mut names = Vec::new();
+        let mut complete = true;
+        for item in items {
+            let Some(name) = self.convert(values::name(item)) else {
+                complete = false;
+                continue;
+            };
+            let valid = self.check_name(
+                crate::names::kubernetes::dns_subdomain(&name),
+                item.span,
+                || {
+                    format!(
+                        "{} cannot be the name of a Kubernetes Secret",
+                        crate::names::quoted(&name)
+                    )
+                },
+            );
+            if !valid {
+                complete = false;
+            } else if names.iter().any(|n: &Spanned<String>| n.value == name) {
+                self.report(
+                    Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        format!("`{name}` is listed twice"),
+                        item.span,
+                    )
+                    .with_label("listed again here")
+                    .with_help("the API server refuses a pull secret named twice: keep one"),
+                );
+                complete = false;
+            } else {
+                names.push(Spanned::new(name, item.span));
+            }
+        }
+        complete.then_some(names)
     }
 }

@@ -47,6 +47,8 @@ pub enum ValueType {
     PreStop,
     /// A list of `secret("name")` and `config_map("name")`.
     ConfigSources,
+    /// A list of names.
+    Names,
 }
 
 impl ValueType {
@@ -80,6 +82,7 @@ impl ValueType {
             ValueType::RuleList => "list of rule codes or names".into(),
             ValueType::Command => "list of strings (`[\"/bin/check\", \"--ready\"]`)".into(),
             ValueType::PreStop => "`sleep(5s)`, or a command (list of strings)".into(),
+            ValueType::Names => "list of names".into(),
             ValueType::ConfigSources => {
                 "list of `secret(\"name\")` and `config_map(\"name\")`".into()
             }
@@ -190,7 +193,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 11] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 12] = [
     required(
         "image",
         ValueType::String,
@@ -256,6 +259,12 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 11] = [
         "",
         "Secrets and ConfigMaps whose every key becomes an environment variable",
     ),
+    attr(
+        "image_pull_secrets",
+        ValueType::Names,
+        "",
+        "Secrets with the registry credentials that pull `image`",
+    ),
 ];
 
 const SERVICE_BLOCKS: &[&str] = &[
@@ -267,6 +276,10 @@ const SERVICE_BLOCKS: &[&str] = &[
     "env",
     "probe",
     "files",
+    "labels",
+    "annotations",
+    "pod_labels",
+    "pod_annotations",
 ];
 
 /// The blocks of a service that may appear more than once.
@@ -576,6 +589,42 @@ pub const BLOCKS: &[BlockSchema] = &[
         kind: "env",
         label: LabelRule::None,
         doc: "container environment: `KEY = \"value\"`, `KEY = secret(\"name\", \"key\")` or `KEY = config_map(\"name\", \"key\")` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "labels",
+        label: LabelRule::None,
+        doc: "labels of the Deployment, beside scalec's own: `\"key\" = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "annotations",
+        label: LabelRule::None,
+        doc: "annotations of the Deployment, beside scalec's own: `\"key\" = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "pod_labels",
+        label: LabelRule::None,
+        doc: "labels of every pod, beside scalec's own: `\"key\" = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "pod_annotations",
+        label: LabelRule::None,
+        doc: "annotations of every pod, beside scalec's own: `\"key\" = \"value\"` lines",
         attributes: &[],
         blocks: &[],
         repeatable: &[],

@@ -48,6 +48,8 @@ pub(super) struct ServiceParts {
     env: BTreeMap<String, Spanned<EnvValue>>,
     env_from: Option<Vec<Spanned<ConfigSource>>>,
     files: BTreeMap<String, Spanned<ConfigSource>>,
+    metadata: crate::model::Metadata,
+    image_pull_secrets: Option<Vec<Spanned<String>>>,
     probes: Vec<crate::model::Probe>,
     grace_period_seconds: Option<Spanned<i64>>,
     pre_stop: Option<Spanned<crate::model::PreStop>>,
@@ -124,6 +126,9 @@ impl Lowerer<'_> {
         if let Some(attribute) = fields.attributes.get("env_from") {
             parts.env_from = self.env_from(&attribute.value);
         }
+        if let Some(attribute) = fields.attributes.get("image_pull_secrets") {
+            parts.image_pull_secrets = self.image_pull_secrets(&attribute.value);
+        }
         for child in &fields.blocks {
             match child.kind.name.as_str() {
                 "scale" => {
@@ -137,6 +142,10 @@ impl Lowerer<'_> {
                 "disruption" => parts.disruption = self.disruption(child),
                 "env" => parts.env = self.env(child),
                 "files" => parts.files = self.files(child),
+                "labels" => parts.metadata.labels = self.labels(child),
+                "pod_labels" => parts.metadata.pod_labels = self.labels(child),
+                "annotations" => parts.metadata.annotations = self.annotations(child),
+                "pod_annotations" => parts.metadata.pod_annotations = self.annotations(child),
                 "probe" => {
                     if let Some(probe) = self.probe(child) {
                         self.push_probe(&mut parts.probes, probe);
@@ -174,6 +183,7 @@ impl Lowerer<'_> {
         env.extend(own.env);
         let mut files = inherited.files;
         files.extend(own.files);
+        let metadata = super::pod::merge_metadata(own.metadata, inherited.metadata);
         let image = own.image.or(inherited.image);
         let Some(image) = image else {
             // A `defaults` that does not parse may set it.
@@ -204,6 +214,10 @@ impl Lowerer<'_> {
             env,
             env_from: own.env_from.or(inherited.env_from).unwrap_or_default(),
             files,
+            metadata,
+            image_pull_secrets: (own.image_pull_secrets)
+                .or(inherited.image_pull_secrets)
+                .unwrap_or_default(),
             probes: super::pod::merge_probes(own.probes, inherited.probes),
             grace_period_seconds: own.grace_period_seconds.or(inherited.grace_period_seconds),
             pre_stop: own.pre_stop.or(inherited.pre_stop),

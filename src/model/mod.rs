@@ -544,6 +544,10 @@ pub struct Service {
     pub env_from: Vec<Spanned<ConfigSource>>,
     /// `files`: mount path → the Secret or ConfigMap mounted there, read-only.
     pub files: BTreeMap<String, Spanned<ConfigSource>>,
+    /// `labels`, `annotations`, `pod_labels`, `pod_annotations`.
+    pub metadata: Metadata,
+    /// `image_pull_secrets`: Secret names, as written.
+    pub image_pull_secrets: Vec<Spanned<String>>,
     /// `probe` blocks, at most one of each kind, in the order readiness,
     /// liveness, startup. `health` is not among them.
     pub probes: Vec<Probe>,
@@ -898,7 +902,7 @@ eq_ignoring_spans! {
     Service {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
         scale_down, load, disruption, spread, env, probes, grace_period_seconds,
-        pre_stop, job_duration_millis, env_from, files,
+        pre_stop, job_duration_millis, env_from, files, metadata, image_pull_secrets,
     } ignoring { file, span }
     ScaleSignal { source, target } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }

@@ -234,6 +234,17 @@ pub fn label_key(key: &str) -> Result<(), Invalid> {
     .rewrite(rewrite))
 }
 
+/// An annotation key: the rule of a label key.
+pub fn annotation_key(key: &str) -> Result<(), Invalid> {
+    label_key(key).map_err(|mut invalid| {
+        invalid.rule =
+            invalid
+                .rule
+                .replacen("a label key", "an annotation key, like a label key,", 1);
+        invalid
+    })
+}
+
 /// A label value: empty, or up to 63 characters with alphanumeric ends.
 pub fn label_value(value: &str) -> Result<(), Invalid> {
     match label_value_problem(value) {
