@@ -58,12 +58,14 @@
 (defconst scale-block-kinds
   '("cluster" "defaults" "metric" "queue" "service" "database" "lint"
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
-    "disruption" "env" "collection" "field")
+    "disruption" "env" "collection" "field" "probe" "files" "labels"
+    "annotations" "pod_labels" "pod_annotations")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
   '(;; service and defaults
     "image" "port" "health" "cpu" "memory" "replicas" "spread"
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets"
     ;; cluster
     "kubernetes" "namespace" "autoscaler" "project"
     ;; metric, object
@@ -85,6 +87,9 @@
     "peak" "per_pod"
     ;; disruption
     "max_unavailable" "min_available"
+    ;; probe
+    "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period"
+    "timeout" "failure_threshold" "success_threshold"
     ;; collection, field
     "shard_key" "type" "cardinality" "top_share" "monotonic")
   "Every attribute name of every block kind.")

@@ -101,7 +101,7 @@ impl Lowerer<'_> {
             }
         };
         // `port` belongs to `http`, `service` to `grpc`.
-        for (attribute, owner) in [("port", "http"), ("service", "grpc")] {
+        for (attribute, owner) in [("port", "http"), ("grpc_service", "grpc")] {
             if let Some(written) = fields.attributes.get(attribute)
                 && handler_name != owner
             {
@@ -143,7 +143,7 @@ impl Lowerer<'_> {
             },
             "grpc" => ProbeHandler::Grpc {
                 port: self.convert(values::port(handler_value))?,
-                service: match fields.attributes.get("service") {
+                service: match fields.attributes.get("grpc_service") {
                     Some(service) => Some(self.convert(values::string(&service.value))?),
                     None => None,
                 },

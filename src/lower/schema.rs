@@ -675,7 +675,7 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "call the gRPC health service on this port (the service's `port`)",
             ),
             attr(
-                "service",
+                "grpc_service",
                 ValueType::String,
                 "`\"\"`",
                 "the gRPC health service name asked for, with `grpc`",

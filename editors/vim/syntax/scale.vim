@@ -20,11 +20,17 @@ let s:blocks = [
       \ 'cluster', 'defaults', 'metric', 'queue', 'service', 'database', 'lint',
       \ 'nodes', 'selector', 'object', 'scale', 'scale_up', 'scale_down',
       \ 'load', 'disruption', 'env', 'collection', 'field',
+      \ 'probe', 'files', 'labels', 'annotations', 'pod_labels',
+      \ 'pod_annotations',
       \ ]
 
 let s:attributes = [
       \ 'kubernetes', 'namespace', 'autoscaler', 'project',
       \ 'image', 'port', 'health', 'cpu', 'memory', 'replicas', 'spread',
+      \ 'grace_period', 'pre_stop', 'job_duration', 'env_from',
+      \ 'image_pull_secrets',
+      \ 'http', 'tcp', 'exec', 'grpc', 'grpc_service', 'initial_delay', 'period',
+      \ 'timeout', 'failure_threshold', 'success_threshold',
       \ 'kind', 'name',
       \ 'provider', 'url', 'region', 'auth', 'metric',
       \ 'engine', 'operator', 'version', 'shards', 'members', 'config_servers',
