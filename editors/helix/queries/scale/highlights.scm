@@ -8,14 +8,16 @@
   (#any-of? @keyword
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "collection" "field"))
+    "env" "collection" "field" "probe" "files" "labels" "annotations"
+    "pod_labels" "pod_annotations"))
 
 (block
   kind: (identifier) @variable
   (#not-any-of? @variable
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "collection" "field"))
+    "env" "collection" "field" "probe" "files" "labels" "annotations"
+    "pod_labels" "pod_annotations"))
 
 (block
   label: (identifier) @label)
@@ -31,7 +33,10 @@
     "monotonic" "name" "namespace" "operator" "peak" "per_pod" "port" "project"
     "provider" "rate" "region" "replicas" "routers" "select" "shard_key"
     "shards" "spread" "stabilization" "storage" "tolerance" "top_share" "total"
-    "type" "url" "utilization" "version"))
+    "type" "url" "utilization" "version" "grace_period" "pre_stop"
+    "job_duration" "env_from" "image_pull_secrets" "http" "tcp" "exec" "grpc"
+    "grpc_service" "initial_delay" "period" "timeout" "failure_threshold"
+    "success_threshold"))
 
 (attribute
   name: (identifier) @variable
@@ -42,7 +47,10 @@
     "monotonic" "name" "namespace" "operator" "peak" "per_pod" "port" "project"
     "provider" "rate" "region" "replicas" "routers" "select" "shard_key"
     "shards" "spread" "stabilization" "storage" "tolerance" "top_share" "total"
-    "type" "url" "utilization" "version"))
+    "type" "url" "utilization" "version" "grace_period" "pre_stop"
+    "job_duration" "env_from" "image_pull_secrets" "http" "tcp" "exec" "grpc"
+    "grpc_service" "initial_delay" "period" "timeout" "failure_threshold"
+    "success_threshold"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types).
