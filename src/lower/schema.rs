@@ -159,8 +159,6 @@ pub const SPREADS: &[&str] = crate::model::Spread::WORDS;
 pub const ENGINES: &[&str] = crate::model::DatabaseEngine::WORDS;
 pub const OPERATORS: &[&str] = crate::model::DatabaseOperator::WORDS;
 pub const FIELD_TYPES: &[&str] = crate::model::FieldType::WORDS;
-/// The labels of a `probe` block (not an attribute's words).
-pub const PROBE_KINDS: &[&str] = crate::model::ProbeKind::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
