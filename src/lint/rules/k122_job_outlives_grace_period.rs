@@ -109,7 +109,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
 
 /// A duration in milliseconds as a policy writes it.
 fn format_millis(millis: u128) -> String {
-    if millis % 1000 != 0 {
+    if !millis.is_multiple_of(1000) {
         return format!("{millis}ms");
     }
     crate::lint::util::format_seconds(i64::try_from(millis / 1000).unwrap_or(i64::MAX))
