@@ -528,6 +528,14 @@ impl Writer {
                 u.choose(&["hashed(_id)", "[customer_id, hashed(_id)]", "_id"])?
             }
             (_, _, ValueType::RuleList) => u.choose(&["[]", "[K104]", "[single-replica]"])?,
+            (_, _, ValueType::Command) => {
+                u.choose(&["[\"/bin/check\"]", "[\"sh\", \"-c\", \"true\"]"])?
+            }
+            (_, _, ValueType::PreStop) => u.choose(&["sleep(5s)", "[\"/bin/drain\"]"])?,
+            (_, _, ValueType::ConfigSources) => {
+                u.choose(&["[secret(\"a\")]", "[config_map(b), secret(c)]"])?
+            }
+            (_, _, ValueType::Names) => u.choose(&["[regcred]", "[\"registry-a\", b]"])?,
         };
         self.out.push_str(text);
         Ok(())
@@ -700,6 +708,27 @@ impl Writer {
                 } else {
                     writer.out.push_str(rule);
                 }
+                Ok(())
+            }),
+            ValueType::Command | ValueType::Names => {
+                self.list(u, depth, |writer, u, _| writer.string(u))
+            }
+            ValueType::PreStop => {
+                if u.ratio(1, 2)? {
+                    self.out.push_str("sleep(");
+                    self.number(u, &["s", "m", ""])?;
+                    self.out.push(')');
+                    Ok(())
+                } else {
+                    self.list(u, depth, |writer, u, _| writer.string(u))
+                }
+            }
+            ValueType::ConfigSources => self.list(u, depth, |writer, u, _| {
+                writer
+                    .out
+                    .push_str(u.choose(&["secret(", "config_map(", "secrets("])?);
+                writer.string(u)?;
+                writer.out.push(')');
                 Ok(())
             }),
         }
