@@ -699,6 +699,9 @@ fn e008_probe_handlers_one_per_probe_on_the_service_port() {
                 "{path}:11:11: error[E008]: `probe liveness` of service `api` checks port 9090, but the container serves port 8080"
             ),
             format!("{path}:16:5: error[E008]: `port` applies only to an `http` probe"),
+            format!(
+                "{path}:26:12: error[E008]: `probe readiness` of service `admin` checks port 8081, but the container serves port 8080"
+            ),
         ]
     );
 }

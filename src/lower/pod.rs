@@ -215,7 +215,15 @@ impl Lowerer<'_> {
         }
         Some(Probe {
             kind,
-            handler: Spanned::new(handler, handler_value.span),
+            // An `http` probe's `port` is where it connects: errors about the
+            // port point at it.
+            handler: Spanned::new(
+                handler,
+                fields
+                    .attributes
+                    .get("port")
+                    .map_or(handler_value.span, |port| port.value.span),
+            ),
             initial_delay_seconds,
             period_seconds,
             timeout_seconds,

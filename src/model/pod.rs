@@ -27,6 +27,7 @@ keywords! {
 #[derive(Clone, Debug)]
 pub struct Probe {
     pub kind: Spanned<ProbeKind>,
+    /// Spans the handler's value, or an `http` probe's `port` when written.
     pub handler: Spanned<ProbeHandler>,
     /// `initial_delay`, whole seconds; an int32 field.
     pub initial_delay_seconds: Option<Spanned<i32>>,
