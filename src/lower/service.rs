@@ -1,10 +1,14 @@
 //! Lowering of `service` and `defaults` blocks, and of what they hold: scale
-//! signals, scaling behaviour, load, disruption budget and environment.
+//! signals, scaling behaviour, load, disruption budget and environment; what
+//! they say about pods beyond that (probes, stopping, Secret and ConfigMap
+//! references, metadata) is lowered by `lower/pod.rs`.
 //!
 //! `defaults` is lowered once, into [`ServiceParts`]; each service lowers into
 //! the same shape and then takes every part it does not set from the defaults.
 //! `scale` blocks are inherited as a set: a service that declares none takes
 //! those of `defaults`, unless its replica count is fixed (it does not scale).
+//! `probe` blocks are inherited by kind; `env`, `files` and the label and
+//! annotation blocks key by key; `env_from` and `image_pull_secrets` whole.
 
 use std::collections::BTreeMap;
 
