@@ -249,7 +249,7 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 12] = [
         "job_duration",
         ValueType::Duration,
         "",
-        "how long one job or message takes at most; K122 compares it with `grace_period`",
+        "how long one job or message takes at most; K123 compares it with `grace_period`",
     ),
     attr(
         "env_from",

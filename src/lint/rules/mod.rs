@@ -93,7 +93,7 @@ rules! {
     K119 => k119_disruption_blocks_drain,
     K120 => k120_feature_not_in_version,
     K121 => k121_queue_without_auth,
-    K122 => k122_job_outlives_grace_period,
+    K123 => k123_job_outlives_grace_period,
     M201 => m201_monotonic_shard_key,
     M202 => m202_low_cardinality_shard_key,
     M203 => m203_dominant_key_value,

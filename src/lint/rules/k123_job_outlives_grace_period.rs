@@ -47,7 +47,7 @@ declare_rule! {
     /// K119 (disruption-blocks-drain). Kubernetes: "Termination of Pods"
     /// (https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination).
     pub RULE {
-        id: K122,
+        id: K123,
         name: "job-outlives-grace-period",
         severity: Warning,
         summary: "one job takes longer than the grace period, so a stopping pod is killed mid-job",
