@@ -544,7 +544,7 @@ service api {
   spread = zone
 }
 lint { deny = [K104, memory-scaling] }
-service x { env { period = "1"; debug = "false" } }
+service x { env { perhaps = "1"; debug = "false" } }
 "#;
     let image = r#"image = "a\"b"#;
     let escapes = r#""a\"b\\c\n\t\u{e9}\q""#;
@@ -586,7 +586,7 @@ service x { env { period = "1"; debug = "false" } }
             e("lint { deny", "K104", ("scaleRuleCode", "Special")),
             e("lint { deny", "memory-scaling", PLAIN),
             // `per`, `true` and `false` only as whole words.
-            e("period = ", "period", PLAIN),
+            e("perhaps = ", "perhaps", PLAIN),
             e("debug = \"false\"", "false", STRING),
         ],
     );

@@ -525,6 +525,9 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
             scoped("grpc", REFERENCE),
             plain(")]"),
         ],
+        // The call forms (`sleep(5s)`) are not builtins of the editor grammars.
+        ValueType::Command | ValueType::PreStop => vec![plain("[\"/bin/drain\", \"--wait\"]")],
+        ValueType::ConfigSources => vec![plain("[]")],
     }
 }
 

@@ -824,3 +824,146 @@ service web {
     );
     assert!(checked.diagnostics.iter().any(|d| d.code.id == "E001"));
 }
+
+#[test]
+fn e003_probe_timing_refuses_what_the_api_server_refuses() {
+    let checked = fixture("E003-probe-timing");
+    let path = "tests/fixtures/errors/E003-probe-timing/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:7:25: error[E003]: a liveness probe's `success_threshold` must be 1, not 2"
+            ),
+            format!("{path}:12:14: error[E003]: a probe's `period` is at least 1s"),
+        ]
+    );
+}
+
+#[test]
+fn e007_probe_without_handler_lists_the_handlers() {
+    let checked = fixture("E007-probe-without-handler");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E007-probe-without-handler/policy.scale:5:3: error[E007]: `probe startup` does not say how to check the container"
+        ]
+    );
+    assert!(
+        checked.diagnostics[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("`tcp = 8080`"))
+    );
+}
+
+#[test]
+fn e008_probe_handlers_one_per_probe_on_the_service_port() {
+    let checked = fixture("E008-probe-handlers");
+    let path = "tests/fixtures/errors/E008-probe-handlers/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:7:5: error[E008]: `probe readiness` has two handlers"),
+            format!(
+                "{path}:11:11: error[E008]: `probe liveness` of service `api` checks port 9090, but the container serves port 8080"
+            ),
+            format!("{path}:16:5: error[E008]: `port` applies only to an `http` probe"),
+            format!(
+                "{path}:26:12: error[E008]: `probe readiness` of service `admin` checks port 8081, but the container serves port 8080"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e008_pre_stop_sleep_longer_than_the_grace_period() {
+    let checked = fixture("E008-pre-stop-sleep");
+    let path = "tests/fixtures/errors/E008-pre-stop-sleep/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:4:18: error[E008]: service `worker` sleeps 25s before it stops, longer than its 20s grace period"
+            ),
+            format!(
+                "{path}:9:14: error[E008]: service `api` sleeps 45s before it stops, longer than its 30s grace period"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e006_secret_and_config_map_names_and_keys_are_checked() {
+    let checked = fixture("E006-config-names");
+    let path = "tests/fixtures/errors/E006-config-names/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:3:22: error[E006]: `API_Keys` cannot be the name of a Kubernetes Secret"
+            ),
+            format!("{path}:6:36: error[E006]: `pass word` cannot be a key of a Secret"),
+            format!(
+                "{path}:9:35: error[E006]: `tls_bundle` cannot be the name of a Kubernetes ConfigMap"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e003_secret_references_take_a_name_and_a_key_where_needed() {
+    let checked = fixture("E003-config-references");
+    let path = "tests/fixtures/errors/E003-config-references/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:3:15: error[E003]: `secret` here takes a name, found 2 arguments"),
+            format!(
+                "{path}:6:19: error[E003]: `secret` here takes a name and a key, found 1 argument"
+            ),
+            format!("{path}:7:19: error[E003]: unknown function `secrets`"),
+            format!("{path}:10:11: error[E003]: `etc/tls` cannot be a mount path"),
+        ]
+    );
+}
+
+#[test]
+fn e008_labels_scalec_selects_by_cannot_be_set() {
+    let checked = fixture("E008-reserved-label");
+    let path = "tests/fixtures/errors/E008-reserved-label/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:4:12: error[E008]: `app.kubernetes.io/name` is a label scalec sets itself"
+            ),
+            format!(
+                "{path}:6:16: error[E008]: `app.kubernetes.io/part-of` is a label scalec sets itself"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e006_label_keys_values_annotation_keys_and_pull_secrets_are_checked() {
+    let checked = fixture("E006-label-keys");
+    let path = "tests/fixtures/errors/E006-label-keys/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:3:25: error[E006]: `Registry` cannot be the name of a Kubernetes Secret"
+            ),
+            format!("{path}:5:12: error[E006]: `team/` cannot be a label key"),
+            format!("{path}:7:23: error[E006]: `front end` cannot be a label value"),
+            format!("{path}:9:17: error[E006]: `-sync-wave` cannot be an annotation key"),
+        ]
+    );
+    assert!(
+        checked.diagnostics[3]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.starts_with("an annotation key"))
+    );
+}

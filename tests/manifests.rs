@@ -286,6 +286,67 @@ fn every_golden_document_matches_its_schema() {
     );
 }
 
+/// Every policy in `tests/fixtures/manifests/` builds, every document it
+/// builds matches its schema, and the output holds each text its
+/// `# emits: TEXT` comments name (one fixture per pod attribute).
+#[test]
+fn every_manifest_fixture_builds_documents_that_match_their_schemas() {
+    let dir = crate_path("tests/fixtures/manifests");
+    let mut fixtures: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "scale"))
+        .collect();
+    fixtures.sort();
+    assert!(!fixtures.is_empty(), "no fixtures in {}", dir.display());
+    for fixture in fixtures {
+        let files = fixture_files(&fixture);
+        let built = build_in_memory(&files, &scalec::lint::Options::default())
+            .unwrap_or_else(|| panic!("{} does not build", fixture.display()));
+        let mut all = String::new();
+        let mut errors = Vec::new();
+        for (path, text) in &built {
+            all.push_str(text);
+            if !is_yaml(path) {
+                continue;
+            }
+            for doc in documents(text).unwrap_or_else(|e| panic!("{}: {e}", path.display())) {
+                if type_of(&doc).ok() == Some(KUSTOMIZATION) {
+                    continue;
+                }
+                errors.extend(
+                    validate(&doc)
+                        .into_iter()
+                        .map(|e| format!("{}: {e}", path.display())),
+                );
+            }
+        }
+        assert!(
+            errors.is_empty(),
+            "{}:\n{}",
+            fixture.display(),
+            errors.join("\n")
+        );
+        let text = fs::read_to_string(&fixture).expect("fixture is UTF-8");
+        let expected: Vec<&str> = text
+            .lines()
+            .filter_map(|line| line.split_once("# emits: ").map(|(_, e)| e.trim_end()))
+            .collect();
+        assert!(
+            !expected.is_empty(),
+            "{} has no `# emits:` line",
+            fixture.display()
+        );
+        for emits in expected {
+            assert!(
+                all.contains(emits),
+                "{}: the output has no `{emits}`:\n{all}",
+                fixture.display()
+            );
+        }
+    }
+}
+
 /// A Deployment and an HPA that satisfy their schemas.
 fn valid_deployment_and_hpa() -> (Value, Value) {
     let deployment = json!({

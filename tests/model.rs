@@ -4,8 +4,8 @@ mod common;
 
 use common::{project_of_text, projects_of};
 use scalec::model::{
-    Autoscaler, Disruption, IntOrPercent, KubeVersion, QueueAuth, QueueSource, RateAmount,
-    Replicas, SignalSource, Target,
+    Autoscaler, ConfigSource, Disruption, EnvValue, IntOrPercent, KeyRef, KubeVersion,
+    ProbeHandler, ProbeKind, QueueAuth, QueueSource, RateAmount, Replicas, SignalSource, Target,
 };
 
 fn aether() -> scalec::model::Project {
@@ -181,12 +181,88 @@ fn env_merges_key_by_key_and_the_service_wins() {
         "defaults {\n  env {\n    A = \"1\"\n    B = \"2\"\n  }\n}\n\
          service api {\n  image = \"a:1\"\n  env { B = \"3\" }\n}\n",
     );
-    let env: Vec<(&str, &str)> = project.services[0]
+    let env: Vec<(&str, &EnvValue)> = project.services[0]
         .env
         .iter()
+        .map(|(k, v)| (k.as_str(), &v.value))
+        .collect();
+    assert_eq!(
+        env,
+        [
+            ("A", &EnvValue::Literal("1".into())),
+            ("B", &EnvValue::Literal("3".into()))
+        ]
+    );
+}
+
+#[test]
+fn env_values_from_secrets_name_the_key_and_never_a_value() {
+    let project = project_of_text(
+        "service api {\n  image = \"a:1\"\n  env {\n    P = secret(\"db\", \"password\")\n    R = config_map(settings, region)\n  }\n}\n",
+    );
+    let env = &project.services[0].env;
+    assert_eq!(
+        env["P"].value,
+        EnvValue::From(KeyRef {
+            source: ConfigSource::Secret("db".into()),
+            key: "password".into()
+        })
+    );
+    assert_eq!(
+        env["R"].value,
+        EnvValue::From(KeyRef {
+            source: ConfigSource::ConfigMap("settings".into()),
+            key: "region".into()
+        })
+    );
+}
+
+#[test]
+fn probes_labels_and_files_merge_with_defaults_kind_by_kind_and_key_by_key() {
+    let project = project_of_text(
+        "defaults {\n  port = 8080\n  probe readiness { http = \"/ready\" }\n  probe liveness { tcp = 8080 }\n  \
+         labels { team = \"a\"\n    tier = \"web\" }\n  files { \"/etc/a\" = secret(a) }\n}\n\
+         service api {\n  image = \"a:1\"\n  probe liveness { exec = [\"/bin/ok\"] }\n  \
+         labels { team = \"b\" }\n  files { \"/etc/b\" = config_map(b) }\n}\n",
+    );
+    let api = &project.services[0];
+    let probes: Vec<(ProbeKind, &ProbeHandler)> = api
+        .probes
+        .iter()
+        .map(|p| (p.kind.value, &p.handler.value))
+        .collect();
+    assert_eq!(
+        probes,
+        [
+            (
+                ProbeKind::Readiness,
+                &ProbeHandler::Http {
+                    path: "/ready".into(),
+                    port: None
+                }
+            ),
+            (
+                ProbeKind::Liveness,
+                &ProbeHandler::Exec {
+                    command: vec!["/bin/ok".into()]
+                }
+            ),
+        ]
+    );
+    let labels: Vec<(&str, &str)> = (api.metadata.labels.iter())
         .map(|(k, v)| (k.as_str(), v.value.as_str()))
         .collect();
-    assert_eq!(env, [("A", "1"), ("B", "3")]);
+    assert_eq!(labels, [("team", "b"), ("tier", "web")]);
+    let files: Vec<(&str, &ConfigSource)> = (api.files.iter())
+        .map(|(k, v)| (k.as_str(), &v.value))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("/etc/a", &ConfigSource::Secret("a".into())),
+            ("/etc/b", &ConfigSource::ConfigMap("b".into()))
+        ]
+    );
 }
 
 #[test]

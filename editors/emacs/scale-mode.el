@@ -59,7 +59,8 @@
   '("cluster" "defaults" "metric" "queue" "service" "database" "lint"
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
-    "router")
+    "router" "probe" "files" "labels" "annotations" "pod_labels"
+    "pod_annotations")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -77,6 +78,11 @@
     ;; database
     "engine" "operator" "version" "shards" "members" "config_servers"
     "routers" "storage" "storage_class"
+    ;; service: lifecycle, configuration
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets"
+    ;; probe
+    "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period"
+    "timeout" "failure_threshold" "success_threshold"
     ;; lint
     "deny" "allow"
     ;; nodes

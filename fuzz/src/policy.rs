@@ -328,6 +328,7 @@ impl Writer {
                 self.labels += 1;
                 match kind {
                     "scale" => self.out.push_str(u.choose(&["cpu", "memory"])?),
+                    "probe" => self.out.push_str("readiness"),
                     _ => self.out.push_str(&format!("{kind}-{}", self.labels)),
                 }
             }
@@ -374,12 +375,14 @@ impl Writer {
                 writer.newline(u)
             }
         };
-        // `scale` and `disruption` take exactly one of their attributes.
-        let exclusive = matches!(schema.kind, "scale" | "disruption");
+        // `scale`, `disruption` and `probe` take exactly one of their
+        // attributes (a probe's handler: `exec`, which needs no port).
+        let exclusive = matches!(schema.kind, "scale" | "disruption" | "probe");
         let only = if exclusive && self.tidy {
             // `cpu` and `memory` take no `total`.
             let names: &[&str] = match schema.kind {
                 "scale" => &["utilization", "average"],
+                "probe" => &["exec"],
                 _ => &["max_unavailable"],
             };
             Some(*u.choose(names)?)
@@ -432,7 +435,9 @@ impl Writer {
                 if one_line && statements > 0 {
                     separator(self, u)?;
                 }
-                if self.tidy {
+                if self.tidy && schema.kind == "files" {
+                    self.out.push_str("\"/etc/a\" = secret(a)");
+                } else if self.tidy {
                     self.out.push_str("KEY = \"a\"");
                 } else {
                     self.attribute(u, Some(ValueType::String))?;
@@ -445,10 +450,11 @@ impl Writer {
         }
         if depth < 3 {
             for &nested in schema.blocks {
-                let repeat = if self.tidy && matches!(nested, "scale" | "object") {
+                let repeat = if self.tidy && matches!(nested, "scale" | "object" | "probe") {
                     // `object` needs `kind = object`; a second `scale`
-                    // may name the same resource.
-                    u8::from(nested == "scale" && u.ratio(1, 2)?)
+                    // may name the same resource, a second `probe` be of
+                    // the same kind.
+                    u8::from(matches!(nested, "scale" | "probe") && u.ratio(1, 2)?)
                 } else if schema.repeatable.contains(&nested) {
                     u.int_in_range(0..=2)?
                 } else {
@@ -503,6 +509,8 @@ impl Writer {
             ("metric", "kind", _) => u.choose(&["pods", "external"])?,
             ("object", "api_version", _) => "\"networking.k8s.io/v1\"",
             (_, "metric" | "name", _) => "\"http_requests\"",
+            // Longer than a `pre_stop` sleep.
+            (_, "grace_period", _) => u.choose(&["30s", "5m"])?,
             (_, _, ValueType::String) => "\"a\"",
             (_, _, ValueType::Path) => "\"/healthz\"",
             (_, _, ValueType::Version) => "\"1.34\"",
@@ -531,6 +539,13 @@ impl Writer {
             (_, _, ValueType::NameList) => u.choose(&["[]", "[ingress-nginx]", "[a, \"b-2\"]"])?,
             // A call must name a service or database of the project.
             (_, _, ValueType::Calls) => "[]",
+            (_, _, ValueType::Command) => {
+                u.choose(&["[\"/bin/check\"]", "[\"sh\", \"-c\", \"true\"]"])?
+            }
+            (_, _, ValueType::PreStop) => u.choose(&["sleep(5s)", "[\"/bin/drain\"]"])?,
+            (_, _, ValueType::ConfigSources) => {
+                u.choose(&["[secret(\"a\")]", "[config_map(b), secret(c)]"])?
+            }
         };
         self.out.push_str(text);
         Ok(())
@@ -716,6 +731,25 @@ impl Writer {
                 } else {
                     writer.out.push_str(rule);
                 }
+                Ok(())
+            }),
+            ValueType::Command => self.list(u, depth, |writer, u, _| writer.string(u)),
+            ValueType::PreStop => {
+                if u.ratio(1, 2)? {
+                    self.out.push_str("sleep(");
+                    self.number(u, &["s", "m", ""])?;
+                    self.out.push(')');
+                    Ok(())
+                } else {
+                    self.list(u, depth, |writer, u, _| writer.string(u))
+                }
+            }
+            ValueType::ConfigSources => self.list(u, depth, |writer, u, _| {
+                writer
+                    .out
+                    .push_str(u.choose(&["secret(", "config_map(", "secrets("])?);
+                writer.string(u)?;
+                writer.out.push(')');
                 Ok(())
             }),
         }

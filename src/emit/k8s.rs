@@ -8,8 +8,9 @@
 //!   A service that does not autoscale gets its fixed size, or the bottom of
 //!   its range, or 1.
 //! - Every HorizontalPodAutoscaler has an explicit `maxReplicas`.
-//! - `health` becomes a readiness probe (every 5 s) and a liveness probe (every
-//!   10 s after 15 s, three failures) on the container port.
+//! - Probes come from `emit/probes.rs`: `health` becomes a readiness probe
+//!   (every 5 s) and a liveness probe (every 10 s after 15 s, three
+//!   failures) on the container port, unless a `probe` block replaces one.
 //! - A `disruption` block is always written as a PodDisruptionBudget, at any
 //!   replica count; a service without one gets `maxUnavailable: 1` when its
 //!   minimum is 2 or more (`Service::disruption_budget` decides, and K119
@@ -25,12 +26,11 @@ use k8s_openapi::api::autoscaling::v2::{
     PodsMetricSource, ResourceMetricSource,
 };
 use k8s_openapi::api::core::v1::{
-    Container, EnvVar, HTTPGetAction, PodSpec, PodTemplateSpec, Probe, ResourceRequirements,
-    TopologySpreadConstraint,
+    Container, PodSpec, PodTemplateSpec, ResourceRequirements, TopologySpreadConstraint,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde::Serialize;
 
@@ -87,38 +87,20 @@ fn fixed_replicas(service: &Service) -> Option<i32> {
 
 pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
     let name = &service.name.value;
-    let probe = |initial: Option<i32>, period: i32| {
-        let (health, port) = (service.health.as_ref()?, service.port.as_ref()?);
-        Some(Probe {
-            http_get: Some(HTTPGetAction {
-                path: Some(health.value.clone()),
-                port: IntOrString::Int(i32::from(port.value)),
-                ..Default::default()
-            }),
-            initial_delay_seconds: initial,
-            period_seconds: Some(period),
-            failure_threshold: Some(3),
-            ..Default::default()
-        })
-    };
+    let probes = super::probes::container_probes(service);
+    let files = super::pod::files(service);
     let container = Container {
         name: name.clone(),
         image: Some(service.image.value.clone()),
         ports: super::service::container_ports(service),
-        env: (!service.env.is_empty()).then(|| {
-            service
-                .env
-                .iter()
-                .map(|(key, value)| EnvVar {
-                    name: key.clone(),
-                    value: Some(value.value.clone()),
-                    ..Default::default()
-                })
-                .collect()
-        }),
+        env: super::pod::env(service),
+        env_from: super::pod::env_from(service),
+        volume_mounts: files.mounts,
         resources: resources(service),
-        readiness_probe: probe(None, 5),
-        liveness_probe: probe(Some(15), 10),
+        readiness_probe: probes.readiness,
+        liveness_probe: probes.liveness,
+        startup_probe: probes.startup,
+        lifecycle: super::pod::lifecycle(service),
         ..Default::default()
     };
     let spread = service.spread.as_ref().map(|spread| {
@@ -136,18 +118,18 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
         }]
     });
     Deployment {
-        metadata: context.metadata(name),
+        metadata: super::pod::deployment_metadata(context, service),
         spec: Some(DeploymentSpec {
             replicas: fixed_replicas(service),
             selector: selector(context, name),
             template: PodTemplateSpec {
-                metadata: Some(ObjectMeta {
-                    labels: Some(context.labels(name)),
-                    ..Default::default()
-                }),
+                metadata: Some(super::pod::pod_metadata(context, service)),
                 spec: Some(PodSpec {
                     containers: vec![container],
                     topology_spread_constraints: spread,
+                    termination_grace_period_seconds: super::pod::termination_grace_period(service),
+                    volumes: files.volumes,
+                    image_pull_secrets: super::pod::image_pull_secrets(service),
                     ..Default::default()
                 }),
             },

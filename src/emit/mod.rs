@@ -34,6 +34,8 @@ pub mod layout;
 pub mod mongo;
 pub mod namespace;
 pub mod network;
+pub mod pod;
+pub mod probes;
 pub mod service;
 pub mod yaml;
 

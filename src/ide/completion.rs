@@ -149,7 +149,10 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         | ValueType::ShardKey
         | ValueType::RuleList
         | ValueType::NameList
-        | ValueType::Calls => &[],
+        | ValueType::Calls
+        | ValueType::Command
+        | ValueType::PreStop
+        | ValueType::ConfigSources => &[],
     }
 }
 

@@ -16,6 +16,7 @@
 
 mod blocks;
 mod calls;
+mod pod;
 pub mod schema;
 mod service;
 mod signals;
@@ -149,6 +150,7 @@ pub fn lower_recovered(
         defaults_known: lower.defaults_known,
     };
     calls::check(&project, &declared, lower.sink);
+    pod::check(&project, lower.defaults_known, lower.sink);
     project.omitted = omitted(&project, asts, &broken, loose, &lower.sink[start..]);
     project
 }

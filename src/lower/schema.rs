@@ -45,6 +45,12 @@ pub enum ValueType {
     NameList,
     /// A list of `service`, `service(port, ...)` or `database`.
     Calls,
+    /// A command and its arguments: a non-empty list of strings.
+    Command,
+    /// `sleep(5s)`, or a command.
+    PreStop,
+    /// A list of `secret("name")` and `config_map("name")`.
+    ConfigSources,
 }
 
 impl ValueType {
@@ -78,6 +84,11 @@ impl ValueType {
             ValueType::RuleList => "list of rule codes or names".into(),
             ValueType::NameList => "list of names".into(),
             ValueType::Calls => "list of `service`, `service(port, ...)` or `database`".into(),
+            ValueType::Command => "list of strings (`[\"/bin/check\", \"--ready\"]`)".into(),
+            ValueType::PreStop => "`sleep(5s)`, or a command (list of strings)".into(),
+            ValueType::ConfigSources => {
+                "list of `secret(\"name\")` and `config_map(\"name\")`".into()
+            }
         }
     }
 }
@@ -185,7 +196,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 10] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 15] = [
     required(
         "image",
         ValueType::String,
@@ -245,6 +256,36 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 10] = [
         "`false`",
         "any source, inside or outside the cluster, may reach every port",
     ),
+    attr(
+        "grace_period",
+        ValueType::Duration,
+        "Kubernetes: `30s`",
+        "time a stopping pod has, from `pre_stop` to SIGKILL; whole seconds",
+    ),
+    attr(
+        "pre_stop",
+        ValueType::PreStop,
+        "",
+        "what runs before the container is sent SIGTERM: a pause, or a command",
+    ),
+    attr(
+        "job_duration",
+        ValueType::Duration,
+        "",
+        "how long one job or message takes at most; K123 compares it with `grace_period`",
+    ),
+    attr(
+        "env_from",
+        ValueType::ConfigSources,
+        "",
+        "Secrets and ConfigMaps whose every key becomes an environment variable",
+    ),
+    attr(
+        "image_pull_secrets",
+        ValueType::NameList,
+        "",
+        "Secrets with the registry credentials that pull `image`",
+    ),
 ];
 
 const SERVICE_BLOCKS: &[&str] = &[
@@ -255,7 +296,16 @@ const SERVICE_BLOCKS: &[&str] = &[
     "disruption",
     "env",
     "port",
+    "probe",
+    "files",
+    "labels",
+    "annotations",
+    "pod_labels",
+    "pod_annotations",
 ];
+
+/// The blocks of a service that may appear more than once.
+const SERVICE_REPEATABLE: &[&str] = &["scale", "port", "probe"];
 
 /// Every block kind, top-level kinds first.
 pub const BLOCKS: &[BlockSchema] = &[
@@ -299,7 +349,7 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "attributes and blocks every service of the project inherits",
         attributes: DEFAULTS_ATTRIBUTES,
         blocks: SERVICE_BLOCKS,
-        repeatable: &["scale", "port"],
+        repeatable: SERVICE_REPEATABLE,
         free_form: false,
     },
     BlockSchema {
@@ -359,7 +409,7 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "one workload: a Deployment, its autoscaler and its disruption budget",
         attributes: SERVICE_ATTRIBUTES,
         blocks: SERVICE_BLOCKS,
-        repeatable: &["scale", "port"],
+        repeatable: SERVICE_REPEATABLE,
         free_form: false,
     },
     BlockSchema {
@@ -643,7 +693,7 @@ pub const BLOCKS: &[BlockSchema] = &[
     BlockSchema {
         kind: "env",
         label: LabelRule::None,
-        doc: "container environment: `KEY = \"value\"` lines",
+        doc: "container environment: `KEY = \"value\"`, `KEY = secret(\"name\", \"key\")` or `KEY = config_map(\"name\", \"key\")` lines",
         attributes: &[],
         blocks: &[],
         repeatable: &[],
@@ -662,6 +712,127 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Word(PROTOCOLS),
                 "`tcp`",
                 "transport protocol",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "labels",
+        label: LabelRule::None,
+        doc: "labels of the Deployment, beside scalec's own: `\"key\" = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "annotations",
+        label: LabelRule::None,
+        doc: "annotations of the Deployment, beside scalec's own: `\"key\" = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "pod_labels",
+        label: LabelRule::None,
+        doc: "labels of every pod, beside scalec's own: `\"key\" = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "pod_annotations",
+        label: LabelRule::None,
+        doc: "annotations of every pod, beside scalec's own: `\"key\" = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "files",
+        label: LabelRule::None,
+        doc: "files mounted read-only: `\"/path\" = secret(\"name\")` or `config_map(\"name\")` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "probe",
+        label: LabelRule::Required("`readiness`, `liveness` or `startup`"),
+        doc: "one container probe, with exactly one of `http`, `tcp`, `exec` and `grpc`",
+        attributes: &[
+            attr(
+                "http",
+                ValueType::Path,
+                "",
+                "HTTP GET this path; healthy on a 2xx or 3xx answer",
+            ),
+            attr(
+                "port",
+                ValueType::Port,
+                "the service's `port`",
+                "port of the `http` probe; must be the service's `port`",
+            ),
+            attr(
+                "tcp",
+                ValueType::Port,
+                "",
+                "open a TCP connection to this port (the service's `port`)",
+            ),
+            attr(
+                "exec",
+                ValueType::Command,
+                "",
+                "run this command in the container; healthy when it exits 0",
+            ),
+            attr(
+                "grpc",
+                ValueType::Port,
+                "",
+                "call the gRPC health service on this port (the service's `port`)",
+            ),
+            attr(
+                "grpc_service",
+                ValueType::String,
+                "`\"\"`",
+                "the gRPC health service name asked for, with `grpc`",
+            ),
+            attr(
+                "initial_delay",
+                ValueType::Duration,
+                "`0s`",
+                "wait this long after the container starts; whole seconds",
+            ),
+            attr(
+                "period",
+                ValueType::Duration,
+                "`10s`",
+                "probe this often; whole seconds from `1s`",
+            ),
+            attr(
+                "timeout",
+                ValueType::Duration,
+                "`1s`",
+                "a probe that takes longer fails; whole seconds from `1s`",
+            ),
+            attr(
+                "failure_threshold",
+                ValueType::Count,
+                "`3`",
+                "failures in a row before the probe counts as failed; from 1",
+            ),
+            attr(
+                "success_threshold",
+                ValueType::Count,
+                "`1`",
+                "successes in a row before a failed probe counts as passing; only `readiness` may set more than 1",
             ),
         ],
         blocks: &[],
@@ -794,7 +965,7 @@ pub fn markdown_table(schema: &BlockSchema) -> String {
         }
     }
     if schema.free_form {
-        out.push_str("Any `KEY = \"value\"` line; every value is a string.\n");
+        out.push_str(&format!("Any line of the block's kind: {}.\n", schema.doc));
     }
     if !schema.blocks.is_empty() {
         let blocks: Vec<String> = schema

@@ -1,10 +1,14 @@
 //! Lowering of `service` and `defaults` blocks, and of what they hold: scale
-//! signals, scaling behaviour, load, disruption budget and environment.
+//! signals, scaling behaviour, load, disruption budget and environment; what
+//! they say about pods beyond that (probes, stopping, Secret and ConfigMap
+//! references, metadata) is lowered by `lower/pod.rs`.
 //!
 //! `defaults` is lowered once, into [`ServiceParts`]; each service lowers into
 //! the same shape and then takes every part it does not set from the defaults.
 //! `scale` blocks are inherited as a set: a service that declares none takes
 //! those of `defaults`, unless its replica count is fixed (it does not scale).
+//! `probe` blocks are inherited by kind; `env`, `files` and the label and
+//! annotation blocks key by key; `env_from` and `image_pull_secrets` whole.
 
 use std::collections::BTreeMap;
 
@@ -16,8 +20,9 @@ use crate::ast::ValueKind;
 use crate::ast::{Block, Value};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Behavior, Call, Cpu, Disruption, Load, Memory, MetricValue, NamedPort, Protocol, Replicas,
-    Resource, ScaleSignal, SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
+    Behavior, Call, ConfigSource, Cpu, Disruption, EnvValue, Load, Memory, MetricValue, NamedPort,
+    Protocol, Replicas, Resource, ScaleSignal, SelectPolicy, Service, SignalSource, Spanned,
+    Spread, Target,
 };
 
 /// The first Kubernetes version whose API server takes any printable ASCII
@@ -46,11 +51,19 @@ pub(super) struct ServiceParts {
     scale_down: Option<Behavior>,
     load: Option<Load>,
     disruption: Option<Disruption>,
-    env: BTreeMap<String, Spanned<String>>,
     named_ports: BTreeMap<String, NamedPort>,
     calls: Option<Vec<Call>>,
     public: Option<Spanned<bool>>,
     ingress_from: Option<Vec<Spanned<String>>>,
+    env: BTreeMap<String, Spanned<EnvValue>>,
+    env_from: Option<Vec<Spanned<ConfigSource>>>,
+    files: BTreeMap<String, Spanned<ConfigSource>>,
+    metadata: crate::model::Metadata,
+    image_pull_secrets: Option<Vec<Spanned<String>>>,
+    probes: Vec<crate::model::Probe>,
+    grace_period_seconds: Option<Spanned<i64>>,
+    pre_stop: Option<Spanned<crate::model::PreStop>>,
+    job_duration_millis: Option<Spanned<u128>>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -116,8 +129,19 @@ impl Lowerer<'_> {
             calls: self.calls(&fields),
             public: self.get(&fields, "public", values::boolean),
             ingress_from: self.ingress_from(&fields),
+            grace_period_seconds: self.get(&fields, "grace_period", |v| {
+                values::duration_seconds(v, super::pod::MAX_SECONDS).map(i64::from)
+            }),
+            pre_stop: self.get(&fields, "pre_stop", super::pod::pre_stop),
+            job_duration_millis: self.get(&fields, "job_duration", values::duration_millis),
             ..ServiceParts::default()
         };
+        if let Some(attribute) = fields.attributes.get("env_from") {
+            parts.env_from = self.env_from(&attribute.value);
+        }
+        if let Some(attribute) = fields.attributes.get("image_pull_secrets") {
+            parts.image_pull_secrets = self.image_pull_secrets(&attribute.value);
+        }
         for child in &fields.blocks {
             match child.kind.name.as_str() {
                 "scale" => {
@@ -141,6 +165,16 @@ impl Lowerer<'_> {
                                 parts.named_ports.insert(port.name.value.clone(), port);
                             }
                         }
+                    }
+                }
+                "files" => parts.files = self.files(child),
+                "labels" => parts.metadata.labels = self.labels(child),
+                "pod_labels" => parts.metadata.pod_labels = self.labels(child),
+                "annotations" => parts.metadata.annotations = self.annotations(child),
+                "pod_annotations" => parts.metadata.pod_annotations = self.annotations(child),
+                "probe" => {
+                    if let Some(probe) = self.probe(child) {
+                        self.push_probe(&mut parts.probes, probe);
                     }
                 }
                 other => unreachable!("`{other}` is not in the service schema"),
@@ -177,6 +211,9 @@ impl Lowerer<'_> {
         named_ports.extend(own.named_ports);
         let port = own.port.or(inherited.port);
         let named_ports = self.distinct_ports(port.as_ref(), named_ports.into_values().collect());
+        let mut files = inherited.files;
+        files.extend(own.files);
+        let metadata = super::pod::merge_metadata(own.metadata, inherited.metadata);
         let image = own.image.or(inherited.image);
         let Some(image) = image else {
             // A `defaults` that does not parse may set it.
@@ -212,6 +249,16 @@ impl Lowerer<'_> {
                 .ingress_from
                 .or(inherited.ingress_from)
                 .unwrap_or_default(),
+            env_from: own.env_from.or(inherited.env_from).unwrap_or_default(),
+            files,
+            metadata,
+            image_pull_secrets: (own.image_pull_secrets)
+                .or(inherited.image_pull_secrets)
+                .unwrap_or_default(),
+            probes: super::pod::merge_probes(own.probes, inherited.probes),
+            grace_period_seconds: own.grace_period_seconds.or(inherited.grace_period_seconds),
+            pre_stop: own.pre_stop.or(inherited.pre_stop),
+            job_duration_millis: own.job_duration_millis.or(inherited.job_duration_millis),
         })
     }
 
@@ -488,7 +535,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn env(&mut self, block: &Block) -> BTreeMap<String, Spanned<String>> {
+    fn env(&mut self, block: &Block) -> BTreeMap<String, Spanned<EnvValue>> {
         let fields = self.fields(block, schema::block("env").expect("env has a schema"));
         let mut env = BTreeMap::new();
         // With a `cluster` that does not parse, the version is unknown: only
@@ -506,7 +553,7 @@ impl Lowerer<'_> {
                     )
                 },
             );
-            if let Some(value) = self.convert(values::string(&attribute.value))
+            if let Some(value) = self.env_value(&attribute.value)
                 && valid
             {
                 env.insert(
@@ -765,7 +812,7 @@ fn target_value(value: &Value, source: &SignalSource) -> values::Conv<MetricValu
 }
 
 /// An HTTP path for the probes.
-fn health_path(value: &Value) -> values::Conv<String> {
+pub(super) fn health_path(value: &Value) -> values::Conv<String> {
     let path = values::string(value)?;
     if !path.starts_with('/') {
         return Err(Diagnostic::error(

@@ -425,6 +425,13 @@ pub const DISRUPTION_PODS: Limit = Limit {
 };
 
 /// Node counts feed only the capacity checks; 32 bits is what scalec keeps.
+/// A probe's failure and success thresholds are int32.
+pub const PROBE_THRESHOLD: Limit = Limit {
+    max: INT32_MAX,
+    what: "probes in a row",
+    why: "Kubernetes stores a probe's thresholds as 32-bit integers (int32)",
+};
+
 pub const NODES: Limit = Limit {
     max: u32::MAX,
     what: "nodes",
@@ -577,6 +584,27 @@ pub fn string(value: &Value) -> Conv<String> {
             .with_help(format!("put it in double quotes: \"{}\"", text(value)))),
         _ => Err(mismatch(value, "a string")),
     }
+}
+
+/// A command and its arguments: a non-empty list of strings.
+pub fn command(value: &Value) -> Conv<Vec<String>> {
+    let ValueKind::List(items) = &value.kind else {
+        let help = match &value.kind {
+            ValueKind::String(s) => format!("a command is a list: `[\"{s}\"]`, one string per argument"),
+            _ => "write the command and its arguments as a list of strings: `[\"/bin/check\", \"--ready\"]`".into(),
+        };
+        return Err(mismatch(value, "a list of strings").with_help(help));
+    };
+    if items.is_empty() {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "a command needs at least the program to run",
+            value.span,
+        )
+        .with_label("empty command")
+        .with_help("write the program and its arguments: `[\"/bin/check\", \"--ready\"]`"));
+    }
+    items.iter().map(string).collect()
 }
 
 /// A word or a string, as written: names of things.

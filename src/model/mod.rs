@@ -209,6 +209,9 @@ macro_rules! keywords {
 pub mod network;
 
 pub use network::{Call, NamedPort, PortRef, Protocol};
+pub mod pod;
+
+pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
 
 /// An enum declared with `keywords!`, for code generic over them (lowering).
 pub trait Keyword: Sized + Copy {
@@ -501,6 +504,14 @@ impl Service {
         (min >= 2).then_some(DisruptionBudget::Default)
     }
 
+    /// Kubernetes' grace period when a pod does not set one.
+    pub const DEFAULT_GRACE_PERIOD_SECONDS: i64 = 30;
+
+    /// The grace period its pods get: written, or Kubernetes' 30 s.
+    pub fn grace_period_seconds(&self) -> i64 {
+        (self.grace_period_seconds.as_ref()).map_or(Self::DEFAULT_GRACE_PERIOD_SECONDS, |g| g.value)
+    }
+
     /// The cpu `utilization` target, if the service scales on one.
     pub fn cpu_utilization(&self) -> Option<&Spanned<Target>> {
         self.scaling
@@ -531,7 +542,6 @@ pub struct Service {
     pub load: Option<Load>,
     pub disruption: Option<Disruption>,
     pub spread: Option<Spanned<Spread>>,
-    pub env: BTreeMap<String, Spanned<String>>,
     /// `port NAME { ... }` blocks, by name; `port = N` is [`Service::port`].
     pub named_ports: Vec<NamedPort>,
     /// `calls = [...]`: the services and databases this one calls.
@@ -540,6 +550,23 @@ pub struct Service {
     pub public: Option<Spanned<bool>>,
     /// `ingress_from = [...]`: namespaces whose pods may reach every port.
     pub ingress_from: Vec<Spanned<String>>,
+    pub env: BTreeMap<String, Spanned<EnvValue>>,
+    /// `env_from`: every key of these becomes a variable, in this order.
+    pub env_from: Vec<Spanned<ConfigSource>>,
+    /// `files`: mount path → the Secret or ConfigMap mounted there, read-only.
+    pub files: BTreeMap<String, Spanned<ConfigSource>>,
+    /// `labels`, `annotations`, `pod_labels`, `pod_annotations`.
+    pub metadata: Metadata,
+    /// `image_pull_secrets`: Secret names, as written.
+    pub image_pull_secrets: Vec<Spanned<String>>,
+    /// `probe` blocks, at most one of each kind, in the order readiness,
+    /// liveness, startup. `health` is not among them.
+    pub probes: Vec<Probe>,
+    /// `grace_period`: `terminationGracePeriodSeconds`, whole seconds.
+    pub grace_period_seconds: Option<Spanned<i64>>,
+    pub pre_stop: Option<Spanned<PreStop>>,
+    /// `job_duration`, in milliseconds: how long one job takes at most.
+    pub job_duration_millis: Option<Spanned<u128>>,
 }
 
 /// What a `scale` block scales on.
@@ -905,7 +932,8 @@ eq_ignoring_spans! {
     Service {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
         scale_down, load, disruption, spread, env, named_ports, calls, public,
-        ingress_from,
+        ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
+        env_from, files, metadata, image_pull_secrets,
     } ignoring { file, span }
     ScaleSignal { source, target } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }

@@ -7,6 +7,7 @@
 //!   project's name, which is the `app.kubernetes.io/part-of` label of every
 //!   object and selector ([`project_name`]);
 //! - container environment variable names ([`env_var_name`]);
+//! - Secret and ConfigMap names ([`dns_subdomain`]) and keys ([`config_key`]);
 //! - metric names of an HPA or of its `describedObject` ([`metric_name`]).
 
 use super::{Invalid, first_refused};
@@ -83,17 +84,6 @@ pub fn dns_label(name: &str) -> Result<(), Invalid> {
     }
 }
 
-/// A DNS-1123 subdomain: the name of a StorageClass a policy refers to.
-pub fn dns_subdomain(name: &str) -> Result<(), Invalid> {
-    match dns_subdomain_problem(name) {
-        None => Ok(()),
-        Some(problem) => Err(Invalid::new(
-            problem,
-            "these names are lower-case letters, digits, `-` and `.` (at most 253)",
-        )),
-    }
-}
-
 /// Why `name` is not a DNS-1123 subdomain (dot-separated labels, at most 253
 /// characters), or `None`.
 pub fn dns_subdomain_problem(name: &str) -> Option<String> {
@@ -104,6 +94,55 @@ pub fn dns_subdomain_problem(name: &str) -> Option<String> {
         ));
     }
     name.split('.').find_map(dns_label_problem)
+}
+
+/// A Secret, ConfigMap or StorageClass name: a DNS-1123 subdomain.
+pub fn dns_subdomain(name: &str) -> Result<(), Invalid> {
+    let Some(problem) = dns_subdomain_problem(name) else {
+        return Ok(());
+    };
+    let rewrite: Option<Vec<String>> = name
+        .split('.')
+        .filter(|part| !part.is_empty())
+        .map(|part| match dns_label_problem(part) {
+            None => Some(part.to_string()),
+            Some(_) => dns_label_rewrite(part),
+        })
+        .collect();
+    let rewrite = rewrite
+        .map(|parts| parts.join("."))
+        .filter(|r| !r.is_empty() && r.len() <= MAX_SUBDOMAIN_LEN);
+    Err(Invalid::new(
+        problem,
+        "Secret, ConfigMap and StorageClass names are lower-case letters, digits, `-` and `.` \
+         (at most 253), each `.`-separated part starting and ending with a letter or digit",
+    )
+    .rewrite(rewrite))
+}
+
+/// A key of a Secret or ConfigMap: letters, digits, `-`, `_` and `.`, at
+/// most 253, not `.` or `..`.
+pub fn config_key(key: &str) -> Result<(), Invalid> {
+    let rule = "a Secret or ConfigMap key is letters, digits, `-`, `_` and `.` (at most 253), \
+                not `.` or `..`";
+    let problem = if key.is_empty() {
+        Some("it is empty".to_string())
+    } else if key.len() > MAX_SUBDOMAIN_LEN {
+        Some(format!(
+            "it is {} characters long; the limit is {MAX_SUBDOMAIN_LEN}",
+            key.len()
+        ))
+    } else if key == "." || key == ".." {
+        Some(format!("`{key}` is not a key"))
+    } else {
+        first_refused(key, |c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+        })
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(Invalid::new(problem, rule)),
+    }
 }
 
 /// Why `text` is not a label name segment (the part after an optional
@@ -194,6 +233,17 @@ pub fn label_key(key: &str) -> Result<(), Invalid> {
         ),
     )
     .rewrite(rewrite))
+}
+
+/// An annotation key: the rule of a label key.
+pub fn annotation_key(key: &str) -> Result<(), Invalid> {
+    label_key(key).map_err(|mut invalid| {
+        invalid.rule =
+            invalid
+                .rule
+                .replacen("a label key", "an annotation key, like a label key,", 1);
+        invalid
+    })
 }
 
 /// A label value: empty, or up to 63 characters with alphanumeric ends.

@@ -13,14 +13,16 @@
   (#any-of? @keyword
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "port" "collection" "field" "shard" "config_server" "router"))
+    "env" "port" "collection" "field" "shard" "config_server" "router"
+    "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"))
 
 (block
   kind: (identifier) @variable
   (#not-any-of? @variable
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "port" "collection" "field" "shard" "config_server" "router"))
+    "env" "port" "collection" "field" "shard" "config_server" "router"
+    "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"))
 
 (block
   label: (identifier) @label)
@@ -37,7 +39,8 @@
     "peak" "per_pod" "port" "project" "protocol" "provider" "public" "rate"
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
-    "utilization" "version"))
+    "utilization" "version"
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"))
 
 (attribute
   name: (identifier) @variable
@@ -49,7 +52,8 @@
     "peak" "per_pod" "port" "project" "protocol" "provider" "public" "rate"
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
-    "utilization" "version"))
+    "utilization" "version"
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,

@@ -21,6 +21,8 @@ let s:blocks = [
       \ 'nodes', 'selector', 'object', 'scale', 'scale_up', 'scale_down',
       \ 'load', 'disruption', 'env', 'port', 'collection', 'field',
       \ 'shard', 'config_server', 'router',
+      \ 'probe', 'files', 'labels', 'annotations', 'pod_labels',
+      \ 'pod_annotations',
       \ ]
 
 let s:attributes = [
@@ -32,6 +34,10 @@ let s:attributes = [
       \ 'provider', 'url', 'region', 'auth', 'metric',
       \ 'engine', 'operator', 'version', 'shards', 'members', 'config_servers',
       \ 'routers', 'storage', 'storage_class',
+      \ 'grace_period', 'pre_stop', 'job_duration', 'env_from',
+      \ 'image_pull_secrets',
+      \ 'http', 'tcp', 'exec', 'grpc', 'grpc_service', 'initial_delay', 'period',
+      \ 'timeout', 'failure_threshold', 'success_threshold',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',

@@ -1,11 +1,12 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::{Project, SignalSource};
+use crate::model::{ProbeKind, Project, SignalSource};
 
 declare_rule! {
     /// ## What it does
-    /// Flags an autoscaled service with no `health` path, in the service or in
-    /// `defaults`: its pods get no readiness probe.
+    /// Flags an autoscaled service with no `health` path and no
+    /// `probe readiness` block, in the service or in `defaults`: its pods get
+    /// no readiness probe.
     ///
     /// ## Why it is unsafe
     /// Without a readiness probe, Kubernetes marks a pod ready as soon as its
@@ -61,7 +62,8 @@ declare_rule! {
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for service in crate::lint::util::autoscaled(project) {
-        if service.health.is_some() {
+        let readiness = (service.probes.iter()).any(|p| p.kind.value == ProbeKind::Readiness);
+        if service.health.is_some() || readiness {
             continue;
         }
         let only_queues = service
@@ -97,7 +99,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 format!("service `{name}` autoscales without a readiness probe"),
                 service.name.span,
             )
-            .with_label("no `health` in this service or in `defaults`")
+            .with_label("no `health` or `probe readiness` in this service or in `defaults`")
             .with_related(
                 signal,
                 "pods added for this get traffic before they are ready",

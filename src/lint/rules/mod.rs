@@ -94,6 +94,7 @@ rules! {
     K120 => k120_feature_not_in_version,
     K121 => k121_queue_without_auth,
     K122 => k122_unreachable_port,
+    K123 => k123_job_outlives_grace_period,
     M201 => m201_monotonic_shard_key,
     M202 => m202_low_cardinality_shard_key,
     M203 => m203_dominant_key_value,
