@@ -9,8 +9,9 @@
 //! files, whatever the order the policy files were read in.
 //!
 //! Layout, relative to the project's output directory:
-//! - `SERVICE.yaml`: the Deployment, then its HorizontalPodAutoscaler or KEDA
-//!   ScaledObject, then its PodDisruptionBudget;
+//! - `SERVICE.yaml`: the ServiceAccount, the Deployment, then its
+//!   HorizontalPodAutoscaler or KEDA ScaledObject, then its
+//!   PodDisruptionBudget;
 //! - `DATABASE.yaml`: the PerconaServerMongoDB, the shard-setup ConfigMap and
 //!   Job; `DATABASE-shard-setup.js`: the same mongosh script, to read or run;
 //! - `kustomization.yaml`: every YAML file above, for `kubectl apply -k`.
@@ -23,10 +24,12 @@
 //! by the path it was read from, and escape every control character in it.
 
 pub mod autoscale;
+pub mod identity;
 pub mod k8s;
 pub mod keda;
 pub mod layout;
 pub mod mongo;
+pub mod security;
 pub mod yaml;
 
 pub use layout::KUSTOMIZATION;

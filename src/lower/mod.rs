@@ -16,6 +16,7 @@
 
 mod blocks;
 pub mod schema;
+mod security;
 mod service;
 mod signals;
 pub mod values;

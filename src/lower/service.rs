@@ -15,8 +15,8 @@ use super::{Fields, Lowerer, describe_block, values};
 use crate::ast::{Block, Value};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Behavior, Cpu, Disruption, Load, Memory, MetricValue, Replicas, Resource, ScaleSignal,
-    SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
+    Behavior, Cpu, Disruption, Identity, Load, Memory, MetricValue, Replicas, Resource, ScaleSignal,
+    Security, SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
 };
 
 /// The first Kubernetes version whose API server takes any printable ASCII
@@ -46,6 +46,9 @@ pub(super) struct ServiceParts {
     load: Option<Load>,
     disruption: Option<Disruption>,
     env: BTreeMap<String, Spanned<String>>,
+    tmp: Option<Spanned<Memory>>,
+    security: Option<Security>,
+    identity: Option<Identity>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -108,6 +111,7 @@ impl Lowerer<'_> {
             memory: self.resource(&fields, "memory", values::memory),
             replicas: self.replicas(&fields),
             spread: self.get(&fields, "spread", values::keyword::<Spread>),
+            tmp: self.get(&fields, "tmp", tmp_size),
             ..ServiceParts::default()
         };
         for child in &fields.blocks {
@@ -122,6 +126,8 @@ impl Lowerer<'_> {
                 "load" => parts.load = self.load(child),
                 "disruption" => parts.disruption = self.disruption(child),
                 "env" => parts.env = self.env(child),
+                "security" => parts.security = self.security(child),
+                "identity" => parts.identity = self.identity(child),
                 other => unreachable!("`{other}` is not in the service schema"),
             }
         }
@@ -180,6 +186,9 @@ impl Lowerer<'_> {
             disruption: own.disruption.or(inherited.disruption),
             spread: own.spread.or(inherited.spread),
             env,
+            tmp: own.tmp.or(inherited.tmp),
+            security: own.security.or(inherited.security),
+            identity: own.identity.or(inherited.identity),
         })
     }
 
@@ -511,6 +520,21 @@ fn target_value(value: &Value, source: &SignalSource) -> values::Conv<MetricValu
         }),
         SignalSource::Metric(_) => values::metric_value(value),
     }
+}
+
+/// `tmp = SIZE`: a size Kubernetes can hold an emptyDir to, at least a byte.
+fn tmp_size(value: &Value) -> values::Conv<Memory> {
+    let size = values::memory(value)?;
+    if size.bytes() == 0 {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "a /tmp of no space",
+            value.span,
+        )
+        .with_label("0 bytes")
+        .with_help("write what the service writes to /tmp at most, e.g. `tmp = 256Mi`"));
+    }
+    Ok(size)
 }
 
 /// An HTTP path for the probes.

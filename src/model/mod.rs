@@ -15,8 +15,10 @@ use std::path::PathBuf;
 use crate::source::{FileId, Span, eq_ignoring_spans};
 
 pub mod autoscalers;
+pub mod security;
 
 pub use autoscalers::{AutoscaleRange, RangeRefusal, SignalKind};
+pub use security::{Hardening, Identity, Security};
 
 /// A value and the span it was written at. Equality compares the values
 /// only, as all of the model's equality ignores where things were written.
@@ -497,6 +499,19 @@ impl Service {
         (min >= 2).then_some(DisruptionBudget::Default)
     }
 
+    /// The pod's security settings: the hardened defaults, or what its
+    /// `security` block relaxes.
+    pub fn hardening(&self) -> Hardening {
+        self.security
+            .as_ref()
+            .map_or(Hardening::DEFAULT, Security::hardening)
+    }
+
+    /// Whether the pod gets its ServiceAccount token mounted.
+    pub fn mounts_token(&self) -> bool {
+        self.identity.as_ref().is_some_and(Identity::mounts_token)
+    }
+
     /// The cpu `utilization` target, if the service scales on one.
     pub fn cpu_utilization(&self) -> Option<&Spanned<Target>> {
         self.scaling
@@ -528,6 +543,12 @@ pub struct Service {
     pub disruption: Option<Disruption>,
     pub spread: Option<Spanned<Spread>>,
     pub env: BTreeMap<String, Spanned<String>>,
+    /// `tmp = SIZE`: a writable emptyDir of at most this size at `/tmp`.
+    pub tmp: Option<Spanned<Memory>>,
+    /// `security { ... }`: relaxations of the hardened pod, with a reason.
+    pub security: Option<Security>,
+    /// `identity { ... }`: cloud identity and Kubernetes API token.
+    pub identity: Option<Identity>,
 }
 
 /// What a `scale` block scales on.
@@ -873,7 +894,7 @@ eq_ignoring_spans! {
     NodePool { count, cpu, memory } ignoring { span }
     Service {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
-        scale_down, load, disruption, spread, env,
+        scale_down, load, disruption, spread, env, tmp, security, identity,
     } ignoring { file, span }
     ScaleSignal { source, target } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }
