@@ -32,6 +32,7 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
     ("batch/v1", "Job", "k8s/v1.34/job-batch-v1.json"),
     ("v1", "Service", "k8s/v1.34/service-v1.json"),
     ("v1", "Namespace", "k8s/v1.34/namespace-v1.json"),
+    ("v1", "ServiceAccount", "k8s/v1.34/serviceaccount-v1.json"),
     (
         "keda.sh/v1alpha1",
         "ScaledObject",

@@ -39,10 +39,11 @@ impl Lowerer<'_> {
         let writable_root = self.get(&fields, "writable_root", values::boolean);
         let privilege_escalation = self.get(&fields, "privilege_escalation", values::boolean);
         let reason = self.get(&fields, "reason", reason);
-        let written: Vec<&str> = RELAXATIONS
+        // The relaxation written first, where a missing reason is labelled.
+        let first = RELAXATIONS
             .into_iter()
-            .filter(|name| fields.attributes.contains_key(*name))
-            .collect();
+            .filter_map(|name| fields.attributes.get(name).map(|a| (name, a.name.span)))
+            .min_by_key(|(_, span)| span.start);
         if let (Some(root), Some(user)) = (&run_as_root, &user)
             && root.value
         {
@@ -58,7 +59,7 @@ impl Lowerer<'_> {
             );
             return None;
         }
-        let Some(first) = written.first() else {
+        let Some((first, first_span)) = first else {
             // `security { reason = "..." }` relaxes nothing; an empty block too.
             let span = fields.attributes.get("reason").map_or(block_head(block), |a| a.name.span);
             self.report(
@@ -81,7 +82,7 @@ impl Lowerer<'_> {
                     Diagnostic::error(
                         codes::MISSING_ATTRIBUTE,
                         format!("{} relaxes the pod's hardening without a `reason`", describe_block(block)),
-                        fields.attributes[*first].name.span,
+                        first_span,
                     )
                     .with_label(format!("`{first}` relaxes a default"))
                     .with_help(
