@@ -122,7 +122,10 @@ fn an_autoscaled_deployment_has_no_replicas_and_a_fixed_one_does() {
     let worker =
         documents(&fs::read_to_string(dir.path().join("out/app/worker.yaml")).expect("written"));
     let kinds: Vec<&str> = worker.iter().map(kind).collect();
-    assert_eq!(kinds, ["ServiceAccount", "Deployment", "PodDisruptionBudget"]);
+    assert_eq!(
+        kinds,
+        ["ServiceAccount", "Deployment", "PodDisruptionBudget"]
+    );
     assert_eq!(worker[1]["spec"]["replicas"].as_u64(), Some(3));
 }
 

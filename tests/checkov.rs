@@ -45,7 +45,14 @@ fn deliberate() -> BTreeMap<Finding, String> {
 /// checkov's summary and failed checks over `dir`.
 fn checkov(dir: &Path) -> (serde_json::Value, Vec<serde_json::Value>) {
     let output = Command::new("checkov")
-        .args(["--framework", "kubernetes", "--skip-download", "-o", "json", "-d"])
+        .args([
+            "--framework",
+            "kubernetes",
+            "--skip-download",
+            "-o",
+            "json",
+            "-d",
+        ])
         .arg(dir)
         .output();
     let output = match output {
@@ -90,22 +97,22 @@ fn golden_fails_only_the_deliberate_checkov_checks() {
     let deliberate = deliberate();
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
     let (summary, failed) = checkov(&golden);
-    assert_eq!(summary["parsing_errors"], 0, "checkov could not parse golden/: {summary}");
+    assert_eq!(
+        summary["parsing_errors"], 0,
+        "checkov could not parse golden/: {summary}"
+    );
     assert!(
         summary["passed"].as_u64().is_some_and(|n| n > 0),
         "checkov checked nothing in golden/: {summary}"
     );
     let mut found: BTreeMap<Finding, Vec<String>> = BTreeMap::new();
     for check in &failed {
-        found
-            .entry(finding(check))
-            .or_default()
-            .push(format!(
-                "{} ({}): {}",
-                check["resource"].as_str().unwrap_or(""),
-                check["file_path"].as_str().unwrap_or(""),
-                check["check_name"].as_str().unwrap_or("")
-            ));
+        found.entry(finding(check)).or_default().push(format!(
+            "{} ({}): {}",
+            check["resource"].as_str().unwrap_or(""),
+            check["file_path"].as_str().unwrap_or(""),
+            check["check_name"].as_str().unwrap_or("")
+        ));
     }
     let unexpected: Vec<String> = (found.iter())
         .filter(|(finding, _)| !deliberate.contains_key(*finding))

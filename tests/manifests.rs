@@ -549,24 +549,126 @@ fn no_setting_or_suppression_makes_build_write_a_rejected_object() {
 /// of the document, a JSON pointer into it and the value there (`null` for
 /// a field that must be absent).
 const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
-    ("tmp", "api.yaml", "Deployment", "/spec/template/spec/volumes", r#"[{"name":"tmp","emptyDir":{"sizeLimit":"256Mi"}}]"#),
-    ("tmp", "api.yaml", "Deployment", "/spec/template/spec/containers/0/volumeMounts", r#"[{"name":"tmp","mountPath":"/tmp"}]"#),
-    ("security", "vendor.yaml", "Deployment", "/spec/template/spec/securityContext", r#"{"seccompProfile":{"type":"RuntimeDefault"}}"#),
-    ("security", "vendor.yaml", "Deployment", "/spec/template/spec/containers/0/securityContext", r#"{"allowPrivilegeEscalation":true,"capabilities":{"drop":["ALL"]},"readOnlyRootFilesystem":false}"#),
-    ("security", "files.yaml", "Deployment", "/spec/template/spec/securityContext", r#"{"runAsGroup":20001,"runAsNonRoot":true,"runAsUser":20001,"seccompProfile":{"type":"RuntimeDefault"}}"#),
-    ("security", "files.yaml", "Deployment", "/spec/template/spec/containers/0/securityContext", r#"{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"readOnlyRootFilesystem":true}"#),
-    ("identity", "reader.yaml", "ServiceAccount", "/metadata/annotations", r#"{"eks.amazonaws.com/role-arn":"arn:aws:iam::123456789012:role/path/reader","iam.gke.io/gcp-service-account":"queue-reader@shop-prod.iam.gserviceaccount.com"}"#),
-    ("identity", "reader.yaml", "Deployment", "/spec/template/spec/automountServiceAccountToken", "false"),
-    ("identity", "reader.yaml", "Deployment", "/spec/template/spec/serviceAccountName", r#""reader""#),
-    ("identity", "controller.yaml", "Deployment", "/spec/template/spec/automountServiceAccountToken", "true"),
-    ("identity", "controller.yaml", "ServiceAccount", "/metadata/annotations", "null"),
-    ("defaults-security", "inherits.yaml", "Deployment", "/spec/template/spec/volumes/0/emptyDir/sizeLimit", r#""64Mi""#),
-    ("defaults-security", "inherits.yaml", "Deployment", "/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem", "false"),
-    ("defaults-security", "inherits.yaml", "Deployment", "/spec/template/spec/automountServiceAccountToken", "true"),
-    ("defaults-security", "overrides.yaml", "Deployment", "/spec/template/spec/volumes/0/emptyDir/sizeLimit", r#""1Gi""#),
+    (
+        "tmp",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/volumes",
+        r#"[{"name":"tmp","emptyDir":{"sizeLimit":"256Mi"}}]"#,
+    ),
+    (
+        "tmp",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/volumeMounts",
+        r#"[{"name":"tmp","mountPath":"/tmp"}]"#,
+    ),
+    (
+        "security",
+        "vendor.yaml",
+        "Deployment",
+        "/spec/template/spec/securityContext",
+        r#"{"seccompProfile":{"type":"RuntimeDefault"}}"#,
+    ),
+    (
+        "security",
+        "vendor.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/securityContext",
+        r#"{"allowPrivilegeEscalation":true,"capabilities":{"drop":["ALL"]},"readOnlyRootFilesystem":false}"#,
+    ),
+    (
+        "security",
+        "files.yaml",
+        "Deployment",
+        "/spec/template/spec/securityContext",
+        r#"{"runAsGroup":20001,"runAsNonRoot":true,"runAsUser":20001,"seccompProfile":{"type":"RuntimeDefault"}}"#,
+    ),
+    (
+        "security",
+        "files.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/securityContext",
+        r#"{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"readOnlyRootFilesystem":true}"#,
+    ),
+    (
+        "identity",
+        "reader.yaml",
+        "ServiceAccount",
+        "/metadata/annotations",
+        r#"{"eks.amazonaws.com/role-arn":"arn:aws:iam::123456789012:role/path/reader","iam.gke.io/gcp-service-account":"queue-reader@shop-prod.iam.gserviceaccount.com"}"#,
+    ),
+    (
+        "identity",
+        "reader.yaml",
+        "Deployment",
+        "/spec/template/spec/automountServiceAccountToken",
+        "false",
+    ),
+    (
+        "identity",
+        "reader.yaml",
+        "Deployment",
+        "/spec/template/spec/serviceAccountName",
+        r#""reader""#,
+    ),
+    (
+        "identity",
+        "controller.yaml",
+        "Deployment",
+        "/spec/template/spec/automountServiceAccountToken",
+        "true",
+    ),
+    (
+        "identity",
+        "controller.yaml",
+        "ServiceAccount",
+        "/metadata/annotations",
+        "null",
+    ),
+    (
+        "defaults-security",
+        "inherits.yaml",
+        "Deployment",
+        "/spec/template/spec/volumes/0/emptyDir/sizeLimit",
+        r#""64Mi""#,
+    ),
+    (
+        "defaults-security",
+        "inherits.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem",
+        "false",
+    ),
+    (
+        "defaults-security",
+        "inherits.yaml",
+        "Deployment",
+        "/spec/template/spec/automountServiceAccountToken",
+        "true",
+    ),
+    (
+        "defaults-security",
+        "overrides.yaml",
+        "Deployment",
+        "/spec/template/spec/volumes/0/emptyDir/sizeLimit",
+        r#""1Gi""#,
+    ),
     // A service's own `security` replaces the one of `defaults` whole.
-    ("defaults-security", "overrides.yaml", "Deployment", "/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem", "true"),
-    ("defaults-security", "overrides.yaml", "Deployment", "/spec/template/spec/securityContext/runAsUser", "30000"),
+    (
+        "defaults-security",
+        "overrides.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem",
+        "true",
+    ),
+    (
+        "defaults-security",
+        "overrides.yaml",
+        "Deployment",
+        "/spec/template/spec/securityContext/runAsUser",
+        "30000",
+    ),
 ];
 
 /// Every fixture of `tests/fixtures/attributes/` builds, every document it
@@ -577,7 +679,13 @@ fn each_attribute_fixture_builds_what_its_schema_accepts() {
     let root = crate_path("tests/fixtures/attributes");
     let mut fixtures: Vec<String> = fs::read_dir(&root)
         .expect("attribute fixtures")
-        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .collect();
     fixtures.sort();
     for fixture in &fixtures {
@@ -592,9 +700,17 @@ fn each_attribute_fixture_builds_what_its_schema_accepts() {
             let docs = documents(text).unwrap_or_else(|e| panic!("{fixture}: {e}"));
             for doc in docs.iter().filter(|d| type_of(d) != Ok(KUSTOMIZATION)) {
                 let errors = validate(doc);
-                assert!(errors.is_empty(), "{fixture}: {}: {errors:?}", file.display());
+                assert!(
+                    errors.is_empty(),
+                    "{fixture}: {}: {errors:?}",
+                    file.display()
+                );
             }
-            let name = file.file_name().expect("a file").to_string_lossy().into_owned();
+            let name = file
+                .file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned();
             by_file.insert(name, docs);
         }
         for (_, file, kind, pointer, expected) in

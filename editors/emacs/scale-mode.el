@@ -58,12 +58,12 @@
 (defconst scale-block-kinds
   '("cluster" "defaults" "metric" "queue" "service" "database" "lint"
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
-    "disruption" "env" "collection" "field")
+    "disruption" "env" "security" "identity" "collection" "field")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
   '(;; service and defaults
-    "image" "port" "health" "cpu" "memory" "replicas" "spread"
+    "image" "port" "health" "cpu" "memory" "replicas" "spread" "tmp"
     ;; cluster
     "kubernetes" "namespace" "autoscaler" "project"
     ;; metric, object
@@ -85,6 +85,10 @@
     "peak" "per_pod"
     ;; disruption
     "max_unavailable" "min_available"
+    ;; security
+    "run_as_root" "user" "writable_root" "privilege_escalation" "reason"
+    ;; identity
+    "aws_role" "gcp_service_account" "kubernetes_api"
     ;; collection, field
     "shard_key" "type" "cardinality" "top_share" "monotonic")
   "Every attribute name of every block kind.")

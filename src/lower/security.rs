@@ -33,7 +33,10 @@ const RELAXATIONS: [&str; 4] = [
 impl Lowerer<'_> {
     /// `security { ... }`; `None` after an error.
     pub(super) fn security(&mut self, block: &Block) -> Option<Security> {
-        let fields = self.fields(block, schema::block("security").expect("security has a schema"));
+        let fields = self.fields(
+            block,
+            schema::block("security").expect("security has a schema"),
+        );
         let run_as_root = self.get(&fields, "run_as_root", values::boolean);
         let user = self.get(&fields, "user", user_id);
         let writable_root = self.get(&fields, "writable_root", values::boolean);
@@ -61,7 +64,10 @@ impl Lowerer<'_> {
         }
         let Some((first, first_span)) = first else {
             // `security { reason = "..." }` relaxes nothing; an empty block too.
-            let span = fields.attributes.get("reason").map_or(block_head(block), |a| a.name.span);
+            let span = fields
+                .attributes
+                .get("reason")
+                .map_or(block_head(block), |a| a.name.span);
             self.report(
                 Diagnostic::error(
                     codes::MISSING_ATTRIBUTE,
@@ -81,7 +87,10 @@ impl Lowerer<'_> {
                 self.report(
                     Diagnostic::error(
                         codes::MISSING_ATTRIBUTE,
-                        format!("{} relaxes the pod's hardening without a `reason`", describe_block(block)),
+                        format!(
+                            "{} relaxes the pod's hardening without a `reason`",
+                            describe_block(block)
+                        ),
                         first_span,
                     )
                     .with_label(format!("`{first}` relaxes a default"))
@@ -105,16 +114,20 @@ impl Lowerer<'_> {
 
     /// `identity { ... }`; `None` after an error.
     pub(super) fn identity(&mut self, block: &Block) -> Option<Identity> {
-        let fields = self.fields(block, schema::block("identity").expect("identity has a schema"));
-        let aws = fields.attributes.get("aws_role").map(|a| &a.value);
-        let gcp = fields.attributes.get("gcp_service_account").map(|a| &a.value);
+        let fields = self.fields(
+            block,
+            schema::block("identity").expect("identity has a schema"),
+        );
         let aws_role = self.get(&fields, "aws_role", aws_role_arn);
         let gcp_service_account = self.get(&fields, "gcp_service_account", gcp_service_account);
         let kubernetes_api = self.get(&fields, "kubernetes_api", values::boolean);
-        if (aws.is_some() && aws_role.is_none()) || (gcp.is_some() && gcp_service_account.is_none()) {
-            return None;
-        }
-        if fields.attributes.get("kubernetes_api").is_some() && kubernetes_api.is_none() {
+        // An attribute written but not lowered is reported: the identity is
+        // incomplete.
+        let written = fields.attributes.len();
+        let lowered = usize::from(aws_role.is_some())
+            + usize::from(gcp_service_account.is_some())
+            + usize::from(kubernetes_api.is_some());
+        if lowered < written {
             return None;
         }
         Some(Identity {
@@ -130,13 +143,11 @@ impl Lowerer<'_> {
 fn user_id(value: &Value) -> values::Conv<i64> {
     let user = values::int32_count(value, &USER_ID)?;
     if user == 0 {
-        return Err(Diagnostic::error(
-            codes::TYPE_MISMATCH,
-            "user id 0 is root",
-            value.span,
-        )
-        .with_label("root")
-        .with_help("write `run_as_root = true` to run as root, or a user id above 10000"));
+        return Err(
+            Diagnostic::error(codes::TYPE_MISMATCH, "user id 0 is root", value.span)
+                .with_label("root")
+                .with_help("write `run_as_root = true` to run as root, or a user id above 10000"),
+        );
     }
     Ok(i64::from(user))
 }
@@ -145,13 +156,11 @@ fn user_id(value: &Value) -> values::Conv<i64> {
 fn reason(value: &Value) -> values::Conv<String> {
     let reason = values::string(value)?;
     if reason.trim().is_empty() {
-        return Err(Diagnostic::error(
-            codes::TYPE_MISMATCH,
-            "an empty reason",
-            value.span,
-        )
-        .with_label("says nothing")
-        .with_help("say why the service needs this, for whoever reviews the policy"));
+        return Err(
+            Diagnostic::error(codes::TYPE_MISMATCH, "an empty reason", value.span)
+                .with_label("says nothing")
+                .with_help("say why the service needs this, for whoever reviews the policy"),
+        );
     }
     Ok(reason)
 }
@@ -197,8 +206,8 @@ fn valid_role_arn(arn: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
-    let path_ok = path_and_name.len() <= 512 + 64
-        && path_and_name.chars().all(|c| c.is_ascii_graphic());
+    let path_ok =
+        path_and_name.len() <= 512 + 64 && path_and_name.chars().all(|c| c.is_ascii_graphic());
     ["aws", "aws-cn", "aws-us-gov"].contains(&partition)
         && account.len() == 12
         && account.chars().all(|c| c.is_ascii_digit())
@@ -251,9 +260,12 @@ fn valid_gcp_service_account(email: &str) -> bool {
         Some((project, domain)) => {
             id(project)
                 && !domain.is_empty()
-                && domain
-                    .split('.')
-                    .all(|label| !label.is_empty() && label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+                && domain.split('.').all(|label| {
+                    !label.is_empty()
+                        && label
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                })
         }
     };
     id(name) && project_ok

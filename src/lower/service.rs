@@ -15,8 +15,8 @@ use super::{Fields, Lowerer, describe_block, values};
 use crate::ast::{Block, Value};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Behavior, Cpu, Disruption, Identity, Load, Memory, MetricValue, Replicas, Resource, ScaleSignal,
-    Security, SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
+    Behavior, Cpu, Disruption, Identity, Load, Memory, MetricValue, Replicas, Resource,
+    ScaleSignal, Security, SelectPolicy, Service, SignalSource, Spanned, Spread, Target,
 };
 
 /// The first Kubernetes version whose API server takes any printable ASCII
@@ -526,13 +526,11 @@ fn target_value(value: &Value, source: &SignalSource) -> values::Conv<MetricValu
 fn tmp_size(value: &Value) -> values::Conv<Memory> {
     let size = values::memory(value)?;
     if size.bytes() == 0 {
-        return Err(Diagnostic::error(
-            codes::TYPE_MISMATCH,
-            "a /tmp of no space",
-            value.span,
-        )
-        .with_label("0 bytes")
-        .with_help("write what the service writes to /tmp at most, e.g. `tmp = 256Mi`"));
+        return Err(
+            Diagnostic::error(codes::TYPE_MISMATCH, "a /tmp of no space", value.span)
+                .with_label("0 bytes")
+                .with_help("write what the service writes to /tmp at most, e.g. `tmp = 256Mi`"),
+        );
     }
     Ok(size)
 }

@@ -13,14 +13,14 @@
   (#any-of? @keyword
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "collection" "field"))
+    "env" "security" "identity" "collection" "field"))
 
 (block
   kind: (identifier) @variable
   (#not-any-of? @variable
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
-    "env" "collection" "field"))
+    "env" "security" "identity" "collection" "field"))
 
 (block
   label: (identifier) @label)
@@ -30,24 +30,28 @@
 (attribute
   name: (identifier) @property
   (#any-of? @property
-    "allow" "api_version" "auth" "autoscaler" "average" "cardinality"
-    "config_servers" "count" "cpu" "deny" "engine" "health" "image" "kind"
-    "kubernetes" "max_unavailable" "members" "memory" "metric" "min_available"
-    "monotonic" "name" "namespace" "operator" "peak" "per_pod" "port" "project"
-    "provider" "rate" "region" "replicas" "routers" "select" "shard_key"
-    "shards" "spread" "stabilization" "storage" "tolerance" "top_share" "total"
-    "type" "url" "utilization" "version"))
+    "allow" "api_version" "auth" "autoscaler" "average" "aws_role" "cardinality"
+    "config_servers" "count" "cpu" "deny" "engine" "gcp_service_account"
+    "health" "image" "kind" "kubernetes" "kubernetes_api" "max_unavailable"
+    "members" "memory" "metric" "min_available" "monotonic" "name" "namespace"
+    "operator" "peak" "per_pod" "port" "privilege_escalation" "project"
+    "provider" "rate" "reason" "region" "replicas" "routers" "run_as_root"
+    "select" "shard_key" "shards" "spread" "stabilization" "storage" "tmp"
+    "tolerance" "top_share" "total" "type" "url" "user" "utilization" "version"
+    "writable_root"))
 
 (attribute
   name: (identifier) @variable
   (#not-any-of? @variable
-    "allow" "api_version" "auth" "autoscaler" "average" "cardinality"
-    "config_servers" "count" "cpu" "deny" "engine" "health" "image" "kind"
-    "kubernetes" "max_unavailable" "members" "memory" "metric" "min_available"
-    "monotonic" "name" "namespace" "operator" "peak" "per_pod" "port" "project"
-    "provider" "rate" "region" "replicas" "routers" "select" "shard_key"
-    "shards" "spread" "stabilization" "storage" "tolerance" "top_share" "total"
-    "type" "url" "utilization" "version"))
+    "allow" "api_version" "auth" "autoscaler" "average" "aws_role" "cardinality"
+    "config_servers" "count" "cpu" "deny" "engine" "gcp_service_account"
+    "health" "image" "kind" "kubernetes" "kubernetes_api" "max_unavailable"
+    "members" "memory" "metric" "min_available" "monotonic" "name" "namespace"
+    "operator" "peak" "per_pod" "port" "privilege_escalation" "project"
+    "provider" "rate" "reason" "region" "replicas" "routers" "run_as_root"
+    "select" "shard_key" "shards" "spread" "stabilization" "storage" "tmp"
+    "tolerance" "top_share" "total" "type" "url" "user" "utilization" "version"
+    "writable_root"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types).

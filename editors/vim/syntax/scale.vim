@@ -19,7 +19,8 @@ syntax iskeyword @,48-57,_,-
 let s:blocks = [
       \ 'cluster', 'defaults', 'metric', 'queue', 'service', 'database', 'lint',
       \ 'nodes', 'selector', 'object', 'scale', 'scale_up', 'scale_down',
-      \ 'load', 'disruption', 'env', 'collection', 'field',
+      \ 'load', 'disruption', 'env', 'security', 'identity', 'collection',
+      \ 'field',
       \ ]
 
 let s:attributes = [
@@ -37,6 +38,8 @@ let s:attributes = [
       \ 'max_unavailable', 'min_available',
       \ 'shard_key',
       \ 'type', 'cardinality', 'top_share', 'monotonic',
+      \ 'tmp', 'run_as_root', 'user', 'writable_root', 'privilege_escalation',
+      \ 'reason', 'aws_role', 'gcp_service_account', 'kubernetes_api',
       \ ]
 
 " Keyword values: autoscalers, metric kinds, queue providers, select
