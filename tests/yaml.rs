@@ -382,7 +382,8 @@ fn each_case_reads_back_from_a_built_manifest() {
     let docs = serde_yaml_docs(&stdout).expect("serde_yaml reads the build");
     assert_eq!(python.as_ref(), Ok(&docs), "PyYAML and serde_yaml disagree");
 
-    let deployment = &docs[0];
+    // The service's ServiceAccount comes first.
+    let deployment = &docs[1];
     assert_eq!(deployment["kind"], "Deployment");
     let container = &deployment["spec"]["template"]["spec"]["containers"][0];
     let env = container["env"].as_array().expect("an env list");
