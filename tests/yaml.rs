@@ -409,7 +409,7 @@ fn each_case_reads_back_from_a_built_manifest() {
         assert_eq!(labels_of(doc)["app.kubernetes.io/name"], "on");
         assert_eq!(doc["metadata"]["name"], "on");
     }
-    let hpa = &docs[1];
+    let hpa = &docs[2];
     assert_eq!(hpa["kind"], "HorizontalPodAutoscaler");
     let match_labels = &hpa["spec"]["metrics"][0]["pods"]["metric"]["selector"]["matchLabels"];
     for (i, label) in labels.iter().enumerate() {
