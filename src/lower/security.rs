@@ -102,6 +102,16 @@ impl Lowerer<'_> {
             }
             return None;
         };
+        let lowered = [&run_as_root, &writable_root, &privilege_escalation]
+            .iter()
+            .filter(|value| value.is_some())
+            .count()
+            + usize::from(user.is_some())
+            + 1; // the reason
+        if lowered < fields.attributes.len() {
+            // A value is reported: the block is incomplete.
+            return None;
+        }
         Some(Security {
             run_as_root,
             user,
