@@ -703,6 +703,8 @@ fn e003_user_ids_reasons_and_tmp_sizes_kubernetes_would_not_take() {
                 "{path}:16:14: error[E003]: 4294967296 as a user id is more than the 2147483647 allowed"
             ),
             format!("{path}:17:14: error[E003]: an empty reason"),
+            // Its only error: no E007 for a relaxation that did not lower.
+            format!("{path}:26:21: error[E003]: expected `true` or `false`, found a string"),
         ]
     );
     let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
