@@ -5,13 +5,14 @@
 //! What a pod gets unless its service's `security` block relaxes it, and why:
 //! - `runAsNonRoot: true` with `runAsUser`/`runAsGroup` 10001
 //!   ([`crate::model::security::DEFAULT_USER`]): the kubelet refuses to start
-//!   the container as root, and the id is one no node user has.
+//!   the container as root, and the id is above those a node's users get.
 //! - `allowPrivilegeEscalation: false`: no setuid binary or file capability
 //!   raises a process above what it started with.
 //! - `readOnlyRootFilesystem: true`: an intruder cannot change the image's
 //!   files; what a service must write goes to its `tmp` volume.
-//! - `capabilities.drop: [ALL]` (NET_RAW among them): no relaxation; a
-//!   process that needs one is rare enough to say so in its image.
+//! - `capabilities.drop: [ALL]` (NET_RAW among them): no relaxation; a web
+//!   service needs none, and listening above port 1024 avoids the one it
+//!   might.
 //! - `seccompProfile: RuntimeDefault`: the container runtime's syscall filter;
 //!   no relaxation.
 //! - `automountServiceAccountToken: false` unless `identity {

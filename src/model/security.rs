@@ -9,9 +9,9 @@ use super::Spanned;
 use crate::source::{Span, eq_ignoring_spans};
 
 /// The user id pods run as unless `security { user = N }` says otherwise:
-/// above 10000, so it never matches a user of the node's own (a container
-/// breakout then lands as nobody the host knows), the threshold checkov's
-/// CKV_K8S_40 asks for.
+/// above 10000, where a node's own users are unlikely to be, so a container
+/// breakout is unlikely to land as one of them; the threshold of checkov's
+/// CKV_K8S_40.
 pub const DEFAULT_USER: i64 = 10001;
 
 /// `security { ... }`: relaxations of the hardened defaults, with the reason.
