@@ -264,3 +264,39 @@ service worker {
         "{trigger:#}"
     );
 }
+
+#[test]
+fn every_budget_lets_an_unhealthy_pod_be_evicted() {
+    // Issue #13: a crash-looping pod must not block a drain, whatever the
+    // budget: written (either bound) or the default.
+    let files = build(
+        r#"
+service written-max {
+  image    = "registry.example.com/a:1.0.0"
+  replicas = 3
+  disruption { max_unavailable = 1 }
+}
+
+service written-min {
+  image    = "registry.example.com/b:1.0.0"
+  replicas = 3
+  disruption { min_available = 2 }
+}
+
+service default-budget {
+  image    = "registry.example.com/c:1.0.0"
+  replicas = 2
+}
+"#,
+    );
+    for name in ["written-max", "written-min", "default-budget"] {
+        let budget =
+            of_kind(service(&files, name), "PodDisruptionBudget").expect("a budget for each");
+        assert_valid(budget, PDB_SCHEMA);
+        assert_eq!(
+            budget["spec"]["unhealthyPodEvictionPolicy"],
+            json!("AlwaysAllow"),
+            "{name}"
+        );
+    }
+}

@@ -107,6 +107,7 @@ fn an_autoscaled_deployment_has_no_replicas_and_a_fixed_one_does() {
     assert_eq!(
         kinds,
         [
+            "ServiceAccount",
             "Deployment",
             "Service",
             "HorizontalPodAutoscaler",
@@ -114,17 +115,20 @@ fn an_autoscaled_deployment_has_no_replicas_and_a_fixed_one_does() {
         ]
     );
     assert!(
-        api[0]["spec"].get("replicas").is_none(),
+        api[1]["spec"].get("replicas").is_none(),
         "an autoscaled Deployment must not set replicas"
     );
-    assert_eq!(api[2]["spec"]["maxReplicas"].as_u64(), Some(10));
-    assert_eq!(api[2]["spec"]["minReplicas"].as_u64(), Some(2));
+    assert_eq!(api[3]["spec"]["maxReplicas"].as_u64(), Some(10));
+    assert_eq!(api[3]["spec"]["minReplicas"].as_u64(), Some(2));
 
     let worker =
         documents(&fs::read_to_string(dir.path().join("out/app/worker.yaml")).expect("written"));
     let kinds: Vec<&str> = worker.iter().map(kind).collect();
-    assert_eq!(kinds, ["Deployment", "PodDisruptionBudget"]);
-    assert_eq!(worker[0]["spec"]["replicas"].as_u64(), Some(3));
+    assert_eq!(
+        kinds,
+        ["ServiceAccount", "Deployment", "PodDisruptionBudget"]
+    );
+    assert_eq!(worker[1]["spec"]["replicas"].as_u64(), Some(3));
 }
 
 #[test]
@@ -257,10 +261,12 @@ fn stdout_prints_one_yaml_stream_and_writes_nothing() {
             // namespace.yaml first: the default-deny policy (the namespace
             // is `default`, which has no Namespace object of the project's).
             "NetworkPolicy",
+            "ServiceAccount",
             "Deployment",
             "Service",
             "HorizontalPodAutoscaler",
             "PodDisruptionBudget",
+            "ServiceAccount",
             "Deployment",
             "PodDisruptionBudget"
         ]

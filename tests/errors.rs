@@ -967,3 +967,71 @@ fn e006_label_keys_values_annotation_keys_and_pull_secrets_are_checked() {
             .is_some_and(|h| h.starts_with("an annotation key"))
     );
 }
+
+#[test]
+fn e007_a_security_relaxation_needs_a_reason() {
+    let checked = fixture("E007-security-without-reason");
+    let path = "tests/fixtures/errors/E007-security-without-reason/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            // Labelled at the relaxation written first.
+            format!(
+                "{path}:7:5: error[E007]: `security` relaxes the pod's hardening without a `reason`"
+            ),
+            format!("{path}:15:14: error[E007]: `security` relaxes nothing"),
+        ]
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("reason = "), "{help}");
+}
+
+#[test]
+fn e003_cloud_identities_are_checked_for_shape() {
+    let checked = fixture("E003-identity");
+    let path = "tests/fixtures/errors/E003-identity/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:5:25: error[E003]: `arn:aws:iam::21098765432:role/orders` is not an IAM role ARN"
+            ),
+            format!(
+                "{path}:11:36: error[E003]: `billing@shop-prod` is not a Google service account email"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e003_user_ids_reasons_and_tmp_sizes_kubernetes_would_not_take() {
+    let checked = fixture("E003-security-user");
+    let path = "tests/fixtures/errors/E003-security-user/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:6:14: error[E003]: user id 0 is root"),
+            format!("{path}:13:11: error[E003]: a /tmp of no space"),
+            format!(
+                "{path}:16:14: error[E003]: 4294967296 as a user id is more than the 2147483647 allowed"
+            ),
+            format!("{path}:17:14: error[E003]: an empty reason"),
+            // Its only error: no E007 for a relaxation that did not lower.
+            format!("{path}:26:21: error[E003]: expected `true` or `false`, found a string"),
+        ]
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("run_as_root = true"), "{help}");
+}
+
+#[test]
+fn e008_root_and_a_user_id_conflict() {
+    let checked = fixture("E008-root-and-user");
+    let path = "tests/fixtures/errors/E008-root-and-user/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:7:19: error[E008]: `run_as_root = true` runs as the image's user, so `user` cannot apply"
+        )]
+    );
+}

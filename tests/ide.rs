@@ -291,7 +291,10 @@ fn symbols_outline_a_file_and_search_every_project() {
     }
     let ingestion = &outline[1];
     let children: Vec<&str> = ingestion.children.iter().map(|s| s.kind.as_str()).collect();
-    assert_eq!(children, ["scale", "scale", "scale_up", "env"]);
+    assert_eq!(
+        children,
+        ["scale", "scale", "scale_up", "files", "identity"]
+    );
 
     // Every project: the shop's too.
     let found = symbols::workspace_symbols(&analysis, "order");

@@ -32,6 +32,7 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
     ("batch/v1", "Job", "k8s/v1.34/job-batch-v1.json"),
     ("v1", "Service", "k8s/v1.34/service-v1.json"),
     ("v1", "Namespace", "k8s/v1.34/namespace-v1.json"),
+    ("v1", "ServiceAccount", "k8s/v1.34/serviceaccount-v1.json"),
     (
         "networking.k8s.io/v1",
         "NetworkPolicy",
@@ -744,4 +745,191 @@ fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
         rules[2]["ports"],
         json!([{ "port": 27017, "protocol": "TCP" }])
     );
+}
+
+/// What each fixture of `tests/fixtures/attributes/` (one per attribute of
+/// the language that changes a manifest) must build to: the file, the kind
+/// of the document, a JSON pointer into it and the value there (`null` for
+/// a field that must be absent).
+const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "tmp",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/volumes",
+        r#"[{"name":"tmp","emptyDir":{"sizeLimit":"256Mi"}}]"#,
+    ),
+    (
+        "tmp",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/volumeMounts",
+        r#"[{"name":"tmp","mountPath":"/tmp"}]"#,
+    ),
+    (
+        "security",
+        "vendor.yaml",
+        "Deployment",
+        "/spec/template/spec/securityContext",
+        r#"{"seccompProfile":{"type":"RuntimeDefault"}}"#,
+    ),
+    (
+        "security",
+        "vendor.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/securityContext",
+        r#"{"allowPrivilegeEscalation":true,"capabilities":{"drop":["ALL"]},"readOnlyRootFilesystem":false}"#,
+    ),
+    (
+        "security",
+        "files.yaml",
+        "Deployment",
+        "/spec/template/spec/securityContext",
+        r#"{"runAsGroup":20001,"runAsNonRoot":true,"runAsUser":20001,"seccompProfile":{"type":"RuntimeDefault"}}"#,
+    ),
+    (
+        "security",
+        "files.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/securityContext",
+        r#"{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"readOnlyRootFilesystem":true}"#,
+    ),
+    (
+        "identity",
+        "reader.yaml",
+        "ServiceAccount",
+        "/metadata/annotations",
+        r#"{"eks.amazonaws.com/role-arn":"arn:aws:iam::123456789012:role/path/reader","iam.gke.io/gcp-service-account":"queue-reader@shop-prod.iam.gserviceaccount.com"}"#,
+    ),
+    (
+        "identity",
+        "reader.yaml",
+        "Deployment",
+        "/spec/template/spec/automountServiceAccountToken",
+        "false",
+    ),
+    (
+        "identity",
+        "reader.yaml",
+        "Deployment",
+        "/spec/template/spec/serviceAccountName",
+        r#""reader""#,
+    ),
+    (
+        "identity",
+        "controller.yaml",
+        "Deployment",
+        "/spec/template/spec/automountServiceAccountToken",
+        "true",
+    ),
+    (
+        "identity",
+        "controller.yaml",
+        "ServiceAccount",
+        "/metadata/annotations",
+        "null",
+    ),
+    (
+        "defaults-security",
+        "inherits.yaml",
+        "Deployment",
+        "/spec/template/spec/volumes/0/emptyDir/sizeLimit",
+        r#""64Mi""#,
+    ),
+    (
+        "defaults-security",
+        "inherits.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem",
+        "false",
+    ),
+    (
+        "defaults-security",
+        "inherits.yaml",
+        "Deployment",
+        "/spec/template/spec/automountServiceAccountToken",
+        "true",
+    ),
+    (
+        "defaults-security",
+        "overrides.yaml",
+        "Deployment",
+        "/spec/template/spec/volumes/0/emptyDir/sizeLimit",
+        r#""1Gi""#,
+    ),
+    // A service's own `security` replaces the one of `defaults` whole.
+    (
+        "defaults-security",
+        "overrides.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem",
+        "true",
+    ),
+    (
+        "defaults-security",
+        "overrides.yaml",
+        "Deployment",
+        "/spec/template/spec/securityContext/runAsUser",
+        "30000",
+    ),
+];
+
+/// Every fixture of `tests/fixtures/attributes/` builds, every document it
+/// builds matches its strict schema, and each attribute lands where
+/// [`ATTRIBUTE_FIXTURES`] says.
+#[test]
+fn each_attribute_fixture_builds_what_its_schema_accepts() {
+    let root = crate_path("tests/fixtures/attributes");
+    let mut fixtures: Vec<String> = fs::read_dir(&root)
+        .expect("attribute fixtures")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    fixtures.sort();
+    for fixture in &fixtures {
+        assert!(
+            ATTRIBUTE_FIXTURES.iter().any(|row| row.0 == fixture),
+            "{fixture} has no row in ATTRIBUTE_FIXTURES"
+        );
+        let outputs = build_in_memory(&fixture_files(&root.join(fixture)), &Default::default())
+            .unwrap_or_else(|| panic!("{fixture} does not build"));
+        let mut by_file: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (file, text) in outputs.iter().filter(|(f, _)| is_yaml(f)) {
+            let docs = documents(text).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+            for doc in docs.iter().filter(|d| type_of(d) != Ok(KUSTOMIZATION)) {
+                let errors = validate(doc);
+                assert!(
+                    errors.is_empty(),
+                    "{fixture}: {}: {errors:?}",
+                    file.display()
+                );
+            }
+            let name = file
+                .file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned();
+            by_file.insert(name, docs);
+        }
+        for (_, file, kind, pointer, expected) in
+            ATTRIBUTE_FIXTURES.iter().filter(|row| row.0 == fixture)
+        {
+            let docs = by_file
+                .get(*file)
+                .unwrap_or_else(|| panic!("{fixture}: no {file} in {:?}", by_file.keys()));
+            let doc = docs
+                .iter()
+                .find(|d| d["kind"] == *kind)
+                .unwrap_or_else(|| panic!("{fixture}: no {kind} in {file}"));
+            let expected: Value = serde_json::from_str(expected).expect("expected JSON");
+            let actual = doc.pointer(pointer).cloned().unwrap_or(Value::Null);
+            assert_eq!(actual, expected, "{fixture}: {file} {kind} {pointer}");
+        }
+    }
+    assert!(!fixtures.is_empty(), "no fixtures in {}", root.display());
 }

@@ -383,9 +383,10 @@ fn each_case_reads_back_from_a_built_manifest() {
     assert_eq!(python.as_ref(), Ok(&docs), "PyYAML and serde_yaml disagree");
 
     // The default-deny policy of `namespace.yaml` comes first; then the
-    // service's Deployment, Service and HPA.
+    // service's ServiceAccount, Deployment, Service and HPA.
     assert_eq!(docs[0]["kind"], "NetworkPolicy");
-    let deployment = &docs[1];
+    assert_eq!(docs[1]["kind"], "ServiceAccount");
+    let deployment = &docs[2];
     assert_eq!(deployment["kind"], "Deployment");
     let container = &deployment["spec"]["template"]["spec"]["containers"][0];
     let env = container["env"].as_array().expect("an env list");
@@ -417,7 +418,7 @@ fn each_case_reads_back_from_a_built_manifest() {
         assert_eq!(labels_of(doc)["app.kubernetes.io/name"], name);
         assert_eq!(doc["metadata"]["name"], name);
     }
-    let hpa = &docs[3];
+    let hpa = &docs[4];
     assert_eq!(hpa["kind"], "HorizontalPodAutoscaler");
     let match_labels = &hpa["spec"]["metrics"][0]["pods"]["metric"]["selector"]["matchLabels"];
     for (i, label) in labels.iter().enumerate() {

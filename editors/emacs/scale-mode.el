@@ -60,7 +60,7 @@
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels"
-    "pod_annotations")
+    "pod_annotations" "security" "identity")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -83,6 +83,10 @@
     ;; probe
     "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period"
     "timeout" "failure_threshold" "success_threshold"
+    ;; security
+    "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason"
+    ;; identity
+    "aws_role" "gcp_service_account" "kubernetes_api"
     ;; lint
     "deny" "allow"
     ;; nodes

@@ -396,6 +396,13 @@ impl Writer {
             } else if self.tidy && attribute.name == "health" {
                 // A health path needs a port, which may be left out.
                 false
+            } else if self.tidy && schema.kind == "security" {
+                // A relaxation needs its reason, and root takes no user id.
+                match attribute.name {
+                    "reason" | "writable_root" => true,
+                    "run_as_root" => false,
+                    _ => u.ratio(1, 2)?,
+                }
             } else if attribute.required {
                 self.tidy || !u.ratio(1, 15)?
             } else {
@@ -496,13 +503,16 @@ impl Writer {
             value,
             ValueType::Count | ValueType::Number | ValueType::Quantity | ValueType::Cpu
         );
-        if numeric && u.ratio(1, 20)? {
+        // A user id of 0 is root, which `security` writes otherwise.
+        if numeric && kind != "security" && u.ratio(1, 20)? {
             return self.number(u, &[""]);
         }
         let text: &str = match (kind, name, value) {
             (_, "image", _) => "\"registry.example/app:1.2.3\"",
             (_, "url", _) => "\"https://sqs.us-east-1.amazonaws.com/123456789012/q\"",
             (_, "region", _) => "\"us-east-1\"",
+            (_, "aws_role", _) => "\"arn:aws:iam::123456789012:role/app\"",
+            (_, "gcp_service_account", _) => "\"app-reader@shop-prod.iam.gserviceaccount.com\"",
             (_, "kubernetes", _) => u.choose(&["\"1.33\"", "\"1.34\"", "\"1.37\""])?,
             (_, "version", _) => "\"7.0\"",
             ("object", "kind", _) => "\"Ingress\"",

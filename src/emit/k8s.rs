@@ -14,7 +14,10 @@
 //! - A `disruption` block is always written as a PodDisruptionBudget, at any
 //!   replica count; a service without one gets `maxUnavailable: 1` when its
 //!   minimum is 2 or more (`Service::disruption_budget` decides, and K119
-//!   judges the same budget).
+//!   judges the same budget), with `unhealthyPodEvictionPolicy: AlwaysAllow`
+//!   so a pod that is not Ready never blocks a drain.
+//! - Every pod is hardened by `emit::security` and runs as the service's own
+//!   ServiceAccount (`emit::identity`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -40,7 +43,8 @@ use crate::model::{
     SignalSource, Spread, Target,
 };
 
-/// `SERVICE.yaml`: the Deployment, its autoscaler and its disruption budget.
+/// `SERVICE.yaml`: the ServiceAccount, the Deployment, its autoscaler and its
+/// disruption budget.
 pub fn service_file(
     context: &Context<'_>,
     service: &Service,
@@ -48,6 +52,7 @@ pub fn service_file(
 ) -> OutputFile {
     // Room for a typical service's file, so the text is not copied as it grows.
     let mut file = YamlFile::new(context.header("#", service.file), 4096);
+    file.push(&super::identity::service_account(context, service));
     file.push(&deployment(context, service));
     if let Some(kubernetes_service) = super::service::service(context, service) {
         file.push(&kubernetes_service);
@@ -117,6 +122,21 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
             ..Default::default()
         }]
     });
+    let mut pod = PodSpec {
+        service_account_name: Some(name.clone()),
+        containers: vec![container],
+        topology_spread_constraints: spread,
+        termination_grace_period_seconds: super::pod::termination_grace_period(service),
+        volumes: files.volumes,
+        image_pull_secrets: super::pod::image_pull_secrets(service),
+        ..Default::default()
+    };
+    super::security::harden(
+        &mut pod,
+        service.hardening(),
+        (service.tmp.as_ref()).map(|tmp| Quantity(tmp.value.text.clone())),
+        service.mounts_token(),
+    );
     Deployment {
         metadata: super::pod::deployment_metadata(context, service),
         spec: Some(DeploymentSpec {
@@ -124,14 +144,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
             selector: selector(context, name),
             template: PodTemplateSpec {
                 metadata: Some(super::pod::pod_metadata(context, service)),
-                spec: Some(PodSpec {
-                    containers: vec![container],
-                    topology_spread_constraints: spread,
-                    termination_grace_period_seconds: super::pod::termination_grace_period(service),
-                    volumes: files.volumes,
-                    image_pull_secrets: super::pod::image_pull_secrets(service),
-                    ..Default::default()
-                }),
+                spec: Some(pod),
             },
             ..Default::default()
         }),
@@ -326,7 +339,10 @@ pub fn disruption_budget(context: &Context<'_>, service: &Service) -> Option<Pod
             selector: Some(selector(context, name)),
             max_unavailable,
             min_available,
-            ..Default::default()
+            // A pod that is not Ready protects nothing: evicting it costs no
+            // availability, and a crash-looping pod would otherwise block
+            // every drain while the budget has no room.
+            unhealthy_pod_eviction_policy: Some("AlwaysAllow".into()),
         }),
         ..Default::default()
     })

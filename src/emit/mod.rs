@@ -11,9 +11,9 @@
 //! Layout, relative to the project's output directory:
 //! - `namespace.yaml`: the project's Namespace and its default-deny
 //!   NetworkPolicy;
-//! - `SERVICE.yaml`: the Deployment, its Service (with a port), then its
-//!   HorizontalPodAutoscaler or KEDA ScaledObject, its PodDisruptionBudget
-//!   and its NetworkPolicy;
+//! - `SERVICE.yaml`: the ServiceAccount, the Deployment, its Service (with a
+//!   port), then its HorizontalPodAutoscaler or KEDA ScaledObject, its
+//!   PodDisruptionBudget and its NetworkPolicy;
 //! - `DATABASE.yaml`: the PerconaServerMongoDB, the shard-setup ConfigMap and
 //!   Job, and the database's NetworkPolicy; `DATABASE-shard-setup.js`: the
 //!   same mongosh script, to read or run;
@@ -28,6 +28,7 @@
 //! by the path it was read from, and escape every control character in it.
 
 pub mod autoscale;
+pub mod identity;
 pub mod k8s;
 pub mod keda;
 pub mod layout;
@@ -36,6 +37,7 @@ pub mod namespace;
 pub mod network;
 pub mod pod;
 pub mod probes;
+pub mod security;
 pub mod service;
 pub mod yaml;
 

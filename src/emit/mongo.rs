@@ -51,8 +51,11 @@
 //!   create indexes in application databases, so the script creates the
 //!   supporting indexes over a second connection as the operator's database
 //!   admin when the secret has those keys (they are optional in the Job). The
-//!   pod runs as the image's non-root user 1001 with a read-only root
-//!   filesystem and the `restricted` Pod Security settings.
+//!   pod is hardened as every pod scalec emits (`emit::security`): user
+//!   10001, not the image's 1001 (mongosh reads only its world-readable
+//!   files, and keeps its history under `HOME=/tmp`), a read-only root
+//!   filesystem with a 64Mi `/tmp`, and no ServiceAccount token: it talks
+//!   to mongos with a password and needs no Kubernetes or cloud identity.
 //! - **Failures.** The script tries every collection, prints one `ERROR` line
 //!   per collection it could not shard (the step, the server's code name,
 //!   code and message, and whether a retry may help), a summary, and exits
@@ -90,16 +93,15 @@ use k8s_openapi::api::batch::v1::{
     PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule,
 };
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMap, ConfigMapVolumeSource, Container, EmptyDirVolumeSource, EnvVar,
-    EnvVarSource, PodSecurityContext, PodSpec, PodTemplateSpec, ResourceRequirements,
-    SeccompProfile, SecretKeySelector, SecurityContext, Volume, VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, Container, EnvVar, EnvVarSource, PodSpec, PodTemplateSpec,
+    ResourceRequirements, SecretKeySelector, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::{Context, OutputFile, YamlFile};
-use crate::model::{Collection, Database, DatabasePods, KubeVersion};
+use crate::model::{Collection, Database, DatabasePods, Hardening, KubeVersion};
 
 /// The Percona Operator release whose CRD the resource is written for.
 pub const CR_VERSION: &str = "1.22.0";
@@ -149,8 +151,8 @@ const _: () = assert!(
 /// The port of the mongos service.
 const MONGOS_PORT: u16 = 27017;
 
-/// The user id of the `mongodb` user in Percona's images.
-const IMAGE_USER: i64 = 1001;
+/// The writable `/tmp` of the shard-setup Job: mongosh's history and log.
+const JOB_TMP: &str = "64Mi";
 
 /// The ConfigMap key, and file name under [`SCRIPT_DIR`], of the script.
 const SCRIPT_KEY: &str = "shard-setup.js";
@@ -508,36 +510,41 @@ fn setup_job(
                 ("cpu".to_string(), Quantity("100m".to_string())),
                 ("memory".to_string(), Quantity("128Mi".to_string())),
             ])),
-            limits: Some(BTreeMap::from([(
-                "memory".to_string(),
-                Quantity("512Mi".to_string()),
-            )])),
+            limits: Some(BTreeMap::from([
+                ("cpu".to_string(), Quantity("500m".to_string())),
+                ("memory".to_string(), Quantity("512Mi".to_string())),
+            ])),
             ..Default::default()
         }),
-        security_context: Some(SecurityContext {
-            allow_privilege_escalation: Some(false),
-            capabilities: Some(Capabilities {
-                drop: Some(vec!["ALL".to_string()]),
-                ..Default::default()
-            }),
-            read_only_root_filesystem: Some(true),
+        volume_mounts: Some(vec![VolumeMount {
+            name: "script".to_string(),
+            mount_path: SCRIPT_DIR.to_string(),
+            read_only: Some(true),
             ..Default::default()
-        }),
-        volume_mounts: Some(vec![
-            VolumeMount {
-                name: "script".to_string(),
-                mount_path: SCRIPT_DIR.to_string(),
-                read_only: Some(true),
-                ..Default::default()
-            },
-            VolumeMount {
-                name: "tmp".to_string(),
-                mount_path: "/tmp".to_string(),
-                ..Default::default()
-            },
-        ]),
+        }]),
         ..Default::default()
     };
+    let mut pod = PodSpec {
+        // A pod failure policy requires `Never`; each retry is a new pod, so
+        // the logs of a failed run stay readable.
+        restart_policy: Some("Never".to_string()),
+        containers: vec![container],
+        volumes: Some(vec![Volume {
+            name: "script".to_string(),
+            config_map: Some(ConfigMapVolumeSource {
+                name: config_map.to_string(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }]),
+        ..Default::default()
+    };
+    super::security::harden(
+        &mut pod,
+        Hardening::DEFAULT,
+        Some(Quantity(JOB_TMP.to_string())),
+        false,
+    );
     Job {
         metadata: context.metadata(name),
         spec: Some(JobSpec {
@@ -573,38 +580,7 @@ fn setup_job(
                     labels: Some(context.labels(name)),
                     ..Default::default()
                 }),
-                spec: Some(PodSpec {
-                    // A pod failure policy requires `Never`; each retry is a
-                    // new pod, so the logs of a failed run stay readable.
-                    restart_policy: Some("Never".to_string()),
-                    security_context: Some(PodSecurityContext {
-                        run_as_non_root: Some(true),
-                        run_as_user: Some(IMAGE_USER),
-                        run_as_group: Some(IMAGE_USER),
-                        seccomp_profile: Some(SeccompProfile {
-                            type_: "RuntimeDefault".to_string(),
-                            ..Default::default()
-                        }),
-                        ..Default::default()
-                    }),
-                    containers: vec![container],
-                    volumes: Some(vec![
-                        Volume {
-                            name: "script".to_string(),
-                            config_map: Some(ConfigMapVolumeSource {
-                                name: config_map.to_string(),
-                                ..Default::default()
-                            }),
-                            ..Default::default()
-                        },
-                        Volume {
-                            name: "tmp".to_string(),
-                            empty_dir: Some(EmptyDirVolumeSource::default()),
-                            ..Default::default()
-                        },
-                    ]),
-                    ..Default::default()
-                }),
+                spec: Some(pod),
             },
             ..Default::default()
         }),

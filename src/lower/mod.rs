@@ -18,6 +18,7 @@ mod blocks;
 mod calls;
 mod pod;
 pub mod schema;
+mod security;
 mod service;
 mod signals;
 pub mod values;

@@ -196,7 +196,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 15] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 16] = [
     required(
         "image",
         ValueType::String,
@@ -286,6 +286,12 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 15] = [
         "",
         "Secrets with the registry credentials that pull `image`",
     ),
+    attr(
+        "tmp",
+        ValueType::Memory,
+        "",
+        "a writable `emptyDir` of at most this size at `/tmp` (the root filesystem is read-only)",
+    ),
 ];
 
 const SERVICE_BLOCKS: &[&str] = &[
@@ -302,6 +308,8 @@ const SERVICE_BLOCKS: &[&str] = &[
     "annotations",
     "pod_labels",
     "pod_annotations",
+    "security",
+    "identity",
 ];
 
 /// The blocks of a service that may appear more than once.
@@ -833,6 +841,74 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Count,
                 "`1`",
                 "successes in a row before a failed probe counts as passing; only `readiness` may set more than 1",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "security",
+        label: LabelRule::None,
+        doc: "relaxations of the hardened pod; each needs a `reason`",
+        attributes: &[
+            attr(
+                "run_as_root",
+                ValueType::Bool,
+                "`false`",
+                "run as the image's user, root allowed: no `runAsNonRoot`, no `runAsUser`",
+            ),
+            attr(
+                "user",
+                ValueType::Count,
+                "`10001`",
+                "user and group id of the pod, 1 to 2147483647",
+            ),
+            attr(
+                "writable_root",
+                ValueType::Bool,
+                "`false`",
+                "a writable root filesystem",
+            ),
+            attr(
+                "privilege_escalation",
+                ValueType::Bool,
+                "`false`",
+                "let setuid binaries raise privileges",
+            ),
+            attr(
+                "reason",
+                ValueType::String,
+                "",
+                "why the service needs this; required with any other attribute",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "identity",
+        label: LabelRule::None,
+        doc: "the service's ServiceAccount: cloud identity and API token",
+        attributes: &[
+            attr(
+                "aws_role",
+                ValueType::String,
+                "",
+                "IAM role ARN for IRSA: `eks.amazonaws.com/role-arn` on the ServiceAccount",
+            ),
+            attr(
+                "gcp_service_account",
+                ValueType::String,
+                "",
+                "Google service account email for GKE workload identity: `iam.gke.io/gcp-service-account`",
+            ),
+            attr(
+                "kubernetes_api",
+                ValueType::Bool,
+                "`false`",
+                "mount the ServiceAccount token, for a pod that calls the Kubernetes API",
             ),
         ],
         blocks: &[],

@@ -20,9 +20,9 @@ use crate::ast::ValueKind;
 use crate::ast::{Block, Value};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Behavior, Call, ConfigSource, Cpu, Disruption, EnvValue, Load, Memory, MetricValue, NamedPort,
-    Protocol, Replicas, Resource, ScaleSignal, SelectPolicy, Service, SignalSource, Spanned,
-    Spread, Target,
+    Behavior, Call, ConfigSource, Cpu, Disruption, EnvValue, Identity, Load, Memory, MetricValue,
+    NamedPort, Protocol, Replicas, Resource, ScaleSignal, Security, SelectPolicy, Service,
+    SignalSource, Spanned, Spread, Target,
 };
 
 /// The first Kubernetes version whose API server takes any printable ASCII
@@ -64,6 +64,9 @@ pub(super) struct ServiceParts {
     grace_period_seconds: Option<Spanned<i64>>,
     pre_stop: Option<Spanned<crate::model::PreStop>>,
     job_duration_millis: Option<Spanned<u128>>,
+    tmp: Option<Spanned<Memory>>,
+    security: Option<Security>,
+    identity: Option<Identity>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -134,6 +137,7 @@ impl Lowerer<'_> {
             }),
             pre_stop: self.get(&fields, "pre_stop", super::pod::pre_stop),
             job_duration_millis: self.get(&fields, "job_duration", values::duration_millis),
+            tmp: self.get(&fields, "tmp", tmp_size),
             ..ServiceParts::default()
         };
         if let Some(attribute) = fields.attributes.get("env_from") {
@@ -177,6 +181,8 @@ impl Lowerer<'_> {
                         self.push_probe(&mut parts.probes, probe);
                     }
                 }
+                "security" => parts.security = self.security(child),
+                "identity" => parts.identity = self.identity(child),
                 other => unreachable!("`{other}` is not in the service schema"),
             }
         }
@@ -259,6 +265,9 @@ impl Lowerer<'_> {
             grace_period_seconds: own.grace_period_seconds.or(inherited.grace_period_seconds),
             pre_stop: own.pre_stop.or(inherited.pre_stop),
             job_duration_millis: own.job_duration_millis.or(inherited.job_duration_millis),
+            tmp: own.tmp.or(inherited.tmp),
+            security: own.security.or(inherited.security),
+            identity: own.identity.or(inherited.identity),
         })
     }
 
@@ -809,6 +818,19 @@ fn target_value(value: &Value, source: &SignalSource) -> values::Conv<MetricValu
         }),
         SignalSource::Metric(_) => values::metric_value(value),
     }
+}
+
+/// `tmp = SIZE`: a size Kubernetes can hold an emptyDir to, at least a byte.
+fn tmp_size(value: &Value) -> values::Conv<Memory> {
+    let size = values::memory(value)?;
+    if size.bytes() == 0 {
+        return Err(
+            Diagnostic::error(codes::TYPE_MISMATCH, "a /tmp of no space", value.span)
+                .with_label("0 bytes")
+                .with_help("write what the service writes to /tmp at most, e.g. `tmp = 256Mi`"),
+        );
+    }
+    Ok(size)
 }
 
 /// An HTTP path for the probes.

@@ -15,8 +15,10 @@ use std::path::PathBuf;
 use crate::source::{FileId, Span, eq_ignoring_spans};
 
 pub mod autoscalers;
+pub mod security;
 
 pub use autoscalers::{AutoscaleRange, RangeRefusal, SignalKind};
+pub use security::{Hardening, Identity, Security};
 
 /// A value and the span it was written at. Equality compares the values
 /// only, as all of the model's equality ignores where things were written.
@@ -512,6 +514,19 @@ impl Service {
         (self.grace_period_seconds.as_ref()).map_or(Self::DEFAULT_GRACE_PERIOD_SECONDS, |g| g.value)
     }
 
+    /// The pod's security settings: the hardened defaults, or what its
+    /// `security` block relaxes.
+    pub fn hardening(&self) -> Hardening {
+        self.security
+            .as_ref()
+            .map_or(Hardening::DEFAULT, Security::hardening)
+    }
+
+    /// Whether the pod gets its ServiceAccount token mounted.
+    pub fn mounts_token(&self) -> bool {
+        self.identity.as_ref().is_some_and(Identity::mounts_token)
+    }
+
     /// The cpu `utilization` target, if the service scales on one.
     pub fn cpu_utilization(&self) -> Option<&Spanned<Target>> {
         self.scaling
@@ -567,6 +582,12 @@ pub struct Service {
     pub pre_stop: Option<Spanned<PreStop>>,
     /// `job_duration`, in milliseconds: how long one job takes at most.
     pub job_duration_millis: Option<Spanned<u128>>,
+    /// `tmp = SIZE`: a writable emptyDir of at most this size at `/tmp`.
+    pub tmp: Option<Spanned<Memory>>,
+    /// `security { ... }`: relaxations of the hardened pod, with a reason.
+    pub security: Option<Security>,
+    /// `identity { ... }`: cloud identity and Kubernetes API token.
+    pub identity: Option<Identity>,
 }
 
 /// What a `scale` block scales on.
@@ -933,7 +954,7 @@ eq_ignoring_spans! {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
         scale_down, load, disruption, spread, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
-        env_from, files, metadata, image_pull_secrets,
+        env_from, files, metadata, image_pull_secrets, tmp, security, identity,
     } ignoring { file, span }
     ScaleSignal { source, target } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }

@@ -86,8 +86,8 @@ fn a_newline_in_a_policy_file_name_stays_inside_the_header_comment() {
             .any(|line| line.starts_with("require('child_process')")),
         "{script}"
     );
-    // The YAML has exactly the documents scalec meant: a Deployment, its
-    // Service, an HPA and a budget.
+    // The YAML has exactly the documents scalec meant: a ServiceAccount, a
+    // Deployment, its Service, an HPA and a budget.
     let documents = serde_yaml::Deserializer::from_str(&api).count();
-    assert_eq!(documents, 4, "{api}");
+    assert_eq!(documents, 5, "{api}");
 }

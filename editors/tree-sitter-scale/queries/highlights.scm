@@ -14,7 +14,8 @@
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
-    "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"))
+    "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"
+    "security" "identity"))
 
 (block
   kind: (identifier) @variable
@@ -22,7 +23,8 @@
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
-    "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"))
+    "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"
+    "security" "identity"))
 
 (block
   label: (identifier) @label)
@@ -40,7 +42,8 @@
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
-    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"))
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
+    "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"))
 
 (attribute
   name: (identifier) @variable
@@ -53,7 +56,8 @@
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
-    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"))
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
+    "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,

@@ -22,7 +22,7 @@ let s:blocks = [
       \ 'load', 'disruption', 'env', 'port', 'collection', 'field',
       \ 'shard', 'config_server', 'router',
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels',
-      \ 'pod_annotations',
+      \ 'pod_annotations', 'security', 'identity',
       \ ]
 
 let s:attributes = [
@@ -38,6 +38,8 @@ let s:attributes = [
       \ 'image_pull_secrets',
       \ 'http', 'tcp', 'exec', 'grpc', 'grpc_service', 'initial_delay', 'period',
       \ 'timeout', 'failure_threshold', 'success_threshold',
+      \ 'tmp', 'run_as_root', 'user', 'writable_root', 'privilege_escalation',
+      \ 'reason', 'aws_role', 'gcp_service_account', 'kubernetes_api',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
