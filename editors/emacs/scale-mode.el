@@ -60,7 +60,7 @@
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels"
-    "pod_annotations" "security" "identity")
+    "pod_annotations" "security" "identity" "job_annotations")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names

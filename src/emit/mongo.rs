@@ -56,6 +56,8 @@
 //!   files, and keeps its history under `HOME=/tmp`), a read-only root
 //!   filesystem with a 64Mi `/tmp`, and no ServiceAccount token: it talks
 //!   to mongos with a password and needs no Kubernetes or cloud identity.
+//!   The Job carries the database's `job_annotations`; they are not part of
+//!   its name's hash, so changing one never runs the Job again.
 //! - **Failures.** The script tries every collection, prints one `ERROR` line
 //!   per collection it could not shard (the step, the server's code name,
 //!   code and message, and whether a retry may help), a summary, and exits
@@ -545,8 +547,16 @@ fn setup_job(
         Some(Quantity(JOB_TMP.to_string())),
         false,
     );
+    let mut metadata = context.metadata(name);
+    if !database.job_annotations.is_empty() {
+        metadata.annotations = Some(
+            (database.job_annotations.iter())
+                .map(|(key, value)| (key.clone(), value.value.clone()))
+                .collect(),
+        );
+    }
     Job {
-        metadata: context.metadata(name),
+        metadata,
         spec: Some(JobSpec {
             backoff_limit: Some(JOB_BACKOFF_LIMIT),
             pod_failure_policy: Some(PodFailurePolicy {

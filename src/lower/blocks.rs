@@ -390,6 +390,9 @@ impl Lowerer<'_> {
         let (config_server_pods, config_server_storage) =
             self.database_pods(&fields, "config_server");
         let (router_pods, _) = self.database_pods(&fields, "router");
+        let job_annotations = (fields.block("job_annotations"))
+            .map(|b| self.annotations(b))
+            .unwrap_or_default();
         let database_name = self.get(&fields, "name", values::string);
         let mongo_name = database_name.clone().unwrap_or_else(|| name.clone());
         // A block name already reported as a Kubernetes name is not reported
@@ -454,6 +457,7 @@ impl Lowerer<'_> {
             config_server_pods,
             router_pods,
             config_server_storage,
+            job_annotations,
             collections,
             span: block.span,
         };

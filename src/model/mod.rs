@@ -865,6 +865,8 @@ pub struct Database {
     pub router_pods: DatabasePods,
     /// The config servers' volume size, when it differs from `storage`.
     pub config_server_storage: Option<Spanned<Memory>>,
+    /// `job_annotations { }`: on the shard-setup Job.
+    pub job_annotations: BTreeMap<String, Spanned<String>>,
     /// The MongoDB database holding the collections; defaults to the block name.
     pub database_name: String,
     pub collections: Vec<Collection>,
@@ -964,7 +966,7 @@ eq_ignoring_spans! {
     Database {
         name, engine, operator, version, shards, members, config_servers, routers,
         storage, storage_class, shard_pods, config_server_pods, router_pods,
-        config_server_storage, database_name, collections,
+        config_server_storage, job_annotations, database_name, collections,
     } ignoring { span }
     DatabasePods { cpu, memory } ignoring { span }
     Collection { name, shard_key, fields } ignoring { span }

@@ -15,7 +15,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"
-    "security" "identity"))
+    "security" "identity" "job_annotations"))
 
 (block
   kind: (identifier) @variable
@@ -24,7 +24,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"
-    "security" "identity"))
+    "security" "identity" "job_annotations"))
 
 (block
   label: (identifier) @label)

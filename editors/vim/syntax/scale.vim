@@ -22,7 +22,7 @@ let s:blocks = [
       \ 'load', 'disruption', 'env', 'port', 'collection', 'field',
       \ 'shard', 'config_server', 'router',
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels',
-      \ 'pod_annotations', 'security', 'identity',
+      \ 'pod_annotations', 'security', 'identity', 'job_annotations',
       \ ]
 
 let s:attributes = [

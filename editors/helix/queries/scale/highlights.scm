@@ -10,7 +10,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"
-    "security" "identity"))
+    "security" "identity" "job_annotations"))
 
 (block
   kind: (identifier) @variable
@@ -19,7 +19,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "pod_annotations"
-    "security" "identity"))
+    "security" "identity" "job_annotations"))
 
 (block
   label: (identifier) @label)
