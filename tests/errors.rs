@@ -987,6 +987,21 @@ fn e007_a_security_relaxation_needs_a_reason() {
 }
 
 #[test]
+fn e007_spread_strict_needs_a_spread() {
+    let checked = fixture("E007-spread-strict-without-spread");
+    let path = "tests/fixtures/errors/E007-spread-strict-without-spread/policy.scale";
+    // `defaults` may set it alone; `worker` inherits it with a spread of its own.
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:10:19: error[E007]: service `api` sets `spread_strict` but no `spread`"
+        )]
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("spread = zone"), "{help}");
+}
+
+#[test]
 fn e003_cloud_identities_are_checked_for_shape() {
     let checked = fixture("E003-identity");
     let path = "tests/fixtures/errors/E003-identity/policy.scale";

@@ -753,6 +753,20 @@ fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
 /// a field that must be absent).
 const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "spread",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/topologySpreadConstraints/0/matchLabelKeys",
+        r#"["pod-template-hash"]"#,
+    ),
+    (
+        "spread",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/topologySpreadConstraints/0/whenUnsatisfiable",
+        r#""DoNotSchedule""#,
+    ),
+    (
         "tmp",
         "api.yaml",
         "Deployment",

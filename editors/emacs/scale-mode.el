@@ -80,6 +80,7 @@
     "routers" "storage" "storage_class"
     ;; service: lifecycle, configuration
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets"
+    "spread_strict"
     ;; probe
     "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period"
     "timeout" "failure_threshold" "success_threshold"

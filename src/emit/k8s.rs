@@ -43,6 +43,20 @@ use crate::model::{
     SignalSource, Spread, Target,
 };
 
+/// The label the Deployment controller puts on each ReplicaSet's pods, which
+/// the topology spread constraint's `matchLabelKeys` names. Every target
+/// Kubernetes version serves `matchLabelKeys` by default; this fails to
+/// compile if the oldest target drops below the one that does.
+const POD_TEMPLATE_HASH: &str = "pod-template-hash";
+const MATCH_LABEL_KEYS_SINCE: crate::model::KubeVersion =
+    crate::model::features::SPREAD_MATCH_LABEL_KEYS.since;
+const _: () = assert!(
+    crate::model::KubeVersion::OLDEST.major > MATCH_LABEL_KEYS_SINCE.major
+        || (crate::model::KubeVersion::OLDEST.major == MATCH_LABEL_KEYS_SINCE.major
+            && crate::model::KubeVersion::OLDEST.minor >= MATCH_LABEL_KEYS_SINCE.minor),
+    "every target Kubernetes version must serve topology spread matchLabelKeys"
+);
+
 /// `SERVICE.yaml`: the ServiceAccount, the Deployment, its autoscaler and its
 /// disruption budget.
 pub fn service_file(
@@ -116,9 +130,16 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
                 Spread::Node => "kubernetes.io/hostname".into(),
             },
             // Spread as well as the zones allow, but never leave a pod pending
-            // because one zone is short of nodes.
-            when_unsatisfiable: "ScheduleAnyway".into(),
+            // because one zone is short of nodes, unless the policy asks to.
+            when_unsatisfiable: if service.spread_strict.as_ref().is_some_and(|s| s.value) {
+                "DoNotSchedule".into()
+            } else {
+                "ScheduleAnyway".into()
+            },
             label_selector: Some(selector(context, name)),
+            // Each ReplicaSet of a rollout is spread on its own: the old
+            // pods, about to go, do not skew where the new ones land.
+            match_label_keys: Some(vec![POD_TEMPLATE_HASH.into()]),
             ..Default::default()
         }]
     });

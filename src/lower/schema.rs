@@ -196,7 +196,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 16] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 17] = [
     required(
         "image",
         ValueType::String,
@@ -237,6 +237,12 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 16] = [
         ValueType::Word(SPREADS),
         "",
         "spread pods across zones or nodes",
+    ),
+    attr(
+        "spread_strict",
+        ValueType::Bool,
+        "`false`",
+        "`true`: leave a pod pending rather than break the `spread` (`DoNotSchedule`)",
     ),
     attr(
         "calls",

@@ -46,6 +46,7 @@ pub(super) struct ServiceParts {
     memory: Option<Resource<Memory>>,
     replicas: Option<Replicas>,
     spread: Option<Spanned<Spread>>,
+    spread_strict: Option<Spanned<bool>>,
     scaling: Vec<ScaleSignal>,
     scale_up: Option<Behavior>,
     scale_down: Option<Behavior>,
@@ -129,6 +130,7 @@ impl Lowerer<'_> {
             memory: self.resource(&fields, "memory", values::memory),
             replicas: self.replicas(&fields),
             spread: self.get(&fields, "spread", values::keyword::<Spread>),
+            spread_strict: self.get(&fields, "spread_strict", values::boolean),
             calls: self.calls(&fields),
             public: self.get(&fields, "public", values::boolean),
             ingress_from: self.ingress_from(&fields),
@@ -228,6 +230,21 @@ impl Lowerer<'_> {
             }
             return None;
         };
+        let spread = own.spread.or(inherited.spread);
+        if let (Some(strict), None) = (&own.spread_strict, &spread) {
+            self.report(
+                Diagnostic::error(
+                    codes::MISSING_ATTRIBUTE,
+                    format!(
+                        "{} sets `spread_strict` but no `spread`",
+                        describe_block(block)
+                    ),
+                    strict.span,
+                )
+                .with_label("strict about which spread?")
+                .with_help("add `spread = zone` (or `node`) to the service or to `defaults`"),
+            );
+        }
         if !valid_name {
             return None;
         }
@@ -246,7 +263,8 @@ impl Lowerer<'_> {
             scale_down: own.scale_down.or(inherited.scale_down),
             load: own.load.or(inherited.load),
             disruption: own.disruption.or(inherited.disruption),
-            spread: own.spread.or(inherited.spread),
+            spread,
+            spread_strict: own.spread_strict.or(inherited.spread_strict),
             env,
             named_ports,
             calls: own.calls.or(inherited.calls).unwrap_or_default(),

@@ -304,12 +304,25 @@ pub mod features {
         rule: "emit (every target serves it)",
     };
 
+    /// Topology spread `matchLabelKeys` (MatchLabelKeysInPodTopologySpread),
+    /// which spreads each ReplicaSet of a rollout on its own.
+    pub const SPREAD_MATCH_LABEL_KEYS: KubeFeature = KubeFeature {
+        name: "topology spread `matchLabelKeys` (MatchLabelKeysInPodTopologySpread)",
+        since: KubeVersion {
+            major: 1,
+            minor: 27,
+        },
+        history: "beta, on by default; alpha in 1.25 and 1.26",
+        rule: "emit (every target serves it)",
+    };
+
     /// Every feature, for the docs.
     pub const ALL: &[KubeFeature] = &[
         HPA_SCALE_TO_ZERO,
         HPA_TOLERANCE,
         RELAXED_ENV_NAMES,
         JOB_POD_FAILURE_POLICY,
+        SPREAD_MATCH_LABEL_KEYS,
     ];
 }
 
@@ -557,6 +570,9 @@ pub struct Service {
     pub load: Option<Load>,
     pub disruption: Option<Disruption>,
     pub spread: Option<Spanned<Spread>>,
+    /// `spread_strict = true`: `whenUnsatisfiable: DoNotSchedule` rather
+    /// than `ScheduleAnyway`.
+    pub spread_strict: Option<Spanned<bool>>,
     /// `port NAME { ... }` blocks, by name; `port = N` is [`Service::port`].
     pub named_ports: Vec<NamedPort>,
     /// `calls = [...]`: the services and databases this one calls.
@@ -952,7 +968,7 @@ eq_ignoring_spans! {
     NodePool { count, cpu, memory } ignoring { span }
     Service {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
-        scale_down, load, disruption, spread, env, named_ports, calls, public,
+        scale_down, load, disruption, spread, spread_strict, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
         env_from, files, metadata, image_pull_secrets, tmp, security, identity,
     } ignoring { file, span }

@@ -36,6 +36,7 @@ let s:attributes = [
       \ 'routers', 'storage', 'storage_class',
       \ 'grace_period', 'pre_stop', 'job_duration', 'env_from',
       \ 'image_pull_secrets',
+      \ 'spread_strict',
       \ 'http', 'tcp', 'exec', 'grpc', 'grpc_service', 'initial_delay', 'period',
       \ 'timeout', 'failure_threshold', 'success_threshold',
       \ 'tmp', 'run_as_root', 'user', 'writable_root', 'privilege_escalation',
