@@ -987,6 +987,24 @@ fn e007_a_security_relaxation_needs_a_reason() {
 }
 
 #[test]
+fn e006_scheduling_names_are_checked_as_the_api_server_does() {
+    let checked = fixture("E006-scheduling-names");
+    let path = "tests/fixtures/errors/E006-scheduling-names/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:4:20: error[E006]: `Business_Critical` cannot be the name of a Kubernetes PriorityClass"
+            ),
+            format!("{path}:5:21: error[E006]: `eu west 1a` cannot be a zone label value"),
+            format!("{path}:8:5: error[E006]: `-pool` cannot be a label key"),
+            format!("{path}:12:13: error[E006]: `dedicated/` cannot be a taint key"),
+            format!("{path}:13:13: error[E006]: `in ference` cannot be a taint value"),
+        ]
+    );
+}
+
+#[test]
 fn e007_spread_strict_needs_a_spread() {
     let checked = fixture("E007-spread-strict-without-spread");
     let path = "tests/fixtures/errors/E007-spread-strict-without-spread/policy.scale";

@@ -753,6 +753,34 @@ fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
 /// a field that must be absent).
 const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "scheduling",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/priorityClassName",
+        r#""business-critical""#,
+    ),
+    (
+        "scheduling",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/nodeSelector",
+        r#"{"node.kubernetes.io/instance-type":"g5.xlarge"}"#,
+    ),
+    (
+        "scheduling",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/tolerations",
+        r#"[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"},{"key":"dedicated","operator":"Equal","value":"inference"}]"#,
+    ),
+    (
+        "scheduling",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/affinity",
+        r#"{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"topology.kubernetes.io/zone","operator":"In","values":["eu-west-1a","eu-west-1b"]}]}]}}}"#,
+    ),
+    (
         "spread",
         "api.yaml",
         "Deployment",

@@ -126,7 +126,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
         vec![TopologySpreadConstraint {
             max_skew: 1,
             topology_key: match spread.value {
-                Spread::Zone => "topology.kubernetes.io/zone".into(),
+                Spread::Zone => super::scheduling::ZONE_LABEL.into(),
                 Spread::Node => "kubernetes.io/hostname".into(),
             },
             // Spread as well as the zones allow, but never leave a pod pending
@@ -152,6 +152,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
         image_pull_secrets: super::pod::image_pull_secrets(service),
         ..Default::default()
     };
+    super::scheduling::apply(&mut pod, &service.scheduling);
     super::security::harden(
         &mut pod,
         service.hardening(),

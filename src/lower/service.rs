@@ -47,6 +47,10 @@ pub(super) struct ServiceParts {
     replicas: Option<Replicas>,
     spread: Option<Spanned<Spread>>,
     spread_strict: Option<Spanned<bool>>,
+    priority_class: Option<Spanned<String>>,
+    zones: Option<Vec<Spanned<String>>>,
+    node_selector: Option<BTreeMap<String, Spanned<String>>>,
+    tolerations: Option<Vec<crate::model::Toleration>>,
     scaling: Vec<ScaleSignal>,
     scale_up: Option<Behavior>,
     scale_down: Option<Behavior>,
@@ -131,6 +135,8 @@ impl Lowerer<'_> {
             replicas: self.replicas(&fields),
             spread: self.get(&fields, "spread", values::keyword::<Spread>),
             spread_strict: self.get(&fields, "spread_strict", values::boolean),
+            priority_class: self.priority_class(&fields),
+            zones: self.zones(&fields),
             calls: self.calls(&fields),
             public: self.get(&fields, "public", values::boolean),
             ingress_from: self.ingress_from(&fields),
@@ -185,6 +191,12 @@ impl Lowerer<'_> {
                 }
                 "security" => parts.security = self.security(child),
                 "identity" => parts.identity = self.identity(child),
+                "node_selector" => parts.node_selector = Some(self.labels(child)),
+                "toleration" => {
+                    let toleration = self.toleration(child);
+                    let tolerations = parts.tolerations.get_or_insert_default();
+                    tolerations.extend(toleration);
+                }
                 other => unreachable!("`{other}` is not in the service schema"),
             }
         }
@@ -265,6 +277,17 @@ impl Lowerer<'_> {
             disruption: own.disruption.or(inherited.disruption),
             spread,
             spread_strict: own.spread_strict.or(inherited.spread_strict),
+            scheduling: crate::model::Scheduling {
+                priority_class: own.priority_class.or(inherited.priority_class),
+                node_selector: (own.node_selector)
+                    .or(inherited.node_selector)
+                    .unwrap_or_default(),
+                tolerations: own
+                    .tolerations
+                    .or(inherited.tolerations)
+                    .unwrap_or_default(),
+                zones: own.zones.or(inherited.zones).unwrap_or_default(),
+            },
             env,
             named_ports,
             calls: own.calls.or(inherited.calls).unwrap_or_default(),
@@ -801,7 +824,7 @@ impl Lowerer<'_> {
 }
 
 /// The items of a list value.
-fn list_items<'v>(
+pub(super) fn list_items<'v>(
     value: &'v crate::ast::Value,
     example: &str,
 ) -> values::Conv<&'v [crate::ast::Value]> {

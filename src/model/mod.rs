@@ -212,6 +212,8 @@ pub mod network;
 
 pub use network::{Call, NamedPort, PortRef, Protocol};
 pub mod pod;
+pub mod scheduling;
+pub use scheduling::{Scheduling, TaintEffect, Toleration};
 
 pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
 
@@ -573,6 +575,8 @@ pub struct Service {
     /// `spread_strict = true`: `whenUnsatisfiable: DoNotSchedule` rather
     /// than `ScheduleAnyway`.
     pub spread_strict: Option<Spanned<bool>>,
+    /// Priority class, node selector, tolerations and zones.
+    pub scheduling: Scheduling,
     /// `port NAME { ... }` blocks, by name; `port = N` is [`Service::port`].
     pub named_ports: Vec<NamedPort>,
     /// `calls = [...]`: the services and databases this one calls.
@@ -968,7 +972,7 @@ eq_ignoring_spans! {
     NodePool { count, cpu, memory } ignoring { span }
     Service {
         name, image, port, health, cpu, memory, replicas, scaling, scale_up,
-        scale_down, load, disruption, spread, spread_strict, env, named_ports, calls, public,
+        scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
         env_from, files, metadata, image_pull_secrets, tmp, security, identity,
     } ignoring { file, span }

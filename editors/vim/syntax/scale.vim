@@ -21,7 +21,7 @@ let s:blocks = [
       \ 'nodes', 'selector', 'object', 'scale', 'scale_up', 'scale_down',
       \ 'load', 'disruption', 'env', 'port', 'collection', 'field',
       \ 'shard', 'config_server', 'router',
-      \ 'probe', 'files', 'labels', 'annotations', 'pod_labels',
+      \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration',
       \ 'pod_annotations', 'security', 'identity',
       \ ]
 
@@ -36,6 +36,7 @@ let s:attributes = [
       \ 'routers', 'storage', 'storage_class',
       \ 'grace_period', 'pre_stop', 'job_duration', 'env_from',
       \ 'image_pull_secrets',
+      \ 'priority_class', 'zones', 'key', 'value', 'effect',
       \ 'spread_strict',
       \ 'http', 'tcp', 'exec', 'grpc', 'grpc_service', 'initial_delay', 'period',
       \ 'timeout', 'failure_threshold', 'success_threshold',
@@ -61,6 +62,7 @@ let s:words = [
       \ 'aws-sqs',
       \ 'max', 'min', 'disabled',
       \ 'zone', 'node',
+      \ 'no_schedule', 'prefer_no_schedule', 'no_execute',
       \ 'mongodb',
       \ 'percona',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',
