@@ -1005,6 +1005,34 @@ fn e006_scheduling_names_are_checked_as_the_api_server_does() {
 }
 
 #[test]
+fn e003_a_gpu_count_is_a_whole_number_from_one() {
+    let checked = fixture("E003-gpu");
+    let path = "tests/fixtures/errors/E003-gpu/policy.scale";
+    let lines = checked.short_lines();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        lines[0],
+        format!("{path}:4:11: error[E003]: `gpu = 0` asks for no GPU")
+    );
+    assert!(
+        lines[1].starts_with(&format!("{path}:9:11: error[E003]")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn e008_ephemeral_storage_limit_below_its_request() {
+    let checked = fixture("E008-ephemeral-storage-limit");
+    let path = "tests/fixtures/errors/E008-ephemeral-storage-limit/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:4:30: error[E008]: the ephemeral storage limit `1Gi` is below its request `4Gi`"
+        )]
+    );
+}
+
+#[test]
 fn e007_spread_strict_needs_a_spread() {
     let checked = fixture("E007-spread-strict-without-spread");
     let path = "tests/fixtures/errors/E007-spread-strict-without-spread/policy.scale";

@@ -753,6 +753,13 @@ fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
 /// a field that must be absent).
 const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "gpu",
+        "inference.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/resources",
+        r#"{"requests":{"cpu":"2","ephemeral-storage":"2Gi","memory":"8Gi","nvidia.com/gpu":"1"},"limits":{"ephemeral-storage":"8Gi","nvidia.com/gpu":"1"}}"#,
+    ),
+    (
         "scheduling",
         "api.yaml",
         "Deployment",

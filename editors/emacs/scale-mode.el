@@ -80,6 +80,7 @@
     "routers" "storage" "storage_class"
     ;; service: lifecycle, configuration
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets"
+    "gpu" "ephemeral_storage"
     "priority_class" "zones" "key" "value" "effect"
     "spread_strict"
     ;; probe

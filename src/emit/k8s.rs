@@ -48,6 +48,9 @@ use crate::model::{
 /// Kubernetes version serves `matchLabelKeys` by default; this fails to
 /// compile if the oldest target drops below the one that does.
 const POD_TEMPLATE_HASH: &str = "pod-template-hash";
+
+/// The extended resource of NVIDIA's device plugin, which `gpu` asks for.
+pub const GPU_RESOURCE: &str = "nvidia.com/gpu";
 const MATCH_LABEL_KEYS_SINCE: crate::model::KubeVersion =
     crate::model::features::SPREAD_MATCH_LABEL_KEYS.since;
 const _: () = assert!(
@@ -190,6 +193,25 @@ fn resources(service: &Service) -> Option<ResourceRequirements> {
         );
         if let Some(limit) = &memory.limit {
             limits.insert("memory".to_string(), Quantity(limit.value.text.clone()));
+        }
+    }
+    if let Some(gpu) = &service.gpu {
+        // An extended resource is not overcommitted: Kubernetes requires its
+        // request to equal its limit. Both are written, so they read alike.
+        let gpus = Quantity(gpu.value.to_string());
+        requests.insert(GPU_RESOURCE.to_string(), gpus.clone());
+        limits.insert(GPU_RESOURCE.to_string(), gpus);
+    }
+    if let Some(storage) = &service.ephemeral_storage {
+        requests.insert(
+            "ephemeral-storage".to_string(),
+            Quantity(storage.request.value.text.clone()),
+        );
+        if let Some(limit) = &storage.limit {
+            limits.insert(
+                "ephemeral-storage".to_string(),
+                Quantity(limit.value.text.clone()),
+            );
         }
     }
     if requests.is_empty() && limits.is_empty() {

@@ -198,7 +198,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 19] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 21] = [
     required(
         "image",
         ValueType::String,
@@ -227,6 +227,18 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 19] = [
         ValueType::MemoryOrRange,
         "",
         "memory request, or request `..` limit",
+    ),
+    attr(
+        "gpu",
+        ValueType::Count,
+        "",
+        "NVIDIA GPUs per pod (`nvidia.com/gpu`, request and limit), 1 to 2147483647",
+    ),
+    attr(
+        "ephemeral_storage",
+        ValueType::MemoryOrRange,
+        "",
+        "local disk (logs, `emptyDir`, writable layer) request, or request `..` limit",
     ),
     attr(
         "replicas",

@@ -44,6 +44,8 @@ pub(super) struct ServiceParts {
     health: Option<Spanned<String>>,
     cpu: Option<Resource<Cpu>>,
     memory: Option<Resource<Memory>>,
+    gpu: Option<Spanned<i32>>,
+    ephemeral_storage: Option<Resource<Memory>>,
     replicas: Option<Replicas>,
     spread: Option<Spanned<Spread>>,
     spread_strict: Option<Spanned<bool>>,
@@ -132,6 +134,8 @@ impl Lowerer<'_> {
             health: self.get(&fields, "health", health_path),
             cpu: self.resource(&fields, "cpu", values::cpu),
             memory: self.resource(&fields, "memory", values::memory),
+            gpu: self.get(&fields, "gpu", gpu_count),
+            ephemeral_storage: self.ephemeral_storage(&fields),
             replicas: self.replicas(&fields),
             spread: self.get(&fields, "spread", values::keyword::<Spread>),
             spread_strict: self.get(&fields, "spread_strict", values::boolean),
@@ -269,6 +273,8 @@ impl Lowerer<'_> {
             health: own.health.or(inherited.health),
             cpu: own.cpu.or(inherited.cpu),
             memory: own.memory.or(inherited.memory),
+            gpu: own.gpu.or(inherited.gpu),
+            ephemeral_storage: own.ephemeral_storage.or(inherited.ephemeral_storage),
             replicas,
             scaling,
             scale_up: own.scale_up.or(inherited.scale_up),
@@ -325,6 +331,31 @@ impl Lowerer<'_> {
             request: Spanned::new(request, request_value.span),
             limit: limit.map(|(limit, value)| Spanned::new(limit, value.span)),
         })
+    }
+
+    /// `ephemeral_storage = request` or `request .. limit`: the API server
+    /// refuses a limit below the request (E008).
+    fn ephemeral_storage(&mut self, fields: &Fields<'_>) -> Option<Resource<Memory>> {
+        let storage = self.resource(fields, "ephemeral_storage", values::memory)?;
+        if let Some(limit) = &storage.limit
+            && limit.value.millibytes < storage.request.value.millibytes
+        {
+            self.report(
+                Diagnostic::error(
+                    codes::CONFLICTING_ATTRIBUTES,
+                    format!(
+                        "the ephemeral storage limit `{}` is below its request `{}`",
+                        limit.value.text, storage.request.value.text
+                    ),
+                    limit.span,
+                )
+                .with_label("below the request")
+                .with_related(storage.request.span, "the request")
+                .with_help("write the request first: `ephemeral_storage = 1Gi .. 4Gi`"),
+            );
+            return None;
+        }
+        Some(storage)
     }
 
     fn replicas(&mut self, fields: &Fields<'_>) -> Option<Replicas> {
@@ -888,3 +919,27 @@ pub(super) fn health_path(value: &Value) -> values::Conv<String> {
     }
     Ok(path)
 }
+
+/// `gpu = N`: whole GPUs, 1 to 2147483647 (a container asks for none by
+/// leaving `gpu` out).
+fn gpu_count(value: &Value) -> values::Conv<i32> {
+    let gpus = values::int32_count(value, &GPUS)?;
+    if gpus == 0 {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "`gpu = 0` asks for no GPU",
+            value.span,
+        )
+        .with_label("zero")
+        .with_help("remove `gpu` for a pod without GPUs, or ask for 1 or more"));
+    }
+    Ok(gpus)
+}
+
+/// `gpu`: an extended resource count, which Kubernetes holds as an integer
+/// quantity; scalec keeps it to int32 as it does every count.
+const GPUS: values::Limit = values::Limit {
+    max: values::INT32_MAX,
+    what: "GPUs",
+    why: "scalec counts GPUs per pod in 32-bit integers",
+};

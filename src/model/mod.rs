@@ -565,6 +565,10 @@ pub struct Service {
     pub health: Option<Spanned<String>>,
     pub cpu: Option<Resource<Cpu>>,
     pub memory: Option<Resource<Memory>>,
+    /// `gpu = N`: `nvidia.com/gpu`, requested and limited alike; 1 or more.
+    pub gpu: Option<Spanned<i32>>,
+    /// `ephemeral_storage`: request and optional limit, the limit no lower.
+    pub ephemeral_storage: Option<Resource<Memory>>,
     pub replicas: Option<Replicas>,
     pub scaling: Vec<ScaleSignal>,
     pub scale_up: Option<Behavior>,
@@ -971,7 +975,7 @@ eq_ignoring_spans! {
     } ignoring { kubernetes_span, namespace_span, autoscaler_span, span }
     NodePool { count, cpu, memory } ignoring { span }
     Service {
-        name, image, port, health, cpu, memory, replicas, scaling, scale_up,
+        name, image, port, health, cpu, memory, gpu, ephemeral_storage, replicas, scaling, scale_up,
         scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
         env_from, files, metadata, image_pull_secrets, tmp, security, identity,

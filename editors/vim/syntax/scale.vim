@@ -36,6 +36,7 @@ let s:attributes = [
       \ 'routers', 'storage', 'storage_class',
       \ 'grace_period', 'pre_stop', 'job_duration', 'env_from',
       \ 'image_pull_secrets',
+      \ 'gpu', 'ephemeral_storage',
       \ 'priority_class', 'zones', 'key', 'value', 'effect',
       \ 'spread_strict',
       \ 'http', 'tcp', 'exec', 'grpc', 'grpc_service', 'initial_delay', 'period',
