@@ -544,6 +544,18 @@ pub const BLOCKS: &[BlockSchema] = &[
             ),
             required("cpu", ValueType::Cpu, "allocatable cpu per node"),
             required("memory", ValueType::Memory, "allocatable memory per node"),
+            attr(
+                "gpu",
+                ValueType::Count,
+                "`0`",
+                "allocatable NVIDIA GPUs (`nvidia.com/gpu`) per node",
+            ),
+            attr(
+                "ephemeral_storage",
+                ValueType::Memory,
+                "",
+                "allocatable ephemeral storage per node; unchecked when not stated",
+            ),
         ],
         blocks: &[],
         repeatable: &[],

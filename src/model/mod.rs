@@ -382,6 +382,10 @@ pub struct NodePool {
     pub count: Spanned<CountRange>,
     pub cpu: Spanned<Cpu>,
     pub memory: Spanned<Memory>,
+    /// `gpu`: NVIDIA GPUs per node; none when not written.
+    pub gpu: Option<Spanned<i32>>,
+    /// `ephemeral_storage` per node; C304 checks it only when written.
+    pub ephemeral_storage: Option<Spanned<Memory>>,
     pub span: Span,
 }
 
@@ -973,7 +977,7 @@ eq_ignoring_spans! {
     Cluster {
         name, project, kubernetes, namespace, autoscaler, nodes,
     } ignoring { kubernetes_span, namespace_span, autoscaler_span, span }
-    NodePool { count, cpu, memory } ignoring { span }
+    NodePool { count, cpu, memory, gpu, ephemeral_storage } ignoring { span }
     Service {
         name, image, port, health, cpu, memory, gpu, ephemeral_storage, replicas, scaling, scale_up,
         scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
