@@ -1033,6 +1033,18 @@ fn e008_ephemeral_storage_limit_below_its_request() {
 }
 
 #[test]
+fn e007_a_toleration_needs_a_key() {
+    let checked = fixture("E007-toleration-without-key");
+    let path = "tests/fixtures/errors/E007-toleration-without-key/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:6:3: error[E007]: `toleration` has no `key`"
+        )]
+    );
+}
+
+#[test]
 fn e007_spread_strict_needs_a_spread() {
     let checked = fixture("E007-spread-strict-without-spread");
     let path = "tests/fixtures/errors/E007-spread-strict-without-spread/policy.scale";

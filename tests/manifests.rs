@@ -753,6 +753,27 @@ fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
 /// a field that must be absent).
 const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "defaults-scheduling",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/tolerations",
+        r#"[{"key":"dedicated","operator":"Equal","value":"aether","effect":"NoSchedule"}]"#,
+    ),
+    (
+        "defaults-scheduling",
+        "batch.yaml",
+        "Deployment",
+        "/spec/template/spec/tolerations",
+        r#"[{"key":"spot","operator":"Exists"}]"#,
+    ),
+    (
+        "defaults-scheduling",
+        "batch.yaml",
+        "Deployment",
+        "/spec/template/spec/priorityClassName",
+        r#""standard""#,
+    ),
+    (
         "gpu",
         "inference.yaml",
         "Deployment",
