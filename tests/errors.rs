@@ -987,6 +987,79 @@ fn e007_a_security_relaxation_needs_a_reason() {
 }
 
 #[test]
+fn e006_scheduling_names_are_checked_as_the_api_server_does() {
+    let checked = fixture("E006-scheduling-names");
+    let path = "tests/fixtures/errors/E006-scheduling-names/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:4:20: error[E006]: `Business_Critical` cannot be the name of a Kubernetes PriorityClass"
+            ),
+            format!("{path}:5:21: error[E006]: `eu west 1a` cannot be a zone label value"),
+            format!("{path}:8:5: error[E006]: `-pool` cannot be a label key"),
+            format!("{path}:12:13: error[E006]: `dedicated/` cannot be a taint key"),
+            format!("{path}:13:13: error[E006]: `in ference` cannot be a taint value"),
+        ]
+    );
+}
+
+#[test]
+fn e003_a_gpu_count_is_a_whole_number_from_one() {
+    let checked = fixture("E003-gpu");
+    let path = "tests/fixtures/errors/E003-gpu/policy.scale";
+    let lines = checked.short_lines();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(
+        lines[0],
+        format!("{path}:4:11: error[E003]: `gpu = 0` asks for no GPU")
+    );
+    assert!(
+        lines[1].starts_with(&format!("{path}:9:11: error[E003]")),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn e008_ephemeral_storage_limit_below_its_request() {
+    let checked = fixture("E008-ephemeral-storage-limit");
+    let path = "tests/fixtures/errors/E008-ephemeral-storage-limit/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:4:30: error[E008]: the ephemeral storage limit `1Gi` is below its request `4Gi`"
+        )]
+    );
+}
+
+#[test]
+fn e007_a_toleration_needs_a_key() {
+    let checked = fixture("E007-toleration-without-key");
+    let path = "tests/fixtures/errors/E007-toleration-without-key/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:6:3: error[E007]: `toleration` has no `key`"
+        )]
+    );
+}
+
+#[test]
+fn e007_spread_strict_needs_a_spread() {
+    let checked = fixture("E007-spread-strict-without-spread");
+    let path = "tests/fixtures/errors/E007-spread-strict-without-spread/policy.scale";
+    // `defaults` may set it alone; `worker` inherits it with a spread of its own.
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:10:19: error[E007]: service `api` sets `spread_strict` but no `spread`"
+        )]
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.contains("spread = zone"), "{help}");
+}
+
+#[test]
 fn e003_cloud_identities_are_checked_for_shape() {
     let checked = fixture("E003-identity");
     let path = "tests/fixtures/errors/E003-identity/policy.scale";

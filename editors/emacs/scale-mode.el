@@ -59,7 +59,7 @@
   '("cluster" "defaults" "metric" "queue" "service" "database" "lint"
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
-    "router" "probe" "files" "labels" "annotations" "pod_labels"
+    "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration"
     "pod_annotations" "security" "identity" "job_annotations")
   "Every block kind scalec knows.")
 
@@ -80,6 +80,9 @@
     "routers" "storage" "storage_class"
     ;; service: lifecycle, configuration
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets"
+    "gpu" "ephemeral_storage"
+    "priority_class" "zones" "key" "value" "effect"
+    "spread_strict"
     ;; probe
     "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period"
     "timeout" "failure_threshold" "success_threshold"
@@ -114,6 +117,8 @@
     "max" "min" "disabled"
     ;; spread
     "zone" "node"
+    ;; taint effect
+    "no_schedule" "prefer_no_schedule" "no_execute"
     ;; database engine and operator
     "mongodb" "percona"
     ;; field type

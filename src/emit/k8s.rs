@@ -43,6 +43,23 @@ use crate::model::{
     SignalSource, Spread, Target,
 };
 
+/// The label the Deployment controller puts on each ReplicaSet's pods, which
+/// the topology spread constraint's `matchLabelKeys` names. Every target
+/// Kubernetes version serves `matchLabelKeys` by default; this fails to
+/// compile if the oldest target drops below the one that does.
+const POD_TEMPLATE_HASH: &str = "pod-template-hash";
+
+/// The extended resource of NVIDIA's device plugin, which `gpu` asks for.
+pub const GPU_RESOURCE: &str = "nvidia.com/gpu";
+const MATCH_LABEL_KEYS_SINCE: crate::model::KubeVersion =
+    crate::model::features::SPREAD_MATCH_LABEL_KEYS.since;
+const _: () = assert!(
+    crate::model::KubeVersion::OLDEST.major > MATCH_LABEL_KEYS_SINCE.major
+        || (crate::model::KubeVersion::OLDEST.major == MATCH_LABEL_KEYS_SINCE.major
+            && crate::model::KubeVersion::OLDEST.minor >= MATCH_LABEL_KEYS_SINCE.minor),
+    "every target Kubernetes version must serve topology spread matchLabelKeys"
+);
+
 /// `SERVICE.yaml`: the ServiceAccount, the Deployment, its autoscaler and its
 /// disruption budget.
 pub fn service_file(
@@ -112,13 +129,20 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
         vec![TopologySpreadConstraint {
             max_skew: 1,
             topology_key: match spread.value {
-                Spread::Zone => "topology.kubernetes.io/zone".into(),
+                Spread::Zone => super::scheduling::ZONE_LABEL.into(),
                 Spread::Node => "kubernetes.io/hostname".into(),
             },
             // Spread as well as the zones allow, but never leave a pod pending
-            // because one zone is short of nodes.
-            when_unsatisfiable: "ScheduleAnyway".into(),
+            // because one zone is short of nodes, unless the policy asks to.
+            when_unsatisfiable: if service.spread_strict.as_ref().is_some_and(|s| s.value) {
+                "DoNotSchedule".into()
+            } else {
+                "ScheduleAnyway".into()
+            },
             label_selector: Some(selector(context, name)),
+            // Each ReplicaSet of a rollout is spread on its own: the old
+            // pods, about to go, do not skew where the new ones land.
+            match_label_keys: Some(vec![POD_TEMPLATE_HASH.into()]),
             ..Default::default()
         }]
     });
@@ -131,6 +155,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
         image_pull_secrets: super::pod::image_pull_secrets(service),
         ..Default::default()
     };
+    super::scheduling::apply(&mut pod, &service.scheduling);
     super::security::harden(
         &mut pod,
         service.hardening(),
@@ -168,6 +193,25 @@ fn resources(service: &Service) -> Option<ResourceRequirements> {
         );
         if let Some(limit) = &memory.limit {
             limits.insert("memory".to_string(), Quantity(limit.value.text.clone()));
+        }
+    }
+    if let Some(gpu) = &service.gpu {
+        // An extended resource is not overcommitted: Kubernetes requires its
+        // request to equal its limit. Both are written, so they read alike.
+        let gpus = Quantity(gpu.value.to_string());
+        requests.insert(GPU_RESOURCE.to_string(), gpus.clone());
+        limits.insert(GPU_RESOURCE.to_string(), gpus);
+    }
+    if let Some(storage) = &service.ephemeral_storage {
+        requests.insert(
+            "ephemeral-storage".to_string(),
+            Quantity(storage.request.value.text.clone()),
+        );
+        if let Some(limit) = &storage.limit {
+            limits.insert(
+                "ephemeral-storage".to_string(),
+                Quantity(limit.value.text.clone()),
+            );
         }
     }
     if requests.is_empty() && limits.is_empty() {

@@ -37,6 +37,7 @@ pub mod namespace;
 pub mod network;
 pub mod pod;
 pub mod probes;
+pub mod scheduling;
 pub mod security;
 pub mod service;
 pub mod yaml;

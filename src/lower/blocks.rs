@@ -83,6 +83,10 @@ impl Lowerer<'_> {
         let count = self.get(&fields, "count", count_range);
         let cpu = self.get(&fields, "cpu", values::cpu);
         let memory = self.get(&fields, "memory", values::memory);
+        let gpu = self.get(&fields, "gpu", |v| {
+            values::int32_count(v, &values::NODE_GPUS)
+        });
+        let ephemeral_storage = self.get(&fields, "ephemeral_storage", values::memory);
         if !complete {
             return None;
         }
@@ -90,6 +94,8 @@ impl Lowerer<'_> {
             count: count?,
             cpu: cpu?,
             memory: memory?,
+            gpu,
+            ephemeral_storage,
             span: block.span,
         })
     }

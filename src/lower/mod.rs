@@ -17,6 +17,7 @@
 mod blocks;
 mod calls;
 mod pod;
+mod scheduling;
 pub mod schema;
 mod security;
 mod service;

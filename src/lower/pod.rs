@@ -630,15 +630,21 @@ pub(super) fn merge_metadata(own: Metadata, inherited: Metadata) -> Metadata {
 }
 
 impl Lowerer<'_> {
-    /// `labels { }` or `pod_labels { }`: label keys and values as the API
-    /// server checks them (E006), none of scalec's own (E008).
+    /// `labels { }`, `pod_labels { }` or `node_selector { }`: label keys and
+    /// values as the API server checks them (E006), none of scalec's own
+    /// (E008) but in a node selector.
     pub(super) fn labels(&mut self, block: &Block) -> BTreeMap<String, Spanned<String>> {
         let schema = schema::block(&block.kind.name).expect("label blocks have schemas");
         let fields = self.fields(block, schema);
         let mut labels = BTreeMap::new();
+        // A node selector names node labels, which scalec never sets.
+        let reserved: &[&str] = match block.kind.name.as_str() {
+            "node_selector" => &[],
+            _ => &RESERVED_LABELS,
+        };
         for attribute in fields.free {
             let key = &attribute.name.name;
-            if RESERVED_LABELS.contains(&key.as_str()) {
+            if reserved.contains(&key.as_str()) {
                 self.report(
                     Diagnostic::error(
                         codes::CONFLICTING_ATTRIBUTES,

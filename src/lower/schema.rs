@@ -163,6 +163,7 @@ pub const ENGINES: &[&str] = crate::model::DatabaseEngine::WORDS;
 pub const OPERATORS: &[&str] = crate::model::DatabaseOperator::WORDS;
 pub const FIELD_TYPES: &[&str] = crate::model::FieldType::WORDS;
 pub const PROTOCOLS: &[&str] = crate::model::Protocol::WORDS;
+pub const TAINT_EFFECTS: &[&str] = crate::model::TaintEffect::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -177,6 +178,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("OPERATORS", OPERATORS),
     ("FIELD_TYPES", FIELD_TYPES),
     ("PROTOCOLS", PROTOCOLS),
+    ("TAINT_EFFECTS", TAINT_EFFECTS),
 ];
 
 /// The attributes a service takes.
@@ -196,7 +198,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 16] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 21] = [
     required(
         "image",
         ValueType::String,
@@ -227,6 +229,18 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 16] = [
         "memory request, or request `..` limit",
     ),
     attr(
+        "gpu",
+        ValueType::Count,
+        "",
+        "NVIDIA GPUs per pod (`nvidia.com/gpu`, request and limit), 1 to 2147483647",
+    ),
+    attr(
+        "ephemeral_storage",
+        ValueType::MemoryOrRange,
+        "",
+        "local disk (logs, `emptyDir`, writable layer) request, or request `..` limit",
+    ),
+    attr(
         "replicas",
         ValueType::CountOrRange,
         "",
@@ -237,6 +251,24 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 16] = [
         ValueType::Word(SPREADS),
         "",
         "spread pods across zones or nodes",
+    ),
+    attr(
+        "spread_strict",
+        ValueType::Bool,
+        "`false`",
+        "`true`: leave a pod pending rather than break the `spread` (`DoNotSchedule`)",
+    ),
+    attr(
+        "priority_class",
+        ValueType::String,
+        "",
+        "the pods' PriorityClass, which the platform provides",
+    ),
+    attr(
+        "zones",
+        ValueType::NameList,
+        "",
+        "the only zones the pods may run in (`topology.kubernetes.io/zone`, required)",
     ),
     attr(
         "calls",
@@ -310,10 +342,12 @@ const SERVICE_BLOCKS: &[&str] = &[
     "pod_annotations",
     "security",
     "identity",
+    "node_selector",
+    "toleration",
 ];
 
 /// The blocks of a service that may appear more than once.
-const SERVICE_REPEATABLE: &[&str] = &["scale", "port", "probe"];
+const SERVICE_REPEATABLE: &[&str] = &["scale", "port", "probe", "toleration"];
 
 /// Every block kind, top-level kinds first.
 pub const BLOCKS: &[BlockSchema] = &[
@@ -516,6 +550,18 @@ pub const BLOCKS: &[BlockSchema] = &[
             ),
             required("cpu", ValueType::Cpu, "allocatable cpu per node"),
             required("memory", ValueType::Memory, "allocatable memory per node"),
+            attr(
+                "gpu",
+                ValueType::Count,
+                "`0`",
+                "allocatable NVIDIA GPUs (`nvidia.com/gpu`) per node",
+            ),
+            attr(
+                "ephemeral_storage",
+                ValueType::Memory,
+                "",
+                "allocatable ephemeral storage per node; unchecked when not stated",
+            ),
         ],
         blocks: &[],
         repeatable: &[],
@@ -758,6 +804,38 @@ pub const BLOCKS: &[BlockSchema] = &[
         blocks: &[],
         repeatable: &[],
         free_form: true,
+    },
+    BlockSchema {
+        kind: "node_selector",
+        label: LabelRule::None,
+        doc: "node labels the pods' nodes must have: `\"key\" = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
+        kind: "toleration",
+        label: LabelRule::None,
+        doc: "a node taint the pods tolerate",
+        attributes: &[
+            required("key", ValueType::String, "the taint's key"),
+            attr(
+                "value",
+                ValueType::String,
+                "",
+                "the taint's value; without it, any value (`Exists`)",
+            ),
+            attr(
+                "effect",
+                ValueType::Word(TAINT_EFFECTS),
+                "",
+                "the taint's effect; without it, every effect",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
     },
     BlockSchema {
         kind: "pod_labels",

@@ -44,8 +44,15 @@ pub(super) struct ServiceParts {
     health: Option<Spanned<String>>,
     cpu: Option<Resource<Cpu>>,
     memory: Option<Resource<Memory>>,
+    gpu: Option<Spanned<i32>>,
+    ephemeral_storage: Option<Resource<Memory>>,
     replicas: Option<Replicas>,
     spread: Option<Spanned<Spread>>,
+    spread_strict: Option<Spanned<bool>>,
+    priority_class: Option<Spanned<String>>,
+    zones: Option<Vec<Spanned<String>>>,
+    node_selector: Option<BTreeMap<String, Spanned<String>>>,
+    tolerations: Option<Vec<crate::model::Toleration>>,
     scaling: Vec<ScaleSignal>,
     scale_up: Option<Behavior>,
     scale_down: Option<Behavior>,
@@ -127,8 +134,13 @@ impl Lowerer<'_> {
             health: self.get(&fields, "health", health_path),
             cpu: self.resource(&fields, "cpu", values::cpu),
             memory: self.resource(&fields, "memory", values::memory),
+            gpu: self.get(&fields, "gpu", gpu_count),
+            ephemeral_storage: self.ephemeral_storage(&fields),
             replicas: self.replicas(&fields),
             spread: self.get(&fields, "spread", values::keyword::<Spread>),
+            spread_strict: self.get(&fields, "spread_strict", values::boolean),
+            priority_class: self.priority_class(&fields),
+            zones: self.zones(&fields),
             calls: self.calls(&fields),
             public: self.get(&fields, "public", values::boolean),
             ingress_from: self.ingress_from(&fields),
@@ -183,6 +195,12 @@ impl Lowerer<'_> {
                 }
                 "security" => parts.security = self.security(child),
                 "identity" => parts.identity = self.identity(child),
+                "node_selector" => parts.node_selector = Some(self.labels(child)),
+                "toleration" => {
+                    let toleration = self.toleration(child);
+                    let tolerations = parts.tolerations.get_or_insert_default();
+                    tolerations.extend(toleration);
+                }
                 other => unreachable!("`{other}` is not in the service schema"),
             }
         }
@@ -228,6 +246,21 @@ impl Lowerer<'_> {
             }
             return None;
         };
+        let spread = own.spread.or(inherited.spread);
+        if let (Some(strict), None) = (&own.spread_strict, &spread) {
+            self.report(
+                Diagnostic::error(
+                    codes::MISSING_ATTRIBUTE,
+                    format!(
+                        "{} sets `spread_strict` but no `spread`",
+                        describe_block(block)
+                    ),
+                    strict.span,
+                )
+                .with_label("strict about which spread?")
+                .with_help("add `spread = zone` (or `node`) to the service or to `defaults`"),
+            );
+        }
         if !valid_name {
             return None;
         }
@@ -240,13 +273,27 @@ impl Lowerer<'_> {
             health: own.health.or(inherited.health),
             cpu: own.cpu.or(inherited.cpu),
             memory: own.memory.or(inherited.memory),
+            gpu: own.gpu.or(inherited.gpu),
+            ephemeral_storage: own.ephemeral_storage.or(inherited.ephemeral_storage),
             replicas,
             scaling,
             scale_up: own.scale_up.or(inherited.scale_up),
             scale_down: own.scale_down.or(inherited.scale_down),
             load: own.load.or(inherited.load),
             disruption: own.disruption.or(inherited.disruption),
-            spread: own.spread.or(inherited.spread),
+            spread,
+            spread_strict: own.spread_strict.or(inherited.spread_strict),
+            scheduling: crate::model::Scheduling {
+                priority_class: own.priority_class.or(inherited.priority_class),
+                node_selector: (own.node_selector)
+                    .or(inherited.node_selector)
+                    .unwrap_or_default(),
+                tolerations: own
+                    .tolerations
+                    .or(inherited.tolerations)
+                    .unwrap_or_default(),
+                zones: own.zones.or(inherited.zones).unwrap_or_default(),
+            },
             env,
             named_ports,
             calls: own.calls.or(inherited.calls).unwrap_or_default(),
@@ -284,6 +331,31 @@ impl Lowerer<'_> {
             request: Spanned::new(request, request_value.span),
             limit: limit.map(|(limit, value)| Spanned::new(limit, value.span)),
         })
+    }
+
+    /// `ephemeral_storage = request` or `request .. limit`: the API server
+    /// refuses a limit below the request (E008).
+    fn ephemeral_storage(&mut self, fields: &Fields<'_>) -> Option<Resource<Memory>> {
+        let storage = self.resource(fields, "ephemeral_storage", values::memory)?;
+        if let Some(limit) = &storage.limit
+            && limit.value.millibytes < storage.request.value.millibytes
+        {
+            self.report(
+                Diagnostic::error(
+                    codes::CONFLICTING_ATTRIBUTES,
+                    format!(
+                        "the ephemeral storage limit `{}` is below its request `{}`",
+                        limit.value.text, storage.request.value.text
+                    ),
+                    limit.span,
+                )
+                .with_label("below the request")
+                .with_related(storage.request.span, "the request")
+                .with_help("write the request first: `ephemeral_storage = 1Gi .. 4Gi`"),
+            );
+            return None;
+        }
+        Some(storage)
     }
 
     fn replicas(&mut self, fields: &Fields<'_>) -> Option<Replicas> {
@@ -783,7 +855,7 @@ impl Lowerer<'_> {
 }
 
 /// The items of a list value.
-fn list_items<'v>(
+pub(super) fn list_items<'v>(
     value: &'v crate::ast::Value,
     example: &str,
 ) -> values::Conv<&'v [crate::ast::Value]> {
@@ -847,3 +919,27 @@ pub(super) fn health_path(value: &Value) -> values::Conv<String> {
     }
     Ok(path)
 }
+
+/// `gpu = N`: whole GPUs, 1 to 2147483647 (a container asks for none by
+/// leaving `gpu` out).
+fn gpu_count(value: &Value) -> values::Conv<i32> {
+    let gpus = values::int32_count(value, &GPUS)?;
+    if gpus == 0 {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "`gpu = 0` asks for no GPU",
+            value.span,
+        )
+        .with_label("zero")
+        .with_help("remove `gpu` for a pod without GPUs, or ask for 1 or more"));
+    }
+    Ok(gpus)
+}
+
+/// `gpu`: an extended resource count, which Kubernetes holds as an integer
+/// quantity; scalec keeps it to int32 as it does every count.
+const GPUS: values::Limit = values::Limit {
+    max: values::INT32_MAX,
+    what: "GPUs",
+    why: "scalec counts GPUs per pod in 32-bit integers",
+};

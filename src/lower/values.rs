@@ -402,6 +402,13 @@ pub const REPLICAS: Limit = Limit {
     why: "Kubernetes stores replica counts as 32-bit integers (int32)",
 };
 
+/// `nodes { gpu }`: GPUs per node, counted as a pod's are.
+pub const NODE_GPUS: Limit = Limit {
+    max: INT32_MAX,
+    what: "GPUs per node",
+    why: "scalec counts GPUs in 32-bit integers",
+};
+
 /// HPA scaling policies: `value` is int32.
 pub const RATE_PODS: Limit = Limit {
     max: INT32_MAX,

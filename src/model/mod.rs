@@ -212,6 +212,8 @@ pub mod network;
 
 pub use network::{Call, NamedPort, PortRef, Protocol};
 pub mod pod;
+pub mod scheduling;
+pub use scheduling::{Scheduling, TaintEffect, Toleration};
 
 pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
 
@@ -304,12 +306,25 @@ pub mod features {
         rule: "emit (every target serves it)",
     };
 
+    /// Topology spread `matchLabelKeys` (MatchLabelKeysInPodTopologySpread),
+    /// which spreads each ReplicaSet of a rollout on its own.
+    pub const SPREAD_MATCH_LABEL_KEYS: KubeFeature = KubeFeature {
+        name: "topology spread `matchLabelKeys` (MatchLabelKeysInPodTopologySpread)",
+        since: KubeVersion {
+            major: 1,
+            minor: 27,
+        },
+        history: "beta, on by default; alpha in 1.25 and 1.26",
+        rule: "emit (every target serves it)",
+    };
+
     /// Every feature, for the docs.
     pub const ALL: &[KubeFeature] = &[
         HPA_SCALE_TO_ZERO,
         HPA_TOLERANCE,
         RELAXED_ENV_NAMES,
         JOB_POD_FAILURE_POLICY,
+        SPREAD_MATCH_LABEL_KEYS,
     ];
 }
 
@@ -367,6 +382,10 @@ pub struct NodePool {
     pub count: Spanned<CountRange>,
     pub cpu: Spanned<Cpu>,
     pub memory: Spanned<Memory>,
+    /// `gpu`: NVIDIA GPUs per node; none when not written.
+    pub gpu: Option<Spanned<i32>>,
+    /// `ephemeral_storage` per node; C304 checks it only when written.
+    pub ephemeral_storage: Option<Spanned<Memory>>,
     pub span: Span,
 }
 
@@ -550,6 +569,10 @@ pub struct Service {
     pub health: Option<Spanned<String>>,
     pub cpu: Option<Resource<Cpu>>,
     pub memory: Option<Resource<Memory>>,
+    /// `gpu = N`: `nvidia.com/gpu`, requested and limited alike; 1 or more.
+    pub gpu: Option<Spanned<i32>>,
+    /// `ephemeral_storage`: request and optional limit, the limit no lower.
+    pub ephemeral_storage: Option<Resource<Memory>>,
     pub replicas: Option<Replicas>,
     pub scaling: Vec<ScaleSignal>,
     pub scale_up: Option<Behavior>,
@@ -557,6 +580,11 @@ pub struct Service {
     pub load: Option<Load>,
     pub disruption: Option<Disruption>,
     pub spread: Option<Spanned<Spread>>,
+    /// `spread_strict = true`: `whenUnsatisfiable: DoNotSchedule` rather
+    /// than `ScheduleAnyway`.
+    pub spread_strict: Option<Spanned<bool>>,
+    /// Priority class, node selector, tolerations and zones.
+    pub scheduling: Scheduling,
     /// `port NAME { ... }` blocks, by name; `port = N` is [`Service::port`].
     pub named_ports: Vec<NamedPort>,
     /// `calls = [...]`: the services and databases this one calls.
@@ -951,10 +979,10 @@ eq_ignoring_spans! {
     Cluster {
         name, project, kubernetes, namespace, autoscaler, nodes,
     } ignoring { kubernetes_span, namespace_span, autoscaler_span, span }
-    NodePool { count, cpu, memory } ignoring { span }
+    NodePool { count, cpu, memory, gpu, ephemeral_storage } ignoring { span }
     Service {
-        name, image, port, health, cpu, memory, replicas, scaling, scale_up,
-        scale_down, load, disruption, spread, env, named_ports, calls, public,
+        name, image, port, health, cpu, memory, gpu, ephemeral_storage, replicas, scaling, scale_up,
+        scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
         env_from, files, metadata, image_pull_secrets, tmp, security, identity,
     } ignoring { file, span }

@@ -96,7 +96,7 @@ pub fn dns_subdomain_problem(name: &str) -> Option<String> {
     name.split('.').find_map(dns_label_problem)
 }
 
-/// A Secret, ConfigMap or StorageClass name: a DNS-1123 subdomain.
+/// A Secret, ConfigMap, StorageClass or PriorityClass name: a DNS-1123 subdomain.
 pub fn dns_subdomain(name: &str) -> Result<(), Invalid> {
     let Some(problem) = dns_subdomain_problem(name) else {
         return Ok(());
@@ -114,7 +114,7 @@ pub fn dns_subdomain(name: &str) -> Result<(), Invalid> {
         .filter(|r| !r.is_empty() && r.len() <= MAX_SUBDOMAIN_LEN);
     Err(Invalid::new(
         problem,
-        "Secret, ConfigMap and StorageClass names are lower-case letters, digits, `-` and `.` \
+        "these names (DNS subdomains) are lower-case letters, digits, `-` and `.` \
          (at most 253), each `.`-separated part starting and ending with a letter or digit",
     )
     .rewrite(rewrite))

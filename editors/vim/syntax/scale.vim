@@ -21,7 +21,7 @@ let s:blocks = [
       \ 'nodes', 'selector', 'object', 'scale', 'scale_up', 'scale_down',
       \ 'load', 'disruption', 'env', 'port', 'collection', 'field',
       \ 'shard', 'config_server', 'router',
-      \ 'probe', 'files', 'labels', 'annotations', 'pod_labels',
+      \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
       \ ]
 
@@ -36,6 +36,9 @@ let s:attributes = [
       \ 'routers', 'storage', 'storage_class',
       \ 'grace_period', 'pre_stop', 'job_duration', 'env_from',
       \ 'image_pull_secrets',
+      \ 'gpu', 'ephemeral_storage',
+      \ 'priority_class', 'zones', 'key', 'value', 'effect',
+      \ 'spread_strict',
       \ 'http', 'tcp', 'exec', 'grpc', 'grpc_service', 'initial_delay', 'period',
       \ 'timeout', 'failure_threshold', 'success_threshold',
       \ 'tmp', 'run_as_root', 'user', 'writable_root', 'privilege_escalation',
@@ -60,6 +63,7 @@ let s:words = [
       \ 'aws-sqs',
       \ 'max', 'min', 'disabled',
       \ 'zone', 'node',
+      \ 'no_schedule', 'prefer_no_schedule', 'no_execute',
       \ 'mongodb',
       \ 'percona',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',

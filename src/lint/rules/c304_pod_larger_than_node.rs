@@ -1,7 +1,7 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
 use crate::lint::capacity::{Tier, Kind, max_pods};
-use crate::model::Project;
+use crate::model::{NodePool, Project, Service};
 
 declare_rule! {
     /// ## What it does
@@ -10,6 +10,10 @@ declare_rule! {
     /// of `nodes`), and a database whose shard members, config servers or
     /// routers each request more (their `shard`, `config_server` or
     /// `router` block). Each resource is reported on its own, on the request.
+    /// A service's `gpu` is checked against the `gpu` of `nodes` (none when
+    /// not written: a GPU service on a pool without GPUs is flagged), and
+    /// its `ephemeral_storage` request against the `ephemeral_storage` of
+    /// `nodes` when it is written.
     ///
     /// Only requests count: the scheduler places pods by request, and a limit
     /// above the node's size is legal (the pod is throttled or killed at the
@@ -110,6 +114,11 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             )));
         }
     }
+    for service in &project.services {
+        if max_pods(service) > 0 {
+            extended(rule, nodes, service, out);
+        }
+    }
     for database in &project.databases {
         for tier in Tier::ALL {
             for kind in [Kind::Cpu, Kind::Memory] {
@@ -142,5 +151,60 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+/// `gpu` against the node's (none unless `nodes` states them), and
+/// `ephemeral_storage` against the node's when `nodes` states it.
+fn extended(rule: &Rule, nodes: &NodePool, service: &Service, out: &mut Vec<Diagnostic>) {
+    let name = &service.name.value;
+    if let Some(gpu) = &service.gpu {
+        let node = nodes.gpu.as_ref().map_or(0, |g| g.value);
+        if gpu.value > node {
+            let has = match node {
+                0 => "no node has a GPU (`nodes` states no `gpu`)".to_string(),
+                n => format!("one node has {n}"),
+            };
+            let mut finding = rule
+                .finding(
+                    format!(
+                        "a pod of `{name}` requests {} {}; {has}",
+                        gpu.value,
+                        if gpu.value == 1 { "GPU" } else { "GPUs" }
+                    ),
+                    gpu.span,
+                )
+                .with_label(format!("requests {} `nvidia.com/gpu`", gpu.value));
+            if let Some(node_gpu) = &nodes.gpu {
+                finding = finding.with_related(node_gpu.span, format!("one node has {node}"));
+            }
+            let help = match node {
+                0 => "run it on a pool with GPU nodes and state their count in `nodes` \
+                      (`gpu = N`), or remove `gpu`"
+                    .to_string(),
+                n => format!("ask for at most `gpu = {n}`, or use nodes with more GPUs"),
+            };
+            out.push(finding.with_help(help));
+        }
+    }
+    if let (Some(storage), Some(node)) = (&service.ephemeral_storage, &nodes.ephemeral_storage)
+        && storage.request.value.millibytes > node.value.millibytes
+    {
+        let request = &storage.request.value.text;
+        out.push(
+            rule.finding(
+                format!(
+                    "a pod of `{name}` requests {request} of ephemeral storage, more than one node allocates ({})",
+                    node.value.text
+                ),
+                storage.request.span,
+            )
+            .with_label(format!("requests {request}"))
+            .with_related(node.span, format!("one node allocates {}", node.value.text))
+            .with_help(format!(
+                "request at most `ephemeral_storage = {}`, or use nodes with larger disks",
+                node.value.text
+            )),
+        );
     }
 }
