@@ -2,7 +2,9 @@
 //! tier of a database's pods asks of the node pool, and exact, readable
 //! formatting of the amounts.
 
-use crate::model::{CountRange, Database, DatabasePods, NodePool, Project, Service};
+use crate::model::{
+    CountRange, Cpu, Database, DatabasePods, Memory, NodePool, Project, Resource, Service,
+};
 use crate::source::Span;
 
 /// A resource the scheduler places pods by.
@@ -24,39 +26,35 @@ impl Kind {
     /// The service's request in thousandths (millicores, millibytes), its
     /// span and its text as written; `None` without a request.
     pub fn request(self, service: &Service) -> Option<(u128, Span, &str)> {
-        match self {
-            Kind::Cpu => service.cpu.as_ref().map(|r| {
-                (
-                    u128::from(r.request.value.millicores),
-                    r.request.span,
-                    r.request.value.text.as_str(),
-                )
-            }),
-            Kind::Memory => service.memory.as_ref().map(|r| {
-                (
-                    r.request.value.millibytes,
-                    r.request.span,
-                    r.request.value.text.as_str(),
-                )
-            }),
-        }
+        self.of(service.cpu.as_ref(), service.memory.as_ref())
     }
 
     /// What one pod of a database tier requests, as [`Kind::request`].
     pub fn pods_request(self, pods: &DatabasePods) -> Option<(u128, Span, &str)> {
+        self.of(pods.cpu.as_ref(), pods.memory.as_ref())
+    }
+
+    /// The request of this kind among a pod's cpu and memory.
+    fn of<'r>(
+        self,
+        cpu: Option<&'r Resource<Cpu>>,
+        memory: Option<&'r Resource<Memory>>,
+    ) -> Option<(u128, Span, &'r str)> {
         match self {
-            Kind::Cpu => pods.cpu.as_ref().map(|r| {
+            Kind::Cpu => cpu.map(|r| {
+                let request = &r.request;
                 (
-                    u128::from(r.request.value.millicores),
-                    r.request.span,
-                    r.request.value.text.as_str(),
+                    u128::from(request.value.millicores),
+                    request.span,
+                    request.value.text.as_str(),
                 )
             }),
-            Kind::Memory => pods.memory.as_ref().map(|r| {
+            Kind::Memory => memory.map(|r| {
+                let request = &r.request;
                 (
-                    r.request.value.millibytes,
-                    r.request.span,
-                    r.request.value.text.as_str(),
+                    request.value.millibytes,
+                    request.span,
+                    request.value.text.as_str(),
                 )
             }),
         }
