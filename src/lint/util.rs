@@ -67,14 +67,3 @@ pub fn percent_of_ppm(ppm: impl Into<u128>) -> String {
     }
     format!("{whole}.{}", format!("{fraction:04}").trim_end_matches('0'))
 }
-
-/// Whole seconds as a policy writes them: `90s`, `5m`, `1h`.
-pub fn format_seconds(seconds: i64) -> String {
-    if seconds != 0 && seconds % 3600 == 0 {
-        format!("{}h", seconds / 3600)
-    } else if seconds != 0 && seconds % 60 == 0 {
-        format!("{}m", seconds / 60)
-    } else {
-        format!("{seconds}s")
-    }
-}

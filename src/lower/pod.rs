@@ -347,7 +347,7 @@ pub(super) fn check(project: &Project, defaults_known: bool, sink: &mut Vec<Diag
             .with_help(format!(
                 "the API server refuses a `sleep` longer than the grace period: write \
                  `grace_period = {}` (the sleep, then 30s for the process to stop), or sleep less",
-                format_duration(seconds + crate::model::Service::DEFAULT_GRACE_PERIOD_SECONDS)
+                crate::model::format_seconds(seconds + crate::model::Service::DEFAULT_GRACE_PERIOD_SECONDS)
             ));
             diagnostic = match &service.grace_period_seconds {
                 Some(written) => diagnostic.with_related(written.span, format!("{grace}s here")),
@@ -401,17 +401,6 @@ pub(super) fn check(project: &Project, defaults_known: bool, sink: &mut Vec<Diag
                 _ => {}
             }
         }
-    }
-}
-
-/// Whole seconds as a policy writes them: `90s`, `5m`, `1h`.
-pub(crate) fn format_duration(seconds: i64) -> String {
-    if seconds != 0 && seconds % 3600 == 0 {
-        format!("{}h", seconds / 3600)
-    } else if seconds != 0 && seconds % 60 == 0 {
-        format!("{}m", seconds / 60)
-    } else {
-        format!("{seconds}s")
     }
 }
 

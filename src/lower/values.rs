@@ -329,17 +329,10 @@ pub fn duration_seconds(value: &Value, max_seconds: u32) -> Conv<i32> {
             value.span,
         )
         .with_label("too long")
-        .with_help(format!("use at most `{}`", format_seconds(max_seconds)))),
-    }
-}
-
-fn format_seconds(seconds: u32) -> String {
-    if seconds.is_multiple_of(3600) {
-        format!("{}h", seconds / 3600)
-    } else if seconds.is_multiple_of(60) {
-        format!("{}m", seconds / 60)
-    } else {
-        format!("{seconds}s")
+        .with_help(format!(
+            "use at most `{}`",
+            crate::model::format_seconds(i64::from(max_seconds))
+        ))),
     }
 }
 

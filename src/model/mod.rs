@@ -256,8 +256,20 @@ pub struct KubeFeature {
     pub rule: &'static str,
 }
 
+/// Whole seconds as a policy writes them: `90s`, `5m`, `1h`.
+pub fn format_seconds(seconds: i64) -> String {
+    if seconds != 0 && seconds % 3600 == 0 {
+        format!("{}h", seconds / 3600)
+    } else if seconds != 0 && seconds % 60 == 0 {
+        format!("{}m", seconds / 60)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
 /// The one table of Kubernetes feature versions: lint (K108, K120), emit and
 /// `docs/rules.md` all read these.
+
 pub mod features {
     use super::{KubeFeature, KubeVersion};
 

@@ -67,7 +67,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         }
         let name = &service.name.value;
         let job_text = format_millis(job.value);
-        let grace_text = crate::lint::util::format_seconds(grace);
+        let grace_text = crate::model::format_seconds(grace);
         let worker = if (service.scaling.iter()).any(|s| matches!(s.source.value, SignalSource::Queue(_))) {
             "queue worker"
         } else {
@@ -86,7 +86,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             .with_help(format!(
                 "write `grace_period = {}` (the job and 30s to spare) so a stopping pod finishes \
                  its job, and stop taking new work on SIGTERM",
-                crate::lint::util::format_seconds(needed)
+                crate::model::format_seconds(needed)
             ));
         let finding = match &service.grace_period_seconds {
             Some(written) => finding.with_related(written.span, format!("{grace_text} to stop")),
@@ -112,5 +112,5 @@ fn format_millis(millis: u128) -> String {
     if !millis.is_multiple_of(1000) {
         return format!("{millis}ms");
     }
-    crate::lint::util::format_seconds(i64::try_from(millis / 1000).unwrap_or(i64::MAX))
+    crate::model::format_seconds(i64::try_from(millis / 1000).unwrap_or(i64::MAX))
 }
