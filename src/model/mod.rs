@@ -269,7 +269,6 @@ pub fn format_seconds(seconds: i64) -> String {
 
 /// The one table of Kubernetes feature versions: lint (K108, K120), emit and
 /// `docs/rules.md` all read these.
-
 pub mod features {
     use super::{KubeFeature, KubeVersion};
 
