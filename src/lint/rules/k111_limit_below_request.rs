@@ -58,9 +58,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for service in &project.services {
         let who = format!("service `{}`", service.name.value);
         let found = [
-            ("cpu", (service.cpu.as_ref()).and_then(|r| compare(rule, &who, "cpu", r, cpu, |c| &c.text))),
+            ("cpu", (service.cpu.as_ref()).and_then(|r| compare(rule, &who, false, "cpu", r, cpu, |c| &c.text))),
             ("memory", (service.memory.as_ref())
-                .and_then(|r| compare(rule, &who, "memory", r, memory, |m| &m.text))),
+                .and_then(|r| compare(rule, &who, false, "memory", r, memory, |m| &m.text))),
         ];
         for (word, finding) in found {
             let Some(mut d) = finding else {
@@ -84,20 +84,21 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         ] {
             let who = format!("the {tier} of database `{name}`");
             let found = [
-                (pods.cpu.as_ref()).and_then(|r| compare(rule, &who, "cpu", r, cpu, |c| &c.text)),
+                (pods.cpu.as_ref()).and_then(|r| compare(rule, &who, true, "cpu", r, cpu, |c| &c.text)),
                 (pods.memory.as_ref())
-                    .and_then(|r| compare(rule, &who, "memory", r, memory, |m| &m.text)),
+                    .and_then(|r| compare(rule, &who, true, "memory", r, memory, |m| &m.text)),
             ];
             out.extend(found.into_iter().flatten());
         }
     }
 }
 
-/// The finding for `who` (`service `api``) when `resource`'s limit is below
-/// its request.
+/// The finding for `who` (`service `api``, or `the routers of database
+/// `orders``, a `plural` subject) when `resource`'s limit is below its request.
 fn compare<T>(
     rule: &Rule,
     who: &str,
+    plural: bool,
     word: &str,
     resource: &Resource<T>,
     amount: impl Fn(&T) -> u128,
@@ -110,7 +111,7 @@ fn compare<T>(
     }
     let (req, lim) = (text(&request.value), text(&limit.value));
     // "the routers of database `x`" is plural.
-    let (have, its) = if who.starts_with("the ") {
+    let (have, its) = if plural {
         ("have", "their")
     } else {
         ("has", "its")
