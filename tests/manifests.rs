@@ -727,6 +727,16 @@ fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
     assert_eq!(policy["spec"]["podSelector"]["matchLabels"], own);
     let rules = policy["spec"]["ingress"].as_array().expect("rules");
     assert_eq!(rules[0]["from"][0]["podSelector"]["matchLabels"], own);
+    // The operator, in any namespace, as its bundle and its Helm chart label it.
+    assert_eq!(
+        rules[1]["from"],
+        json!([
+            { "namespaceSelector": {}, "podSelector": { "matchLabels": { "app.kubernetes.io/name": "percona-server-mongodb-operator" } } },
+            { "namespaceSelector": {}, "podSelector": { "matchLabels": { "app.kubernetes.io/name": "psmdb-operator" } } },
+            { "namespaceSelector": {}, "podSelector": { "matchLabels": { "name": "percona-server-mongodb-operator" } } },
+        ])
+    );
+    assert_eq!(rules[1].get("ports"), None);
     let clients: Vec<&Value> = rules[2]["from"]
         .as_array()
         .expect("peers")

@@ -48,11 +48,14 @@ pub fn percona_pod_labels(database: &str) -> BTreeMap<String, String> {
     ])
 }
 
-/// The labels of the Percona operator's own pod, one set per way it is
-/// commonly labelled: `name` in its `deploy/bundle.yaml`, and the
-/// `app.kubernetes.io/name` form.
+/// The labels of the Percona operator's own pod, one per way it is
+/// installed: the operator's `deploy/bundle.yaml` sets both `name` and
+/// `app.kubernetes.io/name` to `percona-server-mongodb-operator`; the
+/// `psmdb-operator` Helm chart sets `app.kubernetes.io/name` to its chart
+/// name, `psmdb-operator`, unless `nameOverride` says otherwise.
 const OPERATOR_LABELS: &[(&str, &str)] = &[
     ("app.kubernetes.io/name", "percona-server-mongodb-operator"),
+    ("app.kubernetes.io/name", "psmdb-operator"),
     ("name", "percona-server-mongodb-operator"),
 ];
 
