@@ -581,6 +581,8 @@ fn the_mode_knows_exactly_the_words_of_the_schema() {
     assert_eq!(lisp_words("scale-block-kinds"), kinds);
     assert_eq!(lisp_words("scale-attribute-names"), attributes);
     assert_eq!(lisp_words("scale-enum-words"), words);
+    let functions: BTreeSet<String> = schema::FUNCTIONS.iter().map(|f| f.to_string()).collect();
+    assert_eq!(lisp_words("scale-function-names"), functions);
 }
 
 #[test]
@@ -619,6 +621,18 @@ fn every_word_of_the_schema_is_highlighted_in_context() {
         let line = format!("  {attribute} = {word}");
         let column = line.len() - word.len();
         at(&mut policy, &line, column, word, "font-lock-builtin-face");
+    }
+    for function in schema::FUNCTIONS {
+        let line = format!("  x = [{function}(a), {function} (b)]");
+        at(&mut policy, &line, 7, function, "font-lock-builtin-face");
+        let column = line.rfind(function).expect("the second call");
+        at(
+            &mut policy,
+            &line,
+            column,
+            function,
+            "font-lock-builtin-face",
+        );
     }
     policy.push_str("}\n");
     let offsets: Vec<usize> = expected.iter().map(|(offset, ..)| *offset).collect();

@@ -353,6 +353,7 @@ fn vsce_packages_the_extension_without_writing_to_the_repository() {
 const BLOCK_KIND: &str = "storage.type.block.scale";
 const ATTRIBUTE: &str = "support.type.property-name.scale";
 const ENUM_WORD: &str = "constant.language.enum.scale";
+const BUILTIN: &str = "support.function.builtin.scale";
 
 /// A policy text and the scope each of its words must get.
 #[derive(Default)]
@@ -497,7 +498,7 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
             plain("["),
             scoped("customer_id", REFERENCE),
             plain(", "),
-            scoped("hashed", "support.function.builtin.scale"),
+            scoped("hashed", BUILTIN),
             plain("("),
             scoped("_id", REFERENCE),
             plain(")]"),
@@ -525,9 +526,21 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
             scoped("grpc", REFERENCE),
             plain(")]"),
         ],
-        // The call forms (`sleep(5s)`) are not builtins of the editor grammars.
-        ValueType::Command | ValueType::PreStop => vec![plain("[\"/bin/drain\", \"--wait\"]")],
-        ValueType::ConfigSources => vec![plain("[]")],
+        ValueType::Command => vec![plain("[\"/bin/drain\", \"--wait\"]")],
+        ValueType::PreStop => vec![
+            scoped("sleep", BUILTIN),
+            plain("("),
+            scoped("5", NUMBER),
+            scoped("s", UNIT),
+            plain(")"),
+        ],
+        ValueType::ConfigSources => vec![
+            plain("["),
+            scoped("secret", BUILTIN),
+            plain("(\"shop-db\"), "),
+            scoped("config_map", BUILTIN),
+            plain(" (\"shop-settings\")]"),
+        ],
     }
 }
 
@@ -603,6 +616,8 @@ fn the_grammar_scopes_every_word_of_the_schema() {
         .collect();
     enum_words.insert(scalec::model::QueueAuth::OPERATOR.to_string());
     assert_eq!(words_of(ENUM_WORD), enum_words);
+    let functions: BTreeSet<String> = schema::FUNCTIONS.iter().map(|f| f.to_string()).collect();
+    assert_eq!(words_of(BUILTIN), functions);
     for (keyword, scope) in [
         ("per", "keyword.operator.per.scale"),
         ("true", "constant.language.boolean.scale"),

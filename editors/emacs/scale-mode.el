@@ -128,6 +128,10 @@
     "tcp" "udp" "sctp")
   "Every word an attribute may take as its value.")
 
+(defconst scale-function-names
+  '("config_map" "hashed" "secret" "sleep")
+  "Every function a value may call, as in `hashed(device_id)'.")
+
 ;;;; Syntax
 
 (defvar scale-mode-syntax-table
@@ -214,7 +218,8 @@ Rules are separated by commas; the first word after that is the reason."
     ;; `spread = zone'
     (,(concat "=[ \t]*" (scale--words scale-enum-words))
      1 font-lock-builtin-face)
-    ("\\_<\\(hashed\\)(" 1 font-lock-builtin-face)
+    (,(concat (scale--words scale-function-names) "[ \t]*(")
+     1 font-lock-builtin-face)
     ("\\_<\\(?:true\\|false\\)\\_>" . font-lock-constant-face)
     ("\\_<per\\_>" . font-lock-keyword-face)
     ("\\.\\." . font-lock-keyword-face)

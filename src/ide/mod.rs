@@ -253,6 +253,7 @@ pub enum NameKind {
     Metric,
     Queue,
     Service,
+    Database,
 }
 
 impl NameKind {
@@ -262,6 +263,7 @@ impl NameKind {
             NameKind::Metric => "metric",
             NameKind::Queue => "queue",
             NameKind::Service => "service",
+            NameKind::Database => "database",
         }
     }
 
@@ -270,6 +272,7 @@ impl NameKind {
             "metric" => Some(NameKind::Metric),
             "queue" => Some(NameKind::Queue),
             "service" => Some(NameKind::Service),
+            "database" => Some(NameKind::Database),
             _ => None,
         }
     }
@@ -279,7 +282,8 @@ impl NameKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameAt {
     /// What the name can refer to: a `scale` reference may be a metric or a
-    /// queue (they share one namespace).
+    /// queue (they share one namespace), a `calls` reference a service or a
+    /// database.
     pub kinds: Vec<NameKind>,
     pub name: String,
     /// The label under the cursor.
@@ -289,13 +293,24 @@ pub struct NameAt {
 /// The declaration or reference under the cursor at `offset` in `file`.
 pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<NameAt> {
     let found = find(analysis.ast(file)?, offset)?;
-    let Target::Label(block) = found.target else {
-        return None;
+    let block = match found.target {
+        Target::Label(block) => block,
+        Target::Value(attribute, _)
+            if attribute.name.name == "calls" && refers_by_name(found.parents.last()?) =>
+        {
+            let (name, span) = called(&attribute.value).find(|(_, span)| on(*span, offset))?;
+            return Some(NameAt {
+                kinds: vec![NameKind::Service, NameKind::Database],
+                name: name.to_string(),
+                span,
+            });
+        }
+        _ => return None,
     };
     let label = block.label.as_ref()?;
     let kinds = if found.parents.is_empty() {
         vec![NameKind::of_block(&block.kind.name)?]
-    } else if block.kind.name == "scale" && is_scale_owner(found.parents.last()?) {
+    } else if block.kind.name == "scale" && refers_by_name(found.parents.last()?) {
         if matches!(label.text.as_str(), "cpu" | "memory") {
             return None;
         }
@@ -310,9 +325,26 @@ pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<N
     })
 }
 
-/// Blocks whose `scale` blocks refer to metrics and queues.
-fn is_scale_owner(block: &Block) -> bool {
+/// Blocks that refer to others by name: services and `defaults`, whose
+/// `scale` blocks name metrics and queues and whose `calls` name services
+/// and databases.
+fn refers_by_name(block: &Block) -> bool {
     matches!(block.kind.name.as_str(), "service" | "defaults")
+}
+
+/// The names a `calls` value refers to, with their spans: `cart` and the
+/// `payments` of `payments(grpc)` (a port inside the parentheses is not a
+/// service's name).
+fn called(value: &Value) -> impl Iterator<Item = (&str, Span)> {
+    let items = match &value.kind {
+        ValueKind::List(items) => items.as_slice(),
+        _ => std::slice::from_ref(value),
+    };
+    items.iter().filter_map(|item| match &item.kind {
+        ValueKind::Ident(name) => Some((name.as_str(), item.span)),
+        ValueKind::Call(function, _) => Some((function.name.as_str(), function.span)),
+        _ => None,
+    })
 }
 
 /// Every declaration of `name` as one of `kinds` in the project of `file`:
@@ -337,35 +369,38 @@ pub fn declarations(
     out
 }
 
-/// Every reference to `name` in the project of `file`: the labels of the
-/// `scale` blocks of services and `defaults`. Services are not referred to
-/// anywhere in the language, so only metrics and queues have references.
+/// Every reference to `name` in the project of `file`, in file order: for
+/// a metric or a queue, the labels of the `scale` blocks of services and
+/// `defaults`; for a service or a database, the names in their `calls`.
 pub fn references_to(
     analysis: &Analysis<'_>,
     file: FileId,
     kinds: &[NameKind],
     name: &str,
 ) -> Vec<Span> {
-    if !kinds
-        .iter()
-        .any(|k| matches!(k, NameKind::Metric | NameKind::Queue))
-    {
-        return Vec::new();
-    }
+    let signals = (kinds.iter()).any(|k| matches!(k, NameKind::Metric | NameKind::Queue));
+    let callees = (kinds.iter()).any(|k| matches!(k, NameKind::Service | NameKind::Database));
     let mut out = Vec::new();
     for ast in analysis.project_asts(file) {
         for item in &ast.items {
             let Item::Block(owner) = item else { continue };
-            if !is_scale_owner(owner) {
-                continue;
-            }
             for child in &owner.items {
-                let Item::Block(scale) = child else { continue };
-                if scale.kind.name != "scale" {
-                    continue;
-                }
-                if let Some(label) = scale.label.as_ref().filter(|l| l.text == name) {
-                    out.push(label.span);
+                match child {
+                    Item::Block(scale)
+                        if signals && scale.kind.name == "scale" && refers_by_name(owner) =>
+                    {
+                        if let Some(label) = scale.label.as_ref().filter(|l| l.text == name) {
+                            out.push(label.span);
+                        }
+                    }
+                    Item::Attribute(calls)
+                        if callees && calls.name.name == "calls" && refers_by_name(owner) =>
+                    {
+                        (called(&calls.value))
+                            .filter(|(called, _)| *called == name)
+                            .for_each(|(_, span)| out.push(span));
+                    }
+                    _ => {}
                 }
             }
         }

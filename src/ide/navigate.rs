@@ -1,10 +1,11 @@
-//! Go to definition and find references, for metrics, queues and services.
+//! Go to definition and find references, for metrics, queues, services and
+//! databases.
 //!
 //! A metric or queue is declared by the label of its block and referred to
 //! by the label of each `scale` block that scales on it, in the service or
-//! `defaults` blocks of any file of the project. A service is declared by
-//! its label and referred to nowhere else in the language, so its references
-//! are its declaration alone.
+//! `defaults` blocks of any file of the project. A service or database is
+//! declared by its label and referred to by the names in `calls` (`cart`,
+//! and `payments` in `payments(grpc)`), in the same blocks.
 
 use crate::source::{FileId, Span};
 
@@ -105,6 +106,61 @@ mod tests {
         let found = references(&analysis, FileId(1), at, true);
         assert_eq!(found, [Span::new(FileId(1), at, at + 3)]);
         assert_eq!(definition(&analysis, FileId(1), at), found);
+    }
+
+    const CALLS: &str = "service cart {\n  image = \"a:1\"\n  port http { number = 8080 }\n}\n\ndatabase orders {\n  engine = mongodb\n  shards = 1\n}\n";
+    const CALLERS: &str = "defaults {\n  calls = [orders]\n}\n\nservice web {\n  image = \"a:1\"\n  calls = [cart(http), orders]\n}\n\nservice batch {\n  image = \"a:1\"\n  calls = [cart]\n}\n";
+
+    #[test]
+    fn names_in_calls_lead_to_services_and_databases() {
+        let ws = workspace(&[("p/a.scale", CALLS), ("p/b.scale", CALLERS)]);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let callers = FileId(1);
+        // `cart` of `cart(http)`, and a bare `orders`.
+        let on_call = CALLERS.find("cart(http)").unwrap() + 1;
+        let found = definition(&analysis, callers, on_call);
+        assert_eq!(found, [Span::new(FileId(0), 8, 12)]);
+        let on_word = CALLERS.find("orders]").unwrap() + 2;
+        let found = definition(&analysis, callers, on_word);
+        let orders = CALLS.find("orders").unwrap();
+        assert_eq!(found, [Span::new(FileId(0), orders, orders + 6)]);
+        // A port inside the parentheses is not a service's name.
+        let on_port = CALLERS.find("http)").unwrap() + 1;
+        assert!(definition(&analysis, callers, on_port).is_empty());
+        // Nor is a word outside `calls`.
+        assert!(definition(&analysis, callers, CALLERS.find("a:1").unwrap()).is_empty());
+    }
+
+    #[test]
+    fn references_of_a_service_and_a_database_are_their_calls() {
+        let ws = workspace(&[("p/a.scale", CALLS), ("p/b.scale", CALLERS)]);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let places = |file: FileId, needle: &str| -> Vec<(FileId, usize)> {
+            let text = [CALLS, CALLERS][file.0 as usize];
+            references(&analysis, file, text.find(needle).unwrap(), true)
+                .iter()
+                .map(|s| {
+                    assert_eq!(s.end - s.start, needle.len());
+                    (s.file, s.start)
+                })
+                .collect()
+        };
+        let all = |text: &str, needle: &str| -> Vec<usize> {
+            text.match_indices(needle).map(|(at, _)| at).collect()
+        };
+        let cart: Vec<(FileId, usize)> = std::iter::once((FileId(0), CALLS.find("cart").unwrap()))
+            .chain(all(CALLERS, "cart").into_iter().map(|at| (FileId(1), at)))
+            .collect();
+        assert_eq!(cart.len(), 3);
+        assert_eq!(places(FileId(0), "cart"), cart);
+        // From a reference, the same places; `defaults` refers too.
+        assert_eq!(places(FileId(1), "cart"), cart);
+        let orders: Vec<(FileId, usize)> =
+            std::iter::once((FileId(0), CALLS.find("orders").unwrap()))
+                .chain(all(CALLERS, "orders").into_iter().map(|at| (FileId(1), at)))
+                .collect();
+        assert_eq!(orders.len(), 3);
+        assert_eq!(places(FileId(0), "orders"), orders);
     }
 
     #[test]

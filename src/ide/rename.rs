@@ -1,17 +1,22 @@
-//! Rename a metric, queue or service across the files of its project.
+//! Rename a metric, queue, service or database across the files of its
+//! project: its declaration and every reference (`scale` labels for metrics
+//! and queues, `calls` for services and databases).
 //!
 //! The new name is refused, with the reason, when the checker would refuse
-//! it where it lands: a service name must be a DNS-1123 label (it names the
-//! Deployment), a metric whose block name is its metric name must be one
-//! segment of a URL path, neither a metric nor a queue may be called `cpu`
-//! or `memory`, and no two of the names that share a namespace may be equal
-//! (metrics with queues; services with services and databases, which build
-//! into files of one name).
+//! it where it lands: a service or database name must be a DNS-1123 label
+//! (it names the Deployment or the database cluster; a database's also fits
+//! its shard-setup Job's name), a metric whose block name is its metric name
+//! must be one segment of a URL path, neither a metric nor a queue may be
+//! called `cpu` or `memory`, a name written in `calls` must stay a bare
+//! word, and no two of the names that share a namespace may be equal
+//! (metrics with queues; services with databases, which build into files of
+//! one name).
 
 use crate::diag::Suggestion;
 use crate::source::{FileId, Span};
 
 use super::{Analysis, Edit, NameKind, declarations, name_at, references_to};
+use crate::lower::MAX_DATABASE_NAME;
 
 /// Why a rename was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,13 +58,14 @@ pub fn rename(
 ) -> Result<Vec<Edit>, Refused> {
     let Some(at) = name_at(analysis, file, offset) else {
         return Err(Refused::new(
-            "only metrics, queues and services can be renamed: put the cursor on one's name",
+            "only metrics, queues, services and databases can be renamed: put the cursor on one's name",
         ));
     };
     let declared = declarations(analysis, file, &at.kinds, &at.name);
     let Some(&first) = declared.first() else {
         return Err(Refused::new(format!(
-            "no metric or queue named `{}` is declared in this project",
+            "no {} named `{}` is declared in this project",
+            kinds_text(&at.kinds),
             at.name
         )));
     };
@@ -68,7 +74,7 @@ pub fn rename(
     if new_name == at.name {
         return Ok(Vec::new());
     }
-    check(analysis, file, kind, first, new_name)?;
+    check(analysis, file, kind, first, &at.name, new_name)?;
     let mut spans = declared;
     spans.extend(references_to(analysis, file, &[kind], &at.name));
     spans.sort();
@@ -80,6 +86,12 @@ pub fn rename(
             new_text: Suggestion::name(span, new_name).new_text(analysis.text(span.file)),
         })
         .collect())
+}
+
+/// "metric or queue", "service or database".
+fn kinds_text(kinds: &[NameKind]) -> String {
+    let names: Vec<&str> = kinds.iter().map(|k| k.block_kind()).collect();
+    names.join(" or ")
 }
 
 /// The kind of the top-level block whose label is at `label`.
@@ -99,6 +111,7 @@ fn check(
     file: FileId,
     kind: NameKind,
     declaration: Span,
+    old_name: &str,
     new_name: &str,
 ) -> Result<(), Refused> {
     let what = kind.block_kind();
@@ -122,6 +135,7 @@ fn check(
             crate::names::kubernetes::metric_name(new_name).err()
         }
         NameKind::Metric | NameKind::Queue => None,
+        NameKind::Database => crate::names::kubernetes::dns_label(new_name).err(),
     };
     if let Some(invalid) = invalid {
         return Err(Refused::new(format!(
@@ -131,9 +145,16 @@ fn check(
             invalid.help()
         )));
     }
+    if kind == NameKind::Database && new_name.len() > MAX_DATABASE_NAME {
+        return Err(Refused::new(format!(
+            "a database name has at most {MAX_DATABASE_NAME} characters: its shard-setup Job is named after it"
+        )));
+    }
+    // Services and databases build into files of their names and are both
+    // named in `calls`.
     let rivals: &[NameKind] = match kind {
         NameKind::Metric | NameKind::Queue => &[NameKind::Metric, NameKind::Queue],
-        NameKind::Service => &[NameKind::Service],
+        NameKind::Service | NameKind::Database => &[NameKind::Service, NameKind::Database],
     };
     if let Some(taken) = declarations(analysis, file, rivals, new_name).first() {
         let other = kind_at(analysis, *taken).map_or(what, NameKind::block_kind);
@@ -141,9 +162,13 @@ fn check(
             "this project already has a {other} named `{new_name}`"
         )));
     }
-    if kind == NameKind::Service && database_named(analysis, file, new_name) {
+    // `calls` names services and databases as bare words.
+    if matches!(kind, NameKind::Service | NameKind::Database)
+        && !crate::diag::is_identifier(new_name)
+        && !references_to(analysis, file, &[kind], old_name).is_empty()
+    {
         return Err(Refused::new(format!(
-            "this project has a database named `{new_name}`: a service and a database of one name build into one file"
+            "`calls` names a {what} as a bare word, and `{new_name}` cannot be one"
         )));
     }
     Ok(())
@@ -163,18 +188,6 @@ fn has_name_attribute(analysis: &Analysis<'_>, label: Span) -> bool {
                     .any(|i| matches!(i, crate::ast::Item::Attribute(a) if a.name.name == "name"))
         }
         crate::ast::Item::Attribute(_) => false,
-    })
-}
-
-fn database_named(analysis: &Analysis<'_>, file: FileId, name: &str) -> bool {
-    analysis.project_asts(file).iter().any(|ast| {
-        ast.items.iter().any(|item| match item {
-            crate::ast::Item::Block(block) => {
-                block.kind.name == "database"
-                    && block.label.as_ref().is_some_and(|l| l.text == name)
-            }
-            crate::ast::Item::Attribute(_) => false,
-        })
     })
 }
 
@@ -267,6 +280,56 @@ mod tests {
         assert!(renamed(FileId(0), "\"named\"", "a/b").is_ok());
         assert!(renamed(FileId(0), "rps", "").is_err());
         assert!(renamed(FileId(1), "image", "x").is_err());
+    }
+
+    const CALLS: &str = "service cart {\n  image = \"a:1\"\n  port http { number = 8080 }\n}\n\ndatabase orders {\n  engine = mongodb\n  shards = 1\n}\n";
+    const CALLERS: &str = "defaults {\n  calls = [orders]\n}\n\nservice web {\n  image = \"a:1\"\n  calls = [cart(http), orders]\n}\n";
+
+    /// Renames what `needle` in file `file` names to `new_name`: both texts.
+    fn renamed_calls(
+        file: FileId,
+        needle: &str,
+        new_name: &str,
+    ) -> Result<(String, String), Refused> {
+        let ws = workspace(&[("p/a.scale", CALLS), ("p/b.scale", CALLERS)]);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let text = [CALLS, CALLERS][file.0 as usize];
+        let edits = rename(&analysis, file, text.find(needle).unwrap(), new_name)?;
+        Ok((
+            apply(CALLS, FileId(0), &edits),
+            apply(CALLERS, FileId(1), &edits),
+        ))
+    }
+
+    #[test]
+    fn renaming_a_service_or_database_renames_its_calls() {
+        let (calls, callers) = renamed_calls(FileId(1), "cart(", "basket").unwrap();
+        assert_eq!(calls, CALLS.replace("service cart", "service basket"));
+        assert_eq!(callers, CALLERS.replace("cart(http)", "basket(http)"));
+        let (calls, callers) = renamed_calls(FileId(0), "orders", "sales").unwrap();
+        assert_eq!(calls, CALLS.replace("orders", "sales"));
+        assert_eq!(callers, CALLERS.replace("orders", "sales"));
+    }
+
+    #[test]
+    fn a_called_name_stays_a_valid_bare_word() {
+        // A valid service name, but `calls` cannot write it.
+        let refused = renamed_calls(FileId(0), "cart", "1cart").unwrap_err();
+        assert!(refused.reason.contains("bare word"), "{refused}");
+        // A database's name also names its shard-setup Job.
+        let long = "d".repeat(MAX_DATABASE_NAME + 1);
+        let refused = renamed_calls(FileId(0), "orders", &long).unwrap_err();
+        assert!(refused.reason.contains("shard-setup Job"), "{refused}");
+        assert!(renamed_calls(FileId(0), "orders", &long[1..]).is_ok());
+        let refused = renamed_calls(FileId(0), "orders", "cart").unwrap_err();
+        assert!(
+            refused
+                .reason
+                .contains("already has a service named `cart`"),
+            "{refused}"
+        );
+        let refused = renamed_calls(FileId(1), "cart(", "Cart").unwrap_err();
+        assert!(refused.reason.contains("lower-case"), "{refused}");
     }
 
     #[test]

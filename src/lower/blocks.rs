@@ -16,7 +16,7 @@ use crate::model::{
 
 /// The longest database name: its Job, `NAME-shard-setup-XXXXXXXX`, must fit
 /// in a 63-character Kubernetes name.
-const MAX_DATABASE_NAME: usize = 63 - "-shard-setup-".len() - 8;
+pub(crate) const MAX_DATABASE_NAME: usize = 63 - "-shard-setup-".len() - 8;
 
 fn schema_of(kind: &str) -> &'static schema::BlockSchema {
     schema::block(kind).expect("lowered kinds have schemas")

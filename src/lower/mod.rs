@@ -24,6 +24,8 @@ mod service;
 mod signals;
 pub mod values;
 
+pub(crate) use blocks::MAX_DATABASE_NAME;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;

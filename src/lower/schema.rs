@@ -181,6 +181,12 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("TAINT_EFFECTS", TAINT_EFFECTS),
 ];
 
+/// The functions a value may call: `hashed(field)` in a shard key,
+/// `secret(...)` and `config_map(...)` in `env` and `env_from`, and
+/// `sleep(duration)` in `pre_stop`. Editor grammars highlight exactly these
+/// as built-in (their drift tests read this list).
+pub const FUNCTIONS: &[&str] = &["config_map", "hashed", "secret", "sleep"];
+
 /// The attributes a service takes.
 const SERVICE_ATTRIBUTES: &[AttributeSchema] = &SERVICE_ATTRIBUTE_ARRAY;
 
