@@ -9,21 +9,28 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 /// A mock of the mongosh globals the script uses. It runs the script at
-/// argv[2] against the state in the JSON file at argv[3] and prints one JSON
-/// object: the exit status, the lines printed, every call that reached the
-/// mock cluster, and the cluster's state afterwards.
+/// argv[2] against the state in the JSON file at argv[3], with the directory
+/// argv[4] standing for the Job's credential mount argv[5] (read through the
+/// mock's `require("fs")`), and prints one JSON object: the exit status, the
+/// lines printed, every call that reached the mock cluster (each with the
+/// user its connection is logged in as), the files read, and the cluster's
+/// state afterwards.
 const HARNESS: &str = r#"
 "use strict";
 const fs = require("fs");
+const path = require("path");
 const vm = require("vm");
 
-const [scriptPath, statePath] = process.argv.slice(2);
+const [scriptPath, statePath, filesDir, mountDir] = process.argv.slice(2);
 const state = JSON.parse(fs.readFileSync(statePath, "utf8"));
 state.collections = state.collections || [];
 state.databases = state.databases || [];
 state.indexes = state.indexes || {};
+// The cluster's users and passwords; `auth` checks them.
+const users = state.users || {};
 const calls = [];
 const output = [];
+const reads = [];
 
 class Quit extends Error {
   constructor(code) {
@@ -44,7 +51,7 @@ class ServerError extends Error {
 
 // `state.failures` injects errors: `{ op, target, error, times }` makes the
 // next `times` calls (every call without `times`) of `op` on `target` (a
-// namespace, a database or a user) throw `error` — a server error
+// namespace, a database, a user or a URI) throw `error` — a server error
 // `{ code, codeName, message, labels }`, or a driver error `{ name, message }`
 // without a code. `times` counts down in the state, so a later run started
 // from this run's state sees the failure pass.
@@ -63,6 +70,13 @@ function maybeFail(op, target) {
       throw error;
     }
     throw new ServerError(e.code, e.message, e.codeName, e.labels);
+  }
+}
+
+// As mongos: a connection that has not logged in may run nothing.
+function checkAuthenticated(connection, what) {
+  if (connection.user === null) {
+    throw new ServerError(13, "command " + what + " requires authentication", "Unauthorized");
   }
 }
 
@@ -86,7 +100,9 @@ function collection(connection, dbName, name) {
   const ns = dbName + "." + name;
   return {
     findOne(filter) {
+      checkAuthenticated(connection, "find");
       maybeFail("findOne", filter._id);
+      calls.push({ op: "findOne", user: connection.user, ns, id: filter._id });
       let documents = [];
       if (dbName === "config" && name === "collections") documents = state.collections;
       if (dbName === "config" && name === "databases") documents = state.databases;
@@ -97,8 +113,9 @@ function collection(connection, dbName, name) {
       return copy;
     },
     createIndex(key) {
+      checkAuthenticated(connection, "createIndexes");
       maybeFail("createIndex", ns);
-      calls.push({ op: "createIndex", connection, ns, key: pairs(key) });
+      calls.push({ op: "createIndex", user: connection.user, ns, key: pairs(key) });
       const existing = state.indexes[ns] || [];
       const text = JSON.stringify(pairs(key));
       if (!existing.some((k) => JSON.stringify(k) === text)) {
@@ -110,14 +127,64 @@ function collection(connection, dbName, name) {
   };
 }
 
+function enableSharding(connection, dbName) {
+  maybeFail("enableSharding", dbName);
+  calls.push({ op: "enableSharding", user: connection.user, db: dbName });
+  if (!state.databases.some((d) => d._id === dbName)) {
+    state.databases.push({ _id: dbName });
+  }
+  return { ok: 1 };
+}
+
+function shardCollection(connection, ns, key) {
+  maybeFail("shardCollection", ns);
+  calls.push({ op: "shardCollection", user: connection.user, ns, key: pairs(key) });
+  const existing = state.collections.find((c) => c._id === ns);
+  if (existing && (existing.dropped || existing.unsplittable)) {
+    state.collections = state.collections.filter((c) => c !== existing);
+  } else if (existing) {
+    if (JSON.stringify(existing.key) !== JSON.stringify(pairs(key))) {
+      throw new ServerError(20, "already sharded with a different key", "IllegalOperation");
+    }
+    return { ok: 1 };
+  }
+  state.collections.push({ _id: ns, key: pairs(key) });
+  return { ok: 1 };
+}
+
 function database(connection, name) {
   const target = {
     getSiblingDB: (other) => database(connection, other),
     getCollection: (other) => collection(connection, name, other),
+    getMongo: () => mongo(connection),
+    // As mongosh: logs in this database's connection, with it as authSource.
     auth(user, password) {
+      if (!user || !password) {
+        const error = new Error("auth expects user document with at least 'user' and 'pwd'");
+        error.name = "MongoshInvalidInputError";
+        throw error;
+      }
       maybeFail("auth", user);
-      calls.push({ op: "auth", connection, db: name, user, password });
+      if (name !== "admin" || users[user] === undefined || users[user] !== password) {
+        throw new ServerError(18, "Authentication failed.", "AuthenticationFailed");
+      }
+      calls.push({ op: "auth", connection: connection.name, db: name, user });
+      connection.user = user;
       return { ok: 1 };
+    },
+    // As mongosh: throws the server's error when the command fails.
+    runCommand(command) {
+      const [commandName] = Object.keys(command);
+      checkAuthenticated(connection, commandName);
+      if (name !== "admin") {
+        throw new ServerError(13, commandName + " may only be run against the admin database.",
+          "Unauthorized");
+      }
+      if (commandName === "enableSharding") return enableSharding(connection, command.enableSharding);
+      if (commandName === "shardCollection") {
+        return shardCollection(connection, command.shardCollection, command.key);
+      }
+      throw new ServerError(59, "no such command: '" + commandName + "'", "CommandNotFound");
     },
   };
   // mongosh: `db.someCollection` is the collection of that name.
@@ -126,41 +193,42 @@ function database(connection, name) {
   });
 }
 
-const sh = {
-  enableSharding(dbName) {
-    maybeFail("enableSharding", dbName);
-    calls.push({ op: "enableSharding", db: dbName });
-    if (!state.databases.some((d) => d._id === dbName)) {
-      state.databases.push({ _id: dbName });
-    }
-    return { ok: 1 };
-  },
-  shardCollection(ns, key) {
-    maybeFail("shardCollection", ns);
-    calls.push({ op: "shardCollection", ns, key: pairs(key) });
-    const existing = state.collections.find((c) => c._id === ns);
-    if (existing && (existing.dropped || existing.unsplittable)) {
-      state.collections = state.collections.filter((c) => c !== existing);
-    } else if (existing) {
-      if (JSON.stringify(existing.key) !== JSON.stringify(pairs(key))) {
-        throw new ServerError(20, "already sharded with a different key", "IllegalOperation");
-      }
-      return { ok: 1 };
-    }
-    state.collections.push({ _id: ns, key: pairs(key) });
-    return { ok: 1 };
-  },
-};
+function mongo(connection) {
+  return { getDB: (name) => database(connection, name) };
+}
 
+// Each `new Mongo(uri)` is a connection of its own, not logged in.
+let connections = 0;
 function Mongo(uri) {
-  calls.push({ op: "connect", uri });
-  return { getDB: (name) => database("second", name) };
+  maybeFail("connect", uri);
+  connections += 1;
+  const connection = { name: "connection " + connections, user: null };
+  calls.push({ op: "connect", uri, connection: connection.name });
+  return mongo(connection);
+}
+
+// Node's `fs`, as far as the script may use it: the Job's credential files,
+// read from `filesDir` in place of `mountDir`.
+function mockRequire(module) {
+  if (module !== "fs") {
+    throw new Error("the mock provides only fs, not " + module);
+  }
+  return {
+    readFileSync(file, encoding) {
+      reads.push(file);
+      if (!String(file).startsWith(mountDir + "/")) {
+        throw new Error("the script read " + file + ", outside the credential mount");
+      }
+      return fs.readFileSync(path.join(filesDir, file.slice(mountDir.length + 1)), encoding);
+    },
+  };
 }
 
 const context = {
-  db: database("main", "admin"),
-  sh,
+  // mongosh's own connection, run by hand: logged in as whoever ran it.
+  db: database({ name: "shell", user: "shell" }, "test"),
   Mongo,
+  require: mockRequire,
   print: (...args) => output.push(args.map(String).join(" ")),
   printjson: (value) => output.push(JSON.stringify(value)),
   quit: (code) => {
@@ -182,7 +250,8 @@ try {
   }
 }
 delete state.env;
-process.stdout.write(JSON.stringify({ exitCode, output, calls, state }));
+delete state.users;
+process.stdout.write(JSON.stringify({ exitCode, output, calls, reads, state }));
 "#;
 
 /// What one run of the script did.
@@ -191,6 +260,8 @@ struct Run {
     exit_code: i64,
     output: Vec<String>,
     calls: Vec<Value>,
+    /// The files the script read.
+    reads: Vec<String>,
     /// The mock cluster afterwards, to start the next run from.
     state: Value,
 }
@@ -200,21 +271,57 @@ impl Run {
         self.calls.iter().filter(|c| c["op"] == op).collect()
     }
 
+    /// The user each call of `op` ran as, in order.
+    fn users_of(&self, op: &str) -> Vec<&str> {
+        self.calls_of(op)
+            .iter()
+            .map(|c| c["user"].as_str().expect("a logged-in user"))
+            .collect()
+    }
+
     fn text(&self) -> String {
         self.output.join("\n")
     }
 }
 
-/// The environment the Job gives the script.
-fn job_env() -> Value {
-    json!({
+/// Where the Job mounts the users Secret (`USERS_DIR` in src/emit/mongo.rs).
+const USERS_DIR: &str = "/etc/scalec-users";
+
+const CLUSTER_ADMIN: &str = "cluster-admin-user-a1";
+const CLUSTER_ADMIN_PASSWORD: &str = "cluster-pa55-b2";
+const DATABASE_ADMIN: &str = "database-admin-user-c3";
+const DATABASE_ADMIN_PASSWORD: &str = "database-pa55-d4";
+
+/// Every credential of the tests: none may ever be printed.
+const CREDENTIALS: [&str; 4] = [
+    CLUSTER_ADMIN,
+    CLUSTER_ADMIN_PASSWORD,
+    DATABASE_ADMIN,
+    DATABASE_ADMIN_PASSWORD,
+];
+
+/// `state` as the Job runs the script against it: its environment, the
+/// users Secret as files (key → text), and the users the operator created.
+fn job(mut state: Value) -> Value {
+    state["env"] = json!({
         "MONGOS_URI": "mongodb://shop-mongos.shop.svc.cluster.local:27017/admin",
-        "MONGODB_DATABASE_ADMIN_USER": "databaseAdmin",
-        "MONGODB_DATABASE_ADMIN_PASSWORD": "secret",
-    })
+    });
+    state["files"] = json!({
+        "MONGODB_CLUSTER_ADMIN_USER": CLUSTER_ADMIN,
+        "MONGODB_CLUSTER_ADMIN_PASSWORD": CLUSTER_ADMIN_PASSWORD,
+        "MONGODB_DATABASE_ADMIN_USER": DATABASE_ADMIN,
+        "MONGODB_DATABASE_ADMIN_PASSWORD": DATABASE_ADMIN_PASSWORD,
+    });
+    state["users"] = json!({
+        CLUSTER_ADMIN: CLUSTER_ADMIN_PASSWORD,
+        DATABASE_ADMIN: DATABASE_ADMIN_PASSWORD,
+    });
+    state
 }
 
-/// Runs `script` under Node.js against a mock cluster in `state`.
+/// Runs `script` under Node.js against a mock cluster in `state`; its
+/// `files` (key → text) are the credential files, in a temporary directory.
+/// Whatever the run did, it printed no credential.
 fn run_script(script: &str, state: &Value) -> Run {
     let node = Command::new("node").arg("--version").output();
     assert!(
@@ -222,10 +329,22 @@ fn run_script(script: &str, state: &Value) -> Run {
         "these tests run the generated mongosh script under Node.js: install `node` \
          and put it on PATH ({node:?})"
     );
-    let dir = tempfile::tempdir().expect("a temporary directory");
+    let dir = tempfile::Builder::new()
+        .prefix("scalec-")
+        .tempdir()
+        .expect("a temporary directory");
     let harness = dir.path().join("harness.js");
     let script_path = dir.path().join("shard-setup.js");
     let state_path = dir.path().join("state.json");
+    let files_dir = dir.path().join("users");
+    std::fs::create_dir(&files_dir).expect("writable temp dir");
+    let mut state = state.clone();
+    if let Some(files) = state.as_object_mut().and_then(|s| s.remove("files")) {
+        for (key, text) in files.as_object().expect("files: key → text") {
+            let text = text.as_str().expect("a file's text");
+            std::fs::write(files_dir.join(key), text).expect("writable temp dir");
+        }
+    }
     std::fs::write(&harness, HARNESS).expect("writable temp dir");
     std::fs::write(&script_path, script).expect("writable temp dir");
     std::fs::write(&state_path, state.to_string()).expect("writable temp dir");
@@ -233,6 +352,8 @@ fn run_script(script: &str, state: &Value) -> Run {
         .arg(&harness)
         .arg(&script_path)
         .arg(&state_path)
+        .arg(&files_dir)
+        .arg(USERS_DIR)
         .output()
         .expect("node runs");
     assert!(
@@ -241,17 +362,29 @@ fn run_script(script: &str, state: &Value) -> Run {
         String::from_utf8_lossy(&out.stderr)
     );
     let result: Value = serde_json::from_slice(&out.stdout).expect("the harness prints JSON");
-    Run {
-        exit_code: result["exitCode"].as_i64().expect("an exit code"),
-        output: result["output"]
+    let strings = |field: &str| -> Vec<String> {
+        result[field]
             .as_array()
-            .expect("output lines")
+            .unwrap_or_else(|| panic!("{field}: a list"))
             .iter()
-            .map(|l| l.as_str().expect("a line").to_string())
-            .collect(),
+            .map(|l| l.as_str().expect("a string").to_string())
+            .collect()
+    };
+    let run = Run {
+        exit_code: result["exitCode"].as_i64().expect("an exit code"),
+        output: strings("output"),
         calls: result["calls"].as_array().expect("calls").clone(),
+        reads: strings("reads"),
         state: result["state"].clone(),
+    };
+    for credential in CREDENTIALS {
+        assert!(
+            !run.text().contains(credential),
+            "the script printed a credential:\n{}",
+            run.text()
+        );
     }
+    run
 }
 
 /// Every file a policy text compiles to, by file name.
@@ -342,7 +475,7 @@ fn shop_script() -> String {
 }
 
 fn empty_cluster() -> Value {
-    json!({ "env": job_env() })
+    job(json!({}))
 }
 
 /// The shard keys, as `[field, value]` pairs, that calls of `op` used, by namespace.
@@ -391,39 +524,215 @@ fn first_run_shards_every_collection_with_its_exact_key() {
 #[test]
 fn indexes_are_created_as_the_database_admin_when_the_job_provides_one() {
     let run = run_script(&shop_script(), &empty_cluster());
-    // clusterAdmin may not create indexes in application databases.
-    assert!(
-        run.calls_of("createIndex")
-            .iter()
-            .all(|c| c["connection"] == "second")
-    );
-    assert_eq!(
-        run.calls_of("connect")[0]["uri"],
-        "mongodb://shop-mongos.shop.svc.cluster.local:27017/admin"
-    );
+    assert_eq!(run.exit_code, 0, "{}", run.text());
+    // The cluster admin shards and reads the config database...
+    for op in ["findOne", "enableSharding", "shardCollection"] {
+        let users = run.users_of(op);
+        assert!(!users.is_empty(), "no {op}");
+        assert!(users.iter().all(|u| *u == CLUSTER_ADMIN), "{op}: {users:?}");
+    }
+    // ...but clusterAdmin may not create indexes in application databases.
+    assert_eq!(run.users_of("createIndex"), [DATABASE_ADMIN; 3]);
+    // Two connections to the Job's mongos, each logged in once, in admin.
+    let connects = run.calls_of("connect");
+    assert_eq!(connects.len(), 2, "{:?}", run.calls);
+    for connect in &connects {
+        assert_eq!(
+            connect["uri"],
+            "mongodb://shop-mongos.shop.svc.cluster.local:27017/admin"
+        );
+    }
     let auth = run.calls_of("auth");
-    assert_eq!(auth.len(), 1, "one connection for every index");
-    assert_eq!(auth[0]["user"], "databaseAdmin");
-    assert_eq!(auth[0]["db"], "admin");
+    let logins: Vec<(&Value, &Value, &Value)> = auth
+        .iter()
+        .map(|a| (&a["connection"], &a["user"], &a["db"]))
+        .collect();
+    assert_eq!(
+        logins,
+        [
+            (
+                &json!("connection 1"),
+                &json!(CLUSTER_ADMIN),
+                &json!("admin")
+            ),
+            (
+                &json!("connection 2"),
+                &json!(DATABASE_ADMIN),
+                &json!("admin")
+            ),
+        ]
+    );
 
-    // Run by hand, without the Job's environment, it uses its own connection.
+    // Run by hand, without the Job's environment, it reads no file and uses
+    // mongosh's own connection for everything.
     let by_hand = run_script(&shop_script(), &json!({}));
     assert_eq!(by_hand.exit_code, 0, "{}", by_hand.text());
+    assert!(by_hand.reads.is_empty(), "{:?}", by_hand.reads);
     assert!(by_hand.calls_of("connect").is_empty());
-    assert!(
-        by_hand
-            .calls_of("createIndex")
-            .iter()
-            .all(|c| c["connection"] == "main")
+    for op in [
+        "findOne",
+        "enableSharding",
+        "createIndex",
+        "shardCollection",
+    ] {
+        let users = by_hand.users_of(op);
+        assert!(!users.is_empty(), "no {op}");
+        assert!(users.iter().all(|u| *u == "shell"), "{op}: {users:?}");
+    }
+}
+
+// --- Credentials: files the Job mounts, never printed -------------------------
+
+/// `job(state)` with the credential file of `key` as `text`, or without it.
+fn with_file(key: &str, text: Option<&str>) -> Value {
+    let mut state = empty_cluster();
+    let files = state["files"].as_object_mut().expect("files");
+    match text {
+        Some(text) => files.insert(key.to_string(), json!(text)),
+        None => files.remove(key),
+    };
+    state
+}
+
+#[test]
+fn the_job_logs_in_with_the_credential_files() {
+    let run = run_script(&shop_script(), &empty_cluster());
+    assert_eq!(run.exit_code, 0, "{}", run.text());
+    let mut reads = run.reads.clone();
+    reads.sort();
+    let expected: Vec<String> = [
+        "MONGODB_CLUSTER_ADMIN_PASSWORD",
+        "MONGODB_CLUSTER_ADMIN_USER",
+        "MONGODB_DATABASE_ADMIN_PASSWORD",
+        "MONGODB_DATABASE_ADMIN_USER",
+    ]
+    .iter()
+    .map(|key| format!("{USERS_DIR}/{key}"))
+    .collect();
+    assert_eq!(reads, expected);
+
+    // A file written with a trailing line break (`kubectl create secret
+    // --from-file`) holds the same password.
+    let state = with_file(
+        "MONGODB_CLUSTER_ADMIN_PASSWORD",
+        Some(&format!("{CLUSTER_ADMIN_PASSWORD}\n")),
     );
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, 0, "{}", run.text());
+    assert_eq!(run.users_of("shardCollection").len(), 3);
+
+    // The password is the file's, not any other: a wrong one cannot log in,
+    // and the run exits for a retry without touching the cluster.
+    let state = with_file("MONGODB_CLUSTER_ADMIN_PASSWORD", Some("not-the-password"));
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, TRANSIENT, "{}", run.text());
+    assert_eq!(
+        run.output,
+        [
+            "ERROR connecting as the cluster admin failed: AuthenticationFailed (18): \
+          Authentication failed.; nothing done [transient: a later run may succeed]"
+        ]
+    );
+    for op in [
+        "findOne",
+        "enableSharding",
+        "createIndex",
+        "shardCollection",
+    ] {
+        assert!(run.calls_of(op).is_empty(), "{op}: {:?}", run.calls);
+    }
+}
+
+#[test]
+fn without_the_database_admin_files_the_cluster_admin_creates_the_indexes() {
+    let mut state = empty_cluster();
+    let files = state["files"].as_object_mut().expect("files");
+    files.remove("MONGODB_DATABASE_ADMIN_USER");
+    files.remove("MONGODB_DATABASE_ADMIN_PASSWORD");
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, 0, "{}", run.text());
+    assert_eq!(run.users_of("createIndex"), [CLUSTER_ADMIN; 3]);
+    assert_eq!(run.calls_of("connect").len(), 1, "{:?}", run.calls);
+    let auth = run.calls_of("auth");
+    assert_eq!(auth.len(), 1);
+    assert_eq!(auth[0]["user"], CLUSTER_ADMIN);
+}
+
+#[test]
+fn a_missing_or_empty_cluster_admin_file_fails_for_good_before_any_command() {
+    let cases = [
+        ("MONGODB_CLUSTER_ADMIN_USER", None, "missing"),
+        ("MONGODB_CLUSTER_ADMIN_PASSWORD", None, "missing"),
+        ("MONGODB_CLUSTER_ADMIN_USER", Some(""), "empty"),
+        ("MONGODB_CLUSTER_ADMIN_PASSWORD", Some("\n"), "empty"),
+    ];
+    for (key, text, what) in cases {
+        let run = run_script(&shop_script(), &with_file(key, text));
+        assert_eq!(run.exit_code, PERMANENT, "{key} {what}:\n{}", run.text());
+        assert_eq!(
+            run.output,
+            [format!(
+                "ERROR the cluster admin's credential file {USERS_DIR}/{key} is {what}; \
+                 nothing done [permanent: needs a person]"
+            )],
+            "{key} {what}"
+        );
+        assert!(run.calls.is_empty(), "{key} {what}: {:?}", run.calls);
+    }
+}
+
+#[test]
+fn a_database_admin_with_half_its_credentials_fails_for_good() {
+    let state = with_file("MONGODB_DATABASE_ADMIN_PASSWORD", None);
+    let run = run_script(&shop_script(), &state);
+    assert_eq!(run.exit_code, PERMANENT, "{}", run.text());
+    assert_eq!(
+        run.output,
+        [format!(
+            "ERROR the database admin's credential file \
+             {USERS_DIR}/MONGODB_DATABASE_ADMIN_PASSWORD is missing; \
+             nothing done [permanent: needs a person]"
+        )]
+    );
+    assert!(run.calls.is_empty(), "{:?}", run.calls);
+}
+
+#[test]
+fn no_credential_is_printed_whatever_fails() {
+    // run_script checks every run; these are the runs that print the most.
+    let states = [
+        failing(json!([{
+            "op": "auth",
+            "target": DATABASE_ADMIN,
+            "error": server_error(18, "AuthenticationFailed", "Authentication failed."),
+        }])),
+        failing(json!([{
+            "op": "connect",
+            "target": "mongodb://shop-mongos.shop.svc.cluster.local:27017/admin",
+            "error": { "name": "MongoServerSelectionError", "message": "connect ECONNREFUSED" },
+        }])),
+        with_file("MONGODB_CLUSTER_ADMIN_PASSWORD", Some("wrong")),
+        with_file("MONGODB_CLUSTER_ADMIN_USER", None),
+    ];
+    let mut exits = Vec::new();
+    for state in &states {
+        let run = run_script(&shop_script(), state);
+        assert!(!run.output.is_empty());
+        assert!(
+            !run.output.iter().any(|l| l.starts_with("UNCAUGHT")),
+            "{}",
+            run.text()
+        );
+        exits.push(run.exit_code);
+    }
+    assert_eq!(exits, [PERMANENT, TRANSIENT, TRANSIENT, PERMANENT]);
 }
 
 #[test]
 fn second_run_changes_nothing_and_succeeds() {
     let first = run_script(&shop_script(), &empty_cluster());
     assert_eq!(first.exit_code, 0, "{}", first.text());
-    let mut state = first.state.clone();
-    state["env"] = job_env();
+    let state = job(first.state.clone());
     let second = run_script(&shop_script(), &state);
     assert_eq!(second.exit_code, 0, "{}", second.text());
     for op in ["shardCollection", "createIndex", "enableSharding"] {
@@ -449,11 +758,10 @@ fn second_run_changes_nothing_and_succeeds() {
 
 #[test]
 fn collection_sharded_with_another_key_fails_naming_both_keys() {
-    let state = json!({
-        "env": job_env(),
+    let state = job(json!({
         "databases": [{ "_id": "store" }],
         "collections": [{ "_id": "store.carts", "key": [["customer_id", 1]] }],
-    });
+    }));
     let run = run_script(&shop_script(), &state);
     assert_eq!(run.exit_code, 3, "{}", run.text());
     let error = run
@@ -482,8 +790,7 @@ fn collection_sharded_with_another_key_fails_naming_both_keys() {
 #[test]
 fn key_values_as_the_server_returns_them_compare_equal() {
     // A Long or a double from config.collections is still the key value `1`.
-    let state = json!({
-        "env": job_env(),
+    let state = job(json!({
         "databases": [{ "_id": "store", "partitioned": true }],
         "collections": [
             { "_id": "store.carts", "key": [["customer_id", { "$numberLong": "1" }], ["_id", "hashed"]] },
@@ -491,7 +798,7 @@ fn key_values_as_the_server_returns_them_compare_equal() {
             { "_id": "store.customer-addresses",
               "key": [["address.city", 1.0], ["we\"ird", 1], ["customer_id", 1]] },
         ],
-    });
+    }));
     let run = run_script(&shop_script(), &state);
     assert_eq!(run.exit_code, 0, "{}", run.text());
     assert!(run.calls_of("shardCollection").is_empty());
@@ -499,13 +806,12 @@ fn key_values_as_the_server_returns_them_compare_equal() {
 
 #[test]
 fn dropped_and_unsplittable_entries_are_not_sharded_collections() {
-    let state = json!({
-        "env": job_env(),
+    let state = job(json!({
         "collections": [
             { "_id": "store.carts", "key": [["other", 1]], "dropped": true },
             { "_id": "store.orders", "key": [["_id", 1]], "unsplittable": true },
         ],
-    });
+    }));
     let run = run_script(&shop_script(), &state);
     assert_eq!(run.exit_code, 0, "{}", run.text());
     assert_eq!(run.calls_of("shardCollection").len(), 3);
@@ -513,13 +819,12 @@ fn dropped_and_unsplittable_entries_are_not_sharded_collections() {
 
 #[test]
 fn a_database_enabled_before_mongodb_6_is_not_enabled_again() {
-    let state = json!({ "env": job_env(), "databases": [{ "_id": "store", "partitioned": true }] });
+    let state = job(json!({ "databases": [{ "_id": "store", "partitioned": true }] }));
     let run = run_script(&shop_script(), &state);
     assert_eq!(run.exit_code, 0, "{}", run.text());
     assert!(run.calls_of("enableSharding").is_empty());
 
-    let state =
-        json!({ "env": job_env(), "databases": [{ "_id": "store", "partitioned": false }] });
+    let state = job(json!({ "databases": [{ "_id": "store", "partitioned": false }] }));
     let run = run_script(&shop_script(), &state);
     assert_eq!(run.calls_of("enableSharding").len(), 1);
 }
@@ -566,7 +871,7 @@ const TRANSIENT: i64 = 75;
 /// A cluster whose calls of `op` on `target` fail with `error` (see the
 /// harness's `maybeFail`).
 fn failing(failures: Value) -> Value {
-    json!({ "env": job_env(), "failures": failures })
+    job(json!({ "failures": failures }))
 }
 
 fn server_error(code: i64, code_name: &str, message: &str) -> Value {
@@ -727,7 +1032,7 @@ fn a_permanent_failure_in_any_step_is_reported_with_its_step_and_cause() {
 fn a_failed_database_admin_login_fails_every_collection_that_needs_an_index() {
     let state = failing(json!([{
         "op": "auth",
-        "target": "databaseAdmin",
+        "target": DATABASE_ADMIN,
         "error": server_error(18, "AuthenticationFailed", "Authentication failed."),
     }]));
     let run = run_script(&shop_script(), &state);
@@ -770,8 +1075,7 @@ fn a_transient_failure_exits_75_and_the_next_run_finishes_the_work() {
 
     // What the Job's retry does: the same script against the cluster as the
     // first run left it.
-    let mut state = first.state.clone();
-    state["env"] = job_env();
+    let state = job(first.state.clone());
     let second = run_script(&shop_script(), &state);
     assert_eq!(second.exit_code, 0, "{}", second.text());
     assert_eq!(keys_of(&second, "shardCollection").len(), 1);
@@ -851,8 +1155,7 @@ fn mixed_failures_are_retried_until_only_permanent_ones_remain() {
     assert_eq!(error_lines(&first, "store.carts").len(), 1);
     assert_eq!(error_lines(&first, "store.orders").len(), 1);
 
-    let mut state = first.state.clone();
-    state["env"] = job_env();
+    let state = job(first.state.clone());
     let second = run_script(&shop_script(), &state);
     // Only the permanent failure is left: the Job stops retrying.
     assert_eq!(second.exit_code, PERMANENT, "{}", second.text());
@@ -902,8 +1205,7 @@ fn a_clean_run_and_an_idempotent_rerun_summarize_and_exit_0() {
         "{}",
         first.text()
     );
-    let mut state = first.state.clone();
-    state["env"] = job_env();
+    let state = job(first.state.clone());
     let second = run_script(&shop_script(), &state);
     assert_eq!(second.exit_code, 0, "{}", second.text());
     assert_eq!(
@@ -1171,20 +1473,44 @@ fn aether_database_manifests_match_their_schemas() {
         uri["value"],
         "mongodb://aether-data-mongos.aether.svc.cluster.local:27017/admin"
     );
-    for key in [
-        "MONGODB_CLUSTER_ADMIN_USER",
-        "MONGODB_CLUSTER_ADMIN_PASSWORD",
-    ] {
-        let variable = env
-            .iter()
-            .find(|e| e["name"] == key)
-            .expect("the admin credentials");
-        assert_eq!(
-            variable["valueFrom"]["secretKeyRef"]["name"],
-            "aether-data-users"
-        );
-        assert_eq!(variable["valueFrom"]["secretKeyRef"]["key"], key);
-    }
+    // No credential in the environment or the arguments: the script reads
+    // them from the users Secret, mounted as files.
+    assert!(env.iter().all(|e| e.get("valueFrom").is_none()), "{env:?}");
+    assert_eq!(
+        container["args"],
+        json!(["--nodb", "--quiet", "--file", "/etc/scalec/shard-setup.js"])
+    );
+    let mount = (container["volumeMounts"].as_array().expect("mounts"))
+        .iter()
+        .find(|m| m["name"] == "users")
+        .expect("the users mount");
+    assert_eq!(mount["mountPath"], USERS_DIR);
+    assert_eq!(mount["readOnly"], true);
+    let volume = (pod["volumes"].as_array().expect("volumes"))
+        .iter()
+        .find(|v| v["name"] == "users")
+        .expect("the users volume");
+    // Readable by root, who owns the files, and the pod's group; no one else.
+    assert_eq!(volume["projected"]["defaultMode"], 0o440);
+    assert_eq!(pod["securityContext"]["fsGroup"], 10001);
+    assert_eq!(pod["securityContext"]["runAsGroup"], 10001);
+    // The cluster admin's keys are required: without them the pod waits. The
+    // database admin's may be absent.
+    let item = |key: &str| json!({ "key": key, "path": key });
+    assert_eq!(
+        volume["projected"]["sources"],
+        json!([
+            { "secret": {
+                "name": "aether-data-users",
+                "items": [item("MONGODB_CLUSTER_ADMIN_USER"), item("MONGODB_CLUSTER_ADMIN_PASSWORD")],
+            } },
+            { "secret": {
+                "name": "aether-data-users",
+                "items": [item("MONGODB_DATABASE_ADMIN_USER"), item("MONGODB_DATABASE_ADMIN_PASSWORD")],
+                "optional": true,
+            } },
+        ])
+    );
 }
 
 #[test]

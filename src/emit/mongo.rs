@@ -45,17 +45,24 @@
 //!   has no `unsafeFlags` at all.
 //! - **Users secret.** `DATABASE-users`; the operator creates it with random
 //!   passwords when it does not exist.
-//! - **Shard setup Job.** Runs `mongosh` from the cluster's own image against
-//!   the mongos service as the operator's cluster admin (who may enable
-//!   sharding and shard collections). The built-in `clusterAdmin` role may not
-//!   create indexes in application databases, so the script creates the
-//!   supporting indexes over a second connection as the operator's database
-//!   admin when the secret has those keys (they are optional in the Job). The
-//!   pod is hardened as every pod scalec emits (`emit::security`): user
-//!   10001, not the image's 1001 (mongosh reads only its world-readable
-//!   files, and keeps its history under `HOME=/tmp`), a read-only root
-//!   filesystem with a 64Mi `/tmp`, and no ServiceAccount token: it talks
-//!   to mongos with a password and needs no Kubernetes or cloud identity.
+//! - **Shard setup Job.** Runs `mongosh --nodb` from the cluster's own image;
+//!   the script logs in to the mongos service (`MONGOS_URI`, a plain
+//!   variable) as the operator's cluster admin (who may enable sharding and
+//!   shard collections). The built-in `clusterAdmin` role may not create
+//!   indexes in application databases, so the script creates the supporting
+//!   indexes over a second connection as the operator's database admin when
+//!   the secret has those keys. No credential is in the environment or the
+//!   arguments: a projected volume mounts the users secret's four keys as
+//!   files under [`USERS_DIR`], the cluster admin's required (the pod waits
+//!   for the secret and its keys), the database admin's optional; mode 0440
+//!   and the pod's `fsGroup` let the pod's user read them, root owns them.
+//!   The script fails for good when a cluster admin file is missing or
+//!   empty. The pod is hardened as every pod scalec emits
+//!   (`emit::security`): user 10001, not the image's 1001 (mongosh reads
+//!   only its world-readable files, and keeps its history under
+//!   `HOME=/tmp`), a read-only root filesystem with a 64Mi `/tmp`, and no
+//!   ServiceAccount token: it talks to mongos with a password and needs no
+//!   Kubernetes or cloud identity.
 //!   The Job carries the database's `job_annotations`; they are not part of
 //!   its name's hash, so changing one never runs the Job again.
 //! - **Failures.** The script tries every collection, prints one `ERROR` line
@@ -63,15 +70,17 @@
 //!   code and message, and whether a retry may help), a summary, and exits
 //!   once at the end: 0 when every collection has its key,
 //!   [`TRANSIENT_FAILURE_EXIT`] (75, `EX_TEMPFAIL`) when a failure may pass
-//!   (an election, a network error, a lock), [`PERMANENT_FAILURE_EXIT`] when
-//!   every failure needs a person (a collection sharded with another key, a
-//!   refused key, missing privileges). Mixed failures exit transient: the
+//!   (an election, a network error, a lock; or, before any collection, no
+//!   connection or login as the cluster admin), [`PERMANENT_FAILURE_EXIT`]
+//!   when every failure needs a person (a collection sharded with another
+//!   key, a refused key, missing privileges; or, before any collection, a
+//!   missing or empty credential file). Mixed failures exit transient: the
 //!   retry may shard the rest, and trying again what failed for good is safe
 //!   (the script is idempotent). The Job (`restartPolicy: Never`, as a pod
 //!   failure policy requires) fails at once on the permanent status, ignores
 //!   pods a drain or preemption disrupted, and counts everything else,
-//!   including mongosh's own status 1 when the mongos is not reachable yet,
-//!   against `backoffLimit`
+//!   including mongosh's own status 1 on an unexpected error, against
+//!   `backoffLimit`
 //!   [`JOB_BACKOFF_LIMIT`] (about 20 minutes of exponential back-off while the
 //!   cluster starts). There is no `ttlSecondsAfterFinished`: a deleted Job is
 //!   created again by the next apply and reruns. There is no
@@ -95,8 +104,9 @@ use k8s_openapi::api::batch::v1::{
     PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule,
 };
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, EnvVar, EnvVarSource, PodSpec, PodTemplateSpec,
-    ResourceRequirements, SecretKeySelector, Volume, VolumeMount,
+    ConfigMap, ConfigMapVolumeSource, Container, EnvVar, KeyToPath, PodSpec, PodTemplateSpec,
+    ProjectedVolumeSource, ResourceRequirements, SecretProjection, Volume, VolumeMount,
+    VolumeProjection,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -160,6 +170,29 @@ const JOB_TMP: &str = "64Mi";
 const SCRIPT_KEY: &str = "shard-setup.js";
 const SCRIPT_DIR: &str = "/etc/scalec";
 const CONTAINER_NAME: &str = "mongosh";
+
+/// Where the Job mounts the users Secret's credentials, one file per key.
+/// Not under [`SCRIPT_DIR`]: one read-only volume is not mounted inside
+/// another.
+const USERS_DIR: &str = "/etc/scalec-users";
+
+/// The users Secret's keys of the operator's cluster admin, who may enable
+/// sharding and shard collections; the script cannot run without them.
+const CLUSTER_ADMIN_KEYS: [&str; 2] = [
+    "MONGODB_CLUSTER_ADMIN_USER",
+    "MONGODB_CLUSTER_ADMIN_PASSWORD",
+];
+
+/// The users Secret's keys of the operator's database admin, who may create
+/// indexes; the Secret may lack them.
+const DATABASE_ADMIN_KEYS: [&str; 2] = [
+    "MONGODB_DATABASE_ADMIN_USER",
+    "MONGODB_DATABASE_ADMIN_PASSWORD",
+];
+
+/// The credential files' mode: readable by their owner, root, and their
+/// group, the pod's `fsGroup`; nobody else.
+const USERS_MODE: i32 = 0o440;
 
 /// The files of one database: `DATABASE.yaml` and `DATABASE-shard-setup.js`.
 pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputFile> {
@@ -460,38 +493,35 @@ fn setup_job(
         "mongodb://{}-mongos.{}.svc.cluster.local:{MONGOS_PORT}/admin",
         database.name.value, context.namespace
     );
-    let secret_env = |variable: &str, optional: bool| EnvVar {
-        name: variable.to_string(),
-        value_from: Some(EnvVarSource {
-            secret_key_ref: Some(SecretKeySelector {
-                name: users_secret.clone(),
-                key: variable.to_string(),
-                optional: optional.then_some(true),
-            }),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
     let plain_env = |variable: &str, value: &str| EnvVar {
         name: variable.to_string(),
         value: Some(value.to_string()),
         ..Default::default()
     };
-    let args = [
-        "$(MONGOS_URI)",
-        "--username",
-        "$(MONGODB_CLUSTER_ADMIN_USER)",
-        "--password",
-        "$(MONGODB_CLUSTER_ADMIN_PASSWORD)",
-        "--authenticationDatabase",
-        "admin",
-        "--quiet",
-        "--file",
-    ]
-    .into_iter()
-    .map(String::from)
-    .chain([format!("{SCRIPT_DIR}/{SCRIPT_KEY}")])
-    .collect();
+    // No connection of its own: the script reads the credentials from
+    // USERS_DIR and logs in itself, so none is in an argument or the
+    // environment.
+    let args = ["--nodb", "--quiet", "--file"]
+        .into_iter()
+        .map(String::from)
+        .chain([format!("{SCRIPT_DIR}/{SCRIPT_KEY}")])
+        .collect();
+    let users_items = |keys: [&str; 2], optional: bool| VolumeProjection {
+        secret: Some(SecretProjection {
+            name: users_secret.clone(),
+            items: Some(
+                (keys.iter())
+                    .map(|key| KeyToPath {
+                        key: key.to_string(),
+                        path: key.to_string(),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            optional: optional.then_some(true),
+        }),
+        ..Default::default()
+    };
     let container = Container {
         name: CONTAINER_NAME.to_string(),
         image: Some(image.to_string()),
@@ -502,10 +532,6 @@ fn setup_job(
             // filesystem is read-only, so $HOME is the writable /tmp.
             plain_env("HOME", "/tmp"),
             plain_env("MONGOS_URI", &mongos_uri),
-            secret_env("MONGODB_CLUSTER_ADMIN_USER", false),
-            secret_env("MONGODB_CLUSTER_ADMIN_PASSWORD", false),
-            secret_env("MONGODB_DATABASE_ADMIN_USER", true),
-            secret_env("MONGODB_DATABASE_ADMIN_PASSWORD", true),
         ]),
         resources: Some(ResourceRequirements {
             requests: Some(BTreeMap::from([
@@ -518,12 +544,20 @@ fn setup_job(
             ])),
             ..Default::default()
         }),
-        volume_mounts: Some(vec![VolumeMount {
-            name: "script".to_string(),
-            mount_path: SCRIPT_DIR.to_string(),
-            read_only: Some(true),
-            ..Default::default()
-        }]),
+        volume_mounts: Some(vec![
+            VolumeMount {
+                name: "script".to_string(),
+                mount_path: SCRIPT_DIR.to_string(),
+                read_only: Some(true),
+                ..Default::default()
+            },
+            VolumeMount {
+                name: "users".to_string(),
+                mount_path: USERS_DIR.to_string(),
+                read_only: Some(true),
+                ..Default::default()
+            },
+        ]),
         ..Default::default()
     };
     let mut pod = PodSpec {
@@ -531,22 +565,44 @@ fn setup_job(
         // the logs of a failed run stay readable.
         restart_policy: Some("Never".to_string()),
         containers: vec![container],
-        volumes: Some(vec![Volume {
-            name: "script".to_string(),
-            config_map: Some(ConfigMapVolumeSource {
-                name: config_map.to_string(),
+        volumes: Some(vec![
+            Volume {
+                name: "script".to_string(),
+                config_map: Some(ConfigMapVolumeSource {
+                    name: config_map.to_string(),
+                    ..Default::default()
+                }),
                 ..Default::default()
-            }),
-            ..Default::default()
-        }]),
+            },
+            // Two sources of one Secret: a missing cluster admin key (or
+            // Secret, before the operator creates it) keeps the pod waiting
+            // for it, while the database admin's keys may be absent.
+            Volume {
+                name: "users".to_string(),
+                projected: Some(ProjectedVolumeSource {
+                    default_mode: Some(USERS_MODE),
+                    sources: Some(vec![
+                        users_items(CLUSTER_ADMIN_KEYS, false),
+                        users_items(DATABASE_ADMIN_KEYS, true),
+                    ]),
+                }),
+                ..Default::default()
+            },
+        ]),
         ..Default::default()
     };
+    let hardening = Hardening::DEFAULT;
     super::security::harden(
         &mut pod,
-        Hardening::DEFAULT,
+        hardening,
         Some(Quantity(JOB_TMP.to_string())),
         false,
     );
+    // The credential files belong to root; the fsGroup makes the pod's own
+    // group theirs, so that USERS_MODE lets the non-root user read them.
+    if let Some(context) = pod.security_context.as_mut() {
+        context.fs_group = hardening.user;
+    }
     let mut metadata = context.metadata(name);
     if !database.job_annotations.is_empty() {
         metadata.annotations = Some(
@@ -610,19 +666,24 @@ fn shard_script(database: &Database) -> String {
             "// Shards the collections of MongoDB database {db} (cluster `{}`)",
             database.name.value
         ),
-        "// with the shard keys of the policy. Run it with mongosh against a mongos".into(),
-        "// router, as a user who may shard collections. It is idempotent: a".into(),
+        "// with the shard keys of the policy. The Job runs it with `mongosh --nodb`".into(),
+        "// and MONGOS_URI set: it logs in to that mongos router with the credential".into(),
+        "// files the Job mounts (CREDENTIALS below). By hand, without MONGOS_URI,".into(),
+        "// run it with mongosh against a mongos router, as a user who may shard".into(),
+        "// collections, and it uses mongosh's connection. It is idempotent: a".into(),
         "// collection already sharded with its key is left alone. It tries every".into(),
         "// collection, prints one ERROR line for each it could not shard, then a".into(),
         "// summary. Exit status 0: every collection is sharded with its key.".into(),
         format!(
-            "// {TRANSIENT_FAILURE_EXIT}: a failure that may pass (network, election, lock); run it again."
+            "// {TRANSIENT_FAILURE_EXIT}: a failure that may pass (network, election, lock, no login"
         ),
+        "// yet); run it again.".into(),
         format!(
-            "// {PERMANENT_FAILURE_EXIT}: every failure needs a person (a collection sharded with another"
+            "// {PERMANENT_FAILURE_EXIT}: every failure needs a person (a missing or empty credential file;"
         ),
-        "// key, left unchanged: change a shard key on purpose, with".into(),
-        "// reshardCollection; a key mongosh cannot express; a refused command).".into(),
+        "// a collection sharded with another key, left unchanged: change a shard".into(),
+        "// key on purpose, with reshardCollection; a key mongosh cannot express; a".into(),
+        "// refused command).".into(),
         "// Anything else (mongosh could not connect, for one): safe to retry.".into(),
         String::new(),
         "(function () {".into(),
@@ -630,6 +691,12 @@ fn shard_script(database: &Database) -> String {
         String::new(),
         format!("  const PERMANENT_FAILURE_EXIT = {PERMANENT_FAILURE_EXIT};"),
         format!("  const TRANSIENT_FAILURE_EXIT = {TRANSIENT_FAILURE_EXIT};"),
+        "  // Where the Job mounts the users Secret: one file per key.".into(),
+        "  const CREDENTIALS = {".into(),
+        format!("    directory: {},", json_string(USERS_DIR)),
+        format!("    clusterAdmin: {},", json_list(&CLUSTER_ADMIN_KEYS)),
+        format!("    databaseAdmin: {},", json_list(&DATABASE_ADMIN_KEYS)),
+        "  };".into(),
         "  // Each key is a list of [field, 1 | \"hashed\"] pairs, in key order.".into(),
         "  const plan = {".into(),
         format!("    database: {db},"),
@@ -663,18 +730,33 @@ fn key_pairs(collection: &Collection) -> String {
     format!("[{}]", pairs.join(", "))
 }
 
+/// `["A", "B"]`: a JavaScript array of string literals.
+fn json_list(texts: &[&str]) -> String {
+    let items: Vec<String> = texts.iter().map(|text| json_string(text)).collect();
+    format!("[{}]", items.join(", "))
+}
+
 /// A JavaScript string literal: JSON escaping is valid JavaScript.
 fn json_string(text: &str) -> String {
     serde_json::to_string(text).expect("a string always serializes to JSON")
 }
 
 /// The part of the script that is the same for every database. It reads
-/// `plan`, `PERMANENT_FAILURE_EXIT` and `TRANSIENT_FAILURE_EXIT`, and uses
-/// only mongosh's `db`, `sh`, `Mongo`, `print` and `quit`, plus `process.env`
-/// when it exists. Shell calls stay out of callbacks given to array methods,
-/// which mongosh's rewriting of asynchronous calls does not reach.
+/// `plan`, `CREDENTIALS`, `PERMANENT_FAILURE_EXIT` and
+/// `TRANSIENT_FAILURE_EXIT`, and uses only mongosh's `Mongo`, `print` and
+/// `quit`, Node's `require("fs")` and `process.env`, and, run by hand, `db`
+/// for mongosh's own connection. Every command goes through the connection
+/// it names (`runCommand` on its `admin` database, as `sh.enableSharding`
+/// and `sh.shardCollection` do), never through `db` or `sh`, which stay
+/// bound to mongosh's connection: with `--nodb`, none. mongosh's `auth`
+/// logs in the connection of the database it is called on. Shell calls stay
+/// out of callbacks given to array methods, which mongosh's rewriting of
+/// asynchronous calls does not reach, and `quit` out of `try`.
 const SCRIPT_LOGIC: &str = r#"
-  const configDb = db.getSiblingDB("config");
+  const env = typeof process === "object" && process.env ? process.env : {};
+  // Run by the Job: MONGOS_URI and the credential files. By hand: mongosh's
+  // own connection and login.
+  const byJob = typeof env.MONGOS_URI === "string" && env.MONGOS_URI !== "";
   let shardingEnabled = false;
   let indexDb = null;
   // The step under way, to name in a failure.
@@ -826,6 +908,83 @@ const SCRIPT_LOGIC: &str = r#"
     return JSON.stringify(pairsOf(a)) === JSON.stringify(pairsOf(b));
   }
 
+  // A credential file's text without one trailing line break, or null when
+  // the file does not exist (the Secret lacks an optional key). Its text is
+  // never printed.
+  function readCredential(key) {
+    const path = CREDENTIALS.directory + "/" + key;
+    try {
+      return require("fs").readFileSync(path, "utf8").replace(/\r?\n$/, "");
+    } catch (error) {
+      if (error !== null && typeof error === "object" && error.code === "ENOENT") {
+        return null;
+      }
+      const reason = error !== null && typeof error === "object" && error.code ? error.code : "error";
+      throw new Error(path + " cannot be read (" + reason + ")");
+    }
+  }
+
+  // `{ user, password }` from the files of `keys`, or null when neither
+  // exists and the login is optional. Throws a message for a person when a
+  // file is missing or empty.
+  function readLogin(who, keys, required) {
+    const user = readCredential(keys[0]);
+    const password = readCredential(keys[1]);
+    if (!required && user === null && password === null) {
+      return null;
+    }
+    for (const [key, text] of [[keys[0], user], [keys[1], password]]) {
+      if (text === null || text === "") {
+        throw new Error("the " + who + "'s credential file " + CREDENTIALS.directory + "/" +
+          key + " is " + (text === null ? "missing" : "empty"));
+      }
+    }
+    return { user: user, password: password };
+  }
+
+  // A new connection to the Job's mongos, logged in as `login`.
+  function connectAs(login) {
+    const connection = new Mongo(env.MONGOS_URI);
+    connection.getDB("admin").auth(login.user, login.password);
+    return connection;
+  }
+
+  let clusterAdmin = null;
+  let databaseAdmin = null;
+  let unreadable = null;
+  if (byJob) {
+    try {
+      clusterAdmin = readLogin("cluster admin", CREDENTIALS.clusterAdmin, true);
+      databaseAdmin = readLogin("database admin", CREDENTIALS.databaseAdmin, false);
+    } catch (error) {
+      unreadable = error;
+    }
+  }
+  if (unreadable !== null) {
+    print("ERROR " + String(unreadable && unreadable.message ? unreadable.message : unreadable) +
+      "; nothing done [permanent: needs a person]");
+    quit(PERMANENT_FAILURE_EXIT);
+  }
+
+  // The connection that shards: the cluster admin's, or by hand mongosh's.
+  let connection = null;
+  let notConnected = null;
+  step = "connecting as the cluster admin";
+  try {
+    connection = byJob ? connectAs(clusterAdmin) : db.getMongo();
+  } catch (error) {
+    notConnected = error;
+  }
+  if (notConnected !== null) {
+    // The mongos may not be up yet, or the operator not have created the
+    // user yet: a later run may succeed.
+    print("ERROR " + step + " failed: " + cause(notConnected) +
+      "; nothing done [transient: a later run may succeed]");
+    quit(TRANSIENT_FAILURE_EXIT);
+  }
+  const adminDb = connection.getDB("admin");
+  const configDb = connection.getDB("config");
+
   // Before MongoDB 6.0 a database had to be enabled for sharding
   // (`partitioned: true`); from 6.0 the flag is gone and every database may
   // hold sharded collections, and enableSharding only picks a primary shard.
@@ -835,7 +994,7 @@ const SCRIPT_LOGIC: &str = r#"
       return;
     }
     step = "reading config.databases";
-    const entry = configDb.databases.findOne({ _id: plan.database });
+    const entry = configDb.getCollection("databases").findOne({ _id: plan.database });
     if (entry != null && entry.partitioned !== false) {
       print("database " + JSON.stringify(plan.database) + ": sharding already enabled");
       shardingEnabled = true;
@@ -843,7 +1002,7 @@ const SCRIPT_LOGIC: &str = r#"
     }
     step = "enableSharding";
     try {
-      sh.enableSharding(plan.database);
+      adminDb.runCommand({ enableSharding: plan.database });
       print("database " + JSON.stringify(plan.database) + ": enabled sharding");
     } catch (error) {
       // AlreadyInitialized: another run got there first.
@@ -857,20 +1016,16 @@ const SCRIPT_LOGIC: &str = r#"
 
   // The built-in clusterAdmin role may shard collections but not create
   // indexes in application databases; the Percona operator's database admin
-  // may. Use it when the environment names it, else this connection's user.
+  // may. Use it when the Job mounts its credentials, else `connection`.
   function indexDatabase() {
     if (indexDb !== null) {
       return indexDb;
     }
-    const env = typeof process === "object" && process.env ? process.env : {};
-    if (env.MONGODB_DATABASE_ADMIN_USER && env.MONGOS_URI) {
+    if (databaseAdmin !== null) {
       step = "connecting as the database admin";
-      const connection = new Mongo(env.MONGOS_URI);
-      connection.getDB("admin").auth(env.MONGODB_DATABASE_ADMIN_USER,
-        env.MONGODB_DATABASE_ADMIN_PASSWORD);
-      indexDb = connection.getDB(plan.database);
+      indexDb = connectAs(databaseAdmin).getDB(plan.database);
     } else {
-      indexDb = db.getSiblingDB(plan.database);
+      indexDb = connection.getDB(plan.database);
     }
     return indexDb;
   }
@@ -902,7 +1057,7 @@ const SCRIPT_LOGIC: &str = r#"
     }
     try {
       step = "reading config.collections";
-      const entry = configDb.collections.findOne({ _id: ns });
+      const entry = configDb.getCollection("collections").findOne({ _id: ns });
       // `dropped` marks a dropped collection (before MongoDB 5.0); `unsplittable`
       // a tracked but unsharded one (MongoDB 8.0). Neither is sharded.
       const sharded = entry != null && entry.dropped !== true && entry.unsplittable !== true;
@@ -920,7 +1075,7 @@ const SCRIPT_LOGIC: &str = r#"
       ensureShardingEnabled();
       ensureIndex(ns, collection.name, key);
       step = "shardCollection";
-      sh.shardCollection(ns, key);
+      adminDb.runCommand({ shardCollection: ns, key: key });
       done.sharded += 1;
       print(ns + ": sharded with " + keyText(key));
     } catch (error) {
