@@ -1108,3 +1108,47 @@ fn e008_root_and_a_user_id_conflict() {
         )]
     );
 }
+
+#[test]
+fn e008_keda_options_that_keda_refuses_or_nothing_applies() {
+    let checked = fixture("E008-keda-options");
+    let path = "tests/fixtures/errors/E008-keda-options/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:17:26: error[E008]: `idle_replicas` must be below the `replicas` minimum, which is 0"
+            ),
+            format!(
+                "{path}:28:21: error[E008]: `idle_replicas` never applies: with only cpu and memory triggers, KEDA holds the service active"
+            ),
+            format!(
+                "{path}:29:5: error[E008]: a fallback needs a trigger that is not cpu or memory"
+            ),
+            format!("{path}:43:5: error[E008]: KEDA's `cpu` trigger has no activation value"),
+            format!(
+                "{path}:51:3: error[E008]: service `cron` is not autoscaled: KEDA makes no ScaledObject for its `keda` options"
+            ),
+            format!("{path}:60:21: error[E003]: KEDA cannot poll every 0s"),
+            format!("{path}:61:21: error[E003]: KEDA supports no idle count but 0, not 1"),
+        ]
+    );
+}
+
+#[test]
+fn e008_the_hpa_has_no_keda_options_or_activation() {
+    let checked = fixture("E008-keda-under-hpa");
+    let path = "tests/fixtures/errors/E008-keda-under-hpa/policy.scale";
+    // `defaults`' options are not reported: they apply to KEDA's services.
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:17:18: error[E008]: the HPA has no activation value: `scale jobs` cannot use `activation`"
+            ),
+            format!(
+                "{path}:19:3: error[E008]: service `worker` is scaled by the HPA, which has no `keda` options"
+            ),
+        ]
+    );
+}

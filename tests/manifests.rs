@@ -937,6 +937,42 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "/spec/template/spec/volumes/0/emptyDir/sizeLimit",
         r#""1Gi""#,
     ),
+    (
+        "keda-options",
+        "worker.yaml",
+        "ScaledObject",
+        "/spec",
+        r#"{"scaleTargetRef":{"apiVersion":"apps/v1","kind":"Deployment","name":"worker"},"pollingInterval":10,"cooldownPeriod":600,"initialCooldownPeriod":60,"idleReplicaCount":0,"minReplicaCount":1,"maxReplicaCount":30,"fallback":{"failureThreshold":3,"replicas":6,"behavior":"currentReplicasIfHigher"},"triggers":[{"type":"aws-sqs-queue","metadata":{"activationQueueLength":"5","awsRegion":"us-east-1","identityOwner":"operator","queueLength":"100","queueURL":"https://sqs.us-east-1.amazonaws.com/123456789012/jobs"}}]}"#,
+    ),
+    // `defaults` gives its options to a service without its own.
+    (
+        "keda-options",
+        "mailer.yaml",
+        "ScaledObject",
+        "/spec/pollingInterval",
+        "15",
+    ),
+    (
+        "keda-options",
+        "mailer.yaml",
+        "ScaledObject",
+        "/spec/cooldownPeriod",
+        "120",
+    ),
+    (
+        "keda-options",
+        "mailer.yaml",
+        "ScaledObject",
+        "/spec/fallback",
+        "null",
+    ),
+    (
+        "keda-options",
+        "mailer.yaml",
+        "ScaledObject",
+        "/spec/triggers/0/metadata/activationQueueLength",
+        "null",
+    ),
     // A service's own `security` replaces the one of `defaults` whole.
     (
         "defaults-security",

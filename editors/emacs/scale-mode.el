@@ -60,7 +60,8 @@
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration"
-    "pod_annotations" "security" "identity" "job_annotations")
+    "pod_annotations" "security" "identity" "job_annotations"
+    "keda" "fallback")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -90,6 +91,10 @@
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason"
     ;; identity
     "aws_role" "gcp_service_account" "kubernetes_api"
+    ;; keda and fallback
+    "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior"
+    ;; scale
+    "activation"
     ;; lint
     "deny" "allow"
     ;; nodes
@@ -119,6 +124,8 @@
     "zone" "node"
     ;; taint effect
     "no_schedule" "prefer_no_schedule" "no_execute"
+    ;; fallback behavior
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"
     ;; database engine and operator
     "mongodb" "percona"
     ;; field type

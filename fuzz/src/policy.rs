@@ -396,6 +396,9 @@ impl Writer {
             } else if self.tidy && attribute.name == "health" {
                 // A health path needs a port, which may be left out.
                 false
+            } else if self.tidy && attribute.name == "activation" {
+                // KEDA's only, and the generated cluster may use the HPA.
+                false
             } else if self.tidy && schema.kind == "security" {
                 // A relaxation needs its reason, and root takes no user id.
                 match attribute.name {
@@ -457,7 +460,11 @@ impl Writer {
         }
         if depth < 3 {
             for &nested in schema.blocks {
-                let repeat = if self.tidy && matches!(nested, "scale" | "object" | "probe") {
+                let repeat = if self.tidy && nested == "keda" {
+                    // KEDA's options need `autoscaler = keda`, a range and
+                    // signals the generated service may not have.
+                    0
+                } else if self.tidy && matches!(nested, "scale" | "object" | "probe") {
                     // `object` needs `kind = object`; a second `scale`
                     // may name the same resource, a second `probe` be of
                     // the same kind.

@@ -10,6 +10,12 @@
 //!   rejects what KEDA cannot express (other metrics, `total` targets), so
 //!   nothing is dropped here.
 //! - `scale_up`/`scale_down` go to `advanced.horizontalPodAutoscalerConfig`.
+//! - A `keda` block's options become `pollingInterval`, `cooldownPeriod`,
+//!   `initialCooldownPeriod`, `idleReplicaCount` and `fallback`, each only
+//!   when written (KEDA's defaults apply otherwise); a queue's `activation`
+//!   becomes `activationQueueLength`. Lowering refused what KEDA's webhook
+//!   would (an idle count not below the minimum, a fallback with only cpu
+//!   and memory triggers).
 
 use std::collections::BTreeMap;
 
@@ -18,7 +24,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
 use super::Context;
-use crate::model::{QueueAuth, QueueSource, Service, SignalSource, Target};
+use crate::model::{
+    KedaOptions, QueueAuth, QueueSource, ScaleSignal, Service, SignalSource, Target,
+};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -33,11 +41,30 @@ pub struct ScaledObject {
 #[serde(rename_all = "camelCase")]
 struct ScaledObjectSpec {
     scale_target_ref: ScaleTargetRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    polling_interval: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cooldown_period: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    initial_cooldown_period: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idle_replica_count: Option<i32>,
     min_replica_count: i32,
     max_replica_count: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
+    fallback: Option<FallbackSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     advanced: Option<Advanced>,
     triggers: Vec<Trigger>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FallbackSpec {
+    failure_threshold: i32,
+    replicas: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    behavior: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -81,6 +108,8 @@ struct AuthenticationRef {
 pub fn scaled_object(context: &Context<'_>, service: &Service) -> ScaledObject {
     let name = &service.name.value;
     let range = super::autoscale::range(service);
+    let options = service.keda.as_ref();
+    let option = |get: fn(&KedaOptions) -> Option<i32>| options.and_then(get);
     ScaledObject {
         api_version: "keda.sh/v1alpha1",
         kind: "ScaledObject",
@@ -91,8 +120,21 @@ pub fn scaled_object(context: &Context<'_>, service: &Service) -> ScaledObject {
                 kind: "Deployment",
                 name: name.clone(),
             },
+            polling_interval: option(|o| o.polling_seconds.as_ref().map(|s| s.value)),
+            cooldown_period: option(|o| o.cooldown_seconds.as_ref().map(|s| s.value)),
+            initial_cooldown_period: option(|o| {
+                o.initial_cooldown_seconds.as_ref().map(|s| s.value)
+            }),
+            idle_replica_count: option(|o| o.idle_replicas.as_ref().map(|s| s.value)),
             min_replica_count: range.min(),
             max_replica_count: range.max(),
+            fallback: options
+                .and_then(|o| o.fallback.as_ref())
+                .map(|fallback| FallbackSpec {
+                    failure_threshold: fallback.failures.value,
+                    replicas: fallback.replicas.value,
+                    behavior: fallback.behavior.as_ref().map(|b| b.value.api_name()),
+                }),
             advanced: super::autoscale::behavior(context.project, service).map(|behavior| {
                 Advanced {
                     horizontal_pod_autoscaler_config: HpaConfig { behavior },
@@ -101,13 +143,14 @@ pub fn scaled_object(context: &Context<'_>, service: &Service) -> ScaledObject {
             triggers: service
                 .scaling
                 .iter()
-                .map(|signal| trigger(context, &signal.source.value, &signal.target.value))
+                .map(|signal| trigger(context, signal))
                 .collect(),
         },
     }
 }
 
-fn trigger(context: &Context<'_>, source: &SignalSource, target: &Target) -> Trigger {
+fn trigger(context: &Context<'_>, signal: &ScaleSignal) -> Trigger {
+    let (source, target) = (&signal.source.value, &signal.target.value);
     match source {
         SignalSource::Cpu | SignalSource::Memory => {
             let (metric_type, value) = match target {
@@ -143,6 +186,9 @@ fn trigger(context: &Context<'_>, source: &SignalSource, target: &Target) -> Tri
                     ("queueURL", url.value.clone()),
                 ]),
             };
+            if let Some(activation) = &signal.activation {
+                metadata.insert("activationQueueLength", activation.value.text.clone());
+            }
             let mut authentication_ref = None;
             match queue.auth.as_ref().map(|auth| &auth.value) {
                 Some(QueueAuth::TriggerAuthentication(name)) => {

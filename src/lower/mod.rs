@@ -16,6 +16,7 @@
 
 mod blocks;
 mod calls;
+mod keda;
 mod pod;
 mod scheduling;
 pub mod schema;
@@ -148,6 +149,7 @@ pub fn lower_recovered(
         defaults: lower.defaults_known,
     };
     signals::check(&project, known, lower.sink);
+    keda::check(&project, known.cluster, lower.sink);
     let declared = calls::Declared {
         services: declared("service"),
         databases: declared("database"),

@@ -164,6 +164,7 @@ pub const OPERATORS: &[&str] = crate::model::DatabaseOperator::WORDS;
 pub const FIELD_TYPES: &[&str] = crate::model::FieldType::WORDS;
 pub const PROTOCOLS: &[&str] = crate::model::Protocol::WORDS;
 pub const TAINT_EFFECTS: &[&str] = crate::model::TaintEffect::WORDS;
+pub const FALLBACK_BEHAVIORS: &[&str] = crate::model::FallbackBehavior::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -179,6 +180,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("FIELD_TYPES", FIELD_TYPES),
     ("PROTOCOLS", PROTOCOLS),
     ("TAINT_EFFECTS", TAINT_EFFECTS),
+    ("FALLBACK_BEHAVIORS", FALLBACK_BEHAVIORS),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -350,6 +352,7 @@ const SERVICE_BLOCKS: &[&str] = &[
     "identity",
     "node_selector",
     "toleration",
+    "keda",
 ];
 
 /// The blocks of a service that may appear more than once.
@@ -700,6 +703,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "per-pod average; for a queue, messages per pod",
             ),
             attr("total", ValueType::Quantity, "", "total across all pods"),
+            attr(
+                "activation",
+                ValueType::Quantity,
+                "KEDA: `0`",
+                "KEDA only: at or below this value the service stays at zero (or `idle_replicas`); in the target's unit",
+            ),
         ],
         blocks: &[],
         repeatable: &[],
@@ -1008,6 +1017,66 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Bool,
                 "`false`",
                 "mount the ServiceAccount token, for a pod that calls the Kubernetes API",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "keda",
+        label: LabelRule::None,
+        doc: "options of the service's KEDA ScaledObject (`autoscaler = keda` only)",
+        attributes: &[
+            attr(
+                "polling",
+                ValueType::Duration,
+                "KEDA: `30s`",
+                "how often KEDA reads each trigger (`pollingInterval`), at least `1s`",
+            ),
+            attr(
+                "cooldown",
+                ValueType::Duration,
+                "KEDA: `5m`",
+                "how long after the last active trigger KEDA scales to zero or `idle_replicas` (`cooldownPeriod`)",
+            ),
+            attr(
+                "initial_cooldown",
+                ValueType::Duration,
+                "KEDA: `0s`",
+                "how long after the ScaledObject is created KEDA may first scale to zero (`initialCooldownPeriod`)",
+            ),
+            attr(
+                "idle_replicas",
+                ValueType::Count,
+                "",
+                "`0`: no pods while no trigger is active, and at least the `replicas` minimum (1 or more) while one is (`idleReplicaCount`)",
+            ),
+        ],
+        blocks: &["fallback"],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "fallback",
+        label: LabelRule::None,
+        doc: "the replicas KEDA asks for while a trigger cannot be read",
+        attributes: &[
+            required(
+                "failures",
+                ValueType::Count,
+                "failed reads of a trigger in a row before the fallback applies (`failureThreshold`)",
+            ),
+            required(
+                "replicas",
+                ValueType::Count,
+                "the replicas to run meanwhile; the HPA keeps them within `replicas`",
+            ),
+            attr(
+                "behavior",
+                ValueType::Word(FALLBACK_BEHAVIORS),
+                "`static`",
+                "`static`: run `replicas`; `current_replicas`: keep what runs; `current_replicas_if_higher` or `_if_lower`: keep what runs if more (or fewer) than `replicas`",
             ),
         ],
         blocks: &[],

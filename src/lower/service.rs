@@ -74,6 +74,7 @@ pub(super) struct ServiceParts {
     tmp: Option<Spanned<Memory>>,
     security: Option<Security>,
     identity: Option<Identity>,
+    keda: Option<crate::model::KedaOptions>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -195,6 +196,7 @@ impl Lowerer<'_> {
                 }
                 "security" => parts.security = self.security(child),
                 "identity" => parts.identity = self.identity(child),
+                "keda" => parts.keda = self.keda(child),
                 "node_selector" => parts.node_selector = Some(self.labels(child)),
                 "toleration" => {
                     let toleration = self.toleration(child);
@@ -315,6 +317,7 @@ impl Lowerer<'_> {
             tmp: own.tmp.or(inherited.tmp),
             security: own.security.or(inherited.security),
             identity: own.identity.or(inherited.identity),
+            keda: own.keda.or(inherited.keda),
         })
     }
 
@@ -486,9 +489,33 @@ impl Lowerer<'_> {
                 }
             }
         };
+        let activation = match fields.attributes.get("activation") {
+            None => None,
+            Some(attribute) if resource => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("KEDA's `{}` trigger has no activation value", label.text),
+                        attribute.name.span,
+                    )
+                    .with_label("not for cpu or memory")
+                    .with_related(label.span, "a resource metric")
+                    .with_help(
+                        "the HPA KEDA creates reads cpu and memory itself; remove `activation`, \
+                         or put it on a queue's `scale` block",
+                    ),
+                );
+                return None;
+            }
+            Some(attribute) => Some(Spanned::new(
+                self.convert(target_value(&attribute.value, &source))?,
+                attribute.value.span,
+            )),
+        };
         Some(ScaleSignal {
             source: Spanned::new(source, label.span),
             target: Spanned::new(target, fields.attributes[target_name].value.span),
+            activation,
             span: block.span,
         })
     }

@@ -214,6 +214,8 @@ pub use network::{Call, NamedPort, PortRef, Protocol};
 pub mod pod;
 pub mod scheduling;
 pub use scheduling::{Scheduling, TaintEffect, Toleration};
+pub mod keda;
+pub use keda::{Fallback, FallbackBehavior, KedaOptions};
 
 pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
 
@@ -627,6 +629,8 @@ pub struct Service {
     pub security: Option<Security>,
     /// `identity { ... }`: cloud identity and Kubernetes API token.
     pub identity: Option<Identity>,
+    /// `keda { ... }`: options of the ScaledObject.
+    pub keda: Option<KedaOptions>,
 }
 
 /// What a `scale` block scales on.
@@ -657,6 +661,9 @@ pub struct ScaleSignal {
     pub source: Spanned<SignalSource>,
     /// The target; its span is the value (`70%`), not the whole attribute.
     pub target: Spanned<Target>,
+    /// `activation`: the value at or below which KEDA leaves the service at
+    /// zero (or idle); in the target's unit. KEDA only.
+    pub activation: Option<Spanned<MetricValue>>,
     pub span: Span,
 }
 
@@ -995,9 +1002,9 @@ eq_ignoring_spans! {
         name, image, port, health, cpu, memory, gpu, ephemeral_storage, replicas, scaling, scale_up,
         scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
-        env_from, files, metadata, image_pull_secrets, tmp, security, identity,
+        env_from, files, metadata, image_pull_secrets, tmp, security, identity, keda,
     } ignoring { file, span }
-    ScaleSignal { source, target } ignoring { span }
+    ScaleSignal { source, target, activation } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }
     Load { peak_milli, per_pod_milli } ignoring { span }
     Metric { name, kind, metric_name, selector, object } ignoring { span }

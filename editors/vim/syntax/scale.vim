@@ -23,6 +23,7 @@ let s:blocks = [
       \ 'shard', 'config_server', 'router',
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
+      \ 'keda', 'fallback',
       \ ]
 
 let s:attributes = [
@@ -43,6 +44,8 @@ let s:attributes = [
       \ 'timeout', 'failure_threshold', 'success_threshold',
       \ 'tmp', 'run_as_root', 'user', 'writable_root', 'privilege_escalation',
       \ 'reason', 'aws_role', 'gcp_service_account', 'kubernetes_api',
+      \ 'polling', 'cooldown', 'initial_cooldown', 'idle_replicas', 'failures',
+      \ 'behavior', 'activation',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
@@ -64,6 +67,8 @@ let s:words = [
       \ 'max', 'min', 'disabled',
       \ 'zone', 'node',
       \ 'no_schedule', 'prefer_no_schedule', 'no_execute',
+      \ 'static', 'current_replicas', 'current_replicas_if_higher',
+      \ 'current_replicas_if_lower',
       \ 'mongodb',
       \ 'percona',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',

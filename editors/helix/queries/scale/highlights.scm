@@ -10,7 +10,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "pod_annotations"
-    "security" "identity" "job_annotations"))
+    "security" "identity" "job_annotations" "keda" "fallback"))
 
 (block
   kind: (identifier) @variable
@@ -19,7 +19,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "pod_annotations"
-    "security" "identity" "job_annotations"))
+    "security" "identity" "job_annotations" "keda" "fallback"))
 
 (block
   label: (identifier) @label)
@@ -38,7 +38,8 @@
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
-    "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"))
+    "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
+    "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"))
 
 (attribute
   name: (identifier) @variable
@@ -52,7 +53,8 @@
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
-    "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"))
+    "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
+    "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,
@@ -62,14 +64,16 @@
     "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
-    "no_schedule" "prefer_no_schedule" "no_execute"))
+    "no_schedule" "prefer_no_schedule" "no_execute"
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"))
 
 ((word) @variable
   (#not-any-of? @variable
     "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
-    "no_schedule" "prefer_no_schedule" "no_execute"))
+    "no_schedule" "prefer_no_schedule" "no_execute"
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"))
 
 (call
   function: (identifier) @function)
