@@ -753,6 +753,34 @@ fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
 /// a field that must be absent).
 const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "autoscaler",
+        "api.yaml",
+        "HorizontalPodAutoscaler",
+        "/spec/metrics/0/resource/name",
+        r#""cpu""#,
+    ),
+    (
+        "autoscaler",
+        "api.yaml",
+        "Deployment",
+        "/spec/replicas",
+        "null",
+    ),
+    (
+        "autoscaler",
+        "worker.yaml",
+        "ScaledObject",
+        "/spec/triggers",
+        r#"[{"type":"aws-sqs-queue","metadata":{"awsRegion":"eu-west-1","identityOwner":"operator","queueLength":"50","queueURL":"https://sqs.eu-west-1.amazonaws.com/210987654321/shop-orders"}}]"#,
+    ),
+    (
+        "autoscaler",
+        "worker.yaml",
+        "ScaledObject",
+        "/spec/minReplicaCount",
+        "0",
+    ),
+    (
         "defaults-scheduling",
         "api.yaml",
         "Deployment",

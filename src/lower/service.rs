@@ -20,9 +20,9 @@ use crate::ast::ValueKind;
 use crate::ast::{Block, Value};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Behavior, Call, ConfigSource, Cpu, Disruption, EnvValue, Identity, Load, Memory, MetricValue,
-    NamedPort, Protocol, Replicas, Resource, ScaleSignal, Security, SelectPolicy, Service,
-    SignalSource, Spanned, Spread, Target,
+    Autoscaler, Behavior, Call, ConfigSource, Cpu, Disruption, EnvValue, Identity, Load, Memory,
+    MetricValue, NamedPort, Protocol, Replicas, Resource, ScaleSignal, Security, SelectPolicy,
+    Service, SignalSource, Spanned, Spread, Target,
 };
 
 /// The first Kubernetes version whose API server takes any printable ASCII
@@ -47,6 +47,7 @@ pub(super) struct ServiceParts {
     gpu: Option<Spanned<i32>>,
     ephemeral_storage: Option<Resource<Memory>>,
     replicas: Option<Replicas>,
+    autoscaler: Option<Spanned<Autoscaler>>,
     spread: Option<Spanned<Spread>>,
     spread_strict: Option<Spanned<bool>>,
     priority_class: Option<Spanned<String>>,
@@ -137,6 +138,7 @@ impl Lowerer<'_> {
             gpu: self.get(&fields, "gpu", gpu_count),
             ephemeral_storage: self.ephemeral_storage(&fields),
             replicas: self.replicas(&fields),
+            autoscaler: self.get(&fields, "autoscaler", values::keyword::<Autoscaler>),
             spread: self.get(&fields, "spread", values::keyword::<Spread>),
             spread_strict: self.get(&fields, "spread_strict", values::boolean),
             priority_class: self.priority_class(&fields),
@@ -246,6 +248,10 @@ impl Lowerer<'_> {
             }
             return None;
         };
+        let (autoscaler, autoscaler_span) = match own.autoscaler.or(inherited.autoscaler) {
+            Some(written) => (written.value, Some(written.span)),
+            None => (self.target.autoscaler, self.target.autoscaler_span),
+        };
         let spread = own.spread.or(inherited.spread);
         if let (Some(strict), None) = (&own.spread_strict, &spread) {
             self.report(
@@ -276,6 +282,8 @@ impl Lowerer<'_> {
             gpu: own.gpu.or(inherited.gpu),
             ephemeral_storage: own.ephemeral_storage.or(inherited.ephemeral_storage),
             replicas,
+            autoscaler,
+            autoscaler_span,
             scaling,
             scale_up: own.scale_up.or(inherited.scale_up),
             scale_down: own.scale_down.or(inherited.scale_down),
