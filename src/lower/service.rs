@@ -7,6 +7,7 @@
 //! the same shape and then takes every part it does not set from the defaults.
 //! `scale` blocks are inherited as a set: a service that declares none takes
 //! those of `defaults`, unless its replica count is fixed (it does not scale).
+//! `autoscaler` is the service's, else `defaults`', else the `cluster`'s.
 //! `probe` blocks are inherited by kind; `env`, `files` and the label and
 //! annotation blocks key by key; `env_from` and `image_pull_secrets` whole.
 

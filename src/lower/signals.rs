@@ -72,7 +72,10 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                         "KEDA cannot serve the {} metric `{source}`: scalec compiles KEDA triggers for cpu, memory and queues",
                         kind.word()
                     ),
-                    "use `autoscaler = hpa` with a metrics adapter, or scale on a queue".to_string(),
+                    format!(
+                        "scale service `{name}` with the HPA and a metrics adapter \
+                         (`autoscaler = hpa` in the service), or scale on a queue"
+                    ),
                 ),
                 SignalRefusal::QueueTotalUnderKeda => (
                     format!(
