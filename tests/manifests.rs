@@ -502,7 +502,8 @@ fn no_setting_or_suppression_makes_build_write_a_rejected_object() {
     const REJECTED: &[RuleId] = &[K101, K102, K108, K111, M204];
     // Rules that guard only some of their findings, and the fixtures that
     // hold only such findings.
-    const REJECTED_FIXTURES: &[(RuleId, &str)] = &[(K105, "bad-keda.scale")];
+    const REJECTED_FIXTURES: &[(RuleId, &str)] =
+        &[(K105, "bad-keda.scale"), (K105, "bad-mixed.scale")];
     for rule in scalec::lint::RULES {
         assert_eq!(
             rule.guard.is_some(),
