@@ -502,7 +502,8 @@ fn no_setting_or_suppression_makes_build_write_a_rejected_object() {
     const REJECTED: &[RuleId] = &[K101, K102, K108, K111, M204];
     // Rules that guard only some of their findings, and the fixtures that
     // hold only such findings.
-    const REJECTED_FIXTURES: &[(RuleId, &str)] = &[(K105, "bad-keda.scale")];
+    const REJECTED_FIXTURES: &[(RuleId, &str)] =
+        &[(K105, "bad-keda.scale"), (K105, "bad-mixed.scale")];
     for rule in scalec::lint::RULES {
         assert_eq!(
             rule.guard.is_some(),
@@ -762,6 +763,34 @@ fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
 /// of the document, a JSON pointer into it and the value there (`null` for
 /// a field that must be absent).
 const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "autoscaler",
+        "api.yaml",
+        "HorizontalPodAutoscaler",
+        "/spec/metrics/0/resource/name",
+        r#""cpu""#,
+    ),
+    (
+        "autoscaler",
+        "api.yaml",
+        "Deployment",
+        "/spec/replicas",
+        "null",
+    ),
+    (
+        "autoscaler",
+        "worker.yaml",
+        "ScaledObject",
+        "/spec/triggers",
+        r#"[{"type":"aws-sqs-queue","metadata":{"awsRegion":"eu-west-1","identityOwner":"operator","queueLength":"50","queueURL":"https://sqs.eu-west-1.amazonaws.com/210987654321/shop-orders"}}]"#,
+    ),
+    (
+        "autoscaler",
+        "worker.yaml",
+        "ScaledObject",
+        "/spec/minReplicaCount",
+        "0",
+    ),
     (
         "defaults-scheduling",
         "api.yaml",

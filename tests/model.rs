@@ -116,12 +116,8 @@ fn the_queue_and_the_database_are_lowered_with_their_defaults() {
     let queue = project.queue("ingest-events").expect("queue");
     let QueueSource::Sqs { region, .. } = &queue.source;
     assert_eq!(region, "us-east-1");
-    assert_eq!(
-        queue.auth.as_ref().map(|a| &a.value),
-        Some(&QueueAuth::TriggerAuthentication(
-            "aether-sqs-reader".into()
-        ))
-    );
+    // The HPA reads it through the metrics adapter: no `auth` (K125).
+    assert_eq!(queue.auth, None);
     let db = &project.databases[0];
     assert_eq!(
         (
@@ -282,6 +278,12 @@ fn keda_project_lowers_percent_disruption_and_rates() {
             QueueSource::Sqs { region, .. } => region.as_str(),
         }),
         Some("eu-west-1")
+    );
+    assert_eq!(
+        shop.queue("orders")
+            .and_then(|q| q.auth.as_ref())
+            .map(|a| &a.value),
+        Some(&QueueAuth::TriggerAuthentication("shop-sqs-reader".into()))
     );
 }
 
@@ -451,4 +453,172 @@ fn formatting_every_bundled_policy_keeps_its_model() {
         let projects = lower_in_one_dir(&[&original, &again]);
         assert_eq!(projects[0], projects[1], "{project}: fmt changed the model");
     }
+}
+
+/// Issue #14: `autoscaler` is the service's own, else `defaults`', else the
+/// `cluster`'s, else the HPA.
+#[test]
+fn a_service_takes_its_autoscaler_from_itself_defaults_cluster_then_hpa() {
+    const SERVICES: &str = "\
+service own {
+  image      = \"a:1\"
+  autoscaler = hpa
+  replicas   = 1 .. 5
+  scale cpu { utilization = 70% }
+}
+service inherits {
+  image    = \"a:1\"
+  replicas = 1 .. 5
+  scale cpu { utilization = 70% }
+}
+";
+    let autoscalers = |text: String| {
+        let project = project_of_text(&text);
+        (
+            service(&project, "own").autoscaler,
+            service(&project, "inherits").autoscaler,
+        )
+    };
+    let cluster = "cluster {\n  autoscaler = keda\n}\n";
+    let defaults = "defaults {\n  autoscaler = keda\n  cpu = 250m\n}\n";
+    assert_eq!(
+        autoscalers(format!("{cluster}{defaults}{SERVICES}")),
+        (Autoscaler::Hpa, Autoscaler::Keda)
+    );
+    assert_eq!(
+        autoscalers(format!("{defaults}{SERVICES}")),
+        (Autoscaler::Hpa, Autoscaler::Keda)
+    );
+    let cpu = "defaults {\n  cpu = 250m\n}\n";
+    assert_eq!(
+        autoscalers(format!("{cluster}{cpu}{SERVICES}")),
+        (Autoscaler::Hpa, Autoscaler::Keda)
+    );
+    assert_eq!(
+        autoscalers(format!("{cpu}{SERVICES}")),
+        (Autoscaler::Hpa, Autoscaler::Hpa)
+    );
+    // The written value is part of the model's meaning, and where it came
+    // from is not: `defaults` or the service itself mean the same.
+    let projects = lower_in_one_dir(&[
+        &[("policy.scale", &format!("{defaults}{SERVICES}"))],
+        &[(
+            "policy.scale",
+            &format!(
+                "{cpu}{}",
+                SERVICES.replace(
+                    "replicas = 1 .. 5",
+                    "autoscaler = keda\n  replicas = 1 .. 5"
+                )
+            ),
+        )],
+        &[("policy.scale", &format!("{cpu}{SERVICES}"))],
+    ]);
+    assert_eq!(projects[0], projects[1]);
+    assert_ne!(projects[0], projects[2]);
+}
+
+/// Issue #14: what a signal needs is checked against its own service's
+/// autoscaler (E008), not the project's.
+#[test]
+fn signals_are_checked_against_their_services_autoscaler() {
+    let text = "\
+cluster {
+  autoscaler = keda
+}
+metric lag {
+  kind = external
+}
+service adapter {
+  image      = \"a:1\"
+  autoscaler = hpa
+  replicas   = 1 .. 5
+  scale lag { average = 30 }
+}
+service keda {
+  image    = \"a:1\"
+  replicas = 1 .. 5
+  scale lag { average = 30 }
+}
+";
+    let checked = common::check_text(text);
+    let errors: Vec<_> = (checked.diagnostics.iter())
+        .filter(|d| d.severity == scalec::diag::Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", checked.human);
+    assert_eq!(errors[0].code.id, "E008");
+    assert!(
+        checked.human.contains("in service `keda`"),
+        "{}",
+        checked.human
+    );
+    assert!(
+        checked.human.contains("the project uses KEDA"),
+        "{}",
+        checked.human
+    );
+    assert!(
+        !checked.human.contains("in service `adapter`"),
+        "{}",
+        checked.human
+    );
+    // Moved to the HPA itself, it compiles, and no KEDA is left beside the
+    // HPAs' external metric (K124).
+    let fixed = text.replace(
+        "service keda {\n  image    = \"a:1\"\n",
+        "service keda {\n  image    = \"a:1\"\n  autoscaler = hpa\n",
+    );
+    let checked = common::check_text(&fixed);
+    assert!(
+        !checked
+            .codes()
+            .iter()
+            .any(|c| c.starts_with('E') || *c == "K124"),
+        "{}",
+        checked.human
+    );
+}
+
+/// Issue #14: a queue's name in its URL selects the HPA's external metric,
+/// so it must be a label value when a service scaled by the HPA reads it,
+/// even in a project whose autoscaler is KEDA; when only KEDA reads it, it
+/// need not be.
+#[test]
+fn a_queue_read_by_an_hpa_needs_a_name_that_selects_its_metric() {
+    let long = "q".repeat(70);
+    let text = |autoscaler: &str| {
+        format!(
+            "\
+cluster {{
+  autoscaler = keda
+}}
+queue jobs {{
+  provider = aws-sqs
+  url      = \"https://sqs.us-east-1.amazonaws.com/123456789012/{long}\"
+  auth     = operator
+}}
+service worker {{
+  image      = \"a:1\"
+  cpu        = 250m
+  autoscaler = {autoscaler}
+  replicas   = 1 .. 5
+  scale jobs {{ average = 30 }}
+}}
+"
+        )
+    };
+    let checked = common::check_text(&text("keda"));
+    assert!(
+        !checked.codes().iter().any(|c| c.starts_with('E')),
+        "{}",
+        checked.human
+    );
+    let checked = common::check_text(&text("hpa"));
+    assert!(checked.codes().contains(&"E006"), "{}", checked.human);
+    assert!(
+        (checked.diagnostics.iter())
+            .any(|d| d.message.contains("cannot select the external metric")),
+        "{}",
+        checked.human
+    );
 }

@@ -198,7 +198,10 @@ fn rules_over_every_service_and_s002_wait_for_every_service() {
         .filter(|r| r.every_service)
         .map(|r| r.id.as_str())
         .collect();
-    assert_eq!(every_service, ["C302", "C303", "K118", "K121", "K122"]);
+    assert_eq!(
+        every_service,
+        ["C302", "C303", "K118", "K121", "K122", "K124", "K125"]
+    );
 }
 
 #[test]

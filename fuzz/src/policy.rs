@@ -399,6 +399,11 @@ impl Writer {
             } else if self.tidy && attribute.name == "activation" {
                 // KEDA's only, and the generated cluster may use the HPA.
                 false
+            } else if self.tidy && attribute.name == "autoscaler" && schema.kind != "cluster" {
+                // KEDA in a service needs what the cluster's KEDA needs
+                // (requests, a trigger that wakes at zero); once per project
+                // is enough.
+                false
             } else if self.tidy && schema.kind == "security" {
                 // A relaxation needs its reason, and root takes no user id.
                 match attribute.name {

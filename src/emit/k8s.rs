@@ -62,11 +62,7 @@ const _: () = assert!(
 
 /// `SERVICE.yaml`: the ServiceAccount, the Deployment, its autoscaler and its
 /// disruption budget.
-pub fn service_file(
-    context: &Context<'_>,
-    service: &Service,
-    autoscaler: Autoscaler,
-) -> OutputFile {
+pub fn service_file(context: &Context<'_>, service: &Service) -> OutputFile {
     // Room for a typical service's file, so the text is not copied as it grows.
     let mut file = YamlFile::new(context.header("#", service.file), 4096);
     file.push(&super::identity::service_account(context, service));
@@ -75,7 +71,7 @@ pub fn service_file(
         file.push(&kubernetes_service);
     }
     if service.is_autoscaled() {
-        match autoscaler {
+        match service.autoscaler {
             Autoscaler::Hpa => file.push(&hpa(context, service)),
             Autoscaler::Keda => file.push(&keda::scaled_object(context, service)),
         }

@@ -239,7 +239,7 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
     };
     // One file per service, written in parallel (when there are enough for
     // threads to pay) and gathered in order.
-    let service_file = |service| k8s::service_file(&context, service, project.cluster.autoscaler);
+    let service_file = |service| k8s::service_file(&context, service);
     let mut files: Vec<_> = if project.services.len() >= 64 {
         project.services.par_iter().map(service_file).collect()
     } else {

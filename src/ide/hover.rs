@@ -167,7 +167,7 @@ fn label_doc(
     let name = label.text.as_str();
     match (block.kind.name.as_str(), parent) {
         ("service", None) => Some(match model.services.iter().find(|s| s.name.value == name) {
-            Some(service) => service_summary(model, service),
+            Some(service) => service_summary(service),
             None => format!(
                 "**service `{name}`**\n\nThe service does not check yet: its summary shows once its errors are fixed."
             ),
@@ -248,13 +248,13 @@ fn signal_summary(analysis: &Analysis<'_>, file: FileId, model: &Project, name: 
 }
 
 /// What a service's policy amounts to.
-pub fn service_summary(project: &Project, service: &Service) -> String {
+pub fn service_summary(service: &Service) -> String {
     let name = &service.name.value;
     let bounds = service.bounds();
     let (min, max) = bounds
         .as_ref()
         .map_or((1, 1), |b| (b.min.value, b.max.value));
-    let autoscaler = match project.cluster.autoscaler {
+    let autoscaler = match service.autoscaler {
         Autoscaler::Hpa => "a HorizontalPodAutoscaler",
         Autoscaler::Keda => "a KEDA ScaledObject",
     };

@@ -1,7 +1,7 @@
 //! Lowering of every block kind except services: cluster, lint, metric, queue,
 //! database, collection and field.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::schema::{self, ValueType};
 use super::{Fields, Lowerer, describe_block, label_span, values};
@@ -237,7 +237,9 @@ impl Lowerer<'_> {
         map
     }
 
-    pub(super) fn queue(&mut self, block: &Block) -> Option<Queue> {
+    /// Lowers a `queue`; `hpa_reads` are the queues a service scaled by the
+    /// HPA scales on.
+    pub(super) fn queue(&mut self, block: &Block, hpa_reads: &BTreeSet<&str>) -> Option<Queue> {
         let schema = schema_of("queue");
         let fields = self.fields(block, schema);
         let complete = self.require(block, schema, &fields);
@@ -317,11 +319,13 @@ impl Lowerer<'_> {
             span: block.span,
         };
         // With an HPA and no `selector`, the queue's name in its URL becomes
-        // the label value `queue_name` of the external metric's selector.
-        // (Not when the `cluster` that sets the autoscaler does not parse.)
+        // the label value `queue_name` of the external metric's selector:
+        // checked when an HPA reads the queue, or may (the project's default
+        // autoscaler is the HPA; not when the `cluster` that sets it does not
+        // parse).
+        let project_hpa = self.cluster_known && self.target.autoscaler == Autoscaler::Hpa;
         if queue.selector.is_none()
-            && self.cluster_known
-            && self.target.autoscaler == Autoscaler::Hpa
+            && (project_hpa || hpa_reads.contains(queue.name.value.as_str()))
         {
             let queue_name = queue.queue_name();
             let valid = self.check_name(

@@ -116,15 +116,14 @@ fn idle_replicas(value: &Value) -> values::Conv<i32> {
 }
 
 /// Reports KEDA options and activation values no autoscaler would accept
-/// (E008). Only when the autoscaler is known: a `cluster` that does not
-/// parse may set it.
-pub(super) fn check(project: &Project, cluster_known: bool, sink: &mut Vec<Diagnostic>) {
-    if !cluster_known {
-        return;
-    }
+/// (E008). Only for a service whose autoscaler is known: a `cluster` or
+/// `defaults` that does not parse may set it.
+pub(super) fn check(project: &Project, known: super::signals::Known, sink: &mut Vec<Diagnostic>) {
     for service in &project.services {
-        let keda = project.cluster.autoscaler == Autoscaler::Keda;
-        check_service(project, service, keda, sink);
+        if super::signals::autoscaler_known(&project.cluster, service, known) {
+            let keda = service.autoscaler == Autoscaler::Keda;
+            check_service(project, service, keda, sink);
+        }
     }
 }
 
@@ -146,7 +145,7 @@ fn check_service(project: &Project, service: &Service, keda: bool, sink: &mut Ve
                     ),
                     activation.span,
                     "KEDA only",
-                    "set `autoscaler = keda` in `cluster`, or remove `activation`",
+                    "set `autoscaler = keda` (in the service, `defaults` or `cluster`), or remove `activation`",
                 ));
             }
         }
@@ -173,7 +172,7 @@ fn check_service(project: &Project, service: &Service, keda: bool, sink: &mut Ve
             } else {
                 (
                     format!("service `{name}` is scaled by the HPA, which has no `keda` options"),
-                    "set `autoscaler = keda` in `cluster`, or remove `keda`",
+                    "set `autoscaler = keda` (in the service, `defaults` or `cluster`), or remove `keda`",
                 )
             };
             sink.push(conflict(message, options.head, "not applied", help));

@@ -33,7 +33,9 @@ use std::sync::Arc;
 
 use crate::ast::{Ast, Attribute, Block, DirectiveKind, Item};
 use crate::diag::{Diagnostic, Severity, Suggestion, codes};
-use crate::model::{Cluster, LintSettings, Omitted, Project, SignalSource, Spanned, Suppression};
+use crate::model::{
+    Autoscaler, Cluster, LintSettings, Omitted, Project, SignalSource, Spanned, Suppression,
+};
 use crate::source::Span;
 
 use schema::{BlockSchema, LabelRule};
@@ -89,8 +91,6 @@ pub fn lower_recovered(
         .iter()
         .filter_map(|b| lower.metric(b))
         .collect();
-    let (queue_blocks, _) = lower.split_stubs(top.of_kind("queue"));
-    let queues: Vec<_> = queue_blocks.iter().filter_map(|b| lower.queue(b)).collect();
     // Every metric and queue block declares its name, even a stub or one
     // with an error: a `scale` block naming it is not an unknown reference,
     // though the service that holds it is not complete.
@@ -118,6 +118,25 @@ pub fn lower_recovered(
     services.sort_unstable_by(|a, b| {
         (a.name.value.cmp(&b.name.value)).then_with(|| a.name.span.cmp(&b.name.span))
     });
+    // Queues after services: what an HPA reads is checked more strictly.
+    let known = signals::Known {
+        cluster: lower.cluster_known,
+        defaults: lower.defaults_known,
+    };
+    let hpa_reads: BTreeSet<&str> = (services.iter())
+        .filter(|s| {
+            s.autoscaler == Autoscaler::Hpa && signals::autoscaler_known(&cluster, s, known)
+        })
+        .flat_map(|s| &s.scaling)
+        .filter_map(|signal| match &signal.source.value {
+            SignalSource::Queue(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let (queue_blocks, _) = lower.split_stubs(top.of_kind("queue"));
+    let queues: Vec<_> = (queue_blocks.iter())
+        .filter_map(|b| lower.queue(b, &hpa_reads))
+        .collect();
     let (database_blocks, _) = lower.split_stubs(top.of_kind("database"));
     let mut databases: Vec<_> = database_blocks
         .iter()
@@ -144,12 +163,8 @@ pub fn lower_recovered(
         lint,
         omitted: Omitted::default(),
     };
-    let known = signals::Known {
-        cluster: lower.cluster_known,
-        defaults: lower.defaults_known,
-    };
     signals::check(&project, known, lower.sink);
-    keda::check(&project, known.cluster, lower.sink);
+    keda::check(&project, known, lower.sink);
     let declared = calls::Declared {
         services: declared("service"),
         databases: declared("database"),

@@ -206,7 +206,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 21] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 22] = [
     required(
         "image",
         ValueType::String,
@@ -253,6 +253,12 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 21] = [
         ValueType::CountOrRange,
         "",
         "`min .. max` to autoscale, or one number for a fixed size; at most 2147483647",
+    ),
+    attr(
+        "autoscaler",
+        ValueType::Word(AUTOSCALERS),
+        "the `cluster`'s",
+        "what scales this service: a HorizontalPodAutoscaler or a KEDA ScaledObject",
     ),
     attr(
         "spread",
@@ -381,7 +387,7 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "autoscaler",
                 ValueType::Word(AUTOSCALERS),
                 "`hpa`",
-                "what serves queue and external metrics",
+                "what scales a service that does not set its own `autoscaler`",
             ),
             attr(
                 "project",

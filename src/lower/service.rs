@@ -7,6 +7,7 @@
 //! the same shape and then takes every part it does not set from the defaults.
 //! `scale` blocks are inherited as a set: a service that declares none takes
 //! those of `defaults`, unless its replica count is fixed (it does not scale).
+//! `autoscaler` is the service's, else `defaults`', else the `cluster`'s.
 //! `probe` blocks are inherited by kind; `env`, `files` and the label and
 //! annotation blocks key by key; `env_from` and `image_pull_secrets` whole.
 
@@ -20,9 +21,9 @@ use crate::ast::ValueKind;
 use crate::ast::{Block, Value};
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Behavior, Call, ConfigSource, Cpu, Disruption, EnvValue, Identity, Load, Memory, MetricValue,
-    NamedPort, Protocol, Replicas, Resource, ScaleSignal, Security, SelectPolicy, Service,
-    SignalSource, Spanned, Spread, Target,
+    Autoscaler, Behavior, Call, ConfigSource, Cpu, Disruption, EnvValue, Identity, Load, Memory,
+    MetricValue, NamedPort, Protocol, Replicas, Resource, ScaleSignal, Security, SelectPolicy,
+    Service, SignalSource, Spanned, Spread, Target,
 };
 
 /// The first Kubernetes version whose API server takes any printable ASCII
@@ -47,6 +48,7 @@ pub(super) struct ServiceParts {
     gpu: Option<Spanned<i32>>,
     ephemeral_storage: Option<Resource<Memory>>,
     replicas: Option<Replicas>,
+    autoscaler: Option<Spanned<Autoscaler>>,
     spread: Option<Spanned<Spread>>,
     spread_strict: Option<Spanned<bool>>,
     priority_class: Option<Spanned<String>>,
@@ -138,6 +140,7 @@ impl Lowerer<'_> {
             gpu: self.get(&fields, "gpu", gpu_count),
             ephemeral_storage: self.ephemeral_storage(&fields),
             replicas: self.replicas(&fields),
+            autoscaler: self.get(&fields, "autoscaler", values::keyword::<Autoscaler>),
             spread: self.get(&fields, "spread", values::keyword::<Spread>),
             spread_strict: self.get(&fields, "spread_strict", values::boolean),
             priority_class: self.priority_class(&fields),
@@ -248,6 +251,10 @@ impl Lowerer<'_> {
             }
             return None;
         };
+        let (autoscaler, autoscaler_span) = match own.autoscaler.or(inherited.autoscaler) {
+            Some(written) => (written.value, Some(written.span)),
+            None => (self.target.autoscaler, self.target.autoscaler_span),
+        };
         let spread = own.spread.or(inherited.spread);
         if let (Some(strict), None) = (&own.spread_strict, &spread) {
             self.report(
@@ -278,6 +285,8 @@ impl Lowerer<'_> {
             gpu: own.gpu.or(inherited.gpu),
             ephemeral_storage: own.ephemeral_storage.or(inherited.ephemeral_storage),
             replicas,
+            autoscaler,
+            autoscaler_span,
             scaling,
             scale_up: own.scale_up.or(inherited.scale_up),
             scale_down: own.scale_down.or(inherited.scale_down),

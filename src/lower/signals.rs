@@ -1,27 +1,36 @@
 //! Checks that need the whole project: whether each scaling signal can be
-//! compiled for the project's autoscaler (as `model::autoscalers` decides),
+//! compiled for its service's autoscaler (as `model::autoscalers` decides),
 //! and whether probes have a port.
 
 use crate::diag::{Diagnostic, codes};
 use crate::model::autoscalers::SignalRefusal;
-use crate::model::{Autoscaler, Project};
+use crate::model::{Autoscaler, Cluster, Project, Service};
 
 /// Whether the project-wide blocks these checks read are known: a `cluster`
 /// or `defaults` block that does not parse is not (see
 /// `lower::lower_recovered`).
 #[derive(Clone, Copy)]
 pub(super) struct Known {
-    /// The autoscaler, from `cluster`.
+    /// The project's autoscaler, from `cluster`.
     pub cluster: bool,
     /// What services inherit, from `defaults`.
     pub defaults: bool,
 }
 
+/// Whether a service's autoscaler is known: it may be set in a `cluster` or
+/// `defaults` that does not parse, unless the service or a `defaults` that
+/// parses sets it.
+pub(super) fn autoscaler_known(cluster: &Cluster, service: &Service, known: Known) -> bool {
+    let written =
+        service.autoscaler_span.is_some() && service.autoscaler_span != cluster.autoscaler_span;
+    written || (known.cluster && known.defaults)
+}
+
 /// Reports signals no autoscaler can serve as written (E008) and health
 /// probes without a port (E007), each only when what it reads is known.
 pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>) {
-    let keda = project.cluster.autoscaler == Autoscaler::Keda;
     for service in &project.services {
+        let keda = service.autoscaler == Autoscaler::Keda;
         let name = &service.name.value;
         // The port may be inherited from a `defaults` that does not parse.
         if let (Some(health), None, true) = (&service.health, &service.port, known.defaults) {
@@ -36,8 +45,7 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                 .with_help("add `port = 8080` (the container port that serves the path)"),
             );
         }
-        // The autoscaler is set in a `cluster` that does not parse.
-        let signals = if known.cluster {
+        let signals = if autoscaler_known(&project.cluster, service, known) {
             service.scaling.as_slice()
         } else {
             &[]
@@ -46,10 +54,7 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
             let Some(kind) = project.signal_kind(&signal.source.value) else {
                 continue;
             };
-            let refusal = project
-                .cluster
-                .autoscaler
-                .signal(kind, &signal.target.value);
+            let refusal = service.autoscaler.signal(kind, &signal.target.value);
             let source = signal.source.value.name();
             let problem = refusal.err().map(|refusal| match refusal {
                 SignalRefusal::TotalOnResource => (
@@ -67,7 +72,10 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                         "KEDA cannot serve the {} metric `{source}`: scalec compiles KEDA triggers for cpu, memory and queues",
                         kind.word()
                     ),
-                    "use `autoscaler = hpa` with a metrics adapter, or scale on a queue".to_string(),
+                    format!(
+                        "scale service `{name}` with the HPA and a metrics adapter \
+                         (`autoscaler = hpa` in the service), or scale on a queue"
+                    ),
                 ),
                 SignalRefusal::QueueTotalUnderKeda => (
                     format!(
@@ -82,8 +90,10 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                         .with_label("cannot be compiled")
                         .with_related(service.name.span, format!("in service `{name}`"))
                         .with_help(help);
-                if let (true, Some(span)) = (keda, project.cluster.autoscaler_span) {
-                    diagnostic = diagnostic.with_related(span, "the project uses KEDA");
+                if let (true, Some((span, label))) =
+                    (keda, service.autoscaler_origin(&project.cluster))
+                {
+                    diagnostic = diagnostic.with_related(span, label);
                 }
                 sink.push(diagnostic);
             }

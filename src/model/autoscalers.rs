@@ -35,6 +35,15 @@ impl SignalKind {
         }
     }
 
+    /// Whether the HPA reads it from the cluster's external metrics API
+    /// (`type: External`): a queue, or a `kind = external` metric.
+    pub fn is_external(self) -> bool {
+        matches!(
+            self,
+            SignalKind::Metric(MetricKind::External) | SignalKind::Queue
+        )
+    }
+
     fn is_resource(self) -> bool {
         matches!(self, SignalKind::Cpu | SignalKind::Memory)
     }

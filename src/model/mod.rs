@@ -515,6 +515,28 @@ impl Service {
             .then(|| autoscalers::autoscale_range(self.replicas.as_ref()))
     }
 
+    /// Where its autoscaler was chosen, with a label naming it ("the project
+    /// uses KEDA"), for findings that depend on it; `None` when no
+    /// `autoscaler` is written (the HPA).
+    pub fn autoscaler_origin(&self, cluster: &Cluster) -> Option<(Span, String)> {
+        let span = self.autoscaler_span?;
+        let name = match self.autoscaler {
+            Autoscaler::Hpa => "the HPA",
+            Autoscaler::Keda => "KEDA",
+        };
+        let label = if span.file == self.span.file
+            && self.span.start <= span.start
+            && span.end <= self.span.end
+        {
+            format!("service `{}` uses {name}", self.name.value)
+        } else if cluster.autoscaler_span == Some(span) {
+            format!("the project uses {name}")
+        } else {
+            format!("`defaults` chooses {name}")
+        };
+        Some((span, label))
+    }
+
     /// Whether the service has autoscaling signals.
     pub fn is_autoscaled(&self) -> bool {
         !self.scaling.is_empty()
@@ -587,6 +609,12 @@ pub struct Service {
     /// `ephemeral_storage`: request and optional limit, the limit no lower.
     pub ephemeral_storage: Option<Resource<Memory>>,
     pub replicas: Option<Replicas>,
+    /// What scales it: its own `autoscaler`, else `defaults`', else the
+    /// `cluster`'s, else the HPA.
+    pub autoscaler: Autoscaler,
+    /// The `autoscaler` attribute that chose [`Service::autoscaler`] (the
+    /// service's, `defaults`' or `cluster`'s); `None` when none is written.
+    pub autoscaler_span: Option<Span>,
     pub scaling: Vec<ScaleSignal>,
     pub scale_up: Option<Behavior>,
     pub scale_down: Option<Behavior>,
@@ -999,11 +1027,11 @@ eq_ignoring_spans! {
     } ignoring { kubernetes_span, namespace_span, autoscaler_span, span }
     NodePool { count, cpu, memory, gpu, ephemeral_storage } ignoring { span }
     Service {
-        name, image, port, health, cpu, memory, gpu, ephemeral_storage, replicas, scaling, scale_up,
+        name, image, port, health, cpu, memory, gpu, ephemeral_storage, replicas, autoscaler, scaling, scale_up,
         scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
         env_from, files, metadata, image_pull_secrets, tmp, security, identity, keda,
-    } ignoring { file, span }
+    } ignoring { file, span, autoscaler_span }
     ScaleSignal { source, target, activation } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }
     Load { peak_milli, per_pod_milli } ignoring { span }

@@ -83,7 +83,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             };
             let request = request(service, resource);
             // Who refuses it is decided by `model::autoscalers`.
-            let why = match project.cluster.autoscaler.resource_signal(
+            let why = match service.autoscaler.resource_signal(
                 &signal.target.value,
                 request.positive,
                 request.positive_limit,
@@ -206,7 +206,7 @@ fn finding(
     };
     match found.percent {
         Some(percent) if percent > 0 => {
-            let who = match project.cluster.autoscaler {
+            let who = match service.autoscaler {
                 Autoscaler::Hpa => "the HPA",
                 Autoscaler::Keda => "KEDA",
             };
@@ -238,8 +238,8 @@ fn finding(
         d = d.guarded(
             "KEDA's admission webhook rejects a cpu or memory trigger on a container without that request or limit",
         );
-        if let Some(span) = project.cluster.autoscaler_span {
-            d = d.with_related(span, "the project uses KEDA");
+        if let Some((span, label)) = service.autoscaler_origin(&project.cluster) {
+            d = d.with_related(span, label);
         }
     }
     d.with_help(help)

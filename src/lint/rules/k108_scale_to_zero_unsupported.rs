@@ -98,101 +98,93 @@ declare_rule! {
 const SCALE_TO_ZERO: KubeVersion = features::HPA_SCALE_TO_ZERO.since;
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    match project.cluster.autoscaler {
-        Autoscaler::Hpa => check_hpa(rule, project, out),
-        Autoscaler::Keda => check_keda(rule, project, out),
+    for service in crate::lint::util::autoscaled(project) {
+        let found = match service.autoscaler {
+            Autoscaler::Hpa => check_hpa(rule, project, service),
+            Autoscaler::Keda => check_keda(rule, project, service),
+        };
+        out.extend(found);
     }
 }
 
 /// KEDA's webhook (`verifyCPUMemoryScalers`) rejects `minReplicaCount: 0`
 /// when every trigger is `cpu` or `memory`; scalec writes the bottom of
 /// `replicas` as `minReplicaCount`, fixed or not.
-fn check_keda(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    for service in crate::lint::util::autoscaled(project) {
-        let Some(bounds) = service.bounds() else {
-            continue;
-        };
-        if bounds.min.value != 0 || zero_minimum(project, service).is_ok() {
-            continue;
-        }
-        let name = &service.name.value;
-        let mut d = rule
-            .finding(
-                format!(
-                    "service `{name}` may scale to 0 replicas on cpu and memory alone, \
-                     which KEDA's admission webhook rejects"
-                ),
-                bounds.min.span,
-            )
-            .with_label("`minReplicaCount: 0` with only cpu and memory triggers");
-        if crate::lint::util::inherited(service, bounds.min.span) {
-            d = d.with_related(service.name.span, "inherits `replicas` from `defaults`");
-        }
-        if let Some(span) = project.cluster.autoscaler_span {
-            d = d.with_related(span, "the project uses KEDA");
-        }
-        for signal in &service.scaling {
-            if let Some(why) = blocker(project, signal) {
-                d = d.with_related(signal.source.span, why);
-            }
-        }
-        let queue = match project.queues.first() {
-            Some(queue) => format!(
-                "queue `{}` (`scale {} {{ average = ... }}`)",
-                queue.name.value, queue.name.value
-            ),
-            None => "a `queue` (`scale QUEUE { average = ... }`)".to_string(),
-        };
-        out.push(d.with_help(format!(
-            "keep one pod: `replicas = 1 .. {}`; or also scale on {queue}, which wakes it at zero",
-            bounds.max.value.max(1)
-        )));
+fn check_keda(rule: &Rule, project: &Project, service: &Service) -> Option<Diagnostic> {
+    let bounds = service.bounds()?;
+    if bounds.min.value != 0 || zero_minimum(project, service).is_ok() {
+        return None;
     }
+    let name = &service.name.value;
+    let mut d = rule
+        .finding(
+            format!(
+                "service `{name}` may scale to 0 replicas on cpu and memory alone, \
+                 which KEDA's admission webhook rejects"
+            ),
+            bounds.min.span,
+        )
+        .with_label("`minReplicaCount: 0` with only cpu and memory triggers");
+    if crate::lint::util::inherited(service, bounds.min.span) {
+        d = d.with_related(service.name.span, "inherits `replicas` from `defaults`");
+    }
+    if let Some((span, label)) = service.autoscaler_origin(&project.cluster) {
+        d = d.with_related(span, label);
+    }
+    for signal in &service.scaling {
+        if let Some(why) = blocker(project, signal) {
+            d = d.with_related(signal.source.span, why);
+        }
+    }
+    let queue = match project.queues.first() {
+        Some(queue) => format!(
+            "queue `{}` (`scale {} {{ average = ... }}`)",
+            queue.name.value, queue.name.value
+        ),
+        None => "a `queue` (`scale QUEUE { average = ... }`)".to_string(),
+    };
+    Some(d.with_help(format!(
+        "keep one pod: `replicas = 1 .. {}`; or also scale on {queue}, which wakes it at zero",
+        bounds.max.value.max(1)
+    )))
 }
 
 /// The HPA scales to zero from Kubernetes 1.37, on signals that report with
 /// zero pods.
-fn check_hpa(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    for service in crate::lint::util::autoscaled(project) {
-        let Some(bounds) = service.bounds() else {
-            continue;
-        };
-        if bounds.fixed || bounds.min.value != 0 {
-            continue;
-        }
-        let too_old = match zero_minimum(project, service) {
-            Ok(()) => continue,
-            Err(ZeroRefusal::Hpa { too_old, .. }) => too_old,
-            Err(ZeroRefusal::KedaResourceOnly) => false,
-        };
-        let blockers: Vec<(&ScaleSignal, &'static str)> = service
-            .scaling
-            .iter()
-            .filter_map(|s| blocker(project, s).map(|why| (s, why)))
-            .collect();
-        out.push(finding(
-            rule,
-            project,
-            service,
-            bounds.max.value,
-            too_old,
-            &blockers,
-            bounds.min.span,
-        ));
+fn check_hpa(rule: &Rule, project: &Project, service: &Service) -> Option<Diagnostic> {
+    let bounds = service.bounds()?;
+    if bounds.fixed || bounds.min.value != 0 {
+        return None;
     }
+    let too_old = match zero_minimum(project, service) {
+        Ok(()) => return None,
+        Err(ZeroRefusal::Hpa { too_old, .. }) => too_old,
+        Err(ZeroRefusal::KedaResourceOnly) => false,
+    };
+    let blockers: Vec<(&ScaleSignal, &'static str)> = service
+        .scaling
+        .iter()
+        .filter_map(|s| blocker(project, s).map(|why| (s, why)))
+        .collect();
+    Some(finding(
+        rule,
+        project,
+        service,
+        bounds.max.value,
+        too_old,
+        &blockers,
+        bounds.min.span,
+    ))
 }
 
-/// Whether the project's autoscaler accepts a minimum of zero for `service`,
+/// Whether the service's autoscaler accepts a minimum of zero for `service`,
 /// as `model::autoscalers` decides.
 fn zero_minimum(project: &Project, service: &Service) -> Result<(), ZeroRefusal> {
     let signals = service
         .scaling
         .iter()
         .filter_map(|s| project.signal_kind(&s.source.value));
-    project
-        .cluster
-        .autoscaler
-        .zero_minimum(project.cluster.kubernetes, signals)
+    (service.autoscaler).zero_minimum(project.cluster.kubernetes, signals)
 }
 
 /// Why a signal cannot bring a service back from zero pods.
@@ -279,7 +271,10 @@ fn help(
         (_, false, false) | (false, true, _) => {}
     }
     if wakes {
-        options.push("let KEDA scale it to zero: `autoscaler = keda` in `cluster`".to_string());
+        options.push(format!(
+            "let KEDA scale it to zero: `autoscaler = keda` in service `{}`",
+            service.name.value
+        ));
     }
     options.join("; or ")
 }

@@ -4,8 +4,9 @@ use crate::model::{Autoscaler, Project, SignalSource};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `queue` without `auth` that a service scales on with
-    /// `autoscaler = keda`: its KEDA trigger has no way to authenticate.
+    /// Flags a `queue` without `auth` that a service scaled by KEDA
+    /// (`autoscaler = keda`, its own or the project's) scales on: its KEDA
+    /// trigger has no way to authenticate.
     ///
     /// `auth` says how KEDA reads the queue. Either it names a
     /// TriggerAuthentication (`auth = sqs-reader`), which scalec writes as the
@@ -14,9 +15,10 @@ declare_rule! {
     /// identity (for example its IAM role for service accounts), written as
     /// `identityOwner: operator` in the trigger.
     ///
-    /// With `autoscaler = hpa` the rule never fires: the HPA reads a queue as
-    /// an External metric that the metrics adapter serves with its own
-    /// credentials, and scalec writes no `auth` there.
+    /// Services scaled by the HPA are left out: the HPA reads a queue as an
+    /// External metric that the metrics adapter serves with its own
+    /// credentials, and scalec writes no `auth` there (K125 reports an `auth`
+    /// only the HPA would read).
     ///
     /// ## Why it is unsafe
     /// KEDA's admission webhook accepts the ScaledObject, so nothing fails at
@@ -81,15 +83,13 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    if project.cluster.autoscaler != Autoscaler::Keda {
-        return;
-    }
     for queue in project.queues.iter().filter(|q| q.auth.is_none()) {
         let name = &queue.name.value;
         let source = SignalSource::Queue(name.clone());
         let readers: Vec<_> = project
             .services
             .iter()
+            .filter(|service| service.autoscaler == Autoscaler::Keda)
             .flat_map(|service| {
                 service
                     .scaling
@@ -114,8 +114,13 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 format!("KEDA reads it to scale service `{}`", service.name.value),
             );
         }
-        if let Some(span) = project.cluster.autoscaler_span {
-            d = d.with_related(span, "the project uses KEDA");
+        let mut origins: Vec<_> = (readers.iter())
+            .filter_map(|(service, _)| service.autoscaler_origin(&project.cluster))
+            .collect();
+        origins.sort_by_key(|(span, _)| *span);
+        origins.dedup_by_key(|(span, _)| *span);
+        for (span, label) in origins {
+            d = d.with_related(span, label);
         }
         out.push(d.with_help(format!(
             "name the TriggerAuthentication that holds the queue's credentials, e.g. `auth = {name}-reader` \
