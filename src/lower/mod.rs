@@ -23,6 +23,7 @@ pub mod schema;
 mod security;
 mod service;
 mod signals;
+mod trigger_auth;
 pub mod values;
 
 pub(crate) use blocks::MAX_DATABASE_NAME;
@@ -124,6 +125,11 @@ pub fn lower_recovered(
         .filter_map(|b| lower.database(b))
         .collect();
     databases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    let (trigger_auth_blocks, _) = lower.split_stubs(top.of_kind("trigger_auth"));
+    let mut trigger_auths: Vec<_> = (trigger_auth_blocks.iter())
+        .filter_map(|b| lower.trigger_auth(b))
+        .collect();
+    trigger_auths.sort_by(|a, b| a.name.value.cmp(&b.name.value));
 
     let mut metrics = metrics;
     metrics.sort_by(|a, b| a.name.value.cmp(&b.name.value));
@@ -141,6 +147,7 @@ pub fn lower_recovered(
         metrics,
         queues,
         databases,
+        trigger_auths,
         lint,
         omitted: Omitted::default(),
     };
@@ -150,6 +157,7 @@ pub fn lower_recovered(
     };
     signals::check(&project, known, lower.sink);
     keda::check(&project, known.cluster, lower.sink);
+    trigger_auth::check(&project, lower.sink);
     let declared = calls::Declared {
         services: declared("service"),
         databases: declared("database"),
