@@ -107,7 +107,7 @@ impl Lowerer<'_> {
             );
             complete = false;
         }
-        complete.then(|| TriggerAuth {
+        complete.then_some(TriggerAuth {
             name,
             pod_identity,
             role,
