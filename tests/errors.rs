@@ -1152,3 +1152,30 @@ fn e008_the_hpa_has_no_keda_options_or_activation() {
         ]
     );
 }
+
+#[test]
+fn e008_trigger_auths_keda_refuses_or_fails_with() {
+    let checked = fixture("E008-trigger-auth");
+    let path = "tests/fixtures/errors/E008-trigger-auth/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:8:18: error[E008]: KEDA assumes a `role` with its own identity, not the workload's"
+            ),
+            format!("{path}:14:10: error[E008]: `role` needs a `pod_identity`"),
+            format!(
+                "{path}:19:1: error[E007]: trigger_auth `empty` names neither an identity nor parameters"
+            ),
+            format!(
+                "{path}:23:14: error[E008]: trigger_auth `typo` gives queue `jobs` no `awsSecretAccessKey`"
+            ),
+            format!(
+                "{path}:26:5: error[E008]: KEDA's aws-sqs-queue scaler does not read `awsSecretKey`"
+            ),
+            format!(
+                "{path}:52:9: error[E008]: service `worker` has no AWS role for KEDA to read queue `mails` with"
+            ),
+        ]
+    );
+}

@@ -1002,6 +1002,34 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "/spec/triggers/0/metadata/activationQueueLength",
         "null",
     ),
+    (
+        "trigger-auth",
+        "sqs-assume.yaml",
+        "TriggerAuthentication",
+        "/spec",
+        r#"{"podIdentity":{"provider":"aws","roleArn":"arn:aws:iam::123456789012:role/keda-sqs-reader"}}"#,
+    ),
+    (
+        "trigger-auth",
+        "sqs-workload.yaml",
+        "TriggerAuthentication",
+        "/spec",
+        r#"{"podIdentity":{"provider":"aws","identityOwner":"workload"}}"#,
+    ),
+    (
+        "trigger-auth",
+        "sqs-keys.yaml",
+        "TriggerAuthentication",
+        "/spec",
+        r#"{"secretTargetRef":[{"parameter":"awsAccessKeyID","name":"sqs-keys","key":"access-key-id"},{"parameter":"awsSecretAccessKey","name":"sqs-keys","key":"secret-access-key"}],"configMapTargetRef":[{"parameter":"awsSessionToken","name":"sqs-session","key":"token"}]}"#,
+    ),
+    (
+        "trigger-auth",
+        "billing.yaml",
+        "ScaledObject",
+        "/spec/triggers/0/authenticationRef",
+        r#"{"name":"sqs-assume"}"#,
+    ),
     // A service's own `security` replaces the one of `defaults` whole.
     (
         "defaults-security",
@@ -1077,4 +1105,35 @@ fn each_attribute_fixture_builds_what_its_schema_accepts() {
         }
     }
     assert!(!fixtures.is_empty(), "no fixtures in {}", root.display());
+}
+
+/// A `trigger_auth` is written when a ScaledObject reads through it, and
+/// listed in the kustomization; one nothing uses is not written at all.
+#[test]
+fn only_the_trigger_auths_a_scaled_object_uses_are_written() {
+    let root = crate_path("tests/fixtures/attributes/trigger-auth");
+    let outputs =
+        build_in_memory(&fixture_files(&root), &Default::default()).expect("the fixture builds");
+    let names: Vec<String> = outputs
+        .iter()
+        .map(|(path, _)| {
+            path.file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    for used in ["sqs-assume.yaml", "sqs-keys.yaml", "sqs-workload.yaml"] {
+        assert!(names.iter().any(|n| n == used), "{used} in {names:?}");
+    }
+    assert!(!names.iter().any(|n| n == "unused.yaml"), "{names:?}");
+    let (_, kustomization) = outputs
+        .iter()
+        .find(|(path, _)| path.ends_with("kustomization.yaml"))
+        .expect("a kustomization");
+    assert!(
+        kustomization.contains("- sqs-keys.yaml\n"),
+        "{kustomization}"
+    );
+    assert!(!kustomization.contains("unused"), "{kustomization}");
 }

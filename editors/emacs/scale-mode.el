@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback")
+    "keda" "fallback" "trigger_auth" "parameters")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -95,6 +95,8 @@
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior"
     ;; scale
     "activation"
+    ;; trigger_auth
+    "pod_identity" "role" "owner"
     ;; lint
     "deny" "allow"
     ;; nodes
@@ -126,6 +128,8 @@
     "no_schedule" "prefer_no_schedule" "no_execute"
     ;; fallback behavior
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"
+    ;; pod identity and its owner
+    "aws" "workload"
     ;; database engine and operator
     "mongodb" "percona"
     ;; field type

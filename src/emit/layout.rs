@@ -25,6 +25,11 @@ pub fn database_file(database: &str) -> String {
     format!("{database}.yaml")
 }
 
+/// `TRIGGER_AUTH.yaml`: a KEDA TriggerAuthentication.
+pub fn trigger_auth_file(name: &str) -> String {
+    format!("{name}.yaml")
+}
+
 /// `DATABASE-shard-setup`: the name of the shard-setup ConfigMap, and the
 /// stem of the script's file.
 pub fn shard_setup_name(database: &str) -> String {
@@ -91,6 +96,14 @@ fn planned(project: &Project) -> Vec<Planned> {
                 what: format!("database `{name}`"),
             });
         }
+    }
+    for auth in &project.trigger_auths {
+        let name = &auth.name.value;
+        files.push(Planned {
+            file: trigger_auth_file(name),
+            span: auth.name.span,
+            what: format!("trigger_auth `{name}`"),
+        });
     }
     files
 }

@@ -17,6 +17,8 @@
 //! - `DATABASE.yaml`: the PerconaServerMongoDB, the shard-setup ConfigMap and
 //!   Job, and the database's NetworkPolicy; `DATABASE-shard-setup.js`: the
 //!   same mongosh script, to read or run;
+//! - `TRIGGER_AUTH.yaml`: a KEDA TriggerAuthentication a ScaledObject of the
+//!   project uses;
 //! - `kustomization.yaml`: every YAML file above, `namespace.yaml` first, for
 //!   `kubectl apply -k`.
 //!
@@ -40,6 +42,7 @@ pub mod probes;
 pub mod scheduling;
 pub mod security;
 pub mod service;
+pub mod trigger_auth;
 pub mod yaml;
 
 pub use layout::KUSTOMIZATION;
@@ -251,6 +254,11 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
             crate::model::DatabaseOperator::Percona => {
                 files.extend(mongo::database_files(&context, database))
             }
+        }
+    }
+    for auth in &project.trigger_auths {
+        if trigger_auth::is_used(project, auth) {
+            files.push(trigger_auth::trigger_auth_file(&context, auth));
         }
     }
     let resources: Vec<String> = files

@@ -22,7 +22,7 @@ fn schema_of(kind: &str) -> &'static schema::BlockSchema {
     schema::block(kind).expect("lowered kinds have schemas")
 }
 
-fn label(block: &Block) -> Spanned<String> {
+pub(super) fn label(block: &Block) -> Spanned<String> {
     let label = block
         .label
         .as_ref()

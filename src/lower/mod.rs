@@ -23,6 +23,7 @@ pub mod schema;
 mod security;
 mod service;
 mod signals;
+mod trigger_auth;
 pub mod values;
 
 pub(crate) use blocks::MAX_DATABASE_NAME;
@@ -143,6 +144,11 @@ pub fn lower_recovered(
         .filter_map(|b| lower.database(b))
         .collect();
     databases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    let (trigger_auth_blocks, _) = lower.split_stubs(top.of_kind("trigger_auth"));
+    let mut trigger_auths: Vec<_> = (trigger_auth_blocks.iter())
+        .filter_map(|b| lower.trigger_auth(b))
+        .collect();
+    trigger_auths.sort_by(|a, b| a.name.value.cmp(&b.name.value));
 
     let mut metrics = metrics;
     metrics.sort_by(|a, b| a.name.value.cmp(&b.name.value));
@@ -160,11 +166,13 @@ pub fn lower_recovered(
         metrics,
         queues,
         databases,
+        trigger_auths,
         lint,
         omitted: Omitted::default(),
     };
     signals::check(&project, known, lower.sink);
     keda::check(&project, known, lower.sink);
+    trigger_auth::check(&project, known, lower.sink);
     let declared = calls::Declared {
         services: declared("service"),
         databases: declared("database"),

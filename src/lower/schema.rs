@@ -165,6 +165,8 @@ pub const FIELD_TYPES: &[&str] = crate::model::FieldType::WORDS;
 pub const PROTOCOLS: &[&str] = crate::model::Protocol::WORDS;
 pub const TAINT_EFFECTS: &[&str] = crate::model::TaintEffect::WORDS;
 pub const FALLBACK_BEHAVIORS: &[&str] = crate::model::FallbackBehavior::WORDS;
+pub const POD_IDENTITIES: &[&str] = crate::model::PodIdentity::WORDS;
+pub const IDENTITY_OWNERS: &[&str] = crate::model::IdentityOwner::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -181,6 +183,8 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("PROTOCOLS", PROTOCOLS),
     ("TAINT_EFFECTS", TAINT_EFFECTS),
     ("FALLBACK_BEHAVIORS", FALLBACK_BEHAVIORS),
+    ("POD_IDENTITIES", POD_IDENTITIES),
+    ("IDENTITY_OWNERS", IDENTITY_OWNERS),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -553,6 +557,36 @@ pub const BLOCKS: &[BlockSchema] = &[
         free_form: false,
     },
     // Nested blocks.
+    BlockSchema {
+        kind: "trigger_auth",
+        label: LabelRule::Required(
+            "the TriggerAuthentication's name, which a queue's `auth` names",
+        ),
+        doc: "how KEDA authenticates to what a queue's trigger reads: an identity, or Secret and ConfigMap keys",
+        attributes: &[
+            attr(
+                "pod_identity",
+                ValueType::Word(POD_IDENTITIES),
+                "",
+                "the platform identity KEDA reads with (`podIdentity.provider`)",
+            ),
+            attr(
+                "role",
+                ValueType::String,
+                "",
+                "an IAM role ARN KEDA assumes with its own identity (`podIdentity.roleArn`)",
+            ),
+            attr(
+                "owner",
+                ValueType::Word(IDENTITY_OWNERS),
+                "`keda`",
+                "whose identity: KEDA's own, or the scaled service's (`podIdentity.identityOwner`)",
+            ),
+        ],
+        blocks: &["parameters"],
+        repeatable: &[],
+        free_form: false,
+    },
     BlockSchema {
         kind: "nodes",
         label: LabelRule::None,
@@ -1030,6 +1064,15 @@ pub const BLOCKS: &[BlockSchema] = &[
         free_form: false,
     },
     BlockSchema {
+        kind: "parameters",
+        label: LabelRule::None,
+        doc: "scaler parameters read from Secret or ConfigMap keys: `awsAccessKeyID = secret(\"name\", \"key\")` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
+    },
+    BlockSchema {
         kind: "keda",
         label: LabelRule::None,
         doc: "options of the service's KEDA ScaledObject (`autoscaler = keda` only)",
@@ -1167,7 +1210,14 @@ const BEHAVIOR_ATTRIBUTES: &[AttributeSchema] = &[
 
 /// The kinds allowed at the top level of a file.
 pub const TOP_LEVEL: &[&str] = &[
-    "cluster", "defaults", "metric", "queue", "service", "database", "lint",
+    "cluster",
+    "defaults",
+    "metric",
+    "queue",
+    "service",
+    "database",
+    "lint",
+    "trigger_auth",
 ];
 
 /// The schema of a block kind.

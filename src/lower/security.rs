@@ -177,7 +177,7 @@ fn reason(value: &Value) -> values::Conv<String> {
 
 /// An IAM role ARN: `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`, the
 /// shape IRSA's webhook reads from `eks.amazonaws.com/role-arn`.
-fn aws_role_arn(value: &Value) -> values::Conv<String> {
+pub(super) fn aws_role_arn(value: &Value) -> values::Conv<String> {
     let arn = values::string(value)?;
     if valid_role_arn(&arn) {
         return Ok(arn);

@@ -54,6 +54,8 @@ pub struct Project {
     pub metrics: Vec<Metric>,
     pub queues: Vec<Queue>,
     pub databases: Vec<Database>,
+    /// `trigger_auth` blocks, sorted by name.
+    pub trigger_auths: Vec<TriggerAuth>,
     pub lint: LintSettings,
     /// `# scalec: allow ...` comments, in file order.
     pub suppressions: Vec<Suppression>,
@@ -216,6 +218,8 @@ pub mod scheduling;
 pub use scheduling::{Scheduling, TaintEffect, Toleration};
 pub mod keda;
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
+pub mod trigger_auth;
+pub use trigger_auth::{IdentityOwner, PodIdentity, TriggerAuth};
 
 pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
 
@@ -1019,7 +1023,7 @@ pub struct LintSettings {
 // so tests compare models directly.
 eq_ignoring_spans! {
     Project {
-        dir, cluster, services, metrics, queues, databases, lint, suppressions,
+        dir, cluster, services, metrics, queues, databases, trigger_auths, lint, suppressions,
         malformed_directives, omitted,
     } ignoring { files }
     Cluster {

@@ -15,7 +15,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters"))
 
 (block
   kind: (identifier) @variable
@@ -24,7 +24,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters"))
 
 (block
   label: (identifier) @label)
@@ -44,7 +44,8 @@
     "utilization" "version"
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
-    "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"))
+    "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
+    "pod_identity" "role" "owner"))
 
 (attribute
   name: (identifier) @variable
@@ -59,7 +60,8 @@
     "utilization" "version"
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
-    "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"))
+    "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
+    "pod_identity" "role" "owner"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,
@@ -70,7 +72,7 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"))
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload"))
 
 ((word) @variable
   (#not-any-of? @variable
@@ -78,7 +80,7 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"))
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload"))
 
 (call
   function: (identifier) @function.call)

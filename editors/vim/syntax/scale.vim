@@ -23,7 +23,7 @@ let s:blocks = [
       \ 'shard', 'config_server', 'router',
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
-      \ 'keda', 'fallback',
+      \ 'keda', 'fallback', 'trigger_auth', 'parameters',
       \ ]
 
 let s:attributes = [
@@ -45,7 +45,7 @@ let s:attributes = [
       \ 'tmp', 'run_as_root', 'user', 'writable_root', 'privilege_escalation',
       \ 'reason', 'aws_role', 'gcp_service_account', 'kubernetes_api',
       \ 'polling', 'cooldown', 'initial_cooldown', 'idle_replicas', 'failures',
-      \ 'behavior', 'activation',
+      \ 'behavior', 'activation', 'pod_identity', 'role', 'owner',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
@@ -68,7 +68,7 @@ let s:words = [
       \ 'zone', 'node',
       \ 'no_schedule', 'prefer_no_schedule', 'no_execute',
       \ 'static', 'current_replicas', 'current_replicas_if_higher',
-      \ 'current_replicas_if_lower',
+      \ 'current_replicas_if_lower', 'aws', 'workload',
       \ 'mongodb',
       \ 'percona',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',

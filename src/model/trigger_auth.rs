@@ -1,0 +1,62 @@
+//! `trigger_auth NAME { ... }`: how KEDA authenticates to what a queue's
+//! trigger reads, written as a TriggerAuthentication. It names an identity
+//! or Secret and ConfigMap keys, never a secret value.
+//!
+//! Lowering proves what KEDA's webhook would refuse (a role with the
+//! workload as identity owner) and, for each queue that names it, that the
+//! queue's scaler reads every parameter and has credentials to read with
+//! (E008), so emit writes it as it is.
+
+use std::collections::BTreeMap;
+
+use crate::source::{Span, eq_ignoring_spans};
+
+use super::{KeyRef, Keyword, Spanned};
+
+keywords! {
+    /// The platform identity KEDA uses (`podIdentity.provider`).
+    pub enum PodIdentity {
+        /// AWS: KEDA's own IAM role, a role it assumes, or the workload's.
+        Aws = "aws",
+    }
+}
+
+keywords! {
+    /// Whose identity KEDA uses (`podIdentity.identityOwner`).
+    pub enum IdentityOwner {
+        /// The KEDA operator's own identity.
+        Keda = "keda",
+        /// The scaled workload's: for AWS, the role in its ServiceAccount's
+        /// `eks.amazonaws.com/role-arn` annotation.
+        Workload = "workload",
+    }
+}
+
+/// A TriggerAuthentication the project declares.
+#[derive(Clone, Debug)]
+pub struct TriggerAuth {
+    pub name: Spanned<String>,
+    pub pod_identity: Option<Spanned<PodIdentity>>,
+    /// `role`: an IAM role ARN KEDA assumes with its own identity.
+    pub role: Option<Spanned<String>>,
+    pub owner: Option<Spanned<IdentityOwner>>,
+    /// `parameters { NAME = secret("name", "key") }`: scaler parameters
+    /// read from Secret or ConfigMap keys, by parameter name; each span is
+    /// the parameter's name.
+    pub parameters: BTreeMap<String, Spanned<KeyRef>>,
+    /// The whole block.
+    pub span: Span,
+}
+
+impl TriggerAuth {
+    /// Whether KEDA reads with the scaled workload's own identity.
+    pub fn uses_workload_identity(&self) -> bool {
+        self.owner
+            .as_ref()
+            .is_some_and(|owner| owner.value == IdentityOwner::Workload)
+    }
+}
+
+eq_ignoring_spans! {
+    TriggerAuth { name, pod_identity, role, owner, parameters } ignoring { span }
+}
