@@ -704,7 +704,15 @@ mod tests {
         let found = labels("cluster {}\n|");
         assert_eq!(
             found,
-            ["defaults", "metric", "queue", "service", "database", "lint"]
+            [
+                "defaults",
+                "metric",
+                "queue",
+                "service",
+                "database",
+                "lint",
+                "trigger_auth"
+            ]
         );
         let found = labels("ser|");
         assert!(found.contains(&"service".to_string()) && found.contains(&"cluster".to_string()));
