@@ -395,7 +395,8 @@ pub struct NodePool {
     pub memory: Spanned<Memory>,
     /// `gpu`: NVIDIA GPUs per node; none when not written.
     pub gpu: Option<Spanned<i32>>,
-    /// `ephemeral_storage` per node; C304 checks it only when written.
+    /// `ephemeral_storage` per node; C302, C303 and C304 check it only when
+    /// written.
     pub ephemeral_storage: Option<Spanned<Memory>>,
     pub span: Span,
 }
