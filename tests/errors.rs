@@ -1108,3 +1108,20 @@ fn e008_root_and_a_user_id_conflict() {
         )]
     );
 }
+
+#[test]
+fn e008_toleration_seconds_need_the_no_execute_effect() {
+    let checked = fixture("E008-toleration-seconds");
+    let path = "tests/fixtures/errors/E008-toleration-seconds/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:9:15: error[E008]: `seconds` needs `effect = no_execute`"),
+            format!("{path}:14:15: error[E008]: `seconds` needs `effect = no_execute`"),
+        ]
+    );
+    assert!(
+        (checked.diagnostics[1].help.as_deref())
+            .is_some_and(|help| help.contains("without `effect`"))
+    );
+}

@@ -799,7 +799,7 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "api.yaml",
         "Deployment",
         "/spec/template/spec/tolerations",
-        r#"[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"},{"key":"dedicated","operator":"Equal","value":"inference"}]"#,
+        r#"[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"},{"key":"dedicated","operator":"Equal","value":"inference"},{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":120}]"#,
     ),
     (
         "scheduling",

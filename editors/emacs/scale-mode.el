@@ -83,6 +83,7 @@
     "gpu" "ephemeral_storage"
     "priority_class" "zones" "key" "value" "effect"
     "spread_strict"
+    "seconds"
     ;; probe
     "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period"
     "timeout" "failure_threshold" "success_threshold"

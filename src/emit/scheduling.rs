@@ -31,7 +31,7 @@ pub fn apply(pod: &mut PodSpec, scheduling: &Scheduling) {
                     operator: Some(if t.value.is_some() { "Equal" } else { "Exists" }.into()),
                     value: t.value.as_ref().map(|v| v.value.clone()),
                     effect: t.effect.as_ref().map(|e| e.value.api_name().into()),
-                    ..Default::default()
+                    toleration_seconds: t.seconds.as_ref().map(|s| s.value),
                 })
                 .collect(),
         );

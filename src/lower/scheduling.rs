@@ -77,6 +77,12 @@ impl Lowerer<'_> {
         let key = self.get(&fields, "key", values::string);
         let value = self.get(&fields, "value", values::string);
         let effect = self.get(&fields, "effect", values::keyword::<TaintEffect>);
+        let seconds = self.get(&fields, "seconds", |v| {
+            values::int32_count(v, &values::TOLERATION_SECONDS).map(i64::from)
+        });
+        let seconds_ok = seconds
+            .as_ref()
+            .is_none_or(|seconds| self.toleration_seconds(seconds, &fields, effect.as_ref()));
         let key_ok = key.as_ref().is_none_or(|key| {
             self.check_name(
                 crate::names::kubernetes::label_key(&key.value),
@@ -100,8 +106,9 @@ impl Lowerer<'_> {
         // would tolerate more than it says.
         let lowered = usize::from(key.is_some())
             + usize::from(value.is_some())
-            + usize::from(effect.is_some());
-        if !complete || !key_ok || !value_ok || lowered < fields.attributes.len() {
+            + usize::from(effect.is_some())
+            + usize::from(seconds.is_some());
+        if !complete || !key_ok || !value_ok || !seconds_ok || lowered < fields.attributes.len() {
             return None;
         }
         let key = key?;
@@ -109,7 +116,54 @@ impl Lowerer<'_> {
             key,
             value,
             effect,
+            seconds,
             span: block.span,
         })
+    }
+
+    /// `seconds` only with `effect = no_execute` (E008): the API server
+    /// refuses `tolerationSeconds` with any other effect, or with none, since
+    /// only a NoExecute taint evicts pods that already run.
+    fn toleration_seconds(
+        &mut self,
+        seconds: &Spanned<i64>,
+        fields: &Fields<'_>,
+        effect: Option<&Spanned<TaintEffect>>,
+    ) -> bool {
+        if effect.is_some_and(|e| e.value == TaintEffect::NoExecute) {
+            return true;
+        }
+        // An effect that did not lower is reported already.
+        if effect.is_none() && fields.attributes.contains_key("effect") {
+            return false;
+        }
+        let mut diagnostic = Diagnostic::error(
+            codes::CONFLICTING_ATTRIBUTES,
+            "`seconds` needs `effect = no_execute`",
+            seconds.span,
+        )
+        .with_label(format!(
+            "a running pod would stay {} after the taint appears",
+            crate::model::format_seconds(seconds.value)
+        ));
+        let help = match effect {
+            Some(effect) => {
+                diagnostic = diagnostic.with_related(
+                    effect.span,
+                    format!(
+                        "a `{}` taint never evicts a running pod",
+                        effect.value.word()
+                    ),
+                );
+                "only a `no_execute` taint evicts pods that already run, so only it has a \
+                 time to wait: write `effect = no_execute`, or remove `seconds`"
+            }
+            None => {
+                "without `effect` the toleration covers every effect, and the API server \
+                 refuses `seconds` then: add `effect = no_execute`, or remove `seconds`"
+            }
+        };
+        self.report(diagnostic.with_help(help));
+        false
     }
 }

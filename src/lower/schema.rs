@@ -832,6 +832,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "",
                 "the taint's effect; without it, every effect",
             ),
+            attr(
+                "seconds",
+                ValueType::Count,
+                "forever",
+                "how long a running pod stays after a `no_execute` taint appears (`tolerationSeconds`); only with `effect = no_execute`",
+            ),
         ],
         blocks: &[],
         repeatable: &[],

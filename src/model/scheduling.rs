@@ -32,13 +32,18 @@ impl TaintEffect {
     }
 }
 
-/// `toleration { key = "..." value = "..." effect = ... }`: `Equal` when it
-/// has a value, `Exists` otherwise; every effect when it names none.
+/// `toleration { key = "..." value = "..." effect = ... seconds = N }`:
+/// `Equal` when it has a value, `Exists` otherwise; every effect when it
+/// names none.
 #[derive(Clone, Debug)]
 pub struct Toleration {
     pub key: Spanned<String>,
     pub value: Option<Spanned<String>>,
     pub effect: Option<Spanned<TaintEffect>>,
+    /// `seconds`: how long a running pod stays once a NoExecute taint
+    /// appears (`tolerationSeconds`); lowering allows it only with
+    /// `effect = no_execute`, as the API server does.
+    pub seconds: Option<Spanned<i64>>,
     pub span: Span,
 }
 
@@ -68,5 +73,5 @@ impl Scheduling {
 }
 
 eq_ignoring_spans! {
-    Toleration { key, value, effect } ignoring { span }
+    Toleration { key, value, effect, seconds } ignoring { span }
 }

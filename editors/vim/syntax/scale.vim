@@ -39,6 +39,7 @@ let s:attributes = [
       \ 'gpu', 'ephemeral_storage',
       \ 'priority_class', 'zones', 'key', 'value', 'effect',
       \ 'spread_strict',
+      \ 'seconds',
       \ 'http', 'tcp', 'exec', 'grpc', 'grpc_service', 'initial_delay', 'period',
       \ 'timeout', 'failure_threshold', 'success_threshold',
       \ 'tmp', 'run_as_root', 'user', 'writable_root', 'privilege_escalation',
