@@ -781,6 +781,27 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         r#"{"requests":{"cpu":"2","ephemeral-storage":"2Gi","memory":"8Gi","nvidia.com/gpu":"1"},"limits":{"ephemeral-storage":"8Gi","nvidia.com/gpu":"1"}}"#,
     ),
     (
+        "node-affinity",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/affinity",
+        r#"{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/arch","operator":"In","values":["arm64"]}]}]}}}"#,
+    ),
+    (
+        "node-affinity",
+        "inference.yaml",
+        "Deployment",
+        "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",
+        r#"{"nodeSelectorTerms":[{"matchExpressions":[{"key":"topology.kubernetes.io/zone","operator":"In","values":["eu-west-1a","eu-west-1b"]},{"key":"nvidia.com/gpu.memory","operator":"Gt","values":["20000"]},{"key":"node.example.com/retiring","operator":"DoesNotExist"}]}]}"#,
+    ),
+    (
+        "node-affinity",
+        "inference.yaml",
+        "Deployment",
+        "/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution",
+        r#"[{"weight":80,"preference":{"matchExpressions":[{"key":"karpenter.sh/capacity-type","operator":"In","values":["spot"]}]}},{"weight":20,"preference":{"matchExpressions":[{"key":"node.kubernetes.io/instance-type","operator":"NotIn","values":["g5.xlarge","g4dn.xlarge"]}]}}]"#,
+    ),
+    (
         "scheduling",
         "api.yaml",
         "Deployment",

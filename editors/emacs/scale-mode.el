@@ -59,7 +59,7 @@
   '("cluster" "defaults" "metric" "queue" "service" "database" "lint"
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
-    "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration"
+    "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations")
   "Every block kind scalec knows.")
 
@@ -83,6 +83,7 @@
     "gpu" "ephemeral_storage"
     "priority_class" "zones" "key" "value" "effect"
     "spread_strict"
+    "values" "weight"
     "seconds"
     ;; probe
     "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period"
@@ -120,6 +121,7 @@
     "zone" "node"
     ;; taint effect
     "no_schedule" "prefer_no_schedule" "no_execute"
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"
     ;; database engine and operator
     "mongodb" "percona"
     ;; field type

@@ -164,6 +164,7 @@ pub const OPERATORS: &[&str] = crate::model::DatabaseOperator::WORDS;
 pub const FIELD_TYPES: &[&str] = crate::model::FieldType::WORDS;
 pub const PROTOCOLS: &[&str] = crate::model::Protocol::WORDS;
 pub const TAINT_EFFECTS: &[&str] = crate::model::TaintEffect::WORDS;
+pub const NODE_OPERATORS: &[&str] = crate::model::NodeOperator::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -179,6 +180,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("FIELD_TYPES", FIELD_TYPES),
     ("PROTOCOLS", PROTOCOLS),
     ("TAINT_EFFECTS", TAINT_EFFECTS),
+    ("NODE_OPERATORS", NODE_OPERATORS),
 ];
 
 /// The attributes a service takes.
@@ -344,10 +346,11 @@ const SERVICE_BLOCKS: &[&str] = &[
     "identity",
     "node_selector",
     "toleration",
+    "node_affinity",
 ];
 
 /// The blocks of a service that may appear more than once.
-const SERVICE_REPEATABLE: &[&str] = &["scale", "port", "probe", "toleration"];
+const SERVICE_REPEATABLE: &[&str] = &["scale", "port", "probe", "toleration", "node_affinity"];
 
 /// Every block kind, top-level kinds first.
 pub const BLOCKS: &[BlockSchema] = &[
@@ -837,6 +840,35 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Count,
                 "forever",
                 "how long a running pod stays after a `no_execute` taint appears (`tolerationSeconds`); only with `effect = no_execute`",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "node_affinity",
+        label: LabelRule::None,
+        doc: "a node label the pods require, or prefer with a `weight`",
+        attributes: &[
+            required("key", ValueType::String, "the node label's key"),
+            attr(
+                "operator",
+                ValueType::Word(NODE_OPERATORS),
+                "`in`",
+                "how the node's label compares with `values`",
+            ),
+            attr(
+                "values",
+                ValueType::NameList,
+                "",
+                "label values: one or more for `in` and `not_in`, one integer for `gt` and `lt`, none for `exists` and `does_not_exist`",
+            ),
+            attr(
+                "weight",
+                ValueType::Count,
+                "",
+                "1 to 100: only prefer nodes that match, with this weight; without it, they are required",
             ),
         ],
         blocks: &[],

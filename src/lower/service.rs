@@ -53,6 +53,7 @@ pub(super) struct ServiceParts {
     zones: Option<Vec<Spanned<String>>>,
     node_selector: Option<BTreeMap<String, Spanned<String>>>,
     tolerations: Option<Vec<crate::model::Toleration>>,
+    node_affinity: Option<Vec<crate::model::NodeRequirement>>,
     scaling: Vec<ScaleSignal>,
     scale_up: Option<Behavior>,
     scale_down: Option<Behavior>,
@@ -201,6 +202,11 @@ impl Lowerer<'_> {
                     let tolerations = parts.tolerations.get_or_insert_default();
                     tolerations.extend(toleration);
                 }
+                "node_affinity" => {
+                    let requirement = self.node_requirement(child);
+                    let requirements = parts.node_affinity.get_or_insert_default();
+                    requirements.extend(requirement);
+                }
                 other => unreachable!("`{other}` is not in the service schema"),
             }
         }
@@ -293,6 +299,9 @@ impl Lowerer<'_> {
                     .or(inherited.tolerations)
                     .unwrap_or_default(),
                 zones: own.zones.or(inherited.zones).unwrap_or_default(),
+                node_affinity: (own.node_affinity)
+                    .or(inherited.node_affinity)
+                    .unwrap_or_default(),
             },
             env,
             named_ports,

@@ -213,7 +213,7 @@ pub mod network;
 pub use network::{Call, NamedPort, PortRef, Protocol};
 pub mod pod;
 pub mod scheduling;
-pub use scheduling::{Scheduling, TaintEffect, Toleration};
+pub use scheduling::{NodeOperator, NodeRequirement, Scheduling, TaintEffect, Toleration};
 
 pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
 

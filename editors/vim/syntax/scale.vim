@@ -21,7 +21,7 @@ let s:blocks = [
       \ 'nodes', 'selector', 'object', 'scale', 'scale_up', 'scale_down',
       \ 'load', 'disruption', 'env', 'port', 'collection', 'field',
       \ 'shard', 'config_server', 'router',
-      \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration',
+      \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
       \ ]
 
@@ -39,6 +39,7 @@ let s:attributes = [
       \ 'gpu', 'ephemeral_storage',
       \ 'priority_class', 'zones', 'key', 'value', 'effect',
       \ 'spread_strict',
+      \ 'values', 'weight',
       \ 'seconds',
       \ 'http', 'tcp', 'exec', 'grpc', 'grpc_service', 'initial_delay', 'period',
       \ 'timeout', 'failure_threshold', 'success_threshold',
@@ -65,6 +66,7 @@ let s:words = [
       \ 'max', 'min', 'disabled',
       \ 'zone', 'node',
       \ 'no_schedule', 'prefer_no_schedule', 'no_execute',
+      \ 'in', 'not_in', 'exists', 'does_not_exist', 'gt', 'lt',
       \ 'mongodb',
       \ 'percona',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',

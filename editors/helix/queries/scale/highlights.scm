@@ -9,7 +9,7 @@
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
-    "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "pod_annotations"
+    "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
     "security" "identity" "job_annotations"))
 
 (block
@@ -18,7 +18,7 @@
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
-    "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "pod_annotations"
+    "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
     "security" "identity" "job_annotations"))
 
 (block
@@ -37,7 +37,7 @@
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
-    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"))
 
 (attribute
@@ -51,7 +51,7 @@
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
-    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
@@ -62,14 +62,16 @@
     "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
-    "no_schedule" "prefer_no_schedule" "no_execute"))
+    "no_schedule" "prefer_no_schedule" "no_execute"
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
 
 ((word) @variable
   (#not-any-of? @variable
     "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
-    "no_schedule" "prefer_no_schedule" "no_execute"))
+    "no_schedule" "prefer_no_schedule" "no_execute"
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
 
 (call
   function: (identifier) @function)
