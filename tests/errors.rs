@@ -1188,3 +1188,33 @@ fn e006_node_affinity_keys_and_values_follow_the_label_rules() {
         ]
     );
 }
+
+#[test]
+fn e005_two_files_at_one_mount_path_however_spelled() {
+    let checked = fixture("E005-duplicate-mount");
+    let path = "tests/fixtures/errors/E005-duplicate-mount/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:8:5: error[E005]: two `files` are mounted at `/etc/app`"),
+            format!("{path}:9:5: error[E005]: two `files` are mounted at `/etc/app`"),
+        ]
+    );
+}
+
+#[test]
+fn e008_files_at_tmp_beside_the_tmp_volume() {
+    let checked = fixture("E008-mount-at-tmp");
+    let path = "tests/fixtures/errors/E008-mount-at-tmp/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:11:5: error[E008]: `files` mounts Secret `api-scratch` at `/tmp`, where `tmp` is mounted"
+            ),
+            format!(
+                "{path}:20:11: error[E008]: `files` mounts ConfigMap `worker-settings` at `/tmp`, where `tmp` is mounted"
+            ),
+        ]
+    );
+}

@@ -848,14 +848,14 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "api.yaml",
         "Deployment",
         "/spec/template/spec/volumes",
-        r#"[{"name":"tmp","emptyDir":{"sizeLimit":"256Mi"}}]"#,
+        r#"[{"name":"files-1","secret":{"secretName":"api-certs"}},{"name":"tmp","emptyDir":{"sizeLimit":"256Mi"}}]"#,
     ),
     (
         "tmp",
         "api.yaml",
         "Deployment",
         "/spec/template/spec/containers/0/volumeMounts",
-        r#"[{"name":"tmp","mountPath":"/tmp"}]"#,
+        r#"[{"name":"files-1","mountPath":"/tmp/certs","readOnly":true},{"name":"tmp","mountPath":"/tmp"}]"#,
     ),
     (
         "security",

@@ -65,7 +65,7 @@ pub(super) struct ServiceParts {
     ingress_from: Option<Vec<Spanned<String>>>,
     env: BTreeMap<String, Spanned<EnvValue>>,
     env_from: Option<Vec<Spanned<ConfigSource>>>,
-    files: BTreeMap<String, Spanned<ConfigSource>>,
+    files: BTreeMap<String, super::pod::FileMount>,
     metadata: crate::model::Metadata,
     image_pull_secrets: Option<Vec<Spanned<String>>>,
     probes: Vec<crate::model::Probe>,
@@ -243,6 +243,8 @@ impl Lowerer<'_> {
         let named_ports = self.distinct_ports(port.as_ref(), named_ports.into_values().collect());
         let mut files = inherited.files;
         files.extend(own.files);
+        let tmp = own.tmp.or(inherited.tmp);
+        let files = self.mounts(files, tmp.as_ref());
         let metadata = super::pod::merge_metadata(own.metadata, inherited.metadata);
         let image = own.image.or(inherited.image);
         let Some(image) = image else {
@@ -321,7 +323,7 @@ impl Lowerer<'_> {
             grace_period_seconds: own.grace_period_seconds.or(inherited.grace_period_seconds),
             pre_stop: own.pre_stop.or(inherited.pre_stop),
             job_duration_millis: own.job_duration_millis.or(inherited.job_duration_millis),
-            tmp: own.tmp.or(inherited.tmp),
+            tmp,
             security: own.security.or(inherited.security),
             identity: own.identity.or(inherited.identity),
         })
