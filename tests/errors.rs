@@ -1179,3 +1179,113 @@ fn e008_trigger_auths_keda_refuses_or_fails_with() {
         ]
     );
 }
+
+#[test]
+fn e008_toleration_seconds_need_the_no_execute_effect() {
+    let checked = fixture("E008-toleration-seconds");
+    let path = "tests/fixtures/errors/E008-toleration-seconds/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:9:15: error[E008]: `seconds` needs `effect = no_execute`"),
+            format!("{path}:14:15: error[E008]: `seconds` needs `effect = no_execute`"),
+        ]
+    );
+    assert!(
+        (checked.diagnostics[1].help.as_deref())
+            .is_some_and(|help| help.contains("without `effect`"))
+    );
+}
+
+#[test]
+fn e003_node_affinity_weights_and_values_the_api_server_refuses() {
+    let checked = fixture("E003-node-affinity");
+    let path = "tests/fixtures/errors/E003-node-affinity/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:10:14: error[E003]: a weight of 0 is out of range"),
+            format!("{path}:16:14: error[E003]: a weight of 150 is out of range"),
+            format!(
+                "{path}:23:16: error[E003]: `operator = gt` compares with exactly one integer, not 2"
+            ),
+            format!(
+                "{path}:29:17: error[E003]: `operator = lt` compares with an integer, not `large`"
+            ),
+            format!("{path}:35:14: error[E003]: `values = []` matches no node"),
+        ]
+    );
+}
+
+#[test]
+fn e007_node_affinity_comparing_values_needs_them() {
+    let checked = fixture("E007-node-affinity-without-values");
+    let path = "tests/fixtures/errors/E007-node-affinity-without-values/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:6:3: error[E007]: `node_affinity` with `operator = in` has no `values`"
+            ),
+            format!(
+                "{path}:10:3: error[E007]: `node_affinity` with `operator = gt` has no `values`"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e008_node_affinity_exists_takes_no_values() {
+    let checked = fixture("E008-node-affinity-values");
+    let path = "tests/fixtures/errors/E008-node-affinity-values/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:9:16: error[E008]: `operator = exists` takes no `values`"),
+            format!("{path}:15:16: error[E008]: `operator = does_not_exist` takes no `values`"),
+        ]
+    );
+}
+
+#[test]
+fn e006_node_affinity_keys_and_values_follow_the_label_rules() {
+    let checked = fixture("E006-node-affinity-names");
+    let path = "tests/fixtures/errors/E006-node-affinity-names/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:6:14: error[E006]: `node example/arch` cannot be a node label key"),
+            format!("{path}:12:24: error[E006]: `not a value` cannot be a node label value"),
+        ]
+    );
+}
+
+#[test]
+fn e005_two_files_at_one_mount_path_however_spelled() {
+    let checked = fixture("E005-duplicate-mount");
+    let path = "tests/fixtures/errors/E005-duplicate-mount/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:8:5: error[E005]: two `files` are mounted at `/etc/app`"),
+            format!("{path}:9:5: error[E005]: two `files` are mounted at `/etc/app`"),
+        ]
+    );
+}
+
+#[test]
+fn e008_files_at_tmp_beside_the_tmp_volume() {
+    let checked = fixture("E008-mount-at-tmp");
+    let path = "tests/fixtures/errors/E008-mount-at-tmp/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:11:5: error[E008]: `files` mounts Secret `api-scratch` at `/tmp`, where `tmp` is mounted"
+            ),
+            format!(
+                "{path}:20:11: error[E008]: `files` mounts ConfigMap `worker-settings` at `/tmp`, where `tmp` is mounted"
+            ),
+        ]
+    );
+}

@@ -820,6 +820,27 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         r#"{"requests":{"cpu":"2","ephemeral-storage":"2Gi","memory":"8Gi","nvidia.com/gpu":"1"},"limits":{"ephemeral-storage":"8Gi","nvidia.com/gpu":"1"}}"#,
     ),
     (
+        "node-affinity",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/affinity",
+        r#"{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"kubernetes.io/arch","operator":"In","values":["arm64"]}]}]}}}"#,
+    ),
+    (
+        "node-affinity",
+        "inference.yaml",
+        "Deployment",
+        "/spec/template/spec/affinity/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",
+        r#"{"nodeSelectorTerms":[{"matchExpressions":[{"key":"topology.kubernetes.io/zone","operator":"In","values":["eu-west-1a","eu-west-1b"]},{"key":"nvidia.com/gpu.memory","operator":"Gt","values":["20000"]},{"key":"node.example.com/retiring","operator":"DoesNotExist"}]}]}"#,
+    ),
+    (
+        "node-affinity",
+        "inference.yaml",
+        "Deployment",
+        "/spec/template/spec/affinity/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution",
+        r#"[{"weight":80,"preference":{"matchExpressions":[{"key":"karpenter.sh/capacity-type","operator":"In","values":["spot"]}]}},{"weight":20,"preference":{"matchExpressions":[{"key":"node.kubernetes.io/instance-type","operator":"NotIn","values":["g5.xlarge","g4dn.xlarge"]}]}}]"#,
+    ),
+    (
         "scheduling",
         "api.yaml",
         "Deployment",
@@ -838,7 +859,7 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "api.yaml",
         "Deployment",
         "/spec/template/spec/tolerations",
-        r#"[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"},{"key":"dedicated","operator":"Equal","value":"inference"}]"#,
+        r#"[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"},{"key":"dedicated","operator":"Equal","value":"inference"},{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute","tolerationSeconds":120}]"#,
     ),
     (
         "scheduling",
@@ -866,14 +887,14 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "api.yaml",
         "Deployment",
         "/spec/template/spec/volumes",
-        r#"[{"name":"tmp","emptyDir":{"sizeLimit":"256Mi"}}]"#,
+        r#"[{"name":"files-1","secret":{"secretName":"api-certs"}},{"name":"tmp","emptyDir":{"sizeLimit":"256Mi"}}]"#,
     ),
     (
         "tmp",
         "api.yaml",
         "Deployment",
         "/spec/template/spec/containers/0/volumeMounts",
-        r#"[{"name":"tmp","mountPath":"/tmp"}]"#,
+        r#"[{"name":"files-1","mountPath":"/tmp/certs","readOnly":true},{"name":"tmp","mountPath":"/tmp"}]"#,
     ),
     (
         "security",

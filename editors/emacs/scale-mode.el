@@ -59,7 +59,7 @@
   '("cluster" "defaults" "metric" "queue" "service" "database" "lint"
     "nodes" "selector" "object" "scale" "scale_up" "scale_down" "load"
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
-    "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration"
+    "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
     "keda" "fallback" "trigger_auth" "parameters")
   "Every block kind scalec knows.")
@@ -84,6 +84,8 @@
     "gpu" "ephemeral_storage"
     "priority_class" "zones" "key" "value" "effect"
     "spread_strict"
+    "values" "weight"
+    "seconds"
     ;; probe
     "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period"
     "timeout" "failure_threshold" "success_threshold"
@@ -130,6 +132,8 @@
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"
     ;; pod identity and its owner
     "aws" "workload"
+    ;; node affinity operator
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"
     ;; database engine and operator
     "mongodb" "percona"
     ;; field type

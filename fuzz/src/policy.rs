@@ -411,6 +411,16 @@ impl Writer {
                     "run_as_root" => false,
                     _ => u.ratio(1, 2)?,
                 }
+            } else if self.tidy && schema.kind == "toleration" && attribute.name == "effect" {
+                // `seconds` needs `effect = no_execute`.
+                true
+            } else if self.tidy
+                && schema.kind == "node_affinity"
+                && matches!(attribute.name, "operator" | "values")
+            {
+                // Which values an operator takes depends on it: both are
+                // written, as `tidy_value` pairs them.
+                true
             } else if attribute.required {
                 self.tidy || !u.ratio(1, 15)?
             } else {
@@ -516,7 +526,9 @@ impl Writer {
             ValueType::Count | ValueType::Number | ValueType::Quantity | ValueType::Cpu
         );
         // A user id of 0 is root, which `security` writes otherwise.
-        if numeric && kind != "security" && u.ratio(1, 20)? {
+        // A weight is 1 to 100; `seconds` at an edge shows nothing new.
+        let bounded = matches!(kind, "security" | "node_affinity" | "toleration");
+        if numeric && !bounded && u.ratio(1, 20)? {
             return self.number(u, &[""]);
         }
         let text: &str = match (kind, name, value) {
@@ -531,6 +543,12 @@ impl Writer {
             ("metric", "kind", _) => u.choose(&["pods", "external"])?,
             ("object", "api_version", _) => "\"networking.k8s.io/v1\"",
             (_, "metric" | "name", _) => "\"http_requests\"",
+            ("toleration", "effect", _) => "no_execute",
+            // A value that is both a label value and an integer suits
+            // every operator that takes one.
+            ("node_affinity", "operator", _) => u.choose(&["in", "not_in", "gt", "lt"])?,
+            ("node_affinity", "values", _) => "[\"4\"]",
+            ("node_affinity", "weight", _) => u.choose(&["1", "50", "100"])?,
             // Longer than a `pre_stop` sleep.
             (_, "grace_period", _) => u.choose(&["30s", "5m"])?,
             (_, _, ValueType::String) => "\"a\"",

@@ -6,31 +6,69 @@ use crate::model::{
     CountRange, Cpu, Database, DatabasePods, Memory, NodePool, Project, Resource, Service,
 };
 use crate::source::Span;
+use std::borrow::Cow;
 
 /// A resource the scheduler places pods by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Cpu,
     Memory,
+    /// `nvidia.com/gpu`, whole devices.
+    Gpu,
+    EphemeralStorage,
 }
 
 impl Kind {
+    /// Every kind, in the order findings report them.
+    pub const ALL: [Kind; 4] = [Kind::Cpu, Kind::Memory, Kind::Gpu, Kind::EphemeralStorage];
+
     /// The attribute, and the word in messages.
     pub fn name(self) -> &'static str {
         match self {
             Kind::Cpu => "cpu",
             Kind::Memory => "memory",
+            Kind::Gpu => "gpu",
+            Kind::EphemeralStorage => "ephemeral_storage",
         }
     }
 
-    /// The service's request in thousandths (millicores, millibytes), its
-    /// span and its text as written; `None` without a request.
-    pub fn request(self, service: &Service) -> Option<(u128, Span, &str)> {
-        self.of(service.cpu.as_ref(), service.memory.as_ref())
+    /// The resource in prose: `cpu`, `GPUs`, `ephemeral storage`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Cpu => "cpu",
+            Kind::Memory => "memory",
+            Kind::Gpu => "GPUs",
+            Kind::EphemeralStorage => "ephemeral storage",
+        }
     }
 
-    /// What one pod of a database tier requests, as [`Kind::request`].
-    pub fn pods_request(self, pods: &DatabasePods) -> Option<(u128, Span, &str)> {
+    /// The service's request in thousandths (millicores, millibytes,
+    /// thousandths of a GPU), its span and its text as written; `None`
+    /// without a request.
+    pub fn request(self, service: &Service) -> Option<(u128, Span, Cow<'_, str>)> {
+        match self {
+            Kind::Cpu | Kind::Memory => self.of(service.cpu.as_ref(), service.memory.as_ref()),
+            Kind::Gpu => service.gpu.as_ref().map(|gpu| {
+                (
+                    u128::from(gpu.value.unsigned_abs()) * 1000,
+                    gpu.span,
+                    Cow::Owned(gpu.value.to_string()),
+                )
+            }),
+            Kind::EphemeralStorage => service.ephemeral_storage.as_ref().map(|r| {
+                let request = &r.request;
+                (
+                    request.value.millibytes,
+                    request.span,
+                    Cow::Borrowed(request.value.text.as_str()),
+                )
+            }),
+        }
+    }
+
+    /// What one pod of a database tier requests, as [`Kind::request`]; a
+    /// database's pods ask for no GPU and no ephemeral storage.
+    pub fn pods_request(self, pods: &DatabasePods) -> Option<(u128, Span, Cow<'_, str>)> {
         self.of(pods.cpu.as_ref(), pods.memory.as_ref())
     }
 
@@ -39,14 +77,14 @@ impl Kind {
         self,
         cpu: Option<&'r Resource<Cpu>>,
         memory: Option<&'r Resource<Memory>>,
-    ) -> Option<(u128, Span, &'r str)> {
+    ) -> Option<(u128, Span, Cow<'r, str>)> {
         match self {
             Kind::Cpu => cpu.map(|r| {
                 let request = &r.request;
                 (
                     u128::from(request.value.millicores),
                     request.span,
-                    request.value.text.as_str(),
+                    Cow::Borrowed(request.value.text.as_str()),
                 )
             }),
             Kind::Memory => memory.map(|r| {
@@ -54,29 +92,46 @@ impl Kind {
                 (
                     request.value.millibytes,
                     request.span,
-                    request.value.text.as_str(),
+                    Cow::Borrowed(request.value.text.as_str()),
+                )
+            }),
+            Kind::Gpu | Kind::EphemeralStorage => None,
+        }
+    }
+
+    /// What one node allocates, in thousandths, where it is written and its
+    /// text as written (`8`, `32Gi`); `None` for GPUs or ephemeral storage
+    /// when `nodes` does not state them (cpu and memory it always states).
+    pub fn node(self, nodes: &NodePool) -> Option<(u128, Span, Cow<'_, str>)> {
+        match self {
+            Kind::Cpu => Some((
+                u128::from(nodes.cpu.value.millicores),
+                nodes.cpu.span,
+                Cow::Borrowed(nodes.cpu.value.text.as_str()),
+            )),
+            Kind::Memory => Some((
+                nodes.memory.value.millibytes,
+                nodes.memory.span,
+                Cow::Borrowed(nodes.memory.value.text.as_str()),
+            )),
+            Kind::Gpu => nodes.gpu.as_ref().map(|gpu| {
+                (
+                    u128::from(gpu.value.unsigned_abs()) * 1000,
+                    gpu.span,
+                    Cow::Owned(gpu.value.to_string()),
+                )
+            }),
+            Kind::EphemeralStorage => nodes.ephemeral_storage.as_ref().map(|storage| {
+                (
+                    storage.value.millibytes,
+                    storage.span,
+                    Cow::Borrowed(storage.value.text.as_str()),
                 )
             }),
         }
     }
 
-    /// What one node allocates, in thousandths, and where it is written.
-    pub fn node(self, nodes: &NodePool) -> (u128, Span) {
-        match self {
-            Kind::Cpu => (u128::from(nodes.cpu.value.millicores), nodes.cpu.span),
-            Kind::Memory => (nodes.memory.value.millibytes, nodes.memory.span),
-        }
-    }
-
-    /// The node pool's per-node value as written (`8`, `32Gi`).
-    pub fn node_text(self, nodes: &NodePool) -> &str {
-        match self {
-            Kind::Cpu => &nodes.cpu.value.text,
-            Kind::Memory => &nodes.memory.value.text,
-        }
-    }
-
-    /// A readable, exact amount: `7.5 cores`, `96Gi`.
+    /// A readable, exact amount: `7.5 cores`, `96Gi`, `3 GPUs`.
     pub fn amount(self, milli: u128) -> String {
         match self {
             Kind::Cpu => format!(
@@ -84,7 +139,21 @@ impl Kind {
                 decimal(milli),
                 if milli == 1000 { "core" } else { "cores" }
             ),
-            Kind::Memory => memory(milli),
+            Kind::Memory | Kind::EphemeralStorage => memory(milli),
+            Kind::Gpu => format!(
+                "{} {}",
+                decimal(milli),
+                if milli == 1000 { "GPU" } else { "GPUs" }
+            ),
+        }
+    }
+
+    /// An amount of this resource in prose: `20 cores of cpu`, `96Gi of
+    /// memory`, `12 GPUs`, `40Gi of ephemeral storage`.
+    pub fn quantity(self, milli: u128) -> String {
+        match self {
+            Kind::Gpu => self.amount(milli),
+            _ => format!("{} of {}", self.amount(milli), self.noun()),
         }
     }
 }
@@ -312,20 +381,22 @@ pub struct Shortfall<'a> {
     pub needed_nodes: u128,
 }
 
-/// The resources (cpu, then memory) that `node_count` nodes of the pool cannot
-/// hold when every service runs `pods(service)` pods.
+/// The resources (cpu, memory, GPUs, ephemeral storage, in that order) that
+/// `node_count` nodes of the pool cannot hold when every service runs
+/// `pods(service)` pods. GPUs and ephemeral storage count only when `nodes`
+/// states them: without, a pod that asks for any is C304's finding.
 pub fn shortfalls<'a>(
     project: &'a Project,
     nodes: &NodePool,
     pods: fn(&Service) -> u32,
     node_count: u32,
 ) -> Vec<Shortfall<'a>> {
-    [Kind::Cpu, Kind::Memory]
+    Kind::ALL
         .into_iter()
         .filter_map(|kind| {
+            let (node, node_span, _) = kind.node(nodes)?;
             let demands = demands(project, kind, pods);
             let total = sum(&demands);
-            let (node, node_span) = kind.node(nodes);
             let capacity = node.saturating_mul(u128::from(node_count));
             (total > capacity).then(|| Shortfall {
                 kind,

@@ -2,8 +2,8 @@
 //! blocks, and (after the service has taken its `defaults`) the checks that
 //! need the whole service, such as a probe's port against the service's.
 //!
-//! Everything the API server would refuse is an error here (E003, E007,
-//! E008), so emit can write what it is given.
+//! Everything the API server would refuse is an error here (E003, E005,
+//! E007, E008), so emit can write what it is given.
 
 use super::schema;
 use super::{Lowerer, values};
@@ -548,10 +548,13 @@ impl Lowerer<'_> {
     }
 
     /// `files { "/path" = secret("name") }`: whole Secrets and ConfigMaps
-    /// mounted read-only, by path.
-    pub(super) fn files(&mut self, block: &Block) -> BTreeMap<String, Spanned<ConfigSource>> {
+    /// mounted read-only, by path. Paths are kept normalized (no trailing
+    /// `/`, no empty or `.` parts), so two ways of writing one directory
+    /// are one key: a second mount there is E005, as the API server refuses
+    /// two mounts at one path.
+    pub(super) fn files(&mut self, block: &Block) -> BTreeMap<String, FileMount> {
         let fields = self.fields(block, schema::block("files").expect("files has a schema"));
-        let mut files = BTreeMap::new();
+        let mut files: BTreeMap<String, FileMount> = BTreeMap::new();
         for attribute in fields.free {
             let path = &attribute.name.name;
             let problem = if !path.starts_with('/') {
@@ -584,12 +587,90 @@ impl Lowerer<'_> {
                 );
                 continue;
             }
+            let normal = normalize_mount_path(path);
+            if let Some(first) = files.get(&normal) {
+                self.report(
+                    Diagnostic::error(
+                        codes::DUPLICATE_DEFINITION,
+                        format!("two `files` are mounted at `{normal}`"),
+                        attribute.name.span,
+                    )
+                    .with_label(format!("`{normal}` again"))
+                    .with_related(first.path_span, "mounted here first")
+                    .with_help(
+                        "the API server refuses two mounts at one path: keep one, or mount \
+                         the other at a path of its own",
+                    ),
+                );
+                continue;
+            }
             if let Some((source, _)) = self.config_ref(&attribute.value, false) {
-                files.insert(path.clone(), source);
+                let path_span = attribute.name.span;
+                files.insert(normal, FileMount { path_span, source });
             }
         }
         files
     }
+
+    /// The mounts a service ends with, after `defaults`: a `files` mount at
+    /// `/tmp` beside `tmp` is E008 (the API server refuses two mounts at one
+    /// path) and is left out. A mount under another (`/tmp/certs` beside
+    /// `tmp`, `/etc/app/tls` beside `/etc/app`) is allowed: it is laid over
+    /// that directory of the other, as Kubernetes does.
+    pub(super) fn mounts(
+        &mut self,
+        mut files: BTreeMap<String, FileMount>,
+        tmp: Option<&Spanned<crate::model::Memory>>,
+    ) -> BTreeMap<String, Spanned<ConfigSource>> {
+        if let Some(tmp) = tmp
+            && let Some(mount) = files.remove(TMP_PATH)
+        {
+            self.report(
+                Diagnostic::error(
+                    codes::CONFLICTING_ATTRIBUTES,
+                    format!(
+                        "`files` mounts {} `{}` at `/tmp`, where `tmp` is mounted",
+                        match mount.source.value {
+                            ConfigSource::Secret(_) => "Secret",
+                            ConfigSource::ConfigMap(_) => "ConfigMap",
+                        },
+                        mount.source.value.name()
+                    ),
+                    mount.path_span,
+                )
+                .with_label("`/tmp` is `tmp`'s")
+                .with_related(tmp.span, "`tmp` mounts a writable volume at `/tmp`")
+                .with_help(
+                    "the API server refuses two mounts at one path: mount the files under \
+                     it (`\"/tmp/files\"`) or elsewhere, or remove `tmp`",
+                ),
+            );
+        }
+        files
+            .into_iter()
+            .map(|(path, mount)| (path, mount.source))
+            .collect()
+    }
+}
+
+/// Where `tmp` mounts its volume.
+const TMP_PATH: &str = "/tmp";
+
+/// One `files` entry while a service is lowered: where its path is written,
+/// for the errors that compare mounts.
+#[derive(Clone)]
+pub(super) struct FileMount {
+    pub path_span: crate::source::Span,
+    pub source: Spanned<ConfigSource>,
+}
+
+/// `path` without empty or `.` parts: `/etc/app/`, `//etc/./app` and
+/// `/etc/app` are one directory. `path` is absolute and holds no `..`.
+fn normalize_mount_path(path: &str) -> String {
+    let parts: Vec<&str> = (path.split('/'))
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect();
+    format!("/{}", parts.join("/"))
 }
 
 /// The labels scalec writes and selects pods by: a policy cannot set them.

@@ -167,6 +167,7 @@ pub const TAINT_EFFECTS: &[&str] = crate::model::TaintEffect::WORDS;
 pub const FALLBACK_BEHAVIORS: &[&str] = crate::model::FallbackBehavior::WORDS;
 pub const POD_IDENTITIES: &[&str] = crate::model::PodIdentity::WORDS;
 pub const IDENTITY_OWNERS: &[&str] = crate::model::IdentityOwner::WORDS;
+pub const NODE_OPERATORS: &[&str] = crate::model::NodeOperator::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -185,6 +186,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("FALLBACK_BEHAVIORS", FALLBACK_BEHAVIORS),
     ("POD_IDENTITIES", POD_IDENTITIES),
     ("IDENTITY_OWNERS", IDENTITY_OWNERS),
+    ("NODE_OPERATORS", NODE_OPERATORS),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -363,10 +365,11 @@ const SERVICE_BLOCKS: &[&str] = &[
     "node_selector",
     "toleration",
     "keda",
+    "node_affinity",
 ];
 
 /// The blocks of a service that may appear more than once.
-const SERVICE_REPEATABLE: &[&str] = &["scale", "port", "probe", "toleration"];
+const SERVICE_REPEATABLE: &[&str] = &["scale", "port", "probe", "toleration", "node_affinity"];
 
 /// Every block kind, top-level kinds first.
 pub const BLOCKS: &[BlockSchema] = &[
@@ -886,6 +889,41 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Word(TAINT_EFFECTS),
                 "",
                 "the taint's effect; without it, every effect",
+            ),
+            attr(
+                "seconds",
+                ValueType::Count,
+                "forever",
+                "how long a running pod stays after a `no_execute` taint appears (`tolerationSeconds`); only with `effect = no_execute`",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "node_affinity",
+        label: LabelRule::None,
+        doc: "a node label the pods require, or prefer with a `weight`",
+        attributes: &[
+            required("key", ValueType::String, "the node label's key"),
+            attr(
+                "operator",
+                ValueType::Word(NODE_OPERATORS),
+                "`in`",
+                "how the node's label compares with `values`",
+            ),
+            attr(
+                "values",
+                ValueType::NameList,
+                "",
+                "label values: one or more for `in` and `not_in`, one integer for `gt` and `lt`, none for `exists` and `does_not_exist`",
+            ),
+            attr(
+                "weight",
+                ValueType::Count,
+                "",
+                "1 to 100: only prefer nodes that match, with this weight; without it, they are required",
             ),
         ],
         blocks: &[],

@@ -55,6 +55,7 @@ pub(super) struct ServiceParts {
     zones: Option<Vec<Spanned<String>>>,
     node_selector: Option<BTreeMap<String, Spanned<String>>>,
     tolerations: Option<Vec<crate::model::Toleration>>,
+    node_affinity: Option<Vec<crate::model::NodeRequirement>>,
     scaling: Vec<ScaleSignal>,
     scale_up: Option<Behavior>,
     scale_down: Option<Behavior>,
@@ -66,7 +67,7 @@ pub(super) struct ServiceParts {
     ingress_from: Option<Vec<Spanned<String>>>,
     env: BTreeMap<String, Spanned<EnvValue>>,
     env_from: Option<Vec<Spanned<ConfigSource>>>,
-    files: BTreeMap<String, Spanned<ConfigSource>>,
+    files: BTreeMap<String, super::pod::FileMount>,
     metadata: crate::model::Metadata,
     image_pull_secrets: Option<Vec<Spanned<String>>>,
     probes: Vec<crate::model::Probe>,
@@ -206,6 +207,11 @@ impl Lowerer<'_> {
                     let tolerations = parts.tolerations.get_or_insert_default();
                     tolerations.extend(toleration);
                 }
+                "node_affinity" => {
+                    let requirement = self.node_requirement(child);
+                    let requirements = parts.node_affinity.get_or_insert_default();
+                    requirements.extend(requirement);
+                }
                 other => unreachable!("`{other}` is not in the service schema"),
             }
         }
@@ -242,6 +248,8 @@ impl Lowerer<'_> {
         let named_ports = self.distinct_ports(port.as_ref(), named_ports.into_values().collect());
         let mut files = inherited.files;
         files.extend(own.files);
+        let tmp = own.tmp.or(inherited.tmp);
+        let files = self.mounts(files, tmp.as_ref());
         let metadata = super::pod::merge_metadata(own.metadata, inherited.metadata);
         let image = own.image.or(inherited.image);
         let Some(image) = image else {
@@ -304,6 +312,9 @@ impl Lowerer<'_> {
                     .or(inherited.tolerations)
                     .unwrap_or_default(),
                 zones: own.zones.or(inherited.zones).unwrap_or_default(),
+                node_affinity: (own.node_affinity)
+                    .or(inherited.node_affinity)
+                    .unwrap_or_default(),
             },
             env,
             named_ports,
@@ -323,7 +334,7 @@ impl Lowerer<'_> {
             grace_period_seconds: own.grace_period_seconds.or(inherited.grace_period_seconds),
             pre_stop: own.pre_stop.or(inherited.pre_stop),
             job_duration_millis: own.job_duration_millis.or(inherited.job_duration_millis),
-            tmp: own.tmp.or(inherited.tmp),
+            tmp,
             security: own.security.or(inherited.security),
             identity: own.identity.or(inherited.identity),
             keda: own.keda.or(inherited.keda),

@@ -402,6 +402,14 @@ pub const NODE_GPUS: Limit = Limit {
     why: "scalec counts GPUs in 32-bit integers",
 };
 
+/// A toleration's `seconds`: `tolerationSeconds` is int64, but no pod waits
+/// 68 years for its eviction; scalec keeps it in 32 bits.
+pub const TOLERATION_SECONDS: Limit = Limit {
+    max: INT32_MAX,
+    what: "seconds",
+    why: "scalec keeps `tolerationSeconds` in 32 bits (about 68 years)",
+};
+
 /// HPA scaling policies: `value` is int32.
 pub const RATE_PODS: Limit = Limit {
     max: INT32_MAX,

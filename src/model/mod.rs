@@ -213,12 +213,12 @@ macro_rules! keywords {
 pub mod network;
 
 pub use network::{Call, NamedPort, PortRef, Protocol};
+pub mod keda;
 pub mod pod;
 pub mod scheduling;
-pub use scheduling::{Scheduling, TaintEffect, Toleration};
-pub mod keda;
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
 pub mod trigger_auth;
+pub use scheduling::{NodeOperator, NodeRequirement, Scheduling, TaintEffect, Toleration};
 pub use trigger_auth::{IdentityOwner, PodIdentity, TriggerAuth};
 
 pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
@@ -401,7 +401,8 @@ pub struct NodePool {
     pub memory: Spanned<Memory>,
     /// `gpu`: NVIDIA GPUs per node; none when not written.
     pub gpu: Option<Spanned<i32>>,
-    /// `ephemeral_storage` per node; C304 checks it only when written.
+    /// `ephemeral_storage` per node; C302, C303 and C304 check it only when
+    /// written.
     pub ephemeral_storage: Option<Spanned<Memory>>,
     pub span: Span,
 }

@@ -14,7 +14,7 @@
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
-    "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "pod_annotations"
+    "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
     "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters"))
 
 (block
@@ -23,7 +23,7 @@
     "cluster" "defaults" "metric" "queue" "service" "database" "lint" "nodes"
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
-    "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "pod_annotations"
+    "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
     "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters"))
 
 (block
@@ -42,7 +42,7 @@
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
-    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pod_identity" "role" "owner"))
@@ -58,7 +58,7 @@
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
-    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pod_identity" "role" "owner"))
@@ -72,7 +72,8 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload"))
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload"
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
 
 ((word) @variable
   (#not-any-of? @variable
@@ -80,7 +81,8 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload"))
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload"
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
 
 (call
   function: (identifier) @function.call)

@@ -8,11 +8,12 @@ declare_rule! {
     /// ## What it does
     /// With a `nodes` block in `cluster`, adds up what every service requests
     /// when it runs at its maximum replica count (maximum replicas × request)
-    /// and flags cpu or memory when that total exceeds what the node pool can
-    /// allocate at its largest (maximum node count × per-node `cpu` or
-    /// `memory`). Each resource is reported on its own, on the node pool's
-    /// `cpu` or `memory`, and the three services (or database tiers) that
-    /// take the largest share are named.
+    /// and flags cpu, memory, GPUs or ephemeral storage when that total
+    /// exceeds what the node pool can allocate at its largest (maximum node
+    /// count × per-node `cpu`, `memory`, `gpu` or `ephemeral_storage`). Each
+    /// resource is reported on its own, on the node pool's attribute for it,
+    /// and the three services (or database tiers) that take the largest share
+    /// are named.
     ///
     /// How the sum is counted:
     /// - requests only: the scheduler places pods by their request, so limits
@@ -25,6 +26,10 @@ declare_rule! {
     ///   the request of its `shard` block, config servers with
     ///   `config_server`'s, routers with `router`'s (a tier without a request
     ///   counts 0, as a service does; M210 warns);
+    /// - `gpu` and `ephemeral_storage` requests count only when `nodes` states
+    ///   the node's `gpu` or `ephemeral_storage`, as in C304: without a `gpu`
+    ///   the pool has no GPUs and each GPU pod is already C304's finding, and
+    ///   ephemeral storage left unstated is not checked;
     /// - the sum is a lower bound of what the pool needs: it ignores how pods
     ///   pack onto nodes and what daemon sets take from each node.
     ///
@@ -80,7 +85,7 @@ declare_rule! {
         id: C302,
         name: "cluster-overcommit",
         severity: Warning,
-        summary: "at maximum replicas the services request more cpu or memory than the node pool allocates",
+        summary: "at maximum replicas the services request more cpu, memory, GPUs or ephemeral storage than the node pool allocates",
         every_service: true,
         check: Some(check),
     }
@@ -114,10 +119,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         let finding = rule
             .finding(
                 format!(
-                    "at their maximum replicas {} request {} of {}, more than the {} of {}",
+                    "at their maximum replicas {} request {}, more than the {} of {}",
                     shortfall.who(),
-                    kind.amount(total),
-                    kind.name(),
+                    kind.quantity(total),
                     kind.amount(capacity),
                     plural(count.max, "node")
                 ),
@@ -132,7 +136,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             .with_related(nodes.count.span, count_label);
         let finding = shortfall.label_largest(finding, "up to");
         let grow = if node == 0 {
-            format!(", and give the nodes some {}", kind.name())
+            format!(", and give the nodes some {}", kind.noun())
         } else {
             format!(
                 ", or let the pool grow: `count = {} .. {needed_nodes}`",

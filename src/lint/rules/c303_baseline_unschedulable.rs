@@ -8,18 +8,21 @@ declare_rule! {
     /// ## What it does
     /// With a `nodes` block in `cluster`, adds up what every service requests
     /// at its minimum replica count (minimum replicas × request), the
-    /// baseline the cluster always runs, and flags cpu or memory when that
-    /// total exceeds what the node pool allocates at its smallest (minimum
-    /// node count × per-node `cpu` or `memory`). Each resource is reported on
-    /// its own, on the node pool's `cpu` or `memory`, and the three services
-    /// (or database tiers) that take the largest share are named.
+    /// baseline the cluster always runs, and flags cpu, memory, GPUs or
+    /// ephemeral storage when that total exceeds what the node pool allocates
+    /// at its smallest (minimum node count × per-node `cpu`, `memory`, `gpu`
+    /// or `ephemeral_storage`). Each resource is reported on its own, on the
+    /// node pool's attribute for it, and the three services (or database
+    /// tiers) that take the largest share are named.
     ///
     /// The sum is counted as in C302: requests only (the scheduler ignores
     /// limits); a service with no request for a resource counts 0 for it;
     /// `replicas = N` counts N pods, a range its minimum, and no `replicas`
     /// 1 pod; a database's pods count as they always run, shards × members,
     /// config servers and routers, each with the request of its `shard`,
-    /// `config_server` or `router` block. It ignores how pods pack onto nodes and what daemon sets take,
+    /// `config_server` or `router` block; `gpu` and `ephemeral_storage`
+    /// requests count only when `nodes` states the node's `gpu` or
+    /// `ephemeral_storage` (without, C304 flags each GPU pod). It ignores how pods pack onto nodes and what daemon sets take,
     /// so it is a lower bound of what the baseline needs.
     ///
     /// Without `nodes` the rule is silent. A node range whose minimum is above
@@ -78,7 +81,7 @@ declare_rule! {
         id: C303,
         name: "baseline-unschedulable",
         severity: Error,
-        summary: "at minimum replicas the services request more cpu or memory than the smallest node pool allocates",
+        summary: "at minimum replicas the services request more cpu, memory, GPUs or ephemeral storage than the smallest node pool allocates",
         every_service: true,
         check: Some(check),
     }
@@ -118,10 +121,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             format!("{pool}; the baseline needs {needed_nodes}")
         };
         let request = format!(
-            "at their minimum replicas {} request {} of {}",
+            "at their minimum replicas {} request {}",
             shortfall.who(),
-            kind.amount(total),
-            kind.name()
+            kind.quantity(total)
         );
         let (message, label) = if count.min == 0 {
             (
@@ -149,7 +151,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             .with_related(nodes.count.span, count_label);
         let finding = shortfall.label_largest(finding, "at least");
         let grow = if node == 0 {
-            format!(", and give the nodes some {}", kind.name())
+            format!(", and give the nodes some {}", kind.noun())
         } else {
             let max = u128::from(count.max).max(needed_nodes);
             if count.min == count.max {

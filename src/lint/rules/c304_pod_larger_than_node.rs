@@ -85,7 +85,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             let Some((request, span, text)) = kind.request(service) else {
                 continue;
             };
-            let (node, node_span) = kind.node(nodes);
+            let Some((node, node_span, node_text)) = kind.node(nodes) else {
+                continue;
+            };
             if request <= node {
                 continue;
             }
@@ -108,9 +110,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 );
             }
             out.push(finding.with_help(format!(
-                "request at most what one node allocates (`{word} = {}` in `nodes`), \
+                "request at most what one node allocates (`{word} = {node_text}` in `nodes`), \
                  or use nodes with at least `{word} = {text}`",
-                kind.node_text(nodes)
             )));
         }
     }
@@ -125,7 +126,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 let Some((request, span, text)) = kind.pods_request(tier.pods(database)) else {
                     continue;
                 };
-                let (node, node_span) = kind.node(nodes);
+                let Some((node, node_span, node_text)) = kind.node(nodes) else {
+                    continue;
+                };
                 if request <= node {
                     continue;
                 }
@@ -144,9 +147,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     .with_label(format!("requests {}", kind.amount(request)))
                     .with_related(node_span, format!("one node allocates {}", kind.amount(node)))
                     .with_help(format!(
-                        "request at most what one node allocates (`{word} = {}` in `nodes`), \
+                        "request at most what one node allocates (`{word} = {node_text}` in `nodes`), \
                          or use nodes with at least `{word} = {text}`",
-                        kind.node_text(nodes)
                     )),
                 );
             }
