@@ -254,6 +254,7 @@ pub enum NameKind {
     Queue,
     Service,
     Database,
+    TriggerAuth,
 }
 
 impl NameKind {
@@ -264,6 +265,7 @@ impl NameKind {
             NameKind::Queue => "queue",
             NameKind::Service => "service",
             NameKind::Database => "database",
+            NameKind::TriggerAuth => "trigger_auth",
         }
     }
 
@@ -273,6 +275,7 @@ impl NameKind {
             "queue" => Some(NameKind::Queue),
             "service" => Some(NameKind::Service),
             "database" => Some(NameKind::Database),
+            "trigger_auth" => Some(NameKind::TriggerAuth),
             _ => None,
         }
     }
@@ -305,6 +308,16 @@ pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<N
                 span,
             });
         }
+        Target::Value(attribute, _)
+            if attribute.name.name == "auth" && is_queue(found.parents.last()?) =>
+        {
+            let (name, span) = authenticated_by(&attribute.value)?;
+            return Some(NameAt {
+                kinds: vec![NameKind::TriggerAuth],
+                name: name.to_string(),
+                span,
+            });
+        }
         _ => return None,
     };
     let label = block.label.as_ref()?;
@@ -330,6 +343,24 @@ pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<N
 /// and databases.
 fn refers_by_name(block: &Block) -> bool {
     matches!(block.kind.name.as_str(), "service" | "defaults")
+}
+
+/// A top-level `queue` block, whose `auth` names a `trigger_auth`.
+fn is_queue(block: &Block) -> bool {
+    block.kind.name == "queue"
+}
+
+/// The TriggerAuthentication a queue's `auth` value names, with its span:
+/// none for `operator`, KEDA's own identity.
+fn authenticated_by(value: &Value) -> Option<(&str, Span)> {
+    match &value.kind {
+        ValueKind::Ident(name) | ValueKind::String(name)
+            if name != crate::model::QueueAuth::OPERATOR =>
+        {
+            Some((name.as_str(), value.span))
+        }
+        _ => None,
+    }
 }
 
 /// The names a `calls` value refers to, with their spans: `cart` and the
@@ -371,7 +402,8 @@ pub fn declarations(
 
 /// Every reference to `name` in the project of `file`, in file order: for
 /// a metric or a queue, the labels of the `scale` blocks of services and
-/// `defaults`; for a service or a database, the names in their `calls`.
+/// `defaults`; for a service or a database, the names in their `calls`; for
+/// a `trigger_auth`, the `auth` of queues.
 pub fn references_to(
     analysis: &Analysis<'_>,
     file: FileId,
@@ -379,6 +411,7 @@ pub fn references_to(
     name: &str,
 ) -> Vec<Span> {
     let signals = (kinds.iter()).any(|k| matches!(k, NameKind::Metric | NameKind::Queue));
+    let auths = kinds.contains(&NameKind::TriggerAuth);
     let callees = (kinds.iter()).any(|k| matches!(k, NameKind::Service | NameKind::Database));
     let mut out = Vec::new();
     for ast in analysis.project_asts(file) {
@@ -391,6 +424,15 @@ pub fn references_to(
                     {
                         if let Some(label) = scale.label.as_ref().filter(|l| l.text == name) {
                             out.push(label.span);
+                        }
+                    }
+                    Item::Attribute(auth)
+                        if auths && auth.name.name == "auth" && is_queue(owner) =>
+                    {
+                        if let Some((_, span)) =
+                            authenticated_by(&auth.value).filter(|(named, _)| *named == name)
+                        {
+                            out.push(span);
                         }
                     }
                     Item::Attribute(calls)

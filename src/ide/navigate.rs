@@ -5,7 +5,9 @@
 //! by the label of each `scale` block that scales on it, in the service or
 //! `defaults` blocks of any file of the project. A service or database is
 //! declared by its label and referred to by the names in `calls` (`cart`,
-//! and `payments` in `payments(grpc)`), in the same blocks.
+//! and `payments` in `payments(grpc)`), in the same blocks. A `trigger_auth`
+//! is referred to by the `auth` of queues (not `auth = operator`, which is
+//! KEDA's own identity).
 
 use crate::source::{FileId, Span};
 
@@ -161,6 +163,27 @@ mod tests {
                 .collect();
         assert_eq!(orders.len(), 3);
         assert_eq!(places(FileId(0), "orders"), orders);
+    }
+
+    #[test]
+    fn a_queue_auth_leads_to_its_trigger_auth_but_operator_to_nothing() {
+        let text = "trigger_auth reader {\n  pod_identity = aws\n}\n\nqueue jobs {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/jobs\"\n  auth = reader\n}\n\nqueue mails {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/mails\"\n  auth = operator\n}\n";
+        let ws = workspace(&[("p/a.scale", text)]);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let declared = text.find("reader").unwrap();
+        let used = text.rfind("reader").unwrap();
+        let found = definition(&analysis, FileId(0), used + 2);
+        assert_eq!(found, [Span::new(FileId(0), declared, declared + 6)]);
+        let all = references(&analysis, FileId(0), declared, true);
+        assert_eq!(
+            all,
+            [
+                Span::new(FileId(0), declared, declared + 6),
+                Span::new(FileId(0), used, used + 6)
+            ]
+        );
+        let operator = text.find("operator").unwrap();
+        assert!(definition(&analysis, FileId(0), operator).is_empty());
     }
 
     #[test]

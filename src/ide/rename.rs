@@ -1,16 +1,17 @@
-//! Rename a metric, queue, service or database across the files of its
-//! project: its declaration and every reference (`scale` labels for metrics
-//! and queues, `calls` for services and databases).
+//! Rename a metric, queue, service, database or trigger_auth across the
+//! files of its project: its declaration and every reference (`scale` labels
+//! for metrics and queues, `calls` for services and databases, a queue's
+//! `auth` for a trigger_auth).
 //!
 //! The new name is refused, with the reason, when the checker would refuse
 //! it where it lands: a service or database name must be a DNS-1123 label
 //! (it names the Deployment or the database cluster; a database's also fits
 //! its shard-setup Job's name), a metric whose block name is its metric name
 //! must be one segment of a URL path, neither a metric nor a queue may be
-//! called `cpu` or `memory`, a name written in `calls` must stay a bare
-//! word, and no two of the names that share a namespace may be equal
-//! (metrics with queues; services with databases, which build into files of
-//! one name).
+//! called `cpu` or `memory`, a trigger_auth `operator`, a name written in
+//! `calls` must stay a bare word, and no two of the names that share a
+//! namespace may be equal (metrics with queues; services, databases and
+//! trigger_auths, which build into files of their names).
 
 use crate::diag::Suggestion;
 use crate::source::{FileId, Span};
@@ -58,7 +59,7 @@ pub fn rename(
 ) -> Result<Vec<Edit>, Refused> {
     let Some(at) = name_at(analysis, file, offset) else {
         return Err(Refused::new(
-            "only metrics, queues, services and databases can be renamed: put the cursor on one's name",
+            "only metrics, queues, services, databases and trigger_auths can be renamed: put the cursor on one's name",
         ));
     };
     let declared = declarations(analysis, file, &at.kinds, &at.name);
@@ -136,6 +137,12 @@ fn check(
         }
         NameKind::Metric | NameKind::Queue => None,
         NameKind::Database => crate::names::kubernetes::dns_label(new_name).err(),
+        NameKind::TriggerAuth if new_name == crate::model::QueueAuth::OPERATOR => {
+            return Err(Refused::new(format!(
+                "`auth = {new_name}` always means KEDA's own identity: a trigger_auth cannot be named `{new_name}`"
+            )));
+        }
+        NameKind::TriggerAuth => crate::names::kubernetes::dns_label(new_name).err(),
     };
     if let Some(invalid) = invalid {
         return Err(Refused::new(format!(
@@ -150,11 +157,13 @@ fn check(
             "a database name has at most {MAX_DATABASE_NAME} characters: its shard-setup Job is named after it"
         )));
     }
-    // Services and databases build into files of their names and are both
-    // named in `calls`.
+    // Services, databases and trigger_auths build into files of their
+    // names; services and databases are both named in `calls`.
     let rivals: &[NameKind] = match kind {
         NameKind::Metric | NameKind::Queue => &[NameKind::Metric, NameKind::Queue],
-        NameKind::Service | NameKind::Database => &[NameKind::Service, NameKind::Database],
+        NameKind::Service | NameKind::Database | NameKind::TriggerAuth => {
+            &[NameKind::Service, NameKind::Database, NameKind::TriggerAuth]
+        }
     };
     if let Some(taken) = declarations(analysis, file, rivals, new_name).first() {
         let other = kind_at(analysis, *taken).map_or(what, NameKind::block_kind);
@@ -330,6 +339,32 @@ mod tests {
         );
         let refused = renamed_calls(FileId(1), "cart(", "Cart").unwrap_err();
         assert!(refused.reason.contains("lower-case"), "{refused}");
+    }
+
+    #[test]
+    fn renaming_a_trigger_auth_renames_the_auth_of_its_queues() {
+        let auths = "trigger_auth sqs-reader {\n  pod_identity = aws\n}\n";
+        let queues = "queue jobs {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/jobs\"\n  auth = sqs-reader\n}\n\nqueue mails {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/mails\"\n  auth = \"sqs-reader\"\n}\n\nservice web {\n  image = \"a:1\"\n}\n";
+        let ws = workspace(&[("p/a.scale", auths), ("p/b.scale", queues)]);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let from_use = queues.find("sqs-reader").unwrap() + 1;
+        let edits = rename(&analysis, FileId(1), from_use, "queue-reader").unwrap();
+        assert_eq!(
+            apply(auths, FileId(0), &edits),
+            auths.replace("sqs-reader", "queue-reader")
+        );
+        assert_eq!(
+            apply(queues, FileId(1), &edits),
+            queues.replace("sqs-reader", "queue-reader")
+        );
+        let refused = rename(&analysis, FileId(0), 14, "operator").unwrap_err();
+        assert!(refused.reason.contains("KEDA's own identity"), "{refused}");
+        // It builds into a file of its name, as a service does.
+        let refused = rename(&analysis, FileId(0), 14, "web").unwrap_err();
+        assert!(
+            refused.reason.contains("already has a service named `web`"),
+            "{refused}"
+        );
     }
 
     #[test]
