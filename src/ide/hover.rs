@@ -307,6 +307,7 @@ pub fn service_summary(service: &Service) -> String {
                     SignalSource::Cpu | SignalSource::Memory => format!("`{}`", source.name()),
                     SignalSource::Metric(n) => format!("metric `{n}`"),
                     SignalSource::Queue(n) => format!("queue `{n}`"),
+                    SignalSource::Schedule(n) => format!("schedule `{n}`"),
                 };
                 let queue = matches!(source, SignalSource::Queue(_));
                 let goal = match &signal.target.value {
@@ -315,6 +316,9 @@ pub fn service_summary(service: &Service) -> String {
                     Goal::Average(v) => format!("{} per pod on average", v.text),
                     Goal::Total(v) if queue => format!("{} messages in all", v.text),
                     Goal::Total(v) => format!("{} in total", v.text),
+                    Goal::Replicas(n) => {
+                        return format!("{what}: at least {} while on", pods(n.unsigned_abs()));
+                    }
                 };
                 format!("{what} at {goal}")
             })

@@ -17,6 +17,9 @@ pub enum SignalKind {
     Memory,
     Metric(MetricKind),
     Queue,
+    /// A `schedule`: KEDA's `cron` trigger, which reports its replicas
+    /// whatever the number of pods.
+    Schedule,
 }
 
 impl SignalKind {
@@ -29,9 +32,9 @@ impl SignalKind {
             SignalKind::Metric(MetricKind::Pods) => {
                 Some("a `kind = pods` metric: zero pods report nothing")
             }
-            SignalKind::Metric(MetricKind::Object | MetricKind::External) | SignalKind::Queue => {
-                None
-            }
+            SignalKind::Metric(MetricKind::Object | MetricKind::External)
+            | SignalKind::Queue
+            | SignalKind::Schedule => None,
         }
     }
 
@@ -61,6 +64,8 @@ pub enum SignalRefusal {
     MetricUnderKeda(MetricKind),
     /// KEDA with a queue `total`: KEDA scales on messages per pod.
     QueueTotalUnderKeda,
+    /// The HPA with a schedule: it has no clock; KEDA's `cron` trigger does.
+    ScheduleUnderHpa,
 }
 
 /// Why a replica range cannot be written into an autoscaler (K101, K102).
@@ -110,6 +115,7 @@ impl Autoscaler {
             SignalKind::Metric(MetricKind::Pods) if total => Err(SignalRefusal::TotalOnPodsMetric),
             SignalKind::Metric(kind) if keda => Err(SignalRefusal::MetricUnderKeda(kind)),
             SignalKind::Queue if keda && total => Err(SignalRefusal::QueueTotalUnderKeda),
+            SignalKind::Schedule if !keda => Err(SignalRefusal::ScheduleUnderHpa),
             _ => Ok(()),
         }
     }
@@ -157,7 +163,7 @@ impl Autoscaler {
         match target {
             _ if webhook => Err(RequestRefusal::Webhook),
             Target::Utilization(_) => Err(RequestRefusal::Hpa),
-            Target::Average(_) | Target::Total(_) => Ok(()),
+            Target::Average(_) | Target::Total(_) | Target::Replicas(_) => Ok(()),
         }
     }
 }
