@@ -856,10 +856,15 @@ impl Lowerer<'_> {
         let checked = |check: fn(&str) -> Result<(), String>, example: &'static str| {
             move |value: &Value| -> values::Conv<String> {
                 let text = values::string(value)?;
+                let attribute = example.split(' ').next().unwrap_or_default();
                 check(&text).map_err(|why| {
-                    Diagnostic::error(codes::TYPE_MISMATCH, why, value.span)
-                        .with_label("KEDA's cron trigger refuses this")
-                        .with_help(format!("write e.g. `{example}`"))
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("`{attribute}`: {why}"),
+                        value.span,
+                    )
+                    .with_label("KEDA's cron trigger refuses this")
+                    .with_help(format!("write e.g. `{example}`"))
                 })?;
                 Ok(text)
             }

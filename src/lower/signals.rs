@@ -69,7 +69,7 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                 ),
                 SignalRefusal::MetricUnderKeda(kind) => (
                     format!(
-                        "KEDA cannot serve the {} metric `{source}`: scalec compiles KEDA triggers for cpu, memory and queues",
+                        "KEDA cannot serve the {} metric `{source}`: scalec compiles KEDA triggers for cpu, memory, queues and schedules",
                         kind.word()
                     ),
                     format!(
@@ -85,7 +85,7 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                 ),
                 SignalRefusal::ScheduleUnderHpa => (
                     format!(
-                        "the HPA cannot follow schedule `{source}`: it has no clock; KEDA's cron trigger has"
+                        "the HPA cannot follow schedule `{source}`: it has no clock, only KEDA's cron trigger has"
                     ),
                     format!("scale service `{name}` with KEDA: `autoscaler = keda` in the service"),
                 ),

@@ -60,7 +60,7 @@ pub enum SignalRefusal {
     /// A `kind = pods` metric with `total`: it is averaged over pods.
     TotalOnPodsMetric,
     /// KEDA with a pods, object or external metric: scalec compiles KEDA
-    /// triggers for cpu, memory and queues only.
+    /// triggers for cpu, memory, queues and schedules only.
     MetricUnderKeda(MetricKind),
     /// KEDA with a queue `total`: KEDA scales on messages per pod.
     QueueTotalUnderKeda,
