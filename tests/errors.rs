@@ -1316,14 +1316,18 @@ fn e008_schedules_need_keda_a_window_and_replicas_in_range() {
     assert_eq!(
         checked.short_lines(),
         [
-            format!("{path}:10:14: error[E008]: schedule `always` starts and ends at the same time"),
+            format!(
+                "{path}:10:14: error[E008]: schedule `always` starts and ends at the same time"
+            ),
             format!(
                 "{path}:17:29: error[E008]: the HPA cannot follow schedule `office`: it has no clock, only KEDA's cron trigger has"
             ),
             format!(
                 "{path}:24:29: error[E008]: schedule `office` asks for 12 replicas, above service `web`'s maximum of 10"
             ),
-            format!("{path}:25:15: error[E008]: `replicas` applies only to a schedule, not to `cpu`"),
+            format!(
+                "{path}:25:15: error[E008]: `replicas` applies only to a schedule, not to `cpu`"
+            ),
             format!("{path}:32:18: error[E008]: schedule `office` takes `replicas`, not `average`"),
         ]
     );

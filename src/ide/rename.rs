@@ -125,7 +125,9 @@ fn check(
     }
     let invalid = match kind {
         NameKind::Service => crate::names::kubernetes::dns_label(new_name).err(),
-        NameKind::Metric | NameKind::Queue if matches!(new_name, "cpu" | "memory") => {
+        NameKind::Metric | NameKind::Queue | NameKind::Schedule
+            if matches!(new_name, "cpu" | "memory") =>
+        {
             return Err(Refused::new(format!(
                 "`scale {new_name}` always means the container resource: a {what} cannot be named `{new_name}`"
             )));
@@ -134,7 +136,7 @@ fn check(
         NameKind::Metric if !has_name_attribute(analysis, declaration) => {
             crate::names::kubernetes::metric_name(new_name).err()
         }
-        NameKind::Metric | NameKind::Queue => None,
+        NameKind::Metric | NameKind::Queue | NameKind::Schedule => None,
         NameKind::Database => crate::names::kubernetes::dns_label(new_name).err(),
     };
     if let Some(invalid) = invalid {
@@ -153,7 +155,9 @@ fn check(
     // Services and databases build into files of their names and are both
     // named in `calls`.
     let rivals: &[NameKind] = match kind {
-        NameKind::Metric | NameKind::Queue => &[NameKind::Metric, NameKind::Queue],
+        NameKind::Metric | NameKind::Queue | NameKind::Schedule => {
+            &[NameKind::Metric, NameKind::Queue, NameKind::Schedule]
+        }
         NameKind::Service | NameKind::Database => &[NameKind::Service, NameKind::Database],
     };
     if let Some(taken) = declarations(analysis, file, rivals, new_name).first() {
