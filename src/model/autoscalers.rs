@@ -239,6 +239,27 @@ mod tests {
     }
 
     #[test]
+    fn only_keda_follows_a_schedule_which_wakes_a_service_from_zero() {
+        let replicas = Target::Replicas(4);
+        assert_eq!(
+            Autoscaler::Keda.signal(SignalKind::Schedule, &replicas),
+            Ok(())
+        );
+        assert_eq!(
+            Autoscaler::Hpa.signal(SignalKind::Schedule, &replicas),
+            Err(SignalRefusal::ScheduleUnderHpa)
+        );
+        assert_eq!(SignalKind::Schedule.silent_at_zero(), None);
+        let version = features::HPA_SCALE_TO_ZERO.since;
+        let signals = [SignalKind::Cpu, SignalKind::Schedule];
+        assert_eq!(Autoscaler::Keda.zero_minimum(version, signals), Ok(()));
+        assert_eq!(
+            Autoscaler::Keda.zero_minimum(version, [SignalKind::Cpu]),
+            Err(ZeroRefusal::KedaResourceOnly)
+        );
+    }
+
+    #[test]
     fn keda_compiles_resource_and_queue_averages_only() {
         use SignalKind::*;
         let keda = Autoscaler::Keda;
