@@ -833,18 +833,6 @@ fn sqs_region(url: &str) -> Option<&str> {
     (!region.is_empty() && !region.contains('.')).then_some(region)
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn region_is_read_from_standard_sqs_urls() {
-        assert_eq!(
-            super::sqs_region("https://sqs.us-east-1.amazonaws.com/1/q"),
-            Some("us-east-1")
-        );
-        assert_eq!(super::sqs_region("https://example.com/q"), None);
-    }
-}
-
 impl Lowerer<'_> {
     /// `schedule NAME { timezone, start, end }`: what KEDA's `cron` trigger
     /// would refuse is an error here (E003, E008).
@@ -912,5 +900,17 @@ impl Lowerer<'_> {
             end,
             span: block.span,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn region_is_read_from_standard_sqs_urls() {
+        assert_eq!(
+            super::sqs_region("https://sqs.us-east-1.amazonaws.com/1/q"),
+            Some("us-east-1")
+        );
+        assert_eq!(super::sqs_region("https://example.com/q"), None);
     }
 }
