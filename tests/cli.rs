@@ -180,6 +180,6 @@ fn subdirectories_are_separate_projects() {
     std::fs::write(root.join("sub/s.scale"), service).expect("write");
     let output = scalec(&["check", "--format", "short", root.to_str().expect("UTF-8")]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stdout(&output).contains("error[E004]: no metric or queue named `rps`"));
+    assert!(stdout(&output).contains("error[E004]: no metric, queue or schedule named `rps`"));
     assert!(Path::new(env!("CARGO_BIN_EXE_scalec")).exists());
 }

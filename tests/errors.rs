@@ -62,7 +62,7 @@ fn e004_unknown_reference_suggests_a_declared_metric() {
     assert_eq!(
         checked.short_lines(),
         [
-            "tests/fixtures/errors/E004-unknown-reference/policy.scale:11:9: error[E004]: no metric or queue named `request-per-second` in this project"
+            "tests/fixtures/errors/E004-unknown-reference/policy.scale:11:9: error[E004]: no metric, queue or schedule named `request-per-second` in this project"
         ]
     );
     assert_eq!(
@@ -1287,5 +1287,52 @@ fn e008_files_at_tmp_beside_the_tmp_volume() {
                 "{path}:20:11: error[E008]: `files` mounts ConfigMap `worker-settings` at `/tmp`, where `tmp` is mounted"
             ),
         ]
+    );
+}
+
+#[test]
+fn e003_schedules_keda_cannot_parse() {
+    let checked = fixture("E003-schedule");
+    let path = "tests/fixtures/errors/E003-schedule/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:2:14: error[E003]: `timezone`: `Berlin` is not an IANA zone name: write an area and a city, e.g. `Europe/Berlin`, or `UTC`"
+            ),
+            format!(
+                "{path}:3:14: error[E003]: `start`: 6 fields, where KEDA expects exactly 5 (minute hour day-of-month month day-of-week)"
+            ),
+            format!("{path}:4:14: error[E003]: `end`: day of week `7`: 7 is outside 0 to 6"),
+            format!("{path}:17:28: error[E003]: a schedule that keeps 0 pods"),
+        ]
+    );
+}
+
+#[test]
+fn e008_schedules_need_keda_a_window_and_replicas_in_range() {
+    let checked = fixture("E008-schedule");
+    let path = "tests/fixtures/errors/E008-schedule/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:10:14: error[E008]: schedule `always` starts and ends at the same time"
+            ),
+            format!(
+                "{path}:17:29: error[E008]: the HPA cannot follow schedule `office`: it has no clock, only KEDA's cron trigger has"
+            ),
+            format!(
+                "{path}:24:29: error[E008]: schedule `office` asks for 12 replicas, above service `web`'s maximum of 10"
+            ),
+            format!(
+                "{path}:25:15: error[E008]: `replicas` applies only to a schedule, not to `cpu`"
+            ),
+            format!("{path}:32:18: error[E008]: schedule `office` takes `replicas`, not `average`"),
+        ]
+    );
+    assert_eq!(
+        checked.diagnostics[1].help.as_deref(),
+        Some("scale service `api` with KEDA: `autoscaler = keda` in the service")
     );
 }

@@ -1051,6 +1051,22 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "/spec/triggers/0/authenticationRef",
         r#"{"name":"sqs-assume"}"#,
     ),
+    // A schedule is KEDA's cron trigger, beside the service's other triggers.
+    (
+        "schedule",
+        "api.yaml",
+        "ScaledObject",
+        "/spec/triggers/1",
+        r#"{"type":"cron","metadata":{"desiredReplicas":"10","end":"0 18 * * 1-5","start":"0 8 * * 1-5","timezone":"Europe/Berlin"}}"#,
+    ),
+    // A schedule alone may wake a service from zero.
+    (
+        "schedule",
+        "batch.yaml",
+        "ScaledObject",
+        "/spec/minReplicaCount",
+        "0",
+    ),
     // A service's own `security` replaces the one of `defaults` whole.
     (
         "defaults-security",

@@ -85,7 +85,7 @@ fn the_project_on_disk_is_what_the_tests_assume() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),
-        "api.scale:7:9: error[E004]: no metric or queue named `request-per-second` in this project\n"
+        "api.scale:7:9: error[E004]: no metric, queue or schedule named `request-per-second` in this project\n"
     );
     let fine = project(GOOD);
     let output = check_disk(fine.path());
@@ -110,7 +110,7 @@ fn a_broken_buffer_overrides_a_good_file_and_findings_name_the_path_as_given() {
         assert_eq!(
             stdout(&output),
             format!(
-                "{path}:7:9: error[E004]: no metric or queue named `request-per-second` in this project\n"
+                "{path}:7:9: error[E004]: no metric, queue or schedule named `request-per-second` in this project\n"
             )
         );
     }

@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -99,6 +99,8 @@
     "activation"
     ;; trigger_auth
     "pod_identity" "role" "owner"
+    ;; schedule
+    "timezone" "start" "end"
     ;; lint
     "deny" "allow"
     ;; nodes

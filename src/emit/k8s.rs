@@ -263,6 +263,7 @@ fn metric_target(target: &Target) -> MetricTarget {
             value: Some(Quantity(value.text.clone())),
             ..Default::default()
         },
+        Target::Replicas(_) => unreachable!("lowering rejects schedules under the HPA"),
     }
 }
 
@@ -345,6 +346,7 @@ fn metric(project: &Project, source: &SignalSource, target: &Target) -> MetricSp
             };
             external(identifier, target)
         }
+        SignalSource::Schedule(_) => unreachable!("lowering rejects schedules under the HPA"),
     }
 }
 

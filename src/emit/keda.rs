@@ -158,6 +158,7 @@ fn trigger(context: &Context<'_>, signal: &ScaleSignal) -> Trigger {
                 Target::Average(value) | Target::Total(value) => {
                     ("AverageValue", value.text.clone())
                 }
+                Target::Replicas(_) => unreachable!("lowering allows `replicas` on schedules only"),
             };
             Trigger {
                 type_: if *source == SignalSource::Cpu {
@@ -178,6 +179,7 @@ fn trigger(context: &Context<'_>, signal: &ScaleSignal) -> Trigger {
             let length = match target {
                 Target::Average(value) | Target::Total(value) => value.text.clone(),
                 Target::Utilization(_) => unreachable!("lowering rejects utilization on a queue"),
+                Target::Replicas(_) => unreachable!("lowering allows `replicas` on schedules only"),
             };
             let mut metadata = match &queue.source {
                 QueueSource::Sqs { url, region } => BTreeMap::from([
@@ -205,6 +207,26 @@ fn trigger(context: &Context<'_>, signal: &ScaleSignal) -> Trigger {
                 metric_type: None,
                 metadata,
                 authentication_ref,
+            }
+        }
+        SignalSource::Schedule(name) => {
+            let schedule = context
+                .project
+                .schedule(name)
+                .expect("lowering resolved every schedule reference");
+            let Target::Replicas(replicas) = target else {
+                unreachable!("lowering gives a schedule a `replicas` target")
+            };
+            Trigger {
+                type_: "cron",
+                metric_type: None,
+                metadata: BTreeMap::from([
+                    ("desiredReplicas", replicas.to_string()),
+                    ("end", schedule.end.value.clone()),
+                    ("start", schedule.start.value.clone()),
+                    ("timezone", schedule.timezone.value.clone()),
+                ]),
+                authentication_ref: None,
             }
         }
         SignalSource::Metric(_) => {

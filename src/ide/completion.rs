@@ -7,7 +7,7 @@
 //!   and the attributes of the enclosing block that are not set yet (a
 //!   nested block that may appear once is not offered twice, nor `cluster`,
 //!   `defaults` or `lint` when the project has one);
-//! - after `scale `: the metrics and queues the project declares, and `cpu`
+//! - after `scale `: the metrics, queues and schedules the project declares, and `cpu`
 //!   and `memory`, less those the block already scales on;
 //! - after `NAME = `: the words of a word attribute (`autoscaler = hpa`),
 //!   `true` and `false`, rule codes in `lint` lists, the fields of a
@@ -116,6 +116,7 @@ pub enum Signal {
     Memory,
     Metric,
     Queue,
+    Schedule,
 }
 
 /// The units a value of type `value` takes. For `average` and `total` of a
@@ -134,7 +135,7 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         ValueType::Quantity => match signal {
             Some(Signal::Cpu) => CPU_UNITS,
             Some(Signal::Memory) => MEMORY_UNITS,
-            Some(Signal::Queue) => NUMBER_UNITS,
+            Some(Signal::Queue | Signal::Schedule) => NUMBER_UNITS,
             Some(Signal::Metric) | None => METRIC_UNITS,
         },
         ValueType::String
@@ -165,10 +166,12 @@ pub(crate) fn signal_of(analysis: &Analysis<'_>, file: FileId, label: &str) -> O
         _ => {
             let metric = super::declarations(analysis, file, &[NameKind::Metric], label);
             let queue = super::declarations(analysis, file, &[NameKind::Queue], label);
-            match (metric.is_empty(), queue.is_empty()) {
-                (false, _) => Some(Signal::Metric),
-                (true, false) => Some(Signal::Queue),
-                (true, true) => None,
+            let schedule = super::declarations(analysis, file, &[NameKind::Schedule], label);
+            match (metric.is_empty(), queue.is_empty(), schedule.is_empty()) {
+                (false, _, _) => Some(Signal::Metric),
+                (true, false, _) => Some(Signal::Queue),
+                (true, true, false) => Some(Signal::Schedule),
+                (true, true, true) => None,
             }
         }
     }
@@ -466,6 +469,9 @@ impl Context<'_, '_> {
             if !names.iter().any(|(n, _, _)| *n == name) {
                 let doc = match kind {
                     "metric" => format!("metric `{name}`: `average` or `total` in its unit"),
+                    "schedule" => {
+                        format!("schedule `{name}`: `replicas` to keep while it is on (KEDA)")
+                    }
                     _ => format!("queue `{name}`: `average` or `total` messages"),
                 };
                 names.push((name, kind, doc));
@@ -485,7 +491,7 @@ impl Context<'_, '_> {
             .collect()
     }
 
-    /// The metrics and queues of the project: this file's from its text (it
+    /// The metrics, queues and schedules of the project: this file's from its text (it
     /// may not parse), the other files' from their trees.
     fn declared_signals(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();
@@ -499,6 +505,7 @@ impl Context<'_, '_> {
                 match kind.text(self.text) {
                     "metric" => out.push(("metric", lex::name_text(self.text, label))),
                     "queue" => out.push(("queue", lex::name_text(self.text, label))),
+                    "schedule" => out.push(("schedule", lex::name_text(self.text, label))),
                     _ => {}
                 }
             }
@@ -517,6 +524,7 @@ impl Context<'_, '_> {
                     match block.kind.name.as_str() {
                         "metric" => out.push(("metric", label.text.clone())),
                         "queue" => out.push(("queue", label.text.clone())),
+                        "schedule" => out.push(("schedule", label.text.clone())),
                         _ => {}
                     }
                 }
@@ -711,11 +719,28 @@ mod tests {
                 "service",
                 "database",
                 "lint",
-                "trigger_auth"
+                "trigger_auth",
+                "schedule"
             ]
         );
         let found = labels("ser|");
         assert!(found.contains(&"service".to_string()) && found.contains(&"cluster".to_string()));
+    }
+
+    #[test]
+    fn a_schedule_is_offered_after_scale_with_its_target() {
+        let schedule = "schedule office {\n  timezone = \"UTC\"\n  start = \"0 8 * * *\"\n  end = \"0 18 * * *\"\n}\n";
+        let found = items(&format!("{schedule}service api {{\n  scale |\n}}\n"));
+        let office = found.iter().find(|c| c.label == "office").expect("office");
+        assert_eq!(office.detail, "schedule");
+        assert_eq!(
+            office.documentation.as_deref(),
+            Some("schedule `office`: `replicas` to keep while it is on (KEDA)")
+        );
+        let found = labels(&format!(
+            "{schedule}service api {{\n  scale office {{ |\n}}\n"
+        ));
+        assert!(found.contains(&"replicas".to_string()), "{found:?}");
     }
 
     #[test]

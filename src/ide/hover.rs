@@ -172,7 +172,9 @@ fn label_doc(
                 "**service `{name}`**\n\nThe service does not check yet: its summary shows once its errors are fixed."
             ),
         }),
-        ("metric" | "queue", None) => Some(signal_summary(analysis, file, model, name)),
+        ("metric" | "queue" | "schedule", None) => {
+            Some(signal_summary(analysis, file, model, name))
+        }
         ("scale", Some(_)) => match signal_of(analysis, file, name) {
             Some(Signal::Cpu) => Some(
                 "**`cpu`** · resource metric\n\nThe containers' cpu: `utilization` is a percentage of the request, `average` and `total` are in cores (`m` for millicores).".into(),
@@ -180,7 +182,9 @@ fn label_doc(
             Some(Signal::Memory) => Some(
                 "**`memory`** · resource metric\n\nThe containers' memory: `utilization` is a percentage of the request, `average` and `total` are in bytes (`Mi`, `Gi`).".into(),
             ),
-            Some(Signal::Metric | Signal::Queue) => Some(signal_summary(analysis, file, model, name)),
+            Some(Signal::Metric | Signal::Queue | Signal::Schedule) => {
+                Some(signal_summary(analysis, file, model, name))
+            }
             None => None,
         },
         (kind, _) => schema::block(kind).map(|schema| {
@@ -193,7 +197,7 @@ fn label_doc(
     }
 }
 
-/// What a metric or queue is, and who scales on it.
+/// What a metric, queue or schedule is, and who scales on it.
 fn signal_summary(analysis: &Analysis<'_>, file: FileId, model: &Project, name: &str) -> String {
     let mut out = if let Some(metric) = model.metric(name) {
         let mut out = format!(
@@ -214,15 +218,26 @@ fn signal_summary(analysis: &Analysis<'_>, file: FileId, model: &Project, name: 
             "**queue `{name}`** · SQS queue in `{region}`\n\n`{}`",
             url.value
         )
+    } else if let Some(schedule) = model.schedule(name) {
+        format!(
+            "**schedule `{name}`** · KEDA cron, `{}`\n\nFrom `{}` to `{}`.",
+            schedule.timezone.value, schedule.start.value, schedule.end.value
+        )
     } else {
         let declared = super::declarations(
             analysis,
             file,
-            &[super::NameKind::Metric, super::NameKind::Queue],
+            &[
+                super::NameKind::Metric,
+                super::NameKind::Queue,
+                super::NameKind::Schedule,
+            ],
             name,
         );
         match declared.is_empty() {
-            true => format!("**`{name}`**\n\nNo metric or queue of this project has this name."),
+            true => format!(
+                "**`{name}`**\n\nNo metric, queue or schedule of this project has this name."
+            ),
             false => format!("**`{name}`**\n\nDeclared, but does not check yet."),
         }
     };
@@ -307,6 +322,7 @@ pub fn service_summary(service: &Service) -> String {
                     SignalSource::Cpu | SignalSource::Memory => format!("`{}`", source.name()),
                     SignalSource::Metric(n) => format!("metric `{n}`"),
                     SignalSource::Queue(n) => format!("queue `{n}`"),
+                    SignalSource::Schedule(n) => format!("schedule `{n}`"),
                 };
                 let queue = matches!(source, SignalSource::Queue(_));
                 let goal = match &signal.target.value {
@@ -315,6 +331,9 @@ pub fn service_summary(service: &Service) -> String {
                     Goal::Average(v) => format!("{} per pod on average", v.text),
                     Goal::Total(v) if queue => format!("{} messages in all", v.text),
                     Goal::Total(v) => format!("{} in total", v.text),
+                    Goal::Replicas(n) => {
+                        return format!("{what}: at least {} while on", pods(n.unsigned_abs()));
+                    }
                 };
                 format!("{what} at {goal}")
             })
@@ -458,6 +477,31 @@ mod tests {
         );
         assert!(cron.contains("- cpu: no request"), "{cron}");
         assert!(cron.contains("- scales on nothing"), "{cron}");
+    }
+
+    #[test]
+    fn a_schedule_shows_its_window_and_who_keeps_pods_on_it() {
+        let policy = "schedule office {\n  timezone = \"Europe/Berlin\"\n  start = \"0 8 * * 1-5\"\n  end = \"0 18 * * 1-5\"\n}\n\nservice api {\n  image = \"a:1\"\n  autoscaler = keda\n  replicas = 2 .. 10\n  scale office { replicas = 4 }\n}\n";
+        let ws = workspace(&[("p/a.scale", policy)]);
+        let compiled = crate::compile(&ws.sources, &ws.projects, &crate::lint::Options::default());
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let at = |needle: &str| {
+            let offset = policy.match_indices(needle).next().expect("needle").0;
+            (hover(&analysis, FileId(0), offset, &compiled.diagnostics))
+                .expect("hover")
+                .markdown
+        };
+        let declared = at("office {");
+        assert_eq!(
+            declared,
+            "**schedule `office`** · KEDA cron, `Europe/Berlin`\n\nFrom `0 8 * * 1-5` to `0 18 * * 1-5`.\n\nScaled on by `api`."
+        );
+        assert_eq!(at("office { replicas"), declared);
+        let service = at("api");
+        assert!(
+            service.contains("- scales on schedule `office`: at least 4 pods while on"),
+            "{service}"
+        );
     }
 
     #[test]

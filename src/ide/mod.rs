@@ -252,6 +252,7 @@ fn innermost(value: &Value, offset: usize) -> &Value {
 pub enum NameKind {
     Metric,
     Queue,
+    Schedule,
     Service,
     Database,
     TriggerAuth,
@@ -263,6 +264,7 @@ impl NameKind {
         match self {
             NameKind::Metric => "metric",
             NameKind::Queue => "queue",
+            NameKind::Schedule => "schedule",
             NameKind::Service => "service",
             NameKind::Database => "database",
             NameKind::TriggerAuth => "trigger_auth",
@@ -273,6 +275,7 @@ impl NameKind {
         match kind {
             "metric" => Some(NameKind::Metric),
             "queue" => Some(NameKind::Queue),
+            "schedule" => Some(NameKind::Schedule),
             "service" => Some(NameKind::Service),
             "database" => Some(NameKind::Database),
             "trigger_auth" => Some(NameKind::TriggerAuth),
@@ -327,7 +330,7 @@ pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<N
         if matches!(label.text.as_str(), "cpu" | "memory") {
             return None;
         }
-        vec![NameKind::Metric, NameKind::Queue]
+        vec![NameKind::Metric, NameKind::Queue, NameKind::Schedule]
     } else {
         return None;
     };
@@ -410,7 +413,8 @@ pub fn references_to(
     kinds: &[NameKind],
     name: &str,
 ) -> Vec<Span> {
-    let signals = (kinds.iter()).any(|k| matches!(k, NameKind::Metric | NameKind::Queue));
+    let signals = (kinds.iter())
+        .any(|k| matches!(k, NameKind::Metric | NameKind::Queue | NameKind::Schedule));
     let auths = kinds.contains(&NameKind::TriggerAuth);
     let callees = (kinds.iter()).any(|k| matches!(k, NameKind::Service | NameKind::Database));
     let mut out = Vec::new();
@@ -531,7 +535,10 @@ mod tests {
         let analysis = Analysis::new(&ws.sources, &ws.projects);
         let on_reference = name_at(&analysis, FileId(0), a.find("rps").unwrap()).unwrap();
         assert_eq!(on_reference.name, "rps");
-        assert_eq!(on_reference.kinds, [NameKind::Metric, NameKind::Queue]);
+        assert_eq!(
+            on_reference.kinds,
+            [NameKind::Metric, NameKind::Queue, NameKind::Schedule]
+        );
         let declared = declarations(&analysis, FileId(0), &on_reference.kinds, "rps");
         assert_eq!(declared, [Span::new(FileId(1), 7, 10)]);
         let used = references_to(&analysis, FileId(1), &[NameKind::Metric], "rps");
@@ -539,5 +546,20 @@ mod tests {
         assert!(name_at(&analysis, FileId(0), a.find("cpu").unwrap_or(0)).is_none());
         let service = name_at(&analysis, FileId(0), 9).unwrap();
         assert_eq!(service.kinds, [NameKind::Service]);
+    }
+
+    #[test]
+    fn a_scale_block_refers_to_a_schedule() {
+        let a = "service api {\n  scale office { replicas = 2 }\n}\n";
+        let b = "schedule office {\n  timezone = \"UTC\"\n}\n";
+        let ws = workspace(&[("p/a.scale", a), ("p/b.scale", b)]);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let on_reference = name_at(&analysis, FileId(0), a.find("office").unwrap()).unwrap();
+        let declared = declarations(&analysis, FileId(0), &on_reference.kinds, "office");
+        assert_eq!(declared, [Span::new(FileId(1), 9, 15)]);
+        let on_declaration = name_at(&analysis, FileId(1), 10).unwrap();
+        assert_eq!(on_declaration.kinds, [NameKind::Schedule]);
+        let used = references_to(&analysis, FileId(1), &on_declaration.kinds, "office");
+        assert_eq!(used, [Span::new(FileId(0), 22, 28)]);
     }
 }

@@ -126,7 +126,9 @@ fn check(
     }
     let invalid = match kind {
         NameKind::Service => crate::names::kubernetes::dns_label(new_name).err(),
-        NameKind::Metric | NameKind::Queue if matches!(new_name, "cpu" | "memory") => {
+        NameKind::Metric | NameKind::Queue | NameKind::Schedule
+            if matches!(new_name, "cpu" | "memory") =>
+        {
             return Err(Refused::new(format!(
                 "`scale {new_name}` always means the container resource: a {what} cannot be named `{new_name}`"
             )));
@@ -135,7 +137,7 @@ fn check(
         NameKind::Metric if !has_name_attribute(analysis, declaration) => {
             crate::names::kubernetes::metric_name(new_name).err()
         }
-        NameKind::Metric | NameKind::Queue => None,
+        NameKind::Metric | NameKind::Queue | NameKind::Schedule => None,
         NameKind::Database => crate::names::kubernetes::dns_label(new_name).err(),
         NameKind::TriggerAuth if new_name == crate::model::QueueAuth::OPERATOR => {
             return Err(Refused::new(format!(
@@ -160,7 +162,9 @@ fn check(
     // Services, databases and trigger_auths build into files of their
     // names; services and databases are both named in `calls`.
     let rivals: &[NameKind] = match kind {
-        NameKind::Metric | NameKind::Queue => &[NameKind::Metric, NameKind::Queue],
+        NameKind::Metric | NameKind::Queue | NameKind::Schedule => {
+            &[NameKind::Metric, NameKind::Queue, NameKind::Schedule]
+        }
         NameKind::Service | NameKind::Database | NameKind::TriggerAuth => {
             &[NameKind::Service, NameKind::Database, NameKind::TriggerAuth]
         }

@@ -833,6 +833,76 @@ fn sqs_region(url: &str) -> Option<&str> {
     (!region.is_empty() && !region.contains('.')).then_some(region)
 }
 
+impl Lowerer<'_> {
+    /// `schedule NAME { timezone, start, end }`: what KEDA's `cron` trigger
+    /// would refuse is an error here (E003, E008).
+    pub(super) fn schedule(&mut self, block: &Block) -> Option<crate::model::Schedule> {
+        use crate::model::schedule::{check_cron, check_timezone};
+        let schema = schema_of("schedule");
+        let fields = self.fields(block, schema);
+        let complete = self.require(block, schema, &fields);
+        let checked = |check: fn(&str) -> Result<(), String>, example: &'static str| {
+            move |value: &Value| -> values::Conv<String> {
+                let text = values::string(value)?;
+                let attribute = example.split(' ').next().unwrap_or_default();
+                check(&text).map_err(|why| {
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("`{attribute}`: {why}"),
+                        value.span,
+                    )
+                    .with_label("KEDA's cron trigger refuses this")
+                    .with_help(format!("write e.g. `{example}`"))
+                })?;
+                Ok(text)
+            }
+        };
+        let timezone = self.get(
+            &fields,
+            "timezone",
+            checked(check_timezone, "timezone = \"Europe/Berlin\""),
+        );
+        let start = self.get(
+            &fields,
+            "start",
+            checked(check_cron, "start = \"0 8 * * 1-5\""),
+        );
+        let end = self.get(
+            &fields,
+            "end",
+            checked(check_cron, "end = \"0 18 * * 1-5\""),
+        );
+        let (timezone, start, end) = (timezone?, start?, end?);
+        if start
+            .value
+            .split_whitespace()
+            .eq(end.value.split_whitespace())
+        {
+            self.report(
+                Diagnostic::error(
+                    codes::CONFLICTING_ATTRIBUTES,
+                    format!("{} starts and ends at the same time", describe_block(block)),
+                    end.span,
+                )
+                .with_label("the same as `start`")
+                .with_related(start.span, "`start`")
+                .with_help("KEDA refuses a window that opens and closes at once; give `end` the time the window closes"),
+            );
+            return None;
+        }
+        if !complete {
+            return None;
+        }
+        Some(crate::model::Schedule {
+            name: label(block),
+            timezone,
+            start,
+            end,
+            span: block.span,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -103,6 +103,7 @@ pub fn lower_recovered(
     let scope = service::Scope {
         metrics: declared("metric"),
         queues: declared("queue"),
+        schedules: declared("schedule"),
     };
     let defaults = match top.of_kind("defaults").first() {
         Some(block) if lower.is_stub(block) => {
@@ -138,6 +139,11 @@ pub fn lower_recovered(
     let queues: Vec<_> = (queue_blocks.iter())
         .filter_map(|b| lower.queue(b, &hpa_reads))
         .collect();
+    let (schedule_blocks, _) = lower.split_stubs(top.of_kind("schedule"));
+    let mut schedules: Vec<_> = (schedule_blocks.iter())
+        .filter_map(|b| lower.schedule(b))
+        .collect();
+    schedules.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     let (database_blocks, _) = lower.split_stubs(top.of_kind("database"));
     let mut databases: Vec<_> = database_blocks
         .iter()
@@ -165,6 +171,7 @@ pub fn lower_recovered(
         services,
         metrics,
         queues,
+        schedules,
         databases,
         trigger_auths,
         lint,
@@ -238,7 +245,7 @@ fn omitted(
             }
         }
     }
-    let entity_kinds = ["service", "metric", "queue", "database"];
+    let entity_kinds = ["service", "metric", "queue", "schedule", "database"];
     for (block, marked) in blocks.iter().zip(&marked) {
         if *marked && !entity_kinds.contains(&block.kind.name.as_str()) {
             omitted.context = true;
@@ -249,6 +256,7 @@ fn omitted(
             "service" => &mut omitted.services,
             "metric" => &mut omitted.metrics,
             "queue" => &mut omitted.queues,
+            "schedule" => &mut omitted.schedules,
             "database" => &mut omitted.databases,
             _ => continue,
         };
@@ -271,6 +279,9 @@ fn omitted(
                     }
                     SignalSource::Queue(name) => {
                         omitted.queues.contains(name) || project.queue(name).is_none()
+                    }
+                    SignalSource::Schedule(name) => {
+                        omitted.schedules.contains(name) || project.schedule(name).is_none()
                     }
                 })
         })
@@ -441,9 +452,9 @@ impl Lowerer<'_> {
             }
             *list = kept;
         }
-        // `cpu` and `memory` are the resource metrics; a metric or queue of that
-        // name could never be scaled on.
-        for kind in ["metric", "queue"] {
+        // `cpu` and `memory` are the resource metrics; a metric, queue or
+        // schedule of that name could never be scaled on.
+        for kind in ["metric", "queue", "schedule"] {
             for block in blocks.get(kind).into_iter().flatten() {
                 if let Some(label) = block
                     .label
@@ -465,11 +476,16 @@ impl Lowerer<'_> {
                 }
             }
         }
-        // A metric and a queue share the namespace of `scale` references.
-        if let (Some(metrics), Some(queues)) = (blocks.get("metric"), blocks.get("queue")) {
-            for queue in queues {
-                if let Some(metric) = metrics.iter().find(|m| label_text(m) == label_text(queue)) {
-                    self.duplicate(queue, metric);
+        // Metrics, queues and schedules share the namespace of `scale`
+        // references: each later kind is checked against the earlier ones.
+        let signal_kinds = ["metric", "queue", "schedule"];
+        for (i, kind) in signal_kinds.iter().enumerate() {
+            for block in blocks.get(kind).into_iter().flatten() {
+                let earlier = (signal_kinds[..i].iter())
+                    .flat_map(|k| blocks.get(k).into_iter().flatten())
+                    .find(|first| label_text(first) == label_text(block));
+                if let Some(first) = earlier {
+                    self.duplicate(block, first);
                 }
             }
         }

@@ -591,6 +591,31 @@ pub const BLOCKS: &[BlockSchema] = &[
         free_form: false,
     },
     BlockSchema {
+        kind: "schedule",
+        label: LabelRule::Required("the schedule's name, which a service's `scale` block names"),
+        doc: "a recurring window during which a service keeps at least some pods (KEDA's `cron` trigger)",
+        attributes: &[
+            required(
+                "timezone",
+                ValueType::String,
+                "IANA time zone of `start` and `end`, e.g. `\"Europe/Berlin\"` or `\"UTC\"`",
+            ),
+            required(
+                "start",
+                ValueType::String,
+                "when the window opens: cron, five fields (minute hour day-of-month month day-of-week)",
+            ),
+            required(
+                "end",
+                ValueType::String,
+                "when the window closes: cron, five fields, not the same as `start`",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
         kind: "nodes",
         label: LabelRule::None,
         doc: "the node pool, for capacity checks",
@@ -729,7 +754,7 @@ pub const BLOCKS: &[BlockSchema] = &[
     BlockSchema {
         kind: "scale",
         label: LabelRule::Required(
-            "what to scale on: `cpu`, `memory`, or a declared metric or queue",
+            "what to scale on: `cpu`, `memory`, or a declared metric, queue or schedule",
         ),
         doc: "one autoscaling signal, with exactly one target",
         attributes: &[
@@ -746,6 +771,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "per-pod average; for a queue, messages per pod",
             ),
             attr("total", ValueType::Quantity, "", "total across all pods"),
+            attr(
+                "replicas",
+                ValueType::Count,
+                "",
+                "a schedule's target: at least this many pods while it is on (KEDA only)",
+            ),
             attr(
                 "activation",
                 ValueType::Quantity,
@@ -1256,6 +1287,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "database",
     "lint",
     "trigger_auth",
+    "schedule",
 ];
 
 /// The schema of a block kind.

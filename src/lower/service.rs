@@ -35,6 +35,7 @@ const RELAXED_ENV_NAMES: crate::model::KubeVersion =
 pub(super) struct Scope<'a> {
     pub metrics: Vec<&'a str>,
     pub queues: Vec<&'a str>,
+    pub schedules: Vec<&'a str>,
 }
 
 /// Everything a service or `defaults` block sets, before merging.
@@ -435,20 +436,24 @@ impl Lowerer<'_> {
             "memory" => SignalSource::Memory,
             name if scope.metrics.contains(&name) => SignalSource::Metric(name.to_string()),
             name if scope.queues.contains(&name) => SignalSource::Queue(name.to_string()),
+            name if scope.schedules.contains(&name) => SignalSource::Schedule(name.to_string()),
             name => {
                 self.unknown_signal(name, label.span, scope);
                 return None;
             }
         };
-        let targets: Vec<(&str, &Value)> = ["utilization", "average", "total"]
+        let targets: Vec<(&str, &Value)> = ["utilization", "average", "total", "replicas"]
             .into_iter()
             .filter_map(|t| fields.attributes.get(t).map(|a| (t, &a.value)))
             .collect();
         let resource = matches!(source, SignalSource::Cpu | SignalSource::Memory);
+        let schedule = matches!(source, SignalSource::Schedule(_));
         let (target_name, value) = match targets.as_slice() {
             [] => {
                 let example = if resource {
                     "utilization = 70%"
+                } else if schedule {
+                    "replicas = 10"
                 } else {
                     "average = 100"
                 };
@@ -459,9 +464,13 @@ impl Lowerer<'_> {
                         super::block_head(block),
                     )
                     .with_label("a target is required")
-                    .with_help(format!(
-                        "add one of `utilization`, `average` or `total`, e.g. `{example}`"
-                    )),
+                    .with_help(if schedule {
+                        format!(
+                            "add how many pods to keep while the schedule is on, e.g. `{example}`"
+                        )
+                    } else {
+                        format!("add one of `utilization`, `average` or `total`, e.g. `{example}`")
+                    }),
                 );
                 return None;
             }
@@ -481,6 +490,44 @@ impl Lowerer<'_> {
             }
         };
         let target = match (target_name, &source) {
+            ("replicas", SignalSource::Schedule(_)) => {
+                Target::Replicas(self.convert(scheduled_replicas(value))?)
+            }
+            ("replicas", _) => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!(
+                            "`replicas` applies only to a schedule, not to `{}`",
+                            label.text
+                        ),
+                        fields.attributes["replicas"].name.span,
+                    )
+                    .with_label("a schedule's target")
+                    .with_related(label.span, "not a schedule")
+                    .with_help(if resource {
+                        "write `utilization = 70%` or `average = ...` (per pod)"
+                    } else {
+                        "write `average = ...` (per pod) or `total = ...`"
+                    }),
+                );
+                return None;
+            }
+            (name, SignalSource::Schedule(_)) => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!("schedule `{}` takes `replicas`, not `{name}`", label.text),
+                        fields.attributes[name].name.span,
+                    )
+                    .with_label("not a schedule's target")
+                    .with_related(label.span, "a schedule")
+                    .with_help(
+                        "a schedule keeps a number of pods while it is on: write `replicas = 10`",
+                    ),
+                );
+                return None;
+            }
             ("utilization", SignalSource::Cpu | SignalSource::Memory) => {
                 Target::Utilization(self.convert(values::int32_percent(value))?)
             }
@@ -527,6 +574,19 @@ impl Lowerer<'_> {
                 );
                 return None;
             }
+            Some(attribute) if schedule => {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        "KEDA's `cron` trigger has no activation value",
+                        attribute.name.span,
+                    )
+                    .with_label("not for a schedule")
+                    .with_related(label.span, "a schedule")
+                    .with_help("a schedule is active exactly while it is on; remove `activation`"),
+                );
+                return None;
+            }
             Some(attribute) => Some(Spanned::new(
                 self.convert(target_value(&attribute.value, &source))?,
                 attribute.value.span,
@@ -544,18 +604,19 @@ impl Lowerer<'_> {
         let candidates = ["cpu", "memory"]
             .into_iter()
             .chain(scope.metrics.iter().copied())
-            .chain(scope.queues.iter().copied());
+            .chain(scope.queues.iter().copied())
+            .chain(scope.schedules.iter().copied());
         let close = crate::names::did_you_mean(name, candidates);
         let help = match close {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!(
-                "scale on `cpu`, `memory`, or declare it: `metric {name} {{ kind = pods }}` or `queue {name} {{ ... }}`"
+                "scale on `cpu`, `memory`, or declare it: `metric {name} {{ kind = pods }}`, `queue {name} {{ ... }}` or `schedule {name} {{ ... }}`"
             ),
         };
         self.report(
             Diagnostic::error(
                 codes::UNKNOWN_REFERENCE,
-                format!("no metric or queue named `{name}` in this project"),
+                format!("no metric, queue or schedule named `{name}` in this project"),
                 span,
             )
             .with_label("unknown metric")
@@ -936,7 +997,24 @@ fn target_value(value: &Value, source: &SignalSource) -> values::Conv<MetricValu
             text: messages.to_string(),
         }),
         SignalSource::Metric(_) => values::metric_value(value),
+        SignalSource::Schedule(_) => unreachable!("a schedule's target is `replicas`"),
     }
+}
+
+/// A schedule's `replicas`: KEDA's `desiredReplicas`, which it refuses at
+/// 0; an int32 like every replica count.
+fn scheduled_replicas(value: &Value) -> values::Conv<i32> {
+    let replicas = values::int32_count(value, &values::REPLICAS)?;
+    if replicas == 0 {
+        return Err(Diagnostic::error(
+            codes::TYPE_MISMATCH,
+            "a schedule that keeps 0 pods",
+            value.span,
+        )
+        .with_label("KEDA refuses `desiredReplicas: 0`")
+        .with_help("keep 1 or more pods while the schedule is on, e.g. `replicas = 10`"));
+    }
+    Ok(replicas)
 }
 
 /// `tmp = SIZE`: a size Kubernetes can hold an emptyDir to, at least a byte.

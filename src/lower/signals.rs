@@ -4,7 +4,7 @@
 
 use crate::diag::{Diagnostic, codes};
 use crate::model::autoscalers::SignalRefusal;
-use crate::model::{Autoscaler, Cluster, Project, Service};
+use crate::model::{Autoscaler, Cluster, Project, Replicas, Service, Target};
 
 /// Whether the project-wide blocks these checks read are known: a `cluster`
 /// or `defaults` block that does not parse is not (see
@@ -69,7 +69,7 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                 ),
                 SignalRefusal::MetricUnderKeda(kind) => (
                     format!(
-                        "KEDA cannot serve the {} metric `{source}`: scalec compiles KEDA triggers for cpu, memory and queues",
+                        "KEDA cannot serve the {} metric `{source}`: scalec compiles KEDA triggers for cpu, memory, queues and schedules",
                         kind.word()
                     ),
                     format!(
@@ -82,6 +82,12 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                         "KEDA scales on queue `{source}` by messages per pod: it takes `average`, not `total`"
                     ),
                     "write `average = N`, the backlog one pod should handle".to_string(),
+                ),
+                SignalRefusal::ScheduleUnderHpa => (
+                    format!(
+                        "the HPA cannot follow schedule `{source}`: it has no clock, only KEDA's cron trigger has"
+                    ),
+                    format!("scale service `{name}` with KEDA: `autoscaler = keda` in the service"),
                 ),
             });
             if let Some((message, help)) = problem {
@@ -96,6 +102,27 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                     diagnostic = diagnostic.with_related(span, label);
                 }
                 sink.push(diagnostic);
+            } else if let (Target::Replicas(wanted), Some(replicas @ Replicas::Range { max, .. })) =
+                (&signal.target.value, &service.replicas)
+            {
+                // The HPA KEDA creates never goes above `maxReplicaCount`.
+                let max = max.value;
+                if *wanted > max {
+                    sink.push(
+                        Diagnostic::error(
+                            codes::CONFLICTING_ATTRIBUTES,
+                            format!(
+                                "schedule `{source}` asks for {wanted} replicas, above service `{name}`'s maximum of {max}"
+                            ),
+                            signal.target.span,
+                        )
+                        .with_label("more than the service may have")
+                        .with_related(replicas.span(), "the replica range")
+                        .with_help(format!(
+                            "KEDA would stop at {max}: lower `replicas` to {max} or less, or raise the maximum"
+                        )),
+                    );
+                }
             }
         }
     }

@@ -17,6 +17,9 @@ pub enum SignalKind {
     Memory,
     Metric(MetricKind),
     Queue,
+    /// A `schedule`: KEDA's `cron` trigger, which reports its replicas
+    /// whatever the number of pods.
+    Schedule,
 }
 
 impl SignalKind {
@@ -29,9 +32,9 @@ impl SignalKind {
             SignalKind::Metric(MetricKind::Pods) => {
                 Some("a `kind = pods` metric: zero pods report nothing")
             }
-            SignalKind::Metric(MetricKind::Object | MetricKind::External) | SignalKind::Queue => {
-                None
-            }
+            SignalKind::Metric(MetricKind::Object | MetricKind::External)
+            | SignalKind::Queue
+            | SignalKind::Schedule => None,
         }
     }
 
@@ -57,10 +60,12 @@ pub enum SignalRefusal {
     /// A `kind = pods` metric with `total`: it is averaged over pods.
     TotalOnPodsMetric,
     /// KEDA with a pods, object or external metric: scalec compiles KEDA
-    /// triggers for cpu, memory and queues only.
+    /// triggers for cpu, memory, queues and schedules only.
     MetricUnderKeda(MetricKind),
     /// KEDA with a queue `total`: KEDA scales on messages per pod.
     QueueTotalUnderKeda,
+    /// The HPA with a schedule: it has no clock; KEDA's `cron` trigger does.
+    ScheduleUnderHpa,
 }
 
 /// Why a replica range cannot be written into an autoscaler (K101, K102).
@@ -110,6 +115,7 @@ impl Autoscaler {
             SignalKind::Metric(MetricKind::Pods) if total => Err(SignalRefusal::TotalOnPodsMetric),
             SignalKind::Metric(kind) if keda => Err(SignalRefusal::MetricUnderKeda(kind)),
             SignalKind::Queue if keda && total => Err(SignalRefusal::QueueTotalUnderKeda),
+            SignalKind::Schedule if !keda => Err(SignalRefusal::ScheduleUnderHpa),
             _ => Ok(()),
         }
     }
@@ -157,7 +163,7 @@ impl Autoscaler {
         match target {
             _ if webhook => Err(RequestRefusal::Webhook),
             Target::Utilization(_) => Err(RequestRefusal::Hpa),
-            Target::Average(_) | Target::Total(_) => Ok(()),
+            Target::Average(_) | Target::Total(_) | Target::Replicas(_) => Ok(()),
         }
     }
 }
@@ -230,6 +236,27 @@ mod tests {
         assert_eq!((range.min(), range.max()), (0, 1));
         assert!(AutoscaleRange::new(4, 4).is_ok());
         assert_eq!(autoscale_range(None), Err(RangeRefusal::NoReplicas));
+    }
+
+    #[test]
+    fn only_keda_follows_a_schedule_which_wakes_a_service_from_zero() {
+        let replicas = Target::Replicas(4);
+        assert_eq!(
+            Autoscaler::Keda.signal(SignalKind::Schedule, &replicas),
+            Ok(())
+        );
+        assert_eq!(
+            Autoscaler::Hpa.signal(SignalKind::Schedule, &replicas),
+            Err(SignalRefusal::ScheduleUnderHpa)
+        );
+        assert_eq!(SignalKind::Schedule.silent_at_zero(), None);
+        let version = features::HPA_SCALE_TO_ZERO.since;
+        let signals = [SignalKind::Cpu, SignalKind::Schedule];
+        assert_eq!(Autoscaler::Keda.zero_minimum(version, signals), Ok(()));
+        assert_eq!(
+            Autoscaler::Keda.zero_minimum(version, [SignalKind::Cpu]),
+            Err(ZeroRefusal::KedaResourceOnly)
+        );
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub struct Project {
     pub services: Vec<Service>,
     pub metrics: Vec<Metric>,
     pub queues: Vec<Queue>,
+    /// `schedule` blocks, sorted by name.
+    pub schedules: Vec<Schedule>,
     pub databases: Vec<Database>,
     /// `trigger_auth` blocks, sorted by name.
     pub trigger_auths: Vec<TriggerAuth>,
@@ -90,6 +92,7 @@ pub struct Omitted {
     pub services: BTreeSet<String>,
     pub metrics: BTreeSet<String>,
     pub queues: BTreeSet<String>,
+    pub schedules: BTreeSet<String>,
     pub databases: BTreeSet<String>,
 }
 
@@ -135,6 +138,10 @@ impl Project {
                 .filter(|q| keep(&omitted.queues, &q.name))
                 .cloned()
                 .collect(),
+            schedules: (self.schedules.iter())
+                .filter(|s| keep(&omitted.schedules, &s.name))
+                .cloned()
+                .collect(),
             databases: (self.databases.iter())
                 .filter(|d| keep(&omitted.databases, &d.name))
                 .cloned()
@@ -151,6 +158,10 @@ impl Project {
         self.queues.iter().find(|q| q.name.value == name)
     }
 
+    pub fn schedule(&self, name: &str) -> Option<&Schedule> {
+        self.schedules.iter().find(|s| s.name.value == name)
+    }
+
     /// What a signal is to an autoscaler; `None` for a metric the project
     /// does not declare (lowering reports it, E004).
     pub fn signal_kind(&self, source: &SignalSource) -> Option<SignalKind> {
@@ -161,6 +172,7 @@ impl Project {
                 self.metric(name).map(|m| SignalKind::Metric(m.kind.value))
             }
             SignalSource::Queue(_) => Some(SignalKind::Queue),
+            SignalSource::Schedule(_) => Some(SignalKind::Schedule),
         }
     }
 }
@@ -217,7 +229,9 @@ pub mod keda;
 pub mod pod;
 pub mod scheduling;
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
+pub mod schedule;
 pub mod trigger_auth;
+pub use schedule::Schedule;
 pub use scheduling::{NodeOperator, NodeRequirement, Scheduling, TaintEffect, Toleration};
 pub use trigger_auth::{IdentityOwner, PodIdentity, TriggerAuth};
 
@@ -675,15 +689,20 @@ pub enum SignalSource {
     Metric(String),
     /// A declared `queue`, by name.
     Queue(String),
+    /// A declared `schedule`, by name.
+    Schedule(String),
 }
 
 impl SignalSource {
-    /// The name written after `scale`: `cpu`, `memory`, or the metric or queue.
+    /// The name written after `scale`: `cpu`, `memory`, or the metric, queue
+    /// or schedule.
     pub fn name(&self) -> &str {
         match self {
             SignalSource::Cpu => "cpu",
             SignalSource::Memory => "memory",
-            SignalSource::Metric(name) | SignalSource::Queue(name) => name,
+            SignalSource::Metric(name)
+            | SignalSource::Queue(name)
+            | SignalSource::Schedule(name) => name,
         }
     }
 }
@@ -709,6 +728,9 @@ pub enum Target {
     Average(MetricValue),
     /// Total across pods: HPA `Value`.
     Total(MetricValue),
+    /// A schedule's `replicas`: at least this many pods while the schedule's
+    /// window is open (KEDA `desiredReplicas`); 1 to [`i32::MAX`].
+    Replicas(i32),
 }
 
 /// A Kubernetes quantity used as a metric target, exact in thousandths, with the
@@ -1024,7 +1046,7 @@ pub struct LintSettings {
 // so tests compare models directly.
 eq_ignoring_spans! {
     Project {
-        dir, cluster, services, metrics, queues, databases, trigger_auths, lint, suppressions,
+        dir, cluster, services, metrics, queues, schedules, databases, trigger_auths, lint, suppressions,
         malformed_directives, omitted,
     } ignoring { files }
     Cluster {

@@ -15,7 +15,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule"))
 
 (block
   kind: (identifier) @variable
@@ -24,7 +24,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule"))
 
 (block
   label: (identifier) @label)
@@ -45,7 +45,7 @@
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
-    "pod_identity" "role" "owner"))
+    "pod_identity" "role" "owner" "timezone" "start" "end"))
 
 (attribute
   name: (identifier) @variable
@@ -61,7 +61,7 @@
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
-    "pod_identity" "role" "owner"))
+    "pod_identity" "role" "owner" "timezone" "start" "end"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,

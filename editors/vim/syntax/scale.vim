@@ -23,7 +23,7 @@ let s:blocks = [
       \ 'shard', 'config_server', 'router',
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
-      \ 'keda', 'fallback', 'trigger_auth', 'parameters',
+      \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule',
       \ ]
 
 let s:attributes = [
@@ -48,6 +48,7 @@ let s:attributes = [
       \ 'reason', 'aws_role', 'gcp_service_account', 'kubernetes_api',
       \ 'polling', 'cooldown', 'initial_cooldown', 'idle_replicas', 'failures',
       \ 'behavior', 'activation', 'pod_identity', 'role', 'owner',
+      \ 'timezone', 'start', 'end',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',

@@ -93,7 +93,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             };
             let percent = match signal.target.value {
                 Target::Utilization(percent) => Some(percent.unsigned_abs()),
-                Target::Average(_) | Target::Total(_) => None,
+                Target::Average(_) | Target::Total(_) | Target::Replicas(_) => None,
             };
             out.push(finding(
                 rule,

@@ -264,7 +264,7 @@ impl Usage {
                         .map(amount),
                 })
             }
-            SignalSource::Metric(_) | SignalSource::Queue(_) => None,
+            SignalSource::Metric(_) | SignalSource::Queue(_) | SignalSource::Schedule(_) => None,
         }
     }
 

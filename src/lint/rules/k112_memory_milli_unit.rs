@@ -84,7 +84,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             let (kind, value) = match &signal.target.value {
                 Target::Average(v) => ("average", v),
                 Target::Total(v) => ("total", v),
-                Target::Utilization(_) => continue,
+                Target::Utilization(_) | Target::Replicas(_) => continue,
             };
             if !value.text.ends_with('m') {
                 continue;

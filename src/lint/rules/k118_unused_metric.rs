@@ -4,8 +4,8 @@ use crate::model::{Project, SignalSource};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `metric` or `queue` declaration that no service scales on, once
-    /// `defaults` have been applied.
+    /// Flags a `metric`, `queue` or `schedule` declaration that no service
+    /// scales on, once `defaults` have been applied.
     ///
     /// A signal that only `defaults` scales on counts as unused when every
     /// service declares its own `scale` blocks or a fixed `replicas`, since
@@ -60,7 +60,7 @@ declare_rule! {
         id: K118,
         name: "unused-metric",
         severity: Warning,
-        summary: "a declared metric or queue that no service scales on",
+        summary: "a declared metric, queue or schedule that no service scales on",
         every_service: true,
         check: Some(check),
     }
@@ -103,6 +103,23 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     "add `scale {name} {{ average = N }}` (N queued messages per pod) to the service that \
                      consumes it, or delete this `queue` block"
                 )),
+        );
+    }
+    for schedule in &project.schedules {
+        let name = &schedule.name.value;
+        if used(&SignalSource::Schedule(name.clone())) {
+            continue;
+        }
+        out.push(
+            rule.finding(
+                format!("schedule `{name}` is declared but no service scales on it"),
+                schedule.name.span,
+            )
+            .with_label("no service keeps pods on this schedule")
+            .with_help(format!(
+                "add `scale {name} {{ replicas = N }}` to the service that needs N pods while it is on \
+                 (with `autoscaler = keda`), or delete this `schedule` block"
+            )),
         );
     }
 }

@@ -57,9 +57,9 @@ declare_rule! {
     /// or keep both on the HPA and the metrics adapter (`autoscaler = hpa`).
     /// A metric of `kind = external` that the adapter serves has a KEDA
     /// scaler that reads the same source (`prometheus`, `aws-cloudwatch`);
-    /// scalec compiles KEDA triggers for cpu, memory and queues, so such a
-    /// service stays on the HPA and the KEDA services move to it, or the
-    /// trigger is written by hand. Under KEDA a queue's `average` counts
+    /// scalec compiles KEDA triggers for cpu, memory, queues and schedules,
+    /// so such a service stays on the HPA and the KEDA services move to it,
+    /// or the trigger is written by hand. Under KEDA a queue's `average` counts
     /// in-flight messages too (see `docs/language.md`).
     ///
     /// ## See also
