@@ -1051,6 +1051,20 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "/spec/triggers/0/authenticationRef",
         r#"{"name":"sqs-assume"}"#,
     ),
+    (
+        "queue-sqs",
+        "worker.yaml",
+        "ScaledObject",
+        "/spec/triggers",
+        r#"[{"type":"aws-sqs-queue","metadata":{"awsRegion":"eu-west-1","identityOwner":"operator","queueLength":"50","queueURL":"https://sqs.eu-west-1.amazonaws.com/210987654321/shop-orders","scaleOnDelayed":"true","scaleOnInFlight":"false"}}]"#,
+    ),
+    (
+        "queue-sqs",
+        "mailer.yaml",
+        "ScaledObject",
+        "/spec/triggers",
+        r#"[{"type":"aws-sqs-queue","metadata":{"awsRegion":"eu-west-1","identityOwner":"operator","queueLength":"20","queueURL":"https://sqs.eu-west-1.amazonaws.com/210987654321/shop-emails"}}]"#,
+    ),
     // A service's own `security` replaces the one of `defaults` whole.
     (
         "defaults-security",

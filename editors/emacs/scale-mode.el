@@ -97,6 +97,8 @@
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior"
     ;; scale
     "activation"
+    ;; queue
+    "in_flight" "delayed"
     ;; trigger_auth
     "pod_identity" "role" "owner"
     ;; lint

@@ -180,11 +180,27 @@ fn trigger(context: &Context<'_>, signal: &ScaleSignal) -> Trigger {
                 Target::Utilization(_) => unreachable!("lowering rejects utilization on a queue"),
             };
             let mut metadata = match &queue.source {
-                QueueSource::Sqs { url, region } => BTreeMap::from([
-                    ("awsRegion", region.clone()),
-                    ("queueLength", length),
-                    ("queueURL", url.value.clone()),
-                ]),
+                QueueSource::Sqs {
+                    url,
+                    region,
+                    in_flight,
+                    delayed,
+                } => {
+                    let mut metadata = BTreeMap::from([
+                        ("awsRegion", region.clone()),
+                        ("queueLength", length),
+                        ("queueURL", url.value.clone()),
+                    ]);
+                    // Written only when set: KEDA's defaults apply otherwise.
+                    for (key, value) in
+                        [("scaleOnInFlight", in_flight), ("scaleOnDelayed", delayed)]
+                    {
+                        if let Some(value) = value {
+                            metadata.insert(key, value.value.to_string());
+                        }
+                    }
+                    metadata
+                }
             };
             if let Some(activation) = &signal.activation {
                 metadata.insert("activationQueueLength", activation.value.text.clone());

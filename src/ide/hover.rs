@@ -209,11 +209,12 @@ fn signal_summary(analysis: &Analysis<'_>, file: FileId, model: &Project, name: 
         }
         out
     } else if let Some(queue) = model.queue(name) {
-        let crate::model::QueueSource::Sqs { url, region } = &queue.source;
-        format!(
-            "**queue `{name}`** · SQS queue in `{region}`\n\n`{}`",
-            url.value
-        )
+        match &queue.source {
+            crate::model::QueueSource::Sqs { url, region, .. } => format!(
+                "**queue `{name}`** · SQS queue in `{region}`\n\n`{}`",
+                url.value
+            ),
+        }
     } else {
         let declared = super::declarations(
             analysis,

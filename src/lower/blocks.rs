@@ -247,6 +247,8 @@ impl Lowerer<'_> {
         let provider = self.get(&fields, "provider", values::keyword::<QueueProvider>);
         let url = self.get(&fields, "url", values::string);
         let region = self.get(&fields, "region", values::string);
+        let in_flight = self.get(&fields, "in_flight", values::boolean);
+        let delayed = self.get(&fields, "delayed", values::boolean);
         let auth = self.get(&fields, "auth", values::name);
         let metric_name = self.get(&fields, "metric", values::string);
         let valid = metric_name.as_ref().is_none_or(|m| {
@@ -308,7 +310,12 @@ impl Lowerer<'_> {
             return None;
         }
         let source = match provider?.value {
-            QueueProvider::AwsSqs => QueueSource::Sqs { url, region },
+            QueueProvider::AwsSqs => QueueSource::Sqs {
+                url,
+                region,
+                in_flight,
+                delayed,
+            },
         };
         let queue = Queue {
             name,

@@ -451,6 +451,18 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "cloud region of the queue",
             ),
             attr(
+                "in_flight",
+                ValueType::Bool,
+                "`true`",
+                "aws-sqs, KEDA: count in-flight (received, not yet deleted) messages",
+            ),
+            attr(
+                "delayed",
+                ValueType::Bool,
+                "`false`",
+                "aws-sqs, KEDA: count delayed messages",
+            ),
+            attr(
                 "auth",
                 ValueType::Name,
                 "",

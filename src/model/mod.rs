@@ -875,6 +875,12 @@ pub enum QueueSource {
         url: Spanned<String>,
         /// Declared, or read from a standard SQS URL.
         region: String,
+        /// `in_flight`: whether KEDA counts in-flight messages
+        /// (`scaleOnInFlight`, KEDA's default `true`), when written.
+        in_flight: Option<Spanned<bool>>,
+        /// `delayed`: whether KEDA counts delayed messages
+        /// (`scaleOnDelayed`, KEDA's default `false`), when written.
+        delayed: Option<Spanned<bool>>,
     },
 }
 
@@ -883,6 +889,20 @@ impl Queue {
     pub fn url(&self) -> &Spanned<String> {
         match &self.source {
             QueueSource::Sqs { url, .. } => url,
+        }
+    }
+
+    /// The options written on the queue that only KEDA's scaler reads, with
+    /// where they are written: under the HPA the metrics adapter's metric
+    /// decides what counts.
+    pub fn keda_only_options(&self) -> Vec<(&'static str, Span)> {
+        match &self.source {
+            QueueSource::Sqs {
+                in_flight, delayed, ..
+            } => [("in_flight", in_flight), ("delayed", delayed)]
+                .into_iter()
+                .filter_map(|(name, value)| value.as_ref().map(|v| (name, v.span)))
+                .collect(),
         }
     }
 

@@ -45,7 +45,8 @@
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
-    "pod_identity" "role" "owner"))
+    "pod_identity" "role" "owner"
+    "in_flight" "delayed"))
 
 (attribute
   name: (identifier) @variable
@@ -61,7 +62,8 @@
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
-    "pod_identity" "role" "owner"))
+    "pod_identity" "role" "owner"
+    "in_flight" "delayed"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,

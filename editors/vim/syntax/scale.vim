@@ -48,6 +48,7 @@ let s:attributes = [
       \ 'reason', 'aws_role', 'gcp_service_account', 'kubernetes_api',
       \ 'polling', 'cooldown', 'initial_cooldown', 'idle_replicas', 'failures',
       \ 'behavior', 'activation', 'pod_identity', 'role', 'owner',
+      \ 'in_flight', 'delayed',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
