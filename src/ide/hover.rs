@@ -209,10 +209,33 @@ fn signal_summary(analysis: &Analysis<'_>, file: FileId, model: &Project, name: 
         }
         out
     } else if let Some(queue) = model.queue(name) {
+        use crate::model::QueueSource;
         match &queue.source {
-            crate::model::QueueSource::Sqs { url, region, .. } => format!(
+            QueueSource::Sqs { url, region, .. } => format!(
                 "**queue `{name}`** · SQS queue in `{region}`\n\n`{}`",
                 url.value
+            ),
+            QueueSource::Kafka {
+                brokers,
+                topic,
+                consumer_group,
+            } => format!(
+                "**queue `{name}`** · Kafka topic `{}`, consumer group `{}`\n\n`{}`",
+                topic.value,
+                consumer_group.value,
+                brokers.join(",")
+            ),
+            QueueSource::RabbitMq { queue_name, vhost } => format!(
+                "**queue `{name}`** · RabbitMQ queue `{}`{}",
+                queue_name.value,
+                vhost
+                    .as_ref()
+                    .map(|v| format!(" in vhost `{}`", v.value))
+                    .unwrap_or_default()
+            ),
+            QueueSource::Redis { address, list, .. } => format!(
+                "**queue `{name}`** · Redis list `{}`\n\n`{address}`",
+                list.value
             ),
         }
     } else {

@@ -48,6 +48,7 @@ let s:attributes = [
       \ 'reason', 'aws_role', 'gcp_service_account', 'kubernetes_api',
       \ 'polling', 'cooldown', 'initial_cooldown', 'idle_replicas', 'failures',
       \ 'behavior', 'activation', 'pod_identity', 'role', 'owner',
+      \ 'brokers', 'topic', 'consumer_group', 'queue_name', 'vhost', 'address', 'list', 'database',
       \ 'in_flight', 'delayed',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
@@ -66,7 +67,7 @@ let s:attributes = [
 let s:words = [
       \ 'hpa', 'keda',
       \ 'pods', 'object', 'external',
-      \ 'aws-sqs',
+      \ 'aws-sqs', 'kafka', 'rabbitmq', 'redis',
       \ 'max', 'min', 'disabled',
       \ 'zone', 'node',
       \ 'no_schedule', 'prefer_no_schedule', 'no_execute',

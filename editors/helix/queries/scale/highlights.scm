@@ -41,7 +41,7 @@
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pod_identity" "role" "owner"
-    "in_flight" "delayed"))
+    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
 
 (attribute
   name: (identifier) @variable
@@ -58,13 +58,14 @@
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pod_identity" "role" "owner"
-    "in_flight" "delayed"))
+    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,
 ;; port protocols).
 ((word) @constant
   (#any-of? @constant
+    "kafka" "rabbitmq" "redis"
     "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
@@ -74,6 +75,7 @@
 
 ((word) @variable
   (#not-any-of? @variable
+    "kafka" "rabbitmq" "redis"
     "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
