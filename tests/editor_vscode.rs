@@ -527,6 +527,7 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
             plain(")]"),
         ],
         ValueType::Command => vec![plain("[\"/bin/drain\", \"--wait\"]")],
+        ValueType::Strings => vec![plain("[\"kafka-0.kafka:9092\"]")],
         ValueType::PreStop => vec![
             scoped("sleep", BUILTIN),
             plain("("),

@@ -612,7 +612,17 @@ fn each_mistake_gets_its_code() {
         ("metric m { kind = pods }\nqueue m { provider = aws-sqs; url = \"https://sqs.us-east-1.amazonaws.com/1/q\" }\n".into(), "E005", "has the name of metric `m`"),
         ("queue q { provider = aws-sqs; url = \"https://example.com/q\" }\n".into(), "E007", "queue `q` has no `region`"),
         ("queue q {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/q\"\n  region = \"eu-west-1\"\n}\n".into(), "E008", "is in `us-east-1` by its URL"),
-        ("queue q { provider = kafka; url = \"x\"; region = \"r\" }\n".into(), "E003", "`kafka` is not one of"),
+        ("queue q { provider = nats; url = \"x\"; region = \"r\" }\n".into(), "E003", "`nats` is not one of"),
+        ("queue q { provider = kafka; topic = \"t\"; consumer_group = \"g\" }\n".into(), "E007", "queue `q` has no `brokers`"),
+        ("queue q { provider = kafka; brokers = [\"http://kafka:9092\"]; topic = \"t\"; consumer_group = \"g\" }\n".into(), "E003", "is not `host:port`"),
+        ("queue q { provider = kafka; brokers = []; topic = \"t\"; consumer_group = \"g\" }\n".into(), "E003", "the list is empty"),
+        ("queue q { provider = kafka; brokers = [\"k:9092\"]; topic = \"a/b\"; consumer_group = \"g\" }\n".into(), "E003", "cannot be a topic"),
+        ("queue q { provider = kafka; brokers = [\"k:9092\"]; topic = \"t\"; consumer_group = \"g\"; in_flight = false }\n".into(), "E008", "`in_flight` is for `provider = aws-sqs`, not `kafka`"),
+        ("queue q { provider = rabbitmq }\n".into(), "E007", "queue `q` has no `queue_name`"),
+        ("queue q { provider = rabbitmq; queue_name = \"q\"; list = \"l\" }\n".into(), "E008", "`list` is for `provider = redis`, not `rabbitmq`"),
+        ("queue q { provider = redis; address = \"redis\"; list = \"l\" }\n".into(), "E003", "address `redis` is not `host:port`"),
+        ("queue q { provider = redis; address = \"redis:6379\"; list = \"l\"; database = 4294967296 }\n".into(), "E003", "database index 4294967296 is too large"),
+        ("queue q { provider = aws-sqs; region = \"us-east-1\" }\n".into(), "E007", "queue `q` has no `url`"),
         ("metric m { kind = pods }\nservice api {\n  image = \"a:1\"\n  scale m { utilization = 50% }\n}\n".into(), "E008", "`utilization` applies only to cpu and memory"),
         ("database db { engine = mongodb }\n".into(), "E007", "database `db` has no `shards`"),
         ("database db { engine = mongodb; shards = 0 }\n".into(), "E003", "must be at least 1"),
@@ -1334,5 +1344,33 @@ fn e008_schedules_need_keda_a_window_and_replicas_in_range() {
     assert_eq!(
         checked.diagnostics[1].help.as_deref(),
         Some("scale service `api` with KEDA: `autoscaler = keda` in the service")
+    );
+}
+
+#[test]
+fn e008_queue_providers_keda_refuses_or_never_reads() {
+    let checked = fixture("E008-queue-providers");
+    let path = "tests/fixtures/errors/E008-queue-providers/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:6:5: error[E008]: trigger_auth `kafka-tls` gives `cert` without `key`, which KEDA's kafka scaler refuses"
+            ),
+            format!("{path}:7:5: error[E008]: KEDA's kafka scaler does not read `awsRoleArn`"),
+            format!(
+                "{path}:11:14: error[E008]: KEDA has no `host` to reach rabbitmq queue `thumbnails`"
+            ),
+            format!(
+                "{path}:19:18: error[E008]: KEDA's redis scaler does not read with a pod identity"
+            ),
+            format!("{path}:24:3: error[E008]: `url` is for `provider = aws-sqs`, not `kafka`"),
+            format!(
+                "{path}:38:7: error[E008]: KEDA has no `host` to reach rabbitmq queue `emails`"
+            ),
+            format!(
+                "{path}:53:14: error[E008]: KEDA's redis scaler has no operator identity to read with"
+            ),
+        ]
     );
 }

@@ -114,7 +114,9 @@ fn units_are_exact_integers() {
 fn the_queue_and_the_database_are_lowered_with_their_defaults() {
     let project = aether();
     let queue = project.queue("ingest-events").expect("queue");
-    let QueueSource::Sqs { region, .. } = &queue.source;
+    let QueueSource::Sqs { region, .. } = &queue.source else {
+        panic!("ingest-events is an SQS queue: {:?}", queue.source)
+    };
     assert_eq!(region, "us-east-1");
     // The HPA reads it through the metrics adapter: no `auth` (K125).
     assert_eq!(queue.auth, None);
@@ -276,6 +278,7 @@ fn keda_project_lowers_percent_disruption_and_rates() {
     assert_eq!(
         shop.queue("orders").map(|q| match &q.source {
             QueueSource::Sqs { region, .. } => region.as_str(),
+            other => panic!("orders is an SQS queue: {other:?}"),
         }),
         Some("eu-west-1")
     );

@@ -200,7 +200,9 @@ fn rules_over_every_service_and_s002_wait_for_every_service() {
         .collect();
     assert_eq!(
         every_service,
-        ["C302", "C303", "K118", "K121", "K122", "K124", "K125"]
+        [
+            "C302", "C303", "K118", "K121", "K122", "K124", "K125", "K126"
+        ]
     );
 }
 

@@ -75,7 +75,8 @@
     ;; metric, object
     "kind" "name" "api_version"
     ;; queue
-    "provider" "url" "region" "auth" "metric"
+    "provider" "url" "region" "auth" "metric" "in_flight" "delayed" "brokers" "topic"
+    "consumer_group" "queue_name" "vhost" "address" "list" "database"
     ;; database
     "engine" "operator" "version" "shards" "members" "config_servers"
     "routers" "storage" "storage_class"
@@ -123,7 +124,7 @@
     ;; metric kind
     "pods" "object" "external"
     ;; queue provider
-    "aws-sqs"
+    "aws-sqs" "kafka" "rabbitmq" "redis"
     ;; select
     "max" "min" "disabled"
     ;; spread

@@ -411,6 +411,14 @@ impl Writer {
                     "run_as_root" => false,
                     _ => u.ratio(1, 2)?,
                 }
+            } else if self.tidy && schema.kind == "queue" {
+                // An aws-sqs queue: its `url` always, and none of the other
+                // providers' attributes.
+                match attribute.name {
+                    "provider" | "url" => true,
+                    "region" | "in_flight" | "delayed" | "auth" | "metric" => u.ratio(1, 2)?,
+                    _ => false,
+                }
             } else if self.tidy && schema.kind == "toleration" && attribute.name == "effect" {
                 // `seconds` needs `effect = no_execute`.
                 true
@@ -535,6 +543,9 @@ impl Writer {
             (_, "image", _) => "\"registry.example/app:1.2.3\"",
             (_, "url", _) => "\"https://sqs.us-east-1.amazonaws.com/123456789012/q\"",
             (_, "region", _) => "\"us-east-1\"",
+            // Only aws-sqs takes `url` and `region`; `presence` writes no
+            // other provider's attributes.
+            ("queue", "provider", _) => "aws-sqs",
             (_, "aws_role", _) => "\"arn:aws:iam::123456789012:role/app\"",
             (_, "gcp_service_account", _) => "\"app-reader@shop-prod.iam.gserviceaccount.com\"",
             (_, "kubernetes", _) => u.choose(&["\"1.33\"", "\"1.34\"", "\"1.37\""])?,
@@ -581,6 +592,9 @@ impl Writer {
             (_, _, ValueType::Calls) => "[]",
             (_, _, ValueType::Command) => {
                 u.choose(&["[\"/bin/check\"]", "[\"sh\", \"-c\", \"true\"]"])?
+            }
+            (_, _, ValueType::Strings) => {
+                u.choose(&["[\"kafka-0.kafka:9092\"]", "[\"k:1\", \"k:2\"]"])?
             }
             (_, _, ValueType::PreStop) => u.choose(&["sleep(5s)", "[\"/bin/drain\"]"])?,
             (_, _, ValueType::ConfigSources) => {
@@ -773,7 +787,9 @@ impl Writer {
                 }
                 Ok(())
             }),
-            ValueType::Command => self.list(u, depth, |writer, u, _| writer.string(u)),
+            ValueType::Command | ValueType::Strings => {
+                self.list(u, depth, |writer, u, _| writer.string(u))
+            }
             ValueType::PreStop => {
                 if u.ratio(1, 2)? {
                     self.out.push_str("sleep(");

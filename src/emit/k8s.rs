@@ -334,15 +334,9 @@ fn metric(project: &Project, source: &SignalSource, target: &Target) -> MetricSp
             let queue = project
                 .queue(name)
                 .expect("lowering resolved every queue reference");
-            let selector = queue.selector.clone().unwrap_or_else(|| {
-                BTreeMap::from([("queue_name".to_string(), queue.queue_name().to_string())])
-            });
             let identifier = MetricIdentifier {
-                name: queue
-                    .metric_name
-                    .clone()
-                    .unwrap_or_else(|| crate::model::Queue::DEFAULT_METRIC.into()),
-                selector: label_selector(&selector),
+                name: queue.metric().to_string(),
+                selector: label_selector(&queue.selector()),
             };
             external(identifier, target)
         }

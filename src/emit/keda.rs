@@ -2,18 +2,22 @@
 //! ScaledObject per autoscaled service, in place of its HPA.
 //!
 //! - `maxReplicaCount` is always explicit: KEDA silently defaults it to 100.
-//! - A queue becomes an `aws-sqs-queue` trigger whose `queueLength` is the
-//!   `average` (messages per pod), with an `authenticationRef` when `auth`
-//!   names a TriggerAuthentication, or `identityOwner: operator` in its
-//!   metadata for `auth = operator`. Nothing else is added: a queue without
-//!   `auth` is K121's finding, not a default invented here. cpu and memory become `cpu`/`memory` triggers. Lowering
+//! - A queue becomes a trigger of its provider's scaler (`aws-sqs-queue`,
+//!   `kafka`, `rabbitmq` in `QueueLength` mode, `redis`) whose target
+//!   (`queueLength`, `lagThreshold`, `value`, `listLength`) is the
+//!   `average` per pod, with an `authenticationRef` when `auth` names a
+//!   TriggerAuthentication, or `identityOwner: operator` in its metadata for
+//!   `auth = operator` (SQS only). Nothing else is added: an SQS queue
+//!   without `auth` is K121's finding, not a default invented here. cpu and
+//!   memory become `cpu`/`memory` triggers. Lowering
 //!   rejects what KEDA cannot express (other metrics, `total` targets), so
 //!   nothing is dropped here.
 //! - `scale_up`/`scale_down` go to `advanced.horizontalPodAutoscalerConfig`.
 //! - A `keda` block's options become `pollingInterval`, `cooldownPeriod`,
 //!   `initialCooldownPeriod`, `idleReplicaCount` and `fallback`, each only
 //!   when written (KEDA's defaults apply otherwise); a queue's `activation`
-//!   becomes `activationQueueLength`. Lowering refused what KEDA's webhook
+//!   becomes its scaler's activation threshold (`activationQueueLength`,
+//!   `activationLagThreshold`, `activationValue`, `activationListLength`). Lowering refused what KEDA's webhook
 //!   would (an idle count not below the minimum, a fallback with only cpu
 //!   and memory triggers).
 
@@ -181,16 +185,83 @@ fn trigger(context: &Context<'_>, signal: &ScaleSignal) -> Trigger {
                 Target::Utilization(_) => unreachable!("lowering rejects utilization on a queue"),
                 Target::Replicas(_) => unreachable!("lowering allows `replicas` on schedules only"),
             };
+            let activation = (signal.activation.as_ref()).map(|a| a.value.text.clone());
             let mut metadata = match &queue.source {
-                QueueSource::Sqs { url, region } => BTreeMap::from([
-                    ("awsRegion", region.clone()),
-                    ("queueLength", length),
-                    ("queueURL", url.value.clone()),
-                ]),
+                QueueSource::Sqs {
+                    url,
+                    region,
+                    in_flight,
+                    delayed,
+                } => {
+                    let mut metadata = BTreeMap::from([
+                        ("awsRegion", region.clone()),
+                        ("queueLength", length),
+                        ("queueURL", url.value.clone()),
+                    ]);
+                    // Written only when set: KEDA's defaults apply otherwise.
+                    for (key, value) in
+                        [("scaleOnInFlight", in_flight), ("scaleOnDelayed", delayed)]
+                    {
+                        if let Some(value) = value {
+                            metadata.insert(key, value.value.to_string());
+                        }
+                    }
+                    if let Some(activation) = activation {
+                        metadata.insert("activationQueueLength", activation);
+                    }
+                    metadata
+                }
+                QueueSource::Kafka {
+                    brokers,
+                    topic,
+                    consumer_group,
+                } => {
+                    let mut metadata = BTreeMap::from([
+                        ("bootstrapServers", brokers.join(",")),
+                        ("consumerGroup", consumer_group.value.clone()),
+                        ("lagThreshold", length),
+                        ("topic", topic.value.clone()),
+                    ]);
+                    if let Some(activation) = activation {
+                        metadata.insert("activationLagThreshold", activation);
+                    }
+                    metadata
+                }
+                QueueSource::RabbitMq { queue_name, vhost } => {
+                    // `host` (with its password) comes from the
+                    // TriggerAuthentication: lowering made sure of it.
+                    let mut metadata = BTreeMap::from([
+                        ("mode", "QueueLength".to_string()),
+                        ("queueName", queue_name.value.clone()),
+                        ("value", length),
+                    ]);
+                    if let Some(vhost) = vhost {
+                        metadata.insert("vhostName", vhost.value.clone());
+                    }
+                    if let Some(activation) = activation {
+                        metadata.insert("activationValue", activation);
+                    }
+                    metadata
+                }
+                QueueSource::Redis {
+                    address,
+                    list,
+                    database,
+                } => {
+                    let mut metadata = BTreeMap::from([
+                        ("address", address.clone()),
+                        ("listLength", length),
+                        ("listName", list.value.clone()),
+                    ]);
+                    if let Some(database) = database {
+                        metadata.insert("databaseIndex", database.to_string());
+                    }
+                    if let Some(activation) = activation {
+                        metadata.insert("activationListLength", activation);
+                    }
+                    metadata
+                }
             };
-            if let Some(activation) = &signal.activation {
-                metadata.insert("activationQueueLength", activation.value.text.clone());
-            }
             let mut authentication_ref = None;
             match queue.auth.as_ref().map(|auth| &auth.value) {
                 Some(QueueAuth::TriggerAuthentication(name)) => {
@@ -203,7 +274,7 @@ fn trigger(context: &Context<'_>, signal: &ScaleSignal) -> Trigger {
                 None => {}
             }
             Trigger {
-                type_: "aws-sqs-queue",
+                type_: queue.source.provider().keda_scaler(),
                 metric_type: None,
                 metadata,
                 authentication_ref,

@@ -152,6 +152,7 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         | ValueType::NameList
         | ValueType::Calls
         | ValueType::Command
+        | ValueType::Strings
         | ValueType::PreStop
         | ValueType::ConfigSources => &[],
     }

@@ -213,11 +213,35 @@ fn signal_summary(analysis: &Analysis<'_>, file: FileId, model: &Project, name: 
         }
         out
     } else if let Some(queue) = model.queue(name) {
-        let crate::model::QueueSource::Sqs { url, region } = &queue.source;
-        format!(
-            "**queue `{name}`** · SQS queue in `{region}`\n\n`{}`",
-            url.value
-        )
+        use crate::model::QueueSource;
+        match &queue.source {
+            QueueSource::Sqs { url, region, .. } => format!(
+                "**queue `{name}`** · SQS queue in `{region}`\n\n`{}`",
+                url.value
+            ),
+            QueueSource::Kafka {
+                brokers,
+                topic,
+                consumer_group,
+            } => format!(
+                "**queue `{name}`** · Kafka topic `{}`, consumer group `{}`\n\n`{}`",
+                topic.value,
+                consumer_group.value,
+                brokers.join(",")
+            ),
+            QueueSource::RabbitMq { queue_name, vhost } => format!(
+                "**queue `{name}`** · RabbitMQ queue `{}`{}",
+                queue_name.value,
+                vhost
+                    .as_ref()
+                    .map(|v| format!(" in vhost `{}`", v.value))
+                    .unwrap_or_default()
+            ),
+            QueueSource::Redis { address, list, .. } => format!(
+                "**queue `{name}`** · Redis list `{}`\n\n`{address}`",
+                list.value
+            ),
+        }
     } else if let Some(schedule) = model.schedule(name) {
         format!(
             "**schedule `{name}`** · KEDA cron, `{}`\n\nFrom `{}` to `{}`.",

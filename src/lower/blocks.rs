@@ -245,8 +245,6 @@ impl Lowerer<'_> {
         let complete = self.require(block, schema, &fields);
         let name = label(block);
         let provider = self.get(&fields, "provider", values::keyword::<QueueProvider>);
-        let url = self.get(&fields, "url", values::string);
-        let region = self.get(&fields, "region", values::string);
         let auth = self.get(&fields, "auth", values::name);
         let metric_name = self.get(&fields, "metric", values::string);
         let valid = metric_name.as_ref().is_none_or(|m| {
@@ -276,6 +274,154 @@ impl Lowerer<'_> {
             };
             Spanned::new(value, auth.span)
         });
+        let provider = provider?;
+        if !self.provider_attributes(block, &fields, provider.value) {
+            return None;
+        }
+        // `identityOwner: operator` is read by KEDA's AWS scalers only.
+        if let Some(auth) = &auth
+            && auth.value == QueueAuth::Operator
+            && provider.value != QueueProvider::AwsSqs
+        {
+            self.report(
+                Diagnostic::error(
+                    codes::CONFLICTING_ATTRIBUTES,
+                    format!(
+                        "KEDA's {} scaler has no operator identity to read with",
+                        provider.value.keda_scaler()
+                    ),
+                    auth.span,
+                )
+                .with_label("only for aws-sqs")
+                .with_related(provider.span, "the queue's provider")
+                .with_help(
+                    "name a `trigger_auth` with the scaler's credentials, e.g. `auth = queue-reader`, \
+                     or remove `auth` if the server needs none",
+                ),
+            );
+            return None;
+        }
+        let source = match provider.value {
+            QueueProvider::AwsSqs => self.sqs(block, &fields, &name)?,
+            QueueProvider::Kafka => self.kafka(block, &fields)?,
+            QueueProvider::RabbitMq => self.rabbitmq(block, &fields)?,
+            QueueProvider::Redis => self.redis(block, &fields)?,
+        };
+        if !complete || !valid {
+            return None;
+        }
+        let queue = Queue {
+            name,
+            source,
+            auth,
+            metric_name,
+            selector,
+            span: block.span,
+        };
+        // With an HPA and no `selector`, the default selector's values come
+        // from the queue (the name in its URL, the topic, ...) and must be
+        // label values: checked when an HPA reads the queue, or may (the
+        // project's default autoscaler is the HPA; not when the `cluster`
+        // that sets it does not parse).
+        let project_hpa = self.cluster_known && self.target.autoscaler == Autoscaler::Hpa;
+        if queue.selector.is_none()
+            && (project_hpa || hpa_reads.contains(queue.name.value.as_str()))
+        {
+            let mut valid = true;
+            for (label, value, span) in queue.default_selector() {
+                let what = match label {
+                    "queue_name" => "the queue's name in its URL",
+                    "consumergroup" => "the consumer group",
+                    "topic" => "the topic",
+                    "queue" => "the queue name",
+                    "vhost" => "the virtual host",
+                    _ => "the list key",
+                };
+                valid &= self.check_name(
+                    crate::names::kubernetes::label_value(value).map_err(|mut invalid| {
+                        invalid.rule = format!(
+                            "with `autoscaler = hpa` {what} selects the external metric as \
+                             the label `{label}`, and {}; add a `selector` block, e.g. \
+                             `selector {{ {label} = \"{}\" }}`",
+                            invalid.rule,
+                            invalid.rewrite.take().unwrap_or_else(|| "my-queue".into())
+                        );
+                        invalid
+                    }),
+                    span,
+                    || format!("{what} `{value}` cannot select the external metric"),
+                );
+            }
+            if !valid {
+                return None;
+            }
+        }
+        Some(queue)
+    }
+
+    /// E008 for each attribute of another provider, E007 for each one this
+    /// provider requires but is missing; `false` when any is reported.
+    fn provider_attributes(
+        &mut self,
+        block: &Block,
+        fields: &Fields<'_>,
+        provider: QueueProvider,
+    ) -> bool {
+        let own = queue_attributes(provider);
+        let mut ok = true;
+        let others = (QueueProvider::WORDS.iter())
+            .filter_map(|word| QueueProvider::from_word(word))
+            .filter(|p| *p != provider);
+        for other in others {
+            for (attribute, _, _) in queue_attributes(other) {
+                if own.iter().any(|(a, _, _)| a == attribute) {
+                    continue;
+                }
+                let Some(written) = fields.attributes.get(attribute) else {
+                    continue;
+                };
+                let takes: Vec<String> = own.iter().map(|(a, _, _)| format!("`{a}`")).collect();
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!(
+                            "`{attribute}` is for `provider = {}`, not `{}`",
+                            other.word(),
+                            provider.word()
+                        ),
+                        written.name.span,
+                    )
+                    .with_label(format!("not read for `provider = {}`", provider.word()))
+                    .with_help(format!(
+                        "a `{}` queue takes {}; remove `{attribute}`",
+                        provider.word(),
+                        takes.join(", ")
+                    )),
+                );
+                ok = false;
+            }
+        }
+        for (attribute, required, example) in own {
+            if *required && !fields.attributes.contains_key(attribute) {
+                self.missing(block, attribute, example);
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    /// `provider = aws-sqs`: `url`, `region` (or from the URL), `in_flight`,
+    /// `delayed`.
+    fn sqs(
+        &mut self,
+        block: &Block,
+        fields: &Fields<'_>,
+        name: &Spanned<String>,
+    ) -> Option<QueueSource> {
+        let url = self.get(fields, "url", values::string);
+        let region = self.get(fields, "region", values::string);
+        let in_flight = self.get(fields, "in_flight", values::boolean);
+        let delayed = self.get(fields, "delayed", values::boolean);
         let url = url?;
         let from_url = sqs_region(&url.value);
         let region = match (region, from_url) {
@@ -304,49 +450,137 @@ impl Lowerer<'_> {
                 return None;
             }
         };
-        if !complete || !valid {
+        Some(QueueSource::Sqs {
+            url,
+            region,
+            in_flight,
+            delayed,
+        })
+    }
+
+    /// `provider = kafka`: `brokers`, `topic`, `consumer_group`.
+    fn kafka(&mut self, _block: &Block, fields: &Fields<'_>) -> Option<QueueSource> {
+        let brokers = self.get(fields, "brokers", values::strings);
+        let topic = self.get(fields, "topic", values::string);
+        let consumer_group = self.get(fields, "consumer_group", values::string);
+        let mut valid = true;
+        for broker in brokers.iter().flat_map(|b| &b.value) {
+            valid &= self.check_host_port(broker, "broker", "kafka-0.kafka:9092");
+        }
+        if let Some(topic) = &topic {
+            valid &= self.check_queue_value(topic, kafka_topic(&topic.value), "topic");
+        }
+        if let Some(group) = &consumer_group {
+            valid &= self.check_queue_value(group, not_empty(&group.value), "consumer group");
+        }
+        let (brokers, topic, consumer_group) = (brokers?, topic?, consumer_group?);
+        valid.then(|| QueueSource::Kafka {
+            brokers: brokers.value.into_iter().map(|b| b.value).collect(),
+            topic,
+            consumer_group,
+        })
+    }
+
+    /// `provider = rabbitmq`: `queue_name`, `vhost`.
+    fn rabbitmq(&mut self, _block: &Block, fields: &Fields<'_>) -> Option<QueueSource> {
+        let queue_name = self.get(fields, "queue_name", values::string);
+        let vhost = self.get(fields, "vhost", values::string);
+        let mut valid = true;
+        if let Some(queue_name) = &queue_name {
+            valid &= self.check_queue_value(queue_name, not_empty(&queue_name.value), "queue name");
+        }
+        if let Some(vhost) = &vhost {
+            valid &= self.check_queue_value(vhost, not_empty(&vhost.value), "virtual host");
+        }
+        let queue_name = queue_name?;
+        if fields.attributes.contains_key("vhost") && vhost.is_none() {
             return None;
         }
-        let source = match provider?.value {
-            QueueProvider::AwsSqs => QueueSource::Sqs { url, region },
-        };
-        let queue = Queue {
-            name,
-            source,
-            auth,
-            metric_name,
-            selector,
-            span: block.span,
-        };
-        // With an HPA and no `selector`, the queue's name in its URL becomes
-        // the label value `queue_name` of the external metric's selector:
-        // checked when an HPA reads the queue, or may (the project's default
-        // autoscaler is the HPA; not when the `cluster` that sets it does not
-        // parse).
-        let project_hpa = self.cluster_known && self.target.autoscaler == Autoscaler::Hpa;
-        if queue.selector.is_none()
-            && (project_hpa || hpa_reads.contains(queue.name.value.as_str()))
-        {
-            let queue_name = queue.queue_name();
-            let valid = self.check_name(
-                crate::names::kubernetes::label_value(queue_name).map_err(|mut invalid| {
-                    invalid.rule = format!(
-                        "with `autoscaler = hpa` the queue's name in its URL selects the external \
-                         metric as the label `queue_name`, and {}; add a `selector` block, e.g. \
-                         `selector {{ queue_name = \"{}\" }}`",
-                        invalid.rule,
-                        invalid.rewrite.take().unwrap_or_else(|| "my-queue".into())
-                    );
-                    invalid
-                }),
-                queue.url().span,
-                || format!("the queue name `{queue_name}` cannot select the external metric"),
-            );
-            if !valid {
+        valid.then_some(QueueSource::RabbitMq { queue_name, vhost })
+    }
+
+    /// `provider = redis`: `address`, `list`, `database`.
+    fn redis(&mut self, _block: &Block, fields: &Fields<'_>) -> Option<QueueSource> {
+        let address = self.get(fields, "address", values::string);
+        let list = self.get(fields, "list", values::string);
+        let database = self.get(fields, "database", values::whole_number);
+        let mut valid = true;
+        if let Some(address) = &address {
+            valid &= self.check_host_port(address, "address", "redis:6379");
+        }
+        if let Some(list) = &list {
+            valid &= self.check_queue_value(list, not_empty(&list.value), "list key");
+        }
+        // KEDA reads `databaseIndex` as a Go `int`; Redis's own limit is
+        // its `databases` setting.
+        let database = match database {
+            Some(d) if d.value > i32::MAX as u64 => {
+                self.report(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!("database index {} is too large", d.value),
+                        d.span,
+                    )
+                    .with_label("not a Redis database index")
+                    .with_help(
+                        "Redis numbers its databases from 0 (16 by default): e.g. `database = 1`",
+                    ),
+                );
                 return None;
             }
+            Some(d) => Some(d.value as u32),
+            None if fields.attributes.contains_key("database") => return None,
+            None => None,
+        };
+        let (address, list) = (address?, list?);
+        valid.then_some(QueueSource::Redis {
+            address: address.value,
+            list,
+            database,
+        })
+    }
+
+    /// E003 unless `value` is `host:port` with a port from 1 to 65535.
+    fn check_host_port(&mut self, value: &Spanned<String>, what: &str, example: &str) -> bool {
+        let ok = value.value.rsplit_once(':').is_some_and(|(host, port)| {
+            !host.is_empty()
+                && !host.contains(['/', ' ', ','])
+                && port.parse::<u16>().is_ok_and(|p| p > 0)
+        });
+        if !ok {
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("{what} `{}` is not `host:port`", value.value),
+                    value.span,
+                )
+                .with_label("expected `host:port`")
+                .with_help(format!(
+                    "write the host and its port, without a scheme: `\"{example}\"`"
+                )),
+            );
         }
-        Some(queue)
+        ok
+    }
+
+    /// E003 with `problem`, when there is one, about the queue's `what`.
+    fn check_queue_value(
+        &mut self,
+        value: &Spanned<String>,
+        problem: Result<(), String>,
+        what: &str,
+    ) -> bool {
+        let Err(problem) = problem else { return true };
+        self.report(
+            Diagnostic::error(
+                codes::TYPE_MISMATCH,
+                format!("`{}` cannot be a {what}", value.value),
+                value.span,
+            )
+            .with_label(format!("not a {what}"))
+            .with_help(problem),
+        );
+        false
     }
 
     pub(super) fn database(&mut self, block: &Block) -> Option<Database> {
@@ -823,6 +1057,58 @@ fn shard_key_field(value: &Value) -> values::Conv<ShardKeyField> {
         }
         _ => Err(values::mismatch(value, expected)),
     }
+}
+
+/// The provider-specific attributes of a queue: name, whether required, and
+/// an example for E007.
+fn queue_attributes(provider: QueueProvider) -> &'static [(&'static str, bool, &'static str)] {
+    match provider {
+        QueueProvider::AwsSqs => &[
+            (
+                "url",
+                true,
+                "url = \"https://sqs.us-east-1.amazonaws.com/123456789012/jobs\"",
+            ),
+            ("region", false, ""),
+            ("in_flight", false, ""),
+            ("delayed", false, ""),
+        ],
+        QueueProvider::Kafka => &[
+            ("brokers", true, "brokers = [\"kafka-0.kafka:9092\"]"),
+            ("topic", true, "topic = \"orders\""),
+            ("consumer_group", true, "consumer_group = \"order-workers\""),
+        ],
+        QueueProvider::RabbitMq => &[
+            ("queue_name", true, "queue_name = \"orders\""),
+            ("vhost", false, ""),
+        ],
+        QueueProvider::Redis => &[
+            ("address", true, "address = \"redis:6379\""),
+            ("list", true, "list = \"jobs\""),
+            ("database", false, ""),
+        ],
+    }
+}
+
+fn not_empty(value: &str) -> Result<(), String> {
+    match value.is_empty() {
+        true => Err("write it, e.g. `\"orders\"`".into()),
+        false => Ok(()),
+    }
+}
+
+/// Kafka's topic names: 1 to 249 of `[a-zA-Z0-9._-]`, not `.` or `..`.
+fn kafka_topic(topic: &str) -> Result<(), String> {
+    let legal = topic
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if topic.is_empty() || topic.len() > 249 || !legal || topic == "." || topic == ".." {
+        return Err(
+            "Kafka names topics with 1 to 249 letters, digits, `.`, `_` and `-` (not `.` or `..`)"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// The region in a standard SQS URL: `https://sqs.us-east-1.amazonaws.com/...`.

@@ -47,6 +47,8 @@ pub enum ValueType {
     Calls,
     /// A command and its arguments: a non-empty list of strings.
     Command,
+    /// A non-empty list of strings.
+    Strings,
     /// `sleep(5s)`, or a command.
     PreStop,
     /// A list of `secret("name")` and `config_map("name")`.
@@ -85,6 +87,7 @@ impl ValueType {
             ValueType::NameList => "list of names".into(),
             ValueType::Calls => "list of `service`, `service(port, ...)` or `database`".into(),
             ValueType::Command => "list of strings (`[\"/bin/check\", \"--ready\"]`)".into(),
+            ValueType::Strings => "list of strings".into(),
             ValueType::PreStop => "`sleep(5s)`, or a command (list of strings)".into(),
             ValueType::ConfigSources => {
                 "list of `secret(\"name\")` and `config_map(\"name\")`".into()
@@ -443,23 +446,88 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "a work queue whose backlog drives scaling",
         attributes: &[
             required("provider", ValueType::Word(PROVIDERS), "queue system"),
-            required("url", ValueType::String, "queue URL"),
+            attr(
+                "url",
+                ValueType::String,
+                "",
+                "aws-sqs (required): queue URL",
+            ),
             attr(
                 "region",
                 ValueType::String,
                 "from `url`",
-                "cloud region of the queue",
+                "aws-sqs: cloud region of the queue",
+            ),
+            attr(
+                "in_flight",
+                ValueType::Bool,
+                "`true`",
+                "aws-sqs, KEDA: count in-flight (received, not yet deleted) messages",
+            ),
+            attr(
+                "delayed",
+                ValueType::Bool,
+                "`false`",
+                "aws-sqs, KEDA: count delayed messages",
+            ),
+            attr(
+                "brokers",
+                ValueType::Strings,
+                "",
+                "kafka (required): bootstrap brokers, `\"host:port\"` each",
+            ),
+            attr(
+                "topic",
+                ValueType::String,
+                "",
+                "kafka (required): the topic",
+            ),
+            attr(
+                "consumer_group",
+                ValueType::String,
+                "",
+                "kafka (required): the consumer group whose lag counts",
+            ),
+            attr(
+                "queue_name",
+                ValueType::String,
+                "",
+                "rabbitmq (required): the queue's name",
+            ),
+            attr(
+                "vhost",
+                ValueType::String,
+                "the one in `host`",
+                "rabbitmq: the virtual host",
+            ),
+            attr(
+                "address",
+                ValueType::String,
+                "",
+                "redis (required): the server, `\"host:port\"`",
+            ),
+            attr(
+                "list",
+                ValueType::String,
+                "",
+                "redis (required): the list's key",
+            ),
+            attr(
+                "database",
+                ValueType::Count,
+                "`0`",
+                "redis: the database index",
             ),
             attr(
                 "auth",
                 ValueType::Name,
                 "",
-                "how KEDA reads the queue: a TriggerAuthentication's name, or `operator` (KEDA's own identity)",
+                "how KEDA reads the queue: a TriggerAuthentication's name, or `operator` (KEDA's own identity; aws-sqs)",
             ),
             attr(
                 "metric",
                 ValueType::String,
-                "`\"aws_sqs_approximate_number_of_messages_visible\"`",
+                "per `provider`",
                 "external metric name with `autoscaler = hpa`",
             ),
         ],

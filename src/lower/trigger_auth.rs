@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use crate::ast::Block;
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
-    Autoscaler, IdentityOwner, KeyRef, Project, QueueAuth, QueueSource, SignalSource, Spanned,
-    TriggerAuth,
+    Autoscaler, IdentityOwner, KeyRef, Project, Queue, QueueAuth, QueueProvider, SignalSource,
+    Spanned, TriggerAuth,
 };
 
 use super::{Lowerer, schema, values};
@@ -21,6 +21,81 @@ pub const SQS_PARAMETERS: [&str; 4] = [
     "awsSessionToken",
     "awsRoleArn",
 ];
+
+/// The authentication parameters KEDA's `kafka` scaler reads
+/// (`pkg/scalers/kafka_scaler.go`, `order=authParams`).
+pub const KAFKA_PARAMETERS: [&str; 17] = [
+    "sasl",
+    "username",
+    "password",
+    "tls",
+    "ca",
+    "cert",
+    "key",
+    "keyPassword",
+    "saslTokenProvider",
+    "scopes",
+    "oauthTokenEndpointUri",
+    "oauthExtensions",
+    "keytab",
+    "realm",
+    "kerberosConfig",
+    "kerberosServiceName",
+    "kerberosDisableFAST",
+];
+
+/// The authentication parameters KEDA's `rabbitmq` scaler reads
+/// (`pkg/scalers/rabbitmq_scaler.go` and its OAuth settings).
+pub const RABBITMQ_PARAMETERS: [&str; 16] = [
+    "host",
+    "protocol",
+    "vhostName",
+    "username",
+    "password",
+    "ca",
+    "cert",
+    "key",
+    "keyPassword",
+    "tls",
+    "oauthTokenURI",
+    "scope",
+    "scopes",
+    "clientID",
+    "clientSecret",
+    "endpointParams",
+];
+
+/// The authentication parameters KEDA's `redis` scaler reads
+/// (`pkg/scalers/redis_scaler.go`).
+pub const REDIS_PARAMETERS: [&str; 17] = [
+    "address",
+    "addresses",
+    "host",
+    "hosts",
+    "port",
+    "ports",
+    "username",
+    "password",
+    "sentinelUsername",
+    "sentinelPassword",
+    "sentinelMaster",
+    "cert",
+    "Cert",
+    "key",
+    "keyPassword",
+    "ca",
+    "tls",
+];
+
+/// The authentication parameters the scaler of a queue provider reads.
+pub fn parameters_read(provider: QueueProvider) -> &'static [&'static str] {
+    match provider {
+        QueueProvider::AwsSqs => &SQS_PARAMETERS,
+        QueueProvider::Kafka => &KAFKA_PARAMETERS,
+        QueueProvider::RabbitMq => &RABBITMQ_PARAMETERS,
+        QueueProvider::Redis => &REDIS_PARAMETERS,
+    }
+}
 
 impl Lowerer<'_> {
     /// Lowers a `trigger_auth` block; `None` when something in it is invalid
@@ -144,25 +219,209 @@ impl Lowerer<'_> {
 
 /// Reports, for each queue whose `auth` names a `trigger_auth` of the
 /// project, what its scaler would not read or could not read with (E008);
-/// and a workload identity for a service without an AWS role.
+/// a workload identity for a service without an AWS role; and a rabbitmq
+/// queue that KEDA reads with no `host` (E008).
 pub(super) fn check(project: &Project, known: super::signals::Known, sink: &mut Vec<Diagnostic>) {
     for queue in &project.queues {
-        let Some(auth) = &queue.auth else { continue };
-        let QueueAuth::TriggerAuthentication(name) = &auth.value else {
+        let provider = queue.source.provider();
+        let declared = match queue.auth.as_ref().map(|a| &a.value) {
+            Some(QueueAuth::TriggerAuthentication(name)) => {
+                project.trigger_auths.iter().find(|t| t.name.value == *name)
+            }
+            _ => None,
+        };
+        if provider == QueueProvider::RabbitMq {
+            check_rabbitmq_host(project, queue, declared, known, sink);
+        }
+        let (Some(auth), Some(declared)) = (&queue.auth, declared) else {
             continue;
         };
-        let Some(declared) = project.trigger_auths.iter().find(|t| t.name.value == *name) else {
-            continue;
-        };
-        match &queue.source {
-            QueueSource::Sqs { .. } => check_sqs(project, queue, declared, auth.span, known, sink),
+        unread_parameters(queue, declared, auth.span, sink);
+        match provider {
+            QueueProvider::AwsSqs => check_sqs(project, queue, declared, auth.span, known, sink),
+            _ => check_identity_and_pairs(queue, declared, auth.span, sink),
         }
     }
 }
 
+/// The services KEDA scales on `queue`, with the signal that reads it.
+fn keda_readers<'p>(
+    project: &'p Project,
+    queue: &Queue,
+    known: super::signals::Known,
+) -> Vec<(&'p crate::model::Service, &'p crate::model::ScaleSignal)> {
+    let source = SignalSource::Queue(queue.name.value.clone());
+    (project.services.iter())
+        .filter(|service| {
+            service.autoscaler == Autoscaler::Keda
+                && super::signals::autoscaler_known(&project.cluster, service, known)
+        })
+        .filter_map(|service| {
+            (service.scaling.iter())
+                .find(|s| s.source.value == source)
+                .map(|signal| (service, signal))
+        })
+        .collect()
+}
+
+/// E008 for each parameter of `declared` that the queue's scaler does not
+/// read.
+fn unread_parameters(
+    queue: &Queue,
+    declared: &TriggerAuth,
+    auth: crate::source::Span,
+    sink: &mut Vec<Diagnostic>,
+) {
+    let provider = queue.source.provider();
+    let read = parameters_read(provider);
+    for (parameter, value) in &declared.parameters {
+        if read.contains(&parameter.as_str()) {
+            continue;
+        }
+        let help = match crate::names::did_you_mean(parameter, read.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("it reads {}", quoted_list(read)),
+        };
+        sink.push(
+            Diagnostic::error(
+                codes::CONFLICTING_ATTRIBUTES,
+                format!(
+                    "KEDA's {} scaler does not read `{parameter}`",
+                    provider.keda_scaler()
+                ),
+                value.span,
+            )
+            .with_label("never read")
+            .with_related(
+                auth,
+                format!(
+                    "queue `{}` reads with `{}`",
+                    queue.name.value, declared.name.value
+                ),
+            )
+            .with_help(help),
+        );
+    }
+}
+
+/// For kafka, rabbitmq and redis: no AWS identity (E008: the scaler reads
+/// none, or, for kafka's MSK IAM, needs an `awsRegion` scalec does not
+/// write), and `cert` with `key` (the kafka and rabbitmq scalers refuse one
+/// without the other).
+fn check_identity_and_pairs(
+    queue: &Queue,
+    declared: &TriggerAuth,
+    auth: crate::source::Span,
+    sink: &mut Vec<Diagnostic>,
+) {
+    let provider = queue.source.provider();
+    let queue_name = &queue.name.value;
+    let name = &declared.name.value;
+    if let Some(identity) = &declared.pod_identity {
+        sink.push(
+            Diagnostic::error(
+                codes::CONFLICTING_ATTRIBUTES,
+                format!(
+                    "KEDA's {} scaler does not read with a pod identity",
+                    provider.keda_scaler()
+                ),
+                identity.span,
+            )
+            .with_label("never used")
+            .with_related(auth, format!("queue `{queue_name}` reads with `{name}`"))
+            .with_help(format!(
+                "remove `pod_identity` and give the scaler's credentials as `parameters`: it reads {}",
+                quoted_list(parameters_read(provider))
+            )),
+        );
+    }
+    let has = |parameter: &str| declared.parameters.contains_key(parameter);
+    if matches!(provider, QueueProvider::Kafka | QueueProvider::RabbitMq)
+        && has("cert") != has("key")
+    {
+        let (given, missing) = match has("cert") {
+            true => ("cert", "key"),
+            false => ("key", "cert"),
+        };
+        sink.push(
+            Diagnostic::error(
+                codes::CONFLICTING_ATTRIBUTES,
+                format!(
+                    "trigger_auth `{name}` gives `{given}` without `{missing}`, which KEDA's {} \
+                     scaler refuses",
+                    provider.keda_scaler()
+                ),
+                declared.parameters[given].span,
+            )
+            .with_label(format!("no `{missing}`"))
+            .with_related(auth, format!("queue `{queue_name}` reads with it"))
+            .with_help(format!(
+                "add `{missing} = secret(\"NAME\", \"KEY\")` to `parameters`, or remove `{given}`"
+            )),
+        );
+    }
+}
+
+/// A rabbitmq queue that KEDA reads needs the connection string `host`
+/// (with its password) from a TriggerAuthentication: without it the scaler
+/// refuses the trigger. One that the project does not declare is trusted.
+fn check_rabbitmq_host(
+    project: &Project,
+    queue: &Queue,
+    declared: Option<&TriggerAuth>,
+    known: super::signals::Known,
+    sink: &mut Vec<Diagnostic>,
+) {
+    let external = matches!(
+        queue.auth.as_ref().map(|a| &a.value),
+        Some(QueueAuth::TriggerAuthentication(_))
+    ) && declared.is_none();
+    if external || declared.is_some_and(|d| d.parameters.contains_key("host")) {
+        return;
+    }
+    let readers = keda_readers(project, queue, known);
+    let Some((service, signal)) = readers.first() else {
+        return;
+    };
+    let queue_name = &queue.name.value;
+    let example = "host = secret(\"rabbitmq\", \"amqp-url\")";
+    let (span, label, help) = match declared {
+        Some(declared) => (
+            declared.name.span,
+            format!("trigger_auth `{}` gives no `host`", declared.name.value),
+            format!(
+                "the connection string holds a password: put it in a Secret and add `{example}` \
+                 to the `parameters` of `{}`",
+                declared.name.value
+            ),
+        ),
+        None => (
+            queue.name.span,
+            "no `auth` gives `host`".to_string(),
+            format!(
+                "the connection string holds a password: put it in a Secret, name it in a \
+                 `trigger_auth` (`parameters {{ {example} }}`), then `auth = NAME` in the queue"
+            ),
+        ),
+    };
+    sink.push(
+        Diagnostic::error(
+            codes::CONFLICTING_ATTRIBUTES,
+            format!("KEDA has no `host` to reach rabbitmq queue `{queue_name}`"),
+            span,
+        )
+        .with_label(label)
+        .with_related(
+            signal.source.span,
+            format!("KEDA reads it to scale service `{}`", service.name.value),
+        )
+        .with_help(help),
+    );
+}
+
 fn check_sqs(
     project: &Project,
-    queue: &crate::model::Queue,
+    queue: &Queue,
     declared: &TriggerAuth,
     auth: crate::source::Span,
     known: super::signals::Known,
@@ -170,26 +429,6 @@ fn check_sqs(
 ) {
     let queue_name = &queue.name.value;
     let name = &declared.name.value;
-    for (parameter, value) in &declared.parameters {
-        if SQS_PARAMETERS.contains(&parameter.as_str()) {
-            continue;
-        }
-        let close = crate::names::did_you_mean(parameter, SQS_PARAMETERS);
-        let help = match close {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("it reads {}", quoted_list(&SQS_PARAMETERS)),
-        };
-        sink.push(
-            Diagnostic::error(
-                codes::CONFLICTING_ATTRIBUTES,
-                format!("KEDA's aws-sqs-queue scaler does not read `{parameter}`"),
-                value.span,
-            )
-            .with_label("never read")
-            .with_related(auth, format!("queue `{queue_name}` reads with `{name}`"))
-            .with_help(help),
-        );
-    }
     let has = |parameter: &str| declared.parameters.contains_key(parameter);
     let keys = has("awsAccessKeyID") && has("awsSecretAccessKey");
     if declared.pod_identity.is_none() && !keys && !has("awsRoleArn") {

@@ -6,7 +6,7 @@
 
 use crate::ast::{Quantity, Value, ValueKind};
 use crate::diag::{Diagnostic, Suggestion, codes};
-use crate::model::{Cpu, IntOrPercent, Memory, MetricValue, RateAmount, RatePolicy};
+use crate::model::{Cpu, IntOrPercent, Memory, MetricValue, RateAmount, RatePolicy, Spanned};
 
 use crate::names::did_you_mean;
 
@@ -613,6 +613,27 @@ pub fn command(value: &Value) -> Conv<Vec<String>> {
         .with_help("write the program and its arguments: `[\"/bin/check\", \"--ready\"]`"));
     }
     items.iter().map(string).collect()
+}
+
+/// A non-empty list of strings: `["a", "b"]`.
+pub fn strings(value: &Value) -> Conv<Vec<Spanned<String>>> {
+    let ValueKind::List(items) = &value.kind else {
+        let help = match &value.kind {
+            ValueKind::String(s) => format!("write a list: `[\"{s}\"]`"),
+            _ => "write a list of strings: `[\"a\", \"b\"]`".into(),
+        };
+        return Err(mismatch(value, "a list of strings").with_help(help));
+    };
+    if items.is_empty() {
+        return Err(
+            Diagnostic::error(codes::TYPE_MISMATCH, "the list is empty", value.span)
+                .with_label("empty list")
+                .with_help("write at least one string: `[\"a\"]`"),
+        );
+    }
+    (items.iter())
+        .map(|item| string(item).map(|s| Spanned::new(s, item.span)))
+        .collect()
 }
 
 /// A word or a string, as written: names of things.

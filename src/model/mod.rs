@@ -851,6 +851,9 @@ pub struct ObjectRef {
 keywords! {
     pub enum QueueProvider {
         AwsSqs = "aws-sqs",
+        Kafka = "kafka",
+        RabbitMq = "rabbitmq",
+        Redis = "redis",
     }
 }
 
@@ -897,24 +900,132 @@ pub enum QueueSource {
         url: Spanned<String>,
         /// Declared, or read from a standard SQS URL.
         region: String,
+        /// `in_flight`: whether KEDA counts in-flight messages
+        /// (`scaleOnInFlight`, KEDA's default `true`), when written.
+        in_flight: Option<Spanned<bool>>,
+        /// `delayed`: whether KEDA counts delayed messages
+        /// (`scaleOnDelayed`, KEDA's default `false`), when written.
+        delayed: Option<Spanned<bool>>,
+    },
+    /// `provider = kafka`: the lag of a consumer group on a topic.
+    Kafka {
+        /// `brokers`: `host:port` each, at least one.
+        brokers: Vec<String>,
+        topic: Spanned<String>,
+        consumer_group: Spanned<String>,
+    },
+    /// `provider = rabbitmq`: the ready messages of a queue. The broker's
+    /// address holds a password: KEDA reads it from the `trigger_auth`
+    /// parameter `host`.
+    RabbitMq {
+        queue_name: Spanned<String>,
+        vhost: Option<Spanned<String>>,
+    },
+    /// `provider = redis`: the length of a list.
+    Redis {
+        /// `host:port`.
+        address: String,
+        list: Spanned<String>,
+        database: Option<u32>,
     },
 }
 
-impl Queue {
-    /// The queue's URL, as written.
-    pub fn url(&self) -> &Spanned<String> {
-        match &self.source {
-            QueueSource::Sqs { url, .. } => url,
+impl QueueSource {
+    /// The provider this source was declared with.
+    pub fn provider(&self) -> QueueProvider {
+        match self {
+            QueueSource::Sqs { .. } => QueueProvider::AwsSqs,
+            QueueSource::Kafka { .. } => QueueProvider::Kafka,
+            QueueSource::RabbitMq { .. } => QueueProvider::RabbitMq,
+            QueueSource::Redis { .. } => QueueProvider::Redis,
+        }
+    }
+}
+
+impl QueueProvider {
+    /// The type of KEDA trigger (its scaler) that reads this provider.
+    pub fn keda_scaler(self) -> &'static str {
+        match self {
+            QueueProvider::AwsSqs => "aws-sqs-queue",
+            QueueProvider::Kafka => "kafka",
+            QueueProvider::RabbitMq => "rabbitmq",
+            QueueProvider::Redis => "redis",
         }
     }
 
-    /// The metric name an external metrics adapter serves the backlog as.
-    pub const DEFAULT_METRIC: &'static str = "aws_sqs_approximate_number_of_messages_visible";
+    /// The external metric an adapter serves the backlog as, by default,
+    /// under `autoscaler = hpa`: the name of the usual exporter's metric.
+    pub fn default_metric(self) -> &'static str {
+        match self {
+            QueueProvider::AwsSqs => "aws_sqs_approximate_number_of_messages_visible",
+            // kafka-exporter (danielqsj/kafka_exporter).
+            QueueProvider::Kafka => "kafka_consumergroup_lag",
+            // RabbitMQ's Prometheus plugin with per-object metrics.
+            QueueProvider::RabbitMq => "rabbitmq_queue_messages_ready",
+            // redis_exporter with `--check-keys`.
+            QueueProvider::Redis => "redis_key_size",
+        }
+    }
+}
 
-    /// The queue's name in its URL: the last path segment.
-    pub fn queue_name(&self) -> &str {
-        let url = &self.url().value;
-        url.trim_end_matches('/').rsplit('/').next().unwrap_or(url)
+impl Queue {
+    /// The options written on the queue that only KEDA's scaler reads, with
+    /// where they are written: under the HPA the metrics adapter's metric
+    /// decides what counts.
+    pub fn keda_only_options(&self) -> Vec<(&'static str, Span)> {
+        match &self.source {
+            QueueSource::Sqs {
+                in_flight, delayed, ..
+            } => [("in_flight", in_flight), ("delayed", delayed)]
+                .into_iter()
+                .filter_map(|(name, value)| value.as_ref().map(|v| (name, v.span)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The external metric's name under `autoscaler = hpa`: `metric`, or
+    /// the provider's default.
+    pub fn metric(&self) -> &str {
+        (self.metric_name.as_deref()).unwrap_or_else(|| self.source.provider().default_metric())
+    }
+
+    /// The external metric's default selector under `autoscaler = hpa`:
+    /// label, value, and the span of what the value comes from.
+    pub fn default_selector(&self) -> Vec<(&'static str, &str, Span)> {
+        match &self.source {
+            QueueSource::Sqs { url, .. } => {
+                let name = url.value.trim_end_matches('/').rsplit('/').next();
+                vec![("queue_name", name.unwrap_or(&url.value), url.span)]
+            }
+            QueueSource::Kafka {
+                topic,
+                consumer_group,
+                ..
+            } => vec![
+                ("consumergroup", &consumer_group.value, consumer_group.span),
+                ("topic", &topic.value, topic.span),
+            ],
+            QueueSource::RabbitMq { queue_name, vhost } => {
+                let mut selector = vec![("queue", queue_name.value.as_str(), queue_name.span)];
+                if let Some(vhost) = vhost {
+                    selector.push(("vhost", &vhost.value, vhost.span));
+                }
+                selector
+            }
+            QueueSource::Redis { list, .. } => vec![("key", &list.value, list.span)],
+        }
+    }
+
+    /// The external metric's selector under `autoscaler = hpa`: `selector`,
+    /// or the provider's default.
+    pub fn selector(&self) -> BTreeMap<String, String> {
+        match &self.selector {
+            Some(selector) => selector.clone(),
+            None => (self.default_selector().into_iter())
+                .map(|(label, value, _)| (label.to_string(), value.to_string()))
+                .collect(),
+        }
     }
 }
 

@@ -45,7 +45,8 @@
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
-    "pod_identity" "role" "owner" "timezone" "start" "end"))
+    "pod_identity" "role" "owner" "timezone" "start" "end"
+    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
 
 (attribute
   name: (identifier) @variable
@@ -61,13 +62,15 @@
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
-    "pod_identity" "role" "owner" "timezone" "start" "end"))
+    "pod_identity" "role" "owner" "timezone" "start" "end"
+    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,
 ;; port protocols).
 ((word) @constant
   (#any-of? @constant
+    "kafka" "rabbitmq" "redis"
     "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
@@ -77,6 +80,7 @@
 
 ((word) @variable
   (#not-any-of? @variable
+    "kafka" "rabbitmq" "redis"
     "aws-sqs" "bool" "date" "decimal" "disabled" "double" "external" "hpa" "int"
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"

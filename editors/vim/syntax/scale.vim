@@ -49,6 +49,8 @@ let s:attributes = [
       \ 'polling', 'cooldown', 'initial_cooldown', 'idle_replicas', 'failures',
       \ 'behavior', 'activation', 'pod_identity', 'role', 'owner',
       \ 'timezone', 'start', 'end',
+      \ 'brokers', 'topic', 'consumer_group', 'queue_name', 'vhost', 'address', 'list', 'database',
+      \ 'in_flight', 'delayed',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
@@ -66,7 +68,7 @@ let s:attributes = [
 let s:words = [
       \ 'hpa', 'keda',
       \ 'pods', 'object', 'external',
-      \ 'aws-sqs',
+      \ 'aws-sqs', 'kafka', 'rabbitmq', 'redis',
       \ 'max', 'min', 'disabled',
       \ 'zone', 'node',
       \ 'no_schedule', 'prefer_no_schedule', 'no_execute',

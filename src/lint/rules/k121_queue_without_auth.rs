@@ -1,12 +1,14 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::model::{Autoscaler, Project, SignalSource};
+use crate::model::{Autoscaler, Project, QueueSource, SignalSource};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a `queue` without `auth` that a service scaled by KEDA
-    /// (`autoscaler = keda`, its own or the project's) scales on: its KEDA
-    /// trigger has no way to authenticate.
+    /// Flags an `aws-sqs` `queue` without `auth` that a service scaled by
+    /// KEDA (`autoscaler = keda`, its own or the project's) scales on: its
+    /// KEDA trigger has no way to authenticate. (A kafka or redis queue may
+    /// be read without credentials; a rabbitmq queue without a `host`
+    /// parameter is an error, E008.)
     ///
     /// `auth` says how KEDA reads the queue. Either it names a
     /// TriggerAuthentication (`auth = sqs-reader`), which scalec writes as the
@@ -83,7 +85,9 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    for queue in project.queues.iter().filter(|q| q.auth.is_none()) {
+    let unauthenticated_sqs =
+        |q: &&crate::model::Queue| q.auth.is_none() && matches!(q.source, QueueSource::Sqs { .. });
+    for queue in project.queues.iter().filter(unauthenticated_sqs) {
         let name = &queue.name.value;
         let source = SignalSource::Queue(name.clone());
         let readers: Vec<_> = project

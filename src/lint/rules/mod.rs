@@ -97,6 +97,7 @@ rules! {
     K123 => k123_job_outlives_grace_period,
     K124 => k124_external_metrics_conflict,
     K125 => k125_queue_auth_ignored,
+    K126 => k126_queue_option_ignored,
     M201 => m201_monotonic_shard_key,
     M202 => m202_low_cardinality_shard_key,
     M203 => m203_dominant_key_value,
