@@ -155,9 +155,7 @@ fn check_service(project: &Project, service: &Service, keda: bool, sink: &mut Ve
     };
     // Options inherited from `defaults` apply to the services KEDA scales
     // and are ignored by the others; the service's own must apply.
-    let own = service.span.file == options.span.file
-        && service.span.start <= options.span.start
-        && options.span.end <= service.span.end;
+    let own = service.span.contains(options.span);
     let autoscaled =
         service.is_autoscaled() && !matches!(service.replicas, Some(Replicas::Fixed(_)));
     if !keda || !autoscaled {

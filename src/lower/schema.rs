@@ -155,6 +155,24 @@ const fn required(name: &'static str, value: ValueType, doc: &'static str) -> At
     }
 }
 
+/// `cpu` of a service and of each database tier: a request, or request and
+/// limit.
+const CPU_ATTRIBUTE: AttributeSchema = attr(
+    "cpu",
+    ValueType::CpuOrRange,
+    "",
+    "cpu request, or request `..` limit",
+);
+
+/// `memory` of a service and of each database tier but `shard`, whose limit
+/// also sizes mongod's cache.
+const MEMORY_ATTRIBUTE: AttributeSchema = attr(
+    "memory",
+    ValueType::MemoryOrRange,
+    "",
+    "memory request, or request `..` limit",
+);
+
 // The word lists come from the model's keyword enums, so a word without a
 // variant cannot compile.
 pub const AUTOSCALERS: &[&str] = crate::model::Autoscaler::WORDS;
@@ -233,18 +251,8 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 22] = [
         "",
         "HTTP path of the readiness and liveness probes",
     ),
-    attr(
-        "cpu",
-        ValueType::CpuOrRange,
-        "",
-        "cpu request, or request `..` limit",
-    ),
-    attr(
-        "memory",
-        ValueType::MemoryOrRange,
-        "",
-        "memory request, or request `..` limit",
-    ),
+    CPU_ATTRIBUTE,
+    MEMORY_ATTRIBUTE,
     attr(
         "gpu",
         ValueType::Count,
@@ -717,12 +725,7 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::None,
         doc: "what each shard member (a `mongod` pod) requests",
         attributes: &[
-            attr(
-                "cpu",
-                ValueType::CpuOrRange,
-                "",
-                "cpu request, or request `..` limit",
-            ),
+            CPU_ATTRIBUTE,
             attr(
                 "memory",
                 ValueType::MemoryOrRange,
@@ -748,18 +751,8 @@ pub const BLOCKS: &[BlockSchema] = &[
         label: LabelRule::None,
         doc: "what each config server (a `mongod` pod) requests",
         attributes: &[
-            attr(
-                "cpu",
-                ValueType::CpuOrRange,
-                "",
-                "cpu request, or request `..` limit",
-            ),
-            attr(
-                "memory",
-                ValueType::MemoryOrRange,
-                "",
-                "memory request, or request `..` limit",
-            ),
+            CPU_ATTRIBUTE,
+            MEMORY_ATTRIBUTE,
             attr(
                 "storage",
                 ValueType::Memory,
@@ -775,20 +768,7 @@ pub const BLOCKS: &[BlockSchema] = &[
         kind: "router",
         label: LabelRule::None,
         doc: "what each router (a `mongos` pod) requests",
-        attributes: &[
-            attr(
-                "cpu",
-                ValueType::CpuOrRange,
-                "",
-                "cpu request, or request `..` limit",
-            ),
-            attr(
-                "memory",
-                ValueType::MemoryOrRange,
-                "",
-                "memory request, or request `..` limit",
-            ),
-        ],
+        attributes: &[CPU_ATTRIBUTE, MEMORY_ATTRIBUTE],
         blocks: &[],
         repeatable: &[],
         free_form: false,

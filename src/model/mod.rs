@@ -543,10 +543,7 @@ impl Service {
             Autoscaler::Hpa => "the HPA",
             Autoscaler::Keda => "KEDA",
         };
-        let label = if span.file == self.span.file
-            && self.span.start <= span.start
-            && span.end <= self.span.end
-        {
+        let label = if self.span.contains(span) {
             format!("service `{}` uses {name}", self.name.value)
         } else if cluster.autoscaler_span == Some(span) {
             format!("the project uses {name}")
