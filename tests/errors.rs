@@ -645,7 +645,7 @@ fn each_mistake_gets_its_code() {
         (service("  health = \"/ready\""), "E007", "has a `health` path but no `port`"),
         (service("  cpu = 250m\n  replicas = 2 .. 4\n  scale cpu { total = 2 }"), "E008", "not `total`"),
         ("metric rps { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale rps { total = 100 }\n}\n".into(), "E008", "pods metric `rps` is averaged over pods"),
-        ("cluster c { autoscaler = keda }\nmetric rps { kind = pods }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale rps { average = 10 }\n}\n".into(), "E008", "KEDA cannot serve the pods metric `rps`"),
+        ("cluster c { autoscaler = keda }\nmetric rps {\n  kind = object\n  object { kind = \"Ingress\"; name = \"main\"; api_version = \"networking.k8s.io/v1\" }\n}\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale rps { average = 10 }\n}\n".into(), "E008", "KEDA cannot serve the object metric `rps`"),
         ("cluster c { autoscaler = keda }\nqueue q { provider = aws-sqs; url = \"https://sqs.us-east-1.amazonaws.com/1/q\" }\nservice api {\n  image = \"a:1\"\n  replicas = 2 .. 4\n  scale q { total = 10 }\n}\n".into(), "E008", "KEDA scales on queue `q` by messages per pod"),
         (format!("database {} {{ engine = mongodb; shards = 2 }}\n", "d".repeat(43)), "E006", "is too long for the objects named after it"),
         (service("  \"replicas\" = 2 .. 4"), "E002", "attribute names of service `api` are not quoted"),

@@ -95,6 +95,7 @@
     ;; identity
     "aws_role" "gcp_service_account" "kubernetes_api"
     ;; keda and fallback
+    "metrics_adapter" "prometheus" "adapter_namespace" "series"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior"
     ;; scale
     "activation"
@@ -134,7 +135,7 @@
     ;; fallback behavior
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"
     ;; pod identity and its owner
-    "aws" "workload"
+    "aws" "workload" "prometheus-adapter" "other"
     ;; node affinity operator
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"
     ;; database engine and operator

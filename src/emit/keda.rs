@@ -9,9 +9,12 @@
 //!   TriggerAuthentication, or `identityOwner: operator` in its metadata for
 //!   `auth = operator` (SQS only). Nothing else is added: an SQS queue
 //!   without `auth` is K121's finding, not a default invented here. cpu and
-//!   memory become `cpu`/`memory` triggers. Lowering
-//!   rejects what KEDA cannot express (other metrics, `total` targets), so
-//!   nothing is dropped here.
+//!   memory become `cpu`/`memory` triggers. A `pods` or `external` metric
+//!   becomes a `prometheus` trigger querying `cluster { prometheus }` (the
+//!   query is `prometheus::keda_query`), `AverageValue` for `average` and
+//!   `Value` for `total`, its threshold a plain decimal as the scaler parses
+//!   it. Lowering rejects what KEDA cannot express (object metrics, a
+//!   queue's `total`), so nothing is dropped here.
 //! - `scale_up`/`scale_down` go to `advanced.horizontalPodAutoscalerConfig`.
 //! - A `keda` block's options become `pollingInterval`, `cooldownPeriod`,
 //!   `initialCooldownPeriod`, `idleReplicaCount` and `fallback`, each only
@@ -147,13 +150,13 @@ pub fn scaled_object(context: &Context<'_>, service: &Service) -> ScaledObject {
             triggers: service
                 .scaling
                 .iter()
-                .map(|signal| trigger(context, signal))
+                .map(|signal| trigger(context, service, signal))
                 .collect(),
         },
     }
 }
 
-fn trigger(context: &Context<'_>, signal: &ScaleSignal) -> Trigger {
+fn trigger(context: &Context<'_>, service: &Service, signal: &ScaleSignal) -> Trigger {
     let (source, target) = (&signal.source.value, &signal.target.value);
     match source {
         SignalSource::Cpu | SignalSource::Memory => {
@@ -300,8 +303,40 @@ fn trigger(context: &Context<'_>, signal: &ScaleSignal) -> Trigger {
                 authentication_ref: None,
             }
         }
-        SignalSource::Metric(_) => {
-            unreachable!("lowering rejects metrics under `autoscaler = keda`")
+        SignalSource::Metric(name) => {
+            let metric = context
+                .project
+                .metric(name)
+                .expect("lowering resolved every metric reference");
+            let server = (context.project.cluster.prometheus.as_ref())
+                .expect("lowering requires `prometheus` for a metric under KEDA");
+            let (metric_type, value) = match target {
+                Target::Average(value) => ("AverageValue", value),
+                Target::Total(value) => ("Value", value),
+                Target::Utilization(_) | Target::Replicas(_) => {
+                    unreachable!("lowering allows `average` and `total` on metrics only")
+                }
+            };
+            let mut metadata = BTreeMap::from([
+                (
+                    "query",
+                    super::prometheus::keda_query(context.namespace, service, metric),
+                ),
+                ("serverAddress", server.value.clone()),
+                ("threshold", super::prometheus::decimal(value.milli)),
+            ]);
+            if let Some(activation) = &signal.activation {
+                metadata.insert(
+                    "activationThreshold",
+                    super::prometheus::decimal(activation.value.milli),
+                );
+            }
+            Trigger {
+                type_: "prometheus",
+                metric_type: Some(metric_type),
+                metadata,
+                authentication_ref: None,
+            }
         }
     }
 }

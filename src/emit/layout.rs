@@ -15,6 +15,10 @@ pub const KUSTOMIZATION: &str = "kustomization.yaml";
 /// The project's Namespace and default-deny NetworkPolicy.
 pub const NAMESPACE_FILE: &str = "namespace.yaml";
 
+/// prometheus-adapter's rules ConfigMap, with `metrics_adapter =
+/// prometheus-adapter`.
+pub const ADAPTER_FILE: &str = "prometheus-adapter.yaml";
+
 /// `SERVICE.yaml`: the Deployment, autoscaler and budget of a service.
 pub fn service_file(service: &str) -> String {
     format!("{service}.yaml")
@@ -103,6 +107,17 @@ fn planned(project: &Project) -> Vec<Planned> {
             file: trigger_auth_file(name),
             span: auth.name.span,
             what: format!("trigger_auth `{name}`"),
+        });
+    }
+    // Planned whenever the policy chooses the adapter, so that adding the
+    // first metric cannot make a name collide.
+    if let Some(adapter) = &project.cluster.metrics_adapter
+        && project.cluster.prometheus_adapter()
+    {
+        files.push(Planned {
+            file: ADAPTER_FILE.to_string(),
+            span: adapter.span,
+            what: "prometheus-adapter's rules".to_string(),
         });
     }
     files

@@ -19,6 +19,9 @@
 //!   same mongosh script, to read or run;
 //! - `TRIGGER_AUTH.yaml`: a KEDA TriggerAuthentication a ScaledObject of the
 //!   project uses;
+//! - `prometheus-adapter.yaml`: with `metrics_adapter = prometheus-adapter`,
+//!   the adapter's rules ConfigMap (in the adapter's namespace) for the
+//!   metrics the project's HPAs read;
 //! - `kustomization.yaml`: every YAML file above, `namespace.yaml` first, for
 //!   `kubectl apply -k`.
 //!
@@ -39,6 +42,7 @@ pub mod namespace;
 pub mod network;
 pub mod pod;
 pub mod probes;
+pub mod prometheus;
 pub mod scheduling;
 pub mod security;
 pub mod service;
@@ -261,6 +265,7 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
             files.push(trigger_auth::trigger_auth_file(&context, auth));
         }
     }
+    files.extend(prometheus::adapter_file(&context));
     let resources: Vec<String> = files
         .iter()
         .filter(|f| f.path.extension().is_some_and(|e| e == "yaml"))

@@ -420,7 +420,7 @@ mod tests {
     use super::*;
     use crate::ide::testing::workspace;
 
-    const SIGNALS: &str = "cluster {\n  autoscaler = hpa\n}\n\nmetric rps {\n  kind = pods\n}\n\nqueue jobs {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/jobs\"\n  auth = operator\n}\n";
+    const SIGNALS: &str = "cluster {\n  autoscaler = hpa\n  metrics_adapter = other\n}\n\nmetric rps {\n  kind = pods\n}\n\nqueue jobs {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/jobs\"\n  auth = operator\n}\n";
     const SERVICES: &str = "service api {\n  image = \"a:1\"\n  cpu = 500m\n  memory = 256Mi .. 1Gi\n  replicas = 2 .. 10\n  scale rps { average = 20 }\n  scale jobs { average = 5 }\n  scale cpu { utilization = 70% }\n}\n\nservice cron {\n  image = \"c:1\"\n  memory = 512m\n  replicas = 3\n}\n";
 
     fn hover_at(needle: &str, nth: usize) -> Option<Hover> {

@@ -70,6 +70,34 @@ impl Lowerer<'_> {
             cluster.autoscaler = autoscaler.value;
             cluster.autoscaler_span = Some(autoscaler.span);
         }
+        cluster.metrics_adapter = self.get(
+            &fields,
+            "metrics_adapter",
+            values::keyword::<crate::model::MetricsAdapter>,
+        );
+        if let Some(url) = self.get(&fields, "prometheus", values::string) {
+            if url.value.starts_with("http://") || url.value.starts_with("https://") {
+                cluster.prometheus = Some(url);
+            } else {
+                self.report(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        "`prometheus` is the URL of a Prometheus server",
+                        url.span,
+                    )
+                    .with_label("not an `http://` or `https://` URL")
+                    .with_help(
+                        "write the server's address as KEDA reaches it, e.g. \
+                         `\"http://prometheus-operated.monitoring.svc:9090\"`",
+                    ),
+                );
+            }
+        }
+        if let Some(namespace) = self.get(&fields, "adapter_namespace", values::name)
+            && self.check_dns_name(&namespace.value, namespace.span, "namespace")
+        {
+            cluster.adapter_namespace = namespace.value;
+        }
         if let Some(nodes) = fields.block("nodes") {
             cluster.nodes = self.nodes(nodes);
         }
@@ -132,6 +160,41 @@ impl Lowerer<'_> {
                 )
             },
         );
+        let series = self
+            .get(&fields, "series", values::string)
+            .unwrap_or_else(|| metric_name.clone());
+        // A `name` that is no Prometheus series is fine for an adapter other
+        // than Prometheus: only a written `series` must be one here; the
+        // project-wide check judges the default where Prometheus reads it.
+        let valid_series = !fields.attributes.contains_key("series")
+            || self.check_name(
+                crate::names::prometheus::metric_name(&series.value),
+                series.span,
+                || {
+                    format!(
+                        "{} cannot be the name of a Prometheus series",
+                        crate::names::quoted(&series.value)
+                    )
+                },
+            );
+        let rate = self.get(&fields, "rate", values::duration_millis);
+        let rate_valid = match &rate {
+            Some(rate) if rate.value == 0 => {
+                self.report(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        "the window of `rate()` cannot be zero",
+                        rate.span,
+                    )
+                    .with_label("an empty window")
+                    .with_help(
+                        "write a window of a few scrape intervals, e.g. `rate = 2m`",
+                    ),
+                );
+                false
+            }
+            _ => true,
+        };
         let metric_name = metric_name.value;
         let selector = match fields.block("selector") {
             Some(selector) => self.string_map(selector, "selector"),
@@ -163,7 +226,7 @@ impl Lowerer<'_> {
             }
             _ => {}
         }
-        if !complete || !valid_name {
+        if !complete || !valid_name || !valid_series || !rate_valid {
             return None;
         }
         Some(Metric {
@@ -172,6 +235,10 @@ impl Lowerer<'_> {
             metric_name,
             selector,
             object,
+            prometheus: crate::model::PrometheusSeries {
+                series,
+                rate_millis: rate.map(|r| r.value),
+            },
             span: block.span,
         })
     }

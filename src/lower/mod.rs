@@ -22,6 +22,7 @@ mod scheduling;
 pub mod schema;
 mod security;
 mod service;
+mod prometheus;
 mod signals;
 mod trigger_auth;
 pub mod values;
@@ -179,6 +180,7 @@ pub fn lower_recovered(
     };
     signals::check(&project, known, lower.sink);
     keda::check(&project, known, lower.sink);
+    prometheus::check(&project, known, lower.sink);
     trigger_auth::check(&project, known, lower.sink);
     let declared = calls::Declared {
         services: declared("service"),

@@ -189,6 +189,7 @@ pub const FALLBACK_BEHAVIORS: &[&str] = crate::model::FallbackBehavior::WORDS;
 pub const POD_IDENTITIES: &[&str] = crate::model::PodIdentity::WORDS;
 pub const IDENTITY_OWNERS: &[&str] = crate::model::IdentityOwner::WORDS;
 pub const NODE_OPERATORS: &[&str] = crate::model::NodeOperator::WORDS;
+pub const METRICS_ADAPTERS: &[&str] = crate::model::MetricsAdapter::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -208,6 +209,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("POD_IDENTITIES", POD_IDENTITIES),
     ("IDENTITY_OWNERS", IDENTITY_OWNERS),
     ("NODE_OPERATORS", NODE_OPERATORS),
+    ("METRICS_ADAPTERS", METRICS_ADAPTERS),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -408,6 +410,24 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "what scales a service that does not set its own `autoscaler`",
             ),
             attr(
+                "metrics_adapter",
+                ValueType::Word(METRICS_ADAPTERS),
+                "",
+                "what serves the custom and external metrics of HPA-scaled services",
+            ),
+            attr(
+                "prometheus",
+                ValueType::String,
+                "",
+                "the Prometheus server KEDA's `prometheus` triggers query, an `http(s)://` URL",
+            ),
+            attr(
+                "adapter_namespace",
+                ValueType::Name,
+                "`monitoring`",
+                "namespace of prometheus-adapter and its rules ConfigMap",
+            ),
+            attr(
                 "project",
                 ValueType::Name,
                 "directory name",
@@ -442,6 +462,18 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::String,
                 "block name",
                 "metric name as the metrics adapter serves it",
+            ),
+            attr(
+                "series",
+                ValueType::String,
+                "`name`",
+                "the Prometheus series the metric is computed from",
+            ),
+            attr(
+                "rate",
+                ValueType::Duration,
+                "",
+                "for a counter: the window of `rate()` over the series",
             ),
         ],
         blocks: &["selector", "object"],

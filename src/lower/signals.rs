@@ -67,14 +67,14 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
                     ),
                     "write `average = ...`, the value per pod".to_string(),
                 ),
-                SignalRefusal::MetricUnderKeda(kind) => (
+                SignalRefusal::ObjectMetricUnderKeda => (
                     format!(
-                        "KEDA cannot serve the {} metric `{source}`: scalec compiles KEDA triggers for cpu, memory, queues and schedules",
-                        kind.word()
+                        "KEDA cannot serve the object metric `{source}`: its `prometheus` trigger reads pods and external metrics, not a metric of a Kubernetes object"
                     ),
                     format!(
                         "scale service `{name}` with the HPA and a metrics adapter \
-                         (`autoscaler = hpa` in the service), or scale on a queue"
+                         (`autoscaler = hpa` in the service), or declare the metric `kind = external` \
+                         with the `series` Prometheus computes it from"
                     ),
                 ),
                 SignalRefusal::QueueTotalUnderKeda => (

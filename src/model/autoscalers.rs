@@ -59,9 +59,10 @@ pub enum SignalRefusal {
     TotalOnResource,
     /// A `kind = pods` metric with `total`: it is averaged over pods.
     TotalOnPodsMetric,
-    /// KEDA with a pods, object or external metric: scalec compiles KEDA
-    /// triggers for cpu, memory, queues and schedules only.
-    MetricUnderKeda(MetricKind),
+    /// KEDA with an `object` metric: KEDA reads pods and external metrics
+    /// through its `prometheus` trigger, but has no trigger for a metric of a
+    /// Kubernetes object.
+    ObjectMetricUnderKeda,
     /// KEDA with a queue `total`: KEDA scales on messages per pod.
     QueueTotalUnderKeda,
     /// The HPA with a schedule: it has no clock; KEDA's `cron` trigger does.
@@ -113,7 +114,9 @@ impl Autoscaler {
         match kind {
             SignalKind::Cpu | SignalKind::Memory if total => Err(SignalRefusal::TotalOnResource),
             SignalKind::Metric(MetricKind::Pods) if total => Err(SignalRefusal::TotalOnPodsMetric),
-            SignalKind::Metric(kind) if keda => Err(SignalRefusal::MetricUnderKeda(kind)),
+            SignalKind::Metric(MetricKind::Object) if keda => {
+                Err(SignalRefusal::ObjectMetricUnderKeda)
+            }
             SignalKind::Queue if keda && total => Err(SignalRefusal::QueueTotalUnderKeda),
             SignalKind::Schedule if !keda => Err(SignalRefusal::ScheduleUnderHpa),
             _ => Ok(()),
@@ -260,7 +263,7 @@ mod tests {
     }
 
     #[test]
-    fn keda_compiles_resource_and_queue_averages_only() {
+    fn keda_compiles_what_its_triggers_read() {
         use SignalKind::*;
         let keda = Autoscaler::Keda;
         assert_eq!(keda.signal(Cpu, &Target::Utilization(70)), Ok(()));
@@ -269,12 +272,14 @@ mod tests {
             keda.signal(Queue, &total()),
             Err(SignalRefusal::QueueTotalUnderKeda)
         );
-        for kind in [MetricKind::Pods, MetricKind::Object, MetricKind::External] {
-            assert_eq!(
-                keda.signal(Metric(kind), &average()),
-                Err(SignalRefusal::MetricUnderKeda(kind))
-            );
+        for kind in [MetricKind::Pods, MetricKind::External] {
+            assert_eq!(keda.signal(Metric(kind), &average()), Ok(()));
         }
+        assert_eq!(keda.signal(Metric(MetricKind::External), &total()), Ok(()));
+        assert_eq!(
+            keda.signal(Metric(MetricKind::Object), &average()),
+            Err(SignalRefusal::ObjectMetricUnderKeda)
+        );
         let hpa = Autoscaler::Hpa;
         assert_eq!(hpa.signal(Queue, &total()), Ok(()));
         assert_eq!(hpa.signal(Metric(MetricKind::External), &total()), Ok(()));

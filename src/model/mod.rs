@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use crate::source::{FileId, Span, eq_ignoring_spans};
 
+pub mod adapter;
 pub mod autoscalers;
 pub mod security;
 
@@ -372,6 +373,19 @@ keywords! {
     }
 }
 
+keywords! {
+    /// `cluster { metrics_adapter }`: what serves the custom and external
+    /// metrics HPA-scaled services read.
+    pub enum MetricsAdapter {
+        /// prometheus-adapter: scalec writes its rules for exactly the
+        /// metrics the project's HPAs read.
+        PrometheusAdapter = "prometheus-adapter",
+        /// An adapter the platform runs and configures (the Datadog Cluster
+        /// Agent, a CloudWatch adapter, ...): trusted to serve every name.
+        Other = "other",
+    }
+}
+
 /// The `cluster` block, or its defaults when the project has none.
 #[derive(Clone, Debug)]
 pub struct Cluster {
@@ -386,8 +400,29 @@ pub struct Cluster {
     pub namespace_span: Option<Span>,
     pub autoscaler: Autoscaler,
     pub autoscaler_span: Option<Span>,
+    /// `metrics_adapter`: what serves HPA-scaled services' custom and
+    /// external metrics; `None` when the policy does not say (K127).
+    pub metrics_adapter: Option<Spanned<MetricsAdapter>>,
+    /// `prometheus`: the Prometheus server KEDA's `prometheus` triggers
+    /// query, an `http://` or `https://` URL.
+    pub prometheus: Option<Spanned<String>>,
+    /// `adapter_namespace`: where prometheus-adapter runs and reads its
+    /// rules ConfigMap.
+    pub adapter_namespace: String,
     pub nodes: Option<NodePool>,
     pub span: Option<Span>,
+}
+
+impl Cluster {
+    /// prometheus-adapter's namespace when the policy does not say.
+    pub const DEFAULT_ADAPTER_NAMESPACE: &'static str = "monitoring";
+
+    /// Whether prometheus-adapter serves the HPAs' metrics, from rules
+    /// scalec writes.
+    pub fn prometheus_adapter(&self) -> bool {
+        (self.metrics_adapter.as_ref())
+            .is_some_and(|a| a.value == MetricsAdapter::PrometheusAdapter)
+    }
 }
 
 impl Default for Cluster {
@@ -401,6 +436,9 @@ impl Default for Cluster {
             namespace_span: None,
             autoscaler: Autoscaler::Hpa,
             autoscaler_span: None,
+            metrics_adapter: None,
+            prometheus: None,
+            adapter_namespace: Cluster::DEFAULT_ADAPTER_NAMESPACE.into(),
             nodes: None,
             span: None,
         }
@@ -834,7 +872,21 @@ pub struct Metric {
     pub metric_name: String,
     pub selector: BTreeMap<String, String>,
     pub object: Option<ObjectRef>,
+    /// What Prometheus computes the metric from, when it is read through
+    /// Prometheus (KEDA's `prometheus` trigger, or prometheus-adapter).
+    pub prometheus: PrometheusSeries,
     pub span: Span,
+}
+
+/// A metric as Prometheus computes it: `sum(SERIES{...})` for a gauge,
+/// `sum(rate(SERIES{...}[WINDOW]))` for a counter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrometheusSeries {
+    /// `series`, or the metric's `name`, with where it is written (the
+    /// block's label when neither is).
+    pub series: Spanned<String>,
+    /// `rate`: the window of `rate()`, in milliseconds, for a counter.
+    pub rate_millis: Option<u128>,
 }
 
 /// The object a `kind = object` metric describes.
@@ -1158,7 +1210,8 @@ eq_ignoring_spans! {
         malformed_directives, omitted,
     } ignoring { files }
     Cluster {
-        name, project, kubernetes, namespace, autoscaler, nodes,
+        name, project, kubernetes, namespace, autoscaler, metrics_adapter, prometheus,
+        adapter_namespace, nodes,
     } ignoring { kubernetes_span, namespace_span, autoscaler_span, span }
     NodePool { count, cpu, memory, gpu, ephemeral_storage } ignoring { span }
     Service {
@@ -1170,7 +1223,7 @@ eq_ignoring_spans! {
     ScaleSignal { source, target, activation } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }
     Load { peak_milli, per_pod_milli } ignoring { span }
-    Metric { name, kind, metric_name, selector, object } ignoring { span }
+    Metric { name, kind, metric_name, selector, object, prometheus } ignoring { span }
     Queue { name, source, auth, metric_name, selector } ignoring { span }
     Database {
         name, engine, operator, version, shards, members, config_servers, routers,

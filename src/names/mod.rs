@@ -4,8 +4,9 @@
 //! Every name scalec writes into a Kubernetes object, a custom resource or
 //! the shard script is checked here, each kind by the rule of the system that
 //! reads it: [`kubernetes`] (object names, label keys and values, environment
-//! variable names, metric names, the project name) and [`mongodb`] (database,
-//! collection and field names, and the server version the operator runs).
+//! variable names, metric names, the project name), [`mongodb`] (database,
+//! collection and field names, and the server version the operator runs) and
+//! [`prometheus`] (series and label names in PromQL).
 //! A check returns `Err(Invalid)`: why the name is wrong, the rule, and the
 //! nearest valid name when one can be computed. `lower` turns that into an
 //! E006 (or, for the version, E003) with a span; nothing here reports.
@@ -14,6 +15,7 @@
 
 pub mod kubernetes;
 pub mod mongodb;
+pub mod prometheus;
 
 pub use kubernetes::{
     MAX_NAME_LEN, dns_label_problem, dns_label_rewrite, label_key_problem, label_value_problem,

@@ -55,12 +55,9 @@ declare_rule! {
     /// }
     /// ```
     /// or keep both on the HPA and the metrics adapter (`autoscaler = hpa`).
-    /// A metric of `kind = external` that the adapter serves has a KEDA
-    /// scaler that reads the same source (`prometheus`, `aws-cloudwatch`);
-    /// scalec compiles KEDA triggers for cpu, memory, queues and schedules,
-    /// so such a service stays on the HPA and the KEDA services move to it,
-    /// or the trigger is written by hand. Under KEDA a queue's `average` counts
-    /// in-flight messages too (see `docs/language.md`).
+    /// A metric of `kind = external` moves to KEDA as a `prometheus` trigger
+    /// (with `prometheus` set in `cluster`). Under KEDA a queue's `average`
+    /// counts in-flight messages too (see `docs/language.md`).
     ///
     /// ## See also
     /// K121 (queue-without-auth), K125 (queue-auth-ignored),
@@ -148,19 +145,15 @@ fn finding(
         [one] => format!("service `{}`", one.name.value),
         _ => "the KEDA services".to_string(),
     };
-    let help = if queues_only {
-        format!(
-            "serve every external metric from one server: scale `{name}` with KEDA too \
-             (`autoscaler = keda` in service `{name}`; KEDA reads the queue itself), or scale \
-             {keda_names} with the HPA and the metrics adapter (`autoscaler = hpa`)"
-        )
+    let reads = if queues_only {
+        "KEDA reads the queue itself"
     } else {
-        format!(
-            "serve every external metric from one server: scale {keda_names} with the HPA and the \
-             metrics adapter (`autoscaler = hpa`); scalec writes KEDA triggers for cpu, memory and \
-             queues only, so `{name}` can move to KEDA only with a hand-written `prometheus` or \
-             `aws-cloudwatch` trigger"
-        )
+        "KEDA queries Prometheus for the metric, from `cluster { prometheus }`"
     };
+    let help = format!(
+        "serve every external metric from one server: scale `{name}` with KEDA too \
+         (`autoscaler = keda` in service `{name}`; {reads}), or scale {keda_names} with the HPA \
+         and the metrics adapter (`autoscaler = hpa`)"
+    );
     d.with_help(help)
 }

@@ -98,6 +98,7 @@ rules! {
     K124 => k124_external_metrics_conflict,
     K125 => k125_queue_auth_ignored,
     K126 => k126_queue_option_ignored,
+    K127 => k127_unserved_metric,
     M201 => m201_monotonic_shard_key,
     M202 => m202_low_cardinality_shard_key,
     M203 => m203_dominant_key_value,
