@@ -390,7 +390,8 @@ fn indentation_is_what_scalec_fmt_writes() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
-const METRIC: &str = "cluster {\n  metrics_adapter = other\n}\n\nmetric requests-per-second {\n  kind = pods\n}\n";
+const METRIC: &str =
+    "cluster {\n  metrics_adapter = other\n}\n\nmetric requests-per-second {\n  kind = pods\n}\n";
 const API: &str = "service api {\n  image    = \"registry.example.com/api:1.0.0\"\n  \
                    replicas = 2 .. 10\n  port     = 8080\n  health   = \"/ready\"\n\n  \
                    scale requests-per-second { average = 60 }\n}\n";

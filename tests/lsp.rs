@@ -414,7 +414,7 @@ fn diagnostics_come_on_open_and_go_when_an_edit_fixes_the_problem() {
 
 #[test]
 fn references_resolve_in_files_that_are_not_open_and_follow_them_on_disk() {
-    let metrics = "metric rps { kind = pods }\n";
+    let metrics = "cluster { metrics_adapter = other }\nmetric rps { kind = pods }\n";
     let services = "service api {\n  image    = \"registry.example.com/api:1.0.0\"\n  replicas = 2 .. 10\n  port     = 8080\n  health   = \"/healthz\"\n\n  scale rps { average = 50 }\n}\n";
     let (_temp, dir) = project(&[("metrics.scale", metrics)]);
     let path = dir.join("services.scale");

@@ -1082,6 +1082,34 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         r#"[{"type":"aws-sqs-queue","metadata":{"awsRegion":"eu-west-1","identityOwner":"operator","queueLength":"20","queueURL":"https://sqs.eu-west-1.amazonaws.com/210987654321/shop-emails"}}]"#,
     ),
     (
+        "prometheus-hpa",
+        "api.yaml",
+        "HorizontalPodAutoscaler",
+        "/spec/metrics/1",
+        r#"{"type":"Pods","pods":{"metric":{"name":"http_requests_per_second"},"target":{"type":"AverageValue","averageValue":"60"}}}"#,
+    ),
+    (
+        "prometheus-hpa",
+        "prometheus-adapter.yaml",
+        "ConfigMap",
+        "/metadata/namespace",
+        r#""observability""#,
+    ),
+    (
+        "prometheus-keda",
+        "api.yaml",
+        "ScaledObject",
+        "/spec/triggers",
+        r#"[{"type":"prometheus","metricType":"AverageValue","metadata":{"query":"sum(rate(http_requests_total{namespace=\"shop\",pod=~\"api-[a-z0-9]+-[a-z0-9]+\",handler=\"checkout\"}[90s]))","serverAddress":"http://prometheus-operated.monitoring.svc:9090","threshold":"2.5"}}]"#,
+    ),
+    (
+        "prometheus-keda",
+        "worker.yaml",
+        "ScaledObject",
+        "/spec/triggers",
+        r#"[{"type":"prometheus","metricType":"Value","metadata":{"activationThreshold":"10","query":"sum(payments_pending_total{region=\"eu\"})","serverAddress":"http://prometheus-operated.monitoring.svc:9090","threshold":"500"}}]"#,
+    ),
+    (
         "queue-kafka",
         "worker.yaml",
         "ScaledObject",
@@ -1243,4 +1271,199 @@ fn only_the_trigger_auths_a_scaled_object_uses_are_written() {
         "{kustomization}"
     );
     assert!(!kustomization.contains("unused"), "{kustomization}");
+}
+
+/// A rule of prometheus-adapter's configuration, as the adapter reads it.
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AdapterRule {
+    series_query: String,
+    resources: AdapterResources,
+    name: AdapterName,
+    metrics_query: String,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(deny_unknown_fields)]
+struct AdapterResources {
+    #[serde(default)]
+    overrides: BTreeMap<String, AdapterGroupResource>,
+    namespaced: Option<bool>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct AdapterGroupResource {
+    #[serde(default)]
+    group: String,
+    resource: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(deny_unknown_fields)]
+struct AdapterName {
+    matches: String,
+    #[serde(rename = "as")]
+    as_: String,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct AdapterConfig {
+    #[serde(default)]
+    rules: Vec<AdapterRule>,
+    #[serde(default)]
+    external_rules: Vec<AdapterRule>,
+}
+
+impl AdapterRule {
+    /// The series the rule discovers: the metric name of its `seriesQuery`.
+    fn series(&self) -> &str {
+        let query = &self.series_query;
+        &query[..query.find('{').unwrap_or(query.len())]
+    }
+
+    /// The name the adapter serves the discovered series as, if `matches`
+    /// matches it (Go's `ReplaceAllString`, whose `${1}` Rust's regex reads
+    /// alike).
+    fn serves(&self) -> Option<String> {
+        let pattern = regex::Regex::new(&self.name.matches).expect("`matches` is a regex");
+        pattern.is_match(self.series()).then(|| {
+            pattern
+                .replace_all(self.series(), self.name.as_.as_str())
+                .into_owned()
+        })
+    }
+}
+
+/// The prometheus-adapter configuration is read back as the adapter reads
+/// it: every metric an HPA of the project reads (other than cpu and memory)
+/// has exactly one rule that serves its name, in the list of its API, which
+/// matches the HPA's selector as Prometheus labels and maps the objects the
+/// API asks about; and every rule serves some HPA metric.
+#[test]
+fn prometheus_adapter_serves_exactly_the_metrics_the_hpas_read() {
+    let label = regex::Regex::new("^[a-zA-Z_][a-zA-Z0-9_]*$").unwrap();
+    let mut roots: Vec<PathBuf> = fs::read_dir(crate_path("tests/fixtures/attributes"))
+        .expect("attribute fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    roots.push(crate_path("policies"));
+    roots.sort();
+    let mut checked = 0;
+    for root in &roots {
+        let outputs = build_in_memory(&fixture_files(root), &Default::default())
+            .unwrap_or_else(|| panic!("{} does not build", root.display()));
+        let mut by_dir: BTreeMap<PathBuf, Vec<Value>> = BTreeMap::new();
+        let mut configs: BTreeMap<PathBuf, AdapterConfig> = BTreeMap::new();
+        for (file, text) in outputs.iter().filter(|(f, _)| is_yaml(f)) {
+            let dir = file.parent().expect("in a project directory").to_path_buf();
+            for doc in documents(text).unwrap() {
+                if type_of(&doc) == Ok(("v1", "ConfigMap"))
+                    && file
+                        .file_name()
+                        .is_some_and(|n| n == "prometheus-adapter.yaml")
+                {
+                    let config = doc["data"]["config.yaml"].as_str().expect("config.yaml");
+                    let config: AdapterConfig = serde_yaml::from_str(config)
+                        .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+                    configs.insert(dir.clone(), config);
+                }
+                by_dir.entry(dir.clone()).or_default().push(doc);
+            }
+        }
+        for (dir, config) in &configs {
+            let mut used = vec![false; config.rules.len() + config.external_rules.len()];
+            let hpas = by_dir[dir]
+                .iter()
+                .filter(|d| type_of(d) == Ok(("autoscaling/v2", "HorizontalPodAutoscaler")));
+            for hpa in hpas {
+                for metric in hpa["spec"]["metrics"].as_array().unwrap() {
+                    let type_ = metric["type"].as_str().unwrap();
+                    let (source, external) = match type_ {
+                        "Resource" => continue,
+                        "Pods" => (&metric["pods"], false),
+                        "Object" => (&metric["object"], false),
+                        "External" => (&metric["external"], true),
+                        other => panic!("metric type {other}"),
+                    };
+                    let name = source["metric"]["name"].as_str().unwrap();
+                    let (rules, offset) = if external {
+                        (&config.external_rules, config.rules.len())
+                    } else {
+                        (&config.rules, 0)
+                    };
+                    let serving: Vec<usize> = (0..rules.len())
+                        .filter(|&i| rules[i].serves().as_deref() == Some(name))
+                        .collect();
+                    let [index] = serving[..] else {
+                        panic!(
+                            "{}: {type_} metric `{name}` is served by {} rules",
+                            dir.display(),
+                            serving.len()
+                        )
+                    };
+                    used[offset + index] = true;
+                    let rule = &rules[index];
+                    let context = format!("{}: `{name}`: {rule:?}", dir.display());
+                    assert!(
+                        rule.metrics_query.contains("{<<.LabelMatchers>>}"),
+                        "the selector is not applied: {context}"
+                    );
+                    let selector = source["metric"]["selector"]["matchLabels"]
+                        .as_object()
+                        .cloned()
+                        .unwrap_or_default();
+                    for key in selector.keys() {
+                        assert!(
+                            label.is_match(key),
+                            "`{key}` is no Prometheus label: {context}"
+                        );
+                    }
+                    let overrides = &rule.resources.overrides;
+                    let maps = |label: &str, group: &str, resource: &str| {
+                        overrides
+                            .get(label)
+                            .is_some_and(|r| r.group == group && r.resource == resource)
+                            && rule.series_query.contains(&format!("{label}!=\"\""))
+                    };
+                    match type_ {
+                        "Pods" => {
+                            assert!(maps("namespace", "", "namespace"), "{context}");
+                            assert!(maps("pod", "", "pod"), "{context}");
+                            assert!(
+                                rule.metrics_query.ends_with(" by (<<.GroupBy>>)"),
+                                "{context}"
+                            );
+                        }
+                        "Object" => {
+                            let described = &source["describedObject"];
+                            let kind = described["kind"].as_str().unwrap().to_lowercase();
+                            let api_version = described["apiVersion"].as_str().unwrap();
+                            let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+                            assert!(maps("namespace", "", "namespace"), "{context}");
+                            assert!(maps(&kind, group, &kind), "{context}");
+                            assert!(
+                                rule.metrics_query.ends_with(" by (<<.GroupBy>>)"),
+                                "{context}"
+                            );
+                        }
+                        _ => {
+                            assert_eq!(rule.resources.namespaced, Some(false), "{context}");
+                            assert!(overrides.is_empty(), "{context}");
+                            assert!(!rule.metrics_query.contains("GroupBy"), "{context}");
+                        }
+                    }
+                    checked += 1;
+                }
+            }
+            assert!(
+                used.iter().all(|u| *u),
+                "{}: a rule serves no HPA metric: {config:?}",
+                dir.display()
+            );
+        }
+    }
+    // policies/aether and the prometheus-hpa fixture.
+    assert!(checked >= 8, "only {checked} HPA metrics checked");
 }

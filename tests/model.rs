@@ -530,7 +530,12 @@ cluster {
   autoscaler = keda
 }
 metric lag {
-  kind = external
+  kind = object
+  object {
+    kind        = \"Ingress\"
+    name        = \"main\"
+    api_version = \"networking.k8s.io/v1\"
+  }
 }
 service adapter {
   image      = \"a:1\"

@@ -50,7 +50,8 @@ fn project_dir() -> tempfile::TempDir {
         .expect("a temporary directory")
 }
 
-const METRIC: &str = "cluster {\n  metrics_adapter = other\n}\n\nmetric requests-per-second {\n  kind = pods\n}\n";
+const METRIC: &str =
+    "cluster {\n  metrics_adapter = other\n}\n\nmetric requests-per-second {\n  kind = pods\n}\n";
 
 /// A service scaling on the metric of `METRIC`, with a readiness probe so it
 /// is clean on its own.

@@ -552,6 +552,12 @@ impl Writer {
             (_, "version", _) => "\"7.0\"",
             ("object", "kind", _) => "\"Ingress\"",
             ("metric", "kind", _) => u.choose(&["pods", "external"])?,
+            ("cluster", "prometheus", _) => "\"http://prometheus.monitoring:9090\"",
+            // prometheus-adapter also needs metric and label names that
+            // Prometheus reads, which generated labels are not.
+            ("cluster", "metrics_adapter", _) if self.tidy => "other",
+            ("metric", "series", _) => "\"http_requests_total\"",
+            ("metric", "rate", _) => u.choose(&["30s", "2m"])?,
             ("object", "api_version", _) => "\"networking.k8s.io/v1\"",
             (_, "metric" | "name", _) => "\"http_requests\"",
             ("toleration", "effect", _) => "no_execute",

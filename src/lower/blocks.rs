@@ -187,9 +187,7 @@ impl Lowerer<'_> {
                         rate.span,
                     )
                     .with_label("an empty window")
-                    .with_help(
-                        "write a window of a few scrape intervals, e.g. `rate = 2m`",
-                    ),
+                    .with_help("write a window of a few scrape intervals, e.g. `rate = 2m`"),
                 );
                 false
             }

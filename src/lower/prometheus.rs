@@ -20,9 +20,7 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
     // Each metric or queue is judged once, however many services read it.
     let mut judged: BTreeSet<&str> = BTreeSet::new();
     for service in &project.services {
-        if service.autoscaler != Autoscaler::Keda
-            || !autoscaler_known(cluster, service, known)
-        {
+        if service.autoscaler != Autoscaler::Keda || !autoscaler_known(cluster, service, known) {
             continue;
         }
         for signal in &service.scaling {
@@ -117,13 +115,13 @@ fn names_prometheus_reads<'a>(
 ) {
     if let Err(invalid) = names::metric_name(&series.value) {
         let mut diagnostic = Diagnostic::error(
-                codes::INVALID_NAME,
-                format!(
-                    "{} cannot be the name of a Prometheus series, which {reader} reads",
-                    crate::names::quoted(&series.value)
-                ),
-                series.span,
-            )
+            codes::INVALID_NAME,
+            format!(
+                "{} cannot be the name of a Prometheus series, which {reader} reads",
+                crate::names::quoted(&series.value)
+            ),
+            series.span,
+        )
         .with_label(invalid.problem.clone())
         .with_help(format!("{}; {rename}", invalid.help()));
         if series.span != origin.span {

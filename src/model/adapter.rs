@@ -11,8 +11,8 @@
 //! it runs, into which it puts the selector's labels (`<<.LabelMatchers>>`).
 
 use super::{
-    Autoscaler, Metric, MetricKind, Project, PrometheusSeries, Queue, QueueSource, ScaleSignal, Service,
-    SignalSource, Spanned,
+    Autoscaler, Metric, MetricKind, Project, PrometheusSeries, Queue, QueueSource, ScaleSignal,
+    Service, SignalSource, Spanned,
 };
 
 /// Which API serves a metric, and so which list of prometheus-adapter's
@@ -33,10 +33,7 @@ pub enum AdapterResources {
     Pods,
     /// An `object` metric: `namespace` and the object's kind, lower-cased,
     /// as the label (`ingress="main"`), in its API group.
-    Object {
-        label: String,
-        group: String,
-    },
+    Object { label: String, group: String },
     /// An external metric: from outside the cluster, not filtered by the
     /// HPA's namespace (`namespaced: false`).
     Unnamespaced,
@@ -113,7 +110,10 @@ impl Metric {
                 let group = object
                     .and_then(|o| o.api_version.rsplit_once('/'))
                     .map_or(String::new(), |(group, _)| group.to_string());
-                (AdapterApi::Custom, AdapterResources::Object { label, group })
+                (
+                    AdapterApi::Custom,
+                    AdapterResources::Object { label, group },
+                )
             }
             MetricKind::External => (AdapterApi::External, AdapterResources::Unnamespaced),
         }
@@ -125,7 +125,11 @@ impl Project {
     /// service and signal order.
     pub fn adapter_metrics(&self) -> Vec<AdapterMetric<'_>> {
         let mut metrics = Vec::new();
-        for service in self.services.iter().filter(|s| s.autoscaler == Autoscaler::Hpa) {
+        for service in self
+            .services
+            .iter()
+            .filter(|s| s.autoscaler == Autoscaler::Hpa)
+        {
             for signal in &service.scaling {
                 let metric = match &signal.source.value {
                     SignalSource::Metric(name) => self.metric(name).map(|metric| {
