@@ -211,6 +211,16 @@ fn signal_summary(analysis: &Analysis<'_>, file: FileId, model: &Project, name: 
                 object.kind, object.name, object.api_version
             ));
         }
+        let series = &metric.prometheus;
+        let query = match series.rate_millis {
+            Some(window) => format!(
+                "`rate({}[{}])`",
+                series.series.value,
+                crate::names::prometheus::duration(window)
+            ),
+            None => format!("`{}`", series.series.value),
+        };
+        out.push_str(&format!("\n\nIn Prometheus: {query}."));
         out
     } else if let Some(queue) = model.queue(name) {
         use crate::model::QueueSource;
@@ -535,6 +545,7 @@ mod tests {
             hover.starts_with("**metric `rps`** · `pods` metric, served as `rps`"),
             "{hover}"
         );
+        assert!(hover.contains("\n\nIn Prometheus: `rps`.\n\n"), "{hover}");
         assert!(hover.ends_with("Scaled on by `api`."), "{hover}");
         let on_reference = hover_at("jobs {", 0).unwrap().markdown;
         assert!(
