@@ -23,7 +23,7 @@ let s:blocks = [
       \ 'shard', 'config_server', 'router',
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
-      \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule',
+      \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job',
       \ ]
 
 let s:attributes = [
@@ -48,6 +48,7 @@ let s:attributes = [
       \ 'reason', 'aws_role', 'gcp_service_account', 'kubernetes_api',
       \ 'polling', 'cooldown', 'initial_cooldown', 'idle_replicas', 'failures',
       \ 'behavior', 'activation', 'pod_identity', 'role', 'owner',
+      \ 'deadline', 'retries', 'parallelism', 'strategy', 'successful_history', 'failed_history',
       \ 'timezone', 'start', 'end',
       \ 'brokers', 'topic', 'consumer_group', 'queue_name', 'vhost', 'address', 'list', 'database',
       \ 'in_flight', 'delayed',
@@ -74,6 +75,7 @@ let s:words = [
       \ 'no_schedule', 'prefer_no_schedule', 'no_execute',
       \ 'static', 'current_replicas', 'current_replicas_if_higher',
       \ 'current_replicas_if_lower', 'aws', 'workload',
+      \ 'default', 'accurate', 'eager',
       \ 'in', 'not_in', 'exists', 'does_not_exist', 'gt', 'lt',
       \ 'mongodb',
       \ 'percona',
