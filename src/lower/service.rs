@@ -380,7 +380,10 @@ impl Lowerer<'_> {
                 .with_help(help.to_string())
         };
         let serve = "a job takes its work from a queue, and a ScaledJob has no Service: \
-                     remove it, or remove `job` to run a Deployment that serves it";
+                     remove `port`, or remove `job` to run a Deployment that serves it";
+        let serve_block = "a job takes its work from a queue, and a ScaledJob has no Service: \
+                           remove the `port` block, or remove `job` to run a Deployment that \
+                           serves it";
         for item in &block.items {
             let found = match item {
                 crate::ast::Item::Attribute(attribute) => {
@@ -414,7 +417,7 @@ impl Lowerer<'_> {
                 crate::ast::Item::Block(child) => {
                     let span = super::block_head(child);
                     match child.kind.name.as_str() {
-                        "port" => Some((span, "a `port` block", "no port on a job", serve)),
+                        "port" => Some((span, "a `port` block", "no port on a job", serve_block)),
                         "probe" => Some((
                             span,
                             "a `probe`",
@@ -433,8 +436,8 @@ impl Lowerer<'_> {
                             span,
                             "HPA behaviour",
                             "no HPA under a ScaledJob",
-                            "remove it: KEDA starts Jobs at each `polling` (`keda { polling = 15s }`) \
-                             as `job { strategy }` counts them",
+                            "remove `scale_up` and `scale_down`: KEDA starts Jobs at each `polling` \
+                             (`keda { polling = 15s }`) as `job { strategy }` counts them",
                         )),
                         "load" => Some((
                             span,
@@ -481,7 +484,7 @@ impl Lowerer<'_> {
                     format!("service `{name}` runs as Jobs but scales on no queue"),
                     job.head,
                 )
-                .with_label("Jobs for what?")
+                .with_label("no `scale` block on a queue")
                 .with_related(
                     block.label.as_ref().map_or(block.span, |l| l.span),
                     "in this service",
