@@ -487,6 +487,11 @@ impl Writer {
                     // KEDA's options need `autoscaler = keda`, a range and
                     // signals the generated service may not have.
                     0
+                } else if self.tidy && nested == "job" {
+                    // A job needs a queue signal and refuses ports, probes,
+                    // `disruption` and HPA behaviour, which a tidy service
+                    // may have; untidy files still write it.
+                    0
                 } else if self.tidy && matches!(nested, "scale" | "object" | "probe") {
                     // `object` needs `kind = object`; a second `scale`
                     // may name the same resource, a second `probe` be of
