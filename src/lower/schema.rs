@@ -337,7 +337,7 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 22] = [
         "job_duration",
         ValueType::Duration,
         "",
-        "how long one job or message takes at most; K123 compares it with `grace_period`",
+        "how long one job or message takes at most; K123 compares it with `grace_period`, K130 with a `job`'s `deadline`",
     ),
     attr(
         "env_from",
