@@ -68,11 +68,9 @@ pub fn service_file(context: &Context<'_>, service: &Service) -> OutputFile {
     file.push(&super::identity::service_account(context, service));
     if service.is_job() {
         // Jobs of a ScaledJob: no Deployment, Service, autoscaler or budget,
-        // and no NetworkPolicy of its own, as it has no port.
+        // and no NetworkPolicy of its own: lowering refuses a job's ports,
+        // so nothing may reach it and the default-deny covers it.
         file.push(&keda::scaled_job(context, service));
-        if let Some(policy) = super::network::service_policy(context, service) {
-            file.push(&policy);
-        }
         return OutputFile {
             path: PathBuf::from(super::layout::service_file(&service.name.value)),
             content: file.finish(),
