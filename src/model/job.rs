@@ -84,3 +84,36 @@ eq_ignoring_spans! {
         deadline_seconds, retries, parallelism, strategy, successful_history, failed_history,
     } ignoring { head, span }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{FileId, Span};
+
+    fn job() -> Job {
+        let span = Span::new(FileId(0), 0, 0);
+        Job {
+            deadline_seconds: None,
+            retries: None,
+            parallelism: None,
+            strategy: None,
+            successful_history: None,
+            failed_history: None,
+            head: span,
+            span,
+        }
+    }
+
+    #[test]
+    fn an_unwritten_strategy_and_retries_are_kedas_and_kubernetes_defaults() {
+        let mut job = job();
+        assert_eq!(job.strategy(), JobStrategy::Default);
+        assert_eq!(job.retries(), 6);
+        let span = job.head;
+        job.strategy = Some(Spanned::new(JobStrategy::Accurate, span));
+        job.retries = Some(Spanned::new(0, span));
+        assert_eq!(job.strategy(), JobStrategy::Accurate);
+        assert_eq!(job.strategy().api_name(), "accurate");
+        assert_eq!(job.retries(), 0);
+    }
+}
