@@ -1382,3 +1382,73 @@ fn e008_queue_providers_keda_refuses_or_never_reads() {
         ]
     );
 }
+
+/// What a ScaledJob has no place for, in a service with `job` (scalec#14):
+/// each E008 points at what is written and names the job.
+#[test]
+fn e008_job_refuses_what_a_scaled_job_has_no_place_for() {
+    let checked = fixture("E008-job");
+    let path = "tests/fixtures/errors/E008-job/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:11:16: error[E008]: service `encoder` runs as Jobs, which take no `autoscaler = hpa`"
+            ),
+            format!(
+                "{path}:12:3: error[E008]: service `encoder` runs as Jobs, which take no `port`"
+            ),
+            format!(
+                "{path}:13:3: error[E008]: service `encoder` runs as Jobs, which take no `health`"
+            ),
+            format!(
+                "{path}:16:9: error[E008]: a ScaledJob starts Jobs for messages waiting in a queue; `scale cpu` counts no messages"
+            ),
+            format!(
+                "{path}:17:3: error[E008]: service `encoder` runs as Jobs, which take no HPA behaviour"
+            ),
+            format!(
+                "{path}:18:3: error[E008]: service `encoder` runs as Jobs, which take no `disruption`"
+            ),
+            format!(
+                "{path}:21:5: error[E008]: a ScaledJob has no `cooldown`: it starts Jobs and never scales a Deployment down"
+            ),
+        ]
+    );
+    assert!(
+        checked.diagnostics.iter().all(|d| d
+            .related
+            .iter()
+            .any(|r| r.message == "service `encoder` runs as Jobs")),
+        "every refusal names the job"
+    );
+}
+
+/// A job needs a queue of its own: it does not inherit `defaults`' signals.
+#[test]
+fn e007_job_without_a_queue() {
+    let checked = fixture("E007-job-without-queue");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E007-job-without-queue/policy.scale:9:3: error[E007]: service `encoder` runs as Jobs but scales on no queue"
+        ]
+    );
+}
+
+/// Values the Job API or KEDA's CRD refuse.
+#[test]
+fn e003_job_values_a_job_refuses() {
+    let checked = fixture("E003-job");
+    let path = "tests/fixtures/errors/E003-job/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:14:19: error[E003]: a Job's deadline must be at least 1s"),
+            format!("{path}:15:19: error[E003]: a Job with `parallelism = 0` never starts a pod"),
+            format!(
+                "{path}:16:19: error[E003]: `custom` is not one of `default`, `accurate`, `eager`"
+            ),
+        ]
+    );
+}

@@ -49,6 +49,11 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
         "crds/keda.sh/TriggerAuthentication_v1alpha1.json",
     ),
     (
+        "keda.sh/v1alpha1",
+        "ScaledJob",
+        "crds/keda.sh/ScaledJob_v1alpha1.json",
+    ),
+    (
         "psmdb.percona.com/v1",
         "PerconaServerMongoDB",
         "crds/psmdb.percona.com/PerconaServerMongoDB_v1.json",
@@ -988,6 +993,118 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         r#""1Gi""#,
     ),
     (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/jobTargetRef/activeDeadlineSeconds",
+        "3600",
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/jobTargetRef/backoffLimit",
+        "2",
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/jobTargetRef/template/spec/restartPolicy",
+        r#""Never""#,
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/jobTargetRef/template/spec/topologySpreadConstraints/0/matchLabelKeys",
+        "null",
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/scalingStrategy",
+        r#"{"strategy":"accurate"}"#,
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/rollout",
+        r#"{"strategy":"gradual"}"#,
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/pollingInterval",
+        "10",
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/successfulJobsHistoryLimit",
+        "5",
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/failedJobsHistoryLimit",
+        "10",
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/maxReplicaCount",
+        "20",
+    ),
+    (
+        "job",
+        "encoder.yaml",
+        "ScaledJob",
+        "/spec/triggers",
+        r#"[{"type":"aws-sqs-queue","metadata":{"awsRegion":"eu-west-1","identityOwner":"operator","queueLength":"1","queueURL":"https://sqs.eu-west-1.amazonaws.com/210987654321/media-videos","scaleOnInFlight":"false"}}]"#,
+    ),
+    (
+        "job",
+        "thumbnailer.yaml",
+        "ScaledJob",
+        "/spec/minReplicaCount",
+        "1",
+    ),
+    (
+        "job",
+        "thumbnailer.yaml",
+        "ScaledJob",
+        "/spec/pollingInterval",
+        "20",
+    ),
+    (
+        "job",
+        "thumbnailer.yaml",
+        "ScaledJob",
+        "/spec/jobTargetRef/template/spec/containers/0",
+        r#"{"image":"registry.example.com/thumbnailer:1.4.0","name":"thumbnailer","resources":{"limits":{"memory":"512Mi"},"requests":{"cpu":"500m","memory":"512Mi"}},"securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"readOnlyRootFilesystem":true}}"#,
+    ),
+    (
+        "job",
+        "thumbnailer.yaml",
+        "ScaledJob",
+        "/spec/scalingStrategy",
+        "null",
+    ),
+    (
+        "job",
+        "thumbnailer.yaml",
+        "ScaledJob",
+        "/spec/jobTargetRef/backoffLimit",
+        "null",
+    ),
+    (
         "keda-options",
         "worker.yaml",
         "ScaledObject",
@@ -1466,4 +1583,24 @@ fn prometheus_adapter_serves_exactly_the_metrics_the_hpas_read() {
     }
     // policies/aether and the prometheus-hpa fixture.
     assert!(checked >= 8, "only {checked} HPA metrics checked");
+}
+
+/// A service with a `job` block is a ServiceAccount and a ScaledJob: no
+/// Deployment, Service, autoscaler or PodDisruptionBudget (scalec#14).
+#[test]
+fn a_job_compiles_to_a_service_account_and_a_scaled_job_only() {
+    let root = crate_path("tests/fixtures/attributes/job");
+    let outputs = build_in_memory(&fixture_files(&root), &Default::default()).expect("builds");
+    for name in ["encoder.yaml", "thumbnailer.yaml"] {
+        let (_, text) = outputs
+            .iter()
+            .find(|(f, _)| f.file_name().is_some_and(|n| n == name))
+            .unwrap_or_else(|| panic!("no {name}"));
+        let kinds: Vec<String> = documents(text)
+            .expect("YAML")
+            .iter()
+            .map(|d| d["kind"].as_str().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(kinds, ["ServiceAccount", "ScaledJob"], "{name}");
+    }
 }

@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters" "schedule")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -97,6 +97,8 @@
     ;; keda and fallback
     "metrics_adapter" "prometheus" "adapter_namespace" "series"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior"
+    ;; job
+    "deadline" "retries" "parallelism" "strategy" "successful_history" "failed_history"
     ;; scale
     "activation"
     ;; trigger_auth
@@ -134,6 +136,8 @@
     "no_schedule" "prefer_no_schedule" "no_execute"
     ;; fallback behavior
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"
+    ;; job strategy
+    "default" "accurate" "eager"
     ;; pod identity and its owner
     "aws" "workload" "prometheus-adapter" "other"
     ;; node affinity operator

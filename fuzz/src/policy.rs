@@ -273,6 +273,11 @@ impl Writer {
             } else {
                 schema::TOP_LEVEL
             };
+            if self.tidy && u.ratio(1, 8)? {
+                self.tidy_job(u)?;
+                self.newline(u)?;
+                continue;
+            }
             let kind = *u.choose(kinds)?;
             self.block(u, kind, 0)?;
             self.newline(u)?;
@@ -285,6 +290,27 @@ impl Writer {
             let tail = *u.choose(&["", "}", "{", "x =", "\"", "[", "# end"])?;
             self.out.push_str(tail);
         }
+        Ok(())
+    }
+
+    /// A valid service that runs as Jobs, with the SQS queue it counts: a
+    /// job refuses too much of what a tidy service may hold to come from
+    /// [`Writer::block`].
+    fn tidy_job(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
+        self.labels += 1;
+        let n = self.labels;
+        let in_flight = *u.choose(&["", "\n  in_flight = false"])?;
+        let strategy = *u.choose(&["", " strategy = accurate;", " strategy = eager;"])?;
+        let deadline = *u.choose(&["", " deadline = 10m;"])?;
+        let range = *u.choose(&["0 .. 4", "1 .. 10"])?;
+        self.out.push_str(&format!(
+            "queue queue-{n} {{\n  provider = aws-sqs\n  \
+             url = \"https://sqs.us-east-1.amazonaws.com/123456789012/q\"\n  \
+             auth = operator{in_flight}\n}}\n\n\
+             service job-{n} {{\n  image = \"registry.example.com/job:1.0.0\"\n  \
+             replicas = {range}\n  scale queue-{n} {{ average = 1 }}\n  \
+             job {{{deadline}{strategy} retries = 2 }}\n}}"
+        ));
         Ok(())
     }
 
@@ -486,6 +512,11 @@ impl Writer {
                 let repeat = if self.tidy && nested == "keda" {
                     // KEDA's options need `autoscaler = keda`, a range and
                     // signals the generated service may not have.
+                    0
+                } else if self.tidy && nested == "job" {
+                    // A job needs a queue signal and refuses ports, probes,
+                    // `disruption` and HPA behaviour, which a tidy service
+                    // may have; untidy files still write it.
                     0
                 } else if self.tidy && matches!(nested, "scale" | "object" | "probe") {
                     // `object` needs `kind = object`; a second `scale`

@@ -61,11 +61,21 @@ const _: () = assert!(
 );
 
 /// `SERVICE.yaml`: the ServiceAccount, the Deployment, its autoscaler and its
-/// disruption budget.
+/// disruption budget; for a job, the ServiceAccount and the ScaledJob.
 pub fn service_file(context: &Context<'_>, service: &Service) -> OutputFile {
     // Room for a typical service's file, so the text is not copied as it grows.
     let mut file = YamlFile::new(context.header("#", service.file), 4096);
     file.push(&super::identity::service_account(context, service));
+    if service.is_job() {
+        // Jobs of a ScaledJob: no Deployment, Service, autoscaler or budget,
+        // and no NetworkPolicy of its own: lowering refuses a job's ports,
+        // so nothing may reach it and the default-deny covers it.
+        file.push(&keda::scaled_job(context, service));
+        return OutputFile {
+            path: PathBuf::from(super::layout::service_file(&service.name.value)),
+            content: file.finish(),
+        };
+    }
     file.push(&deployment(context, service));
     if let Some(kubernetes_service) = super::service::service(context, service) {
         file.push(&kubernetes_service);
@@ -105,6 +115,26 @@ fn fixed_replicas(service: &Service) -> Option<i32> {
 
 pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
     let name = &service.name.value;
+    Deployment {
+        metadata: super::pod::deployment_metadata(context, service),
+        spec: Some(DeploymentSpec {
+            replicas: fixed_replicas(service),
+            selector: selector(context, name),
+            template: pod_template(context, service),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// The pod template of a service's Deployment, or of each Job of its
+/// ScaledJob: one container, hardened, as its own ServiceAccount. A job's
+/// pod is never restarted in place (`restartPolicy: Never`: a failed pod is
+/// kept to read and the Job's `retries` start another), and its spread has
+/// no `matchLabelKeys`, as Job pods carry no `pod-template-hash`.
+pub fn pod_template(context: &Context<'_>, service: &Service) -> PodTemplateSpec {
+    let name = &service.name.value;
+    let job = service.is_job();
     let probes = super::probes::container_probes(service);
     let files = super::pod::files(service);
     let container = Container {
@@ -138,7 +168,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
             label_selector: Some(selector(context, name)),
             // Each ReplicaSet of a rollout is spread on its own: the old
             // pods, about to go, do not skew where the new ones land.
-            match_label_keys: Some(vec![POD_TEMPLATE_HASH.into()]),
+            match_label_keys: (!job).then(|| vec![POD_TEMPLATE_HASH.into()]),
             ..Default::default()
         }]
     });
@@ -149,6 +179,7 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
         termination_grace_period_seconds: super::pod::termination_grace_period(service),
         volumes: files.volumes,
         image_pull_secrets: super::pod::image_pull_secrets(service),
+        restart_policy: job.then(|| "Never".into()),
         ..Default::default()
     };
     super::scheduling::apply(&mut pod, &service.scheduling);
@@ -158,18 +189,9 @@ pub fn deployment(context: &Context<'_>, service: &Service) -> Deployment {
         (service.tmp.as_ref()).map(|tmp| Quantity(tmp.value.text.clone())),
         service.mounts_token(),
     );
-    Deployment {
-        metadata: super::pod::deployment_metadata(context, service),
-        spec: Some(DeploymentSpec {
-            replicas: fixed_replicas(service),
-            selector: selector(context, name),
-            template: PodTemplateSpec {
-                metadata: Some(super::pod::pod_metadata(context, service)),
-                spec: Some(pod),
-            },
-            ..Default::default()
-        }),
-        ..Default::default()
+    PodTemplateSpec {
+        metadata: Some(super::pod::pod_metadata(context, service)),
+        spec: Some(pod),
     }
 }
 

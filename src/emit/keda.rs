@@ -23,10 +23,20 @@
 //!   `activationLagThreshold`, `activationValue`, `activationListLength`). Lowering refused what KEDA's webhook
 //!   would (an idle count not below the minimum, a fallback with only cpu
 //!   and memory triggers).
+//! - A service with a `job` block becomes a ScaledJob instead: the pod
+//!   template of `k8s::pod_template` in a Job spec (`deadline`, `retries`,
+//!   `parallelism`), `replicas` as `minReplicaCount`/`maxReplicaCount` (the
+//!   Jobs kept running, and the most at once), the queue triggers written as
+//!   for a ScaledObject (`average` is then the messages one Job takes),
+//!   `polling`, the history limits and `strategy` when written, and always
+//!   `rollout.strategy: gradual`: KEDA's default deletes every running Job
+//!   when the ScaledJob changes, so each build would kill the work in
+//!   flight.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::autoscaling::v2::HorizontalPodAutoscalerBehavior;
+use k8s_openapi::api::batch::v1::JobSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
@@ -109,6 +119,88 @@ struct Trigger {
 #[derive(Serialize)]
 struct AuthenticationRef {
     name: String,
+}
+
+/// The ScaledJob of a service with a `job` block.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScaledJob {
+    api_version: &'static str,
+    kind: &'static str,
+    metadata: ObjectMeta,
+    spec: ScaledJobSpec,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ScaledJobSpec {
+    job_target_ref: JobSpec,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    polling_interval: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    successful_jobs_history_limit: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed_jobs_history_limit: Option<i32>,
+    rollout: Rollout,
+    min_replica_count: i32,
+    max_replica_count: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scaling_strategy: Option<ScalingStrategy>,
+    triggers: Vec<Trigger>,
+}
+
+#[derive(Serialize)]
+struct Rollout {
+    strategy: &'static str,
+}
+
+#[derive(Serialize)]
+struct ScalingStrategy {
+    strategy: &'static str,
+}
+
+/// The ScaledJob of a service that runs as Jobs. Lowering proved it has a
+/// `job` block and only queue signals; the guards K101 and K102 a range.
+pub fn scaled_job(context: &Context<'_>, service: &Service) -> ScaledJob {
+    let job = service
+        .job
+        .as_ref()
+        .expect("only a service with a `job` block is written as a ScaledJob");
+    let range = super::autoscale::range(service);
+    let polling = (service.keda.as_ref())
+        .and_then(|o| o.polling_seconds.as_ref())
+        .map(|s| s.value);
+    let value = |v: &Option<crate::model::Spanned<i32>>| v.as_ref().map(|v| v.value);
+    ScaledJob {
+        api_version: "keda.sh/v1alpha1",
+        kind: "ScaledJob",
+        metadata: super::pod::deployment_metadata(context, service),
+        spec: ScaledJobSpec {
+            job_target_ref: JobSpec {
+                active_deadline_seconds: job.deadline_seconds.as_ref().map(|d| d.value),
+                backoff_limit: value(&job.retries),
+                parallelism: value(&job.parallelism),
+                template: super::k8s::pod_template(context, service),
+                ..Default::default()
+            },
+            polling_interval: polling,
+            successful_jobs_history_limit: value(&job.successful_history),
+            failed_jobs_history_limit: value(&job.failed_history),
+            rollout: Rollout {
+                strategy: "gradual",
+            },
+            min_replica_count: range.min(),
+            max_replica_count: range.max(),
+            scaling_strategy: (job.strategy.as_ref()).map(|s| ScalingStrategy {
+                strategy: s.value.api_name(),
+            }),
+            triggers: service
+                .scaling
+                .iter()
+                .map(|signal| trigger(context, service, signal))
+                .collect(),
+        },
+    }
 }
 
 /// The ScaledObject of an autoscaled service.

@@ -13,7 +13,8 @@
 //!   NetworkPolicy;
 //! - `SERVICE.yaml`: the ServiceAccount, the Deployment, its Service (with a
 //!   port), then its HorizontalPodAutoscaler or KEDA ScaledObject, its
-//!   PodDisruptionBudget and its NetworkPolicy;
+//!   PodDisruptionBudget and its NetworkPolicy; for a service with a `job`
+//!   block, the ServiceAccount and the KEDA ScaledJob;
 //! - `DATABASE.yaml`: the PerconaServerMongoDB, the shard-setup ConfigMap and
 //!   Job, and the database's NetworkPolicy; `DATABASE-shard-setup.js`: the
 //!   same mongosh script, to read or run;

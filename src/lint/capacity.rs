@@ -289,15 +289,30 @@ pub fn largest<'d, 'a>(demands: &'d [Demand<'a>]) -> Vec<&'d Demand<'a>> {
 }
 
 /// The pods a service may run at most: a fixed count, the top of its range,
-/// or 1 without `replicas` (what Kubernetes runs).
+/// or 1 without `replicas` (what Kubernetes runs); for a job, times the pods
+/// of each Job (`parallelism`).
 pub fn max_pods(service: &Service) -> u32 {
-    service.bounds().map_or(1, |b| b.max.value)
+    service
+        .bounds()
+        .map_or(1, |b| b.max.value)
+        .saturating_mul(pods_per_replica(service))
 }
 
 /// The pods a service runs at least: a fixed count, the bottom of its range,
-/// or 1 without `replicas`.
+/// or 1 without `replicas`; for a job, times the pods of each Job.
 pub fn min_pods(service: &Service) -> u32 {
-    service.bounds().map_or(1, |b| b.min.value)
+    service
+        .bounds()
+        .map_or(1, |b| b.min.value)
+        .saturating_mul(pods_per_replica(service))
+}
+
+/// The pods of one replica: 1, or a job's `parallelism` (a replica of a
+/// ScaledJob is a Job).
+fn pods_per_replica(service: &Service) -> u32 {
+    (service.job.as_ref())
+        .and_then(|job| job.parallelism.as_ref())
+        .map_or(1, |p| p.value.unsigned_abs())
 }
 
 /// `part` as a whole percentage of `whole`, rounded: `67 %`, `<1 %`.
@@ -452,7 +467,10 @@ impl Shortfall<'_> {
             [only] => match only.owner {
                 Owner::Service(service) => {
                     // The only one with a request: the pool holds this many of its pods.
-                    let fits = self.capacity / only.request.max(1);
+                    // A job's replicas are Jobs of `parallelism` pods each.
+                    let fits = self.capacity
+                        / only.request.max(1)
+                        / u128::from(pods_per_replica(service).max(1));
                     format!(
                         "`{}` takes it all: lower its {which} replicas to {fits}",
                         service.name.value

@@ -120,6 +120,11 @@ fn idle_replicas(value: &Value) -> values::Conv<i32> {
 /// `defaults` that does not parse may set it.
 pub(super) fn check(project: &Project, known: super::signals::Known, sink: &mut Vec<Diagnostic>) {
     for service in &project.services {
+        // A job's `keda` options are checked with the rest of the job
+        // (`lower/service.rs`): a ScaledJob takes `polling` only.
+        if service.is_job() {
+            continue;
+        }
         if super::signals::autoscaler_known(&project.cluster, service, known) {
             let keda = service.autoscaler == Autoscaler::Keda;
             check_service(project, service, keda, sink);

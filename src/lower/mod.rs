@@ -16,6 +16,7 @@
 
 mod blocks;
 mod calls;
+mod job;
 mod keda;
 mod pod;
 mod prometheus;

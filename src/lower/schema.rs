@@ -190,6 +190,7 @@ pub const POD_IDENTITIES: &[&str] = crate::model::PodIdentity::WORDS;
 pub const IDENTITY_OWNERS: &[&str] = crate::model::IdentityOwner::WORDS;
 pub const NODE_OPERATORS: &[&str] = crate::model::NodeOperator::WORDS;
 pub const METRICS_ADAPTERS: &[&str] = crate::model::MetricsAdapter::WORDS;
+pub const JOB_STRATEGIES: &[&str] = crate::model::JobStrategy::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -210,6 +211,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("IDENTITY_OWNERS", IDENTITY_OWNERS),
     ("NODE_OPERATORS", NODE_OPERATORS),
     ("METRICS_ADAPTERS", METRICS_ADAPTERS),
+    ("JOB_STRATEGIES", JOB_STRATEGIES),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -337,7 +339,7 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 22] = [
         "job_duration",
         ValueType::Duration,
         "",
-        "how long one job or message takes at most; K123 compares it with `grace_period`",
+        "how long one job or message takes at most; K123 compares it with `grace_period`, K130 with a `job`'s `deadline`",
     ),
     attr(
         "env_from",
@@ -379,6 +381,32 @@ const SERVICE_BLOCKS: &[&str] = &[
     "toleration",
     "keda",
     "node_affinity",
+];
+
+/// The blocks of a service: those of `defaults`, and `job`, which makes one
+/// service a ScaledJob (in `defaults` it would make every service one). A
+/// test checks it is [`SERVICE_BLOCKS`] and `job`.
+const SERVICE_OWN_BLOCKS: &[&str] = &[
+    "scale",
+    "scale_up",
+    "scale_down",
+    "load",
+    "disruption",
+    "env",
+    "port",
+    "probe",
+    "files",
+    "labels",
+    "annotations",
+    "pod_labels",
+    "pod_annotations",
+    "security",
+    "identity",
+    "node_selector",
+    "toleration",
+    "keda",
+    "node_affinity",
+    "job",
 ];
 
 /// The blocks of a service that may appear more than once.
@@ -578,9 +606,9 @@ pub const BLOCKS: &[BlockSchema] = &[
     BlockSchema {
         kind: "service",
         label: LabelRule::Required("the service's name, also its Deployment's"),
-        doc: "one workload: a Deployment, its autoscaler and its disruption budget",
+        doc: "one workload: a Deployment, its autoscaler and its disruption budget; with `job`, a KEDA ScaledJob",
         attributes: SERVICE_ATTRIBUTES,
-        blocks: SERVICE_BLOCKS,
+        blocks: SERVICE_OWN_BLOCKS,
         repeatable: SERVICE_REPEATABLE,
         free_form: false,
     },
@@ -1256,6 +1284,52 @@ pub const BLOCKS: &[BlockSchema] = &[
         free_form: false,
     },
     BlockSchema {
+        kind: "job",
+        label: LabelRule::None,
+        doc: "runs the service as queue-driven batch Jobs of a KEDA ScaledJob instead of a Deployment",
+        attributes: &[
+            attr(
+                "deadline",
+                ValueType::Duration,
+                "none: a Job may run forever",
+                "how long one Job may run, retries included, before Kubernetes stops it (`activeDeadlineSeconds`); whole seconds",
+            ),
+            attr(
+                "retries",
+                ValueType::Count,
+                "Kubernetes: `6`",
+                "failed pods a Job replaces before it fails (`backoffLimit`)",
+            ),
+            attr(
+                "parallelism",
+                ValueType::Count,
+                "Kubernetes: `1`",
+                "pods of one Job running at once, 1 or more (`parallelism`)",
+            ),
+            attr(
+                "strategy",
+                ValueType::Word(JOB_STRATEGIES),
+                "KEDA: `default`",
+                "how KEDA counts the Jobs to start (`scalingStrategy.strategy`): `default` subtracts running Jobs from the queue, `accurate` only Jobs not started yet, `eager` fills every free slot",
+            ),
+            attr(
+                "successful_history",
+                ValueType::Count,
+                "KEDA: `100`",
+                "finished Jobs kept for inspection (`successfulJobsHistoryLimit`)",
+            ),
+            attr(
+                "failed_history",
+                ValueType::Count,
+                "KEDA: `100`",
+                "failed Jobs kept for inspection (`failedJobsHistoryLimit`)",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
         kind: "fallback",
         label: LabelRule::None,
         doc: "the replicas KEDA asks for while a trigger cannot be read",
@@ -1446,4 +1520,14 @@ pub fn markdown_table(schema: &BlockSchema) -> String {
     out.push_str(&label);
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_service_takes_the_blocks_of_defaults_and_job() {
+        let mut expected = super::SERVICE_BLOCKS.to_vec();
+        expected.push("job");
+        assert_eq!(super::SERVICE_OWN_BLOCKS, expected.as_slice());
+    }
 }

@@ -79,6 +79,7 @@ pub(super) struct ServiceParts {
     security: Option<Security>,
     identity: Option<Identity>,
     keda: Option<crate::model::KedaOptions>,
+    job: Option<crate::model::Job>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -202,6 +203,7 @@ impl Lowerer<'_> {
                 "security" => parts.security = self.security(child),
                 "identity" => parts.identity = self.identity(child),
                 "keda" => parts.keda = self.keda(child),
+                "job" => parts.job = self.job(child),
                 "node_selector" => parts.node_selector = Some(self.labels(child)),
                 "toleration" => {
                     let toleration = self.toleration(child);
@@ -232,11 +234,25 @@ impl Lowerer<'_> {
             .expect("labels are checked before lowering");
         let name = Spanned::new(label.text.clone(), label.span);
         let valid_name = self.check_dns_name(&name.value, name.span, "Deployment");
-        let own = self.service_parts(block, "service", scope);
-        let inherited = defaults.cloned().unwrap_or_default();
+        let mut own = self.service_parts(block, "service", scope);
+        let mut inherited = defaults.cloned().unwrap_or_default();
+        let job = own.job.take();
+        if let Some(job) = &job {
+            self.job_conflicts(block, &own, job, &name.value);
+            // A job takes none of what a Deployment's pods serve or how an
+            // HPA scales them from `defaults`: its own were refused above.
+            inherited.port = None;
+            inherited.health = None;
+            inherited.named_ports.clear();
+            inherited.probes.clear();
+            inherited.disruption = None;
+            inherited.scale_up = None;
+            inherited.scale_down = None;
+            inherited.load = None;
+        }
         let replicas = own.replicas.or(inherited.replicas);
         let fixed = matches!(replicas, Some(Replicas::Fixed(_)));
-        let scaling = if !own.scaling.is_empty() || fixed {
+        let scaling = if !own.scaling.is_empty() || fixed || job.is_some() {
             own.scaling
         } else {
             inherited.scaling
@@ -260,9 +276,12 @@ impl Lowerer<'_> {
             }
             return None;
         };
-        let (autoscaler, autoscaler_span) = match own.autoscaler.or(inherited.autoscaler) {
-            Some(written) => (written.value, Some(written.span)),
-            None => (self.target.autoscaler, self.target.autoscaler_span),
+        let (autoscaler, autoscaler_span) = match (&job, own.autoscaler.or(inherited.autoscaler)) {
+            // A ScaledJob is KEDA's, whatever `defaults` or `cluster` choose
+            // for Deployments.
+            (Some(job), _) => (Autoscaler::Keda, Some(job.head)),
+            (None, Some(written)) => (written.value, Some(written.span)),
+            (None, None) => (self.target.autoscaler, self.target.autoscaler_span),
         };
         let spread = own.spread.or(inherited.spread);
         if let (Some(strict), None) = (&own.spread_strict, &spread) {
@@ -339,7 +358,170 @@ impl Lowerer<'_> {
             security: own.security.or(inherited.security),
             identity: own.identity.or(inherited.identity),
             keda: own.keda.or(inherited.keda),
+            job,
         })
+    }
+
+    /// Reports what a service with a `job` block says that a ScaledJob has no
+    /// place for (E008), and a job with no queue to count (E007). Only what
+    /// the service itself writes: what it would inherit from `defaults` is
+    /// for Deployments, and a job does not take it.
+    fn job_conflicts(
+        &mut self,
+        block: &Block,
+        own: &ServiceParts,
+        job: &crate::model::Job,
+        name: &str,
+    ) {
+        let conflict = |message: String, span, label: &str, help: &str| {
+            Diagnostic::error(codes::CONFLICTING_ATTRIBUTES, message, span)
+                .with_label(label.to_string())
+                .with_related(job.head, format!("service `{name}` runs as Jobs"))
+                .with_help(help.to_string())
+        };
+        let serve = "a job takes its work from a queue, and a ScaledJob has no Service: \
+                     remove `port`, or remove `job` to run a Deployment that serves it";
+        let serve_block = "a job takes its work from a queue, and a ScaledJob has no Service: \
+                           remove the `port` block, or remove `job` to run a Deployment that \
+                           serves it";
+        for item in &block.items {
+            let found = match item {
+                crate::ast::Item::Attribute(attribute) => {
+                    let span = attribute.name.span;
+                    match attribute.name.name.as_str() {
+                        "port" => Some((span, "`port`", "no port on a job", serve)),
+                        "health" => Some((
+                            span,
+                            "`health`",
+                            "no probes on a job",
+                            "a Job's pod is not load-balanced, so nothing reads its readiness: \
+                             remove `health`, and give the Job a `deadline` to stop one that hangs",
+                        )),
+                        "autoscaler"
+                            if own
+                                .autoscaler
+                                .as_ref()
+                                .is_some_and(|a| a.value == Autoscaler::Hpa) =>
+                        {
+                            Some((
+                                attribute.value.span,
+                                "`autoscaler = hpa`",
+                                "only KEDA runs Jobs",
+                                "a ScaledJob is KEDA's: remove `autoscaler = hpa`, or remove `job` to \
+                             run a Deployment the HPA scales",
+                            ))
+                        }
+                        _ => None,
+                    }
+                }
+                crate::ast::Item::Block(child) => {
+                    let span = super::block_head(child);
+                    match child.kind.name.as_str() {
+                        "port" => Some((span, "a `port` block", "no port on a job", serve_block)),
+                        "probe" => Some((
+                            span,
+                            "a `probe`",
+                            "no probes on a job",
+                            "a Job's pod is not load-balanced or restarted in place: remove the \
+                             probe, and give the Job a `deadline` to stop one that hangs",
+                        )),
+                        "disruption" => Some((
+                            span,
+                            "`disruption`",
+                            "no PodDisruptionBudget for a job",
+                            "remove `disruption`: a Job's pod ends by itself, and `retries` \
+                             replaces one a drain evicts",
+                        )),
+                        "scale_up" | "scale_down" => Some((
+                            span,
+                            "HPA behaviour",
+                            "no HPA under a ScaledJob",
+                            "remove `scale_up` and `scale_down`: KEDA starts Jobs at each `polling` \
+                             (`keda { polling = 15s }`) as `job { strategy }` counts them",
+                        )),
+                        "load" => Some((
+                            span,
+                            "`load`",
+                            "a job serves no requests",
+                            "remove `load`: `scale QUEUE { average = N }` is how many messages one \
+                             Job takes",
+                        )),
+                        "keda" => {
+                            self.job_keda_conflicts(child, &conflict);
+                            None
+                        }
+                        _ => None,
+                    }
+                }
+            };
+            if let Some((span, what, label, help)) = found {
+                self.report(conflict(
+                    format!("service `{name}` runs as Jobs, which take no {what}"),
+                    span,
+                    label,
+                    help,
+                ));
+            }
+        }
+        for signal in &own.scaling {
+            if !matches!(signal.source.value, SignalSource::Queue(_)) {
+                self.report(conflict(
+                    format!(
+                        "a ScaledJob starts Jobs for messages waiting in a queue; `scale {}` counts no messages",
+                        signal.source.value.name()
+                    ),
+                    signal.source.span,
+                    "not a queue",
+                    "scale on a declared `queue` (`scale jobs { average = 1 }`), or remove `job` \
+                     to run a Deployment that scales on this",
+                ));
+            }
+        }
+        if own.scaling.is_empty() {
+            self.report(
+                Diagnostic::error(
+                    codes::MISSING_ATTRIBUTE,
+                    format!("service `{name}` runs as Jobs but scales on no queue"),
+                    job.head,
+                )
+                .with_label("no `scale` block on a queue")
+                .with_related(
+                    block.label.as_ref().map_or(block.span, |l| l.span),
+                    "in this service",
+                )
+                .with_help(
+                    "add `scale QUEUE { average = 1 }` to the service: one Job per message \
+                     waiting in the queue (its own: a job does not inherit `defaults`' signals)",
+                ),
+            );
+        }
+    }
+
+    /// The options of a job's own `keda` block that a ScaledJob has no field
+    /// for (E008); `polling` is its `pollingInterval`.
+    fn job_keda_conflicts(
+        &mut self,
+        keda: &Block,
+        conflict: &dyn Fn(String, crate::source::Span, &str, &str) -> Diagnostic,
+    ) {
+        for item in &keda.items {
+            let (word, span) = match item {
+                crate::ast::Item::Attribute(a) => (a.name.name.as_str(), a.name.span),
+                crate::ast::Item::Block(b) => (b.kind.name.as_str(), super::block_head(b)),
+            };
+            if matches!(
+                word,
+                "cooldown" | "initial_cooldown" | "idle_replicas" | "fallback"
+            ) {
+                self.report(conflict(
+                    format!("a ScaledJob has no `{word}`: it starts Jobs and never scales a Deployment down"),
+                    span,
+                    "ScaledObject only",
+                    "remove it: a ScaledJob takes `polling` only; `replicas` bounds the Jobs \
+                     and `job { deadline }` ends each one",
+                ));
+            }
+        }
     }
 
     pub(super) fn resource<T>(

@@ -4,7 +4,7 @@
 
 use crate::diag::{Diagnostic, codes};
 use crate::model::autoscalers::SignalRefusal;
-use crate::model::{Autoscaler, Cluster, Project, Replicas, Service, Target};
+use crate::model::{Autoscaler, Cluster, Project, Replicas, Service, SignalSource, Target};
 
 /// Whether the project-wide blocks these checks read are known: a `cluster`
 /// or `defaults` block that does not parse is not (see
@@ -51,6 +51,10 @@ pub(super) fn check(project: &Project, known: Known, sink: &mut Vec<Diagnostic>)
             &[]
         };
         for signal in signals {
+            // Lowering reported a job's signals that are not queues (E008).
+            if service.is_job() && !matches!(signal.source.value, SignalSource::Queue(_)) {
+                continue;
+            }
             let Some(kind) = project.signal_kind(&signal.source.value) else {
                 continue;
             };

@@ -226,9 +226,11 @@ macro_rules! keywords {
 pub mod network;
 
 pub use network::{Call, NamedPort, PortRef, Protocol};
+pub mod job;
 pub mod keda;
 pub mod pod;
 pub mod scheduling;
+pub use job::{Job, JobStrategy};
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
 pub mod schedule;
 pub mod trigger_auth;
@@ -591,6 +593,11 @@ impl Service {
         Some((span, label))
     }
 
+    /// Whether the service runs as a KEDA ScaledJob (`job { ... }`).
+    pub fn is_job(&self) -> bool {
+        self.job.is_some()
+    }
+
     /// Whether the service has autoscaling signals.
     pub fn is_autoscaled(&self) -> bool {
         !self.scaling.is_empty()
@@ -607,6 +614,10 @@ impl Service {
     /// A service below two pods without a `disruption` block gets none: a
     /// default budget could only allow its only pod to go.
     pub fn disruption_budget(&self) -> Option<DisruptionBudget<'_>> {
+        // A job's pods end by themselves; lowering refuses its `disruption`.
+        if self.is_job() {
+            return None;
+        }
         if let Some(disruption) = &self.disruption {
             return Some(DisruptionBudget::Written(disruption));
         }
@@ -713,6 +724,9 @@ pub struct Service {
     pub identity: Option<Identity>,
     /// `keda { ... }`: options of the ScaledObject.
     pub keda: Option<KedaOptions>,
+    /// `job { ... }`: the service runs as Jobs of a KEDA ScaledJob, not as a
+    /// Deployment.
+    pub job: Option<Job>,
 }
 
 /// What a `scale` block scales on.
@@ -1218,7 +1232,7 @@ eq_ignoring_spans! {
         name, image, port, health, cpu, memory, gpu, ephemeral_storage, replicas, autoscaler, scaling, scale_up,
         scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
-        env_from, files, metadata, image_pull_secrets, tmp, security, identity, keda,
+        env_from, files, metadata, image_pull_secrets, tmp, security, identity, keda, job,
     } ignoring { file, span, autoscaler_span }
     ScaleSignal { source, target, activation } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }

@@ -23,7 +23,7 @@ let s:blocks = [
       \ 'shard', 'config_server', 'router',
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
-      \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule',
+      \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job',
       \ ]
 
 let s:attributes = [
@@ -49,6 +49,7 @@ let s:attributes = [
       \ 'metrics_adapter', 'prometheus', 'adapter_namespace', 'series',
       \ 'polling', 'cooldown', 'initial_cooldown', 'idle_replicas', 'failures',
       \ 'behavior', 'activation', 'pod_identity', 'role', 'owner',
+      \ 'deadline', 'retries', 'parallelism', 'strategy', 'successful_history', 'failed_history',
       \ 'timezone', 'start', 'end',
       \ 'brokers', 'topic', 'consumer_group', 'queue_name', 'vhost', 'address', 'list', 'database',
       \ 'in_flight', 'delayed',
@@ -75,6 +76,7 @@ let s:words = [
       \ 'no_schedule', 'prefer_no_schedule', 'no_execute',
       \ 'static', 'current_replicas', 'current_replicas_if_higher',
       \ 'current_replicas_if_lower', 'aws', 'workload', 'prometheus-adapter', 'other',
+      \ 'default', 'accurate', 'eager',
       \ 'in', 'not_in', 'exists', 'does_not_exist', 'gt', 'lt',
       \ 'mongodb',
       \ 'percona',

@@ -46,7 +46,9 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    for service in &project.services {
+    // A job's `replicas` count Jobs, each ending by itself: one is no
+    // outage.
+    for service in project.services.iter().filter(|s| !s.is_job()) {
         let name = &service.name.value;
         match service.bounds() {
             None => out.push(

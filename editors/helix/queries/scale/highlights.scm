@@ -10,7 +10,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job"))
 
 (block
   kind: (identifier) @variable
@@ -19,7 +19,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job"))
 
 (block
   label: (identifier) @label)
@@ -41,6 +41,7 @@
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "metrics_adapter" "prometheus" "adapter_namespace" "series"
+    "deadline" "retries" "parallelism" "strategy" "successful_history" "failed_history"
     "pod_identity" "role" "owner" "timezone" "start" "end"
     "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
 
@@ -59,6 +60,7 @@
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "metrics_adapter" "prometheus" "adapter_namespace" "series"
+    "deadline" "retries" "parallelism" "strategy" "successful_history" "failed_history"
     "pod_identity" "role" "owner" "timezone" "start" "end"
     "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
 
@@ -72,7 +74,7 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "prometheus-adapter" "other"
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "prometheus-adapter" "other" "default" "accurate" "eager"
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
 
 ((word) @variable
@@ -82,7 +84,7 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "prometheus-adapter" "other"
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "prometheus-adapter" "other" "default" "accurate" "eager"
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
 
 (call
