@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -95,6 +95,7 @@
     ;; identity
     "aws_role" "gcp_service_account" "kubernetes_api"
     ;; keda and fallback
+    "pool" "max_connections" "reserved_connections"
     "metrics_adapter" "prometheus" "adapter_namespace" "series"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior"
     ;; job
@@ -139,7 +140,7 @@
     ;; job strategy
     "default" "accurate" "eager"
     ;; pod identity and its owner
-    "aws" "workload" "prometheus-adapter" "other"
+    "aws" "workload" "postgresql" "prometheus-adapter" "other"
     ;; node affinity operator
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"
     ;; database engine and operator

@@ -675,6 +675,28 @@ impl Lowerer<'_> {
             .get(&fields, "version", values::string)
             .filter(|version| self.check_version(version));
         let shards = self.get(&fields, "shards", |v| positive_count(v, &SHARDS));
+        if !fields.attributes.contains_key("shards") {
+            self.missing(block, "shards", "shards = 3");
+        }
+        for attribute in ["max_connections", "reserved_connections"] {
+            if let Some(written) = fields.attributes.get(attribute) {
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!(
+                            "{} is a MongoDB cluster, which takes no `{attribute}`",
+                            describe_block(block)
+                        ),
+                        written.name.span,
+                    )
+                    .with_label("PostgreSQL only")
+                    .with_help(
+                        "a MongoDB cluster's clients connect to its routers, each of which \
+                         accepts 65536 connections: remove this, or add routers",
+                    ),
+                );
+            }
+        }
         let members = self.get(&fields, "members", |v| positive_count(v, &MEMBERS));
         let config_servers = self.get(&fields, "config_servers", |v| {
             positive_count(v, &CONFIG_SERVERS)

@@ -1,6 +1,7 @@
 //! Resolves every service's `calls` once the whole project is lowered: each
 //! target is a service or database of the project (E004, with a
-//! did-you-mean), and each port called is one the service declares (E004).
+//! did-you-mean), and each port called is one the service declares (E004);
+//! and every `connections` block's database (E004).
 //! A NetworkPolicy for a port that does not exist would admit nothing, so
 //! these are errors, never warnings.
 
@@ -18,8 +19,39 @@ pub(super) struct Declared<'a> {
     pub defaults_known: bool,
 }
 
-/// Reports calls to unknown targets and to ports a service does not have.
+/// Reports calls to unknown targets and to ports a service does not have,
+/// and connections to databases the project does not declare.
 pub(super) fn check(project: &Project, declared: &Declared<'_>, sink: &mut Vec<Diagnostic>) {
+    for service in &project.services {
+        for connection in &service.connections {
+            let name = connection.database.value.as_str();
+            if declared.databases.contains(&name) {
+                continue;
+            }
+            let span = connection.database.span;
+            let close = crate::names::did_you_mean(name, declared.databases.iter().copied());
+            let help = match close {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!(
+                    "declare it: `database {name} {{ engine = postgresql  max_connections = 200 }}`"
+                ),
+            };
+            sink.push(
+                Diagnostic::error(
+                    codes::UNKNOWN_REFERENCE,
+                    format!("no database named `{name}` in this project"),
+                    span,
+                )
+                .with_label("unknown database")
+                .with_related(
+                    service.name.span,
+                    format!("connected to by service `{}`", service.name.value),
+                )
+                .with_help(help)
+                .with_suggestion_opt(close.map(|close| Suggestion::name(span, close))),
+            );
+        }
+    }
     for service in &project.services {
         for call in &service.calls {
             if let Some(diagnostic) = resolve(project, declared, service, call) {

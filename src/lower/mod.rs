@@ -19,6 +19,7 @@ mod calls;
 mod job;
 mod keda;
 mod pod;
+mod postgres;
 mod prometheus;
 mod scheduling;
 pub mod schema;
@@ -147,11 +148,17 @@ pub fn lower_recovered(
         .collect();
     schedules.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     let (database_blocks, _) = lower.split_stubs(top.of_kind("database"));
-    let mut databases: Vec<_> = database_blocks
+    let (postgres_blocks, mongodb_blocks): (Vec<&Block>, Vec<&Block>) =
+        (database_blocks.iter()).partition(|b| postgres::is_postgres(b));
+    let mut databases: Vec<_> = mongodb_blocks
         .iter()
         .filter_map(|b| lower.database(b))
         .collect();
     databases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    let mut postgres: Vec<_> = (postgres_blocks.iter())
+        .filter_map(|b| lower.postgres(b))
+        .collect();
+    postgres.sort_by(|a, b| a.name.value.cmp(&b.name.value));
     let (trigger_auth_blocks, _) = lower.split_stubs(top.of_kind("trigger_auth"));
     let mut trigger_auths: Vec<_> = (trigger_auth_blocks.iter())
         .filter_map(|b| lower.trigger_auth(b))
@@ -175,6 +182,7 @@ pub fn lower_recovered(
         queues,
         schedules,
         databases,
+        postgres,
         trigger_auths,
         lint,
         omitted: Omitted::default(),

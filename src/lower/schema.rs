@@ -383,9 +383,10 @@ const SERVICE_BLOCKS: &[&str] = &[
     "node_affinity",
 ];
 
-/// The blocks of a service: those of `defaults`, and `job`, which makes one
-/// service a ScaledJob (in `defaults` it would make every service one). A
-/// test checks it is [`SERVICE_BLOCKS`] and `job`.
+/// The blocks of a service: those of `defaults`, `job`, which makes one
+/// service a ScaledJob (in `defaults` it would make every service one), and
+/// `connections`, which state the service's own pools. A test checks it is
+/// [`SERVICE_BLOCKS`], `job` and `connections`.
 const SERVICE_OWN_BLOCKS: &[&str] = &[
     "scale",
     "scale_up",
@@ -407,10 +408,21 @@ const SERVICE_OWN_BLOCKS: &[&str] = &[
     "keda",
     "node_affinity",
     "job",
+    "connections",
 ];
 
 /// The blocks of a service that may appear more than once.
 const SERVICE_REPEATABLE: &[&str] = &["scale", "port", "probe", "toleration", "node_affinity"];
+
+/// The blocks of a service (not of `defaults`) that may appear more than once.
+const SERVICE_OWN_REPEATABLE: &[&str] = &[
+    "scale",
+    "port",
+    "probe",
+    "toleration",
+    "node_affinity",
+    "connections",
+];
 
 /// Every block kind, top-level kinds first.
 pub const BLOCKS: &[BlockSchema] = &[
@@ -609,13 +621,13 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "one workload: a Deployment, its autoscaler and its disruption budget; with `job`, a KEDA ScaledJob",
         attributes: SERVICE_ATTRIBUTES,
         blocks: SERVICE_OWN_BLOCKS,
-        repeatable: SERVICE_REPEATABLE,
+        repeatable: SERVICE_OWN_REPEATABLE,
         free_form: false,
     },
     BlockSchema {
         kind: "database",
         label: LabelRule::Required("the database cluster's name"),
-        doc: "a sharded MongoDB cluster",
+        doc: "a sharded MongoDB cluster, or a PostgreSQL server checked for connections",
         attributes: &[
             required("engine", ValueType::Word(ENGINES), "database engine"),
             attr(
@@ -630,7 +642,24 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "`\"7.0\"`",
                 "MongoDB version: `\"6.0\"`, `\"7.0\"`, `\"8.0\"` or an exact build of one",
             ),
-            required("shards", ValueType::Count, "number of shards, 1 to 150000"),
+            attr(
+                "shards",
+                ValueType::Count,
+                "",
+                "mongodb (required): number of shards, 1 to 150000",
+            ),
+            attr(
+                "max_connections",
+                ValueType::Count,
+                "`100`",
+                "postgresql: the server's `max_connections`",
+            ),
+            attr(
+                "reserved_connections",
+                ValueType::Count,
+                "`3`",
+                "postgresql: connections reserved for superusers (`superuser_reserved_connections` plus `reserved_connections`)",
+            ),
             attr(
                 "members",
                 ValueType::Count,
@@ -964,6 +993,19 @@ pub const BLOCKS: &[BlockSchema] = &[
         blocks: &[],
         repeatable: &[],
         free_form: true,
+    },
+    BlockSchema {
+        kind: "connections",
+        label: LabelRule::Required("the database, by the name of its `database` block"),
+        doc: "the connection pool each pod of the service holds to a database",
+        attributes: &[required(
+            "pool",
+            ValueType::Count,
+            "connections each pod holds open at most",
+        )],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
     },
     BlockSchema {
         kind: "port",
@@ -1525,9 +1567,12 @@ pub fn markdown_table(schema: &BlockSchema) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_service_takes_the_blocks_of_defaults_and_job() {
+    fn a_service_takes_the_blocks_of_defaults_job_and_connections() {
+        let mut repeatable = super::SERVICE_REPEATABLE.to_vec();
+        repeatable.push("connections");
+        assert_eq!(super::SERVICE_OWN_REPEATABLE, repeatable.as_slice());
         let mut expected = super::SERVICE_BLOCKS.to_vec();
-        expected.push("job");
+        expected.extend(["job", "connections"]);
         assert_eq!(super::SERVICE_OWN_BLOCKS, expected.as_slice());
     }
 }

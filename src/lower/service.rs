@@ -80,6 +80,7 @@ pub(super) struct ServiceParts {
     identity: Option<Identity>,
     keda: Option<crate::model::KedaOptions>,
     job: Option<crate::model::Job>,
+    connections: Vec<crate::model::Connection>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -204,6 +205,10 @@ impl Lowerer<'_> {
                 "identity" => parts.identity = self.identity(child),
                 "keda" => parts.keda = self.keda(child),
                 "job" => parts.job = self.job(child),
+                "connections" => {
+                    let connection = self.connection(child, &parts.connections);
+                    parts.connections.extend(connection);
+                }
                 "node_selector" => parts.node_selector = Some(self.labels(child)),
                 "toleration" => {
                     let toleration = self.toleration(child);
@@ -359,6 +364,44 @@ impl Lowerer<'_> {
             identity: own.identity.or(inherited.identity),
             keda: own.keda.or(inherited.keda),
             job,
+            connections: own.connections,
+        })
+    }
+
+    /// `connections DATABASE { pool = N }`; E005 for a second block of one
+    /// database.
+    fn connection(
+        &mut self,
+        block: &Block,
+        earlier: &[crate::model::Connection],
+    ) -> Option<crate::model::Connection> {
+        let schema = super::schema::block("connections").expect("connections has a schema");
+        let fields = self.fields(block, schema);
+        let complete = self.require(block, schema, &fields);
+        let database = super::blocks::label(block);
+        let pool = self.get(&fields, "pool", |v| {
+            values::int32_count(v, &POOL).map(|n| n as u32)
+        });
+        if let Some(first) = earlier.iter().find(|c| c.database.value == database.value) {
+            self.report(
+                Diagnostic::error(
+                    codes::DUPLICATE_DEFINITION,
+                    format!("the connections to `{}` are stated twice", database.value),
+                    database.span,
+                )
+                .with_label("stated again here")
+                .with_related(first.database.span, "first stated here")
+                .with_help("keep one `connections` block per database"),
+            );
+            return None;
+        }
+        if !complete {
+            return None;
+        }
+        Some(crate::model::Connection {
+            database,
+            pool: pool?,
+            span: block.span,
         })
     }
 
@@ -1249,4 +1292,11 @@ const GPUS: values::Limit = values::Limit {
     max: values::INT32_MAX,
     what: "GPUs",
     why: "scalec counts GPUs per pod in 32-bit integers",
+};
+
+/// A connection pool's size: a count of connections.
+const POOL: values::Limit = values::Limit {
+    max: values::INT32_MAX,
+    what: "connections",
+    why: "no database accepts more",
 };

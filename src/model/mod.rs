@@ -16,6 +16,7 @@ use crate::source::{FileId, Span, eq_ignoring_spans};
 
 pub mod adapter;
 pub mod autoscalers;
+pub mod connections;
 pub mod security;
 
 pub use autoscalers::{AutoscaleRange, RangeRefusal, SignalKind};
@@ -57,6 +58,8 @@ pub struct Project {
     /// `schedule` blocks, sorted by name.
     pub schedules: Vec<Schedule>,
     pub databases: Vec<Database>,
+    /// `database` blocks with `engine = postgresql`, sorted by name.
+    pub postgres: Vec<Postgres>,
     /// `trigger_auth` blocks, sorted by name.
     pub trigger_auths: Vec<TriggerAuth>,
     pub lint: LintSettings,
@@ -147,6 +150,10 @@ impl Project {
                 .filter(|d| keep(&omitted.databases, &d.name))
                 .cloned()
                 .collect(),
+            postgres: (self.postgres.iter())
+                .filter(|d| keep(&omitted.databases, &d.name))
+                .cloned()
+                .collect(),
             ..self.clone()
         }
     }
@@ -157,6 +164,11 @@ impl Project {
 
     pub fn queue(&self, name: &str) -> Option<&Queue> {
         self.queues.iter().find(|q| q.name.value == name)
+    }
+
+    /// The MongoDB database `name`, if declared.
+    pub fn database(&self, name: &str) -> Option<&Database> {
+        self.databases.iter().find(|d| d.name.value == name)
     }
 
     pub fn schedule(&self, name: &str) -> Option<&Schedule> {
@@ -230,6 +242,7 @@ pub mod job;
 pub mod keda;
 pub mod pod;
 pub mod scheduling;
+pub use connections::{Connection, Postgres};
 pub use job::{Job, JobStrategy};
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
 pub mod schedule;
@@ -727,6 +740,9 @@ pub struct Service {
     /// `job { ... }`: the service runs as Jobs of a KEDA ScaledJob, not as a
     /// Deployment.
     pub job: Option<Job>,
+    /// `connections DATABASE { pool = N }`: the databases it holds
+    /// connection pools to, in the order written.
+    pub connections: Vec<Connection>,
 }
 
 /// What a `scale` block scales on.
@@ -1104,6 +1120,8 @@ keywords! {
     /// `engine`: the database.
     pub enum DatabaseEngine {
         MongoDb = "mongodb",
+        /// Checked for connections only (C305); nothing is emitted.
+        PostgreSql = "postgresql",
     }
 }
 
@@ -1220,7 +1238,8 @@ pub struct LintSettings {
 // so tests compare models directly.
 eq_ignoring_spans! {
     Project {
-        dir, cluster, services, metrics, queues, schedules, databases, trigger_auths, lint, suppressions,
+        dir, cluster, services, metrics, queues, schedules, databases, postgres, trigger_auths, lint,
+        suppressions,
         malformed_directives, omitted,
     } ignoring { files }
     Cluster {
@@ -1232,12 +1251,16 @@ eq_ignoring_spans! {
         name, image, port, health, cpu, memory, gpu, ephemeral_storage, replicas, autoscaler, scaling, scale_up,
         scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
-        env_from, files, metadata, image_pull_secrets, tmp, security, identity, keda, job,
+        env_from, files, metadata, image_pull_secrets, tmp, security, identity, keda, connections, job,
     } ignoring { file, span, autoscaler_span }
     ScaleSignal { source, target, activation } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }
     Load { peak_milli, per_pod_milli } ignoring { span }
     Metric { name, kind, metric_name, selector, object, prometheus } ignoring { span }
+    Connection { database, pool } ignoring { span }
+    Postgres { name, max_connections, reserved_connections } ignoring {
+        max_connections_span, reserved_connections_span, span
+    }
     Queue { name, source, auth, metric_name, selector } ignoring { span }
     Database {
         name, engine, operator, version, shards, members, config_servers, routers,

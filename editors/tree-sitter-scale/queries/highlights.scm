@@ -15,7 +15,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections"))
 
 (block
   kind: (identifier) @variable
@@ -24,7 +24,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections"))
 
 (block
   label: (identifier) @label)
@@ -45,6 +45,7 @@
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
+    "pool" "max_connections" "reserved_connections"
     "metrics_adapter" "prometheus" "adapter_namespace" "series"
     "deadline" "retries" "parallelism" "strategy" "successful_history" "failed_history"
     "pod_identity" "role" "owner" "timezone" "start" "end"
@@ -64,6 +65,7 @@
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
+    "pool" "max_connections" "reserved_connections"
     "metrics_adapter" "prometheus" "adapter_namespace" "series"
     "deadline" "retries" "parallelism" "strategy" "successful_history" "failed_history"
     "pod_identity" "role" "owner" "timezone" "start" "end"
@@ -79,7 +81,7 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "prometheus-adapter" "other" "default" "accurate" "eager"
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager"
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
 
 ((word) @variable
@@ -89,7 +91,7 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "prometheus-adapter" "other" "default" "accurate" "eager"
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager"
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
 
 (call

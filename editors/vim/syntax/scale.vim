@@ -23,7 +23,7 @@ let s:blocks = [
       \ 'shard', 'config_server', 'router',
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
-      \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job',
+      \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job', 'connections',
       \ ]
 
 let s:attributes = [
@@ -46,6 +46,7 @@ let s:attributes = [
       \ 'timeout', 'failure_threshold', 'success_threshold',
       \ 'tmp', 'run_as_root', 'user', 'writable_root', 'privilege_escalation',
       \ 'reason', 'aws_role', 'gcp_service_account', 'kubernetes_api',
+      \ 'pool', 'max_connections', 'reserved_connections',
       \ 'metrics_adapter', 'prometheus', 'adapter_namespace', 'series',
       \ 'polling', 'cooldown', 'initial_cooldown', 'idle_replicas', 'failures',
       \ 'behavior', 'activation', 'pod_identity', 'role', 'owner',
@@ -75,7 +76,7 @@ let s:words = [
       \ 'zone', 'node',
       \ 'no_schedule', 'prefer_no_schedule', 'no_execute',
       \ 'static', 'current_replicas', 'current_replicas_if_higher',
-      \ 'current_replicas_if_lower', 'aws', 'workload', 'prometheus-adapter', 'other',
+      \ 'current_replicas_if_lower', 'aws', 'workload', 'postgresql', 'prometheus-adapter', 'other',
       \ 'default', 'accurate', 'eager',
       \ 'in', 'not_in', 'exists', 'does_not_exist', 'gt', 'lt',
       \ 'mongodb',
