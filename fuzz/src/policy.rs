@@ -437,6 +437,15 @@ impl Writer {
                     "run_as_root" => false,
                     _ => u.ratio(1, 2)?,
                 }
+            } else if self.tidy && schema.kind == "database" {
+                // A MongoDB cluster: its `shards` always, and none of
+                // PostgreSQL's attributes.
+                match attribute.name {
+                    "shards" => true,
+                    "max_connections" | "reserved_connections" => false,
+                    _ if attribute.required => true,
+                    _ => u.ratio(1, 2)?,
+                }
             } else if self.tidy && schema.kind == "queue" {
                 // An aws-sqs queue: its `url` always, and none of the other
                 // providers' attributes.
@@ -513,6 +522,9 @@ impl Writer {
                     // KEDA's options need `autoscaler = keda`, a range and
                     // signals the generated service may not have.
                     0
+                } else if self.tidy && nested == "connections" {
+                    // Its label must name a database of the project.
+                    0
                 } else if self.tidy && nested == "job" {
                     // A job needs a queue signal and refuses ports, probes,
                     // `disruption` and HPA behaviour, which a tidy service
@@ -583,6 +595,8 @@ impl Writer {
             (_, "version", _) => "\"7.0\"",
             ("object", "kind", _) => "\"Ingress\"",
             ("metric", "kind", _) => u.choose(&["pods", "external"])?,
+            // PostgreSQL takes none of the MongoDB attributes `presence` writes.
+            ("database", "engine", _) if self.tidy => "mongodb",
             ("cluster", "prometheus", _) => "\"http://prometheus.monitoring:9090\"",
             // prometheus-adapter also needs metric and label names that
             // Prometheus reads, which generated labels are not.
