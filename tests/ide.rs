@@ -124,6 +124,19 @@ fn definition_and_references_cross_the_files_of_a_project() {
     // `cpu` is the resource metric, declared nowhere.
     let at = offset(&ws, services, "scale cpu", 0) + "scale ".len();
     assert!(navigate::definition(&analysis, services, at).is_empty());
+
+    // A `connections` block names a database, here a PostgreSQL one.
+    let accounts = file(&ws, "accounts.scale");
+    let at = offset(&ws, services, "connections aether-accounts", 0) + "connections ".len();
+    let found = navigate::definition(&analysis, services, at);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].file, accounts);
+    assert_eq!(text_at(&ws, found[0]), "aether-accounts");
+    let at = offset(&ws, accounts, "aether-accounts", 0);
+    assert_eq!(
+        navigate::references(&analysis, accounts, at, false).len(),
+        2
+    );
 }
 
 #[test]
@@ -293,7 +306,14 @@ fn symbols_outline_a_file_and_search_every_project() {
     let children: Vec<&str> = ingestion.children.iter().map(|s| s.kind.as_str()).collect();
     assert_eq!(
         children,
-        ["scale", "scale", "scale_up", "files", "identity"]
+        [
+            "scale",
+            "scale",
+            "scale_up",
+            "files",
+            "identity",
+            "connections"
+        ]
     );
 
     // Every project: the shop's too.

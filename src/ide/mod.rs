@@ -331,6 +331,8 @@ pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<N
             return None;
         }
         vec![NameKind::Metric, NameKind::Queue, NameKind::Schedule]
+    } else if block.kind.name == "connections" && refers_by_name(found.parents.last()?) {
+        vec![NameKind::Database]
     } else {
         return None;
     };
@@ -342,8 +344,8 @@ pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<N
 }
 
 /// Blocks that refer to others by name: services and `defaults`, whose
-/// `scale` blocks name metrics and queues and whose `calls` name services
-/// and databases.
+/// `scale` blocks name metrics and queues, whose `calls` name services
+/// and databases and whose `connections` blocks name databases.
 fn refers_by_name(block: &Block) -> bool {
     matches!(block.kind.name.as_str(), "service" | "defaults")
 }
@@ -405,8 +407,9 @@ pub fn declarations(
 
 /// Every reference to `name` in the project of `file`, in file order: for
 /// a metric or a queue, the labels of the `scale` blocks of services and
-/// `defaults`; for a service or a database, the names in their `calls`; for
-/// a `trigger_auth`, the `auth` of queues.
+/// `defaults`; for a service or a database, the names in their `calls`, and
+/// for a database the labels of `connections` blocks; for a `trigger_auth`,
+/// the `auth` of queues.
 pub fn references_to(
     analysis: &Analysis<'_>,
     file: FileId,
@@ -427,6 +430,15 @@ pub fn references_to(
                         if signals && scale.kind.name == "scale" && refers_by_name(owner) =>
                     {
                         if let Some(label) = scale.label.as_ref().filter(|l| l.text == name) {
+                            out.push(label.span);
+                        }
+                    }
+                    Item::Block(connections)
+                        if kinds.contains(&NameKind::Database)
+                            && connections.kind.name == "connections"
+                            && refers_by_name(owner) =>
+                    {
+                        if let Some(label) = connections.label.as_ref().filter(|l| l.text == name) {
                             out.push(label.span);
                         }
                     }
