@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters" "schedule")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule" "metrics")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -99,7 +99,9 @@
     ;; scale
     "activation"
     ;; trigger_auth
-    "pod_identity" "role" "owner"
+    "pod_identity" "role" "owner" "scope"
+    ;; metrics
+    "path" "interval" "monitor" "prometheus_namespace"
     ;; schedule
     "timezone" "start" "end"
     ;; lint
@@ -137,6 +139,8 @@
     "aws" "workload"
     ;; node affinity operator
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"
+    ;; metrics monitor, trigger_auth scope
+    "pod" "service" "namespace" "cluster"
     ;; database engine and operator
     "mongodb" "percona"
     ;; field type

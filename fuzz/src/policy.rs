@@ -483,9 +483,10 @@ impl Writer {
         }
         if depth < 3 {
             for &nested in schema.blocks {
-                let repeat = if self.tidy && nested == "keda" {
+                let repeat = if self.tidy && matches!(nested, "keda" | "metrics") {
                     // KEDA's options need `autoscaler = keda`, a range and
-                    // signals the generated service may not have.
+                    // signals the generated service may not have; `metrics`
+                    // a port it may not have.
                     0
                 } else if self.tidy && matches!(nested, "scale" | "object" | "probe") {
                     // `object` needs `kind = object`; a second `scale`

@@ -1,6 +1,12 @@
 //! KEDA TriggerAuthentications (keda.sh/v1alpha1), one file per
 //! `trigger_auth` a ScaledObject of the project uses: `NAME.yaml`.
 //!
+//! - `scope = cluster` makes it a ClusterTriggerAuthentication: the same
+//!   spec, without a namespace (it is cluster-scoped). KEDA reads the
+//!   Secrets and ConfigMaps it names in its cluster object namespace
+//!   (`KEDA_CLUSTER_OBJECT_NAMESPACE`, by default the namespace the KEDA
+//!   operator runs in; `pkg/scaling/resolver/scale_resolvers.go`,
+//!   `getTriggerAuthSpec`), never in the project's.
 //! - `pod_identity`, `role` and `owner` become `podIdentity`; `parameters`
 //!   become `secretTargetRef` and `configMapTargetRef` entries, sorted by
 //!   parameter. Only names and keys are written, never a value.
@@ -71,7 +77,7 @@ pub fn is_used(project: &Project, auth: &TriggerAuth) -> bool {
     })
 }
 
-/// The TriggerAuthentication of `auth`.
+/// The TriggerAuthentication, or ClusterTriggerAuthentication, of `auth`.
 pub fn trigger_authentication(context: &Context<'_>, auth: &TriggerAuth) -> TriggerAuthentication {
     let mut secret_target_ref = Vec::new();
     let mut config_map_target_ref = Vec::new();
@@ -86,10 +92,15 @@ pub fn trigger_authentication(context: &Context<'_>, auth: &TriggerAuth) -> Trig
             key: reference.value.key.clone(),
         });
     }
+    let mut metadata = context.metadata(&auth.name.value);
+    if auth.is_cluster_scoped() {
+        // Cluster-scoped: the API server refuses a namespace.
+        metadata.namespace = None;
+    }
     TriggerAuthentication {
         api_version: "keda.sh/v1alpha1",
-        kind: "TriggerAuthentication",
-        metadata: context.metadata(&auth.name.value),
+        kind: auth.kind(),
+        metadata,
         spec: TriggerAuthenticationSpec {
             pod_identity: auth.pod_identity.as_ref().map(|identity| PodIdentitySpec {
                 provider: identity.value.word(),

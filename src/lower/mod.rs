@@ -17,6 +17,7 @@
 mod blocks;
 mod calls;
 mod keda;
+mod monitor;
 mod pod;
 mod scheduling;
 pub mod schema;
@@ -187,6 +188,7 @@ pub fn lower_recovered(
     };
     calls::check(&project, &declared, lower.sink);
     pod::check(&project, lower.defaults_known, lower.sink);
+    monitor::check(&project, lower.defaults_known, lower.sink);
     project.omitted = omitted(&project, asts, &broken, loose, &lower.sink[start..]);
     project
 }

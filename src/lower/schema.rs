@@ -189,6 +189,8 @@ pub const FALLBACK_BEHAVIORS: &[&str] = crate::model::FallbackBehavior::WORDS;
 pub const POD_IDENTITIES: &[&str] = crate::model::PodIdentity::WORDS;
 pub const IDENTITY_OWNERS: &[&str] = crate::model::IdentityOwner::WORDS;
 pub const NODE_OPERATORS: &[&str] = crate::model::NodeOperator::WORDS;
+pub const MONITORS: &[&str] = crate::model::MonitorKind::WORDS;
+pub const TRIGGER_AUTH_SCOPES: &[&str] = crate::model::TriggerAuthScope::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -208,6 +210,8 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("POD_IDENTITIES", POD_IDENTITIES),
     ("IDENTITY_OWNERS", IDENTITY_OWNERS),
     ("NODE_OPERATORS", NODE_OPERATORS),
+    ("MONITORS", MONITORS),
+    ("TRIGGER_AUTH_SCOPES", TRIGGER_AUTH_SCOPES),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -377,6 +381,7 @@ const SERVICE_BLOCKS: &[&str] = &[
     "toleration",
     "keda",
     "node_affinity",
+    "metrics",
 ];
 
 /// The blocks of a service that may appear more than once.
@@ -660,6 +665,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Word(IDENTITY_OWNERS),
                 "`keda`",
                 "whose identity: KEDA's own, or the scaled service's (`podIdentity.identityOwner`)",
+            ),
+            attr(
+                "scope",
+                ValueType::Word(TRIGGER_AUTH_SCOPES),
+                "`namespace`",
+                "`namespace`: a TriggerAuthentication in the project's namespace; `cluster`: a cluster-scoped ClusterTriggerAuthentication, whose Secrets and ConfigMaps KEDA reads in its own namespace",
             ),
         ],
         blocks: &["parameters"],
@@ -1243,6 +1254,46 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Word(FALLBACK_BEHAVIORS),
                 "`static`",
                 "`static`: run `replicas`; `current_replicas`: keep what runs; `current_replicas_if_higher` or `_if_lower`: keep what runs if more (or fewer) than `replicas`",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "metrics",
+        label: LabelRule::None,
+        doc: "the service's own Prometheus metrics endpoint: a PodMonitor or ServiceMonitor, and a NetworkPolicy rule that admits Prometheus to the port",
+        attributes: &[
+            attr(
+                "port",
+                ValueType::Name,
+                "`http`",
+                "the name of the service's port that serves the metrics: `http` (of `port = N`) or a `port` block's",
+            ),
+            attr(
+                "path",
+                ValueType::Path,
+                "`\"/metrics\"`",
+                "the HTTP path Prometheus scrapes",
+            ),
+            attr(
+                "interval",
+                ValueType::Duration,
+                "Prometheus' global interval",
+                "how often Prometheus scrapes; whole seconds from `1s`",
+            ),
+            attr(
+                "monitor",
+                ValueType::Word(MONITORS),
+                "`pod`",
+                "`pod`: a PodMonitor finds the pods by label; `service`: a ServiceMonitor finds them through the service's Service",
+            ),
+            attr(
+                "prometheus_namespace",
+                ValueType::Name,
+                "`monitoring`",
+                "the namespace Prometheus runs in, whose pods the NetworkPolicy admits to the port",
             ),
         ],
         blocks: &[],

@@ -79,6 +79,7 @@ pub(super) struct ServiceParts {
     security: Option<Security>,
     identity: Option<Identity>,
     keda: Option<crate::model::KedaOptions>,
+    metrics: Option<crate::model::MetricsEndpoint>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -202,6 +203,7 @@ impl Lowerer<'_> {
                 "security" => parts.security = self.security(child),
                 "identity" => parts.identity = self.identity(child),
                 "keda" => parts.keda = self.keda(child),
+                "metrics" => parts.metrics = self.metrics_endpoint(child),
                 "node_selector" => parts.node_selector = Some(self.labels(child)),
                 "toleration" => {
                     let toleration = self.toleration(child);
@@ -339,6 +341,7 @@ impl Lowerer<'_> {
             security: own.security.or(inherited.security),
             identity: own.identity.or(inherited.identity),
             keda: own.keda.or(inherited.keda),
+            metrics: own.metrics.or(inherited.metrics),
         })
     }
 

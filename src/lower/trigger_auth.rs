@@ -8,7 +8,7 @@ use crate::ast::Block;
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
     Autoscaler, IdentityOwner, KeyRef, Project, Queue, QueueAuth, QueueProvider, SignalSource,
-    Spanned, TriggerAuth,
+    Spanned, TriggerAuth, TriggerAuthScope,
 };
 
 use super::{Lowerer, schema, values};
@@ -108,12 +108,14 @@ impl Lowerer<'_> {
         let pod_identity = self.get(&fields, "pod_identity", values::keyword);
         let role = self.get(&fields, "role", super::security::aws_role_arn);
         let owner = self.get(&fields, "owner", values::keyword::<IdentityOwner>);
+        let scope = self.get(&fields, "scope", values::keyword::<TriggerAuthScope>);
         let mut parameters = BTreeMap::new();
         let mut complete = valid_name
             && [
                 ("pod_identity", pod_identity.is_some()),
                 ("role", role.is_some()),
                 ("owner", owner.is_some()),
+                ("scope", scope.is_some()),
             ]
             .iter()
             .all(|(attribute, lowered)| *lowered || !fields.attributes.contains_key(attribute));
@@ -184,6 +186,7 @@ impl Lowerer<'_> {
         }
         complete.then_some(TriggerAuth {
             name,
+            scope,
             pod_identity,
             role,
             owner,

@@ -226,14 +226,16 @@ pub mod network;
 
 pub use network::{Call, NamedPort, PortRef, Protocol};
 pub mod keda;
+pub mod monitor;
 pub mod pod;
 pub mod scheduling;
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
+pub use monitor::{MetricsEndpoint, MonitorKind};
 pub mod schedule;
 pub mod trigger_auth;
 pub use schedule::Schedule;
 pub use scheduling::{NodeOperator, NodeRequirement, Scheduling, TaintEffect, Toleration};
-pub use trigger_auth::{IdentityOwner, PodIdentity, TriggerAuth};
+pub use trigger_auth::{IdentityOwner, PodIdentity, TriggerAuth, TriggerAuthScope};
 
 pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
 
@@ -675,6 +677,8 @@ pub struct Service {
     pub identity: Option<Identity>,
     /// `keda { ... }`: options of the ScaledObject.
     pub keda: Option<KedaOptions>,
+    /// `metrics { ... }`: its own metrics endpoint, which Prometheus scrapes.
+    pub metrics: Option<MetricsEndpoint>,
 }
 
 /// What a `scale` block scales on.
@@ -1166,6 +1170,7 @@ eq_ignoring_spans! {
         scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
         env_from, files, metadata, image_pull_secrets, tmp, security, identity, keda,
+        metrics,
     } ignoring { file, span, autoscaler_span }
     ScaleSignal { source, target, activation } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }

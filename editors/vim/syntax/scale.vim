@@ -24,6 +24,7 @@ let s:blocks = [
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
       \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule',
+      \ 'metrics',
       \ ]
 
 let s:attributes = [
@@ -51,6 +52,7 @@ let s:attributes = [
       \ 'timezone', 'start', 'end',
       \ 'brokers', 'topic', 'consumer_group', 'queue_name', 'vhost', 'address', 'list', 'database',
       \ 'in_flight', 'delayed',
+      \ 'path', 'interval', 'monitor', 'prometheus_namespace', 'scope',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
@@ -75,6 +77,7 @@ let s:words = [
       \ 'static', 'current_replicas', 'current_replicas_if_higher',
       \ 'current_replicas_if_lower', 'aws', 'workload',
       \ 'in', 'not_in', 'exists', 'does_not_exist', 'gt', 'lt',
+      \ 'pod', 'service', 'namespace', 'cluster',
       \ 'mongodb',
       \ 'percona',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',

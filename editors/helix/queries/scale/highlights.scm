@@ -10,7 +10,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "metrics"))
 
 (block
   kind: (identifier) @variable
@@ -19,7 +19,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "metrics"))
 
 (block
   label: (identifier) @label)
@@ -41,7 +41,8 @@
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pod_identity" "role" "owner" "timezone" "start" "end"
-    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
+    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"
+    "path" "interval" "monitor" "prometheus_namespace" "scope"))
 
 (attribute
   name: (identifier) @variable
@@ -58,7 +59,8 @@
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pod_identity" "role" "owner" "timezone" "start" "end"
-    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
+    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"
+    "path" "interval" "monitor" "prometheus_namespace" "scope"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,
@@ -71,7 +73,8 @@
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload"
-    "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"
+    "pod" "service" "namespace" "cluster"))
 
 ((word) @variable
   (#not-any-of? @variable
@@ -81,7 +84,8 @@
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload"
-    "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"
+    "pod" "service" "namespace" "cluster"))
 
 (call
   function: (identifier) @function)
