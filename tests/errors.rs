@@ -1439,3 +1439,21 @@ fn e008_metrics_port_must_be_tcp() {
         ]
     );
 }
+
+#[test]
+fn e004_metrics_port_inherited_from_defaults_names_the_service() {
+    let checked = fixture("E004-metrics-port-inherited");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E004-metrics-port-inherited/policy.scale:5:20: error[E004]: service `worker` has no port named `metrics` to scrape"
+        ]
+    );
+    let related: Vec<_> = (checked.diagnostics[0].related.iter())
+        .map(|r| r.message.as_str())
+        .collect();
+    assert_eq!(
+        related,
+        ["service `worker` takes `metrics` from `defaults`"]
+    );
+}

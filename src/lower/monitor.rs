@@ -118,7 +118,20 @@ pub(super) fn check(project: &Project, defaults_known: bool, sink: &mut Vec<Diag
                 .collect();
             let declared = declared.join(" or ");
             let close = crate::names::did_you_mean(wanted, ports.iter().map(|p| p.name));
+            let close = close.filter(|_| !inherited);
             let (label, help) = match (&endpoint.port, close) {
+                // Renaming the port of `defaults` would move every service's.
+                (written, _) if inherited => (
+                    if written.is_some() {
+                        "not a port of the service".to_string()
+                    } else {
+                        "scrapes `http` (of `port = N`) when `port` is not written".to_string()
+                    },
+                    format!(
+                        "declare the port in service `{name}`: `port {wanted} {{ number = 9090 }}`; \
+                         or give it a `metrics` block of its own that names one of its ports: {declared}"
+                    ),
+                ),
                 (Some(_), Some(close)) => (
                     "not a port of the service".to_string(),
                     format!("did you mean `{close}`?"),
