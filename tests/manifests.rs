@@ -1193,6 +1193,13 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
     (
         "metrics",
         "api.yaml",
+        "PodMonitor",
+        "/metadata/labels",
+        r#"{"app.kubernetes.io/managed-by":"scalec","app.kubernetes.io/name":"api","app.kubernetes.io/part-of":"shop","release":"kube-prometheus-stack"}"#,
+    ),
+    (
+        "metrics",
+        "api.yaml",
         "Deployment",
         "/spec/template/spec/containers/0/ports/1",
         r#"{"containerPort":9090,"name":"metrics","protocol":"TCP"}"#,

@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters" "schedule" "metrics")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule" "metrics" "monitor_labels")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names

@@ -10,6 +10,8 @@
 //! - A ServiceMonitor selects the service's Service by the same labels (the
 //!   Service carries them), and its `endpoints[].port` is the Service port's
 //!   name, which is the container port's.
+//! - Each monitor carries scalec's labels and those of `monitor_labels`,
+//!   which is how a Prometheus that selects monitors by label finds it.
 //! - `path` is always written (`/metrics` unless the policy says otherwise);
 //!   `interval` only when written, so Prometheus' global interval applies
 //!   otherwise. Neither monitor sets a `namespaceSelector`: it finds its
@@ -108,11 +110,17 @@ pub fn monitor(context: &Context<'_>, service: &Service) -> Option<Monitor> {
         ..Default::default()
     };
     let endpoints = vec![endpoint(metrics, port.name)];
+    let mut metadata = context.metadata(name);
+    // Lowering refuses scalec's own keys, so nothing written replaces them.
+    let labels = metadata.labels.get_or_insert_with(BTreeMap::new);
+    for (key, value) in &metrics.labels {
+        labels.insert(key.clone(), value.value.clone());
+    }
     Some(match metrics.monitor() {
         MonitorKind::Pod => Monitor::Pod(PodMonitor {
             api_version: API_VERSION,
             kind: "PodMonitor",
-            metadata: context.metadata(name),
+            metadata,
             spec: PodMonitorSpec {
                 selector,
                 pod_metrics_endpoints: endpoints,
@@ -121,7 +129,7 @@ pub fn monitor(context: &Context<'_>, service: &Service) -> Option<Monitor> {
         MonitorKind::Service => Monitor::Service(ServiceMonitor {
             api_version: API_VERSION,
             kind: "ServiceMonitor",
-            metadata: context.metadata(name),
+            metadata,
             spec: ServiceMonitorSpec {
                 selector,
                 endpoints,

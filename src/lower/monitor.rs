@@ -27,6 +27,13 @@ impl Lowerer<'_> {
         {
             prometheus_namespace = None;
         }
+        let mut labels = std::collections::BTreeMap::new();
+        for child in &fields.blocks {
+            match child.kind.name.as_str() {
+                "monitor_labels" => labels = self.labels(child),
+                other => unreachable!("`{other}` is not in the metrics schema"),
+            }
+        }
         let lowered = [
             ("port", port.is_some()),
             ("path", path.is_some()),
@@ -45,6 +52,7 @@ impl Lowerer<'_> {
             interval_seconds,
             monitor,
             prometheus_namespace,
+            labels,
             head: super::block_head(block),
             span: block.span,
         })

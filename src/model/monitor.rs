@@ -5,6 +5,8 @@
 //! refuses one Prometheus cannot scrape (E008: not TCP), so emit writes the
 //! monitor and the NetworkPolicy rule that admits Prometheus as they are.
 
+use std::collections::BTreeMap;
+
 use crate::source::{Span, eq_ignoring_spans};
 
 use super::network::{HTTP_PORT, PortRef};
@@ -35,6 +37,8 @@ pub struct MetricsEndpoint {
     pub monitor: Option<Spanned<MonitorKind>>,
     /// The namespace Prometheus runs in, when written.
     pub prometheus_namespace: Option<Spanned<String>>,
+    /// `monitor_labels { }`: labels of the monitor beside scalec's own.
+    pub labels: BTreeMap<String, Spanned<String>>,
     /// `metrics` and its opening brace, where findings about the block point.
     pub head: Span,
     /// The whole block.
@@ -91,5 +95,7 @@ impl Service {
 }
 
 eq_ignoring_spans! {
-    MetricsEndpoint { port, path, interval_seconds, monitor, prometheus_namespace } ignoring { head, span }
+    MetricsEndpoint {
+        port, path, interval_seconds, monitor, prometheus_namespace, labels,
+    } ignoring { head, span }
 }

@@ -24,7 +24,7 @@ let s:blocks = [
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
       \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule',
-      \ 'metrics',
+      \ 'metrics', 'monitor_labels',
       \ ]
 
 let s:attributes = [
