@@ -1457,3 +1457,20 @@ fn e004_metrics_port_inherited_from_defaults_names_the_service() {
         ["service `worker` takes `metrics` from `defaults`"]
     );
 }
+
+#[test]
+fn e008_an_external_trigger_auth_states_nothing_scalec_would_write() {
+    let checked = fixture("E008-external-trigger-auth");
+    let path = "tests/fixtures/errors/E008-external-trigger-auth/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:7:18: error[E008]: trigger_auth `shared-kafka` is external: scalec does not write its `pod_identity`"
+            ),
+            format!(
+                "{path}:9:3: error[E008]: trigger_auth `shared-kafka` is external: scalec does not write its `parameters`"
+            ),
+        ]
+    );
+}

@@ -1176,6 +1176,13 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
     ),
     (
         "cluster-trigger-auth",
+        "reporter.yaml",
+        "ScaledObject",
+        "/spec/triggers/0/authenticationRef",
+        r#"{"name":"shared-sqs","kind":"ClusterTriggerAuthentication"}"#,
+    ),
+    (
+        "cluster-trigger-auth",
         "redis-password.yaml",
         "TriggerAuthentication",
         "/metadata/namespace",
@@ -1386,6 +1393,30 @@ fn each_attribute_fixture_builds_what_its_schema_accepts() {
         }
     }
     assert!(!fixtures.is_empty(), "no fixtures in {}", root.display());
+}
+
+/// An `external` trigger_auth is named by the triggers that use it, with
+/// its kind, and never written nor listed in the kustomization; a
+/// cluster-scoped one scalec writes has no namespace.
+#[test]
+fn an_external_trigger_auth_is_named_and_never_written() {
+    let root = crate_path("tests/fixtures/attributes/cluster-trigger-auth");
+    let outputs =
+        build_in_memory(&fixture_files(&root), &Default::default()).expect("the fixture builds");
+    let names: Vec<String> = (outputs.iter())
+        .map(|(path, _)| {
+            path.file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(names.iter().any(|n| n == "kafka-sasl.yaml"), "{names:?}");
+    assert!(!names.iter().any(|n| n == "shared-sqs.yaml"), "{names:?}");
+    let kustomization = built_documents(&outputs, "kustomization.yaml");
+    let resources = kustomization[0]["resources"].as_array().expect("resources");
+    assert!(resources.contains(&json!("kafka-sasl.yaml")));
+    assert!(!resources.contains(&json!("shared-sqs.yaml")));
 }
 
 /// A `trigger_auth` is written when a ScaledObject reads through it, and

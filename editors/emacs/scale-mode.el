@@ -99,7 +99,7 @@
     ;; scale
     "activation"
     ;; trigger_auth
-    "pod_identity" "role" "owner" "scope"
+    "pod_identity" "role" "owner" "scope" "external"
     ;; metrics
     "path" "interval" "monitor" "prometheus_namespace"
     ;; schedule

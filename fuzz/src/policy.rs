@@ -396,6 +396,10 @@ impl Writer {
             } else if self.tidy && attribute.name == "health" {
                 // A health path needs a port, which may be left out.
                 false
+            } else if self.tidy && attribute.name == "external" {
+                // An external trigger_auth takes no identity or parameters,
+                // which the generated one may have.
+                false
             } else if self.tidy && attribute.name == "activation" {
                 // KEDA's only, and the generated cluster may use the HPA.
                 false

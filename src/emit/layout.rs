@@ -97,7 +97,7 @@ fn planned(project: &Project) -> Vec<Planned> {
             });
         }
     }
-    for auth in &project.trigger_auths {
+    for auth in project.trigger_auths.iter().filter(|a| !a.is_external()) {
         let name = &auth.name.value;
         files.push(Planned {
             file: trigger_auth_file(name),

@@ -10,6 +10,8 @@
 //! - `pod_identity`, `role` and `owner` become `podIdentity`; `parameters`
 //!   become `secretTargetRef` and `configMapTargetRef` entries, sorted by
 //!   parameter. Only names and keys are written, never a value.
+//! - An `external = true` one is never written: the platform or another
+//!   project provides it, and queues only name it (with its kind).
 //! - A `trigger_auth` no KEDA-scaled service reads through a queue is not
 //!   written: on a cluster without KEDA its kind does not exist, and
 //!   `kubectl apply` would fail on it.
@@ -59,9 +61,13 @@ struct TargetRef {
     key: String,
 }
 
-/// Whether a ScaledObject of `project` reads through `auth`: a KEDA-scaled
-/// service scales on a queue whose `auth` names it.
+/// Whether `auth` is written: it is not `external`, and a ScaledObject of
+/// `project` reads through it (a KEDA-scaled service scales on a queue whose
+/// `auth` names it).
 pub fn is_used(project: &Project, auth: &TriggerAuth) -> bool {
+    if auth.is_external() {
+        return false;
+    }
     let names_it = |queue: &str| {
         project.queue(queue).is_some_and(|queue| {
             matches!(&queue.auth, Some(a) if a.value == QueueAuth::TriggerAuthentication(auth.name.value.clone()))

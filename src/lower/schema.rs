@@ -672,6 +672,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "`namespace`",
                 "`namespace`: a TriggerAuthentication in the project's namespace; `cluster`: a cluster-scoped ClusterTriggerAuthentication, whose Secrets and ConfigMaps KEDA reads in its own namespace",
             ),
+            attr(
+                "external",
+                ValueType::Bool,
+                "`false`",
+                "`true`: the platform or another project provides it; queues name it (with its `scope`'s kind) and scalec does not write it. Takes no identity and no `parameters`",
+            ),
         ],
         blocks: &["parameters"],
         repeatable: &[],

@@ -54,6 +54,9 @@ pub struct TriggerAuth {
     pub name: Spanned<String>,
     /// `scope`, when written; a namespaced TriggerAuthentication otherwise.
     pub scope: Option<Spanned<TriggerAuthScope>>,
+    /// `external = true`: provided by the platform or another project, so
+    /// named but never written (it then has no identity and no parameters).
+    pub external: Option<Spanned<bool>>,
     pub pod_identity: Option<Spanned<PodIdentity>>,
     /// `role`: an IAM role ARN KEDA assumes with its own identity.
     pub role: Option<Spanned<String>>,
@@ -67,6 +70,14 @@ pub struct TriggerAuth {
 }
 
 impl TriggerAuth {
+    /// Whether something else provides it (`external = true`): queues name
+    /// it, scalec does not write it.
+    pub fn is_external(&self) -> bool {
+        self.external
+            .as_ref()
+            .is_some_and(|external| external.value)
+    }
+
     /// Whether it is a ClusterTriggerAuthentication (`scope = cluster`).
     pub fn is_cluster_scoped(&self) -> bool {
         (self.scope.as_ref()).is_some_and(|scope| scope.value == TriggerAuthScope::Cluster)
@@ -91,5 +102,5 @@ impl TriggerAuth {
 }
 
 eq_ignoring_spans! {
-    TriggerAuth { name, scope, pod_identity, role, owner, parameters } ignoring { span }
+    TriggerAuth { name, scope, external, pod_identity, role, owner, parameters } ignoring { span }
 }

@@ -47,7 +47,7 @@
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pod_identity" "role" "owner" "timezone" "start" "end"
     "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"
-    "path" "interval" "monitor" "prometheus_namespace" "scope"))
+    "path" "interval" "monitor" "prometheus_namespace" "scope" "external"))
 
 (attribute
   name: (identifier) @variable
@@ -65,7 +65,7 @@
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pod_identity" "role" "owner" "timezone" "start" "end"
     "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"
-    "path" "interval" "monitor" "prometheus_namespace" "scope"))
+    "path" "interval" "monitor" "prometheus_namespace" "scope" "external"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,

@@ -52,7 +52,7 @@ let s:attributes = [
       \ 'timezone', 'start', 'end',
       \ 'brokers', 'topic', 'consumer_group', 'queue_name', 'vhost', 'address', 'list', 'database',
       \ 'in_flight', 'delayed',
-      \ 'path', 'interval', 'monitor', 'prometheus_namespace', 'scope',
+      \ 'path', 'interval', 'monitor', 'prometheus_namespace', 'scope', 'external',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
