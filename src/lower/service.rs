@@ -249,6 +249,7 @@ impl Lowerer<'_> {
         named_ports.extend(own.named_ports);
         let port = own.port.or(inherited.port);
         let named_ports = self.distinct_ports(port.as_ref(), named_ports.into_values().collect());
+        let has_ports = port.is_some() || !named_ports.is_empty();
         let mut files = inherited.files;
         files.extend(own.files);
         let tmp = own.tmp.or(inherited.tmp);
@@ -341,7 +342,11 @@ impl Lowerer<'_> {
             security: own.security.or(inherited.security),
             identity: own.identity.or(inherited.identity),
             keda: own.keda.or(inherited.keda),
-            metrics: own.metrics.or(inherited.metrics),
+            // A service without any port has nothing to scrape: it does not
+            // take the `metrics` of `defaults` (its own is E007).
+            metrics: own
+                .metrics
+                .or_else(|| inherited.metrics.filter(|_| has_ports)),
         })
     }
 

@@ -863,8 +863,9 @@ keywords! {
 /// its own credentials.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QueueAuth {
-    /// `auth = NAME`: a TriggerAuthentication in the project's namespace,
-    /// emitted as the trigger's `authenticationRef`.
+    /// `auth = NAME`: a `trigger_auth` of the project (a TriggerAuthentication
+    /// in its namespace, or a ClusterTriggerAuthentication) or one the
+    /// platform provides, emitted as the trigger's `authenticationRef`.
     TriggerAuthentication(String),
     /// `auth = operator`: the KEDA operator reads the queue with its own
     /// identity, emitted as `identityOwner: operator` in the trigger.
