@@ -1474,3 +1474,17 @@ fn e008_an_external_trigger_auth_states_nothing_scalec_would_write() {
         ]
     );
 }
+
+#[test]
+fn e010_two_projects_writing_one_cluster_trigger_auth() {
+    let checked = fixture("E010-cluster-trigger-auth");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E010-cluster-trigger-auth/shipping/policy.scale:8:14: error[E010]: two projects would both write ClusterTriggerAuthentication `kafka-sasl`"
+        ]
+    );
+    let related = &checked.diagnostics[0].related;
+    assert_eq!(related.len(), 1);
+    assert_eq!(related[0].message, "and by this one");
+}
