@@ -140,7 +140,9 @@ pub mod codes {
             "E009" => {
                 "A policy file or directory cannot be read: no permission, not UTF-8 text, or a dangling link."
             }
-            "E010" => "Two projects would be built into the same output directory.",
+            "E010" => {
+                "Two outputs would share a path, two projects one output directory, or two projects one cluster-scoped object."
+            }
             _ => return None,
         })
     }

@@ -97,6 +97,7 @@ pub fn compile(
         }
     }
     diagnostics.extend(shared_outputs(projects_files));
+    diagnostics.extend(emit::layout::shared_cluster_objects(&projects));
     diagnostics.par_sort_by(|a, b| {
         let path = |d: &Diagnostic| &sources.get(d.span.file).path;
         path(a)

@@ -1458,3 +1458,117 @@ fn e003_job_values_a_job_refuses() {
         ]
     );
 }
+
+#[test]
+fn e003_metrics_values_prometheus_cannot_use() {
+    let checked = fixture("E003-metrics");
+    let path = "tests/fixtures/errors/E003-metrics/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:7:16: error[E003]: Prometheus cannot scrape every 0s"),
+            format!("{path}:8:16: error[E003]: `metrics` is not an HTTP path"),
+            format!("{path}:9:16: error[E003]: `pods` is not one of `pod`, `service`"),
+        ]
+    );
+}
+
+#[test]
+fn e004_metrics_port_must_be_a_port_of_the_service() {
+    let checked = fixture("E004-metrics-port");
+    let path = "tests/fixtures/errors/E004-metrics-port/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:9:20: error[E004]: service `api` has no port named `metric` to scrape"),
+            format!(
+                "{path}:17:3: error[E004]: service `worker` has no port named `http` to scrape"
+            ),
+        ]
+    );
+    let helps: Vec<_> = (checked.diagnostics.iter())
+        .map(|d| d.help.as_deref())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            Some("did you mean `metrics`?"),
+            Some("name the port that serves the metrics: `port = admin` (9000)"),
+        ]
+    );
+}
+
+#[test]
+fn e007_metrics_without_any_port() {
+    let checked = fixture("E007-metrics-without-port");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E007-metrics-without-port/policy.scale:5:20: error[E007]: service `worker` has a `metrics` block but no port to scrape"
+        ]
+    );
+    assert_eq!(
+        checked.diagnostics[0].help.as_deref(),
+        Some("declare the port: `port metrics { number = 9090 }`")
+    );
+}
+
+#[test]
+fn e008_metrics_port_must_be_tcp() {
+    let checked = fixture("E008-metrics-port-protocol");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E008-metrics-port-protocol/policy.scale:10:20: error[E008]: Prometheus scrapes over HTTP, but port `statsd` of service `collector` is UDP"
+        ]
+    );
+}
+
+#[test]
+fn e004_metrics_port_inherited_from_defaults_names_the_service() {
+    let checked = fixture("E004-metrics-port-inherited");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E004-metrics-port-inherited/policy.scale:5:20: error[E004]: service `worker` has no port named `metrics` to scrape"
+        ]
+    );
+    let related: Vec<_> = (checked.diagnostics[0].related.iter())
+        .map(|r| r.message.as_str())
+        .collect();
+    assert_eq!(
+        related,
+        ["service `worker` takes `metrics` from `defaults`"]
+    );
+}
+
+#[test]
+fn e008_an_external_trigger_auth_states_nothing_scalec_would_write() {
+    let checked = fixture("E008-external-trigger-auth");
+    let path = "tests/fixtures/errors/E008-external-trigger-auth/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:7:18: error[E008]: trigger_auth `shared-kafka` is external: scalec does not write its `pod_identity`"
+            ),
+            format!(
+                "{path}:9:3: error[E008]: trigger_auth `shared-kafka` is external: scalec does not write its `parameters`"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e010_two_projects_writing_one_cluster_trigger_auth() {
+    let checked = fixture("E010-cluster-trigger-auth");
+    assert_eq!(
+        checked.short_lines(),
+        [
+            "tests/fixtures/errors/E010-cluster-trigger-auth/shipping/policy.scale:8:14: error[E010]: two projects would both write ClusterTriggerAuthentication `kafka-sasl`"
+        ]
+    );
+    let related = &checked.diagnostics[0].related;
+    assert_eq!(related.len(), 1);
+    assert_eq!(related[0].message, "and by this one");
+}

@@ -139,6 +139,29 @@ fn definition_and_references_cross_the_files_of_a_project() {
     );
 }
 
+/// A queue's `auth` leads to its `trigger_auth` whatever its `scope`: a
+/// ClusterTriggerAuthentication is declared and named as a namespaced one.
+#[test]
+fn a_queue_auth_leads_to_a_cluster_scoped_trigger_auth_and_back() {
+    let ws = load(
+        &[root().join("tests/fixtures/attributes/cluster-trigger-auth")],
+        None,
+    );
+    let analysis = Analysis::new(&ws.sources, &ws.projects);
+    let policy = file(&ws, "policy.scale");
+    let declared = offset(&ws, policy, "trigger_auth kafka-sasl", 0) + "trigger_auth ".len();
+    let named = offset(&ws, policy, "= kafka-sasl", 0) + "= ".len();
+
+    let found = navigate::definition(&analysis, policy, named + 2);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].start, declared);
+    assert_eq!(text_at(&ws, found[0]), "kafka-sasl");
+
+    let used = navigate::references(&analysis, policy, declared, false);
+    assert_eq!(used.len(), 1);
+    assert_eq!(used[0].start, named);
+}
+
 #[test]
 fn hover_sums_up_a_service_with_what_it_inherits() {
     let ws = load(&[aether()], None);

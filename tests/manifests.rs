@@ -54,6 +54,21 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
         "crds/keda.sh/ScaledJob_v1alpha1.json",
     ),
     (
+        "keda.sh/v1alpha1",
+        "ClusterTriggerAuthentication",
+        "crds/keda.sh/ClusterTriggerAuthentication_v1alpha1.json",
+    ),
+    (
+        "monitoring.coreos.com/v1",
+        "PodMonitor",
+        "crds/monitoring.coreos.com/PodMonitor_v1.json",
+    ),
+    (
+        "monitoring.coreos.com/v1",
+        "ServiceMonitor",
+        "crds/monitoring.coreos.com/ServiceMonitor_v1.json",
+    ),
+    (
         "psmdb.percona.com/v1",
         "PerconaServerMongoDB",
         "crds/psmdb.percona.com/PerconaServerMongoDB_v1.json",
@@ -630,6 +645,84 @@ fn of_kind<'a>(docs: &'a [Value], kind: &str) -> Option<&'a Value> {
     docs.iter().find(|d| d["kind"] == kind)
 }
 
+/// `tests/fixtures/network/scrape`: services with a `metrics` block, from
+/// `defaults` or their own. Each NetworkPolicy admits Prometheus' namespace
+/// on the metrics port only, after the callers; a service nothing calls gets
+/// a policy for Prometheus alone; each monitor selects what its NetworkPolicy
+/// protects.
+#[test]
+fn prometheus_is_admitted_to_each_metrics_port_and_nothing_else() {
+    let fixture = crate_path("tests/fixtures/network/scrape");
+    let files = build_in_memory(&fixture_files(&fixture), &scalec::lint::Options::default())
+        .expect("the fixture builds");
+    for (path, text) in files.iter().filter(|(path, _)| is_yaml(path)) {
+        for doc in documents(text).expect("valid YAML") {
+            if type_of(&doc) != Ok(KUSTOMIZATION) {
+                assert_eq!(validate(&doc), Vec::<String>::new(), "{}", path.display());
+            }
+        }
+    }
+    let scrape = |namespace: &str| {
+        json!({
+            "from": [{ "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": namespace } } }],
+            "ports": [{ "port": "metrics", "protocol": "TCP" }],
+        })
+    };
+    // The caller on `http`, then Prometheus on `metrics`.
+    let cart = built_documents(&files, "cart.yaml");
+    let policy = of_kind(&cart, "NetworkPolicy").expect("a policy");
+    let rules = policy["spec"]["ingress"].as_array().expect("rules");
+    assert_eq!(rules.len(), 2);
+    assert_eq!(
+        rules[0]["ports"],
+        json!([{ "port": "http", "protocol": "TCP" }])
+    );
+    assert_eq!(rules[1], scrape("monitoring"));
+    // The PodMonitor selects the pods the policy protects, last in the file.
+    let monitor = cart.last().expect("documents");
+    assert_eq!(monitor["kind"], "PodMonitor");
+    assert_eq!(
+        monitor["spec"]["selector"]["matchLabels"],
+        policy["spec"]["podSelector"]["matchLabels"]
+    );
+    assert_eq!(
+        monitor["spec"]["podMetricsEndpoints"],
+        json!([{ "port": "metrics", "path": "/metrics" }])
+    );
+    // `public` admits everyone on every port, and Prometheus still has its
+    // own rule.
+    let gateway = built_documents(&files, "gateway.yaml");
+    let rules = &of_kind(&gateway, "NetworkPolicy").expect("a policy")["spec"]["ingress"];
+    assert_eq!(rules[1], scrape("monitoring"));
+    // Nothing calls the worker: its policy admits Prometheus alone, from
+    // the namespace its own `metrics` block names; its ServiceMonitor
+    // selects its Service.
+    let worker = built_documents(&files, "worker.yaml");
+    let rules = &of_kind(&worker, "NetworkPolicy").expect("a policy")["spec"]["ingress"];
+    assert_eq!(rules, &json!([scrape("observability")]));
+    let service = of_kind(&worker, "Service").expect("a Service");
+    let monitor = worker.last().expect("documents");
+    assert_eq!(monitor["kind"], "ServiceMonitor");
+    assert_eq!(
+        monitor["spec"]["selector"]["matchLabels"],
+        service["spec"]["selector"]
+    );
+    for (key, value) in monitor["spec"]["selector"]["matchLabels"]
+        .as_object()
+        .expect("labels")
+    {
+        assert_eq!(&service["metadata"]["labels"][key], value, "{key}");
+    }
+    assert_eq!(monitor["spec"]["endpoints"][0]["port"], "metrics");
+    assert!(
+        service["spec"]["ports"]
+            .as_array()
+            .expect("ports")
+            .iter()
+            .any(|p| p["name"] == "metrics")
+    );
+}
+
 /// `tests/fixtures/network/mesh`: named ports (tcp and udp, inherited and
 /// own), calls of every port and of named ports, a database called, `public`
 /// and `ingress_from`. Every document matches its schema, and each policy
@@ -1168,6 +1261,94 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "/spec/triggers/0/authenticationRef",
         r#"{"name":"sqs-assume"}"#,
     ),
+    // `scope = cluster`: a ClusterTriggerAuthentication, with no namespace,
+    // named with its kind; `scope = namespace` is the default kind.
+    (
+        "cluster-trigger-auth",
+        "kafka-sasl.yaml",
+        "ClusterTriggerAuthentication",
+        "/metadata/namespace",
+        "null",
+    ),
+    (
+        "cluster-trigger-auth",
+        "kafka-sasl.yaml",
+        "ClusterTriggerAuthentication",
+        "/spec/secretTargetRef",
+        r#"[{"parameter":"password","name":"kafka-client","key":"password"},{"parameter":"sasl","name":"kafka-client","key":"sasl"},{"parameter":"username","name":"kafka-client","key":"username"}]"#,
+    ),
+    (
+        "cluster-trigger-auth",
+        "worker.yaml",
+        "ScaledObject",
+        "/spec/triggers/0/authenticationRef",
+        r#"{"name":"kafka-sasl","kind":"ClusterTriggerAuthentication"}"#,
+    ),
+    (
+        "cluster-trigger-auth",
+        "runner.yaml",
+        "ScaledObject",
+        "/spec/triggers/0/authenticationRef",
+        r#"{"name":"redis-password"}"#,
+    ),
+    (
+        "cluster-trigger-auth",
+        "reporter.yaml",
+        "ScaledObject",
+        "/spec/triggers/0/authenticationRef",
+        r#"{"name":"shared-sqs","kind":"ClusterTriggerAuthentication"}"#,
+    ),
+    (
+        "cluster-trigger-auth",
+        "redis-password.yaml",
+        "TriggerAuthentication",
+        "/metadata/namespace",
+        r#""shop""#,
+    ),
+    // `metrics`: a PodMonitor on the named container port, or a
+    // ServiceMonitor on the Service's port, and Prometheus admitted.
+    (
+        "metrics",
+        "api.yaml",
+        "PodMonitor",
+        "/spec",
+        r#"{"selector":{"matchLabels":{"app.kubernetes.io/name":"api","app.kubernetes.io/part-of":"shop"}},"podMetricsEndpoints":[{"port":"metrics","path":"/metrics","interval":"15s"}]}"#,
+    ),
+    (
+        "metrics",
+        "api.yaml",
+        "PodMonitor",
+        "/metadata/labels",
+        r#"{"app.kubernetes.io/managed-by":"scalec","app.kubernetes.io/name":"api","app.kubernetes.io/part-of":"shop","release":"kube-prometheus-stack"}"#,
+    ),
+    (
+        "metrics",
+        "api.yaml",
+        "Deployment",
+        "/spec/template/spec/containers/0/ports/1",
+        r#"{"containerPort":9090,"name":"metrics","protocol":"TCP"}"#,
+    ),
+    (
+        "metrics",
+        "api.yaml",
+        "NetworkPolicy",
+        "/spec/ingress",
+        r#"[{"from":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"monitoring"}}}],"ports":[{"port":"metrics","protocol":"TCP"}]}]"#,
+    ),
+    (
+        "metrics",
+        "web.yaml",
+        "ServiceMonitor",
+        "/spec",
+        r#"{"selector":{"matchLabels":{"app.kubernetes.io/name":"web","app.kubernetes.io/part-of":"shop"}},"endpoints":[{"port":"http","path":"/stats","interval":"2m"}]}"#,
+    ),
+    (
+        "metrics",
+        "web.yaml",
+        "NetworkPolicy",
+        "/spec/ingress/0/from/0/namespaceSelector/matchLabels",
+        r#"{"kubernetes.io/metadata.name":"observability"}"#,
+    ),
     // A schedule is KEDA's cron trigger, beside the service's other triggers.
     (
         "schedule",
@@ -1357,6 +1538,30 @@ fn each_attribute_fixture_builds_what_its_schema_accepts() {
         }
     }
     assert!(!fixtures.is_empty(), "no fixtures in {}", root.display());
+}
+
+/// An `external` trigger_auth is named by the triggers that use it, with
+/// its kind, and never written nor listed in the kustomization; a
+/// cluster-scoped one scalec writes has no namespace.
+#[test]
+fn an_external_trigger_auth_is_named_and_never_written() {
+    let root = crate_path("tests/fixtures/attributes/cluster-trigger-auth");
+    let outputs =
+        build_in_memory(&fixture_files(&root), &Default::default()).expect("the fixture builds");
+    let names: Vec<String> = (outputs.iter())
+        .map(|(path, _)| {
+            path.file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert!(names.iter().any(|n| n == "kafka-sasl.yaml"), "{names:?}");
+    assert!(!names.iter().any(|n| n == "shared-sqs.yaml"), "{names:?}");
+    let kustomization = built_documents(&outputs, "kustomization.yaml");
+    let resources = kustomization[0]["resources"].as_array().expect("resources");
+    assert!(resources.contains(&json!("kafka-sasl.yaml")));
+    assert!(!resources.contains(&json!("shared-sqs.yaml")));
 }
 
 /// A `trigger_auth` is written when a ScaledObject reads through it, and

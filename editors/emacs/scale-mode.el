@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -103,7 +103,9 @@
     ;; scale
     "activation"
     ;; trigger_auth
-    "pod_identity" "role" "owner"
+    "pod_identity" "role" "owner" "scope" "external"
+    ;; metrics
+    "path" "interval" "monitor" "prometheus_namespace"
     ;; schedule
     "timezone" "start" "end"
     ;; lint
@@ -143,6 +145,8 @@
     "aws" "workload" "postgresql" "prometheus-adapter" "other"
     ;; node affinity operator
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"
+    ;; metrics monitor, trigger_auth scope
+    "pod" "service" "namespace" "cluster"
     ;; database engine and operator
     "mongodb" "percona"
     ;; field type

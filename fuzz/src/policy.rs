@@ -422,6 +422,10 @@ impl Writer {
             } else if self.tidy && attribute.name == "health" {
                 // A health path needs a port, which may be left out.
                 false
+            } else if self.tidy && attribute.name == "external" {
+                // An external trigger_auth takes no identity or parameters,
+                // which the generated one may have.
+                false
             } else if self.tidy && attribute.name == "activation" {
                 // KEDA's only, and the generated cluster may use the HPA.
                 false
@@ -518,9 +522,10 @@ impl Writer {
         }
         if depth < 3 {
             for &nested in schema.blocks {
-                let repeat = if self.tidy && nested == "keda" {
+                let repeat = if self.tidy && matches!(nested, "keda" | "metrics") {
                     // KEDA's options need `autoscaler = keda`, a range and
-                    // signals the generated service may not have.
+                    // signals the generated service may not have; `metrics`
+                    // a port it may not have.
                     0
                 } else if self.tidy && nested == "connections" {
                     // Its label must name a database of the project.

@@ -60,8 +60,9 @@ const _: () = assert!(
     "every target Kubernetes version must serve topology spread matchLabelKeys"
 );
 
-/// `SERVICE.yaml`: the ServiceAccount, the Deployment, its autoscaler and its
-/// disruption budget; for a job, the ServiceAccount and the ScaledJob.
+/// `SERVICE.yaml`: the ServiceAccount, the Deployment, its autoscaler, its
+/// disruption budget, its NetworkPolicy and its PodMonitor or
+/// ServiceMonitor; for a job, the ServiceAccount and the ScaledJob.
 pub fn service_file(context: &Context<'_>, service: &Service) -> OutputFile {
     // Room for a typical service's file, so the text is not copied as it grows.
     let mut file = YamlFile::new(context.header("#", service.file), 4096);
@@ -91,6 +92,11 @@ pub fn service_file(context: &Context<'_>, service: &Service) -> OutputFile {
     }
     if let Some(policy) = super::network::service_policy(context, service) {
         file.push(&policy);
+    }
+    match super::monitor::monitor(context, service) {
+        Some(super::monitor::Monitor::Pod(monitor)) => file.push(&monitor),
+        Some(super::monitor::Monitor::Service(monitor)) => file.push(&monitor),
+        None => {}
     }
     OutputFile {
         path: PathBuf::from(super::layout::service_file(&service.name.value)),

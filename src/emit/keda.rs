@@ -6,7 +6,8 @@
 //!   `kafka`, `rabbitmq` in `QueueLength` mode, `redis`) whose target
 //!   (`queueLength`, `lagThreshold`, `value`, `listLength`) is the
 //!   `average` per pod, with an `authenticationRef` when `auth` names a
-//!   TriggerAuthentication, or `identityOwner: operator` in its metadata for
+//!   `trigger_auth` (with `kind: ClusterTriggerAuthentication` for one of
+//!   `scope = cluster`), or `identityOwner: operator` in its metadata for
 //!   `auth = operator` (SQS only). Nothing else is added: an SQS queue
 //!   without `auth` is K121's finding, not a default invented here. cpu and
 //!   memory become `cpu`/`memory` triggers. A `pods` or `external` metric
@@ -119,6 +120,10 @@ struct Trigger {
 #[derive(Serialize)]
 struct AuthenticationRef {
     name: String,
+    /// `ClusterTriggerAuthentication` for a cluster-scoped one; KEDA's
+    /// default, `TriggerAuthentication`, is not written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
 }
 
 /// The ScaledJob of a service with a `job` block.
@@ -360,7 +365,12 @@ fn trigger(context: &Context<'_>, service: &Service, signal: &ScaleSignal) -> Tr
             let mut authentication_ref = None;
             match queue.auth.as_ref().map(|auth| &auth.value) {
                 Some(QueueAuth::TriggerAuthentication(name)) => {
-                    authentication_ref = Some(AuthenticationRef { name: name.clone() });
+                    let cluster_scoped = (context.project.trigger_auths.iter())
+                        .any(|auth| auth.name.value == *name && auth.is_cluster_scoped());
+                    authentication_ref = Some(AuthenticationRef {
+                        name: name.clone(),
+                        kind: cluster_scoped.then_some("ClusterTriggerAuthentication"),
+                    });
                 }
                 Some(QueueAuth::Operator) => {
                     metadata.insert("identityOwner", "operator".to_string());

@@ -101,7 +101,7 @@ fn planned(project: &Project) -> Vec<Planned> {
             });
         }
     }
-    for auth in &project.trigger_auths {
+    for auth in project.trigger_auths.iter().filter(|a| !a.is_external()) {
         let name = &auth.name.value;
         files.push(Planned {
             file: trigger_auth_file(name),
@@ -159,6 +159,41 @@ pub fn collisions(project: &Project) -> Vec<Diagnostic> {
             None => {
                 first.insert(file.file.clone(), file);
             }
+        }
+    }
+    diagnostics
+}
+
+/// E010 for a cluster-scoped object two projects of one compilation would
+/// both write: a ClusterTriggerAuthentication has one name in the whole
+/// cluster, so the project applied last would silently replace the other's
+/// (and its credentials). Read over the projects without errors, in order.
+pub fn shared_cluster_objects(projects: &[Project]) -> Vec<Diagnostic> {
+    let mut first: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut diagnostics = Vec::new();
+    for project in projects {
+        let written = (project.trigger_auths.iter()).filter(|auth| {
+            auth.is_cluster_scoped() && crate::emit::trigger_auth::is_used(project, auth)
+        });
+        for auth in written {
+            let name = auth.name.value.as_str();
+            let Some(&earlier) = first.get(name) else {
+                first.insert(name, auth.name.span);
+                continue;
+            };
+            diagnostics.push(
+                Diagnostic::error(
+                    codes::OUTPUT_COLLISION,
+                    format!("two projects would both write ClusterTriggerAuthentication `{name}`"),
+                    auth.name.span,
+                )
+                .with_label("written by this project")
+                .with_related(earlier, "and by this one")
+                .with_help(
+                    "its name is cluster-wide: declare it in one project and as `external = true` \
+                     in the others, or give each project a trigger_auth of its own name",
+                ),
+            );
         }
     }
     diagnostics

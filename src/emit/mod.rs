@@ -13,7 +13,8 @@
 //!   NetworkPolicy;
 //! - `SERVICE.yaml`: the ServiceAccount, the Deployment, its Service (with a
 //!   port), then its HorizontalPodAutoscaler or KEDA ScaledObject, its
-//!   PodDisruptionBudget and its NetworkPolicy; for a service with a `job`
+//!   PodDisruptionBudget, its NetworkPolicy, and last (with a `metrics`
+//!   block) its PodMonitor or ServiceMonitor; for a service with a `job`
 //!   block, the ServiceAccount and the KEDA ScaledJob;
 //! - `DATABASE.yaml`: the PerconaServerMongoDB, the shard-setup ConfigMap and
 //!   Job, and the database's NetworkPolicy; `DATABASE-shard-setup.js`: the
@@ -39,6 +40,7 @@ pub mod k8s;
 pub mod keda;
 pub mod layout;
 pub mod mongo;
+pub mod monitor;
 pub mod namespace;
 pub mod network;
 pub mod pod;

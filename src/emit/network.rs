@@ -7,8 +7,9 @@
 //!   so a pod no other policy selects takes no connection (the namespace is
 //!   the project's; see `docs/build.md`);
 //! - per service with a port: admits each service that calls it, from that
-//!   service's pods, on the ports called (by name), and the traffic from
-//!   outside the project the policy states (`public`, `ingress_from`);
+//!   service's pods, on the ports called (by name), the traffic from
+//!   outside the project the policy states (`public`, `ingress_from`), and
+//!   Prometheus on its `metrics` port (`emit::monitor`);
 //! - per database: admits its own pods (replica sets, config servers and
 //!   routers talk to each other), the Percona operator, and the services that
 //!   call it and its shard-setup Job on the router port.
@@ -110,7 +111,8 @@ fn named_ports(ports: &[PortRef<'_>]) -> Vec<NetworkPolicyPort> {
 }
 
 /// The policy of a service with a port: one rule per caller (in name order)
-/// on the ports it calls, then `ingress_from`, then `public`. `None` for a
+/// on the ports it calls, then `ingress_from`, then `public`, then
+/// Prometheus on the `metrics` port. `None` for a
 /// service without a port, or one nothing may reach (the default-deny
 /// already closes it).
 pub fn service_policy(context: &Context<'_>, service: &Service) -> Option<NetworkPolicy> {
@@ -157,6 +159,7 @@ pub fn service_policy(context: &Context<'_>, service: &Service) -> Option<Networ
             ports: Some(named_ports(&all)),
         });
     }
+    ingress.extend(super::monitor::scrape_rule(service));
     if ingress.is_empty() {
         return None;
     }

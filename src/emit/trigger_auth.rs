@@ -1,9 +1,17 @@
 //! KEDA TriggerAuthentications (keda.sh/v1alpha1), one file per
 //! `trigger_auth` a ScaledObject of the project uses: `NAME.yaml`.
 //!
+//! - `scope = cluster` makes it a ClusterTriggerAuthentication: the same
+//!   spec, without a namespace (it is cluster-scoped). KEDA reads the
+//!   Secrets and ConfigMaps it names in its cluster object namespace
+//!   (`KEDA_CLUSTER_OBJECT_NAMESPACE`, by default the namespace the KEDA
+//!   operator runs in; `pkg/scaling/resolver/scale_resolvers.go`,
+//!   `getTriggerAuthSpec`), never in the project's.
 //! - `pod_identity`, `role` and `owner` become `podIdentity`; `parameters`
 //!   become `secretTargetRef` and `configMapTargetRef` entries, sorted by
 //!   parameter. Only names and keys are written, never a value.
+//! - An `external = true` one is never written: the platform or another
+//!   project provides it, and queues only name it (with its kind).
 //! - A `trigger_auth` no KEDA-scaled service reads through a queue is not
 //!   written: on a cluster without KEDA its kind does not exist, and
 //!   `kubectl apply` would fail on it.
@@ -53,9 +61,13 @@ struct TargetRef {
     key: String,
 }
 
-/// Whether a ScaledObject of `project` reads through `auth`: a KEDA-scaled
-/// service scales on a queue whose `auth` names it.
+/// Whether `auth` is written: it is not `external`, and a ScaledObject of
+/// `project` reads through it (a KEDA-scaled service scales on a queue whose
+/// `auth` names it).
 pub fn is_used(project: &Project, auth: &TriggerAuth) -> bool {
+    if auth.is_external() {
+        return false;
+    }
     let names_it = |queue: &str| {
         project.queue(queue).is_some_and(|queue| {
             matches!(&queue.auth, Some(a) if a.value == QueueAuth::TriggerAuthentication(auth.name.value.clone()))
@@ -71,7 +83,7 @@ pub fn is_used(project: &Project, auth: &TriggerAuth) -> bool {
     })
 }
 
-/// The TriggerAuthentication of `auth`.
+/// The TriggerAuthentication, or ClusterTriggerAuthentication, of `auth`.
 pub fn trigger_authentication(context: &Context<'_>, auth: &TriggerAuth) -> TriggerAuthentication {
     let mut secret_target_ref = Vec::new();
     let mut config_map_target_ref = Vec::new();
@@ -86,10 +98,15 @@ pub fn trigger_authentication(context: &Context<'_>, auth: &TriggerAuth) -> Trig
             key: reference.value.key.clone(),
         });
     }
+    let mut metadata = context.metadata(&auth.name.value);
+    if auth.is_cluster_scoped() {
+        // Cluster-scoped: the API server refuses a namespace.
+        metadata.namespace = None;
+    }
     TriggerAuthentication {
         api_version: "keda.sh/v1alpha1",
-        kind: "TriggerAuthentication",
-        metadata: context.metadata(&auth.name.value),
+        kind: auth.kind(),
+        metadata,
         spec: TriggerAuthenticationSpec {
             pod_identity: auth.pod_identity.as_ref().map(|identity| PodIdentitySpec {
                 provider: identity.value.word(),

@@ -377,6 +377,18 @@ pub fn service_summary(service: &Service) -> String {
             crate::lint::capacity::join(&signals)
         ));
     }
+    if let Some(metrics) = &service.metrics {
+        let monitor = match metrics.monitor() {
+            crate::model::MonitorKind::Pod => "a PodMonitor",
+            crate::model::MonitorKind::Service => "a ServiceMonitor",
+        };
+        out.push_str(&format!(
+            "\n- metrics: `{}` on port `{}`, scraped through {monitor} by Prometheus in `{}`",
+            metrics.path(),
+            metrics.port_name(),
+            metrics.prometheus_namespace()
+        ));
+    }
     out
 }
 
@@ -511,6 +523,25 @@ mod tests {
         );
         assert!(cron.contains("- cpu: no request"), "{cron}");
         assert!(cron.contains("- scales on nothing"), "{cron}");
+    }
+
+    #[test]
+    fn a_service_with_metrics_says_how_prometheus_scrapes_it() {
+        let policy =
+            "service api {\n  image = \"a:1\"\n  port = 8080\n  metrics { monitor = service }\n}\n";
+        let ws = workspace(&[("p/a.scale", policy)]);
+        let compiled = crate::compile(&ws.sources, &ws.projects, &crate::lint::Options::default());
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let offset = policy.find("api").expect("needle");
+        let service = (hover(&analysis, FileId(0), offset, &compiled.diagnostics))
+            .expect("hover")
+            .markdown;
+        assert!(
+            service.contains(
+                "\n- metrics: `/metrics` on port `http`, scraped through a ServiceMonitor by Prometheus in `monitoring`"
+            ),
+            "{service}"
+        );
     }
 
     #[test]

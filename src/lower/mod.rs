@@ -18,6 +18,7 @@ mod blocks;
 mod calls;
 mod job;
 mod keda;
+mod monitor;
 mod pod;
 mod postgres;
 mod prometheus;
@@ -198,6 +199,7 @@ pub fn lower_recovered(
     };
     calls::check(&project, &declared, lower.sink);
     pod::check(&project, lower.defaults_known, lower.sink);
+    monitor::check(&project, lower.defaults_known, lower.sink);
     project.omitted = omitted(&project, asts, &broken, loose, &lower.sink[start..]);
     project
 }

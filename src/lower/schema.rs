@@ -191,6 +191,8 @@ pub const IDENTITY_OWNERS: &[&str] = crate::model::IdentityOwner::WORDS;
 pub const NODE_OPERATORS: &[&str] = crate::model::NodeOperator::WORDS;
 pub const METRICS_ADAPTERS: &[&str] = crate::model::MetricsAdapter::WORDS;
 pub const JOB_STRATEGIES: &[&str] = crate::model::JobStrategy::WORDS;
+pub const MONITORS: &[&str] = crate::model::MonitorKind::WORDS;
+pub const TRIGGER_AUTH_SCOPES: &[&str] = crate::model::TriggerAuthScope::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -212,6 +214,8 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("NODE_OPERATORS", NODE_OPERATORS),
     ("METRICS_ADAPTERS", METRICS_ADAPTERS),
     ("JOB_STRATEGIES", JOB_STRATEGIES),
+    ("MONITORS", MONITORS),
+    ("TRIGGER_AUTH_SCOPES", TRIGGER_AUTH_SCOPES),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -381,6 +385,7 @@ const SERVICE_BLOCKS: &[&str] = &[
     "toleration",
     "keda",
     "node_affinity",
+    "metrics",
 ];
 
 /// The blocks of a service: those of `defaults`, `job`, which makes one
@@ -407,6 +412,7 @@ const SERVICE_OWN_BLOCKS: &[&str] = &[
     "toleration",
     "keda",
     "node_affinity",
+    "metrics",
     "job",
     "connections",
 ];
@@ -749,6 +755,18 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Word(IDENTITY_OWNERS),
                 "`keda`",
                 "whose identity: KEDA's own, or the scaled service's (`podIdentity.identityOwner`)",
+            ),
+            attr(
+                "scope",
+                ValueType::Word(TRIGGER_AUTH_SCOPES),
+                "`namespace`",
+                "`namespace`: a TriggerAuthentication in the project's namespace; `cluster`: a cluster-scoped ClusterTriggerAuthentication, whose Secrets and ConfigMaps KEDA reads in its own namespace",
+            ),
+            attr(
+                "external",
+                ValueType::Bool,
+                "`false`",
+                "`true`: the platform or another project provides it; queues name it (with its `scope`'s kind) and scalec does not write it. Takes no identity and no `parameters`",
             ),
         ],
         blocks: &["parameters"],
@@ -1396,6 +1414,55 @@ pub const BLOCKS: &[BlockSchema] = &[
         blocks: &[],
         repeatable: &[],
         free_form: false,
+    },
+    BlockSchema {
+        kind: "metrics",
+        label: LabelRule::None,
+        doc: "the service's own Prometheus metrics endpoint: a PodMonitor or ServiceMonitor, and a NetworkPolicy rule that admits Prometheus to the port",
+        attributes: &[
+            attr(
+                "port",
+                ValueType::Name,
+                "`http`",
+                "the name of the service's port that serves the metrics: `http` (of `port = N`) or a `port` block's",
+            ),
+            attr(
+                "path",
+                ValueType::Path,
+                "`\"/metrics\"`",
+                "the HTTP path Prometheus scrapes",
+            ),
+            attr(
+                "interval",
+                ValueType::Duration,
+                "Prometheus' global interval",
+                "how often Prometheus scrapes; whole seconds from `1s`",
+            ),
+            attr(
+                "monitor",
+                ValueType::Word(MONITORS),
+                "`pod`",
+                "`pod`: a PodMonitor finds the pods by label; `service`: a ServiceMonitor finds them through the service's Service",
+            ),
+            attr(
+                "prometheus_namespace",
+                ValueType::Name,
+                "`monitoring`",
+                "the namespace Prometheus runs in, whose pods the NetworkPolicy admits to the port",
+            ),
+        ],
+        blocks: &["monitor_labels"],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "monitor_labels",
+        label: LabelRule::None,
+        doc: "labels of the PodMonitor or ServiceMonitor, beside scalec's own (the label your Prometheus selects monitors by, e.g. kube-prometheus-stack's `release`): `\"key\" = \"value\"` lines",
+        attributes: &[],
+        blocks: &[],
+        repeatable: &[],
+        free_form: true,
     },
     BlockSchema {
         kind: "collection",

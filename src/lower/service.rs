@@ -81,6 +81,7 @@ pub(super) struct ServiceParts {
     keda: Option<crate::model::KedaOptions>,
     job: Option<crate::model::Job>,
     connections: Vec<crate::model::Connection>,
+    metrics: Option<crate::model::MetricsEndpoint>,
 }
 
 /// From this many services on, they are lowered in parallel: below it,
@@ -209,6 +210,7 @@ impl Lowerer<'_> {
                     let connection = self.connection(child, &parts.connections);
                     parts.connections.extend(connection);
                 }
+                "metrics" => parts.metrics = self.metrics_endpoint(child),
                 "node_selector" => parts.node_selector = Some(self.labels(child)),
                 "toleration" => {
                     let toleration = self.toleration(child);
@@ -268,6 +270,7 @@ impl Lowerer<'_> {
         named_ports.extend(own.named_ports);
         let port = own.port.or(inherited.port);
         let named_ports = self.distinct_ports(port.as_ref(), named_ports.into_values().collect());
+        let has_ports = port.is_some() || !named_ports.is_empty();
         let mut files = inherited.files;
         files.extend(own.files);
         let tmp = own.tmp.or(inherited.tmp);
@@ -365,6 +368,11 @@ impl Lowerer<'_> {
             keda: own.keda.or(inherited.keda),
             job,
             connections: own.connections,
+            // A service without any port has nothing to scrape: it does not
+            // take the `metrics` of `defaults` (its own is E007).
+            metrics: own
+                .metrics
+                .or_else(|| inherited.metrics.filter(|_| has_ports)),
         })
     }
 

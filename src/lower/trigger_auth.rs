@@ -8,7 +8,7 @@ use crate::ast::Block;
 use crate::diag::{Diagnostic, codes};
 use crate::model::{
     Autoscaler, IdentityOwner, KeyRef, Project, Queue, QueueAuth, QueueProvider, SignalSource,
-    Spanned, TriggerAuth,
+    Spanned, TriggerAuth, TriggerAuthScope,
 };
 
 use super::{Lowerer, schema, values};
@@ -108,12 +108,16 @@ impl Lowerer<'_> {
         let pod_identity = self.get(&fields, "pod_identity", values::keyword);
         let role = self.get(&fields, "role", super::security::aws_role_arn);
         let owner = self.get(&fields, "owner", values::keyword::<IdentityOwner>);
+        let scope = self.get(&fields, "scope", values::keyword::<TriggerAuthScope>);
+        let external = self.get(&fields, "external", values::boolean);
         let mut parameters = BTreeMap::new();
         let mut complete = valid_name
             && [
                 ("pod_identity", pod_identity.is_some()),
                 ("role", role.is_some()),
                 ("owner", owner.is_some()),
+                ("scope", scope.is_some()),
+                ("external", external.is_some()),
             ]
             .iter()
             .all(|(attribute, lowered)| *lowered || !fields.attributes.contains_key(attribute));
@@ -163,8 +167,42 @@ impl Lowerer<'_> {
                 }
             }
         }
+        let is_external = external.as_ref().is_some_and(|e| e.value);
+        if let Some(external) = external.as_ref().filter(|_| is_external) {
+            // What it holds is its provider's to write: scalec writes nothing.
+            let written = [
+                ("pod_identity", pod_identity.as_ref().map(|p| p.span)),
+                ("role", role.as_ref().map(|r| r.span)),
+                ("owner", owner.as_ref().map(|o| o.span)),
+                (
+                    "parameters",
+                    (fields.blocks.iter())
+                        .find(|b| b.kind.name == "parameters")
+                        .map(|b| super::block_head(b)),
+                ),
+            ];
+            for (attribute, span) in written {
+                let Some(span) = span else { continue };
+                self.report(
+                    Diagnostic::error(
+                        codes::CONFLICTING_ATTRIBUTES,
+                        format!(
+                            "trigger_auth `{}` is external: scalec does not write its `{attribute}`",
+                            name.value
+                        ),
+                        span,
+                    )
+                    .with_label("never written")
+                    .with_related(external.span, "provided by the platform or another project")
+                    .with_help(format!(
+                        "remove `{attribute}` (its provider states it), or remove `external = true` to have scalec write it"
+                    )),
+                );
+                complete = false;
+            }
+        }
         // Nothing to authenticate with.
-        if complete && pod_identity.is_none() && parameters.is_empty() {
+        if complete && !is_external && pod_identity.is_none() && parameters.is_empty() {
             self.report(
                 Diagnostic::error(
                     codes::MISSING_ATTRIBUTE,
@@ -184,6 +222,8 @@ impl Lowerer<'_> {
         }
         complete.then_some(TriggerAuth {
             name,
+            scope,
+            external,
             pod_identity,
             role,
             owner,
@@ -225,8 +265,10 @@ pub(super) fn check(project: &Project, known: super::signals::Known, sink: &mut 
     for queue in &project.queues {
         let provider = queue.source.provider();
         let declared = match queue.auth.as_ref().map(|a| &a.value) {
+            // An external one is checked as one the project does not declare:
+            // what it holds is not known.
             Some(QueueAuth::TriggerAuthentication(name)) => {
-                project.trigger_auths.iter().find(|t| t.name.value == *name)
+                (project.trigger_auths.iter()).find(|t| t.name.value == *name && !t.is_external())
             }
             _ => None,
         };

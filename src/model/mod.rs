@@ -240,16 +240,18 @@ pub mod network;
 pub use network::{Call, NamedPort, PortRef, Protocol};
 pub mod job;
 pub mod keda;
+pub mod monitor;
 pub mod pod;
 pub mod scheduling;
 pub use connections::{Connection, Postgres};
 pub use job::{Job, JobStrategy};
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
+pub use monitor::{MetricsEndpoint, MonitorKind};
 pub mod schedule;
 pub mod trigger_auth;
 pub use schedule::Schedule;
 pub use scheduling::{NodeOperator, NodeRequirement, Scheduling, TaintEffect, Toleration};
-pub use trigger_auth::{IdentityOwner, PodIdentity, TriggerAuth};
+pub use trigger_auth::{IdentityOwner, PodIdentity, TriggerAuth, TriggerAuthScope};
 
 pub use pod::{ConfigSource, EnvValue, KeyRef, Metadata, PreStop, Probe, ProbeHandler, ProbeKind};
 
@@ -743,6 +745,8 @@ pub struct Service {
     /// `connections DATABASE { pool = N }`: the databases it holds
     /// connection pools to, in the order written.
     pub connections: Vec<Connection>,
+    /// `metrics { ... }`: its own metrics endpoint, which Prometheus scrapes.
+    pub metrics: Option<MetricsEndpoint>,
 }
 
 /// What a `scale` block scales on.
@@ -941,8 +945,9 @@ keywords! {
 /// its own credentials.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum QueueAuth {
-    /// `auth = NAME`: a TriggerAuthentication in the project's namespace,
-    /// emitted as the trigger's `authenticationRef`.
+    /// `auth = NAME`: a `trigger_auth` of the project (a TriggerAuthentication
+    /// in its namespace, or a ClusterTriggerAuthentication) or one the
+    /// platform provides, emitted as the trigger's `authenticationRef`.
     TriggerAuthentication(String),
     /// `auth = operator`: the KEDA operator reads the queue with its own
     /// identity, emitted as `identityOwner: operator` in the trigger.
@@ -1252,6 +1257,7 @@ eq_ignoring_spans! {
         scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,
         ingress_from, probes, grace_period_seconds, pre_stop, job_duration_millis,
         env_from, files, metadata, image_pull_secrets, tmp, security, identity, keda, connections, job,
+        metrics,
     } ignoring { file, span, autoscaler_span }
     ScaleSignal { source, target, activation } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }

@@ -32,10 +32,31 @@ keywords! {
     }
 }
 
-/// A TriggerAuthentication the project declares.
+keywords! {
+    /// `scope`: where the authentication lives, and who may use it.
+    pub enum TriggerAuthScope {
+        /// A TriggerAuthentication in the project's namespace; its Secrets
+        /// and ConfigMaps are the namespace's.
+        Namespace = "namespace",
+        /// A ClusterTriggerAuthentication, cluster-scoped, which any
+        /// namespace's ScaledObjects may use; KEDA reads its Secrets and
+        /// ConfigMaps in its cluster object namespace
+        /// (`KEDA_CLUSTER_OBJECT_NAMESPACE`, by default the namespace KEDA
+        /// runs in).
+        Cluster = "cluster",
+    }
+}
+
+/// A TriggerAuthentication (or ClusterTriggerAuthentication) the project
+/// declares.
 #[derive(Clone, Debug)]
 pub struct TriggerAuth {
     pub name: Spanned<String>,
+    /// `scope`, when written; a namespaced TriggerAuthentication otherwise.
+    pub scope: Option<Spanned<TriggerAuthScope>>,
+    /// `external = true`: provided by the platform or another project, so
+    /// named but never written (it then has no identity and no parameters).
+    pub external: Option<Spanned<bool>>,
     pub pod_identity: Option<Spanned<PodIdentity>>,
     /// `role`: an IAM role ARN KEDA assumes with its own identity.
     pub role: Option<Spanned<String>>,
@@ -49,6 +70,29 @@ pub struct TriggerAuth {
 }
 
 impl TriggerAuth {
+    /// Whether something else provides it (`external = true`): queues name
+    /// it, scalec does not write it.
+    pub fn is_external(&self) -> bool {
+        self.external
+            .as_ref()
+            .is_some_and(|external| external.value)
+    }
+
+    /// Whether it is a ClusterTriggerAuthentication (`scope = cluster`).
+    pub fn is_cluster_scoped(&self) -> bool {
+        (self.scope.as_ref()).is_some_and(|scope| scope.value == TriggerAuthScope::Cluster)
+    }
+
+    /// The KEDA kind it is written as, which a trigger's
+    /// `authenticationRef.kind` names.
+    pub fn kind(&self) -> &'static str {
+        if self.is_cluster_scoped() {
+            "ClusterTriggerAuthentication"
+        } else {
+            "TriggerAuthentication"
+        }
+    }
+
     /// Whether KEDA reads with the scaled workload's own identity.
     pub fn uses_workload_identity(&self) -> bool {
         self.owner
@@ -58,5 +102,5 @@ impl TriggerAuth {
 }
 
 eq_ignoring_spans! {
-    TriggerAuth { name, pod_identity, role, owner, parameters } ignoring { span }
+    TriggerAuth { name, scope, external, pod_identity, role, owner, parameters } ignoring { span }
 }

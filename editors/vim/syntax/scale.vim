@@ -24,6 +24,7 @@ let s:blocks = [
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
       \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job', 'connections',
+      \ 'metrics', 'monitor_labels',
       \ ]
 
 let s:attributes = [
@@ -54,6 +55,7 @@ let s:attributes = [
       \ 'timezone', 'start', 'end',
       \ 'brokers', 'topic', 'consumer_group', 'queue_name', 'vhost', 'address', 'list', 'database',
       \ 'in_flight', 'delayed',
+      \ 'path', 'interval', 'monitor', 'prometheus_namespace', 'scope', 'external',
       \ 'deny', 'allow',
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
@@ -79,6 +81,7 @@ let s:words = [
       \ 'current_replicas_if_lower', 'aws', 'workload', 'postgresql', 'prometheus-adapter', 'other',
       \ 'default', 'accurate', 'eager',
       \ 'in', 'not_in', 'exists', 'does_not_exist', 'gt', 'lt',
+      \ 'pod', 'service', 'namespace', 'cluster',
       \ 'mongodb',
       \ 'percona',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',

@@ -6,8 +6,9 @@ use crate::model::{Project, Service};
 declare_rule! {
     /// ## What it does
     /// Flags a port of a service that nothing may reach: no service `calls`
-    /// it, the service states no `ingress_from` and is not `public`, and the
-    /// health probes do not use it.
+    /// it, the service states no `ingress_from` and is not `public`, the
+    /// health probes do not use it, and it is not the port of the service's
+    /// `metrics` block (which admits Prometheus).
     ///
     /// ## Why it is unsafe
     /// scalec closes the project's namespace with a default-deny
@@ -86,8 +87,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             .filter(|_| service.health.is_none())
             .map(|port| (HTTP_PORT, port.span));
         let blocks = (service.named_ports.iter()).map(|port| (port.name.value.as_str(), port.name.span));
+        let scraped = service.metrics_port().map(|port| port.name);
         for (port, span) in http.into_iter().chain(blocks) {
-            if called(project, service, port) {
+            if called(project, service, port) || scraped == Some(port) {
                 continue;
             }
             out.push(

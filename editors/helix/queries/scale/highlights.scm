@@ -10,7 +10,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels"))
 
 (block
   kind: (identifier) @variable
@@ -19,7 +19,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels"))
 
 (block
   label: (identifier) @label)
@@ -44,7 +44,8 @@
     "metrics_adapter" "prometheus" "adapter_namespace" "series"
     "deadline" "retries" "parallelism" "strategy" "successful_history" "failed_history"
     "pod_identity" "role" "owner" "timezone" "start" "end"
-    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
+    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"
+    "path" "interval" "monitor" "prometheus_namespace" "scope" "external"))
 
 (attribute
   name: (identifier) @variable
@@ -64,7 +65,8 @@
     "metrics_adapter" "prometheus" "adapter_namespace" "series"
     "deadline" "retries" "parallelism" "strategy" "successful_history" "failed_history"
     "pod_identity" "role" "owner" "timezone" "start" "end"
-    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"))
+    "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"
+    "path" "interval" "monitor" "prometheus_namespace" "scope" "external"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,
@@ -77,7 +79,8 @@
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager"
-    "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"
+    "pod" "service" "namespace" "cluster"))
 
 ((word) @variable
   (#not-any-of? @variable
@@ -87,7 +90,8 @@
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager"
-    "in" "not_in" "exists" "does_not_exist" "gt" "lt"))
+    "in" "not_in" "exists" "does_not_exist" "gt" "lt"
+    "pod" "service" "namespace" "cluster"))
 
 (call
   function: (identifier) @function)
