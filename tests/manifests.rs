@@ -1548,20 +1548,25 @@ fn an_external_trigger_auth_is_named_and_never_written() {
     let root = crate_path("tests/fixtures/attributes/cluster-trigger-auth");
     let outputs =
         build_in_memory(&fixture_files(&root), &Default::default()).expect("the fixture builds");
-    let names: Vec<String> = (outputs.iter())
-        .map(|(path, _)| {
-            path.file_name()
-                .expect("a file")
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
+    let names = file_names(&outputs);
     assert!(names.iter().any(|n| n == "kafka-sasl.yaml"), "{names:?}");
     assert!(!names.iter().any(|n| n == "shared-sqs.yaml"), "{names:?}");
     let kustomization = built_documents(&outputs, "kustomization.yaml");
     let resources = kustomization[0]["resources"].as_array().expect("resources");
     assert!(resources.contains(&json!("kafka-sasl.yaml")));
     assert!(!resources.contains(&json!("shared-sqs.yaml")));
+}
+
+/// The file names of a build's outputs.
+fn file_names(outputs: &[(PathBuf, String)]) -> Vec<String> {
+    (outputs.iter())
+        .map(|(path, _)| {
+            path.file_name()
+                .expect("a file")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
 }
 
 /// A `trigger_auth` is written when a ScaledObject reads through it, and
@@ -1571,15 +1576,7 @@ fn only_the_trigger_auths_a_scaled_object_uses_are_written() {
     let root = crate_path("tests/fixtures/attributes/trigger-auth");
     let outputs =
         build_in_memory(&fixture_files(&root), &Default::default()).expect("the fixture builds");
-    let names: Vec<String> = outputs
-        .iter()
-        .map(|(path, _)| {
-            path.file_name()
-                .expect("a file")
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
+    let names = file_names(&outputs);
     for used in ["sqs-assume.yaml", "sqs-keys.yaml", "sqs-workload.yaml"] {
         assert!(names.iter().any(|n| n == used), "{used} in {names:?}");
     }

@@ -365,70 +365,55 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 22] = [
     ),
 ];
 
-const SERVICE_BLOCKS: &[&str] = &[
-    "scale",
-    "scale_up",
-    "scale_down",
-    "load",
-    "disruption",
-    "env",
-    "port",
-    "probe",
-    "files",
-    "labels",
-    "annotations",
-    "pod_labels",
-    "pod_annotations",
-    "security",
-    "identity",
-    "node_selector",
-    "toleration",
-    "keda",
-    "node_affinity",
-    "metrics",
-];
+/// The blocks of `defaults`, then `extra`: one list for both, so a block
+/// added to `defaults` is a service's too.
+macro_rules! service_blocks {
+    ($($extra:literal),*) => {
+        &[
+            "scale",
+            "scale_up",
+            "scale_down",
+            "load",
+            "disruption",
+            "env",
+            "port",
+            "probe",
+            "files",
+            "labels",
+            "annotations",
+            "pod_labels",
+            "pod_annotations",
+            "security",
+            "identity",
+            "node_selector",
+            "toleration",
+            "keda",
+            "node_affinity",
+            "metrics",
+            $($extra),*
+        ]
+    };
+}
+
+const SERVICE_BLOCKS: &[&str] = service_blocks!();
 
 /// The blocks of a service: those of `defaults`, `job`, which makes one
 /// service a ScaledJob (in `defaults` it would make every service one), and
-/// `connections`, which state the service's own pools. A test checks it is
-/// [`SERVICE_BLOCKS`], `job` and `connections`.
-const SERVICE_OWN_BLOCKS: &[&str] = &[
-    "scale",
-    "scale_up",
-    "scale_down",
-    "load",
-    "disruption",
-    "env",
-    "port",
-    "probe",
-    "files",
-    "labels",
-    "annotations",
-    "pod_labels",
-    "pod_annotations",
-    "security",
-    "identity",
-    "node_selector",
-    "toleration",
-    "keda",
-    "node_affinity",
-    "metrics",
-    "job",
-    "connections",
-];
+/// `connections`, which state the service's own pools.
+const SERVICE_OWN_BLOCKS: &[&str] = service_blocks!("job", "connections");
 
 /// The blocks of a service that may appear more than once.
-const SERVICE_REPEATABLE: &[&str] = &["scale", "port", "probe", "toleration", "node_affinity"];
+/// The blocks of `defaults` that may appear more than once, then `extra`.
+macro_rules! service_repeatable {
+    ($($extra:literal),*) => {
+        &["scale", "port", "probe", "toleration", "node_affinity", $($extra),*]
+    };
+}
+
+const SERVICE_REPEATABLE: &[&str] = service_repeatable!();
 
 /// The blocks of a service (not of `defaults`) that may appear more than once.
-const SERVICE_OWN_REPEATABLE: &[&str] = &[
-    "scale",
-    "port",
-    "probe",
-    "toleration",
-    "node_affinity",
-    "connections",
-];
+const SERVICE_OWN_REPEATABLE: &[&str] = service_repeatable!("connections");
 
 /// Every block kind, top-level kinds first.
 pub const BLOCKS: &[BlockSchema] = &[
@@ -1629,17 +1614,4 @@ pub fn markdown_table(schema: &BlockSchema) -> String {
     out.push_str(&label);
     out.push('\n');
     out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_service_takes_the_blocks_of_defaults_job_and_connections() {
-        let mut repeatable = super::SERVICE_REPEATABLE.to_vec();
-        repeatable.push("connections");
-        assert_eq!(super::SERVICE_OWN_REPEATABLE, repeatable.as_slice());
-        let mut expected = super::SERVICE_BLOCKS.to_vec();
-        expected.extend(["job", "connections"]);
-        assert_eq!(super::SERVICE_OWN_BLOCKS, expected.as_slice());
-    }
 }
