@@ -54,6 +54,11 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
         "crds/keda.sh/ScaledJob_v1alpha1.json",
     ),
     (
+        "karpenter.sh/v1",
+        "NodePool",
+        "crds/karpenter.sh/NodePool_v1.json",
+    ),
+    (
         "psmdb.percona.com/v1",
         "PerconaServerMongoDB",
         "crds/psmdb.percona.com/PerconaServerMongoDB_v1.json",
@@ -1102,6 +1107,41 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "thumbnailer.yaml",
         "ScaledJob",
         "/spec/jobTargetRef/backoffLimit",
+        "null",
+    ),
+    (
+        "karpenter",
+        "nodepool.yaml",
+        "NodePool",
+        "/spec/limits",
+        r#"{"cpu":"96","memory":"384Gi"}"#,
+    ),
+    (
+        "karpenter",
+        "nodepool.yaml",
+        "NodePool",
+        "/spec/template/spec/requirements/1",
+        r#"{"key":"karpenter.sh/capacity-type","operator":"In","values":["on-demand","spot"]}"#,
+    ),
+    (
+        "karpenter",
+        "nodepool.yaml",
+        "NodePool",
+        "/spec/template/spec/nodeClassRef",
+        r#"{"group":"karpenter.k8s.aws","kind":"EC2NodeClass","name":"general"}"#,
+    ),
+    (
+        "karpenter",
+        "nodepool.yaml",
+        "NodePool",
+        "/spec/disruption",
+        r#"{"consolidationPolicy":"WhenEmpty","consolidateAfter":"5m","budgets":[{"nodes":"2"}]}"#,
+    ),
+    (
+        "karpenter",
+        "nodepool.yaml",
+        "NodePool",
+        "/metadata/namespace",
         "null",
     ),
     (

@@ -141,6 +141,7 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         ValueType::String
         | ValueType::Path
         | ValueType::Word(_)
+        | ValueType::Words(_)
         | ValueType::Name
         | ValueType::Version
         | ValueType::Port
@@ -622,7 +623,9 @@ impl Context<'_, '_> {
             replace,
         };
         match value {
-            ValueType::Word(words) => words.iter().map(|w| item(w, format!("`{name}`"))).collect(),
+            ValueType::Word(words) | ValueType::Words(words) => {
+                words.iter().map(|w| item(w, format!("`{name}`"))).collect()
+            }
             ValueType::Bool => ["true", "false"]
                 .iter()
                 .map(|w| item(w, format!("`{name}`")))
