@@ -202,6 +202,15 @@ pub const NODE_OPERATORS: &[&str] = crate::model::NodeOperator::WORDS;
 pub const METRICS_ADAPTERS: &[&str] = crate::model::MetricsAdapter::WORDS;
 pub const JOB_STRATEGIES: &[&str] = crate::model::JobStrategy::WORDS;
 
+/// `nodes { provisioner }`.
+pub const PROVISIONERS: &[&str] = crate::model::karpenter::Provisioner::WORDS;
+/// `nodes { arch }`: a list of these.
+pub const ARCHES: &[&str] = crate::model::karpenter::Arch::WORDS;
+/// `nodes { capacity }`: a list of these.
+pub const CAPACITY_TYPES: &[&str] = crate::model::karpenter::CapacityType::WORDS;
+/// `nodes { consolidation }`.
+pub const CONSOLIDATIONS: &[&str] = crate::model::karpenter::Consolidation::WORDS;
+
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
 /// checked as soon as it is added here).
@@ -222,6 +231,10 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("NODE_OPERATORS", NODE_OPERATORS),
     ("METRICS_ADAPTERS", METRICS_ADAPTERS),
     ("JOB_STRATEGIES", JOB_STRATEGIES),
+    ("PROVISIONERS", PROVISIONERS),
+    ("ARCHES", ARCHES),
+    ("CAPACITY_TYPES", CAPACITY_TYPES),
+    ("CONSOLIDATIONS", CONSOLIDATIONS),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -787,7 +800,7 @@ pub const BLOCKS: &[BlockSchema] = &[
             ),
             attr(
                 "provisioner",
-                ValueType::Word(crate::model::karpenter::Provisioner::WORDS),
+                ValueType::Word(PROVISIONERS),
                 "",
                 "`karpenter`: `build` writes the pool as a Karpenter NodePool (`nodepool.yaml`)",
             ),
@@ -799,13 +812,13 @@ pub const BLOCKS: &[BlockSchema] = &[
             ),
             attr(
                 "arch",
-                ValueType::Words(crate::model::karpenter::Arch::WORDS),
+                ValueType::Words(ARCHES),
                 "",
                 "with Karpenter: the CPU architectures its nodes may have (`kubernetes.io/arch`)",
             ),
             attr(
                 "capacity",
-                ValueType::Words(crate::model::karpenter::CapacityType::WORDS),
+                ValueType::Words(CAPACITY_TYPES),
                 "",
                 "with Karpenter: how its instances may be bought (`karpenter.sh/capacity-type`)",
             ),
@@ -823,7 +836,7 @@ pub const BLOCKS: &[BlockSchema] = &[
             ),
             attr(
                 "consolidation",
-                ValueType::Word(crate::model::karpenter::Consolidation::WORDS),
+                ValueType::Word(CONSOLIDATIONS),
                 "`when_underutilized`",
                 "with Karpenter: remove only empty nodes, or also repack underutilized ones",
             ),
