@@ -1516,3 +1516,17 @@ fn e008_karpenter_settings_without_the_provisioner() {
         checked.human
     );
 }
+
+/// The NodePool's file is reserved once the pool is Karpenter's.
+#[test]
+fn e010_a_service_named_nodepool_beside_a_karpenter_pool() {
+    let checked = fixture("E010-nodepool-collision");
+    let path = "tests/fixtures/errors/E010-nodepool-collision/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:12:9: error[E010]: the Karpenter NodePool and service `nodepool` would both be written to `nodepool.yaml`"
+        )]
+    );
+    assert_eq!(checked.diagnostics[0].related.len(), 1);
+}

@@ -86,6 +86,15 @@ struct Planned {
 
 fn planned(project: &Project) -> Vec<Planned> {
     let mut files = Vec::new();
+    // Planned first, whenever the pool is Karpenter's, so that a service or
+    // database of that name is the one told to rename.
+    if let Some(karpenter) = (project.cluster.nodes.as_ref()).and_then(|n| n.karpenter.as_ref()) {
+        files.push(Planned {
+            file: NODEPOOL_FILE.to_string(),
+            span: karpenter.provisioner,
+            what: "the Karpenter NodePool".to_string(),
+        });
+    }
     for service in &project.services {
         let name = &service.name.value;
         files.push(Planned {
@@ -121,14 +130,6 @@ fn planned(project: &Project) -> Vec<Planned> {
             file: ADAPTER_FILE.to_string(),
             span: adapter.span,
             what: "prometheus-adapter's rules".to_string(),
-        });
-    }
-    // Planned whenever the pool is Karpenter's.
-    if let Some(karpenter) = (project.cluster.nodes.as_ref()).and_then(|n| n.karpenter.as_ref()) {
-        files.push(Planned {
-            file: NODEPOOL_FILE.to_string(),
-            span: karpenter.provisioner,
-            what: "the Karpenter NodePool".to_string(),
         });
     }
     files
