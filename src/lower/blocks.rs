@@ -212,23 +212,19 @@ impl Lowerer<'_> {
                 .with_help("Karpenter takes 0% to 100%: write e.g. `disruption_budget = 10%`"),
             );
         }
-        for name in KARPENTER_ATTRIBUTES {
-            if fields.attributes.contains_key(name)
-                && !matches!(*name, "node_class")
-                && match *name {
-                    "arch" => arch.is_none(),
-                    "capacity" => capacity.is_none(),
-                    "instance_families" => instance_families.is_none(),
-                    "instance_sizes" => instance_sizes.is_none(),
-                    "consolidation" => consolidation.is_none(),
-                    "consolidate_after" => consolidate_after.is_none(),
-                    "expire_after" => expire_after.is_none(),
-                    "disruption_budget" => disruption_budget.is_none(),
-                    _ => false,
-                }
-            {
-                ok = false;
-            }
+        // The lists are `None` only after an error; the single values also
+        // when they are not written.
+        ok &= arch.is_some()
+            && capacity.is_some()
+            && instance_families.is_some()
+            && instance_sizes.is_some();
+        for (name, lowered) in [
+            ("consolidation", consolidation.is_some()),
+            ("consolidate_after", consolidate_after.is_some()),
+            ("expire_after", expire_after.is_some()),
+            ("disruption_budget", disruption_budget.is_some()),
+        ] {
+            ok &= lowered || !fields.attributes.contains_key(name);
         }
         if !ok {
             return None;
