@@ -620,14 +620,16 @@ fn schema_policy() -> (String, Vec<Expect>) {
         for attribute in kind.attributes {
             let values: Vec<String> = match attribute.value {
                 ValueType::Word(words) => words.iter().map(|w| w.to_string()).collect(),
+                ValueType::Words(words) => words.iter().map(|w| format!("[{w}]")).collect(),
                 _ => vec![expects.len().to_string()],
             };
             for value in values {
                 let line = format!("{} = {value}  # {}.", attribute.name, expects.len());
                 text.push_str(&format!("{indent}  {line}\n"));
                 expects.push(expect(&line, attribute.name, ATTRIBUTE.0, ATTRIBUTE.1));
-                if let ValueType::Word(words) = attribute.value {
-                    let word = words.iter().find(|w| **w == value).expect("a word");
+                if let ValueType::Word(words) | ValueType::Words(words) = attribute.value {
+                    let bare = value.trim_start_matches('[').trim_end_matches(']');
+                    let word = words.iter().find(|w| **w == bare).expect("a word");
                     words_written.push(word);
                     let mut x = expect(&line, word, WORD.0, WORD.1);
                     // A word that contains the attribute's name (none does

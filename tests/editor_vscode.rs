@@ -443,6 +443,11 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
     const REFERENCE: &str = "variable.other.reference.scale";
     match value {
         ValueType::Word(words) => vec![scoped(words[variant % words.len()], ENUM_WORD)],
+        ValueType::Words(words) => vec![
+            plain("["),
+            scoped(words[variant % words.len()], ENUM_WORD),
+            plain("]"),
+        ],
         ValueType::Bool => vec![scoped(
             ["true", "false"][variant % 2],
             "constant.language.boolean.scale",
@@ -549,7 +554,7 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
 /// below it to appear once.
 fn variants(schema: &BlockSchema) -> usize {
     let own = schema.attributes.iter().map(|a| match a.value {
-        ValueType::Word(words) => words.len(),
+        ValueType::Word(words) | ValueType::Words(words) => words.len(),
         ValueType::Bool => 2,
         _ => 1,
     });

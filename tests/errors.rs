@@ -1572,3 +1572,81 @@ fn e010_two_projects_writing_one_cluster_trigger_auth() {
     assert_eq!(related.len(), 1);
     assert_eq!(related[0].message, "and by this one");
 }
+
+/// Values Karpenter's NodePool CRD refuses (scalec#15).
+#[test]
+fn e003_karpenter_values_the_nodepool_refuses() {
+    let checked = fixture("E003-karpenter");
+    let path = "tests/fixtures/errors/E003-karpenter/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:8:33: error[E003]: `x86` is not one of `amd64`, `arm64`"),
+            format!("{path}:9:25: error[E003]: `capacity = []` leaves Karpenter nothing to launch"),
+            format!(
+                "{path}:10:25: error[E003]: `always` is not one of `when_empty`, `when_underutilized`"
+            ),
+            format!(
+                "{path}:11:25: error[E003]: Karpenter counts `consolidate_after` in whole seconds"
+            ),
+            format!(
+                "{path}:12:25: error[E003]: a disruption budget of 150% is more than all the nodes"
+            ),
+        ]
+    );
+}
+
+/// A NodeClass name and instance families are names Karpenter matches.
+#[test]
+fn e006_karpenter_node_class_and_instance_family_names() {
+    let checked = fixture("E006-karpenter-names");
+    let path = "tests/fixtures/errors/E006-karpenter-names/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:8:25: error[E006]: `Default_Class` cannot be the name of an EC2NodeClass"
+            ),
+            format!(
+                "{path}:9:33: error[E006]: `m7g/large` cannot be an instance family: Karpenter matches it as a label value"
+            ),
+        ]
+    );
+}
+
+/// Karpenter's settings without `provisioner = karpenter` would do nothing.
+#[test]
+fn e008_karpenter_settings_without_the_provisioner() {
+    let checked = fixture("E008-karpenter-without-provisioner");
+    let path = "tests/fixtures/errors/E008-karpenter-without-provisioner/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:7:5: error[E008]: `arch` configures a Karpenter NodePool, and this pool has none"
+            ),
+            format!(
+                "{path}:8:5: error[E008]: `consolidation` configures a Karpenter NodePool, and this pool has none"
+            ),
+        ]
+    );
+    assert!(
+        checked.human.contains("add `provisioner = karpenter`"),
+        "{}",
+        checked.human
+    );
+}
+
+/// The NodePool's file is reserved once the pool is Karpenter's.
+#[test]
+fn e010_a_service_named_nodepool_beside_a_karpenter_pool() {
+    let checked = fixture("E010-nodepool-collision");
+    let path = "tests/fixtures/errors/E010-nodepool-collision/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:12:9: error[E010]: the Karpenter NodePool and service `nodepool` would both be written to `nodepool.yaml`"
+        )]
+    );
+    assert_eq!(checked.diagnostics[0].related.len(), 1);
+}

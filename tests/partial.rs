@@ -201,7 +201,7 @@ fn rules_over_every_service_and_s002_wait_for_every_service() {
     assert_eq!(
         every_service,
         [
-            "C302", "C303", "C305", "K118", "K121", "K122", "K124", "K125", "K126"
+            "C302", "C303", "C305", "C306", "K118", "K121", "K122", "K124", "K125", "K126"
         ]
     );
 }

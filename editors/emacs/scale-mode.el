@@ -83,6 +83,8 @@
     ;; service: lifecycle, configuration
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets"
     "gpu" "ephemeral_storage"
+    ;; nodes: Karpenter
+    "provisioner" "node_class" "arch" "capacity" "instance_families" "instance_sizes" "consolidation" "consolidate_after" "disruption_budget" "expire_after"
     "priority_class" "zones" "key" "value" "effect"
     "spread_strict"
     "values" "weight"
@@ -141,6 +143,8 @@
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower"
     ;; job strategy
     "default" "accurate" "eager"
+    ;; Karpenter: provisioner, arch, capacity, consolidation
+    "karpenter" "amd64" "arm64" "on_demand" "spot" "reserved" "when_empty" "when_underutilized"
     ;; pod identity and its owner
     "aws" "workload" "postgresql" "prometheus-adapter" "other"
     ;; node affinity operator

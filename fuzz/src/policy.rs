@@ -14,6 +14,19 @@
 use arbitrary::{Arbitrary, Result, Unstructured};
 use scalec::lower::schema::{self, BlockSchema, LabelRule, ValueType};
 
+/// The attributes of `nodes` that need `provisioner = karpenter`.
+const KARPENTER_ATTRIBUTES: &[&str] = &[
+    "node_class",
+    "arch",
+    "capacity",
+    "instance_families",
+    "instance_sizes",
+    "consolidation",
+    "consolidate_after",
+    "disruption_budget",
+    "expire_after",
+];
+
 /// A generated project: the texts of one to four files. Where each file
 /// lives is [`crate::properties::path_of`], as for the byte targets, so a
 /// generated project and its bytes (files joined by `0xFF`) are the same input.
@@ -415,6 +428,7 @@ impl Writer {
         } else {
             None
         };
+        let mut karpenter = false;
         for attribute in schema.attributes {
             // Required attributes are usually there; others half the time.
             let present = if let Some(only) = only {
@@ -458,6 +472,15 @@ impl Writer {
                     "region" | "in_flight" | "delayed" | "auth" | "metric" => u.ratio(1, 2)?,
                     _ => false,
                 }
+            } else if self.tidy && schema.kind == "nodes" && attribute.name == "provisioner" {
+                // Karpenter's attributes come only with it (E008 otherwise).
+                karpenter = u.ratio(1, 2)?;
+                karpenter
+            } else if self.tidy
+                && schema.kind == "nodes"
+                && KARPENTER_ATTRIBUTES.contains(&attribute.name)
+            {
+                karpenter && u.ratio(1, 2)?
             } else if self.tidy && schema.kind == "toleration" && attribute.name == "effect" {
                 // `seconds` needs `effect = no_execute`.
                 true
@@ -587,6 +610,12 @@ impl Writer {
         if numeric && !bounded && u.ratio(1, 20)? {
             return self.number(u, &[""]);
         }
+        if let ValueType::Words(words) = value {
+            self.out.push('[');
+            self.out.push_str(u.choose(words)?);
+            self.out.push(']');
+            return Ok(());
+        }
         let text: &str = match (kind, name, value) {
             (_, "image", _) => "\"registry.example/app:1.2.3\"",
             (_, "url", _) => "\"https://sqs.us-east-1.amazonaws.com/123456789012/q\"",
@@ -649,9 +678,14 @@ impl Writer {
             (_, _, ValueType::Command) => {
                 u.choose(&["[\"/bin/check\"]", "[\"sh\", \"-c\", \"true\"]"])?
             }
+            ("nodes", "instance_families", _) => u.choose(&["[\"m7g\"]", "[\"m7g\", \"c7g\"]"])?,
+            ("nodes", "instance_sizes", _) => {
+                u.choose(&["[\"2xlarge\"]", "[\"large\", \"xlarge\"]"])?
+            }
             (_, _, ValueType::Strings) => {
                 u.choose(&["[\"kafka-0.kafka:9092\"]", "[\"k:1\", \"k:2\"]"])?
             }
+            (_, _, ValueType::Words(_)) => unreachable!("written above"),
             (_, _, ValueType::PreStop) => u.choose(&["sleep(5s)", "[\"/bin/drain\"]"])?,
             (_, _, ValueType::ConfigSources) => {
                 u.choose(&["[secret(\"a\")]", "[config_map(b), secret(c)]"])?
@@ -820,6 +854,10 @@ impl Writer {
                 }
             }
             ValueType::NameList => self.list(u, depth, |writer, u, _| writer.name(u)),
+            ValueType::Words(words) => self.list(u, depth, |writer, u, _| {
+                writer.out.push_str(u.choose(words)?);
+                Ok(())
+            }),
             ValueType::Calls => self.list(u, depth, |writer, u, _| {
                 if u.ratio(1, 3)? {
                     // `service(port)`: a word, then port names.

@@ -19,6 +19,9 @@ pub const NAMESPACE_FILE: &str = "namespace.yaml";
 /// prometheus-adapter`.
 pub const ADAPTER_FILE: &str = "prometheus-adapter.yaml";
 
+/// The Karpenter NodePool, with `nodes { provisioner = karpenter }`.
+pub const NODEPOOL_FILE: &str = "nodepool.yaml";
+
 /// `SERVICE.yaml`: the Deployment, autoscaler and budget of a service.
 pub fn service_file(service: &str) -> String {
     format!("{service}.yaml")
@@ -83,6 +86,15 @@ struct Planned {
 
 fn planned(project: &Project) -> Vec<Planned> {
     let mut files = Vec::new();
+    // Planned first, whenever the pool is Karpenter's, so that a service or
+    // database of that name is the one told to rename.
+    if let Some(karpenter) = (project.cluster.nodes.as_ref()).and_then(|n| n.karpenter.as_ref()) {
+        files.push(Planned {
+            file: NODEPOOL_FILE.to_string(),
+            span: karpenter.provisioner,
+            what: "the Karpenter NodePool".to_string(),
+        });
+    }
     for service in &project.services {
         let name = &service.name.value;
         files.push(Planned {

@@ -24,6 +24,8 @@
 //! - `prometheus-adapter.yaml`: with `metrics_adapter = prometheus-adapter`,
 //!   the adapter's rules ConfigMap (in the adapter's namespace) for the
 //!   metrics the project's HPAs read;
+//! - `nodepool.yaml`: with `nodes { provisioner = karpenter }`, the
+//!   cluster-scoped Karpenter NodePool of the node pool;
 //! - `kustomization.yaml`: every YAML file above, `namespace.yaml` first, for
 //!   `kubectl apply -k`.
 //!
@@ -43,6 +45,7 @@ pub mod mongo;
 pub mod monitor;
 pub mod namespace;
 pub mod network;
+pub mod nodepool;
 pub mod pod;
 pub mod probes;
 pub mod prometheus;
@@ -269,6 +272,7 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
         }
     }
     files.extend(prometheus::adapter_file(&context));
+    files.extend(nodepool::nodepool_file(&context));
     let resources: Vec<String> = files
         .iter()
         .filter(|f| f.path.extension().is_some_and(|e| e == "yaml"))

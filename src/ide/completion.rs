@@ -141,6 +141,7 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         ValueType::String
         | ValueType::Path
         | ValueType::Word(_)
+        | ValueType::Words(_)
         | ValueType::Name
         | ValueType::Version
         | ValueType::Port
@@ -623,6 +624,16 @@ impl Context<'_, '_> {
         };
         match value {
             ValueType::Word(words) => words.iter().map(|w| item(w, format!("`{name}`"))).collect(),
+            ValueType::Words(words) => words
+                .iter()
+                .map(|w| {
+                    let mut completion = item(w, format!("`{name}`"));
+                    if !in_list {
+                        completion.insert = format!("[{w}]");
+                    }
+                    completion
+                })
+                .collect(),
             ValueType::Bool => ["true", "false"]
                 .iter()
                 .map(|w| item(w, format!("`{name}`")))
@@ -802,6 +813,13 @@ mod tests {
         assert_eq!(rules[0].insert, format!("[{first}]"));
         let rules = items("lint {\n  deny = [K101, |]\n}\n");
         assert_eq!(rules[0].insert, first);
+        // A list of words: brackets added outside a list.
+        let arch = items("cluster {\n  nodes {\n    arch = |\n  }\n}\n");
+        let inserts: Vec<&str> = arch.iter().map(|c| c.insert.as_str()).collect();
+        assert_eq!(inserts, ["[amd64]", "[arm64]"]);
+        let arch = items("cluster {\n  nodes {\n    arch = [amd64, |]\n  }\n}\n");
+        let inserts: Vec<&str> = arch.iter().map(|c| c.insert.as_str()).collect();
+        assert_eq!(inserts, ["amd64", "arm64"]);
         let keys = labels(
             "database d {\n  collection c {\n    shard_key = [|]\n    field \"a.b\" { type = string }\n  }\n}\n",
         );

@@ -182,7 +182,7 @@ fn classify(
                 }
                 out.insert(name.start, (TokenType::Property, 0));
                 let words = match attribute.map(|a| a.value) {
-                    Some(ValueType::Word(words)) => words,
+                    Some(ValueType::Word(words) | ValueType::Words(words)) => words,
                     _ => &[],
                 };
                 for (i, token) in value.iter().enumerate() {

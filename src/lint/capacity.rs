@@ -3,7 +3,8 @@
 //! formatting of the amounts.
 
 use crate::model::{
-    CountRange, Cpu, Database, DatabasePods, Memory, NodePool, Project, Resource, Service,
+    CountRange, Cpu, Database, DatabasePods, Load, Memory, NodePool, Project, Resource, Service,
+    Target,
 };
 use crate::source::Span;
 use std::borrow::Cow;
@@ -305,6 +306,47 @@ pub fn min_pods(service: &Service) -> u32 {
         .bounds()
         .map_or(1, |b| b.min.value)
         .saturating_mul(pods_per_replica(service))
+}
+
+/// The cpu `utilization` target a service's peak is judged at (C301,
+/// C306): `Some(None)` without one (pods at full load), `Some(Some((written,
+/// span)))` with one, `None` for a target of 0 % (K106's finding).
+pub fn peak_target(service: &Service) -> Option<Option<(u32, Span)>> {
+    match service.cpu_utilization() {
+        Some(t) => match t.value {
+            Target::Utilization(0) => None,
+            Target::Utilization(percent) => Some(Some((percent.unsigned_abs(), t.span))),
+            _ => Some(None),
+        },
+        None => Some(None),
+    }
+}
+
+/// The replicas a declared peak needs: ⌈peak ÷ (per_pod × percent ÷ 100)⌉,
+/// with `percent` capped at 100 (a pod serves at most its full load).
+pub fn peak_replicas(load: &Load, target: Option<(u32, Span)>) -> u128 {
+    let percent = target.map_or(100, |(p, _)| p.min(100));
+    let peak = u128::from(load.peak_milli.value);
+    let per_pod = u128::from(load.per_pod_milli.value);
+    // per_pod > 0 (lowering rejects 0) and percent > 0, so the divisor is
+    // positive.
+    peak.saturating_mul(100)
+        .div_ceil(per_pod.saturating_mul(u128::from(percent)).max(1))
+}
+
+/// The pods a service runs at its declared peak: the replicas its `load`
+/// needs (C301's count, even above its maximum), else its maximum
+/// ([`max_pods`]); for a job, times the pods of each Job.
+pub fn peak_pods(service: &Service) -> u32 {
+    let Some(load) = &service.load else {
+        return max_pods(service);
+    };
+    match peak_target(service) {
+        Some(target) => u32::try_from(peak_replicas(load, target))
+            .unwrap_or(u32::MAX)
+            .saturating_mul(pods_per_replica(service)),
+        None => max_pods(service),
+    }
 }
 
 /// The pods of one replica: 1, or a job's `parallelism` (a replica of a

@@ -11,8 +11,21 @@ use crate::model::{
     Autoscaler, Cluster, Collection, CountRange, Database, DatabaseEngine, DatabaseOperator,
     DatabasePods, FieldFacts, FieldType, KubeVersion, LintSettings, MAX_CLUSTER_PODS,
     MAX_REPLICA_SET_MEMBERS, Memory, Metric, MetricKind, NodePool, ObjectRef, Queue, QueueAuth,
-    QueueProvider, QueueSource, ShardKey, ShardKeyField, Spanned,
+    QueueProvider, QueueSource, ShardKey, ShardKeyField, Spanned, karpenter::Karpenter,
 };
+
+/// The attributes of `nodes` that only a Karpenter NodePool reads.
+const KARPENTER_ATTRIBUTES: &[&str] = &[
+    "node_class",
+    "arch",
+    "capacity",
+    "instance_families",
+    "instance_sizes",
+    "consolidation",
+    "consolidate_after",
+    "disruption_budget",
+    "expire_after",
+];
 
 /// The longest database name: its Job, `NAME-shard-setup-XXXXXXXX`, must fit
 /// in a 63-character Kubernetes name.
@@ -115,6 +128,7 @@ impl Lowerer<'_> {
             values::int32_count(v, &values::NODE_GPUS)
         });
         let ephemeral_storage = self.get(&fields, "ephemeral_storage", values::memory);
+        let karpenter = self.karpenter(&fields);
         if !complete {
             return None;
         }
@@ -124,8 +138,194 @@ impl Lowerer<'_> {
             memory: memory?,
             gpu,
             ephemeral_storage,
+            karpenter: karpenter?,
             span: block.span,
         })
+    }
+
+    /// The Karpenter attributes of a `nodes` block: `Some(None)` without
+    /// `provisioner`, `None` when one of them is in error. Each value is
+    /// checked against what the NodePool CRD accepts (E003, E006); without
+    /// `provisioner = karpenter` nothing would read them (E008).
+    fn karpenter(&mut self, fields: &Fields<'_>) -> Option<Option<Karpenter>> {
+        use crate::model::karpenter::{Arch, CapacityType, Consolidation, Provisioner};
+        let provisioner = fields.attributes.get("provisioner");
+        let Some(provisioner) = provisioner else {
+            let mut ok = true;
+            for name in KARPENTER_ATTRIBUTES {
+                if let Some(attribute) = fields.attributes.get(name) {
+                    ok = false;
+                    self.report(
+                        Diagnostic::error(
+                            codes::CONFLICTING_ATTRIBUTES,
+                            format!("`{name}` configures a Karpenter NodePool, and this pool has none"),
+                            attribute.name.span,
+                        )
+                        .with_label("read only with `provisioner = karpenter`")
+                        .with_help(format!(
+                            "add `provisioner = karpenter` to `nodes` to have `build` write the NodePool, or remove `{name}`"
+                        )),
+                    );
+                }
+            }
+            return ok.then_some(None);
+        };
+        let written = self.convert(values::keyword::<Provisioner>(&provisioner.value));
+        let mut ok = written.is_some();
+        let node_class = self.get(fields, "node_class", values::name);
+        if let Some(class) = &node_class {
+            ok &= self.check_name(
+                crate::names::kubernetes::dns_label(&class.value),
+                class.span,
+                || {
+                    format!(
+                        "{} cannot be the name of an EC2NodeClass",
+                        crate::names::quoted(&class.value)
+                    )
+                },
+            );
+        }
+        if fields.attributes.contains_key("node_class") && node_class.is_none() {
+            ok = false;
+        }
+        let arch = self.keyword_list::<Arch>(fields, "arch", "amd64, arm64");
+        let capacity = self.keyword_list::<CapacityType>(fields, "capacity", "on_demand, spot");
+        let instance_families =
+            self.label_values(fields, "instance_families", "an instance family");
+        let instance_sizes = self.label_values(fields, "instance_sizes", "an instance size");
+        let consolidation = self.get(fields, "consolidation", values::keyword::<Consolidation>);
+        let consolidate_after = self.whole_seconds(fields, "consolidate_after");
+        let expire_after = self.whole_seconds(fields, "expire_after");
+        let disruption_budget = self.get(fields, "disruption_budget", values::count_or_percent);
+        if let Some(budget) = &disruption_budget
+            && let crate::model::IntOrPercent::Percent(percent) = budget.value
+            && percent > 100
+        {
+            ok = false;
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("a disruption budget of {percent}% is more than all the nodes"),
+                    budget.span,
+                )
+                .with_label("above 100%")
+                .with_help("Karpenter takes 0% to 100%: write e.g. `disruption_budget = 10%`"),
+            );
+        }
+        // The lists are `None` only after an error; the single values also
+        // when they are not written.
+        ok &= arch.is_some()
+            && capacity.is_some()
+            && instance_families.is_some()
+            && instance_sizes.is_some();
+        for (name, lowered) in [
+            ("consolidation", consolidation.is_some()),
+            ("consolidate_after", consolidate_after.is_some()),
+            ("expire_after", expire_after.is_some()),
+            ("disruption_budget", disruption_budget.is_some()),
+        ] {
+            ok &= lowered || !fields.attributes.contains_key(name);
+        }
+        if !ok {
+            return None;
+        }
+        Some(Some(Karpenter {
+            provisioner: provisioner.value.span,
+            node_class,
+            arch: arch.unwrap_or_default(),
+            capacity: capacity.unwrap_or_default(),
+            instance_families: instance_families.unwrap_or_default(),
+            instance_sizes: instance_sizes.unwrap_or_default(),
+            consolidation,
+            consolidate_after_seconds: consolidate_after,
+            disruption_budget,
+            expire_after_seconds: expire_after,
+        }))
+    }
+
+    /// A non-empty list of keywords, each once; `Some(empty)` when not
+    /// written, `None` after an error.
+    fn keyword_list<T: crate::model::Keyword + PartialEq>(
+        &mut self,
+        fields: &Fields<'_>,
+        name: &str,
+        example: &str,
+    ) -> Option<Vec<Spanned<T>>> {
+        let Some(attribute) = fields.attributes.get(name) else {
+            return Some(Vec::new());
+        };
+        let items = self.convert(super::service::list_items(&attribute.value, example))?;
+        if items.is_empty() {
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("`{name} = []` leaves Karpenter nothing to launch"),
+                    attribute.value.span,
+                )
+                .with_label("empty list")
+                .with_help(format!(
+                    "write at least one, e.g. `{name} = [{example}]`, or remove `{name}` to allow all"
+                )),
+            );
+            return None;
+        }
+        let mut out: Vec<Spanned<T>> = Vec::with_capacity(items.len());
+        let mut ok = true;
+        for item in items {
+            match self.convert(values::keyword::<T>(item)) {
+                Some(word) => out.push(Spanned::new(word, item.span)),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// A non-empty list of strings that are label values (`instance_families`,
+    /// `instance_sizes`); `Some(empty)` when not written, `None` after an
+    /// error.
+    fn label_values(
+        &mut self,
+        fields: &Fields<'_>,
+        name: &str,
+        what: &str,
+    ) -> Option<Vec<Spanned<String>>> {
+        let Some(attribute) = fields.attributes.get(name) else {
+            return Some(Vec::new());
+        };
+        let items = self.convert(values::strings(&attribute.value))?;
+        let mut ok = true;
+        for item in &items {
+            ok &= self.check_name(
+                crate::names::kubernetes::label_value(&item.value),
+                item.span,
+                || {
+                    format!(
+                        "{} cannot be {what}: Karpenter matches it as a label value",
+                        crate::names::quoted(&item.value)
+                    )
+                },
+            );
+        }
+        ok.then_some(items)
+    }
+
+    /// A duration in whole seconds, as Karpenter writes them (`5m`, `720h`).
+    fn whole_seconds(&mut self, fields: &Fields<'_>, name: &str) -> Option<Spanned<u64>> {
+        let millis = self.get(fields, name, values::duration_millis)?;
+        if millis.value % 1000 != 0 {
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("Karpenter counts `{name}` in whole seconds"),
+                    millis.span,
+                )
+                .with_label("not whole seconds")
+                .with_help("round it to seconds, minutes or hours, e.g. `30s` or `5m`"),
+            );
+            return None;
+        }
+        let seconds = u64::try_from(millis.value / 1000).unwrap_or(u64::MAX);
+        Some(Spanned::new(seconds, millis.span))
     }
 
     pub(super) fn lint(&mut self, block: &Block) -> LintSettings {

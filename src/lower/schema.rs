@@ -14,6 +14,8 @@ pub enum ValueType {
     Path,
     /// One of a fixed set of words.
     Word(&'static [&'static str]),
+    /// A non-empty list of words from a fixed set.
+    Words(&'static [&'static str]),
     /// A Kubernetes name: a word or string, DNS-1123 label.
     Name,
     /// A `"MAJOR.MINOR"` Kubernetes version string.
@@ -66,6 +68,14 @@ impl ValueType {
                 .map(|w| format!("`{w}`"))
                 .collect::<Vec<_>>()
                 .join(" \\| "),
+            ValueType::Words(words) => format!(
+                "list of {}",
+                words
+                    .iter()
+                    .map(|w| format!("`{w}`"))
+                    .collect::<Vec<_>>()
+                    .join(" \\| ")
+            ),
             ValueType::Name => "name (DNS-1123 label)".into(),
             ValueType::Version => "string (`\"1.34\"`)".into(),
             ValueType::Port => "integer 1-65535".into(),
@@ -194,6 +204,15 @@ pub const JOB_STRATEGIES: &[&str] = crate::model::JobStrategy::WORDS;
 pub const MONITORS: &[&str] = crate::model::MonitorKind::WORDS;
 pub const TRIGGER_AUTH_SCOPES: &[&str] = crate::model::TriggerAuthScope::WORDS;
 
+/// `nodes { provisioner }`.
+pub const PROVISIONERS: &[&str] = crate::model::karpenter::Provisioner::WORDS;
+/// `nodes { arch }`: a list of these.
+pub const ARCHES: &[&str] = crate::model::karpenter::Arch::WORDS;
+/// `nodes { capacity }`: a list of these.
+pub const CAPACITY_TYPES: &[&str] = crate::model::karpenter::CapacityType::WORDS;
+/// `nodes { consolidation }`.
+pub const CONSOLIDATIONS: &[&str] = crate::model::karpenter::Consolidation::WORDS;
+
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
 /// checked as soon as it is added here).
@@ -216,6 +235,10 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("JOB_STRATEGIES", JOB_STRATEGIES),
     ("MONITORS", MONITORS),
     ("TRIGGER_AUTH_SCOPES", TRIGGER_AUTH_SCOPES),
+    ("PROVISIONERS", PROVISIONERS),
+    ("ARCHES", ARCHES),
+    ("CAPACITY_TYPES", CAPACITY_TYPES),
+    ("CONSOLIDATIONS", CONSOLIDATIONS),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -786,7 +809,7 @@ pub const BLOCKS: &[BlockSchema] = &[
     BlockSchema {
         kind: "nodes",
         label: LabelRule::None,
-        doc: "the node pool, for capacity checks",
+        doc: "the node pool, for capacity checks, and with `provisioner = karpenter` a Karpenter NodePool",
         attributes: &[
             required(
                 "count",
@@ -806,6 +829,66 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Memory,
                 "",
                 "allocatable ephemeral storage per node; unchecked when not stated",
+            ),
+            attr(
+                "provisioner",
+                ValueType::Word(PROVISIONERS),
+                "",
+                "`karpenter`: `build` writes the pool as a Karpenter NodePool (`nodepool.yaml`)",
+            ),
+            attr(
+                "node_class",
+                ValueType::Name,
+                "`default`",
+                "with Karpenter: the EC2NodeClass its nodes are launched from",
+            ),
+            attr(
+                "arch",
+                ValueType::Words(ARCHES),
+                "",
+                "with Karpenter: the CPU architectures its nodes may have (`kubernetes.io/arch`)",
+            ),
+            attr(
+                "capacity",
+                ValueType::Words(CAPACITY_TYPES),
+                "",
+                "with Karpenter: how its instances may be bought (`karpenter.sh/capacity-type`)",
+            ),
+            attr(
+                "instance_families",
+                ValueType::Strings,
+                "",
+                "with Karpenter: the only EC2 instance families, e.g. `[\"m7g\", \"c7g\"]`",
+            ),
+            attr(
+                "instance_sizes",
+                ValueType::Strings,
+                "",
+                "with Karpenter: the only EC2 instance sizes, e.g. `[\"2xlarge\"]`",
+            ),
+            attr(
+                "consolidation",
+                ValueType::Word(CONSOLIDATIONS),
+                "`when_underutilized`",
+                "with Karpenter: remove only empty nodes, or also repack underutilized ones",
+            ),
+            attr(
+                "consolidate_after",
+                ValueType::Duration,
+                "`0s`",
+                "with Karpenter: how long a node stays empty or underutilized before it goes",
+            ),
+            attr(
+                "disruption_budget",
+                ValueType::CountOrPercent,
+                "`10%`",
+                "with Karpenter: how many of its nodes may be disrupted at once",
+            ),
+            attr(
+                "expire_after",
+                ValueType::Duration,
+                "`720h`",
+                "with Karpenter: the age at which a node is replaced",
             ),
         ],
         blocks: &[],

@@ -239,12 +239,14 @@ pub mod network;
 
 pub use network::{Call, NamedPort, PortRef, Protocol};
 pub mod job;
+pub mod karpenter;
 pub mod keda;
 pub mod monitor;
 pub mod pod;
 pub mod scheduling;
 pub use connections::{Connection, Postgres};
 pub use job::{Job, JobStrategy};
+pub use karpenter::Karpenter;
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
 pub use monitor::{MetricsEndpoint, MonitorKind};
 pub mod schedule;
@@ -473,6 +475,8 @@ pub struct NodePool {
     /// `ephemeral_storage` per node; C302, C303 and C304 check it only when
     /// written.
     pub ephemeral_storage: Option<Spanned<Memory>>,
+    /// `provisioner = karpenter` and what its NodePool says.
+    pub karpenter: Option<karpenter::Karpenter>,
     pub span: Span,
 }
 
@@ -1251,7 +1255,11 @@ eq_ignoring_spans! {
         name, project, kubernetes, namespace, autoscaler, metrics_adapter, prometheus,
         adapter_namespace, nodes,
     } ignoring { kubernetes_span, namespace_span, autoscaler_span, span }
-    NodePool { count, cpu, memory, gpu, ephemeral_storage } ignoring { span }
+    NodePool { count, cpu, memory, gpu, ephemeral_storage, karpenter } ignoring { span }
+    Karpenter {
+        node_class, arch, capacity, instance_families, instance_sizes, consolidation,
+        consolidate_after_seconds, disruption_budget, expire_after_seconds,
+    } ignoring { provisioner }
     Service {
         name, image, port, health, cpu, memory, gpu, ephemeral_storage, replicas, autoscaler, scaling, scale_up,
         scale_down, load, disruption, spread, spread_strict, scheduling, env, named_ports, calls, public,

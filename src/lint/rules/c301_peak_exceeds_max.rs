@@ -1,8 +1,8 @@
 use crate::diag::Diagnostic;
 use crate::lint::Rule;
-use crate::lint::capacity::decimal;
+use crate::lint::capacity::{decimal, peak_replicas, peak_target};
 use crate::lint::util::plural;
-use crate::model::{Project, Target};
+use crate::model::Project;
 
 declare_rule! {
     /// ## What it does
@@ -84,22 +84,13 @@ declare_rule! {
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for service in &project.services {
         let Some(load) = &service.load else { continue };
-        let target = match service.cpu_utilization() {
-            Some(t) => match t.value {
-                Target::Utilization(0) => continue,
-                Target::Utilization(percent) => Some((percent.unsigned_abs(), t.span)),
-                _ => None,
-            },
-            None => None,
+        let Some(target) = peak_target(service) else {
+            continue;
         };
         let percent = target.map_or(100, |(p, _)| p.min(100));
         let peak = u128::from(load.peak_milli.value);
         let per_pod = u128::from(load.per_pod_milli.value);
-        // ⌈peak ÷ (per_pod × percent ÷ 100)⌉; per_pod > 0 (lowering rejects 0)
-        // and percent > 0, so the divisor is positive.
-        let needed = peak
-            .saturating_mul(100)
-            .div_ceil(per_pod.saturating_mul(u128::from(percent)).max(1));
+        let needed = peak_replicas(load, target);
         let bounds = service.bounds();
         let max = bounds.as_ref().map_or(1, |b| b.max.value);
         if needed <= u128::from(max) {

@@ -33,6 +33,9 @@ declare_rule! {
     /// - the sum is a lower bound of what the pool needs: it ignores how pods
     ///   pack onto nodes and what daemon sets take from each node.
     ///
+    /// With `provisioner = karpenter` the pool's largest size is its
+    /// NodePool's `limits`, and the finding also points there.
+    ///
     /// Without `nodes` the rule is silent. A node range whose minimum is above
     /// its maximum is K102's finding; this rule waits until it is fixed.
     ///
@@ -134,6 +137,13 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 kind.amount(capacity)
             ))
             .with_related(nodes.count.span, count_label);
+        let finding = match &nodes.karpenter {
+            Some(karpenter) => finding.with_related(
+                karpenter.provisioner,
+                "Karpenter launches no node beyond its NodePool's limits",
+            ),
+            None => finding,
+        };
         let finding = shortfall.label_largest(finding, "up to");
         let grow = if node == 0 {
             format!(", and give the nodes some {}", kind.noun())

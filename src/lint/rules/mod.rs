@@ -73,6 +73,8 @@ rules! {
     C303 => c303_baseline_unschedulable,
     C304 => c304_pod_larger_than_node,
     C305 => c305_connections_exceed_database,
+    C306 => c306_peak_exceeds_pool,
+    C307 => c307_consolidation_evicts_single_pod,
     K101 => k101_missing_max_replicas,
     K102 => k102_min_above_max,
     K103 => k103_no_scaling_range,

@@ -37,7 +37,7 @@
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
-    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "provisioner" "node_class" "arch" "capacity" "instance_families" "instance_sizes" "consolidation" "consolidate_after" "disruption_budget" "expire_after" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pool" "max_connections" "reserved_connections"
@@ -58,7 +58,7 @@
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
-    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
+    "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets" "gpu" "ephemeral_storage" "provisioner" "node_class" "arch" "capacity" "instance_families" "instance_sizes" "consolidation" "consolidate_after" "disruption_budget" "expire_after" "priority_class" "zones" "key" "value" "effect" "spread_strict" "values" "weight" "seconds" "http" "tcp" "exec" "grpc" "grpc_service" "initial_delay" "period" "timeout" "failure_threshold" "success_threshold"
     "tmp" "run_as_root" "user" "writable_root" "privilege_escalation" "reason" "aws_role" "gcp_service_account" "kubernetes_api"
     "polling" "cooldown" "initial_cooldown" "idle_replicas" "failures" "behavior" "activation"
     "pool" "max_connections" "reserved_connections"
@@ -78,7 +78,7 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager"
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager" "karpenter" "amd64" "arm64" "on_demand" "spot" "reserved" "when_empty" "when_underutilized"
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"
     "pod" "service" "namespace" "cluster"))
 
@@ -89,7 +89,7 @@
     "keda" "long" "max" "min" "mongodb" "node" "object" "objectid" "percona"
     "pods" "sctp" "string" "tcp" "timestamp" "udp" "uuid" "zone"
     "no_schedule" "prefer_no_schedule" "no_execute"
-    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager"
+    "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager" "karpenter" "amd64" "arm64" "on_demand" "spot" "reserved" "when_empty" "when_underutilized"
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"
     "pod" "service" "namespace" "cluster"))
 
