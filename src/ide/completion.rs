@@ -154,7 +154,8 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         | ValueType::Command
         | ValueType::Strings
         | ValueType::PreStop
-        | ValueType::ConfigSources => &[],
+        | ValueType::ConfigSources
+        | ValueType::InstanceSizeOrRange => &[],
     }
 }
 

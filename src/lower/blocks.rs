@@ -746,9 +746,20 @@ impl Lowerer<'_> {
             collections.push(collection);
         }
         collections.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+        let atlas = self.database_atlas(
+            block,
+            &fields,
+            super::atlas::AtlasContext {
+                operator: operator.as_ref(),
+                members: members.as_ref(),
+                version: version.as_ref(),
+                storage: storage.as_ref(),
+            },
+        );
         if !complete || !valid_name || !valid_database {
             return None;
         }
+        let atlas = atlas.ok()?;
         let default = |n: u32| Spanned::new(n, label_span(block));
         let database = Database {
             database_name: database_name.map_or_else(|| name.value.clone(), |d| d.value),
@@ -767,6 +778,7 @@ impl Lowerer<'_> {
             router_pods,
             config_server_storage,
             job_annotations,
+            atlas,
             collections,
             span: block.span,
         };
@@ -797,6 +809,9 @@ impl Lowerer<'_> {
     /// size is bounded alone; their product is checked here, in `u64`, where
     /// it cannot overflow.
     fn check_cluster_pods(&mut self, database: &Database) -> bool {
+        if !database.operator.runs_in_cluster() {
+            return true;
+        }
         let (shards, members) = (database.shards.value, database.members.value);
         let pods = u64::from(shards) * u64::from(members)
             + u64::from(database.config_servers.value)

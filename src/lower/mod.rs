@@ -14,6 +14,7 @@
 // per bad value, on a cold path, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod atlas;
 mod blocks;
 mod calls;
 mod job;

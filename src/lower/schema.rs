@@ -53,6 +53,8 @@ pub enum ValueType {
     PreStop,
     /// A list of `secret("name")` and `config_map("name")`.
     ConfigSources,
+    /// An Atlas instance size (`M30`), or a range of them (`M30 .. M60`).
+    InstanceSizeOrRange,
 }
 
 impl ValueType {
@@ -91,6 +93,9 @@ impl ValueType {
             ValueType::PreStop => "`sleep(5s)`, or a command (list of strings)".into(),
             ValueType::ConfigSources => {
                 "list of `secret(\"name\")` and `config_map(\"name\")`".into()
+            }
+            ValueType::InstanceSizeOrRange => {
+                "Atlas instance size (`M30`), or range (`M30 .. M60`)".into()
             }
         }
     }
@@ -191,6 +196,7 @@ pub const IDENTITY_OWNERS: &[&str] = crate::model::IdentityOwner::WORDS;
 pub const NODE_OPERATORS: &[&str] = crate::model::NodeOperator::WORDS;
 pub const METRICS_ADAPTERS: &[&str] = crate::model::MetricsAdapter::WORDS;
 pub const JOB_STRATEGIES: &[&str] = crate::model::JobStrategy::WORDS;
+pub const ATLAS_PROVIDERS: &[&str] = crate::model::AtlasProvider::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -212,6 +218,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("NODE_OPERATORS", NODE_OPERATORS),
     ("METRICS_ADAPTERS", METRICS_ADAPTERS),
     ("JOB_STRATEGIES", JOB_STRATEGIES),
+    ("ATLAS_PROVIDERS", ATLAS_PROVIDERS),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -622,7 +629,7 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "operator",
                 ValueType::Word(OPERATORS),
                 "`percona`",
-                "Kubernetes operator whose resource is emitted",
+                "Kubernetes operator whose resources are emitted: `percona` (a PerconaServerMongoDB) or `atlas` (MongoDB Atlas, with an `atlas` block)",
             ),
             attr(
                 "version",
@@ -674,6 +681,7 @@ pub const BLOCKS: &[BlockSchema] = &[
             "config_server",
             "router",
             "job_annotations",
+            "atlas",
         ],
         repeatable: &["collection"],
         free_form: false,
@@ -696,6 +704,59 @@ pub const BLOCKS: &[BlockSchema] = &[
         free_form: false,
     },
     // Nested blocks.
+    BlockSchema {
+        kind: "atlas",
+        label: LabelRule::None,
+        doc: "MongoDB Atlas settings of a database with `operator = atlas`",
+        attributes: &[
+            required(
+                "project",
+                ValueType::String,
+                "the AtlasProject the cluster belongs to (its Kubernetes and Atlas name)",
+            ),
+            attr(
+                "create_project",
+                ValueType::Bool,
+                "`false`",
+                "emit the AtlasProject; otherwise it exists and is referenced by name",
+            ),
+            required(
+                "provider",
+                ValueType::Word(ATLAS_PROVIDERS),
+                "cloud provider of the cluster",
+            ),
+            required(
+                "region",
+                ValueType::String,
+                "Atlas region name, e.g. `\"US_EAST_1\"`",
+            ),
+            required(
+                "instance",
+                ValueType::InstanceSizeOrRange,
+                "instance size of every node, M30 or larger; a range turns on compute autoscaling",
+            ),
+            attr(
+                "compute_scale_down",
+                ValueType::Bool,
+                "`true`",
+                "whether compute autoscaling may scale down (with a range)",
+            ),
+            attr(
+                "disk_autoscaling",
+                ValueType::Bool,
+                "`true`",
+                "whether Atlas grows the disk as it fills",
+            ),
+            required(
+                "password_secret",
+                ValueType::String,
+                "Secret (key `password`) of the shard-setup user's password",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
     BlockSchema {
         kind: "trigger_auth",
         label: LabelRule::Required(

@@ -112,6 +112,8 @@ rules! {
     M208 => m208_single_shard,
     M209 => m209_config_server_count,
     M210 => m210_mongod_without_memory_limit,
+    M211 => m211_disk_autoscaling_off,
+    M212 => m212_compute_scale_down_disabled,
     S001 => s001_suppression_without_reason,
     S002 => s002_unused_suppression,
     S003 => s003_malformed_directive,
