@@ -1452,3 +1452,64 @@ fn e003_job_values_a_job_refuses() {
         ]
     );
 }
+
+// scalec#15: what Atlas or its operator refuses is a language error, with
+// Atlas's own limits in the message and the fix in the help.
+
+#[test]
+fn e003_atlas_refuses_sizes_ranges_members_versions_regions_and_disks() {
+    let checked = fixture("E003-atlas");
+    let path = "tests/fixtures/errors/E003-atlas/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:15:23: error[E003]: `M35` is not an Atlas instance size"),
+            format!("{path}:29:23: error[E003]: Atlas does not shard on `M20`"),
+            format!("{path}:43:23: error[E003]: Atlas does not autoscale NVMe instance sizes"),
+            format!("{path}:57:23: error[E003]: `M40` and `R80` are of different classes"),
+            format!(
+                "{path}:71:23: error[E003]: the largest size `M30` is not above the smallest `M60`"
+            ),
+            format!("{path}:80:14: error[E003]: Atlas does not run shards of 4 members"),
+            format!("{path}:95:14: error[E003]: `7.0.12` is not a MongoDB version Atlas runs"),
+            format!("{path}:114:23: error[E003]: `us-east-1` is not an Atlas region name"),
+            format!("{path}:124:14: error[E003]: Atlas gives a node at most 4096 GB of disk"),
+            format!("{path}:139:14: error[E003]: `6.0` is not a MongoDB version Atlas runs"),
+        ]
+    );
+    let helps: Vec<&str> = (checked.diagnostics.iter())
+        .map(|d| d.help.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(helps[0], "did you mean `M30`?");
+    assert_eq!(helps[4], "write the smaller size first: `M30 .. M60`");
+    assert_eq!(helps[5], "write `members = 3`");
+    assert_eq!(helps[6], "write `version = \"7.0\"`");
+}
+
+#[test]
+fn e007_atlas_database_without_its_block_or_password_secret() {
+    let checked = fixture("E007-atlas");
+    let path = "tests/fixtures/errors/E007-atlas/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:3:1: error[E007]: database `orders` has no `atlas`"),
+            format!("{path}:14:3: error[E007]: `atlas` has no `password_secret`"),
+        ]
+    );
+}
+
+#[test]
+fn e008_atlas_runs_routers_and_sizes_nodes_itself() {
+    let checked = fixture("E008-atlas");
+    let path = "tests/fixtures/errors/E008-atlas/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:7:3: error[E008]: `routers` cannot be set on an Atlas database"),
+            format!("{path}:9:3: error[E008]: a `shard` block cannot be set on an Atlas database"),
+            format!("{path}:24:3: error[E008]: an `atlas` block needs `operator = atlas`"),
+            format!("{path}:43:26: error[E008]: `compute_scale_down` needs an instance range"),
+        ]
+    );
+}

@@ -11,7 +11,8 @@
 use crate::ast::{Block, Value, ValueKind};
 use crate::diag::{Diagnostic, codes};
 use crate::model::atlas::{
-    ELECTABLE_NODE_COUNTS, INSTANCE_SIZES, MAX_DISK_GB, MIN_SHARDED_TIER, disk_gb, instance_size,
+    ELECTABLE_NODE_COUNTS, INSTANCE_SIZES, MAJOR_VERSIONS, MAX_DISK_GB, MIN_SHARDED_TIER, disk_gb,
+    instance_size,
 };
 use crate::model::{Atlas, DatabaseOperator, InstanceClass, InstanceSize, Memory, Spanned};
 
@@ -121,18 +122,33 @@ impl Lowerer<'_> {
             }
         }
         if let Some(version) = context.version {
-            let text = version.value.trim().trim_start_matches('v');
-            if text.split('.').count() != 2 {
-                let major: Vec<&str> = text.split('.').take(2).collect();
+            let text = version.value.trim();
+            let text = text.strip_prefix('v').unwrap_or(text);
+            if !MAJOR_VERSIONS.contains(&text) {
                 ok = false;
+                let major: Vec<&str> = text.split('.').take(2).collect();
+                let major = major.join(".");
+                let choices = MAJOR_VERSIONS
+                    .iter()
+                    .map(|v| format!("`\"{v}\"`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
                 self.report(
                     Diagnostic::error(
                         codes::TYPE_MISMATCH,
-                        format!("Atlas takes a major version, not `{}`", version.value),
+                        format!("`{}` is not a MongoDB version Atlas runs", version.value),
                         version.span,
                     )
-                    .with_label("Atlas picks the patch release itself")
-                    .with_help(format!("write `version = \"{}\"`", major.join("."))),
+                    .with_label(if MAJOR_VERSIONS.contains(&major.as_str()) {
+                        "Atlas takes a major version and picks the patch release itself"
+                    } else {
+                        "not a version Atlas creates clusters of"
+                    })
+                    .with_help(if MAJOR_VERSIONS.contains(&major.as_str()) {
+                        format!("write `version = \"{major}\"`")
+                    } else {
+                        format!("Atlas creates clusters of MongoDB {choices}")
+                    }),
                 );
             }
         }

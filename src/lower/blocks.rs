@@ -673,7 +673,7 @@ impl Lowerer<'_> {
         let operator = self.get(&fields, "operator", values::keyword::<DatabaseOperator>);
         let version = self
             .get(&fields, "version", values::string)
-            .filter(|version| self.check_version(version));
+            .filter(|version| self.check_version(version, operator.as_ref().map(|o| o.value)));
         let shards = self.get(&fields, "shards", |v| positive_count(v, &SHARDS));
         let members = self.get(&fields, "members", |v| positive_count(v, &MEMBERS));
         let config_servers = self.get(&fields, "config_servers", |v| {
@@ -839,7 +839,15 @@ impl Lowerer<'_> {
     }
 
     /// E003 unless `version` is a MongoDB version the operator runs.
-    fn check_version(&mut self, version: &Spanned<String>) -> bool {
+    fn check_version(
+        &mut self,
+        version: &Spanned<String>,
+        operator: Option<DatabaseOperator>,
+    ) -> bool {
+        // Atlas's versions are checked with the rest of the `atlas` block.
+        if operator == Some(DatabaseOperator::Atlas) {
+            return true;
+        }
         let Err(invalid) = crate::names::mongodb::version(&version.value) else {
             return true;
         };
@@ -847,8 +855,12 @@ impl Lowerer<'_> {
             Diagnostic::error(
                 codes::TYPE_MISMATCH,
                 format!(
-                    "`{}` is not a MongoDB version the Percona operator runs",
-                    version.value
+                    "`{}` is not a MongoDB version {} runs",
+                    version.value,
+                    match operator.unwrap_or(DatabaseOperator::Percona) {
+                        DatabaseOperator::Percona => "the Percona operator",
+                        DatabaseOperator::Atlas => "Atlas",
+                    }
                 ),
                 version.span,
             )

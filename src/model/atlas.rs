@@ -107,6 +107,10 @@ pub const MIN_SHARDED_TIER: u32 = 30;
 /// The node counts Atlas accepts for the electable nodes of one shard.
 pub const ELECTABLE_NODE_COUNTS: [u32; 3] = [3, 5, 7];
 
+/// The MongoDB versions Atlas creates clusters of (`mongoDBMajorVersion`);
+/// 6.0 reached its end of life in July 2025. Atlas picks the patch release.
+pub const MAJOR_VERSIONS: &[&str] = &["7.0", "8.0"];
+
 /// The largest disk Atlas gives one node, in GB (`diskSizeGB`).
 pub const MAX_DISK_GB: u64 = 4096;
 
