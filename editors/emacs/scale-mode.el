@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "atlas")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -80,6 +80,8 @@
     ;; database
     "engine" "operator" "version" "shards" "members" "config_servers"
     "routers" "storage" "storage_class"
+    ;; atlas
+    "create_project" "instance" "compute_scale_down" "disk_autoscaling" "password_secret"
     ;; service: lifecycle, configuration
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets"
     "gpu" "ephemeral_storage"
@@ -143,7 +145,9 @@
     ;; node affinity operator
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"
     ;; database engine and operator
-    "mongodb" "percona"
+    "mongodb" "percona" "atlas"
+    ;; atlas provider
+    "gcp" "azure"
     ;; field type
     "string" "int" "long" "double" "decimal" "bool" "date" "timestamp"
     "objectid" "uuid"

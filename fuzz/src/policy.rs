@@ -513,6 +513,11 @@ impl Writer {
                     // KEDA's options need `autoscaler = keda`, a range and
                     // signals the generated service may not have.
                     0
+                } else if self.tidy && nested == "atlas" {
+                    // Atlas needs `operator = atlas` and refuses routers,
+                    // config servers and pod sizes, which a tidy database
+                    // may have; `tidy_value` writes `operator = percona`.
+                    0
                 } else if self.tidy && nested == "job" {
                     // A job needs a queue signal and refuses ports, probes,
                     // `disruption` and HPA behaviour, which a tidy service
@@ -581,6 +586,8 @@ impl Writer {
             (_, "gcp_service_account", _) => "\"app-reader@shop-prod.iam.gserviceaccount.com\"",
             (_, "kubernetes", _) => u.choose(&["\"1.33\"", "\"1.34\"", "\"1.37\""])?,
             (_, "version", _) => "\"7.0\"",
+            // Atlas needs its `atlas` block, which tidy files leave out.
+            ("database", "operator", _) => "percona",
             ("object", "kind", _) => "\"Ingress\"",
             ("metric", "kind", _) => u.choose(&["pods", "external"])?,
             ("cluster", "prometheus", _) => "\"http://prometheus.monitoring:9090\"",
@@ -637,6 +644,7 @@ impl Writer {
             (_, _, ValueType::ConfigSources) => {
                 u.choose(&["[secret(\"a\")]", "[config_map(b), secret(c)]"])?
             }
+            (_, _, ValueType::InstanceSizeOrRange) => u.choose(&["M30", "M40 .. M80", "R50"])?,
         };
         self.out.push_str(text);
         Ok(())
@@ -836,6 +844,18 @@ impl Writer {
                 } else {
                     self.list(u, depth, |writer, u, _| writer.string(u))
                 }
+            }
+            ValueType::InstanceSizeOrRange => {
+                self.out.push_str(u.choose(&[
+                    "M30",
+                    "M10",
+                    "M30 .. M60",
+                    "M60 .. M30",
+                    "R40 .. M80",
+                    "m40_nvme",
+                    "M35",
+                ])?);
+                Ok(())
             }
             ValueType::ConfigSources => self.list(u, depth, |writer, u, _| {
                 writer

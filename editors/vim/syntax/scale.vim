@@ -24,6 +24,7 @@ let s:blocks = [
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
       \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job',
+      \ 'atlas',
       \ ]
 
 let s:attributes = [
@@ -35,6 +36,7 @@ let s:attributes = [
       \ 'provider', 'url', 'region', 'auth', 'metric',
       \ 'engine', 'operator', 'version', 'shards', 'members', 'config_servers',
       \ 'routers', 'storage', 'storage_class',
+      \ 'create_project', 'instance', 'compute_scale_down', 'disk_autoscaling', 'password_secret',
       \ 'grace_period', 'pre_stop', 'job_duration', 'env_from',
       \ 'image_pull_secrets',
       \ 'gpu', 'ephemeral_storage',
@@ -79,7 +81,7 @@ let s:words = [
       \ 'default', 'accurate', 'eager',
       \ 'in', 'not_in', 'exists', 'does_not_exist', 'gt', 'lt',
       \ 'mongodb',
-      \ 'percona',
+      \ 'percona', 'atlas', 'gcp', 'azure',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',
       \ 'timestamp', 'objectid', 'uuid',
       \ 'tcp', 'udp', 'sctp',
