@@ -104,22 +104,22 @@ impl Lowerer<'_> {
                 );
             }
         }
-        if let Some(members) = context.members {
-            if !ELECTABLE_NODE_COUNTS.contains(&members.value) {
-                ok = false;
-                self.report(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        format!("Atlas does not run shards of {} members", members.value),
-                        members.span,
-                    )
-                    .with_label("Atlas takes 3, 5 or 7 electable nodes per shard")
-                    .with_help(format!(
-                        "write `members = {}`",
-                        nearest_node_count(members.value)
-                    )),
-                );
-            }
+        if let Some(members) = context.members
+            && !ELECTABLE_NODE_COUNTS.contains(&members.value)
+        {
+            ok = false;
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("Atlas does not run shards of {} members", members.value),
+                    members.span,
+                )
+                .with_label("Atlas takes 3, 5 or 7 electable nodes per shard")
+                .with_help(format!(
+                    "write `members = {}`",
+                    nearest_node_count(members.value)
+                )),
+            );
         }
         if let Some(version) = context.version {
             let text = version.value.trim();
@@ -152,21 +152,21 @@ impl Lowerer<'_> {
                 );
             }
         }
-        if let Some(storage) = context.storage {
-            if disk_gb(&storage.value) > MAX_DISK_GB {
-                ok = false;
-                self.report(
-                    Diagnostic::error(
-                        codes::TYPE_MISMATCH,
-                        format!("Atlas gives a node at most {MAX_DISK_GB} GB of disk"),
-                        storage.span,
-                    )
-                    .with_label(format!("{} GB", disk_gb(&storage.value)))
-                    .with_help(format!(
-                        "write `storage = {MAX_DISK_GB}Gi` or less, and add shards for more data"
-                    )),
-                );
-            }
+        if let Some(storage) = context.storage
+            && disk_gb(&storage.value) > MAX_DISK_GB
+        {
+            ok = false;
+            self.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("Atlas gives a node at most {MAX_DISK_GB} GB of disk"),
+                    storage.span,
+                )
+                .with_label(format!("{} GB", disk_gb(&storage.value)))
+                .with_help(format!(
+                    "write `storage = {MAX_DISK_GB}Gi` or less, and add shards for more data"
+                )),
+            );
         }
         let Some(atlas_block) = atlas_block else {
             self.missing(block, "atlas", "atlas { project = \"...\" provider = aws region = \"US_EAST_1\" instance = M30 password_secret = \"...\" }");
