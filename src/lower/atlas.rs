@@ -48,6 +48,11 @@ impl Lowerer<'_> {
         fields: &Fields<'_>,
         context: AtlasContext<'_>,
     ) -> Result<Option<Atlas>, ()> {
+        // An `operator` written but refused is reported already; which
+        // operator was meant is unknown, so nothing more is said.
+        if context.operator.is_none() && fields.attributes.contains_key("operator") {
+            return Err(());
+        }
         let is_atlas = context
             .operator
             .is_some_and(|o| o.value == DatabaseOperator::Atlas);

@@ -104,6 +104,10 @@ pub const INSTANCE_SIZES: &[InstanceSize] = &[
 /// The smallest tier Atlas deploys as a sharded cluster: `M30`.
 pub const MIN_SHARDED_TIER: u32 = 30;
 
+/// The most shards Atlas creates in a single-region cluster without MongoDB
+/// Support raising the project's limit ("Atlas Service Limits").
+pub const SUPPORTED_SHARDS: u32 = 80;
+
 /// The node counts Atlas accepts for the electable nodes of one shard.
 pub const ELECTABLE_NODE_COUNTS: [u32; 3] = [3, 5, 7];
 

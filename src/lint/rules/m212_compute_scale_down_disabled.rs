@@ -15,17 +15,25 @@ declare_rule! {
     ///
     /// ## Example
     /// ```scale
+    /// database orders {
+    ///   engine   = mongodb
+    ///   operator = atlas
+    ///   shards   = 2
     ///   atlas {
-    ///     # ...
+    ///     project            = "aether"
+    ///     provider           = aws
+    ///     region             = "US_EAST_1"
     ///     instance           = M30 .. M60
     ///     compute_scale_down = false
+    ///     password_secret    = "orders-shard-setup-password"
     ///   }
+    /// }
     /// ```
     ///
     /// ## Fix
     /// ```scale
     ///   atlas {
-    ///     # ...
+    ///     # ... as above, without `compute_scale_down = false`
     ///     instance = M30 .. M60
     ///   }
     /// ```

@@ -114,6 +114,7 @@ rules! {
     M210 => m210_mongod_without_memory_limit,
     M211 => m211_disk_autoscaling_off,
     M212 => m212_compute_scale_down_disabled,
+    M213 => m213_shards_beyond_atlas_limit,
     S001 => s001_suppression_without_reason,
     S002 => s002_unused_suppression,
     S003 => s003_malformed_directive,
