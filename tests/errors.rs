@@ -1513,3 +1513,15 @@ fn e008_atlas_runs_routers_and_sizes_nodes_itself() {
         ]
     );
 }
+
+#[test]
+fn e005_an_atlas_project_created_by_two_databases() {
+    let checked = fixture("E005-atlas-project");
+    let path = "tests/fixtures/errors/E005-atlas-project/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:24:23: error[E005]: AtlasProject `aether` is created by two databases"
+        )]
+    );
+}

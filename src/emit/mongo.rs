@@ -11,6 +11,12 @@
 //! - `DATABASE-shard-setup.js`: the same mongosh script, byte for byte, to read
 //!   or to run by hand (`mongosh MONGOS_URI --file DATABASE-shard-setup.js`).
 //!
+//! The shard-setup script, its ConfigMap and the Job serve every operator:
+//! another operator's module (`emit::atlas`) calls `shard_script`,
+//! `script_config_map` and `named_setup_job` with its own
+//! `SetupAccess`, which says where the Job finds the cluster and its
+//! login. The Percona choices below are this module's own.
+//!
 //! This module must never assemble YAML by hand (the custom resource is a serde
 //! struct, the built-ins are k8s-openapi types), read or write files, or
 //! depend on anything but the model: the same database always gives

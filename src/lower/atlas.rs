@@ -264,6 +264,43 @@ impl Lowerer<'_> {
     }
 }
 
+impl Lowerer<'_> {
+    /// E005 when two databases both create one AtlasProject: the project is
+    /// a single object, which one database writes and the others reference.
+    pub(super) fn check_created_projects(&mut self, databases: &[crate::model::Database]) {
+        let mut first: std::collections::BTreeMap<&str, &Spanned<String>> =
+            std::collections::BTreeMap::new();
+        // In source order, so "first" is the one written first.
+        let mut creating: Vec<&Atlas> = (databases.iter())
+            .filter_map(|d| d.atlas.as_ref())
+            .filter(|a| a.create_project)
+            .collect();
+        creating.sort_by_key(|a| a.project.span);
+        for atlas in creating {
+            let Some(earlier) = first.get(atlas.project.value.as_str()) else {
+                first.insert(&atlas.project.value, &atlas.project);
+                continue;
+            };
+            let earlier_span = earlier.span;
+            self.report(
+                Diagnostic::error(
+                    codes::DUPLICATE_DEFINITION,
+                    format!(
+                        "AtlasProject `{}` is created by two databases",
+                        atlas.project.value
+                    ),
+                    atlas.project.span,
+                )
+                .with_label("created again here")
+                .with_related(earlier_span, "first created here")
+                .with_help(
+                    "keep `create_project = true` in one database; the others reference the project by name",
+                ),
+            );
+        }
+    }
+}
+
 /// The Atlas node count nearest to `members`.
 fn nearest_node_count(members: u32) -> u32 {
     ELECTABLE_NODE_COUNTS

@@ -153,6 +153,7 @@ pub fn lower_recovered(
         .filter_map(|b| lower.database(b))
         .collect();
     databases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    lower.check_created_projects(&databases);
     let (trigger_auth_blocks, _) = lower.split_stubs(top.of_kind("trigger_auth"));
     let mut trigger_auths: Vec<_> = (trigger_auth_blocks.iter())
         .filter_map(|b| lower.trigger_auth(b))
