@@ -1516,12 +1516,26 @@ fn e008_atlas_runs_routers_and_sizes_nodes_itself() {
 
 #[test]
 fn e005_an_atlas_project_created_by_two_databases() {
-    let checked = fixture("E005-atlas-project");
-    let path = "tests/fixtures/errors/E005-atlas-project/policy.scale";
+    let checked = fixture("E005-project-created-twice");
+    let path = "tests/fixtures/errors/E005-project-created-twice/policy.scale";
     assert_eq!(
         checked.short_lines(),
         [format!(
             "{path}:24:23: error[E005]: AtlasProject `aether` is created by two databases"
         )]
     );
+}
+
+#[test]
+fn e006_an_atlas_project_name_atlas_refuses() {
+    let checked = fixture("E006-atlas-project");
+    let path = "tests/fixtures/errors/E006-atlas-project/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:9:23: error[E006]: `shop.prod` cannot be an Atlas project name"
+        )]
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.ends_with("e.g. `\"shop-prod\"`"), "{help}");
 }

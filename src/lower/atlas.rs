@@ -191,7 +191,7 @@ impl Lowerer<'_> {
                         crate::names::quoted(&p.value)
                     )
                 },
-            )
+            ) && self.check_atlas_project_name(p)
         });
         let create_project = self.get(&atlas_fields, "create_project", values::boolean);
         let provider = self.get(&atlas_fields, "provider", values::keyword);
@@ -300,6 +300,43 @@ impl Lowerer<'_> {
         }
     }
 }
+
+impl Lowerer<'_> {
+    /// E006 unless `project`, already a Kubernetes name, is also one Atlas
+    /// takes for a project: at most 64 characters, without `.`.
+    fn check_atlas_project_name(&mut self, project: &Spanned<String>) -> bool {
+        let text = &project.value;
+        let problem = if text.len() > MAX_PROJECT_NAME {
+            format!(
+                "{} characters; Atlas takes at most {MAX_PROJECT_NAME}",
+                text.len()
+            )
+        } else if text.contains('.') {
+            "Atlas project names have no `.`".to_string()
+        } else {
+            return true;
+        };
+        let fixed: String = (text.chars().take(MAX_PROJECT_NAME))
+            .map(|c| if c == '.' { '-' } else { c })
+            .collect();
+        let fixed = fixed.trim_end_matches('-');
+        self.report(
+            Diagnostic::error(
+                codes::INVALID_NAME,
+                format!("{} cannot be an Atlas project name", crate::names::quoted(text)),
+                project.span,
+            )
+            .with_label(problem)
+            .with_help(format!(
+                "the AtlasProject's name is also its name in Atlas: letters, digits and `-`, at most {MAX_PROJECT_NAME} characters, e.g. `\"{fixed}\"`"
+            )),
+        );
+        false
+    }
+}
+
+/// The longest Atlas project name.
+const MAX_PROJECT_NAME: usize = 64;
 
 /// The Atlas node count nearest to `members`.
 fn nearest_node_count(members: u32) -> u32 {
