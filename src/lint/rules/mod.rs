@@ -115,6 +115,7 @@ rules! {
     M211 => m211_disk_autoscaling_off,
     M212 => m212_compute_scale_down_disabled,
     M213 => m213_shards_beyond_atlas_limit,
+    M214 => m214_storage_fights_disk_autoscaling,
     S001 => s001_suppression_without_reason,
     S002 => s002_unused_suppression,
     S003 => s003_malformed_directive,
