@@ -28,7 +28,9 @@
 //!   `minInstanceSize`/`maxInstanceSize` and `scaleDownEnabled`
 //!   (`compute_scale_down`, default true), exactly when `instance` is a range;
 //!   otherwise `enabled: false`. `autoScaling.diskGB.enabled` is
-//!   `disk_autoscaling` (default true), always written.
+//!   `disk_autoscaling` (default true), always written: the operator
+//!   normalizes a missing `diskGB` to disabled, though Atlas's own default
+//!   is on (`internal/translation/deployment/conversion.go`).
 //! - **Database user.** `DATABASE-shard-setup`, authenticating against
 //!   `admin` with the password in the `password` key of `password_secret`
 //!   (a Secret the policy names and the operator reads: it must carry the
