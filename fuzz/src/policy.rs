@@ -278,6 +278,11 @@ impl Writer {
                 self.newline(u)?;
                 continue;
             }
+            if self.tidy && u.ratio(1, 10)? {
+                self.tidy_atlas_database(u)?;
+                self.newline(u)?;
+                continue;
+            }
             let kind = *u.choose(kinds)?;
             self.block(u, kind, 0)?;
             self.newline(u)?;
@@ -310,6 +315,28 @@ impl Writer {
              service job-{n} {{\n  image = \"registry.example.com/job:1.0.0\"\n  \
              replicas = {range}\n  scale queue-{n} {{ average = 1 }}\n  \
              job {{{deadline}{strategy} retries = 2 }}\n}}"
+        ));
+        Ok(())
+    }
+
+    /// A valid database on MongoDB Atlas: Atlas refuses too much of what a
+    /// tidy database may hold (routers, pod sizes, even member counts) to
+    /// come from [`Writer::block`]. Its project is its own, so no two
+    /// databases create one.
+    fn tidy_atlas_database(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
+        self.labels += 1;
+        let n = self.labels;
+        let members = *u.choose(&["", "\n  members  = 5", "\n  members  = 7"])?;
+        let version = *u.choose(&["", "\n  version  = \"8.0\""])?;
+        let create = *u.choose(&["", "\n    create_project = true"])?;
+        let instance = *u.choose(&["M30", "M40 .. M80", "R50 .. R80", "M60_NVME"])?;
+        let disk = *u.choose(&["", "\n    disk_autoscaling = false"])?;
+        self.out.push_str(&format!(
+            "database atlas-{n} {{\n  engine   = mongodb\n  operator = atlas\n  \
+             shards   = 2{members}{version}\n\n  atlas {{\n    project = \"p-{n}\"{create}\n    \
+             provider = aws\n    region = \"US_EAST_1\"\n    instance = {instance}{disk}\n    \
+             password_secret = \"atlas-{n}-password\"\n  }}\n\n  \
+             collection c {{ shard_key = hashed(k) }}\n}}"
         ));
         Ok(())
     }
