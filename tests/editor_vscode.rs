@@ -547,6 +547,14 @@ fn value(value: ValueType, variant: usize) -> Vec<Piece> {
             scoped("config_map", BUILTIN),
             plain(" (\"shop-settings\")]"),
         ],
+        // Instance sizes are names, not words of a fixed list.
+        ValueType::InstanceSizeOrRange => vec![
+            scoped("M30", REFERENCE),
+            plain(" "),
+            scoped("..", RANGE),
+            plain(" "),
+            scoped("M60", REFERENCE),
+        ],
     }
 }
 

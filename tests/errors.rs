@@ -1650,3 +1650,87 @@ fn e010_a_service_named_nodepool_beside_a_karpenter_pool() {
     );
     assert_eq!(checked.diagnostics[0].related.len(), 1);
 }
+
+#[test]
+fn e003_atlas_refuses_sizes_ranges_members_versions_regions_and_disks() {
+    let checked = fixture("E003-atlas");
+    let path = "tests/fixtures/errors/E003-atlas/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:15:23: error[E003]: `M35` is not an Atlas instance size"),
+            format!("{path}:29:23: error[E003]: Atlas does not shard on `M20`"),
+            format!("{path}:43:23: error[E003]: Atlas does not autoscale NVMe instance sizes"),
+            format!("{path}:57:23: error[E003]: `M40` and `R80` are of different classes"),
+            format!(
+                "{path}:71:23: error[E003]: the largest size `M30` is not above the smallest `M60`"
+            ),
+            format!("{path}:80:14: error[E003]: Atlas does not run shards of 4 members"),
+            format!("{path}:95:14: error[E003]: `7.0.12` is not a MongoDB version Atlas runs"),
+            format!("{path}:114:23: error[E003]: `us-east-1` is not an Atlas region name"),
+            format!("{path}:124:14: error[E003]: Atlas gives a node at most 4096 GB of disk"),
+            format!("{path}:139:14: error[E003]: `6.0` is not a MongoDB version Atlas runs"),
+        ]
+    );
+    let helps: Vec<&str> = (checked.diagnostics.iter())
+        .map(|d| d.help.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(helps[0], "did you mean `M30`?");
+    assert_eq!(helps[4], "write the smaller size first: `M30 .. M60`");
+    assert_eq!(helps[5], "write `members = 3`");
+    assert_eq!(helps[6], "write `version = \"7.0\"`");
+}
+
+#[test]
+fn e007_atlas_database_without_its_block_or_password_secret() {
+    let checked = fixture("E007-atlas");
+    let path = "tests/fixtures/errors/E007-atlas/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:3:1: error[E007]: database `orders` has no `atlas`"),
+            format!("{path}:14:3: error[E007]: `atlas` has no `password_secret`"),
+        ]
+    );
+}
+
+#[test]
+fn e008_atlas_runs_routers_and_sizes_nodes_itself() {
+    let checked = fixture("E008-atlas");
+    let path = "tests/fixtures/errors/E008-atlas/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:7:3: error[E008]: `routers` cannot be set on an Atlas database"),
+            format!("{path}:9:3: error[E008]: a `shard` block cannot be set on an Atlas database"),
+            format!("{path}:24:3: error[E008]: an `atlas` block needs `operator = atlas`"),
+            format!("{path}:43:26: error[E008]: `compute_scale_down` needs an instance range"),
+        ]
+    );
+}
+
+#[test]
+fn e005_an_atlas_project_created_by_two_databases() {
+    let checked = fixture("E005-project-created-twice");
+    let path = "tests/fixtures/errors/E005-project-created-twice/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:24:23: error[E005]: AtlasProject `aether` is created by two databases"
+        )]
+    );
+}
+
+#[test]
+fn e006_an_atlas_project_name_atlas_refuses() {
+    let checked = fixture("E006-atlas-project");
+    let path = "tests/fixtures/errors/E006-atlas-project/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:9:23: error[E006]: `shop.prod` cannot be an Atlas project name"
+        )]
+    );
+    let help = checked.diagnostics[0].help.as_deref().unwrap_or_default();
+    assert!(help.ends_with("e.g. `\"shop-prod\"`"), "{help}");
+}

@@ -78,6 +78,21 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
         "PerconaServerMongoDB",
         "crds/psmdb.percona.com/PerconaServerMongoDB_v1.json",
     ),
+    (
+        "atlas.mongodb.com/v1",
+        "AtlasProject",
+        "crds/atlas.mongodb.com/AtlasProject_v1.json",
+    ),
+    (
+        "atlas.mongodb.com/v1",
+        "AtlasDeployment",
+        "crds/atlas.mongodb.com/AtlasDeployment_v1.json",
+    ),
+    (
+        "atlas.mongodb.com/v1",
+        "AtlasDatabaseUser",
+        "crds/atlas.mongodb.com/AtlasDatabaseUser_v1.json",
+    ),
 ];
 
 /// The one kind without a schema: its `resources` are checked by hand.
@@ -866,6 +881,71 @@ fn services_ports_and_network_policies_match_their_schemas_and_the_calls() {
 /// of the document, a JSON pointer into it and the value there (`null` for
 /// a field that must be absent).
 const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "atlas",
+        "ledger.yaml",
+        "AtlasProject",
+        "/spec",
+        r#"{"name":"fintech"}"#,
+    ),
+    (
+        "atlas",
+        "ledger.yaml",
+        "AtlasDeployment",
+        "/spec",
+        r#"{"projectRef":{"name":"fintech"},"deploymentSpec":{"name":"ledger","clusterType":"SHARDED","mongoDBMajorVersion":"7.0","diskSizeGB":200,"replicationSpecs":[{"numShards":3,"regionConfigs":[{"providerName":"AWS","backingProviderName":"AWS","regionName":"US_EAST_1","priority":7,"electableSpecs":{"instanceSize":"M30","nodeCount":5},"autoScaling":{"compute":{"enabled":true,"scaleDownEnabled":false,"minInstanceSize":"M30","maxInstanceSize":"M60"},"diskGB":{"enabled":true}}}]}]}}"#,
+    ),
+    (
+        "atlas",
+        "ledger.yaml",
+        "AtlasProject",
+        "/metadata/annotations",
+        r#"{"mongodb.com/atlas-resource-policy":"keep"}"#,
+    ),
+    (
+        "atlas",
+        "ledger.yaml",
+        "AtlasDeployment",
+        "/metadata/annotations",
+        r#"{"mongodb.com/atlas-resource-policy":"keep"}"#,
+    ),
+    (
+        "atlas",
+        "ledger.yaml",
+        "AtlasDatabaseUser",
+        "/spec",
+        r#"{"projectRef":{"name":"fintech"},"username":"ledger-shard-setup","databaseName":"admin","passwordSecretRef":{"name":"ledger-shard-setup-password"},"roles":[{"roleName":"enableSharding","databaseName":"admin"},{"roleName":"read","databaseName":"config"},{"roleName":"readWrite","databaseName":"ledger"}],"scopes":[{"name":"ledger","type":"CLUSTER"}]}"#,
+    ),
+    // The connection Secret the operator writes for the user:
+    // PROJECT-CLUSTER-USER (internal/controller/secretservice/ensuresecret.go).
+    (
+        "atlas",
+        "ledger.yaml",
+        "Job",
+        "/spec/template/spec/containers/0/env/1",
+        r#"{"name":"MONGOS_URI","valueFrom":{"secretKeyRef":{"key":"connectionStringStandardSrv","name":"fintech-ledger-ledger-shard-setup"}}}"#,
+    ),
+    (
+        "atlas",
+        "ledger.yaml",
+        "Job",
+        "/spec/template/spec/volumes/1/projected/sources",
+        r#"[{"secret":{"items":[{"key":"username","path":"username"},{"key":"password","path":"password"}],"name":"fintech-ledger-ledger-shard-setup"}}]"#,
+    ),
+    (
+        "atlas",
+        "events.yaml",
+        "AtlasDeployment",
+        "/spec/deploymentSpec",
+        r#"{"name":"events","clusterType":"SHARDED","replicationSpecs":[{"numShards":2,"regionConfigs":[{"providerName":"GCP","backingProviderName":"GCP","regionName":"EUROPE_WEST_3","priority":7,"electableSpecs":{"instanceSize":"R40","nodeCount":3},"autoScaling":{"compute":{"enabled":false},"diskGB":{"enabled":true}}}]}]}"#,
+    ),
+    (
+        "atlas",
+        "events.yaml",
+        "AtlasDatabaseUser",
+        "/spec/roles/2",
+        r#"{"roleName":"readWrite","databaseName":"audit"}"#,
+    ),
     (
         "autoscaler",
         "api.yaml",
@@ -1656,6 +1736,40 @@ fn file_names(outputs: &[(PathBuf, String)]) -> Vec<String> {
                 .into_owned()
         })
         .collect()
+}
+
+/// An Atlas database references its AtlasProject by name, and only one
+/// with `create_project = true` writes it; no Atlas database gets a
+/// NetworkPolicy (none of its pods runs in the cluster).
+#[test]
+fn an_atlas_project_is_written_only_when_the_policy_creates_it() {
+    let root = crate_path("tests/fixtures/attributes/atlas");
+    let outputs =
+        build_in_memory(&fixture_files(&root), &Default::default()).expect("the fixture builds");
+    let kinds = |name: &str| -> Vec<String> {
+        let (_, text) = outputs
+            .iter()
+            .find(|(path, _)| path.ends_with(name))
+            .unwrap_or_else(|| panic!("no {name}"));
+        let docs = documents(text).expect("YAML");
+        docs.iter()
+            .map(|d| d["kind"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(
+        kinds("ledger.yaml"),
+        [
+            "AtlasProject",
+            "AtlasDeployment",
+            "AtlasDatabaseUser",
+            "ConfigMap",
+            "Job"
+        ]
+    );
+    assert_eq!(
+        kinds("events.yaml"),
+        ["AtlasDeployment", "AtlasDatabaseUser", "ConfigMap", "Job"]
+    );
 }
 
 /// A `trigger_auth` is written when a ScaledObject reads through it, and

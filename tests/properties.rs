@@ -140,7 +140,7 @@ fn pseudo_random_bytes(seed: u64, len: usize) -> Vec<u8> {
 /// not through the properties, so that it measures only the generator.
 #[test]
 fn the_generator_reaches_fmt_and_emit() {
-    let (mut formatted, mut built) = (0, 0);
+    let (mut formatted, mut built, mut built_atlas) = (0, 0, 0);
     for seed in 1..=200 {
         let bytes = pseudo_random_bytes(seed, 2048);
         let text = file(&bytes);
@@ -165,6 +165,8 @@ fn the_generator_reaches_fmt_and_emit() {
                 .is_empty()
         {
             built += 1;
+            let atlas = |p: &scalec::model::Project| p.databases.iter().any(|d| d.atlas.is_some());
+            built_atlas += usize::from(compilation.projects.iter().any(atlas));
         }
     }
     assert!(
@@ -174,6 +176,11 @@ fn the_generator_reaches_fmt_and_emit() {
     assert!(
         built >= 10,
         "only {built} of 200 generated projects built: the generator drifted"
+    );
+    // Some reach emit with an Atlas database (scalec#15).
+    assert!(
+        built_atlas >= 1,
+        "no generated project with an Atlas database built: the generator drifted"
     );
 }
 

@@ -1559,3 +1559,108 @@ database tiny {
         "percona/percona-server-mongodb:8.0.12-4"
     );
 }
+
+// --- Atlas: the same script, through the operator's connection Secret --------
+// scalec#15: on Atlas the Job reads its connection string and login from
+// the Secret the Atlas operator writes for the shard-setup user.
+
+const ATLAS_LEDGER: &str = r#"
+cluster {
+  namespace = "fintech"
+}
+
+database ledger {
+  engine   = mongodb
+  operator = atlas
+  shards   = 2
+
+  atlas {
+    project         = "fintech"
+    provider        = aws
+    region          = "US_EAST_1"
+    instance        = M30 .. M50
+    password_secret = "ledger-shard-setup-password"
+  }
+
+  collection entries {
+    shard_key = [account_id, hashed(_id)]
+  }
+
+  collection audit {
+    shard_key = hashed(event_id)
+  }
+}
+"#;
+
+/// The login the Atlas operator writes into the connection Secret.
+const ATLAS_USER: &str = "ledger-shard-setup";
+const ATLAS_PASSWORD: &str = "atlas-pa55-e5";
+
+#[test]
+fn on_atlas_the_job_logs_in_with_the_operators_connection_secret() {
+    let files = build_text(ATLAS_LEDGER);
+    let script = file(&files, "ledger-shard-setup.js");
+    let uri = "mongodb+srv://ledger.abcde.mongodb.net";
+    let state = json!({
+        "env": { "MONGOS_URI": uri },
+        "files": { "username": ATLAS_USER, "password": ATLAS_PASSWORD },
+        "users": { ATLAS_USER: ATLAS_PASSWORD },
+    });
+    let run = run_script(script, &state);
+    assert_eq!(run.exit_code, 0, "{}", run.text());
+    assert!(!run.text().contains(ATLAS_PASSWORD), "{}", run.text());
+    let mut reads = run.reads.clone();
+    reads.sort();
+    reads.dedup();
+    assert_eq!(
+        reads,
+        [
+            format!("{USERS_DIR}/password"),
+            format!("{USERS_DIR}/username")
+        ]
+    );
+    // One user does everything the roles it is given allow: shard, and
+    // create the supporting indexes.
+    for op in ["shardCollection", "createIndex"] {
+        assert_eq!(run.users_of(op), [ATLAS_USER; 2], "{op}");
+    }
+    for connect in run.calls_of("connect") {
+        assert_eq!(connect["uri"], uri);
+    }
+    assert_eq!(
+        sharded_in(&run.state),
+        [
+            ("ledger.audit".to_string(), json!([["event_id", "hashed"]])),
+            (
+                "ledger.entries".to_string(),
+                json!([["account_id", 1], ["_id", "hashed"]])
+            ),
+        ]
+    );
+
+    // The Job takes both from the operator's Secret for this user.
+    let yaml = file(&files, "ledger.yaml");
+    let job: Value = yaml
+        .split("\n---\n")
+        .filter_map(|doc| serde_yaml::from_str::<Value>(doc).ok())
+        .find(|doc| doc["kind"] == "Job")
+        .expect("a Job");
+    let pod = &job["spec"]["template"]["spec"];
+    assert_eq!(
+        pod["containers"][0]["env"][1],
+        json!({ "name": "MONGOS_URI", "valueFrom": { "secretKeyRef": {
+            "name": "fintech-ledger-ledger-shard-setup",
+            "key": "connectionStringStandardSrv",
+        } } })
+    );
+    assert_eq!(
+        pod["volumes"][1]["projected"]["sources"],
+        json!([{ "secret": {
+            "name": "fintech-ledger-ledger-shard-setup",
+            "items": [
+                { "key": "username", "path": "username" },
+                { "key": "password", "path": "password" },
+            ],
+        } }])
+    );
+}

@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -80,6 +80,8 @@
     ;; database
     "engine" "operator" "version" "shards" "members" "config_servers"
     "routers" "storage" "storage_class"
+    ;; atlas
+    "create_project" "instance" "compute_scale_down" "disk_autoscaling" "password_secret"
     ;; service: lifecycle, configuration
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets"
     "gpu" "ephemeral_storage"
@@ -152,7 +154,9 @@
     ;; metrics monitor, trigger_auth scope
     "pod" "service" "namespace" "cluster"
     ;; database engine and operator
-    "mongodb" "percona"
+    "mongodb" "percona" "atlas"
+    ;; atlas provider
+    "gcp" "azure"
     ;; field type
     "string" "int" "long" "double" "decimal" "bool" "date" "timestamp"
     "objectid" "uuid"

@@ -291,6 +291,11 @@ impl Writer {
                 self.newline(u)?;
                 continue;
             }
+            if self.tidy && u.ratio(1, 10)? {
+                self.tidy_atlas_database(u)?;
+                self.newline(u)?;
+                continue;
+            }
             let kind = *u.choose(kinds)?;
             self.block(u, kind, 0)?;
             self.newline(u)?;
@@ -323,6 +328,28 @@ impl Writer {
              service job-{n} {{\n  image = \"registry.example.com/job:1.0.0\"\n  \
              replicas = {range}\n  scale queue-{n} {{ average = 1 }}\n  \
              job {{{deadline}{strategy} retries = 2 }}\n}}"
+        ));
+        Ok(())
+    }
+
+    /// A valid database on MongoDB Atlas: Atlas refuses too much of what a
+    /// tidy database may hold (routers, pod sizes, even member counts) to
+    /// come from [`Writer::block`]. Its project is its own, so no two
+    /// databases create one.
+    fn tidy_atlas_database(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
+        self.labels += 1;
+        let n = self.labels;
+        let members = *u.choose(&["", "\n  members  = 5", "\n  members  = 7"])?;
+        let version = *u.choose(&["", "\n  version  = \"8.0\""])?;
+        let create = *u.choose(&["", "\n    create_project = true"])?;
+        let instance = *u.choose(&["M30", "M40 .. M80", "R50 .. R80", "M60_NVME"])?;
+        let disk = *u.choose(&["", "\n    disk_autoscaling = false"])?;
+        self.out.push_str(&format!(
+            "database atlas-{n} {{\n  engine   = mongodb\n  operator = atlas\n  \
+             shards   = 2{members}{version}\n\n  atlas {{\n    project = \"p-{n}\"{create}\n    \
+             provider = aws\n    region = \"US_EAST_1\"\n    instance = {instance}{disk}\n    \
+             password_secret = \"atlas-{n}-password\"\n  }}\n\n  \
+             collection c {{ shard_key = hashed(k) }}\n}}"
         ));
         Ok(())
     }
@@ -553,6 +580,11 @@ impl Writer {
                 } else if self.tidy && nested == "connections" {
                     // Its label must name a database of the project.
                     0
+                } else if self.tidy && nested == "atlas" {
+                    // Atlas needs `operator = atlas` and refuses routers,
+                    // config servers and pod sizes, which a tidy database
+                    // may have; `tidy_value` writes `operator = percona`.
+                    0
                 } else if self.tidy && nested == "job" {
                     // A job needs a queue signal and refuses ports, probes,
                     // `disruption` and HPA behaviour, which a tidy service
@@ -627,6 +659,8 @@ impl Writer {
             (_, "gcp_service_account", _) => "\"app-reader@shop-prod.iam.gserviceaccount.com\"",
             (_, "kubernetes", _) => u.choose(&["\"1.33\"", "\"1.34\"", "\"1.37\""])?,
             (_, "version", _) => "\"7.0\"",
+            // Atlas needs its `atlas` block, which tidy files leave out.
+            ("database", "operator", _) => "percona",
             ("object", "kind", _) => "\"Ingress\"",
             ("metric", "kind", _) => u.choose(&["pods", "external"])?,
             // PostgreSQL takes none of the MongoDB attributes `presence` writes.
@@ -690,6 +724,7 @@ impl Writer {
             (_, _, ValueType::ConfigSources) => {
                 u.choose(&["[secret(\"a\")]", "[config_map(b), secret(c)]"])?
             }
+            (_, _, ValueType::InstanceSizeOrRange) => u.choose(&["M30", "M40 .. M80", "R50"])?,
         };
         self.out.push_str(text);
         Ok(())
@@ -893,6 +928,18 @@ impl Writer {
                 } else {
                     self.list(u, depth, |writer, u, _| writer.string(u))
                 }
+            }
+            ValueType::InstanceSizeOrRange => {
+                self.out.push_str(u.choose(&[
+                    "M30",
+                    "M10",
+                    "M30 .. M60",
+                    "M60 .. M30",
+                    "R40 .. M80",
+                    "m40_nvme",
+                    "M35",
+                ])?);
+                Ok(())
             }
             ValueType::ConfigSources => self.list(u, depth, |writer, u, _| {
                 writer

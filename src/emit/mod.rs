@@ -16,8 +16,10 @@
 //!   PodDisruptionBudget, its NetworkPolicy, and last (with a `metrics`
 //!   block) its PodMonitor or ServiceMonitor; for a service with a `job`
 //!   block, the ServiceAccount and the KEDA ScaledJob;
-//! - `DATABASE.yaml`: the PerconaServerMongoDB, the shard-setup ConfigMap and
-//!   Job, and the database's NetworkPolicy; `DATABASE-shard-setup.js`: the
+//! - `DATABASE.yaml`: the operator's resources (`mongo`: the
+//!   PerconaServerMongoDB; `atlas`: the AtlasDeployment, AtlasDatabaseUser and
+//!   perhaps AtlasProject), the shard-setup ConfigMap and Job, and (Percona)
+//!   the database's NetworkPolicy; `DATABASE-shard-setup.js`: the
 //!   same mongosh script, to read or run;
 //! - `TRIGGER_AUTH.yaml`: a KEDA TriggerAuthentication a ScaledObject of the
 //!   project uses;
@@ -36,6 +38,7 @@
 //! project's output directory and file name (`aether/services.scale`), never
 //! by the path it was read from, and escape every control character in it.
 
+pub mod atlas;
 pub mod autoscale;
 pub mod identity;
 pub mod k8s;
@@ -263,6 +266,9 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
         match database.operator {
             crate::model::DatabaseOperator::Percona => {
                 files.extend(mongo::database_files(&context, database))
+            }
+            crate::model::DatabaseOperator::Atlas => {
+                files.extend(atlas::database_files(&context, database))
             }
         }
     }

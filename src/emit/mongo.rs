@@ -11,6 +11,12 @@
 //! - `DATABASE-shard-setup.js`: the same mongosh script, byte for byte, to read
 //!   or to run by hand (`mongosh MONGOS_URI --file DATABASE-shard-setup.js`).
 //!
+//! The shard-setup script, its ConfigMap and the Job serve every operator:
+//! another operator's module (`emit::atlas`) calls `shard_script`,
+//! `script_config_map` and `named_setup_job` with its own
+//! `SetupAccess`, which says where the Job finds the cluster and its
+//! login. The Percona choices below are this module's own.
+//!
 //! This module must never assemble YAML by hand (the custom resource is a serde
 //! struct, the built-ins are k8s-openapi types), read or write files, or
 //! depend on anything but the model: the same database always gives
@@ -104,9 +110,9 @@ use k8s_openapi::api::batch::v1::{
     PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule,
 };
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, EnvVar, KeyToPath, PodSpec, PodTemplateSpec,
-    ProjectedVolumeSource, ResourceRequirements, SecretProjection, Volume, VolumeMount,
-    VolumeProjection,
+    ConfigMap, ConfigMapVolumeSource, Container, EnvVar, EnvVarSource, KeyToPath, PodSpec,
+    PodTemplateSpec, ProjectedVolumeSource, ResourceRequirements, SecretKeySelector,
+    SecretProjection, Volume, VolumeMount, VolumeProjection,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -194,17 +200,55 @@ const DATABASE_ADMIN_KEYS: [&str; 2] = [
 /// group, the pod's `fsGroup`; nobody else.
 const USERS_MODE: i32 = 0o440;
 
+/// How the shard-setup Job reaches the cluster and logs in: what differs
+/// between operators, while the script, ConfigMap and Job are shared.
+pub(super) struct SetupAccess {
+    /// `MONGOS_URI`: the mongos service's address, or a key of `secret`
+    /// (an operator's connection Secret).
+    pub uri: SetupUri,
+    /// The Secret whose keys the Job mounts as credential files.
+    pub secret: String,
+    /// The keys of the login that shards collections (user, password).
+    pub cluster_admin_keys: [&'static str; 2],
+    /// The keys of an optional second login that creates indexes; `None`
+    /// when the first may (the script then reads the same files again).
+    pub database_admin_keys: Option<[&'static str; 2]>,
+    /// The script's comment on `CREDENTIALS`.
+    pub comment: &'static str,
+}
+
+/// Where `MONGOS_URI` comes from.
+pub(super) enum SetupUri {
+    Plain(String),
+    SecretKey(&'static str),
+}
+
+/// The Percona operator's access: the mongos service and the users Secret.
+fn percona_access(context: &Context<'_>, database: &Database) -> SetupAccess {
+    SetupAccess {
+        uri: SetupUri::Plain(format!(
+            "mongodb://{}-mongos.{}.svc.cluster.local:{MONGOS_PORT}/admin",
+            database.name.value, context.namespace
+        )),
+        secret: format!("{}-users", database.name.value),
+        cluster_admin_keys: CLUSTER_ADMIN_KEYS,
+        database_admin_keys: Some(DATABASE_ADMIN_KEYS),
+        comment: "Where the Job mounts the users Secret: one file per key.",
+    }
+}
+
 /// The files of one database: `DATABASE.yaml` and `DATABASE-shard-setup.js`.
 pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputFile> {
     let name = &database.name.value;
     let setup_name = super::layout::shard_setup_name(name);
-    let body = shard_script(database);
+    let access = percona_access(context, database);
+    let body = shard_script(database, &access);
     let script = format!("{}{body}", context.header("//", database.span.file));
     let image = image(database);
     let mut file = YamlFile::new(context.header("#", database.span.file), 4 * script.len());
     file.push(&perconaservermongodb(context, database, &image));
     file.push(&script_config_map(context, &setup_name, &script));
-    let job = named_setup_job(context, database, &setup_name, &body, &image);
+    let job = named_setup_job(context, database, &setup_name, &body, &image, &access);
     file.push(&job);
     let job_name = job.metadata.name.as_deref().expect("the Job is named");
     file.push(&super::network::database_policy(
@@ -232,17 +276,18 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
 /// renamed) and the Job's spec as it is without the name: a Job's pod
 /// template cannot change, so a new image (a new `version`) or any other
 /// change to it needs a new Job, or `kubectl apply` would refuse the update.
-fn named_setup_job(
+pub(super) fn named_setup_job(
     context: &Context<'_>,
     database: &Database,
     setup_name: &str,
     body: &str,
     image: &str,
+    access: &SetupAccess,
 ) -> Job {
-    let unnamed = setup_job(context, database, setup_name, setup_name, image);
+    let unnamed = setup_job(context, database, setup_name, setup_name, image, access);
     let spec = serde_json::to_string(&unnamed.spec).expect("a Job spec always serializes to JSON");
     let name = format!("{setup_name}-{}", hash_text(&[body, &spec]));
-    setup_job(context, database, &name, setup_name, image)
+    setup_job(context, database, &name, setup_name, image, access)
 }
 
 /// Eight hex digits of the 32-bit FNV-1a hash of `parts`, each followed by a
@@ -460,7 +505,7 @@ fn unsafe_flags(members: u32, config_servers: u32, routers: u32) -> Option<Unsaf
 }
 
 /// The image of the database's MongoDB version.
-fn image(database: &Database) -> String {
+pub(super) fn image(database: &Database) -> String {
     let version = database.version.as_ref().map_or(DEFAULT_VERSION, |v| {
         let text = v.value.trim();
         text.strip_prefix('v').unwrap_or(text)
@@ -470,7 +515,7 @@ fn image(database: &Database) -> String {
 
 // --- Shard setup ConfigMap and Job -----------------------------------------
 
-fn script_config_map(context: &Context<'_>, name: &str, script: &str) -> ConfigMap {
+pub(super) fn script_config_map(context: &Context<'_>, name: &str, script: &str) -> ConfigMap {
     ConfigMap {
         metadata: context.metadata(name),
         data: Some(BTreeMap::from([(
@@ -487,12 +532,28 @@ fn setup_job(
     name: &str,
     config_map: &str,
     image: &str,
+    access: &SetupAccess,
 ) -> Job {
-    let users_secret = format!("{}-users", database.name.value);
-    let mongos_uri = format!(
-        "mongodb://{}-mongos.{}.svc.cluster.local:{MONGOS_PORT}/admin",
-        database.name.value, context.namespace
-    );
+    let users_secret = access.secret.clone();
+    let mongos_uri = match &access.uri {
+        SetupUri::Plain(uri) => EnvVar {
+            name: "MONGOS_URI".to_string(),
+            value: Some(uri.clone()),
+            ..Default::default()
+        },
+        SetupUri::SecretKey(key) => EnvVar {
+            name: "MONGOS_URI".to_string(),
+            value_from: Some(EnvVarSource {
+                secret_key_ref: Some(SecretKeySelector {
+                    name: access.secret.clone(),
+                    key: key.to_string(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+    };
     let plain_env = |variable: &str, value: &str| EnvVar {
         name: variable.to_string(),
         value: Some(value.to_string()),
@@ -531,7 +592,7 @@ fn setup_job(
             // mongosh keeps its log and history under $HOME; the root
             // filesystem is read-only, so $HOME is the writable /tmp.
             plain_env("HOME", "/tmp"),
-            plain_env("MONGOS_URI", &mongos_uri),
+            mongos_uri,
         ]),
         resources: Some(ResourceRequirements {
             requests: Some(BTreeMap::from([
@@ -581,10 +642,15 @@ fn setup_job(
                 name: "users".to_string(),
                 projected: Some(ProjectedVolumeSource {
                     default_mode: Some(USERS_MODE),
-                    sources: Some(vec![
-                        users_items(CLUSTER_ADMIN_KEYS, false),
-                        users_items(DATABASE_ADMIN_KEYS, true),
-                    ]),
+                    sources: Some(
+                        [Some(users_items(access.cluster_admin_keys, false))]
+                            .into_iter()
+                            .chain([
+                                (access.database_admin_keys).map(|keys| users_items(keys, true))
+                            ])
+                            .flatten()
+                            .collect(),
+                    ),
                 }),
                 ..Default::default()
             },
@@ -658,7 +724,7 @@ fn setup_job(
 
 /// The script without its header: what it does, the database's plan, then
 /// the fixed logic.
-fn shard_script(database: &Database) -> String {
+pub(super) fn shard_script(database: &Database, access: &SetupAccess) -> String {
     let db = json_string(&database.database_name);
     let mut lines = vec![
         "//".to_string(),
@@ -691,11 +757,21 @@ fn shard_script(database: &Database) -> String {
         String::new(),
         format!("  const PERMANENT_FAILURE_EXIT = {PERMANENT_FAILURE_EXIT};"),
         format!("  const TRANSIENT_FAILURE_EXIT = {TRANSIENT_FAILURE_EXIT};"),
-        "  // Where the Job mounts the users Secret: one file per key.".into(),
+        format!("  // {}", access.comment),
         "  const CREDENTIALS = {".into(),
         format!("    directory: {},", json_string(USERS_DIR)),
-        format!("    clusterAdmin: {},", json_list(&CLUSTER_ADMIN_KEYS)),
-        format!("    databaseAdmin: {},", json_list(&DATABASE_ADMIN_KEYS)),
+        format!(
+            "    clusterAdmin: {},",
+            json_list(&access.cluster_admin_keys)
+        ),
+        format!(
+            "    databaseAdmin: {},",
+            json_list(
+                &access
+                    .database_admin_keys
+                    .unwrap_or(access.cluster_admin_keys)
+            )
+        ),
         "  };".into(),
         "  // Each key is a list of [field, 1 | \"hashed\"] pairs, in key order.".into(),
         "  const plan = {".into(),

@@ -155,7 +155,8 @@ pub fn units(value: ValueType, signal: Option<Signal>, after_per: bool) -> &'sta
         | ValueType::Command
         | ValueType::Strings
         | ValueType::PreStop
-        | ValueType::ConfigSources => &[],
+        | ValueType::ConfigSources
+        | ValueType::InstanceSizeOrRange => &[],
     }
 }
 
@@ -587,6 +588,14 @@ impl Context<'_, '_> {
             {
                 self.empty()
             }
+            // The upper end of an instance size range.
+            Some(t)
+                if t.kind == TokenKind::DotDot
+                    && attribute.value == ValueType::InstanceSizeOrRange
+                    && t.end <= self.offset =>
+            {
+                self.empty()
+            }
             Some(t)
                 if matches!(t.kind, TokenKind::Ident | TokenKind::Bool | TokenKind::Per)
                     && t.touches(self.offset) =>
@@ -637,6 +646,16 @@ impl Context<'_, '_> {
             ValueType::Bool => ["true", "false"]
                 .iter()
                 .map(|w| item(w, format!("`{name}`")))
+                .collect(),
+            // The sizes Atlas shards on; a range is two of them.
+            ValueType::InstanceSizeOrRange => (crate::model::atlas::INSTANCE_SIZES.iter())
+                .filter(|size| size.tier >= crate::model::atlas::MIN_SHARDED_TIER)
+                .map(|size| {
+                    item(
+                        size.name,
+                        format!("Atlas instance size, {}", size.class.describe()),
+                    )
+                })
                 .collect(),
             ValueType::Name if name == "auth" => vec![item(
                 crate::model::QueueAuth::OPERATOR,
@@ -797,6 +816,19 @@ mod tests {
             .unwrap();
         assert_eq!(quoted.insert, "\"a.b\"");
         assert!(labels("metric m {\n  scale |\n}\n").is_empty());
+    }
+
+    #[test]
+    fn atlas_instance_sizes_that_can_shard_after_equals_and_range() {
+        let found =
+            labels("database d {\n  operator = atlas\n  atlas {\n    instance = |\n  }\n}\n");
+        assert_eq!(found.first().map(String::as_str), Some("M30"), "{found:?}");
+        assert!(found.contains(&"R40".into()) && found.contains(&"M40_NVME".into()));
+        assert!(!found.contains(&"M10".into()) && !found.contains(&"M20".into()));
+        let found = labels(
+            "database d {\n  operator = atlas\n  atlas {\n    instance = M30 .. |\n  }\n}\n",
+        );
+        assert!(found.contains(&"M60".into()), "{found:?}");
     }
 
     #[test]

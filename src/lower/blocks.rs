@@ -873,7 +873,7 @@ impl Lowerer<'_> {
         let operator = self.get(&fields, "operator", values::keyword::<DatabaseOperator>);
         let version = self
             .get(&fields, "version", values::string)
-            .filter(|version| self.check_version(version));
+            .filter(|version| self.check_version(version, operator.as_ref().map(|o| o.value)));
         let shards = self.get(&fields, "shards", |v| positive_count(v, &SHARDS));
         if !fields.attributes.contains_key("shards") {
             self.missing(block, "shards", "shards = 3");
@@ -968,9 +968,20 @@ impl Lowerer<'_> {
             collections.push(collection);
         }
         collections.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+        let atlas = self.database_atlas(
+            block,
+            &fields,
+            super::atlas::AtlasContext {
+                operator: operator.as_ref(),
+                members: members.as_ref(),
+                version: version.as_ref(),
+                storage: storage.as_ref(),
+            },
+        );
         if !complete || !valid_name || !valid_database {
             return None;
         }
+        let atlas = atlas.ok()?;
         let default = |n: u32| Spanned::new(n, label_span(block));
         let database = Database {
             database_name: database_name.map_or_else(|| name.value.clone(), |d| d.value),
@@ -989,6 +1000,7 @@ impl Lowerer<'_> {
             router_pods,
             config_server_storage,
             job_annotations,
+            atlas,
             collections,
             span: block.span,
         };
@@ -1019,6 +1031,9 @@ impl Lowerer<'_> {
     /// size is bounded alone; their product is checked here, in `u64`, where
     /// it cannot overflow.
     fn check_cluster_pods(&mut self, database: &Database) -> bool {
+        if !database.operator.runs_in_cluster() {
+            return true;
+        }
         let (shards, members) = (database.shards.value, database.members.value);
         let pods = u64::from(shards) * u64::from(members)
             + u64::from(database.config_servers.value)
@@ -1046,7 +1061,15 @@ impl Lowerer<'_> {
     }
 
     /// E003 unless `version` is a MongoDB version the operator runs.
-    fn check_version(&mut self, version: &Spanned<String>) -> bool {
+    fn check_version(
+        &mut self,
+        version: &Spanned<String>,
+        operator: Option<DatabaseOperator>,
+    ) -> bool {
+        // Atlas's versions are checked with the rest of the `atlas` block.
+        if operator == Some(DatabaseOperator::Atlas) {
+            return true;
+        }
         let Err(invalid) = crate::names::mongodb::version(&version.value) else {
             return true;
         };
@@ -1054,8 +1077,12 @@ impl Lowerer<'_> {
             Diagnostic::error(
                 codes::TYPE_MISMATCH,
                 format!(
-                    "`{}` is not a MongoDB version the Percona operator runs",
-                    version.value
+                    "`{}` is not a MongoDB version {} runs",
+                    version.value,
+                    match operator.unwrap_or(DatabaseOperator::Percona) {
+                        DatabaseOperator::Percona => "the Percona operator",
+                        DatabaseOperator::Atlas => "Atlas",
+                    }
                 ),
                 version.span,
             )

@@ -14,6 +14,7 @@
 // per bad value, on a cold path, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod atlas;
 mod blocks;
 mod calls;
 mod job;
@@ -156,6 +157,7 @@ pub fn lower_recovered(
         .filter_map(|b| lower.database(b))
         .collect();
     databases.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    lower.check_created_projects(&databases);
     let mut postgres: Vec<_> = (postgres_blocks.iter())
         .filter_map(|b| lower.postgres(b))
         .collect();

@@ -55,6 +55,8 @@ pub enum ValueType {
     PreStop,
     /// A list of `secret("name")` and `config_map("name")`.
     ConfigSources,
+    /// An Atlas instance size (`M30`), or a range of them (`M30 .. M60`).
+    InstanceSizeOrRange,
 }
 
 impl ValueType {
@@ -101,6 +103,9 @@ impl ValueType {
             ValueType::PreStop => "`sleep(5s)`, or a command (list of strings)".into(),
             ValueType::ConfigSources => {
                 "list of `secret(\"name\")` and `config_map(\"name\")`".into()
+            }
+            ValueType::InstanceSizeOrRange => {
+                "Atlas instance size (`M30`), or range (`M30 .. M60`)".into()
             }
         }
     }
@@ -212,6 +217,7 @@ pub const ARCHES: &[&str] = crate::model::karpenter::Arch::WORDS;
 pub const CAPACITY_TYPES: &[&str] = crate::model::karpenter::CapacityType::WORDS;
 /// `nodes { consolidation }`.
 pub const CONSOLIDATIONS: &[&str] = crate::model::karpenter::Consolidation::WORDS;
+pub const ATLAS_PROVIDERS: &[&str] = crate::model::AtlasProvider::WORDS;
 
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
@@ -239,6 +245,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("ARCHES", ARCHES),
     ("CAPACITY_TYPES", CAPACITY_TYPES),
     ("CONSOLIDATIONS", CONSOLIDATIONS),
+    ("ATLAS_PROVIDERS", ATLAS_PROVIDERS),
 ];
 
 /// The functions a value may call: `hashed(field)` in a shard key,
@@ -648,7 +655,7 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "operator",
                 ValueType::Word(OPERATORS),
                 "`percona`",
-                "Kubernetes operator whose resource is emitted",
+                "Kubernetes operator whose resources are emitted: `percona` (a PerconaServerMongoDB) or `atlas` (MongoDB Atlas, with an `atlas` block)",
             ),
             attr(
                 "version",
@@ -717,6 +724,7 @@ pub const BLOCKS: &[BlockSchema] = &[
             "config_server",
             "router",
             "job_annotations",
+            "atlas",
         ],
         repeatable: &["collection"],
         free_form: false,
@@ -739,6 +747,59 @@ pub const BLOCKS: &[BlockSchema] = &[
         free_form: false,
     },
     // Nested blocks.
+    BlockSchema {
+        kind: "atlas",
+        label: LabelRule::None,
+        doc: "MongoDB Atlas settings of a database with `operator = atlas`",
+        attributes: &[
+            required(
+                "project",
+                ValueType::String,
+                "the AtlasProject the cluster belongs to (its Kubernetes and Atlas name)",
+            ),
+            attr(
+                "create_project",
+                ValueType::Bool,
+                "`false`",
+                "emit the AtlasProject; otherwise it exists and is referenced by name",
+            ),
+            required(
+                "provider",
+                ValueType::Word(ATLAS_PROVIDERS),
+                "cloud provider of the cluster",
+            ),
+            required(
+                "region",
+                ValueType::String,
+                "Atlas region name, e.g. `\"US_EAST_1\"`",
+            ),
+            required(
+                "instance",
+                ValueType::InstanceSizeOrRange,
+                "instance size of every node, M30 or larger; a range turns on compute autoscaling",
+            ),
+            attr(
+                "compute_scale_down",
+                ValueType::Bool,
+                "`true`",
+                "whether compute autoscaling may scale down (with a range)",
+            ),
+            attr(
+                "disk_autoscaling",
+                ValueType::Bool,
+                "`true`",
+                "whether Atlas grows the disk as it fills",
+            ),
+            required(
+                "password_secret",
+                ValueType::String,
+                "Secret (key `password`) of the shard-setup user's password",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
     BlockSchema {
         kind: "trigger_auth",
         label: LabelRule::Required(

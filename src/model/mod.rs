@@ -238,12 +238,14 @@ macro_rules! keywords {
 pub mod network;
 
 pub use network::{Call, NamedPort, PortRef, Protocol};
+pub mod atlas;
 pub mod job;
 pub mod karpenter;
 pub mod keda;
 pub mod monitor;
 pub mod pod;
 pub mod scheduling;
+pub use atlas::{Atlas, AtlasProvider, InstanceClass, InstanceSize};
 pub use connections::{Connection, Postgres};
 pub use job::{Job, JobStrategy};
 pub use karpenter::Karpenter;
@@ -1138,6 +1140,19 @@ keywords! {
     /// `operator`: what runs the database in the cluster; emit dispatches on it.
     pub enum DatabaseOperator {
         Percona = "percona",
+        Atlas = "atlas",
+    }
+}
+
+impl DatabaseOperator {
+    /// Whether the cluster's pods run in the project's Kubernetes cluster,
+    /// sized by the policy (`shard`, `config_server`, `router`, `routers`,
+    /// `config_servers`); Atlas runs them itself, out of the cluster.
+    pub fn runs_in_cluster(self) -> bool {
+        match self {
+            DatabaseOperator::Percona => true,
+            DatabaseOperator::Atlas => false,
+        }
     }
 }
 
@@ -1169,6 +1184,8 @@ pub struct Database {
     pub config_server_storage: Option<Spanned<Memory>>,
     /// `job_annotations { }`: on the shard-setup Job.
     pub job_annotations: BTreeMap<String, Spanned<String>>,
+    /// `atlas { }`: what `operator = atlas` needs; `Some` exactly then.
+    pub atlas: Option<Atlas>,
     /// The MongoDB database holding the collections; defaults to the block name.
     pub database_name: String,
     pub collections: Vec<Collection>,
@@ -1279,7 +1296,7 @@ eq_ignoring_spans! {
     Database {
         name, engine, operator, version, shards, members, config_servers, routers,
         storage, storage_class, shard_pods, config_server_pods, router_pods,
-        config_server_storage, job_annotations, database_name, collections,
+        config_server_storage, job_annotations, atlas, database_name, collections,
     } ignoring { span }
     DatabasePods { cpu, memory } ignoring { span }
     Collection { name, shard_key, fields } ignoring { span }

@@ -25,6 +25,7 @@ let s:blocks = [
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
       \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job', 'connections',
       \ 'metrics', 'monitor_labels',
+      \ 'atlas',
       \ ]
 
 let s:attributes = [
@@ -36,6 +37,7 @@ let s:attributes = [
       \ 'provider', 'url', 'region', 'auth', 'metric',
       \ 'engine', 'operator', 'version', 'shards', 'members', 'config_servers',
       \ 'routers', 'storage', 'storage_class',
+      \ 'create_project', 'instance', 'compute_scale_down', 'disk_autoscaling', 'password_secret',
       \ 'grace_period', 'pre_stop', 'job_duration', 'env_from',
       \ 'image_pull_secrets',
       \ 'gpu', 'ephemeral_storage',
@@ -85,7 +87,7 @@ let s:words = [
       \ 'in', 'not_in', 'exists', 'does_not_exist', 'gt', 'lt',
       \ 'pod', 'service', 'namespace', 'cluster',
       \ 'mongodb',
-      \ 'percona',
+      \ 'percona', 'atlas', 'gcp', 'azure',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',
       \ 'timestamp', 'objectid', 'uuid',
       \ 'tcp', 'udp', 'sctp',

@@ -5,7 +5,9 @@ use crate::model::Project;
 declare_rule! {
     /// ## What it does
     /// Flags a database whose shards are replica sets of fewer than 3
-    /// `members` (1 or 2). The default, 3, never fires.
+    /// `members` (1 or 2). The default, 3, never fires. On Atlas
+    /// (`operator = atlas`) lowering accepts only 3, 5 or 7 members (E003),
+    /// so neither does an Atlas database.
     ///
     /// With 2 members this rule alone fires, not M206 (even-replica-set): the
     /// count is even, but the problem and the fix are the same as for a

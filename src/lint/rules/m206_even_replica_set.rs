@@ -5,7 +5,9 @@ use crate::model::Project;
 declare_rule! {
     /// ## What it does
     /// Flags a database whose shards are replica sets of an even number of
-    /// `members`, 4 or more. The default, 3, never fires.
+    /// `members`, 4 or more. The default, 3, never fires. On Atlas
+    /// (`operator = atlas`) lowering accepts only 3, 5 or 7 members (E003),
+    /// so neither does an Atlas database.
     ///
     /// 2 members is left to M205 (small-replica-set), which says the same
     /// thing more urgently; one finding per problem.

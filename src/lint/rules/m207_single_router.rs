@@ -5,7 +5,8 @@ use crate::model::Project;
 declare_rule! {
     /// ## What it does
     /// Flags a database with `routers = 1`: a single mongos. The default, 2,
-    /// never fires.
+    /// never fires, nor does an Atlas database (`operator = atlas`), whose
+    /// routers Atlas runs itself.
     ///
     /// ## Why it is unsafe
     /// Applications reach a sharded cluster only through mongos. With one
@@ -49,6 +50,10 @@ declare_rule! {
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for database in &project.databases {
+        // Atlas runs the routers and sizes the members itself.
+        if !database.operator.runs_in_cluster() {
+            continue;
+        }
         if database.routers.value >= 2 {
             continue;
         }

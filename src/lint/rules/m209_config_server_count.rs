@@ -5,7 +5,8 @@ use crate::model::Project;
 declare_rule! {
     /// ## What it does
     /// Flags a database whose config server replica set does not have 3
-    /// members (`config_servers`). The default, 3, never fires.
+    /// members (`config_servers`). The default, 3, never fires, nor does an
+    /// Atlas database (`operator = atlas`), whose config servers Atlas runs.
     ///
     /// ## Why it is unsafe
     /// The config servers hold the cluster's metadata: which chunk lives on
@@ -54,6 +55,10 @@ declare_rule! {
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for database in &project.databases {
+        // Atlas runs the config servers itself.
+        if !database.operator.runs_in_cluster() {
+            continue;
+        }
         let count = database.config_servers.value;
         if count == 3 {
             continue;

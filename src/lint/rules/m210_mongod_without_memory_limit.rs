@@ -56,6 +56,10 @@ declare_rule! {
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for database in &project.databases {
+        // Atlas runs the routers and sizes the members itself.
+        if !database.operator.runs_in_cluster() {
+            continue;
+        }
         let pods = &database.shard_pods;
         let memory = pods.memory.as_ref();
         if memory.is_some_and(|m| m.limit.is_some()) {
