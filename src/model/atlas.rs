@@ -101,6 +101,29 @@ pub const INSTANCE_SIZES: &[InstanceSize] = &[
     size("M400_NVME", InstanceClass::Nvme, 400),
 ];
 
+/// Connections Atlas reserves on each node for its own services.
+pub const RESERVED_CONNECTIONS_PER_NODE: u64 = 10;
+
+impl InstanceSize {
+    /// The incoming connections one node of this size accepts ("Atlas
+    /// Service Limits": per node, and on a sharded cluster per `mongos`,
+    /// one on each node of every shard). NVMe sizes have their general
+    /// tier's limit; the largest tiers, 128000.
+    pub fn max_connections(self) -> u64 {
+        match (self.class, self.tier) {
+            (InstanceClass::LowCpu, 40) => 4_000,
+            (InstanceClass::LowCpu, 80) => 64_000,
+            (_, 10) => 1_500,
+            (_, 20 | 30) => 3_000,
+            (_, 40) => 6_000,
+            (_, 50) => 16_000,
+            (_, 60) => 32_000,
+            (_, 80 | 140) => 96_000,
+            _ => 128_000,
+        }
+    }
+}
+
 /// The smallest tier Atlas deploys as a sharded cluster: `M30`.
 pub const MIN_SHARDED_TIER: u32 = 30;
 

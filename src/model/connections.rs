@@ -5,7 +5,8 @@
 //! pool = N }`): each of its pods holds up to `pool` connections. A database
 //! accepts a fixed number: a PostgreSQL server its `max_connections` less
 //! the ones reserved for superusers; a sharded MongoDB cluster, whose clients
-//! connect to its routers, each router's incoming connection limit.
+//! connect to its routers, each router's incoming connection limit; on
+//! Atlas, a router on every node, with its instance size's limit.
 
 use super::{Database, DatabaseEngine, Project, Spanned};
 use crate::source::Span;
@@ -87,6 +88,24 @@ impl Database {
     /// What a sharded MongoDB cluster accepts: clients connect to its
     /// routers, each of which accepts [`MONGOS_MAX_INCOMING`].
     pub fn connection_limit(&self) -> ConnectionLimit {
+        if let Some(atlas) = &self.atlas {
+            // A mongos on every node of every shard, each with the limit of
+            // the smallest size the cluster may run at, less Atlas's own.
+            let size = atlas.min_instance.value;
+            let nodes = u64::from(self.shards.value) * u64::from(self.members.value);
+            let per_node = size.max_connections() - super::atlas::RESERVED_CONNECTIONS_PER_NODE;
+            return ConnectionLimit {
+                accepts: nodes * per_node,
+                why: format!(
+                    "{nodes} Atlas nodes (a mongos on each) of {} connections at `{}`, less {} each that Atlas reserves",
+                    size.max_connections(),
+                    size.name,
+                    super::atlas::RESERVED_CONNECTIONS_PER_NODE
+                ),
+                span: atlas.min_instance.span,
+                remedy: "raise the instance size, whose tier sets the connections each node accepts",
+            };
+        }
         let routers = self.routers.value;
         let accepts = u64::from(routers) * MONGOS_MAX_INCOMING;
         debug_assert_eq!(self.engine, DatabaseEngine::MongoDb);

@@ -14,7 +14,11 @@ declare_rule! {
     ///   superusers (`reserved_connections`, default 3);
     /// - a MongoDB cluster: its routers × 65536, the incoming connection
     ///   limit of each `mongos` (`net.maxIncomingConnections`), which scalec
-    ///   leaves at MongoDB's default.
+    ///   leaves at MongoDB's default;
+    /// - a MongoDB Atlas cluster: a `mongos` on every node of every shard
+    ///   (shards × members), each accepting the limit of the smallest
+    ///   instance size it may run at (3000 at `M30`, 6000 at `M40`, …) less
+    ///   the 10 Atlas reserves ("Atlas Service Limits").
     ///
     /// A pod's pool is its most: a pool that opens connections lazily may
     /// hold fewer, but a pool sized N will open N under the load that drives
