@@ -923,14 +923,14 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "ledger.yaml",
         "Job",
         "/spec/template/spec/containers/0/env/1",
-        r#"{"name":"MONGOS_URI","valueFrom":{"secretKeyRef":{"key":"connectionStringStandardSrv","name":"fintech-ledger-ledger-shard-setup"}}}"#,
+        r#"{"name":"MONGOS_URI_FILE","value":"/etc/scalec-users/connectionStringStandardSrv"}"#,
     ),
     (
         "atlas",
         "ledger.yaml",
         "Job",
         "/spec/template/spec/volumes/1/projected/sources",
-        r#"[{"secret":{"items":[{"key":"username","path":"username"},{"key":"password","path":"password"}],"name":"fintech-ledger-ledger-shard-setup"}}]"#,
+        r#"[{"secret":{"items":[{"key":"username","path":"username"},{"key":"password","path":"password"},{"key":"connectionStringStandardSrv","path":"connectionStringStandardSrv"}],"name":"fintech-ledger-ledger-shard-setup"}}]"#,
     ),
     (
         "atlas",

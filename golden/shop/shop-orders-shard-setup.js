@@ -40,7 +40,8 @@
   const env = typeof process === "object" && process.env ? process.env : {};
   // Run by the Job: MONGOS_URI and the credential files. By hand: mongosh's
   // own connection and login.
-  const byJob = typeof env.MONGOS_URI === "string" && env.MONGOS_URI !== "";
+  const given = (name) => typeof env[name] === "string" && env[name] !== "";
+  const byJob = given("MONGOS_URI") || given("MONGOS_URI_FILE");
   let shardingEnabled = false;
   let indexDb = null;
   // The step under way, to name in a failure.
@@ -226,9 +227,18 @@
     return { user: user, password: password };
   }
 
+  // The Job's mongos: MONGOS_URI, or the file MONGOS_URI_FILE names when
+  // the address holds a login (Atlas's connection string). Never printed.
+  function mongosUri() {
+    if (!given("MONGOS_URI_FILE")) {
+      return env.MONGOS_URI;
+    }
+    return require("fs").readFileSync(env.MONGOS_URI_FILE, "utf8").replace(/\r?\n$/, "");
+  }
+
   // A new connection to the Job's mongos, logged in as `login`.
   function connectAs(login) {
-    const connection = new Mongo(env.MONGOS_URI);
+    const connection = new Mongo(mongosUri());
     connection.getDB("admin").auth(login.user, login.password);
     return connection;
   }

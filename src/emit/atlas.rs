@@ -42,10 +42,11 @@
 //! - **Shard setup.** The operator writes the user's connection Secret,
 //!   `PROJECT-DATABASE-DATABASE-shard-setup` (each part a DNS subdomain,
 //!   so the operator's normalization leaves it as is), with the keys
-//!   `connectionStringStandardSrv`, `username` and `password`. The Job reads
-//!   `MONGOS_URI` from `connectionStringStandardSrv` (which holds the
-//!   credentials too: the operator writes no other form) and mounts
-//!   `username` and `password` as the script's credential files; until the
+//!   `connectionStringStandardSrv`, `username` and `password`. The Job
+//!   mounts all three as files: `username` and `password` are the script's
+//!   credential files, and `connectionStringStandardSrv` (which holds the
+//!   credentials too: the operator writes no other form) is named by
+//!   `MONGOS_URI_FILE`, so no credential is in the environment; until the
 //!   operator has written the Secret the pod waits. The AtlasProject's name
 //!   in Atlas is taken to be its Kubernetes name, `project`: the operator
 //!   names the Secret after the Atlas name.
@@ -71,7 +72,7 @@ use crate::model::{Atlas, Database};
 /// The API version of every Atlas resource.
 pub const API_VERSION: &str = "atlas.mongodb.com/v1";
 
-/// The connection Secret's key the Job reads `MONGOS_URI` from.
+/// The connection Secret's key the Job mounts as its `MONGOS_URI_FILE`.
 pub const CONNECTION_STRING_KEY: &str = "connectionStringStandardSrv";
 
 /// The connection Secret's keys of the user's login.

@@ -110,9 +110,9 @@ use k8s_openapi::api::batch::v1::{
     PodFailurePolicyOnPodConditionsPattern, PodFailurePolicyRule,
 };
 use k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, EnvVar, EnvVarSource, KeyToPath, PodSpec,
-    PodTemplateSpec, ProjectedVolumeSource, ResourceRequirements, SecretKeySelector,
-    SecretProjection, Volume, VolumeMount, VolumeProjection,
+    ConfigMap, ConfigMapVolumeSource, Container, EnvVar, KeyToPath, PodSpec, PodTemplateSpec,
+    ProjectedVolumeSource, ResourceRequirements, SecretProjection, Volume, VolumeMount,
+    VolumeProjection,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -541,19 +541,18 @@ fn setup_job(
             value: Some(uri.clone()),
             ..Default::default()
         },
+        // The connection string holds the login too: it is mounted as a
+        // file beside the credentials, and the environment names the file.
         SetupUri::SecretKey(key) => EnvVar {
-            name: "MONGOS_URI".to_string(),
-            value_from: Some(EnvVarSource {
-                secret_key_ref: Some(SecretKeySelector {
-                    name: access.secret.clone(),
-                    key: key.to_string(),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
+            name: "MONGOS_URI_FILE".to_string(),
+            value: Some(format!("{USERS_DIR}/{key}")),
             ..Default::default()
         },
     };
+    let mut required_keys = access.cluster_admin_keys.to_vec();
+    if let SetupUri::SecretKey(key) = &access.uri {
+        required_keys.push(key);
+    }
     let plain_env = |variable: &str, value: &str| EnvVar {
         name: variable.to_string(),
         value: Some(value.to_string()),
@@ -567,7 +566,7 @@ fn setup_job(
         .map(String::from)
         .chain([format!("{SCRIPT_DIR}/{SCRIPT_KEY}")])
         .collect();
-    let users_items = |keys: [&str; 2], optional: bool| VolumeProjection {
+    let users_items = |keys: &[&str], optional: bool| VolumeProjection {
         secret: Some(SecretProjection {
             name: users_secret.clone(),
             items: Some(
@@ -643,10 +642,10 @@ fn setup_job(
                 projected: Some(ProjectedVolumeSource {
                     default_mode: Some(USERS_MODE),
                     sources: Some(
-                        [Some(users_items(access.cluster_admin_keys, false))]
+                        [Some(users_items(&required_keys, false))]
                             .into_iter()
                             .chain([
-                                (access.database_admin_keys).map(|keys| users_items(keys, true))
+                                (access.database_admin_keys).map(|keys| users_items(&keys, true))
                             ])
                             .flatten()
                             .collect(),
@@ -832,7 +831,8 @@ const SCRIPT_LOGIC: &str = r#"
   const env = typeof process === "object" && process.env ? process.env : {};
   // Run by the Job: MONGOS_URI and the credential files. By hand: mongosh's
   // own connection and login.
-  const byJob = typeof env.MONGOS_URI === "string" && env.MONGOS_URI !== "";
+  const given = (name) => typeof env[name] === "string" && env[name] !== "";
+  const byJob = given("MONGOS_URI") || given("MONGOS_URI_FILE");
   let shardingEnabled = false;
   let indexDb = null;
   // The step under way, to name in a failure.
@@ -1018,9 +1018,18 @@ const SCRIPT_LOGIC: &str = r#"
     return { user: user, password: password };
   }
 
+  // The Job's mongos: MONGOS_URI, or the file MONGOS_URI_FILE names when
+  // the address holds a login (Atlas's connection string). Never printed.
+  function mongosUri() {
+    if (!given("MONGOS_URI_FILE")) {
+      return env.MONGOS_URI;
+    }
+    return require("fs").readFileSync(env.MONGOS_URI_FILE, "utf8").replace(/\r?\n$/, "");
+  }
+
   // A new connection to the Job's mongos, logged in as `login`.
   function connectAs(login) {
-    const connection = new Mongo(env.MONGOS_URI);
+    const connection = new Mongo(mongosUri());
     connection.getDB("admin").auth(login.user, login.password);
     return connection;
   }
