@@ -206,7 +206,7 @@ fn a_real_policy_is_highlighted() {
         &repo_file("policies/aether/data.scale"),
         &[
             ("database aether-data {", "database", KEY),
-            ("engine  = mongodb", "mongodb", WORD),
+            ("engine   = mongodb", "mongodb", WORD),
             (
                 "shard_key = [customer_id, hashed(_id)]",
                 "shard_key",

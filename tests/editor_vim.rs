@@ -421,12 +421,12 @@ fn vim_highlights_the_data_policy() {
         e("# Aether's data tier", "# Aether's data tier", COMMENT),
         e("database aether-data {", "database", BLOCK),
         e("database aether-data {", "aether-data", LABEL),
-        e("engine  = mongodb", "engine", ATTRIBUTE),
-        e("engine  = mongodb", "mongodb", WORD),
-        e("version = \"7.0\"", "\"7.0\"", STRING),
-        e("shards  = 3", "3", NUMBER),
-        e("storage = 100Gi", "100", NUMBER),
-        e("storage = 100Gi", "Gi", UNIT),
+        e("engine   = mongodb", "engine", ATTRIBUTE),
+        e("engine   = mongodb", "mongodb", WORD),
+        e("version  = \"7.0\"", "\"7.0\"", STRING),
+        e("shards   = 3", "3", NUMBER),
+        e("atlas {", "atlas", BLOCK),
+        e("provider         = aws", "aws", WORD),
         e("collection predictions {", "collection", BLOCK),
         e("collection predictions {", "predictions", LABEL),
         e("shard_key = [customer_id", "shard_key", ATTRIBUTE),
@@ -896,9 +896,8 @@ fn broken_project() -> (tempfile::TempDir, PathBuf) {
     edit("services.scale", "replicas = 2 .. 6\n", "replicas = 1\n");
     // K102 and C301 (errors): minimum above maximum.
     edit("services.scale", "replicas = 3 .. 40", "replicas = 40 .. 3");
-    // M208 (info) and M207 (warning).
-    edit("data.scale", "shards  = 3", "shards  = 1");
-    edit("data.scale", "routers = 2", "routers = 1");
+    // M208 (info).
+    edit("data.scale", "shards   = 3", "shards   = 1");
     (temp, dir)
 }
 
@@ -958,9 +957,9 @@ fn neovim_detects_highlights_indents_and_makes() {
         &read("policies/aether/data.scale"),
         &[
             e("database aether-data {", "database", BLOCK),
-            e("engine  = mongodb", "engine", ATTRIBUTE),
-            e("engine  = mongodb", "mongodb", WORD),
-            e("storage = 100Gi", "Gi", UNIT),
+            e("engine   = mongodb", "engine", ATTRIBUTE),
+            e("engine   = mongodb", "mongodb", WORD),
+            e("top_share   = 4%", "%", UNIT),
         ],
     );
     check_indentation(Editor::Neovim);

@@ -28,7 +28,10 @@ declare_rule! {
     /// Without `nodes` the rule is silent. A node range whose minimum is above
     /// its maximum is K102's finding; this rule waits until it is fixed. A pool
     /// that deliberately starts from zero nodes is flagged too: silence it with
-    /// `# scalec: allow C303` and the reason above the pool's `count`.
+    /// `# scalec: allow C303` and the reason above the pool's `count`. A
+    /// Karpenter pool (`provisioner = karpenter`) is not judged: Karpenter
+    /// keeps no minimum of nodes, it starts them for pending pods, up to the
+    /// limits C302 judges.
     ///
     /// ## Why it is unsafe
     /// Minimum replicas are the capacity a service counts on when nothing
@@ -92,6 +95,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     let Some((nodes, count)) = ordered_pool(project) else {
         return;
     };
+    if nodes.karpenter.is_some() {
+        return;
+    }
     for shortfall in shortfalls(project, nodes, min_pods, count.min) {
         let Shortfall {
             kind,
