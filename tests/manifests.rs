@@ -1014,6 +1014,15 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "/spec",
         r#"{"type":"ShardedCluster","version":"8.0.12-ent","opsManager":{"configMapRef":{"name":"ops-manager-project"}},"credentials":"ops-manager-api-key","shardCount":3,"mongodsPerShardCount":5,"mongosCount":3,"configServerCount":3,"persistent":true,"shardPodSpec":{"persistence":{"single":{"storage":"200Gi","storageClass":"fast-ssd"}},"podTemplate":{"spec":{"containers":[{"name":"mongodb-enterprise-database","resources":{"limits":{"cpu":"4","memory":"8Gi"},"requests":{"cpu":"2","memory":"8Gi"}}}]}}},"configSrvPodSpec":{"persistence":{"single":{"storage":"20Gi","storageClass":"fast-ssd"}},"podTemplate":{"spec":{"containers":[{"name":"mongodb-enterprise-database","resources":{"limits":{"memory":"2Gi"},"requests":{"cpu":"500m","memory":"2Gi"}}}]}}},"mongosPodSpec":{"podTemplate":{"spec":{"containers":[{"name":"mongodb-enterprise-database","resources":{"limits":{"memory":"2Gi"},"requests":{"cpu":"1","memory":"1Gi"}}}]}}},"security":{"authentication":{"enabled":true,"modes":["SCRAM"]}}}"#,
     ),
+    // The operator labels every pod `controller: mongodb-enterprise-operator`
+    // and `app` with its tier's Service (NAME-sh, NAME-cs, NAME-svc).
+    (
+        "mongodb-enterprise",
+        "ledger.yaml",
+        "NetworkPolicy",
+        "/spec/podSelector",
+        r#"{"matchLabels":{"controller":"mongodb-enterprise-operator"},"matchExpressions":[{"key":"app","operator":"In","values":["ledger-cs","ledger-sh","ledger-svc"]}]}"#,
+    ),
     // The Job reaches every mongos through the operator's headless Service
     // NAME-svc and logs in with the policy's setup Secret.
     (

@@ -7,7 +7,8 @@
 //! (`emit::layout`):
 //!
 //! - `DATABASE.yaml`: the `MongoDB` resource, then the shard-setup
-//!   ConfigMap and Job that `emit::mongo` builds for every operator;
+//!   ConfigMap and Job that `emit::mongo` builds for every operator, and the
+//!   database's NetworkPolicy;
 //! - `DATABASE-shard-setup.js`: the same script.
 //!
 //! Like `emit::mongo`, this module builds serde structs, never YAML text, and
@@ -37,8 +38,11 @@
 //!   (create that user, e.g. with a MongoDBUser, with `clusterManager` and
 //!   `readWrite` on the database). Its image is Percona's server image of the
 //!   version's series, which carries `mongosh`.
-//! - No NetworkPolicy yet: the operator labels its pods differently from
-//!   Percona's, and `emit::network` knows only Percona's labels.
+//! - **NetworkPolicy.** As for Percona (`emit::network`), over the pods the
+//!   operator labels `controller: mongodb-enterprise-operator` with `app`
+//!   one of `NAME-sh`, `NAME-cs`, `NAME-svc`, admitting the operator's pod
+//!   by the labels of its Helm charts. The Ops Manager the agents report to
+//!   is reached by egress, which stays open.
 
 use std::path::PathBuf;
 
@@ -84,13 +88,15 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
         &setup_name,
         &script,
     ));
-    file.push(&super::mongo::named_setup_job(
+    let job = super::mongo::named_setup_job(context, database, &setup_name, &body, &image, &access);
+    file.push(&job);
+    let job_name = job.metadata.name.as_deref().expect("the Job is named");
+    file.push(&super::network::operator_database_policy(
         context,
         database,
-        &setup_name,
-        &body,
-        &image,
-        &access,
+        job_name,
+        super::network::enterprise_pod_selector(name),
+        super::network::ENTERPRISE_OPERATOR_LABELS,
     ));
     vec![
         OutputFile {
