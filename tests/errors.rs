@@ -1710,6 +1710,49 @@ fn e008_atlas_runs_routers_and_sizes_nodes_itself() {
 }
 
 #[test]
+fn e003_enterprise_takes_only_a_full_version() {
+    let checked = fixture("E003-enterprise");
+    let path = "tests/fixtures/errors/E003-enterprise/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!(
+                "{path}:6:14: error[E003]: `8.0` is not a MongoDB version the Enterprise operator takes"
+            ),
+            format!(
+                "{path}:19:14: error[E003]: `v8.0.12-ent` is not a MongoDB version the Enterprise operator takes"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn e007_enterprise_database_without_its_block_version_or_credentials() {
+    let checked = fixture("E007-enterprise");
+    let path = "tests/fixtures/errors/E007-enterprise/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [
+            format!("{path}:4:1: error[E007]: database `orders` has no `enterprise`"),
+            format!("{path}:11:1: error[E007]: database `carts` has no `version`"),
+            format!("{path}:29:3: error[E007]: `enterprise` has no `credentials`"),
+        ]
+    );
+}
+
+#[test]
+fn e008_an_enterprise_block_under_another_operator() {
+    let checked = fixture("E008-enterprise");
+    let path = "tests/fixtures/errors/E008-enterprise/policy.scale";
+    assert_eq!(
+        checked.short_lines(),
+        [format!(
+            "{path}:7:3: error[E008]: an `enterprise` block needs `operator = mongodb-enterprise`"
+        )]
+    );
+}
+
+#[test]
 fn e005_an_atlas_project_created_by_two_databases() {
     let checked = fixture("E005-project-created-twice");
     let path = "tests/fixtures/errors/E005-project-created-twice/policy.scale";

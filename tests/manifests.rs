@@ -93,6 +93,11 @@ const SCHEMAS: &[(&str, &str, &str)] = &[
         "AtlasDatabaseUser",
         "crds/atlas.mongodb.com/AtlasDatabaseUser_v1.json",
     ),
+    (
+        "mongodb.com/v1",
+        "MongoDB",
+        "crds/mongodb.com/MongoDB_v1.json",
+    ),
 ];
 
 /// The one kind without a schema: its `resources` are checked by hand.
@@ -1001,6 +1006,38 @@ const ATTRIBUTE_FIXTURES: &[(&str, &str, &str, &str, &str)] = &[
         "Deployment",
         "/spec/template/spec/containers/0/resources",
         r#"{"requests":{"cpu":"2","ephemeral-storage":"2Gi","memory":"8Gi","nvidia.com/gpu":"1"},"limits":{"ephemeral-storage":"8Gi","nvidia.com/gpu":"1"}}"#,
+    ),
+    (
+        "mongodb-enterprise",
+        "ledger.yaml",
+        "MongoDB",
+        "/spec",
+        r#"{"type":"ShardedCluster","version":"8.0.12-ent","opsManager":{"configMapRef":{"name":"ops-manager-project"}},"credentials":"ops-manager-api-key","shardCount":3,"mongodsPerShardCount":5,"mongosCount":3,"configServerCount":3,"persistent":true,"shardPodSpec":{"persistence":{"single":{"storage":"200Gi","storageClass":"fast-ssd"}},"podTemplate":{"spec":{"containers":[{"name":"mongodb-enterprise-database","resources":{"limits":{"cpu":"4","memory":"8Gi"},"requests":{"cpu":"2","memory":"8Gi"}}}]}}},"configSrvPodSpec":{"persistence":{"single":{"storage":"20Gi","storageClass":"fast-ssd"}},"podTemplate":{"spec":{"containers":[{"name":"mongodb-enterprise-database","resources":{"limits":{"memory":"2Gi"},"requests":{"cpu":"500m","memory":"2Gi"}}}]}}},"mongosPodSpec":{"podTemplate":{"spec":{"containers":[{"name":"mongodb-enterprise-database","resources":{"limits":{"memory":"2Gi"},"requests":{"cpu":"1","memory":"1Gi"}}}]}}},"security":{"authentication":{"enabled":true,"modes":["SCRAM"]}}}"#,
+    ),
+    // The operator labels every pod `controller: mongodb-enterprise-operator`
+    // and `app` with its tier's Service (NAME-sh, NAME-cs, NAME-svc).
+    (
+        "mongodb-enterprise",
+        "ledger.yaml",
+        "NetworkPolicy",
+        "/spec/podSelector",
+        r#"{"matchLabels":{"controller":"mongodb-enterprise-operator"},"matchExpressions":[{"key":"app","operator":"In","values":["ledger-cs","ledger-sh","ledger-svc"]}]}"#,
+    ),
+    // The Job reaches every mongos through the operator's headless Service
+    // NAME-svc and logs in with the policy's setup Secret.
+    (
+        "mongodb-enterprise",
+        "events.yaml",
+        "Job",
+        "/spec/template/spec/containers/0/env/1",
+        r#"{"name":"MONGOS_URI","value":"mongodb://events-mongos-0.events-svc.fintech.svc.cluster.local:27017,events-mongos-1.events-svc.fintech.svc.cluster.local:27017/admin"}"#,
+    ),
+    (
+        "mongodb-enterprise",
+        "events.yaml",
+        "MongoDB",
+        "/spec",
+        r#"{"type":"ShardedCluster","version":"7.0.14","opsManager":{"configMapRef":{"name":"ops-manager-project"}},"credentials":"ops-manager-api-key","shardCount":2,"mongodsPerShardCount":3,"mongosCount":2,"configServerCount":3,"persistent":true,"shardPodSpec":{"persistence":{"single":{"storage":"10Gi"}}},"configSrvPodSpec":{"persistence":{"single":{"storage":"10Gi"}}},"security":{"authentication":{"enabled":true,"modes":["SCRAM"]}}}"#,
     ),
     (
         "node-affinity",

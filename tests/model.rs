@@ -417,7 +417,12 @@ fn model_equality_sees_every_change_of_meaning() {
 
 #[test]
 fn formatting_every_bundled_policy_keeps_its_model() {
-    for project in ["policies/aether", "policies/shop", "policies/pulse"] {
+    for project in [
+        "policies/aether",
+        "policies/shop",
+        "policies/pulse",
+        "policies/ledger",
+    ] {
         let mut files: Vec<(String, String)> = std::fs::read_dir(project)
             .expect("bundled project")
             .map(|entry| {

@@ -290,7 +290,7 @@ fn clean_projects() -> Vec<(String, Vec<(String, String)>)> {
             projects.push((format!("{}/{}", rule.display(), file.0), vec![file]));
         }
     }
-    for policy in ["aether", "shop", "pulse"] {
+    for policy in ["aether", "shop", "pulse", "ledger"] {
         let dir = root.join("policies").join(policy);
         projects.push((dir.display().to_string(), scale_files(&dir)));
     }

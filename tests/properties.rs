@@ -140,7 +140,7 @@ fn pseudo_random_bytes(seed: u64, len: usize) -> Vec<u8> {
 /// not through the properties, so that it measures only the generator.
 #[test]
 fn the_generator_reaches_fmt_and_emit() {
-    let (mut formatted, mut built, mut built_atlas) = (0, 0, 0);
+    let (mut formatted, mut built, mut built_atlas, mut built_enterprise) = (0, 0, 0, 0);
     for seed in 1..=200 {
         let bytes = pseudo_random_bytes(seed, 2048);
         let text = file(&bytes);
@@ -167,6 +167,9 @@ fn the_generator_reaches_fmt_and_emit() {
             built += 1;
             let atlas = |p: &scalec::model::Project| p.databases.iter().any(|d| d.atlas.is_some());
             built_atlas += usize::from(compilation.projects.iter().any(atlas));
+            let enterprise =
+                |p: &scalec::model::Project| p.databases.iter().any(|d| d.enterprise.is_some());
+            built_enterprise += usize::from(compilation.projects.iter().any(enterprise));
         }
     }
     assert!(
@@ -181,6 +184,11 @@ fn the_generator_reaches_fmt_and_emit() {
     assert!(
         built_atlas >= 1,
         "no generated project with an Atlas database built: the generator drifted"
+    );
+    // And some with a MongoDB Enterprise operator database.
+    assert!(
+        built_enterprise >= 1,
+        "no generated project with an Enterprise database built: the generator drifted"
     );
 }
 

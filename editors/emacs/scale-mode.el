@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas" "enterprise")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -82,6 +82,7 @@
     "routers" "storage" "storage_class"
     ;; atlas
     "create_project" "instance" "compute_scale_down" "disk_autoscaling" "password_secret"
+    "project_config_map" "credentials" "setup_secret"
     ;; service: lifecycle, configuration
     "grace_period" "pre_stop" "job_duration" "env_from" "image_pull_secrets"
     "gpu" "ephemeral_storage"
@@ -154,7 +155,7 @@
     ;; metrics monitor, trigger_auth scope
     "pod" "service" "namespace" "cluster"
     ;; database engine and operator
-    "mongodb" "percona" "atlas"
+    "mongodb" "percona" "atlas" "mongodb-enterprise"
     ;; atlas provider
     "gcp" "azure"
     ;; field type

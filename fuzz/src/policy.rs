@@ -296,6 +296,11 @@ impl Writer {
                 self.newline(u)?;
                 continue;
             }
+            if self.tidy && u.ratio(1, 12)? {
+                self.tidy_enterprise_database(u)?;
+                self.newline(u)?;
+                continue;
+            }
             let kind = *u.choose(kinds)?;
             self.block(u, kind, 0)?;
             self.newline(u)?;
@@ -349,6 +354,24 @@ impl Writer {
              shards   = 2{members}{version}\n\n  atlas {{\n    project = \"p-{n}\"{create}\n    \
              provider = aws\n    region = \"US_EAST_1\"\n    instance = {instance}{disk}\n    \
              password_secret = \"atlas-{n}-password\"\n  }}\n\n  \
+             collection c {{ shard_key = hashed(k) }}\n}}"
+        ));
+        Ok(())
+    }
+
+    /// A valid database on the MongoDB Enterprise operator, which needs a
+    /// full `version` and its `enterprise` block.
+    fn tidy_enterprise_database(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
+        self.labels += 1;
+        let n = self.labels;
+        let version = *u.choose(&["8.0.12-ent", "7.0.14"])?;
+        let routers = *u.choose(&["", "\n  routers  = 3"])?;
+        let shard = *u.choose(&["", "\n\n  shard { cpu = 1 .. 2; memory = 4Gi .. 4Gi }"])?;
+        self.out.push_str(&format!(
+            "database enterprise-{n} {{\n  engine   = mongodb\n  operator = mongodb-enterprise\n  \
+             version  = \"{version}\"\n  shards   = 2{routers}\n\n  enterprise {{\n    \
+             project_config_map = \"om-{n}\"\n    credentials = \"om-{n}-key\"\n    \
+             setup_secret = \"enterprise-{n}-setup\"\n  }}{shard}\n\n  \
              collection c {{ shard_key = hashed(k) }}\n}}"
         ));
         Ok(())
@@ -580,10 +603,12 @@ impl Writer {
                 } else if self.tidy && nested == "connections" {
                     // Its label must name a database of the project.
                     0
-                } else if self.tidy && nested == "atlas" {
+                } else if self.tidy && matches!(nested, "atlas" | "enterprise") {
                     // Atlas needs `operator = atlas` and refuses routers,
                     // config servers and pod sizes, which a tidy database
-                    // may have; `tidy_value` writes `operator = percona`.
+                    // may have; `enterprise` needs `operator =
+                    // mongodb-enterprise`; `tidy_value` writes `operator =
+                    // percona`.
                     0
                 } else if self.tidy && nested == "job" {
                     // A job needs a queue signal and refuses ports, probes,

@@ -40,6 +40,7 @@
 
 pub mod atlas;
 pub mod autoscale;
+pub mod enterprise;
 pub mod identity;
 pub mod k8s;
 pub mod keda;
@@ -269,6 +270,9 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
             }
             crate::model::DatabaseOperator::Atlas => {
                 files.extend(atlas::database_files(&context, database))
+            }
+            crate::model::DatabaseOperator::MongoDbEnterprise => {
+                files.extend(enterprise::database_files(&context, database))
             }
         }
     }

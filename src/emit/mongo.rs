@@ -167,7 +167,7 @@ const _: () = assert!(
 );
 
 /// The port of the mongos service.
-const MONGOS_PORT: u16 = 27017;
+pub(super) const MONGOS_PORT: u16 = 27017;
 
 /// The writable `/tmp` of the shard-setup Job: mongosh's history and log.
 const JOB_TMP: &str = "64Mi";
@@ -360,7 +360,7 @@ struct ReplicaSet {
 /// written in the policy.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PodResources {
+pub(super) struct PodResources {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     limits: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -466,7 +466,7 @@ fn perconaservermongodb(
 
 /// The resources of one tier's pods, or `None` when the policy sets none
 /// (the operator then leaves the pods without requests).
-fn pod_resources(pods: &DatabasePods) -> Option<PodResources> {
+pub(super) fn pod_resources(pods: &DatabasePods) -> Option<PodResources> {
     let mut resources = PodResources {
         limits: BTreeMap::new(),
         requests: BTreeMap::new(),

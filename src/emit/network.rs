@@ -11,8 +11,9 @@
 //!   outside the project the policy states (`public`, `ingress_from`), and
 //!   Prometheus on its `metrics` port (`emit::monitor`);
 //! - per database: admits its own pods (replica sets, config servers and
-//!   routers talk to each other), the Percona operator, and the services that
-//!   call it and its shard-setup Job on the router port.
+//!   routers talk to each other), its operator (Percona's or the MongoDB
+//!   Enterprise operator), and the services that call it and its
+//!   shard-setup Job on the router port.
 //!
 //! Policies only admit ingress; egress stays open (DNS included). Kubelet
 //! probes come from the pod's node, whose traffic to its own pods
@@ -24,7 +25,7 @@ use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyIngressRule, NetworkPolicyPeer, NetworkPolicyPort,
     NetworkPolicySpec,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::Context;
@@ -174,9 +175,53 @@ pub fn database_policy(
     database: &Database,
     setup_job: &str,
 ) -> NetworkPolicy {
+    let own = pods(percona_pod_labels(&database.name.value));
+    operator_database_policy(context, database, setup_job, own, OPERATOR_LABELS)
+}
+
+/// The labels the MongoDB Enterprise operator sets on the pods of a sharded
+/// cluster `NAME`: `controller: mongodb-enterprise-operator` on every pod,
+/// and `app` = the tier's Service, `NAME-sh` (shard members), `NAME-cs`
+/// (config servers) or `NAME-svc` (mongos) (`construct/database_construction.go`,
+/// `api/mongodb/v1/mdb/mongodb_types.go`).
+pub fn enterprise_pod_selector(database: &str) -> LabelSelector {
+    LabelSelector {
+        match_labels: Some(BTreeMap::from([(
+            "controller".to_string(),
+            "mongodb-enterprise-operator".to_string(),
+        )])),
+        match_expressions: Some(vec![LabelSelectorRequirement {
+            key: "app".to_string(),
+            operator: "In".to_string(),
+            values: Some(
+                ["cs", "sh", "svc"]
+                    .iter()
+                    .map(|suffix| format!("{database}-{suffix}"))
+                    .collect(),
+            ),
+        }]),
+    }
+}
+
+/// The labels of the MongoDB Enterprise operator's own pod, one per Helm
+/// chart: MongoDB Controllers for Kubernetes, then the older Enterprise
+/// operator.
+pub const ENTERPRISE_OPERATOR_LABELS: &[(&str, &str)] = &[
+    ("app.kubernetes.io/name", "mongodb-kubernetes-operator"),
+    ("app.kubernetes.io/name", "mongodb-enterprise-operator"),
+];
+
+/// A database's policy, given how its operator labels the cluster's pods
+/// (`own`) and its own pod (`operator_labels`).
+pub fn operator_database_policy(
+    context: &Context<'_>,
+    database: &Database,
+    setup_job: &str,
+    own: LabelSelector,
+    operator_labels: &[(&str, &str)],
+) -> NetworkPolicy {
     let name = &database.name.value;
-    let own = percona_pod_labels(name);
-    let operator = OPERATOR_LABELS
+    let operator = operator_labels
         .iter()
         .map(|(key, value)| NetworkPolicyPeer {
             namespace_selector: Some(LabelSelector::default()),
@@ -194,7 +239,10 @@ pub fn database_policy(
         .collect();
     let ingress = vec![
         NetworkPolicyIngressRule {
-            from: Some(vec![peer(own.clone())]),
+            from: Some(vec![NetworkPolicyPeer {
+                pod_selector: Some(own.clone()),
+                ..Default::default()
+            }]),
             ports: None,
         },
         NetworkPolicyIngressRule {
@@ -210,5 +258,5 @@ pub fn database_policy(
             }]),
         },
     ];
-    policy(context, name, pods(own), ingress)
+    policy(context, name, own, ingress)
 }

@@ -978,10 +978,13 @@ impl Lowerer<'_> {
                 storage: storage.as_ref(),
             },
         );
+        let enterprise =
+            self.database_enterprise(block, &fields, operator.as_ref(), version.as_ref());
         if !complete || !valid_name || !valid_database {
             return None;
         }
         let atlas = atlas.ok()?;
+        let enterprise = enterprise.ok()?;
         let default = |n: u32| Spanned::new(n, label_span(block));
         let database = Database {
             database_name: database_name.map_or_else(|| name.value.clone(), |d| d.value),
@@ -1001,6 +1004,7 @@ impl Lowerer<'_> {
             config_server_storage,
             job_annotations,
             atlas,
+            enterprise,
             collections,
             span: block.span,
         };
@@ -1067,7 +1071,11 @@ impl Lowerer<'_> {
         operator: Option<DatabaseOperator>,
     ) -> bool {
         // Atlas's versions are checked with the rest of the `atlas` block.
-        if operator == Some(DatabaseOperator::Atlas) {
+        // So are the Enterprise operator's, with its `enterprise` block.
+        if matches!(
+            operator,
+            Some(DatabaseOperator::Atlas | DatabaseOperator::MongoDbEnterprise)
+        ) {
             return true;
         }
         let Err(invalid) = crate::names::mongodb::version(&version.value) else {
@@ -1082,6 +1090,7 @@ impl Lowerer<'_> {
                     match operator.unwrap_or(DatabaseOperator::Percona) {
                         DatabaseOperator::Percona => "the Percona operator",
                         DatabaseOperator::Atlas => "Atlas",
+                        DatabaseOperator::MongoDbEnterprise => "the MongoDB Enterprise operator",
                     }
                 ),
                 version.span,

@@ -17,6 +17,7 @@
 mod atlas;
 mod blocks;
 mod calls;
+mod enterprise;
 mod job;
 mod keda;
 mod monitor;

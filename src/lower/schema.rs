@@ -655,7 +655,7 @@ pub const BLOCKS: &[BlockSchema] = &[
                 "operator",
                 ValueType::Word(OPERATORS),
                 "`percona`",
-                "Kubernetes operator whose resources are emitted: `percona` (a PerconaServerMongoDB) or `atlas` (MongoDB Atlas, with an `atlas` block)",
+                "Kubernetes operator whose resources are emitted: `percona` (a PerconaServerMongoDB), `atlas` (MongoDB Atlas, with an `atlas` block) or `mongodb-enterprise` (a MongoDB resource, with an `enterprise` block)",
             ),
             attr(
                 "version",
@@ -725,6 +725,7 @@ pub const BLOCKS: &[BlockSchema] = &[
             "router",
             "job_annotations",
             "atlas",
+            "enterprise",
         ],
         repeatable: &["collection"],
         free_form: false,
@@ -747,6 +748,31 @@ pub const BLOCKS: &[BlockSchema] = &[
         free_form: false,
     },
     // Nested blocks.
+    BlockSchema {
+        kind: "enterprise",
+        label: LabelRule::None,
+        doc: "MongoDB Enterprise operator settings of a database with `operator = mongodb-enterprise`",
+        attributes: &[
+            required(
+                "project_config_map",
+                ValueType::String,
+                "ConfigMap naming the Ops Manager or Cloud Manager project (`opsManager.configMapRef`)",
+            ),
+            required(
+                "credentials",
+                ValueType::String,
+                "Secret holding the Ops Manager API key the operator uses",
+            ),
+            required(
+                "setup_secret",
+                ValueType::String,
+                "Secret (keys `username`, `password`) of the user the shard-setup Job logs in as",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
     BlockSchema {
         kind: "atlas",
         label: LabelRule::None,

@@ -1141,6 +1141,7 @@ keywords! {
     pub enum DatabaseOperator {
         Percona = "percona",
         Atlas = "atlas",
+        MongoDbEnterprise = "mongodb-enterprise",
     }
 }
 
@@ -1152,6 +1153,7 @@ impl DatabaseOperator {
         match self {
             DatabaseOperator::Percona => true,
             DatabaseOperator::Atlas => false,
+            DatabaseOperator::MongoDbEnterprise => true,
         }
     }
 }
@@ -1186,9 +1188,27 @@ pub struct Database {
     pub job_annotations: BTreeMap<String, Spanned<String>>,
     /// `atlas { }`: what `operator = atlas` needs; `Some` exactly then.
     pub atlas: Option<Atlas>,
+    /// `enterprise { }`: what `operator = mongodb-enterprise` needs; `Some`
+    /// exactly then.
+    pub enterprise: Option<Enterprise>,
     /// The MongoDB database holding the collections; defaults to the block name.
     pub database_name: String,
     pub collections: Vec<Collection>,
+    pub span: Span,
+}
+
+/// `enterprise { }`: where the MongoDB Enterprise Kubernetes operator finds
+/// its Ops Manager (or Cloud Manager) project and API key, and the login of
+/// the shard-setup Job.
+#[derive(Clone, Debug)]
+pub struct Enterprise {
+    /// The ConfigMap naming the Ops Manager project (`opsManager.configMapRef`).
+    pub project_config_map: Spanned<String>,
+    /// The Secret holding the Ops Manager API key (`credentials`).
+    pub credentials: Spanned<String>,
+    /// The Secret with `username` and `password` of the user the shard-setup
+    /// Job logs in as.
+    pub setup_secret: Spanned<String>,
     pub span: Span,
 }
 
@@ -1296,9 +1316,10 @@ eq_ignoring_spans! {
     Database {
         name, engine, operator, version, shards, members, config_servers, routers,
         storage, storage_class, shard_pods, config_server_pods, router_pods,
-        config_server_storage, job_annotations, atlas, database_name, collections,
+        config_server_storage, job_annotations, atlas, enterprise, database_name, collections,
     } ignoring { span }
     DatabasePods { cpu, memory } ignoring { span }
+    Enterprise { project_config_map, credentials, setup_secret } ignoring { span }
     Collection { name, shard_key, fields } ignoring { span }
     ShardKey { fields } ignoring { span }
     ShardKeyField { name, hashed } ignoring { span }

@@ -15,7 +15,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas" "enterprise"))
 
 (block
   kind: (identifier) @variable
@@ -24,7 +24,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas" "enterprise"))
 
 (block
   label: (identifier) @label)
@@ -50,7 +50,7 @@
     "deadline" "retries" "parallelism" "strategy" "successful_history" "failed_history"
     "pod_identity" "role" "owner" "timezone" "start" "end"
     "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"
-    "path" "interval" "monitor" "prometheus_namespace" "scope" "external" "create_project" "instance" "compute_scale_down" "disk_autoscaling" "password_secret"))
+    "path" "interval" "monitor" "prometheus_namespace" "scope" "external" "create_project" "instance" "compute_scale_down" "disk_autoscaling" "password_secret" "project_config_map" "credentials" "setup_secret"))
 
 (attribute
   name: (identifier) @variable
@@ -71,7 +71,7 @@
     "deadline" "retries" "parallelism" "strategy" "successful_history" "failed_history"
     "pod_identity" "role" "owner" "timezone" "start" "end"
     "in_flight" "delayed" "brokers" "topic" "consumer_group" "queue_name" "vhost" "address" "list" "database"
-    "path" "interval" "monitor" "prometheus_namespace" "scope" "external" "create_project" "instance" "compute_scale_down" "disk_autoscaling" "password_secret"))
+    "path" "interval" "monitor" "prometheus_namespace" "scope" "external" "create_project" "instance" "compute_scale_down" "disk_autoscaling" "password_secret" "project_config_map" "credentials" "setup_secret"))
 
 ;; Words from scalec's fixed word lists (autoscalers, metric kinds, queue
 ;; providers, select policies, spreads, engines, operators, field types,
@@ -85,7 +85,7 @@
     "no_schedule" "prefer_no_schedule" "no_execute"
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager" "karpenter" "amd64" "arm64" "on_demand" "spot" "reserved" "when_empty" "when_underutilized"
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"
-    "pod" "service" "namespace" "cluster" "atlas" "gcp" "azure"))
+    "pod" "service" "namespace" "cluster" "atlas" "mongodb-enterprise" "gcp" "azure"))
 
 ((word) @variable
   (#not-any-of? @variable
@@ -96,7 +96,7 @@
     "no_schedule" "prefer_no_schedule" "no_execute"
     "static" "current_replicas" "current_replicas_if_higher" "current_replicas_if_lower" "aws" "workload" "postgresql" "prometheus-adapter" "other" "default" "accurate" "eager" "karpenter" "amd64" "arm64" "on_demand" "spot" "reserved" "when_empty" "when_underutilized"
     "in" "not_in" "exists" "does_not_exist" "gt" "lt"
-    "pod" "service" "namespace" "cluster" "atlas" "gcp" "azure"))
+    "pod" "service" "namespace" "cluster" "atlas" "mongodb-enterprise" "gcp" "azure"))
 
 (call
   function: (identifier) @function.call)

@@ -25,7 +25,7 @@ let s:blocks = [
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
       \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job', 'connections',
       \ 'metrics', 'monitor_labels',
-      \ 'atlas',
+      \ 'atlas', 'enterprise',
       \ ]
 
 let s:attributes = [
@@ -38,6 +38,7 @@ let s:attributes = [
       \ 'engine', 'operator', 'version', 'shards', 'members', 'config_servers',
       \ 'routers', 'storage', 'storage_class',
       \ 'create_project', 'instance', 'compute_scale_down', 'disk_autoscaling', 'password_secret',
+      \ 'project_config_map', 'credentials', 'setup_secret',
       \ 'grace_period', 'pre_stop', 'job_duration', 'env_from',
       \ 'image_pull_secrets',
       \ 'gpu', 'ephemeral_storage',
@@ -87,7 +88,7 @@ let s:words = [
       \ 'in', 'not_in', 'exists', 'does_not_exist', 'gt', 'lt',
       \ 'pod', 'service', 'namespace', 'cluster',
       \ 'mongodb',
-      \ 'percona', 'atlas', 'gcp', 'azure',
+      \ 'percona', 'atlas', 'mongodb-enterprise', 'gcp', 'azure',
       \ 'string', 'int', 'long', 'double', 'decimal', 'bool', 'date',
       \ 'timestamp', 'objectid', 'uuid',
       \ 'tcp', 'udp', 'sctp',
