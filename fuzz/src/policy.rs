@@ -14,19 +14,6 @@
 use arbitrary::{Arbitrary, Result, Unstructured};
 use scalec::lower::schema::{self, BlockSchema, LabelRule, ValueType};
 
-/// The attributes of `nodes` that need `provisioner = karpenter`.
-const KARPENTER_ATTRIBUTES: &[&str] = &[
-    "node_class",
-    "arch",
-    "capacity",
-    "instance_families",
-    "instance_sizes",
-    "consolidation",
-    "consolidate_after",
-    "disruption_budget",
-    "expire_after",
-];
-
 /// A generated project: the texts of one to four files. Where each file
 /// lives is [`crate::properties::path_of`], as for the byte targets, so a
 /// generated project and its bytes (files joined by `0xFF`) are the same input.
@@ -528,7 +515,7 @@ impl Writer {
                 karpenter
             } else if self.tidy
                 && schema.kind == "nodes"
-                && KARPENTER_ATTRIBUTES.contains(&attribute.name)
+                && schema::KARPENTER_ATTRIBUTES.contains(&attribute.name)
             {
                 karpenter && u.ratio(1, 2)?
             } else if self.tidy && schema.kind == "toleration" && attribute.name == "effect" {

@@ -59,7 +59,6 @@
 //!   project's policies restrict only ingress.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
@@ -133,16 +132,7 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
         &image,
         &access,
     ));
-    vec![
-        OutputFile {
-            path: PathBuf::from(super::layout::database_file(name)),
-            content: file.finish(),
-        },
-        OutputFile {
-            path: PathBuf::from(super::layout::shard_script_file(name)),
-            content: script,
-        },
-    ]
+    super::mongo::database_outputs(name, file, script)
 }
 
 /// The Secret the operator writes for the shard-setup user:

@@ -44,8 +44,6 @@
 //!   by the labels of its Helm charts. The Ops Manager the agents report to
 //!   is reached by egress, which stays open.
 
-use std::path::PathBuf;
-
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde::Serialize;
 
@@ -98,16 +96,7 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
         super::network::enterprise_pod_selector(name),
         super::network::ENTERPRISE_OPERATOR_LABELS,
     ));
-    vec![
-        OutputFile {
-            path: PathBuf::from(super::layout::database_file(name)),
-            content: file.finish(),
-        },
-        OutputFile {
-            path: PathBuf::from(super::layout::shard_script_file(name)),
-            content: script,
-        },
-    ]
+    super::mongo::database_outputs(name, file, script)
 }
 
 /// Every mongos router by its pod's name in the operator's headless Service.

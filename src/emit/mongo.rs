@@ -237,6 +237,21 @@ fn percona_access(context: &Context<'_>, database: &Database) -> SetupAccess {
     }
 }
 
+/// A database's two files, whatever its operator: `DATABASE.yaml`, holding
+/// `file`'s objects, and the shard-setup script `DATABASE-shard-setup.js`.
+pub(super) fn database_outputs(name: &str, file: YamlFile, script: String) -> Vec<OutputFile> {
+    vec![
+        OutputFile {
+            path: PathBuf::from(super::layout::database_file(name)),
+            content: file.finish(),
+        },
+        OutputFile {
+            path: PathBuf::from(super::layout::shard_script_file(name)),
+            content: script,
+        },
+    ]
+}
+
 /// The files of one database: `DATABASE.yaml` and `DATABASE-shard-setup.js`.
 pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputFile> {
     let name = &database.name.value;
@@ -254,16 +269,7 @@ pub fn database_files(context: &Context<'_>, database: &Database) -> Vec<OutputF
     file.push(&super::network::database_policy(
         context, database, job_name,
     ));
-    vec![
-        OutputFile {
-            path: PathBuf::from(super::layout::database_file(name)),
-            content: file.finish(),
-        },
-        OutputFile {
-            path: PathBuf::from(super::layout::shard_script_file(name)),
-            content: script,
-        },
-    ]
+    database_outputs(name, file, script)
 }
 
 /// The shard setup Job, named `DATABASE-shard-setup-HASH`.

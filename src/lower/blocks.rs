@@ -14,19 +14,6 @@ use crate::model::{
     QueueProvider, QueueSource, ShardKey, ShardKeyField, Spanned, karpenter::Karpenter,
 };
 
-/// The attributes of `nodes` that only a Karpenter NodePool reads.
-const KARPENTER_ATTRIBUTES: &[&str] = &[
-    "node_class",
-    "arch",
-    "capacity",
-    "instance_families",
-    "instance_sizes",
-    "consolidation",
-    "consolidate_after",
-    "disruption_budget",
-    "expire_after",
-];
-
 /// The longest database name: its Job, `NAME-shard-setup-XXXXXXXX`, must fit
 /// in a 63-character Kubernetes name.
 pub(crate) const MAX_DATABASE_NAME: usize = 63 - "-shard-setup-".len() - 8;
@@ -152,7 +139,7 @@ impl Lowerer<'_> {
         let provisioner = fields.attributes.get("provisioner");
         let Some(provisioner) = provisioner else {
             let mut ok = true;
-            for name in KARPENTER_ATTRIBUTES {
+            for name in schema::KARPENTER_ATTRIBUTES {
                 if let Some(attribute) = fields.attributes.get(name) {
                     ok = false;
                     self.report(

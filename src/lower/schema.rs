@@ -219,6 +219,20 @@ pub const CAPACITY_TYPES: &[&str] = crate::model::karpenter::CapacityType::WORDS
 pub const CONSOLIDATIONS: &[&str] = crate::model::karpenter::Consolidation::WORDS;
 pub const ATLAS_PROVIDERS: &[&str] = crate::model::AtlasProvider::WORDS;
 
+/// The attributes of `nodes` that only a Karpenter NodePool reads: each
+/// needs `provisioner = karpenter`.
+pub const KARPENTER_ATTRIBUTES: &[&str] = &[
+    "node_class",
+    "arch",
+    "capacity",
+    "instance_families",
+    "instance_sizes",
+    "consolidation",
+    "consolidate_after",
+    "disruption_budget",
+    "expire_after",
+];
+
 /// Every word list above, by the name the schema gives it: what editor
 /// grammars must know (their drift tests read this, so a new list is
 /// checked as soon as it is added here).
