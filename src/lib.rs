@@ -21,6 +21,7 @@ pub mod lsp;
 pub mod model;
 pub mod names;
 pub mod output;
+pub mod plan;
 pub mod render;
 pub mod source;
 pub mod syntax;
