@@ -240,7 +240,7 @@ mod tests {
         }
     }
 
-    /// `pods` pods at `per_pod` each, against a target of `target` per pod.
+    /// A total of `total` against a target of `target` per pod.
     fn load(total: u128, target: u128) -> Reading {
         Reading {
             total_milli: total * 1000,
