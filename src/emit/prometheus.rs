@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::{Context, OutputFile, YamlFile, document};
 use crate::model::adapter::{AdapterApi, AdapterMetric, AdapterResources};
-use crate::model::{Metric, MetricKind, Project, PrometheusSeries, Service};
+use crate::model::{Metric, MetricKind, Project, Service};
 use crate::names::prometheus::{duration, quote};
 
 /// The name of prometheus-adapter's rules ConfigMap, as the
@@ -32,13 +32,14 @@ pub const ADAPTER_CONFIG_KEY: &str = "config.yaml";
 
 /// `sum(SERIES{matchers})`, or `sum(rate(SERIES{matchers}[WINDOW]))` for a
 /// counter; `matchers` already written (`a="b",c=~"d"`), may be empty.
-fn sum(series: &PrometheusSeries, matchers: &str, by: Option<&str>) -> String {
+/// `series` is a series name, or the adapter's `<<.Series>>` template.
+fn sum(series: &str, rate_millis: Option<u128>, matchers: &str, by: Option<&str>) -> String {
     let selected = if matchers.is_empty() {
-        series.series.value.clone()
+        series.to_string()
     } else {
-        format!("{}{{{matchers}}}", series.series.value)
+        format!("{series}{{{matchers}}}")
     };
-    let value = match series.rate_millis {
+    let value = match rate_millis {
         Some(window) => format!("rate({selected}[{}])", duration(window)),
         None => selected,
     };
@@ -65,7 +66,12 @@ pub fn keda_query(namespace: &str, service: &Service, metric: &Metric) -> String
     for (key, value) in &metric.selector {
         matchers.push(format!("{key}={}", quote(value)));
     }
-    sum(&metric.prometheus, &matchers.join(","), None)
+    sum(
+        &metric.prometheus.series.value,
+        metric.prometheus.rate_millis,
+        &matchers.join(","),
+        None,
+    )
 }
 
 /// A decimal number KEDA's scalers parse as a float (`threshold`), from a
@@ -156,10 +162,6 @@ fn rule(metric: &AdapterMetric<'_>) -> Rule {
         format!("{series}{{{}}}", present.join(","))
     };
     let by = (metric.api == AdapterApi::Custom).then_some("<<.GroupBy>>");
-    let series_template = PrometheusSeries {
-        series: crate::model::Spanned::new("<<.Series>>".to_string(), metric.series.series.span),
-        rate_millis: metric.series.rate_millis,
-    };
     Rule {
         series_query,
         resources: Resources {
@@ -171,7 +173,12 @@ fn rule(metric: &AdapterMetric<'_>) -> Rule {
             matches: format!("^{series}$"),
             as_: metric.name.to_string(),
         },
-        metrics_query: sum(&series_template, "<<.LabelMatchers>>", by),
+        metrics_query: sum(
+            "<<.Series>>",
+            metric.series.rate_millis,
+            "<<.LabelMatchers>>",
+            by,
+        ),
     }
 }
 
@@ -199,10 +206,14 @@ pub fn adapter_config(project: &Project) -> AdapterConfig {
 /// the project's HPAs read any metric through prometheus-adapter.
 pub fn adapter_file(context: &Context<'_>) -> Option<OutputFile> {
     let project = context.project;
-    if !project.cluster.prometheus_adapter() || project.adapter_metrics().is_empty() {
+    if !project.cluster.prometheus_adapter() {
         return None;
     }
-    let config = super::yaml::to_string(&document(&adapter_config(project)));
+    let config = adapter_config(project);
+    if config.rules.is_empty() && config.external_rules.is_empty() {
+        return None;
+    }
+    let config = super::yaml::to_string(&document(&config));
     let name = ADAPTER_CONFIG_MAP;
     let config_map = ConfigMap {
         metadata: ObjectMeta {

@@ -481,6 +481,31 @@ impl Shortfall<'_> {
 
     /// Labels the services and database tiers that ask most (`bound` is
     /// "up to" or "at least").
+    /// The label on the node's attribute: `N nodes × per node = capacity`.
+    pub fn capacity_label(&self, node_count: u32) -> String {
+        format!(
+            "{} × {} = {}",
+            crate::lint::util::plural(node_count, "node"),
+            self.kind.amount(self.node),
+            self.kind.amount(self.capacity)
+        )
+    }
+
+    /// `finding` with, on a Karpenter pool, a note on its `provisioner`
+    /// that the NodePool's limits are the pool's maximum.
+    pub fn with_karpenter_limit(
+        finding: crate::diag::Diagnostic,
+        nodes: &NodePool,
+    ) -> crate::diag::Diagnostic {
+        match &nodes.karpenter {
+            Some(karpenter) => finding.with_related(
+                karpenter.provisioner,
+                "Karpenter launches no node beyond its NodePool's limits",
+            ),
+            None => finding,
+        }
+    }
+
     pub fn label_largest(
         &self,
         mut finding: crate::diag::Diagnostic,

@@ -74,7 +74,7 @@ fn resolve(
             .then(|| ports(caller, target, call))
             .flatten();
     }
-    if project.databases.iter().any(|d| d.name.value == name) {
+    if project.database(name).is_some() {
         let port = call.ports.first()?;
         return Some(
             Diagnostic::error(

@@ -130,20 +130,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 ),
                 node_span,
             )
-            .with_label(format!(
-                "{} × {} = {}",
-                plural(count.max, "node"),
-                kind.amount(node),
-                kind.amount(capacity)
-            ))
+            .with_label(shortfall.capacity_label(count.max))
             .with_related(nodes.count.span, count_label);
-        let finding = match &nodes.karpenter {
-            Some(karpenter) => finding.with_related(
-                karpenter.provisioner,
-                "Karpenter launches no node beyond its NodePool's limits",
-            ),
-            None => finding,
-        };
+        let finding = Shortfall::with_karpenter_limit(finding, nodes);
         let finding = shortfall.label_largest(finding, "up to");
         let grow = if node == 0 {
             format!(", and give the nodes some {}", kind.noun())

@@ -113,7 +113,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 plural(count.max, "node")
             )
         };
-        let mut finding = rule
+        let finding = rule
             .finding(
                 format!(
                     "at their declared peak {} request {}, more than the {} of {}",
@@ -124,19 +124,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 ),
                 node_span,
             )
-            .with_label(format!(
-                "{} × {} = {}",
-                plural(count.max, "node"),
-                kind.amount(node),
-                kind.amount(capacity)
-            ))
+            .with_label(shortfall.capacity_label(count.max))
             .with_related(nodes.count.span, count_label);
-        if let Some(karpenter) = &nodes.karpenter {
-            finding = finding.with_related(
-                karpenter.provisioner,
-                "Karpenter launches no node beyond its NodePool's limits",
-            );
-        }
+        let finding = Shortfall::with_karpenter_limit(finding, nodes);
         let finding = shortfall.label_largest(finding, "at the peak");
         let help = if node == 0 {
             format!("give the nodes some {}", kind.noun())
