@@ -33,7 +33,7 @@ pub(super) fn check(project: &Project, declared: &Declared<'_>, sink: &mut Vec<D
             let help = match close {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!(
-                    "declare it: `database {name} {{ engine = postgresql  max_connections = 200 }}`"
+                    "declare it: `database {name} {{ engine = postgresql; max_connections = 200 }}`"
                 ),
             };
             sink.push(
