@@ -39,6 +39,13 @@ enum Command {
     /// Comments are kept; meaning never changes. A file with a syntax error is
     /// reported and left as it is.
     Fmt(FmtArgs),
+    /// Replay load against policies: how each autoscaler scales, what is
+    /// served, how queues drain and the node pool fills.
+    ///
+    /// The load is the table of --load, or else the `load` blocks of the
+    /// policy. Prints a report per project and the findings of the replay
+    /// rules (P codes); exits 1 when one is an error. See docs/plan.md.
+    Plan(PlanArgs),
     /// List the lint rules, or print one rule's documentation.
     Explain {
         /// A rule code or name, e.g. `K101` or `missing-max-replicas`.
@@ -110,6 +117,40 @@ struct FmtArgs {
     /// When to colour reports of syntax errors.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct PlanArgs {
+    /// Files or directories of policies [default: .]
+    paths: Vec<PathBuf>,
+    /// A load table: a `time` column, then one column of rates per service
+    /// (requests a second) or queue (messages a second). One project only.
+    #[arg(long, value_name = "FILE")]
+    load: Option<PathBuf>,
+    /// Show every service at this time of the replay (`12m`, `1h30m`)
+    /// instead of the timeline.
+    #[arg(long, value_name = "TIME")]
+    at: Option<String>,
+    /// How to print the replay.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    format: PlanFormat,
+    /// Write an SVG chart of each simulated service (pods and load over
+    /// time) into this directory, as PROJECT-SERVICE.svg.
+    #[arg(long, value_name = "DIR")]
+    chart: Option<PathBuf>,
+    /// When to colour the findings.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    #[command(flatten)]
+    lint: LintArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum PlanFormat {
+    /// Tables and a timeline, then the findings as `check` shows them.
+    Human,
+    /// One JSON document (see `scalec schema plan`).
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -185,6 +226,8 @@ enum ColorArg {
 enum SchemaKind {
     /// The findings printed by `scalec check --format json`.
     Diagnostics,
+    /// The replay printed by `scalec plan --format json`.
+    Plan,
 }
 
 /// Parses the command line, runs the command and returns the exit code.
@@ -195,9 +238,13 @@ pub fn run() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Fmt(args) => fmt(args),
         Command::Explain { rule, format } => explain(rule.as_deref(), format),
+        Command::Plan(args) => plan(args),
         Command::Schema {
             which: SchemaKind::Diagnostics,
         } => print(&render::json_schema()).map(|()| ExitCode::SUCCESS),
+        Command::Schema {
+            which: SchemaKind::Plan,
+        } => print(&crate::plan::json::schema()).map(|()| ExitCode::SUCCESS),
         Command::Lsp { stdio: _ } => Ok(crate::lsp::run()),
     };
     match result {
@@ -317,6 +364,153 @@ fn check(args: CheckCommand) -> Result<ExitCode, crate::error::Error> {
     // costs a large check several percent of its time.
     std::mem::forget(checked);
     Ok(code)
+}
+
+fn plan(args: PlanArgs) -> Result<ExitCode, crate::error::Error> {
+    use crate::plan::profile::Profile;
+    let options =
+        match lint::Options::from_flags(&args.lint.deny, &args.lint.allow, args.lint.verbose) {
+            Ok(options) => options,
+            Err(problem) => {
+                note(&format!("scalec: error: {problem}"));
+                return Ok(ExitCode::from(2));
+            }
+        };
+    let at = match args.at.as_deref().map(crate::plan::profile::parse_time) {
+        None => None,
+        Some(Some(at)) => Some(at),
+        Some(None) => {
+            note("scalec: error: --at takes a time of the replay, such as `12m` or `1h30m`");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut workspace = discover::load_with(&paths, None)?;
+    let human = HumanOptions {
+        color: use_color(args.color),
+        width: 100,
+    };
+    let compilation = compile(&workspace.sources, &workspace.projects, &options);
+    // The replay needs the whole model: language errors stop it; lint
+    // findings are `check`'s to show.
+    let errors: Vec<_> = (compilation.diagnostics.iter())
+        .filter(|d| d.severity == Severity::Error && d.code.rule.is_none())
+        .cloned()
+        .collect();
+    if !errors.is_empty() || !compilation.partial.is_empty() {
+        note_raw(&render::render(
+            &errors,
+            &workspace.sources,
+            Format::Human,
+            human,
+        ));
+        note("scalec: plan needs policies without errors; `scalec check` shows them");
+        return Ok(ExitCode::from(1));
+    }
+    if compilation.projects.is_empty() {
+        note("scalec: warning: no projects to replay");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let table = match &args.load {
+        None => None,
+        Some(path) => {
+            if compilation.projects.len() != 1 {
+                note(
+                    "scalec: error: --load names services of one project; plan one project at a time",
+                );
+                return Ok(ExitCode::from(2));
+            }
+            let text =
+                std::fs::read_to_string(path).map_err(|source| crate::error::Error::Path {
+                    path: path.clone(),
+                    source,
+                })?;
+            Some(workspace.sources.add(path.clone(), &text))
+        }
+    };
+    let mut plans = Vec::new();
+    for project in &compilation.projects {
+        let profile = match table {
+            None => Profile::from_load_blocks(project),
+            Some(file) => match Profile::parse_table(workspace.sources.get(file), project) {
+                Ok(profile) => profile,
+                Err(problems) => {
+                    note_raw(&render::render(
+                        &problems,
+                        &workspace.sources,
+                        Format::Human,
+                        human,
+                    ));
+                    return Ok(ExitCode::from(1));
+                }
+            },
+        };
+        let output = (workspace.projects.iter())
+            .find(|p| p.dir == project.dir)
+            .map(|p| p.output.clone())
+            .unwrap_or_else(|| project.dir.clone());
+        let name = crate::emit::project_name(project, &output).unwrap_or_else(|| "project".into());
+        plans.push(crate::plan::plan(project, &name, profile, &options));
+    }
+    if let Some(dir) = &args.chart {
+        std::fs::create_dir_all(dir).map_err(|source| crate::error::Error::Path {
+            path: dir.clone(),
+            source,
+        })?;
+        for plan in &plans {
+            for (file, svg) in crate::plan::chart::charts(&plan.project, &plan.replay) {
+                let path = dir.join(file);
+                std::fs::write(&path, svg)
+                    .map_err(|source| crate::error::Error::Path { path, source })?;
+            }
+        }
+    }
+    let findings: Vec<_> = plans
+        .iter()
+        .flat_map(|p| p.findings.iter().cloned())
+        .collect();
+    match args.format {
+        PlanFormat::Json => print(&crate::plan::json::report(&plans, &workspace.sources))?,
+        PlanFormat::Human => {
+            for plan in &plans {
+                print(&crate::plan::table::report(plan, at))?;
+            }
+            if !findings.is_empty() {
+                print(&render::render(
+                    &findings,
+                    &workspace.sources,
+                    Format::Human,
+                    human,
+                ))?;
+            }
+            let errors = findings
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            note(&format!(
+                "replayed {}: {}",
+                crate::lint::util::plural(plans.len() as u128, "project"),
+                match (findings.len(), errors) {
+                    (0, _) => "no findings".to_string(),
+                    (all, errors) => format!(
+                        "{} ({} errors)",
+                        crate::lint::util::plural(all as u128, "finding"),
+                        errors
+                    ),
+                }
+            ));
+        }
+    }
+    let failed = findings.iter().any(|d| d.severity == Severity::Error);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {

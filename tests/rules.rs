@@ -43,6 +43,23 @@ fn check_file(path: &Path, code: RuleId) -> (Vec<Diagnostic>, String) {
         ..Options::default()
     };
     let mut compilation = scalec::compile(&workspace.sources, &workspace.projects, &options);
+    // A replay rule judges `scalec plan`'s replay of the `load` blocks.
+    if code.rule().replay {
+        for project in &compilation.projects {
+            // A load table beside the fixture (`bad.load`) replaces them.
+            let table = path.with_extension("load");
+            let profile = if table.exists() {
+                let text = fs::read_to_string(&table).expect("the load table is readable");
+                let id = workspace.sources.add(&table, &text);
+                scalec::plan::profile::Profile::parse_table(workspace.sources.get(id), project)
+                    .unwrap_or_else(|e| panic!("{}: {e:?}", table.display()))
+            } else {
+                scalec::plan::profile::Profile::from_load_blocks(project)
+            };
+            let plan = scalec::plan::plan(project, code.as_str(), profile, &options);
+            compilation.diagnostics.extend(plan.findings);
+        }
+    }
     // Guards cannot be allowed: leave out those of other rules.
     compilation
         .diagnostics
@@ -263,6 +280,7 @@ rule_tests! {
     m206 => M206, m207 => M207, m208 => M208, m209 => M209, m210 => M210,
     m211 => M211, m212 => M212, m213 => M213, m214 => M214,
     c301 => C301, c302 => C302, c303 => C303, c304 => C304, c305 => C305, c306 => C306, c307 => C307,
+    p401 => P401, p402 => P402, p403 => P403, p404 => P404,
     s001 => S001, s002 => S002, s003 => S003,
 }
 

@@ -48,6 +48,10 @@ pub struct Rule {
     /// that a suppression may match): the rule then runs only when no
     /// service is omitted (see [`crate::model::Omitted`]).
     pub every_service: bool,
+    /// Whether `scalec plan` judges it, from a replay of load against the
+    /// policy, rather than `check` (see [`crate::plan`]). Its file holds
+    /// the judgement in place of the check.
+    pub replay: bool,
 }
 
 impl Rule {
@@ -68,7 +72,14 @@ impl Rule {
             check,
             guard: None,
             every_service: false,
+            replay: false,
         }
+    }
+
+    /// Sets [`Rule::replay`].
+    pub const fn judged_by_replay(mut self, replay: bool) -> Rule {
+        self.replay = replay;
+        self
     }
 
     /// Makes the rule a guard: see [`Rule::guard`].
@@ -122,6 +133,9 @@ impl Rule {
 ///                summary: "...", check: check }
 /// ```
 ///
+/// A rule `scalec plan` judges (see [`Rule::replay`]) adds `replay: true`
+/// before `check: None`.
+///
 /// A rule whose findings depend on every service (see
 /// [`Rule::every_service`]) adds `every_service: true` after `summary` (and
 /// `guard`). A guard (see [`Rule::guard`]) adds `guard: "what rejects the
@@ -143,6 +157,7 @@ macro_rules! declare_rule {
             summary: $summary:literal,
             $(guard: $guard:literal,)?
             $(every_service: $every:literal,)?
+            $(replay: $replay:literal,)?
             check: $check:expr $(,)?
         }
     ) => {
@@ -154,7 +169,7 @@ macro_rules! declare_rule {
             $summary,
             concat!($($doc, "\n"),*),
             $check,
-        )$(.guarding($guard))?$(.over_every_service($every))?;
+        )$(.guarding($guard))?$(.over_every_service($every))?$(.judged_by_replay($replay))?;
     };
 }
 
@@ -204,4 +219,16 @@ pub fn run(project: &Project, options: &Options) -> Vec<Diagnostic> {
         }
     }
     settings::apply(project, options, findings)
+}
+
+/// Applies the project's settings, the command-line overrides and the
+/// suppressions to findings of the replay rules ([`Rule::replay`]), which
+/// `scalec plan` judges. Whether a suppression silences anything is `check`'s
+/// to say, which never sees these findings: it is not judged here.
+pub fn settle_replay(
+    project: &Project,
+    options: &Options,
+    findings: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    settings::apply_replay(project, options, findings)
 }

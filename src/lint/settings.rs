@@ -182,6 +182,42 @@ pub(super) fn apply(
         }
     }
     judge_suppressions(project, &used, &mut kept, &mut out);
+    settle(kept, silenced, &file_levels, options, &mut out);
+    out
+}
+
+/// Applies settings and suppressions to findings of the replay rules; see
+/// [`super::settle_replay`].
+pub(super) fn apply_replay(
+    project: &Project,
+    options: &Options,
+    findings: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    // Problems with the settings themselves are `check`'s to report.
+    let file_levels = file_levels(project, &mut Vec::new());
+    let mut used: Vec<Vec<bool>> = project
+        .suppressions
+        .iter()
+        .map(|s| vec![false; s.rules.len()])
+        .collect();
+    let kept = findings
+        .into_iter()
+        .filter(|finding| !suppressed(project, finding, &mut used))
+        .collect();
+    let mut out = Vec::new();
+    settle(kept, Vec::new(), &file_levels, options, &mut out);
+    out
+}
+
+/// Gives each kept finding its level and notes; `silenced` says, for each
+/// guard's finding in order, whether a suppression tried to silence it.
+fn settle(
+    kept: Vec<Diagnostic>,
+    silenced: Vec<bool>,
+    file_levels: &BTreeMap<RuleId, Level>,
+    options: &Options,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut silenced = silenced.into_iter();
     for mut finding in kept {
         let mut notes = Vec::new();
@@ -189,13 +225,13 @@ pub(super) fn apply(
         if let Some(reason) = finding.guard {
             let code = finding.code.id;
             let suppressed = silenced.next().unwrap_or(false);
-            let allowed = level(rule, finding.severity, &file_levels, options) == Level::Off;
+            let allowed = level(rule, finding.severity, file_levels, options) == Level::Off;
             finding.severity = Severity::Error;
             if suppressed || allowed {
                 notes.push(format!("{code} cannot be allowed or suppressed: {reason}"));
             }
         } else {
-            match level(rule, finding.severity, &file_levels, options) {
+            match level(rule, finding.severity, file_levels, options) {
                 Level::Off => continue,
                 Level::On(Severity::Info) if !options.verbose => continue,
                 Level::On(severity) => finding.severity = severity,
@@ -208,7 +244,6 @@ pub(super) fn apply(
         });
         out.push(finding);
     }
-    out
 }
 
 /// The level of a finding of `rule` (`None`: a language error, which no
@@ -344,7 +379,9 @@ fn judge_suppressions(
                 Err(problem) => out.push(unknown_rule(rule, &problem)),
                 Ok(resolved) => {
                     valid += 1;
-                    if judge_use && suppression.target.is_some() && !used {
+                    // A replay rule's findings come from `scalec plan`,
+                    // never from `check`: its suppressions are not judged.
+                    if judge_use && suppression.target.is_some() && !used && !resolved.replay {
                         kept.push(
                             s002::RULE
                                 .finding(format!("`# scalec: allow {}` silences nothing here", rule.value), rule.span)

@@ -1145,6 +1145,12 @@ pub const BLOCKS: &[BlockSchema] = &[
                 ValueType::Number,
                 "requests per second one pod serves at full load",
             ),
+            attr(
+                "startup",
+                ValueType::Duration,
+                "30s",
+                "how long a new pod takes from scheduled to ready, for `scalec plan`",
+            ),
         ],
         blocks: &[],
         repeatable: &[],

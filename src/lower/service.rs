@@ -890,6 +890,7 @@ impl Lowerer<'_> {
         let complete = self.require(block, schema, &fields);
         let peak = self.get(&fields, "peak", values::number_milli);
         let per_pod = self.get(&fields, "per_pod", values::number_milli);
+        let startup = self.get(&fields, "startup", |v| values::duration_seconds(v, 3600));
         if let Some(per_pod) = &per_pod
             && per_pod.value == 0
         {
@@ -910,6 +911,7 @@ impl Lowerer<'_> {
         Some(Load {
             peak_milli: peak?,
             per_pod_milli: per_pod?,
+            startup_seconds: startup,
             span: block.span,
         })
     }

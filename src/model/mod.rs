@@ -858,6 +858,8 @@ keywords! {
 pub struct Load {
     pub peak_milli: Spanned<u64>,
     pub per_pod_milli: Spanned<u64>,
+    /// `startup`: whole seconds from scheduled to ready (`scalec plan`).
+    pub startup_seconds: Option<Spanned<i32>>,
     pub span: Span,
 }
 
@@ -1306,7 +1308,7 @@ eq_ignoring_spans! {
     } ignoring { file, span, autoscaler_span }
     ScaleSignal { source, target, activation } ignoring { span }
     Behavior { stabilization_seconds, rates, select, tolerance_ppm } ignoring { span }
-    Load { peak_milli, per_pod_milli } ignoring { span }
+    Load { peak_milli, per_pod_milli, startup_seconds } ignoring { span }
     Metric { name, kind, metric_name, selector, object, prometheus } ignoring { span }
     Connection { database, pool } ignoring { span }
     Postgres { name, max_connections, reserved_connections } ignoring {

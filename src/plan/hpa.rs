@@ -20,10 +20,17 @@
 
 use crate::model::{RateAmount, RatePolicy, SelectPolicy};
 
+/// Kubernetes' default tolerance, 10 %, in parts per million.
+pub const DEFAULT_TOLERANCE_PPM: u64 = 100_000;
+
 /// How one direction (up or down) may change the replica count.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Direction {
     pub stabilization_seconds: u64,
+    /// Parts per million: how far the metrics may be from their targets in
+    /// this direction before the count changes (100 000, Kubernetes'
+    /// default 10 %, unless `tolerance` says otherwise).
+    pub tolerance_ppm: u64,
     pub policies: Vec<RatePolicy>,
     pub select: SelectPolicy,
 }
@@ -34,6 +41,7 @@ impl Direction {
     pub fn default_up() -> Direction {
         Direction {
             stabilization_seconds: 0,
+            tolerance_ppm: DEFAULT_TOLERANCE_PPM,
             policies: vec![
                 RatePolicy {
                     amount: RateAmount::Percent(100),
@@ -53,6 +61,7 @@ impl Direction {
     pub fn default_down() -> Direction {
         Direction {
             stabilization_seconds: 300,
+            tolerance_ppm: DEFAULT_TOLERANCE_PPM,
             policies: vec![RatePolicy {
                 amount: RateAmount::Percent(100),
                 period_seconds: 15,
@@ -67,8 +76,6 @@ impl Direction {
 pub struct Spec {
     pub min: u32,
     pub max: u32,
-    /// Parts per million: 100 000 is Kubernetes' default 10 %.
-    pub tolerance_ppm: u64,
     pub up: Direction,
     pub down: Direction,
 }
@@ -111,10 +118,14 @@ impl Hpa {
     fn proposal(&self, current: u32, reading: Reading) -> u32 {
         let current_total = u128::from(current) * reading.target_milli;
         let difference = reading.total_milli.abs_diff(current_total);
-        // |total / (current × target) − 1| ≤ tolerance, exactly.
-        if current > 0
-            && difference * 1_000_000 <= current_total * u128::from(self.spec.tolerance_ppm)
-        {
+        // |total / (current × target) − 1| ≤ the tolerance of the direction
+        // the count would move in, exactly.
+        let tolerance = if reading.total_milli > current_total {
+            self.spec.up.tolerance_ppm
+        } else {
+            self.spec.down.tolerance_ppm
+        };
+        if current > 0 && difference * 1_000_000 <= current_total * u128::from(tolerance) {
             return current;
         }
         let wanted = reading.total_milli.div_ceil(reading.target_milli.max(1));
@@ -234,7 +245,6 @@ mod tests {
         Spec {
             min,
             max,
-            tolerance_ppm: 100_000,
             up: Direction::default_up(),
             down: Direction::default_down(),
         }
@@ -295,6 +305,7 @@ mod tests {
         let mut s = spec(1, 100);
         s.down = Direction {
             stabilization_seconds: 0,
+            tolerance_ppm: DEFAULT_TOLERANCE_PPM,
             policies: vec![RatePolicy {
                 amount: RateAmount::Percent(50),
                 period_seconds: 60,

@@ -1,0 +1,744 @@
+//! The replay: every simulated service's pods, second by second, under a
+//! [`Profile`].
+//!
+//! Each second:
+//! 1. pods waiting for room are scheduled, oldest first, while the node pool
+//!    (at its maximum count, less the database pods) has room for their cpu
+//!    and memory requests; without `nodes` there is always room;
+//! 2. a pod is ready `startup` seconds after it is scheduled, and only ready
+//!    pods serve: each serves up to `per_pod` requests (or messages) a
+//!    second, requests first, then its queues' backlog. Requests beyond that
+//!    are not served (dropped); messages wait in the queue;
+//! 3. every 15 s the HPA syncs ([`super::hpa`]) on what its metrics read:
+//!    cpu is busy work over `per_pod` (a pod serving `per_pod` is at 100 %
+//!    of its request); a metric is the service's offered request rate; a
+//!    queue is its backlog. Memory and schedules are not simulated;
+//! 4. for a KEDA service that may scale to zero (or to its idle count),
+//!    every polling interval KEDA checks whether a trigger other than cpu
+//!    and memory is above its activation value; it wakes the service from
+//!    zero to its minimum (at least 1), and returns it to zero when no
+//!    trigger has been active for `cooldown`.
+//!
+//! Services without a `load` block run at their minimum and count only
+//! towards the node pool; ScaledJob services are not simulated.
+
+use std::collections::BTreeMap;
+
+use super::hpa::{Direction, Hpa, Reading, Spec};
+use super::profile::{Profile, Sink};
+use crate::lint::capacity::{self, Kind};
+use crate::model::{
+    Autoscaler, Behavior, MetricKind, Project, Service, SignalSource, Target, features,
+};
+
+/// The HPA's sync period.
+pub const SYNC_SECONDS: u64 = 15;
+/// `load { startup }` when not written.
+pub const DEFAULT_STARTUP_SECONDS: u64 = 30;
+/// KEDA's `pollingInterval` and `cooldownPeriod` defaults.
+pub const KEDA_POLLING_SECONDS: u64 = 30;
+pub const KEDA_COOLDOWN_SECONDS: u64 = 300;
+
+/// One service at one sync.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub at: u64,
+    /// Pods the autoscaler asks for.
+    pub replicas: u32,
+    pub ready: u32,
+    /// Pods waiting for room on the nodes.
+    pub pending: u32,
+    /// Requests per second offered and served, in thousandths.
+    pub offered: u64,
+    pub served: u64,
+    /// Messages per second taken from its queues, in thousandths.
+    pub processed: u64,
+}
+
+/// How a service fared over the replay.
+#[derive(Clone, Debug)]
+pub struct ServiceReplay {
+    /// The index of the service in [`Project::services`].
+    pub index: usize,
+    pub name: String,
+    pub autoscaler: Option<Autoscaler>,
+    pub min: u32,
+    pub max: u32,
+    /// One pod's cpu and memory requests, in thousandths.
+    pub cpu: u128,
+    pub memory: u128,
+    pub startup_seconds: u64,
+    pub per_pod: u64,
+    pub samples: Vec<Sample>,
+    /// The replicas at the start, and every change of the count:
+    /// `(second, new count)`.
+    pub initial: u32,
+    pub changes: Vec<(u64, u32)>,
+    /// The most replicas, and the first second it was reached.
+    pub peak: (u32, u64),
+    /// The first second at the maximum, and the seconds spent there.
+    pub first_at_max: Option<u64>,
+    pub seconds_at_max: u64,
+    /// Requests offered and served over the replay, in thousandths.
+    pub offered_total: u128,
+    pub served_total: u128,
+    /// While at the maximum: requests not served, and messages that
+    /// arrived beyond what the pods took from its queues, in thousandths.
+    pub dropped_at_max: u128,
+    pub queued_at_max: u128,
+    /// The most work offered in one second (requests and queue arrivals), in
+    /// thousandths, and its first second.
+    pub peak_demand: (u64, u64),
+    /// The first second at the maximum with work it could not do.
+    pub short_at_max_from: Option<u64>,
+    /// Pod-seconds spent waiting for room on the nodes, and the first second
+    /// a pod waited.
+    pub pending_seconds: u64,
+    pub first_pending: Option<u64>,
+}
+
+/// A queue over the replay.
+#[derive(Clone, Debug)]
+pub struct QueueReplay {
+    pub name: String,
+    /// `(second, backlog, arrivals per second)`, in thousandths, at each sync.
+    pub samples: Vec<(u64, u64, u64)>,
+    /// The largest backlog (thousandths of messages) and its first second.
+    pub peak: (u64, u64),
+    /// The first second after the peak with nothing waiting.
+    pub drained_at: Option<u64>,
+    /// The backlog when the replay ends.
+    pub last: u64,
+    pub arrived_total: u128,
+    pub processed_total: u128,
+}
+
+/// The node pool over the replay.
+#[derive(Clone, Debug)]
+pub struct ClusterReplay {
+    /// The pool at its maximum count, in millicores and millibytes.
+    pub cpu_capacity: u128,
+    pub memory_capacity: u128,
+    /// `(second, cpu requested, memory requested)` by every pod, pending
+    /// ones included, and the databases, at each sync.
+    pub samples: Vec<(u64, u128, u128)>,
+    /// What the databases and the services not simulated request all along.
+    pub fixed_cpu: u128,
+    pub fixed_memory: u128,
+    /// The most cpu and memory requested.
+    pub peak_cpu: u128,
+    pub peak_memory: u128,
+}
+
+/// A service the replay leaves out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub name: String,
+    pub reason: &'static str,
+}
+
+/// The whole replay of one project.
+#[derive(Clone, Debug)]
+pub struct Replay {
+    pub duration: u64,
+    pub services: Vec<ServiceReplay>,
+    pub queues: Vec<QueueReplay>,
+    pub cluster: Option<ClusterReplay>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// A pod: when it was created, and once it found room, when it is ready.
+#[derive(Clone, Copy, Debug)]
+struct Pod {
+    created: u64,
+    ready_from: Option<u64>,
+}
+
+/// KEDA's activation state for a service that may scale to zero.
+struct Keda {
+    polling: u64,
+    cooldown: u64,
+    /// The pods while inactive: 0, or `idle_replicas`.
+    idle: u32,
+    last_active: Option<u64>,
+    /// Each trigger other than cpu and memory: what it reads and its
+    /// activation value, in thousandths.
+    triggers: Vec<(SignalSource, u64)>,
+}
+
+/// A service as the replay runs it.
+struct Running<'a> {
+    service: &'a Service,
+    hpa: Option<Hpa>,
+    keda: Option<Keda>,
+    pods: Vec<Pod>,
+    cpu: u128,
+    memory: u128,
+    out: ServiceReplay,
+    /// Queues it reads, by name.
+    queues: Vec<String>,
+    /// The kinds of the metrics it reads, by name.
+    metric_kinds: BTreeMap<String, MetricKind>,
+}
+
+impl Running<'_> {
+    fn ready(&self, now: u64) -> u32 {
+        let ready = (self.pods.iter())
+            .filter(|p| p.ready_from.is_some_and(|ready| now >= ready))
+            .count();
+        u32::try_from(ready).unwrap_or(u32::MAX)
+    }
+
+    fn pending(&self) -> u32 {
+        u32::try_from(self.pods.iter().filter(|p| p.ready_from.is_none()).count())
+            .unwrap_or(u32::MAX)
+    }
+
+    fn replicas(&self) -> u32 {
+        u32::try_from(self.pods.len()).unwrap_or(u32::MAX)
+    }
+
+    /// Creates or removes pods for `count` replicas. Removal takes pods
+    /// waiting for room first, then pods not ready, then the newest, as a
+    /// ReplicaSet does.
+    fn resize(&mut self, now: u64, count: u32) {
+        let current = self.replicas();
+        if count == current {
+            return;
+        }
+        if count > current {
+            self.pods.extend((current..count).map(|_| Pod {
+                created: now,
+                ready_from: None,
+            }));
+        } else {
+            let rank = |p: &Pod| match p.ready_from {
+                None => (0, u64::MAX - p.created),
+                Some(ready) if now < ready => (1, u64::MAX - p.created),
+                Some(_) => (2, u64::MAX - p.created),
+            };
+            self.pods.sort_by_key(rank);
+            self.pods.drain(..(current - count) as usize);
+            self.pods.sort_by_key(|p| p.created);
+        }
+        self.out.changes.push((now, count));
+        if let Some(hpa) = &mut self.hpa {
+            hpa.replicas = count;
+        }
+    }
+}
+
+/// Replays `profile` against `project`.
+pub fn replay(project: &Project, profile: &Profile) -> Replay {
+    let mut skipped = Vec::new();
+    let mut running: Vec<Running<'_>> = Vec::new();
+    for (index, service) in project.services.iter().enumerate() {
+        let skip = |reason| Skipped {
+            name: service.name.value.clone(),
+            reason,
+        };
+        if service.is_job() {
+            skipped.push(skip("a ScaledJob: jobs are not simulated"));
+            continue;
+        }
+        let Some(load) = &service.load else {
+            skipped.push(skip(
+                "no `load { per_pod }`: what one pod serves is unknown; counted at its minimum",
+            ));
+            continue;
+        };
+        running.push(start(project, index, service, load));
+    }
+    let mut queues: BTreeMap<String, QueueReplay> = BTreeMap::new();
+    let mut backlog: BTreeMap<String, u128> = BTreeMap::new();
+    for series in &profile.series {
+        if let Sink::Queue(name) = &series.sink {
+            backlog.insert(name.clone(), 0);
+        }
+    }
+    for run in &running {
+        for queue in &run.queues {
+            backlog.insert(queue.clone(), 0);
+        }
+    }
+    for name in backlog.keys() {
+        queues.insert(
+            name.clone(),
+            QueueReplay {
+                name: name.clone(),
+                samples: Vec::new(),
+                peak: (0, 0),
+                drained_at: None,
+                last: 0,
+                arrived_total: 0,
+                processed_total: 0,
+            },
+        );
+    }
+
+    // The pool, and what the databases and the services not simulated take
+    // of it for the whole replay.
+    let pool = capacity::ordered_pool(project).map(|(nodes, count)| {
+        let per_node = |kind: Kind| kind.node(nodes).map_or(0, |(amount, _, _)| amount);
+        let count = u128::from(count.max);
+        (per_node(Kind::Cpu) * count, per_node(Kind::Memory) * count)
+    });
+    let fixed = |kind: Kind| {
+        let simulated = |s: &Service| running.iter().any(|r| std::ptr::eq(r.service, s));
+        let databases = capacity::sum(&capacity::demands(project, kind, |_| 0));
+        let others: u128 = (project.services.iter())
+            .filter(|s| !simulated(s))
+            .filter_map(|s| {
+                let (request, _, _) = kind.request(s)?;
+                Some(request * u128::from(capacity::min_pods(s)))
+            })
+            .sum();
+        databases + others
+    };
+    let (fixed_cpu, fixed_memory) = (fixed(Kind::Cpu), fixed(Kind::Memory));
+    let mut cluster = pool.map(|(cpu, memory)| ClusterReplay {
+        cpu_capacity: cpu,
+        memory_capacity: memory,
+        samples: Vec::new(),
+        fixed_cpu,
+        fixed_memory,
+        peak_cpu: 0,
+        peak_memory: 0,
+    });
+
+    for now in 0..=profile.duration {
+        schedule(&mut running, pool, fixed_cpu, fixed_memory, now);
+
+        // Requests first, then the queues, each pod up to `per_pod`.
+        let mut spare: Vec<u128> = Vec::with_capacity(running.len());
+        let mut work: Vec<(u64, u64)> = Vec::with_capacity(running.len());
+        for run in &mut running {
+            let ready = u128::from(run.ready(now));
+            let capacity = ready * u128::from(run.out.per_pod);
+            let offered = profile
+                .series(&Sink::Service(run.out.name.clone()))
+                .map_or(0, |s| s.at(now));
+            let served = u128::from(offered).min(capacity);
+            run.out.offered_total += u128::from(offered);
+            run.out.served_total += served;
+            spare.push(capacity - served);
+            work.push((offered, u64::try_from(served).unwrap_or(u64::MAX)));
+        }
+        let mut processed = vec![0u128; running.len()];
+        let mut arrived_now: BTreeMap<String, u128> = BTreeMap::new();
+        for (name, waiting) in &mut backlog {
+            let arrivals = profile
+                .series(&Sink::Queue(name.clone()))
+                .map_or(0, |s| s.at(now));
+            *waiting += u128::from(arrivals);
+            arrived_now.insert(name.clone(), u128::from(arrivals));
+            let readers: Vec<usize> = (0..running.len())
+                .filter(|&i| running[i].queues.contains(name))
+                .collect();
+            for i in readers {
+                let taken = (*waiting).min(spare[i]);
+                *waiting -= taken;
+                spare[i] -= taken;
+                processed[i] += taken;
+            }
+            let queue = queues.get_mut(name).expect("every backlog has a queue");
+            queue.arrived_total += u128::from(arrivals);
+            let left = u64::try_from(*waiting).unwrap_or(u64::MAX);
+            if left > queue.peak.0 {
+                queue.peak = (left, now);
+                queue.drained_at = None;
+            } else if left == 0 && queue.peak.0 > 0 && queue.drained_at.is_none() {
+                queue.drained_at = Some(now);
+            }
+            queue.last = left;
+            if now % SYNC_SECONDS == 0 {
+                queue.samples.push((now, left, arrivals));
+            }
+        }
+        for (i, run) in running.iter_mut().enumerate() {
+            for queue in &run.queues {
+                queues
+                    .get_mut(queue)
+                    .expect("read queues exist")
+                    .processed_total += processed[i];
+            }
+            let (offered, served) = work[i];
+            let incoming: u128 = run.queues.iter().map(|q| arrived_now[q]).sum();
+            if run.replicas() >= run.out.max {
+                run.out.first_at_max.get_or_insert(now);
+                run.out.seconds_at_max += 1;
+            }
+            // Every pod it may have is ready, and still requests are
+            // dropped, or the backlog grows.
+            if run.ready(now) >= run.out.max {
+                let dropped = u128::from(offered - served);
+                let queued = incoming.saturating_sub(processed[i]);
+                if dropped + queued > 0 {
+                    run.out.dropped_at_max += dropped;
+                    run.out.queued_at_max += queued;
+                    run.out.short_at_max_from.get_or_insert(now);
+                }
+            }
+            let demand = u64::try_from(u128::from(offered) + incoming).unwrap_or(u64::MAX);
+            if demand > run.out.peak_demand.0 {
+                run.out.peak_demand = (demand, now);
+            }
+            let pending = run.pending();
+            if pending > 0 {
+                run.out.pending_seconds += u64::from(pending);
+                run.out.first_pending.get_or_insert(now);
+            }
+            let busy = u128::from(served) + processed[i];
+            if now % SYNC_SECONDS == 0 {
+                sync(run, now, offered, busy, &backlog);
+            }
+            if let Some(keda) = &run.keda
+                && now % keda.polling == 0
+            {
+                poll(run, now, offered, &backlog);
+            }
+            if now % SYNC_SECONDS == 0 {
+                run.out.samples.push(Sample {
+                    at: now,
+                    replicas: run.replicas(),
+                    ready: run.ready(now),
+                    pending: run.pending(),
+                    offered,
+                    served,
+                    processed: u64::try_from(processed[i]).unwrap_or(u64::MAX),
+                });
+            }
+            let replicas = run.replicas();
+            if replicas > run.out.peak.0 {
+                run.out.peak = (replicas, now);
+            }
+        }
+        if let Some(cluster) = &mut cluster {
+            let requested = |kind: Kind| -> u128 {
+                running
+                    .iter()
+                    .map(|r| {
+                        let each = if kind == Kind::Cpu { r.cpu } else { r.memory };
+                        each * u128::from(r.replicas())
+                    })
+                    .sum()
+            };
+            let cpu = fixed_cpu + requested(Kind::Cpu);
+            let memory = fixed_memory + requested(Kind::Memory);
+            cluster.peak_cpu = cluster.peak_cpu.max(cpu);
+            cluster.peak_memory = cluster.peak_memory.max(memory);
+            if now % SYNC_SECONDS == 0 {
+                cluster.samples.push((now, cpu, memory));
+            }
+        }
+    }
+    Replay {
+        duration: profile.duration,
+        services: running.into_iter().map(|r| r.out).collect(),
+        queues: queues.into_values().collect(),
+        cluster,
+        skipped,
+    }
+}
+
+/// A service at the start of the replay: its minimum, or zero when KEDA may
+/// scale it there.
+fn start<'a>(
+    project: &Project,
+    index: usize,
+    service: &'a Service,
+    load: &crate::model::Load,
+) -> Running<'a> {
+    let range = service.autoscale_range().and_then(Result::ok);
+    let autoscaled = service.is_autoscaled() && range.is_some();
+    let (min, max) = match (autoscaled, range) {
+        (true, Some(range)) => (range.min().unsigned_abs(), range.max().unsigned_abs()),
+        _ => {
+            let pods = capacity::min_pods(service);
+            (pods, pods)
+        }
+    };
+    let autoscaler = autoscaled.then_some(service.autoscaler);
+    let keda_options = service.keda.as_ref();
+    let idle = keda_options
+        .and_then(|k| k.idle_replicas.as_ref())
+        .map(|i| i.value.unsigned_abs());
+    let keda = (autoscaler == Some(Autoscaler::Keda) && (min == 0 || idle.is_some())).then(|| {
+        let seconds = |value: Option<&crate::model::Spanned<i32>>, default| {
+            value.map_or(default, |v| u64::from(v.value.unsigned_abs()).max(1))
+        };
+        Keda {
+            polling: seconds(
+                keda_options.and_then(|k| k.polling_seconds.as_ref()),
+                KEDA_POLLING_SECONDS,
+            ),
+            cooldown: seconds(
+                keda_options.and_then(|k| k.cooldown_seconds.as_ref()),
+                KEDA_COOLDOWN_SECONDS,
+            ),
+            idle: idle.unwrap_or(0),
+            last_active: None,
+            triggers: (service.scaling.iter())
+                .filter(|s| {
+                    matches!(
+                        s.source.value,
+                        SignalSource::Metric(_) | SignalSource::Queue(_)
+                    )
+                })
+                .map(|s| {
+                    let activation = s
+                        .activation
+                        .as_ref()
+                        .map_or(0, |a| u64::try_from(a.value.milli).unwrap_or(u64::MAX));
+                    (s.source.value.clone(), activation)
+                })
+                .collect(),
+        }
+    });
+    let hpa = autoscaled.then(|| Hpa::new(spec(project, service, min.max(1), max), min));
+    let request = |kind: Kind| kind.request(service).map_or(0, |(amount, _, _)| amount);
+    let startup = load
+        .startup_seconds
+        .as_ref()
+        .map_or(DEFAULT_STARTUP_SECONDS, |s| {
+            u64::from(s.value.unsigned_abs())
+        });
+    let initial = if keda.is_some() {
+        keda.as_ref().map_or(0, |k| k.idle)
+    } else {
+        min
+    };
+    let mut run = Running {
+        service,
+        hpa,
+        keda,
+        pods: Vec::new(),
+        cpu: request(Kind::Cpu),
+        memory: request(Kind::Memory),
+        queues: (service.scaling.iter())
+            .filter_map(|s| match &s.source.value {
+                SignalSource::Queue(queue) => Some(queue.clone()),
+                _ => None,
+            })
+            .collect(),
+        metric_kinds: (service.scaling.iter())
+            .filter_map(|s| match &s.source.value {
+                SignalSource::Metric(name) => {
+                    Some((name.clone(), project.metric(name)?.kind.value))
+                }
+                _ => None,
+            })
+            .collect(),
+        out: ServiceReplay {
+            index,
+            name: service.name.value.clone(),
+            autoscaler,
+            min,
+            max,
+            cpu: request(Kind::Cpu),
+            memory: request(Kind::Memory),
+            startup_seconds: startup,
+            per_pod: load.per_pod_milli.value,
+            samples: Vec::new(),
+            initial,
+            changes: Vec::new(),
+            peak: (initial, 0),
+            first_at_max: None,
+            seconds_at_max: 0,
+            offered_total: 0,
+            served_total: 0,
+            dropped_at_max: 0,
+            queued_at_max: 0,
+            peak_demand: (0, 0),
+            short_at_max_from: None,
+            pending_seconds: 0,
+            first_pending: None,
+        },
+    };
+    run.queues.sort();
+    run.queues.dedup();
+    // The pods that run before the replay starts are ready at once.
+    run.pods = (0..initial)
+        .map(|_| Pod {
+            created: 0,
+            ready_from: Some(0),
+        })
+        .collect();
+    if let Some(hpa) = &mut run.hpa {
+        hpa.replicas = initial;
+    }
+    run
+}
+
+/// The HPA's configuration for a service: its range (at least 1: KEDA
+/// handles zero), and each direction's `behavior` over Kubernetes' defaults.
+pub fn spec(project: &Project, service: &Service, min: u32, max: u32) -> Spec {
+    let tolerance = project.cluster.kubernetes >= features::HPA_TOLERANCE.since;
+    let direction = |written: &Option<Behavior>, default: Direction| {
+        let Some(behavior) = written else {
+            return default;
+        };
+        Direction {
+            stabilization_seconds: behavior
+                .stabilization_seconds
+                .as_ref()
+                .map_or(default.stabilization_seconds, |s| {
+                    u64::from(s.value.unsigned_abs())
+                }),
+            tolerance_ppm: behavior
+                .tolerance_ppm
+                .as_ref()
+                .filter(|_| tolerance)
+                .map_or(default.tolerance_ppm, |t| u64::from(t.value)),
+            policies: if behavior.rates.is_empty() {
+                default.policies
+            } else {
+                behavior.rates.iter().map(|r| r.value).collect()
+            },
+            select: behavior.select.as_ref().map_or(default.select, |s| s.value),
+        }
+    };
+    Spec {
+        min,
+        max,
+        up: direction(&service.scale_up, Direction::default_up()),
+        down: direction(&service.scale_down, Direction::default_down()),
+    }
+}
+
+/// Schedules waiting pods, oldest first (services in model order at a tie),
+/// while the pool has room for their requests.
+fn schedule(
+    running: &mut [Running<'_>],
+    pool: Option<(u128, u128)>,
+    fixed_cpu: u128,
+    fixed_memory: u128,
+    now: u64,
+) {
+    let Some((cpu_capacity, memory_capacity)) = pool else {
+        for run in running.iter_mut() {
+            let ready = now + run.out.startup_seconds;
+            for pod in &mut run.pods {
+                pod.ready_from.get_or_insert(ready);
+            }
+        }
+        return;
+    };
+    let mut used_cpu = fixed_cpu;
+    let mut used_memory = fixed_memory;
+    let mut waiting = Vec::new();
+    for (s, run) in running.iter().enumerate() {
+        for (p, pod) in run.pods.iter().enumerate() {
+            match pod.ready_from {
+                Some(_) => {
+                    used_cpu += run.cpu;
+                    used_memory += run.memory;
+                }
+                None => waiting.push((pod.created, s, p)),
+            }
+        }
+    }
+    waiting.sort_unstable();
+    for (_, s, p) in waiting {
+        let run = &mut running[s];
+        if used_cpu + run.cpu <= cpu_capacity && used_memory + run.memory <= memory_capacity {
+            used_cpu += run.cpu;
+            used_memory += run.memory;
+            run.pods[p].ready_from = Some(now + run.out.startup_seconds);
+        }
+    }
+}
+
+/// One HPA sync: readings from what the service did this second.
+fn sync(
+    run: &mut Running<'_>,
+    now: u64,
+    offered: u64,
+    busy: u128,
+    backlog: &BTreeMap<String, u128>,
+) {
+    let ready = u128::from(run.ready(now));
+    let per_pod = u128::from(run.out.per_pod).max(1);
+    let current = u128::from(run.replicas());
+    let service = run.service;
+    let Some(hpa) = &mut run.hpa else { return };
+    if run.keda.is_some() && current == 0 {
+        // KEDA holds the service at zero; the HPA does not act.
+        return;
+    }
+    let mut readings = Vec::new();
+    for signal in &service.scaling {
+        let offered = u128::from(offered);
+        let reading = match (&signal.source.value, &signal.target.value) {
+            (SignalSource::Cpu, Target::Utilization(percent)) if ready > 0 => Reading {
+                total_milli: busy * 100_000 / per_pod,
+                target_milli: u128::from(percent.unsigned_abs()) * 1000,
+            },
+            (SignalSource::Cpu, Target::Average(value)) if ready > 0 => Reading {
+                total_milli: busy * run.cpu / per_pod,
+                target_milli: value.milli,
+            },
+            (SignalSource::Metric(name), target) => {
+                let pods_metric = run.metric_kinds.get(name) == Some(&MetricKind::Pods);
+                if pods_metric && ready == 0 {
+                    continue;
+                }
+                match target {
+                    Target::Average(value) => Reading {
+                        total_milli: offered,
+                        target_milli: value.milli,
+                    },
+                    Target::Total(value) => Reading {
+                        total_milli: offered * current,
+                        target_milli: value.milli,
+                    },
+                    _ => continue,
+                }
+            }
+            (SignalSource::Queue(name), target) => {
+                let waiting = backlog.get(name).copied().unwrap_or(0);
+                match target {
+                    Target::Average(value) => Reading {
+                        total_milli: waiting,
+                        target_milli: value.milli,
+                    },
+                    Target::Total(value) => Reading {
+                        total_milli: waiting * current,
+                        target_milli: value.milli,
+                    },
+                    _ => continue,
+                }
+            }
+            _ => continue,
+        };
+        readings.push(reading);
+    }
+    if readings.is_empty() {
+        return;
+    }
+    let desired = hpa.sync(now, &readings);
+    run.resize(now, desired);
+}
+
+/// One KEDA poll: wake the service from idle, or return it there.
+fn poll(run: &mut Running<'_>, now: u64, offered: u64, backlog: &BTreeMap<String, u128>) {
+    let Some(keda) = &mut run.keda else { return };
+    let active = keda.triggers.iter().any(|(source, activation)| {
+        let value = match source {
+            SignalSource::Queue(name) => backlog.get(name).copied().unwrap_or(0),
+            _ => u128::from(offered),
+        };
+        value > u128::from(*activation)
+    });
+    let idle = keda.idle;
+    let replicas = u32::try_from(run.pods.len()).unwrap_or(u32::MAX);
+    if active {
+        keda.last_active = Some(now);
+        if replicas <= idle {
+            let wake = run.out.min.max(1);
+            run.resize(now, wake);
+        }
+    } else if replicas > idle && now >= keda.last_active.map_or(0, |at| at + keda.cooldown) {
+        run.resize(now, idle);
+    }
+}
