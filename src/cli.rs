@@ -135,7 +135,8 @@ struct PlanArgs {
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     format: PlanFormat,
     /// Write an SVG chart of each simulated service (pods and load over
-    /// time) into this directory, as PROJECT-SERVICE.svg.
+    /// time) into this directory, as PROJECT/SERVICE.svg; like `build`, it
+    /// replaces only files it wrote.
     #[arg(long, value_name = "DIR")]
     chart: Option<PathBuf>,
     /// When to colour the findings.
@@ -457,17 +458,17 @@ fn plan(args: PlanArgs) -> Result<ExitCode, crate::error::Error> {
         plans.push(crate::plan::plan(project, &name, profile, &options));
     }
     if let Some(dir) = &args.chart {
-        std::fs::create_dir_all(dir).map_err(|source| crate::error::Error::Path {
-            path: dir.clone(),
-            source,
-        })?;
+        // Charts are written as `build` writes manifests: one directory per
+        // project, atomically, replacing only files scalec wrote there.
+        let mut set = crate::emit::OutputSet::default();
         for plan in &plans {
+            let project = PathBuf::from(&plan.project);
             for (file, svg) in crate::plan::chart::charts(&plan.project, &plan.replay) {
-                let path = dir.join(file);
-                std::fs::write(&path, svg)
-                    .map_err(|source| crate::error::Error::Path { path, source })?;
+                set.files.insert(project.join(file), svg);
             }
+            set.dirs.insert(project);
         }
+        crate::output::write(dir, &set, &|text| note(text))?;
     }
     let findings: Vec<_> = plans
         .iter()

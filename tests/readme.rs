@@ -107,6 +107,13 @@ fn expected_blocks() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "plan-aether",
+            format!(
+                "```console\n$ scalec plan policies/aether --at 30m\n{}```\n",
+                scalec(&["plan", "policies/aether", "--at", "30m"])
+            ),
+        ),
+        (
             "explain-k104",
             format!(
                 "```console\n$ scalec explain K104\n{}```\n",

@@ -25,14 +25,14 @@ const OFFERED: &str = "#d9731a";
 const SERVED: &str = "#2e8b57";
 
 /// The charts of a replay: `(file name, SVG text)`, one per simulated
-/// service, named `PROJECT-SERVICE.svg`.
+/// service, named `SERVICE.svg`.
 pub fn charts(project: &str, replay: &Replay) -> Vec<(String, String)> {
     replay
         .services
         .iter()
         .map(|run| {
             (
-                format!("{project}-{}.svg", run.name),
+                format!("{}.svg", run.name),
                 chart(project, run, replay.duration),
             )
         })
@@ -193,20 +193,38 @@ fn chart(project: &str, run: &ServiceReplay, duration: u64) -> String {
         text.push_str("\"/>\n");
         text
     };
+    // A step line turns only where the count changes; a load line keeps a
+    // point only where the load bends.
     let step_points = |value: &dyn Fn(&super::replay::Sample) -> u128, y: &dyn Fn(u128) -> f64| {
-        let mut points = Vec::new();
-        for (i, sample) in run.samples.iter().enumerate() {
-            let py = y(value(sample));
-            if i > 0 {
-                points.push((x(sample.at), points.last().map_or(py, |p: &(f64, f64)| p.1)));
+        let mut points: Vec<(f64, f64)> = Vec::new();
+        let mut last = None;
+        for sample in &run.samples {
+            let now = value(sample);
+            match last {
+                None => points.push((x(sample.at), y(now))),
+                Some(before) if before != now => {
+                    points.push((x(sample.at), y(before)));
+                    points.push((x(sample.at), y(now)));
+                }
+                Some(_) => {}
             }
-            points.push((x(sample.at), py));
+            last = Some(now);
+        }
+        if let (Some(sample), Some(now)) = (run.samples.last(), last) {
+            points.push((x(sample.at), y(now)));
         }
         points
     };
     let smooth_points = |value: &dyn Fn(&super::replay::Sample) -> u128| {
-        (run.samples.iter())
-            .map(|s| (x(s.at), y_load(value(s))))
+        let values: Vec<(u64, u128)> = run.samples.iter().map(|s| (s.at, value(s))).collect();
+        (0..values.len())
+            .filter(|&i| {
+                // Keep the ends, and every point where the slope changes.
+                i == 0
+                    || i + 1 == values.len()
+                    || values[i].1 * 2 != values[i - 1].1 + values[i + 1].1
+            })
+            .map(|i| (x(values[i].0), y_load(values[i].1)))
             .collect::<Vec<_>>()
     };
     svg.push_str(&line(

@@ -341,4 +341,42 @@ mod tests {
         let mut hpa = Hpa::new(s, 10);
         assert_eq!(hpa.sync(0, &[load(100, 50)]), 10);
     }
+
+    /// The example of "Scaling policies" in the Kubernetes documentation
+    /// (Horizontal Pod Autoscaling): with a Pods policy of 4 and a Percent
+    /// policy of 10 %, each per 60 s, 80 replicas scaled down to 10 first
+    /// lose 8, then at 72 "10% of the pods is 7.2 but the number is rounded
+    /// up to 8", and below 40 replicas the Pods policy removes 4 at a time.
+    #[test]
+    fn the_documented_scale_down_example() {
+        let mut s = spec(10, 100);
+        s.down = Direction {
+            stabilization_seconds: 0,
+            tolerance_ppm: DEFAULT_TOLERANCE_PPM,
+            policies: vec![
+                RatePolicy {
+                    amount: RateAmount::Pods(4),
+                    period_seconds: 60,
+                },
+                RatePolicy {
+                    amount: RateAmount::Percent(10),
+                    period_seconds: 60,
+                },
+            ],
+            select: SelectPolicy::Max,
+        };
+        let mut hpa = Hpa::new(s, 80);
+        let mut counts = vec![80];
+        // The load asks for 10 pods at every 15 s sync for 15 minutes.
+        for t in (0..900).step_by(15) {
+            let count = hpa.sync(t, &[load(500, 50)]);
+            if counts.last() != Some(&count) {
+                counts.push(count);
+            }
+        }
+        assert_eq!(
+            counts,
+            [80, 72, 64, 57, 51, 45, 40, 36, 32, 28, 24, 20, 16, 12, 10]
+        );
+    }
 }

@@ -92,7 +92,7 @@ pub enum Origin {
     /// The policy's `load` blocks, in the shape [`Profile::from_load_blocks`]
     /// gives them.
     LoadBlocks,
-    /// A table file, as the command line named it.
+    /// A table file, by its file name.
     Table(String),
     /// A `loadtest` block of the policy.
     LoadTest(String),
@@ -196,6 +196,7 @@ impl Profile {
                     "the load table is empty",
                     Span::new(file.id, 0, 0),
                 )
+                .with_label("no header row")
                 .with_help("write a header row, `time` and the services or queues, then rows of rates: `time api` / `0s 0` / `10m 500`"),
             ]);
         };
@@ -239,6 +240,7 @@ impl Profile {
                     "the load table names no service or queue",
                     header.first().map_or(Span::new(file.id, 0, 0), |c| c.span),
                 )
+                .with_label("only `time`")
                 .with_help("name the services and queues after `time`: `time api orders`"),
             );
         }
@@ -264,7 +266,10 @@ impl Profile {
             }
             let time = match values::duration_seconds(&quantity(&row[0]), u32::MAX / 2) {
                 Ok(seconds) => u64::from(seconds.unsigned_abs()),
-                Err(problem) => {
+                Err(mut problem) => {
+                    problem.help.get_or_insert_with(|| {
+                        "each row starts with a time: `0s`, `90s`, `10m`, `1h`".into()
+                    });
                     problems.push(problem);
                     continue;
                 }
@@ -291,7 +296,13 @@ impl Profile {
             for (cell, column) in row.iter().skip(1).zip(&mut points) {
                 match values::number_milli(&quantity(cell)) {
                     Ok(rate) => column.push((time, rate)),
-                    Err(problem) => problems.push(problem),
+                    Err(mut problem) => {
+                        problem.help.get_or_insert_with(|| {
+                            "rates are numbers a second, optionally with `k` or `M`: `1000`, `1.5k`"
+                                .into()
+                        });
+                        problems.push(problem);
+                    }
                 }
             }
         }
@@ -302,6 +313,7 @@ impl Profile {
                     "the load table has a header and no rows",
                     header[0].span,
                 )
+                .with_label("no rows follow")
                 .with_help("add rows of a time and rates: `0s 0` / `10m 500`"),
             );
         }
@@ -318,7 +330,11 @@ impl Profile {
                 })
             })
             .collect();
-        Ok(Profile::new(Origin::Table(file.display_path()), series))
+        // Named by its file name alone: the report never depends on how the
+        // path was spelled.
+        let name = (file.path.file_name())
+            .map_or_else(|| file.display_path(), |n| n.to_string_lossy().into_owned());
+        Ok(Profile::new(Origin::Table(name), series))
     }
 }
 

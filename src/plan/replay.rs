@@ -12,7 +12,9 @@
 //! 3. every 15 s the HPA syncs ([`super::hpa`]) on what its metrics read:
 //!    cpu is busy work over `per_pod` (a pod serving `per_pod` is at 100 %
 //!    of its request); a metric is the service's offered request rate; a
-//!    queue is its backlog. Memory and schedules are not simulated;
+//!    queue is its backlog with the messages in flight (SQS counts them by
+//!    default; a pod works one message at a time). Memory and schedules are
+//!    not simulated;
 //! 4. for a KEDA service that may scale to zero (or to its idle count),
 //!    every polling interval KEDA checks whether a trigger other than cpu
 //!    and memory is above its activation value; it wakes the service from
@@ -326,6 +328,9 @@ pub fn replay(project: &Project, profile: &Profile) -> Replay {
         }
         let mut processed = vec![0u128; running.len()];
         let mut arrived_now: BTreeMap<String, u128> = BTreeMap::new();
+        // What the queue's metric reads: the messages waiting and those in
+        // flight (SQS counts them by default).
+        let mut readings: BTreeMap<String, u128> = BTreeMap::new();
         for (name, waiting) in &mut backlog {
             let arrivals = profile
                 .series(&Sink::Queue(name.clone()))
@@ -335,12 +340,17 @@ pub fn replay(project: &Project, profile: &Profile) -> Replay {
             let readers: Vec<usize> = (0..running.len())
                 .filter(|&i| running[i].queues.contains(name))
                 .collect();
+            let mut in_flight = 0;
             for i in readers {
                 let taken = (*waiting).min(spare[i]);
                 *waiting -= taken;
                 spare[i] -= taken;
                 processed[i] += taken;
+                // A pod works one message at a time: its share of the
+                // second spent on messages is the messages it holds.
+                in_flight += taken * 1000 / u128::from(running[i].out.per_pod).max(1);
             }
+            readings.insert(name.clone(), *waiting + in_flight);
             let queue = queues.get_mut(name).expect("every backlog has a queue");
             queue.arrived_total += u128::from(arrivals);
             let left = u64::try_from(*waiting).unwrap_or(u64::MAX);
@@ -390,12 +400,12 @@ pub fn replay(project: &Project, profile: &Profile) -> Replay {
             }
             let busy = u128::from(served) + processed[i];
             if now % SYNC_SECONDS == 0 {
-                sync(run, now, offered, busy, &backlog);
+                sync(run, now, offered, busy, &readings);
             }
             if let Some(keda) = &run.keda
                 && now % keda.polling == 0
             {
-                poll(run, now, offered, &backlog);
+                poll(run, now, offered, &readings);
             }
             if now % SYNC_SECONDS == 0 {
                 run.out.samples.push(Sample {
@@ -740,5 +750,186 @@ fn poll(run: &mut Running<'_>, now: u64, offered: u64, backlog: &BTreeMap<String
         }
     } else if replicas > idle && now >= keda.last_active.map_or(0, |at| at + keda.cooldown) {
         run.resize(now, idle);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::{Diagnostic, Severity};
+    use crate::plan::profile::Series;
+    use crate::source::SourceMap;
+    use std::path::PathBuf;
+
+    fn lower(text: &str) -> Project {
+        let mut sources = SourceMap::new();
+        let file = sources.add("replay/policy.scale", text);
+        let mut sink: Vec<Diagnostic> = Vec::new();
+        let ast = crate::syntax::parse_file(sources.get(file), &mut sink).expect("parses");
+        let project = crate::lower::lower_project(PathBuf::from("replay"), &[ast], &mut sink);
+        assert!(
+            sink.iter().all(|d| d.severity != Severity::Error),
+            "{sink:#?}"
+        );
+        project
+    }
+
+    fn profile(sink: Sink, points: &[(u64, u64)]) -> Profile {
+        Profile::new(
+            crate::plan::profile::Origin::LoadBlocks,
+            vec![Series {
+                sink,
+                points: points.iter().map(|&(t, r)| (t, r * 1000)).collect(),
+            }],
+        )
+    }
+
+    fn at(run: &ServiceReplay, second: u64) -> Sample {
+        *run.samples
+            .iter()
+            .find(|s| s.at == second)
+            .expect("a sample every 15 s")
+    }
+
+    const API: &str = r#"
+service api {
+  image    = "registry.example.com/api:1.0.0"
+  cpu      = 500m
+  replicas = 2 .. 20
+  scale cpu { utilization = 50% }
+  load {
+    peak    = 400
+    per_pod = 100
+    startup = 60s
+  }
+}
+"#;
+
+    #[test]
+    fn pods_that_are_not_ready_serve_nothing_and_count_for_nothing() {
+        let project = lower(API);
+        // A step from 0 to 400 req/s at 15 s.
+        let load = profile(
+            Sink::Service("api".into()),
+            &[(0, 0), (14, 0), (15, 400), (600, 400)],
+        );
+        let replay = replay(&project, &load);
+        let api = &replay.services[0];
+        // At 15 s two ready pods serve 200 of 400; cpu reads 200 % of 50 %:
+        // ⌈2 × 100 % ÷ 50 %⌉ = 4 would be wanted by the ready pods' usage,
+        // limited by the default policies to 4 (double, or + 4).
+        let s = at(api, 15);
+        assert_eq!((s.replicas, s.ready, s.served), (4, 2, 200_000));
+        // The two new pods are not ready for 60 s and count for nothing: at
+        // 30 s the two ready pods' usage still asks for ⌈200 % ÷ 50 %⌉ = 4,
+        // which it has; the HPA waits for them rather than adding more.
+        let s = at(api, 30);
+        assert_eq!((s.replicas, s.ready, s.served), (4, 2, 200_000));
+        // The pods made at 15 s find room the next second and are ready 60 s
+        // later: not at 75 s, but at 90 s.
+        assert_eq!(at(api, 75).ready, 2);
+        assert!(at(api, 90).ready >= 4);
+        // 400 req/s at 50 % needs 8 pods: the count settles there.
+        assert_eq!(at(api, 600).replicas, 8);
+        assert_eq!(at(api, 600).served, 400_000);
+        assert!(api.served_total < api.offered_total);
+    }
+
+    #[test]
+    fn a_full_node_pool_leaves_pods_pending() {
+        let project = lower(&format!(
+            r#"
+cluster c {{
+  kubernetes = "1.34"
+  namespace  = "c"
+  nodes {{
+    count  = 1 .. 2
+    cpu    = 2
+    memory = 8Gi
+  }}
+}}
+{API}"#
+        ));
+        let load = profile(Sink::Service("api".into()), &[(0, 600), (600, 600)]);
+        let replay = replay(&project, &load);
+        let api = &replay.services[0];
+        // 600 req/s at 50 % asks for 12 pods; two nodes of 2 cores hold 8
+        // pods of 500m, and the rest wait.
+        let last = api.samples.last().expect("samples");
+        assert_eq!(last.replicas - last.pending, 8);
+        assert!(last.pending > 0);
+        assert!(api.first_pending.is_some());
+        let cluster = replay.cluster.as_ref().expect("a pool");
+        assert_eq!(cluster.cpu_capacity, 4000);
+    }
+
+    const WORKER: &str = r#"
+cluster c {
+  kubernetes = "1.34"
+  namespace  = "c"
+  autoscaler = keda
+}
+queue jobs {
+  provider = aws-sqs
+  url      = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"
+  region   = "us-east-1"
+  auth     = keda
+}
+service worker {
+  image    = "registry.example.com/worker:1.0.0"
+  cpu      = 250m
+  replicas = 0 .. 10
+  scale jobs { average = 50 }
+  keda { polling = 20s; cooldown = 120s }
+  load {
+    peak    = 100
+    per_pod = 20
+    startup = 10s
+  }
+}
+"#;
+
+    #[test]
+    fn keda_wakes_a_service_from_zero_and_returns_it_after_the_cooldown() {
+        let project = lower(WORKER);
+        // 100 messages a second from 100 s to 400 s, then none.
+        let load = profile(
+            Sink::Queue("jobs".into()),
+            &[(0, 0), (99, 0), (100, 100), (400, 100), (401, 0), (1200, 0)],
+        );
+        let replay = replay(&project, &load);
+        let worker = &replay.services[0];
+        assert_eq!(worker.initial, 0);
+        // KEDA polls every 20 s: the first poll with messages is at 100 s,
+        // which wakes the service to 1 pod.
+        assert_eq!(worker.changes[0], (100, 1));
+        // Then the HPA scales on the backlog, 50 per pod.
+        assert!(worker.peak.0 >= 5, "{:?}", worker.peak);
+        // The backlog drains after the load ends.
+        let queue = &replay.queues[0];
+        assert_eq!(queue.last, 0);
+        assert!(queue.drained_at.is_some());
+        // Back to zero only once no message has waited for 120 s, at a poll.
+        let (last_at, last_count) = *worker.changes.last().expect("changes");
+        assert_eq!(last_count, 0);
+        assert_eq!(last_at % 20, 0);
+        assert!(last_at >= 400 + 120, "{last_at}");
+        assert_eq!(at(worker, 1200).replicas, 0);
+    }
+
+    #[test]
+    fn activation_keeps_a_small_backlog_at_zero() {
+        let project = lower(&WORKER.replace(
+            "scale jobs { average = 50 }",
+            "scale jobs {\n    average    = 50\n    activation = 5000\n  }",
+        ));
+        // 10 messages a second for 300 s: 3,000 at most, below the activation.
+        let load = profile(
+            Sink::Queue("jobs".into()),
+            &[(0, 10), (300, 10), (301, 0), (600, 0)],
+        );
+        let replay = replay(&project, &load);
+        assert!(replay.services[0].changes.is_empty());
+        assert_eq!(replay.queues[0].last, 3_010_000);
     }
 }
