@@ -122,7 +122,7 @@
     ;; scale_up, scale_down
     "stabilization" "rate" "select" "tolerance"
     ;; load
-    "peak" "per_pod"
+    "peak" "per_pod" "startup"
     ;; disruption
     "max_unavailable" "min_available"
     ;; collection, field

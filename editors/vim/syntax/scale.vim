@@ -64,7 +64,7 @@ let s:attributes = [
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
       \ 'stabilization', 'rate', 'select', 'tolerance',
-      \ 'peak', 'per_pod',
+      \ 'peak', 'per_pod', 'startup',
       \ 'max_unavailable', 'min_available',
       \ 'shard_key',
       \ 'type', 'cardinality', 'top_share', 'monotonic',
