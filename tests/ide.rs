@@ -333,6 +333,7 @@ fn symbols_outline_a_file_and_search_every_project() {
             "scale",
             "scale",
             "scale_up",
+            "load",
             "files",
             "identity",
             "connections"
