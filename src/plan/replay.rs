@@ -174,8 +174,6 @@ struct Running<'a> {
     hpa: Option<Hpa>,
     keda: Option<Keda>,
     pods: Vec<Pod>,
-    cpu: u128,
-    memory: u128,
     out: ServiceReplay,
     /// Queues it reads, by name.
     queues: Vec<String>,
@@ -285,11 +283,13 @@ pub fn replay(project: &Project, profile: &Profile) -> Replay {
         let count = u128::from(count.max);
         (per_node(Kind::Cpu) * count, per_node(Kind::Memory) * count)
     });
+    let simulated: std::collections::BTreeSet<usize> =
+        running.iter().map(|r| r.out.index).collect();
     let fixed = |kind: Kind| {
-        let simulated = |s: &Service| running.iter().any(|r| std::ptr::eq(r.service, s));
         let databases = capacity::sum(&capacity::demands(project, kind, |_| 0));
-        let others: u128 = (project.services.iter())
-            .filter(|s| !simulated(s))
+        let others: u128 = (project.services.iter().enumerate())
+            .filter(|(i, _)| !simulated.contains(i))
+            .map(|(_, s)| s)
             .filter_map(|s| {
                 let (request, _, _) = kind.request(s)?;
                 Some(request * u128::from(capacity::min_pods(s)))
@@ -308,18 +308,31 @@ pub fn replay(project: &Project, profile: &Profile) -> Replay {
         peak_memory: 0,
     });
 
+    // Looked up once: the load of each service, and the services reading
+    // each queue.
+    let offered_series: Vec<Option<&super::profile::Series>> = (running.iter())
+        .map(|r| profile.series(&Sink::Service(r.out.name.clone())))
+        .collect();
+    let queue_series: BTreeMap<String, Option<&super::profile::Series>> = (backlog.keys())
+        .map(|name| (name.clone(), profile.series(&Sink::Queue(name.clone()))))
+        .collect();
+    let readers: BTreeMap<String, Vec<usize>> = (backlog.keys())
+        .map(|name| {
+            let reading = (0..running.len()).filter(|&i| running[i].queues.contains(name));
+            (name.clone(), reading.collect())
+        })
+        .collect();
+
     for now in 0..=profile.duration {
         schedule(&mut running, pool, fixed_cpu, fixed_memory, now);
 
         // Requests first, then the queues, each pod up to `per_pod`.
         let mut spare: Vec<u128> = Vec::with_capacity(running.len());
         let mut work: Vec<(u64, u64)> = Vec::with_capacity(running.len());
-        for run in &mut running {
+        for (run, series) in running.iter_mut().zip(&offered_series) {
             let ready = u128::from(run.ready(now));
             let capacity = ready * u128::from(run.out.per_pod);
-            let offered = profile
-                .series(&Sink::Service(run.out.name.clone()))
-                .map_or(0, |s| s.at(now));
+            let offered = series.map_or(0, |s| s.at(now));
             let served = u128::from(offered).min(capacity);
             run.out.offered_total += u128::from(offered);
             run.out.served_total += served;
@@ -332,16 +345,11 @@ pub fn replay(project: &Project, profile: &Profile) -> Replay {
         // flight (SQS counts them by default).
         let mut readings: BTreeMap<String, u128> = BTreeMap::new();
         for (name, waiting) in &mut backlog {
-            let arrivals = profile
-                .series(&Sink::Queue(name.clone()))
-                .map_or(0, |s| s.at(now));
+            let arrivals = queue_series[name].map_or(0, |s| s.at(now));
             *waiting += u128::from(arrivals);
             arrived_now.insert(name.clone(), u128::from(arrivals));
-            let readers: Vec<usize> = (0..running.len())
-                .filter(|&i| running[i].queues.contains(name))
-                .collect();
             let mut in_flight = 0;
-            for i in readers {
+            for &i in &readers[name] {
                 let taken = (*waiting).min(spare[i]);
                 *waiting -= taken;
                 spare[i] -= taken;
@@ -428,7 +436,11 @@ pub fn replay(project: &Project, profile: &Profile) -> Replay {
                 running
                     .iter()
                     .map(|r| {
-                        let each = if kind == Kind::Cpu { r.cpu } else { r.memory };
+                        let each = if kind == Kind::Cpu {
+                            r.out.cpu
+                        } else {
+                            r.out.memory
+                        };
                         each * u128::from(r.replicas())
                     })
                     .sum()
@@ -523,8 +535,6 @@ fn start<'a>(
         hpa,
         keda,
         pods: Vec::new(),
-        cpu: request(Kind::Cpu),
-        memory: request(Kind::Memory),
         queues: (service.scaling.iter())
             .filter_map(|s| match &s.source.value {
                 SignalSource::Queue(queue) => Some(queue.clone()),
@@ -641,8 +651,8 @@ fn schedule(
         for (p, pod) in run.pods.iter().enumerate() {
             match pod.ready_from {
                 Some(_) => {
-                    used_cpu += run.cpu;
-                    used_memory += run.memory;
+                    used_cpu += run.out.cpu;
+                    used_memory += run.out.memory;
                 }
                 None => waiting.push((pod.created, s, p)),
             }
@@ -651,9 +661,10 @@ fn schedule(
     waiting.sort_unstable();
     for (_, s, p) in waiting {
         let run = &mut running[s];
-        if used_cpu + run.cpu <= cpu_capacity && used_memory + run.memory <= memory_capacity {
-            used_cpu += run.cpu;
-            used_memory += run.memory;
+        if used_cpu + run.out.cpu <= cpu_capacity && used_memory + run.out.memory <= memory_capacity
+        {
+            used_cpu += run.out.cpu;
+            used_memory += run.out.memory;
             run.pods[p].ready_from = Some(now + run.out.startup_seconds);
         }
     }
@@ -685,7 +696,7 @@ fn sync(
                 target_milli: u128::from(percent.unsigned_abs()) * 1000,
             },
             (SignalSource::Cpu, Target::Average(value)) if ready > 0 => Reading {
-                total_milli: busy * run.cpu / per_pod,
+                total_milli: busy * run.out.cpu / per_pod,
                 target_milli: value.milli,
             },
             (SignalSource::Metric(name), target) => {
