@@ -321,6 +321,7 @@ fn table_errors_have_a_code_a_place_and_a_hint() {
         ),
         ("time api api\n0s 10 20\n", "E005", "one column", "1:10"),
         ("# only a comment\n", "E001", "write a header row", "1:1"),
+        ("time api\n0s 1\n169h 1\n", "E003", "a week at most", "3:1"),
     ];
     for (i, (table, code, hint, place)) in cases.into_iter().enumerate() {
         let path = dir.path().join(format!("case{i}.load"));
@@ -378,4 +379,39 @@ fn findings_follow_settings_and_suppressions() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("E002"), "{}", stderr(&output));
     assert!(stdout(&output).is_empty());
+}
+
+/// The largest values the language holds replay in bounded time and memory:
+/// two billion pods are counted in groups, not one by one. At 1 % of a pod
+/// that serves almost nothing, each sync asks for 100 times the ready pods,
+/// up to the maximum.
+#[test]
+fn extreme_values_replay() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let project = dir.path().join("extreme");
+    fs::create_dir(&project).expect("a project directory");
+    fs::write(
+        project.join("policy.scale"),
+        r#"
+service api {
+  image    = "registry.example.com/api:1.0.0"
+  cpu      = 1m
+  replicas = 1 .. 2147483647
+  scale cpu { utilization = 1% }
+  scale_up { rate = 2147483647 per 1s }
+  load {
+    peak    = 18000000000000000
+    per_pod = 0.001
+    startup = 1s
+  }
+}
+"#,
+    )
+    .expect("written");
+    let output = scalec(&["plan", project.to_str().expect("UTF-8"), "--format", "json"]);
+    assert!(output.status.code().is_some(), "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let api = &report["projects"][0]["services"][0];
+    assert_eq!(api["max_replicas"], 2_147_483_647);
+    assert_eq!(api["peak_replicas"], 2_147_483_647);
 }

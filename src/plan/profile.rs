@@ -108,6 +108,9 @@ pub struct Profile {
     pub series: Vec<Series>,
 }
 
+/// The longest replay: a week, in seconds.
+pub const MAX_SECONDS: u64 = 7 * 24 * 3600;
+
 /// The shape [`Profile::from_load_blocks`] gives every `load` block: ramp up
 /// to the peak, hold it, ramp down, then watch the services scale back.
 pub const RAMP_SECONDS: u64 = 10 * 60;
@@ -274,6 +277,21 @@ impl Profile {
                     continue;
                 }
             };
+            if time > MAX_SECONDS {
+                problems.push(
+                    Diagnostic::error(
+                        codes::TYPE_MISMATCH,
+                        format!(
+                            "the replay covers at most a week; this row is at {}",
+                            super::clock(time)
+                        ),
+                        row[0].span,
+                    )
+                    .with_label("too late")
+                    .with_help("replay a week at most: `168h`"),
+                );
+                continue;
+            }
             let expected_first = last_time.is_none() && time != 0;
             let not_later = last_time.is_some_and(|last| time <= last);
             if expected_first || not_later {

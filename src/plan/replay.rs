@@ -149,11 +149,14 @@ pub struct Replay {
     pub skipped: Vec<Skipped>,
 }
 
-/// A pod: when it was created, and once it found room, when it is ready.
+/// Pods made in the same second that share their fate: when they were
+/// created, and once they found room, when they are ready. Kept in groups so
+/// that a service of thousands of pods costs what one of a few does.
 #[derive(Clone, Copy, Debug)]
-struct Pod {
+struct Cohort {
     created: u64,
     ready_from: Option<u64>,
+    count: u32,
 }
 
 /// KEDA's activation state for a service that may scale to zero.
@@ -173,7 +176,8 @@ struct Running<'a> {
     service: &'a Service,
     hpa: Option<Hpa>,
     keda: Option<Keda>,
-    pods: Vec<Pod>,
+    /// Oldest first.
+    pods: Vec<Cohort>,
     out: ServiceReplay,
     /// Queues it reads, by name.
     queues: Vec<String>,
@@ -182,20 +186,22 @@ struct Running<'a> {
 }
 
 impl Running<'_> {
+    fn count(&self, which: impl Fn(&Cohort) -> bool) -> u32 {
+        (self.pods.iter())
+            .filter(|c| which(c))
+            .fold(0, |sum, c| sum.saturating_add(c.count))
+    }
+
     fn ready(&self, now: u64) -> u32 {
-        let ready = (self.pods.iter())
-            .filter(|p| p.ready_from.is_some_and(|ready| now >= ready))
-            .count();
-        u32::try_from(ready).unwrap_or(u32::MAX)
+        self.count(|c| c.ready_from.is_some_and(|ready| now >= ready))
     }
 
     fn pending(&self) -> u32 {
-        u32::try_from(self.pods.iter().filter(|p| p.ready_from.is_none()).count())
-            .unwrap_or(u32::MAX)
+        self.count(|c| c.ready_from.is_none())
     }
 
     fn replicas(&self) -> u32 {
-        u32::try_from(self.pods.len()).unwrap_or(u32::MAX)
+        self.count(|_| true)
     }
 
     /// Creates or removes pods for `count` replicas. Removal takes pods
@@ -207,19 +213,28 @@ impl Running<'_> {
             return;
         }
         if count > current {
-            self.pods.extend((current..count).map(|_| Pod {
+            self.pods.push(Cohort {
                 created: now,
                 ready_from: None,
-            }));
+                count: count - current,
+            });
         } else {
-            let rank = |p: &Pod| match p.ready_from {
-                None => (0, u64::MAX - p.created),
-                Some(ready) if now < ready => (1, u64::MAX - p.created),
-                Some(_) => (2, u64::MAX - p.created),
-            };
-            self.pods.sort_by_key(rank);
-            self.pods.drain(..(current - count) as usize);
-            self.pods.sort_by_key(|p| p.created);
+            let mut remove = current - count;
+            for stage in 0..3 {
+                for cohort in self.pods.iter_mut().rev() {
+                    let rank = match cohort.ready_from {
+                        None => 0,
+                        Some(ready) if now < ready => 1,
+                        Some(_) => 2,
+                    };
+                    if rank == stage {
+                        let taken = remove.min(cohort.count);
+                        cohort.count -= taken;
+                        remove -= taken;
+                    }
+                }
+            }
+            self.pods.retain(|c| c.count > 0);
         }
         self.out.changes.push((now, count));
         if let Some(hpa) = &mut self.hpa {
@@ -578,12 +593,13 @@ fn start<'a>(
     run.queues.sort();
     run.queues.dedup();
     // The pods that run before the replay starts are ready at once.
-    run.pods = (0..initial)
-        .map(|_| Pod {
+    if initial > 0 {
+        run.pods.push(Cohort {
             created: 0,
             ready_from: Some(0),
-        })
-        .collect();
+            count: initial,
+        });
+    }
     if let Some(hpa) = &mut run.hpa {
         hpa.replicas = initial;
     }
@@ -638,8 +654,8 @@ fn schedule(
     let Some((cpu_capacity, memory_capacity)) = pool else {
         for run in running.iter_mut() {
             let ready = now + run.out.startup_seconds;
-            for pod in &mut run.pods {
-                pod.ready_from.get_or_insert(ready);
+            for cohort in &mut run.pods {
+                cohort.ready_from.get_or_insert(ready);
             }
         }
         return;
@@ -648,25 +664,53 @@ fn schedule(
     let mut used_memory = fixed_memory;
     let mut waiting = Vec::new();
     for (s, run) in running.iter().enumerate() {
-        for (p, pod) in run.pods.iter().enumerate() {
-            match pod.ready_from {
+        for (c, cohort) in run.pods.iter().enumerate() {
+            match cohort.ready_from {
                 Some(_) => {
-                    used_cpu += run.out.cpu;
-                    used_memory += run.out.memory;
+                    used_cpu += run.out.cpu * u128::from(cohort.count);
+                    used_memory += run.out.memory * u128::from(cohort.count);
                 }
-                None => waiting.push((pod.created, s, p)),
+                None => waiting.push((cohort.created, s, c)),
             }
         }
     }
+    if waiting.is_empty() {
+        return;
+    }
     waiting.sort_unstable();
-    for (_, s, p) in waiting {
+    let mut split = Vec::new();
+    for (_, s, c) in waiting {
         let run = &mut running[s];
-        if used_cpu + run.out.cpu <= cpu_capacity && used_memory + run.out.memory <= memory_capacity
-        {
-            used_cpu += run.out.cpu;
-            used_memory += run.out.memory;
-            run.pods[p].ready_from = Some(now + run.out.startup_seconds);
+        let (cpu, memory) = (run.out.cpu, run.out.memory);
+        // As many of the cohort as the room left holds.
+        let fits = |free: u128, each: u128| if each == 0 { u128::MAX } else { free / each };
+        let room = fits(cpu_capacity.saturating_sub(used_cpu), cpu)
+            .min(fits(memory_capacity.saturating_sub(used_memory), memory));
+        let cohort = &mut run.pods[c];
+        let placed = u32::try_from(room.min(u128::from(cohort.count))).unwrap_or(u32::MAX);
+        if placed == 0 {
+            continue;
         }
+        used_cpu += cpu * u128::from(placed);
+        used_memory += memory * u128::from(placed);
+        if placed < cohort.count {
+            cohort.count -= placed;
+            split.push((
+                s,
+                Cohort {
+                    created: cohort.created,
+                    ready_from: Some(now + run.out.startup_seconds),
+                    count: placed,
+                },
+            ));
+        } else {
+            cohort.ready_from = Some(now + run.out.startup_seconds);
+        }
+    }
+    for (s, cohort) in split {
+        let pods = &mut running[s].pods;
+        let at = pods.partition_point(|c| c.created <= cohort.created);
+        pods.insert(at, cohort);
     }
 }
 
@@ -743,6 +787,7 @@ fn sync(
 
 /// One KEDA poll: wake the service from idle, or return it there.
 fn poll(run: &mut Running<'_>, now: u64, offered: u64, backlog: &BTreeMap<String, u128>) {
+    let replicas = run.replicas();
     let Some(keda) = &mut run.keda else { return };
     let active = keda.triggers.iter().any(|(source, activation)| {
         let value = match source {
@@ -752,7 +797,6 @@ fn poll(run: &mut Running<'_>, now: u64, offered: u64, backlog: &BTreeMap<String
         value > u128::from(*activation)
     });
     let idle = keda.idle;
-    let replicas = u32::try_from(run.pods.len()).unwrap_or(u32::MAX);
     if active {
         keda.last_active = Some(now);
         if replicas <= idle {
