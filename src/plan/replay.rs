@@ -683,7 +683,7 @@ fn schedule(
         let run = &mut running[s];
         let (cpu, memory) = (run.out.cpu, run.out.memory);
         // As many of the cohort as the room left holds.
-        let fits = |free: u128, each: u128| if each == 0 { u128::MAX } else { free / each };
+        let fits = |free: u128, each: u128| free.checked_div(each).unwrap_or(u128::MAX);
         let room = fits(cpu_capacity.saturating_sub(used_cpu), cpu)
             .min(fits(memory_capacity.saturating_sub(used_memory), memory));
         let cohort = &mut run.pods[c];
