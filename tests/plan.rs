@@ -415,3 +415,99 @@ service api {
     assert_eq!(api["max_replicas"], 2_147_483_647);
     assert_eq!(api["peak_replicas"], 2_147_483_647);
 }
+
+use proptest::prelude::*;
+
+/// The project of one policy text, lowered whatever its lint findings.
+fn lowered(text: &str) -> scalec::model::Project {
+    let mut workspace = scalec::discover::Workspace::default();
+    let id = workspace.sources.add("p/policy.scale", text);
+    workspace.projects.push(scalec::source::ProjectFiles {
+        dir: "p".into(),
+        output: "p".into(),
+        files: vec![id],
+    });
+    let options = scalec::lint::Options {
+        allow: scalec::lint::RULES.iter().map(|r| r.id).collect(),
+        ..Default::default()
+    };
+    let mut compilation = scalec::compile(&workspace.sources, &workspace.projects, &options);
+    assert_eq!(
+        compilation.projects.len(),
+        1,
+        "{:?}",
+        compilation.diagnostics
+    );
+    compilation.projects.remove(0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 48,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(16),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// Whatever the policy, the replay keeps the autoscaler's bounds, serves
+    /// no more than is offered or than ready pods can, loses no message, and
+    /// is the same twice.
+    #[test]
+    fn the_replay_keeps_its_invariants(
+        min in 1u32..5,
+        extra in 0u32..40,
+        target in 10u32..=100,
+        per_pod in 1u32..200,
+        peak in 0u32..5000,
+        startup in 0u32..120,
+        stabilization in 0u32..600,
+        on_queue in any::<bool>(),
+    ) {
+        let max = min + extra;
+        let signal = if on_queue {
+            "scale jobs { average = 100 }".to_string()
+        } else {
+            format!("scale cpu {{ utilization = {target}% }}")
+        };
+        let text = format!(
+            r#"
+queue jobs {{
+  provider = aws-sqs
+  url      = "https://sqs.us-east-1.amazonaws.com/123456789012/jobs"
+  region   = "us-east-1"
+}}
+service api {{
+  image    = "registry.example.com/api:1.0.0"
+  cpu      = 100m
+  replicas = {min} .. {max}
+  {signal}
+  scale_down {{ stabilization = {stabilization}s }}
+  load {{
+    peak    = {peak}
+    per_pod = {per_pod}
+    startup = {startup}s
+  }}
+}}
+"#
+        );
+        let project = lowered(&text);
+        let profile = scalec::plan::profile::Profile::from_load_blocks(&project);
+        let options = scalec::lint::Options::default();
+        let plan = scalec::plan::plan(&project, "p", profile.clone(), &options);
+        let again = scalec::plan::plan(&project, "p", profile, &options);
+        let api = &plan.replay.services[0];
+        for s in &api.samples {
+            prop_assert!((min..=max).contains(&s.replicas), "{s:?}");
+            prop_assert!(s.ready + s.pending <= s.replicas, "{s:?}");
+            prop_assert!(s.served <= s.offered, "{s:?}");
+            let capacity = u64::from(s.ready) * u64::from(per_pod) * 1000;
+            prop_assert!(s.served + s.processed <= capacity, "{s:?}");
+        }
+        prop_assert!(api.served_total <= api.offered_total);
+        for queue in &plan.replay.queues {
+            prop_assert_eq!(queue.arrived_total, queue.processed_total + u128::from(queue.last));
+        }
+        prop_assert_eq!(&api.samples, &again.replay.services[0].samples);
+        prop_assert_eq!(&api.changes, &again.replay.services[0].changes);
+    }
+}

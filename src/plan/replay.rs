@@ -41,7 +41,7 @@ pub const DEFAULT_STARTUP_SECONDS: u64 = 30;
 pub const KEDA_POLLING_SECONDS: u64 = 30;
 pub const KEDA_COOLDOWN_SECONDS: u64 = 300;
 
-/// One service at one sync.
+/// One service in the second of a sync, before the autoscalers act on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Sample {
     pub at: u64,
@@ -421,25 +421,26 @@ pub fn replay(project: &Project, profile: &Profile) -> Replay {
                 run.out.pending_seconds += u64::from(pending);
                 run.out.first_pending.get_or_insert(now);
             }
+            // The second as the pods lived it, before the autoscalers act on
+            // it.
+            let sample = Sample {
+                at: now,
+                replicas: run.replicas(),
+                ready: run.ready(now),
+                pending,
+                offered,
+                served,
+                processed: u64::try_from(processed[i]).unwrap_or(u64::MAX),
+            };
             let busy = u128::from(served) + processed[i];
             if now % SYNC_SECONDS == 0 {
                 sync(run, now, offered, busy, &readings);
+                run.out.samples.push(sample);
             }
             if let Some(keda) = &run.keda
                 && now % keda.polling == 0
             {
                 poll(run, now, offered, &readings);
-            }
-            if now % SYNC_SECONDS == 0 {
-                run.out.samples.push(Sample {
-                    at: now,
-                    replicas: run.replicas(),
-                    ready: run.ready(now),
-                    pending: run.pending(),
-                    offered,
-                    served,
-                    processed: u64::try_from(processed[i]).unwrap_or(u64::MAX),
-                });
             }
             let replicas = run.replicas();
             if replicas > run.out.peak.0 {
@@ -871,10 +872,11 @@ service api {
         let replay = replay(&project, &load);
         let api = &replay.services[0];
         // At 15 s two ready pods serve 200 of 400; cpu reads 200 % of 50 %:
-        // ⌈2 × 100 % ÷ 50 %⌉ = 4 would be wanted by the ready pods' usage,
-        // limited by the default policies to 4 (double, or + 4).
+        // ⌈2 × 100 % ÷ 50 %⌉ = 4 is wanted by the ready pods' usage, within
+        // the default policies (double, or + 4).
         let s = at(api, 15);
-        assert_eq!((s.replicas, s.ready, s.served), (4, 2, 200_000));
+        assert_eq!((s.replicas, s.ready, s.served), (2, 2, 200_000));
+        assert_eq!(api.changes[0], (15, 4));
         // The two new pods are not ready for 60 s and count for nothing: at
         // 30 s the two ready pods' usage still asks for ⌈200 % ÷ 50 %⌉ = 4,
         // which it has; the HPA waits for them rather than adding more.
