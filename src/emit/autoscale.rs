@@ -72,7 +72,7 @@ fn scaling_rules(behavior: &Behavior, tolerance: bool) -> HPAScalingRules {
 }
 
 /// Parts per million as a decimal fraction: 50 000 → `0.05`.
-fn ppm_fraction(ppm: u32) -> String {
+pub(super) fn ppm_fraction(ppm: u32) -> String {
     let (whole, fraction) = (ppm / 1_000_000, ppm % 1_000_000);
     if fraction == 0 {
         return whole.to_string();

@@ -48,6 +48,11 @@ pub fn shard_script_file(database: &str) -> String {
     format!("{}.js", shard_setup_name(database))
 }
 
+/// `LOADTEST.k6.js`: the k6 script of a load test.
+pub fn loadtest_file(name: &str) -> String {
+    format!("{name}.k6.js")
+}
+
 /// Why a file name is reserved for scalec's own outputs, and what to do; `None` for a free one. A service or database named `default-deny`
 /// would have a NetworkPolicy of that name, the project's default-deny.
 fn reserved(file: &str) -> Option<(String, String)> {
@@ -119,6 +124,14 @@ fn planned(project: &Project) -> Vec<Planned> {
             file: trigger_auth_file(name),
             span: auth.name.span,
             what: format!("trigger_auth `{name}`"),
+        });
+    }
+    for test in &project.loadtests {
+        let name = &test.name.value;
+        files.push(Planned {
+            file: loadtest_file(name),
+            span: test.name.span,
+            what: format!("loadtest `{name}`"),
         });
     }
     // Planned whenever the policy chooses the adapter, so that adding the

@@ -42,6 +42,7 @@ pub mod atlas;
 pub mod autoscale;
 pub mod enterprise;
 pub mod identity;
+pub mod k6;
 pub mod k8s;
 pub mod keda;
 pub mod layout;
@@ -280,6 +281,9 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
         if trigger_auth::is_used(project, auth) {
             files.push(trigger_auth::trigger_auth_file(&context, auth));
         }
+    }
+    for test in &project.loadtests {
+        files.push(k6::loadtest_files(&context, test));
     }
     files.extend(prometheus::adapter_file(&context));
     files.extend(nodepool::nodepool_file(&context));

@@ -20,6 +20,7 @@ mod calls;
 mod enterprise;
 mod job;
 mod keda;
+mod loadtest;
 mod monitor;
 mod pod;
 mod postgres;
@@ -168,6 +169,11 @@ pub fn lower_recovered(
         .filter_map(|b| lower.trigger_auth(b))
         .collect();
     trigger_auths.sort_by(|a, b| a.name.value.cmp(&b.name.value));
+    let (loadtest_blocks, _) = lower.split_stubs(top.of_kind("loadtest"));
+    let mut loadtests: Vec<_> = (loadtest_blocks.iter())
+        .filter_map(|b| lower.loadtest(b))
+        .collect();
+    loadtests.sort_by(|a, b| a.name.value.cmp(&b.name.value));
 
     let mut metrics = metrics;
     metrics.sort_by(|a, b| a.name.value.cmp(&b.name.value));
@@ -188,6 +194,7 @@ pub fn lower_recovered(
         databases,
         postgres,
         trigger_auths,
+        loadtests,
         lint,
         omitted: Omitted::default(),
     };
@@ -201,6 +208,7 @@ pub fn lower_recovered(
         defaults_known: lower.defaults_known,
     };
     calls::check(&project, &declared, lower.sink);
+    loadtest::check(&project, &declared.services, lower.sink);
     pod::check(&project, lower.defaults_known, lower.sink);
     monitor::check(&project, lower.defaults_known, lower.sink);
     project.omitted = omitted(&project, asts, &broken, loose, &lower.sink[start..]);

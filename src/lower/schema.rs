@@ -883,6 +883,101 @@ pub const BLOCKS: &[BlockSchema] = &[
         free_form: false,
     },
     BlockSchema {
+        kind: "loadtest",
+        label: LabelRule::Required(
+            "the load test's name: `scalec build` writes it as `NAME.k6.js`",
+        ),
+        doc: "a k6 load test of the project's services, from the policy's own numbers",
+        attributes: &[
+            attr(
+                "base_url",
+                ValueType::String,
+                "`\"BASE_URL\"`",
+                "the environment variable that holds the base URL the requests go to",
+            ),
+            attr(
+                "users",
+                ValueType::Number,
+                "",
+                "virtual users at the peak (k6 `ramping-vus`); give `users` or `rate`",
+            ),
+            attr(
+                "rate",
+                ValueType::Number,
+                "",
+                "requests per second at the peak (k6 `ramping-arrival-rate`); give `users` or `rate`",
+            ),
+            attr(
+                "think",
+                ValueType::Duration,
+                "`1s`",
+                "with `users`: each user's pause after a request",
+            ),
+            required("ramp", ValueType::Duration, "from none to the peak"),
+            attr("hold", ValueType::Duration, "`0s`", "at the peak"),
+            attr(
+                "ramp_down",
+                ValueType::Duration,
+                "`0s`",
+                "from the peak to none",
+            ),
+        ],
+        blocks: &["target", "expect"],
+        repeatable: &["target"],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "target",
+        label: LabelRule::Required("the service the requests go to"),
+        doc: "an endpoint the load test sends requests to, and its share of them",
+        attributes: &[
+            attr(
+                "method",
+                ValueType::Word(crate::model::loadtest::HttpMethod::WORDS),
+                "`GET`",
+                "the HTTP method",
+            ),
+            required("path", ValueType::String, "the path, from `/`"),
+            attr(
+                "weight",
+                ValueType::Count,
+                "`1`",
+                "the share of the users (or of the rate) that send to it, against the other targets' weights",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "expect",
+        label: LabelRule::None,
+        doc: "the load test's thresholds: k6 fails the test when one is crossed",
+        attributes: &[
+            attr(
+                "p95",
+                ValueType::Duration,
+                "",
+                "the 95th percentile of request durations stays below this",
+            ),
+            attr(
+                "p99",
+                ValueType::Duration,
+                "",
+                "the 99th percentile of request durations stays below this",
+            ),
+            attr(
+                "errors",
+                ValueType::Percent,
+                "",
+                "the share of failed requests stays below this",
+            ),
+        ],
+        blocks: &[],
+        repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
         kind: "schedule",
         label: LabelRule::Required("the schedule's name, which a service's `scale` block names"),
         doc: "a recurring window during which a service keeps at least some pods (KEDA's `cron` trigger)",
@@ -1726,6 +1821,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "lint",
     "trigger_auth",
     "schedule",
+    "loadtest",
 ];
 
 /// The schema of a block kind.

@@ -62,6 +62,8 @@ pub struct Project {
     pub postgres: Vec<Postgres>,
     /// `trigger_auth` blocks, sorted by name.
     pub trigger_auths: Vec<TriggerAuth>,
+    /// `loadtest` blocks, sorted by name.
+    pub loadtests: Vec<LoadTest>,
     pub lint: LintSettings,
     /// `# scalec: allow ...` comments, in file order.
     pub suppressions: Vec<Suppression>,
@@ -251,8 +253,10 @@ pub use job::{Job, JobStrategy};
 pub use karpenter::Karpenter;
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
 pub use monitor::{MetricsEndpoint, MonitorKind};
+pub mod loadtest;
 pub mod schedule;
 pub mod trigger_auth;
+pub use loadtest::LoadTest;
 pub use schedule::Schedule;
 pub use scheduling::{NodeOperator, NodeRequirement, Scheduling, TaintEffect, Toleration};
 pub use trigger_auth::{IdentityOwner, PodIdentity, TriggerAuth, TriggerAuthScope};
@@ -1286,7 +1290,8 @@ pub struct LintSettings {
 // so tests compare models directly.
 eq_ignoring_spans! {
     Project {
-        dir, cluster, services, metrics, queues, schedules, databases, postgres, trigger_auths, lint,
+        dir, cluster, services, metrics, queues, schedules, databases, postgres, trigger_auths,
+        loadtests, lint,
         suppressions,
         malformed_directives, omitted,
     } ignoring { files }
