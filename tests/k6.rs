@@ -63,9 +63,14 @@ fn go_duration(text: &str) -> u128 {
     (total * 1000.0).round() as u128
 }
 
-/// What k6 must read from a load test's script: per scenario, its stages
-/// as `(milliseconds, target)`; and its thresholds.
-fn expected(test: &LoadTest) -> (Vec<(String, Vec<(u128, u64)>)>, Vec<(String, Vec<String>)>) {
+/// A scenario's name and its stages as `(milliseconds, target)`.
+type Scenario = (String, Vec<(u128, u64)>);
+/// A metric and its threshold expressions.
+type Threshold = (String, Vec<String>);
+
+/// What k6 must read from a load test's script: its scenarios and its
+/// thresholds.
+fn expected(test: &LoadTest) -> (Vec<Scenario>, Vec<Threshold>) {
     let mut scenarios = Vec::new();
     for (index, target) in test.targets.iter().enumerate() {
         let peak = match &test.drive {
