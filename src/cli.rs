@@ -42,8 +42,8 @@ enum Command {
     /// Replay load against policies: how each autoscaler scales, what is
     /// served, how queues drain and the node pool fills.
     ///
-    /// The load is the table of --load, or else the `load` blocks of the
-    /// policy. Prints a report per project and the findings of the replay
+    /// The load is the table of --load, a `loadtest` block (--loadtest), or
+    /// else the `load` blocks of the policy. Prints a report per project and the findings of the replay
     /// rules (P codes); exits 1 when one is an error. See docs/plan.md.
     Plan(PlanArgs),
     /// List the lint rules, or print one rule's documentation.
@@ -125,8 +125,12 @@ struct PlanArgs {
     paths: Vec<PathBuf>,
     /// A load table: a `time` column, then one column of rates per service
     /// (requests a second) or queue (messages a second). One project only.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "loadtest")]
     load: Option<PathBuf>,
+    /// Replay the load a `loadtest` block drives, in each project that has
+    /// one of this name (then 20 minutes at no load).
+    #[arg(long, value_name = "NAME")]
+    loadtest: Option<String>,
     /// Show every service at this time of the replay (`12m`, `1h30m`)
     /// instead of the timeline.
     #[arg(long, value_name = "TIME")]
@@ -433,11 +437,26 @@ fn plan(args: PlanArgs) -> Result<ExitCode, crate::error::Error> {
             Some(workspace.sources.add(path.clone(), &text))
         }
     };
+    if let Some(name) = &args.loadtest
+        && !(compilation.projects.iter()).any(|p| p.loadtests.iter().any(|t| &t.name.value == name))
+    {
+        note(&format!(
+            "scalec: error: no project has a load test named `{name}`"
+        ));
+        return Ok(ExitCode::from(2));
+    }
     let mut plans = Vec::new();
     for project in &compilation.projects {
-        let profile = match table {
-            None => Profile::from_load_blocks(project),
-            Some(file) => match Profile::parse_table(workspace.sources.get(file), project) {
+        let profile = match (table, &args.loadtest) {
+            (None, Some(name)) => {
+                match project.loadtests.iter().find(|t| &t.name.value == name) {
+                    Some(test) => Profile::from_loadtest(project, test),
+                    // Only the projects that have it are replayed.
+                    None => continue,
+                }
+            }
+            (None, None) => Profile::from_load_blocks(project),
+            (Some(file), _) => match Profile::parse_table(workspace.sources.get(file), project) {
                 Ok(profile) => profile,
                 Err(problems) => {
                     note_raw(&render::render(

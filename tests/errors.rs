@@ -572,7 +572,26 @@ fn rewrite_mongodb_version() {
 #[test]
 fn each_mistake_gets_its_code() {
     let service = |body: &str| format!("service api {{\n  image = \"a:1\"\n{body}\n}}\n");
+    let loadtest = |body: &str| {
+        format!(
+            "service api {{\n  image = \"a:1\"\n  port = 8080\n  ingress_from = [web]\n}}\nloadtest t {{\n{body}\n}}\n"
+        )
+    };
     let cases: Vec<(String, &str, &str)> = vec![
+        (loadtest("  users = 10\n  rate = 10\n  ramp = 1m\n  target api { path = \"/\" }"), "E008", "driven by `users` or by `rate`, not both"),
+        (loadtest("  ramp = 1m\n  target api { path = \"/\" }"), "E007", "loadtest `t` has no `users`"),
+        (loadtest("  rate = 10\n  think = 1s\n  ramp = 1m\n  target api { path = \"/\" }"), "E008", "`think` paces virtual users"),
+        (loadtest("  rate = 10\n  ramp = 1m"), "E007", "loadtest `t` has no `target`"),
+        (loadtest("  rate = 10\n  ramp = 1m\n  target apx { path = \"/\" }"), "E004", "targets `apx`, which is not a service"),
+        (loadtest("  rate = 10\n  ramp = 1m\n  target api { path = \"x\" }"), "E006", "`x` is not a URL path"),
+        (loadtest("  rate = 10\n  ramp = 1m\n  target api { path = \"/\"; weight = 0 }"), "E003", "a target with a weight of 0"),
+        (loadtest("  rate = 10\n  ramp = 1m\n  target api { path = \"/\" }\n  target api { path = \"/b\" }"), "E005", "`api` is targeted twice"),
+        (loadtest("  base_url = \"1X\"\n  rate = 10\n  ramp = 1m\n  target api { path = \"/\" }"), "E006", "cannot be the name of an environment variable"),
+        (loadtest("  rate = 10\n  ramp = 500ms\n  target api { path = \"/\" }"), "E003", "a ramp shorter than a second"),
+        (loadtest("  rate = 0\n  ramp = 1m\n  target api { path = \"/\" }"), "E003", "a load test with no rate"),
+        (loadtest("  rate = 10\n  ramp = 1m\n  target api { path = \"/\"; method = FETCH }"), "E003", "`FETCH` is not one of `GET`"),
+        (loadtest("  rate = 10\n  target api { path = \"/\" }"), "E007", "loadtest `t` has no `ramp`"),
+        (loadtest("  rate = 10\n  ramp = 1m\n  target api { method = GET }"), "E007", "target `api` has no `path`"),
         (service("  cpu = 1.0005"), "E003", "cpu is more precise than it can be"),
         (service("  memory = 1.0005"), "E003", "memory is more precise than it can be"),
         (service("  port = 70000"), "E003", "port 70000 is out of range"),

@@ -54,13 +54,29 @@ fn golden(path: &str, actual: &str) {
 }
 
 #[test]
-fn aether_replay_at_the_founding_load_is_golden() {
+fn aether_replay_of_its_load_blocks_is_golden() {
     let human = scalec(&["plan", "policies/aether"]);
     assert_eq!(human.status.code(), Some(0), "{}", stderr(&human));
     golden(&format!("{GOLDEN}/aether.txt"), &stdout(&human));
-    let json = scalec(&["plan", "policies/aether", "--format", "json"]);
+}
+
+/// The founding scenario: its k6 load test (`policies/aether/loadtest.scale`,
+/// 10,000 users for an hour), replayed.
+#[test]
+fn aether_replay_at_the_founding_load_is_golden() {
+    let human = scalec(&["plan", "policies/aether", "--loadtest", "founding"]);
+    assert_eq!(human.status.code(), Some(0), "{}", stderr(&human));
+    golden(&format!("{GOLDEN}/aether-founding.txt"), &stdout(&human));
+    let json = scalec(&[
+        "plan",
+        "policies/aether",
+        "--loadtest",
+        "founding",
+        "--format",
+        "json",
+    ]);
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
-    golden(&format!("{GOLDEN}/aether.json"), &stdout(&json));
+    golden(&format!("{GOLDEN}/aether-founding.json"), &stdout(&json));
 
     // What the founding scenario needs: every request served, the ingest
     // backlog drained, the pool never full.
@@ -78,8 +94,12 @@ fn aether_replay_at_the_founding_load_is_golden() {
         );
         assert_eq!(service["pending_pod_seconds"], 0, "{}", service["name"]);
     }
+    assert_eq!(aether["load"]["kind"], "loadtest");
+    assert_eq!(aether["load"]["name"], "founding");
     let queue = &aether["queues"][0];
     assert_eq!(queue["name"], "ingest-events");
+    // The test's event batches feed the queue: 1,000 a second for an hour.
+    assert!(queue["arrived"].as_f64().expect("a number") > 3_600_000.0);
     assert_eq!(queue["backlog_at_end"], 0.0);
     assert_eq!(queue["arrived"], queue["processed"]);
     assert!(aether["findings"].as_array().expect("findings").is_empty());
@@ -510,4 +530,11 @@ service api {{
         prop_assert_eq!(&api.samples, &again.replay.services[0].samples);
         prop_assert_eq!(&api.changes, &again.replay.services[0].changes);
     }
+}
+
+#[test]
+fn an_unknown_load_test_is_refused() {
+    let output = scalec(&["plan", "policies/aether", "--loadtest", "nightly"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no project has a load test named `nightly`"));
 }

@@ -751,7 +751,8 @@ mod tests {
                 "database",
                 "lint",
                 "trigger_auth",
-                "schedule"
+                "schedule",
+                "loadtest"
             ]
         );
         let found = labels("ser|");

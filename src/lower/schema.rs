@@ -208,6 +208,7 @@ pub const METRICS_ADAPTERS: &[&str] = crate::model::MetricsAdapter::WORDS;
 pub const JOB_STRATEGIES: &[&str] = crate::model::JobStrategy::WORDS;
 pub const MONITORS: &[&str] = crate::model::MonitorKind::WORDS;
 pub const TRIGGER_AUTH_SCOPES: &[&str] = crate::model::TriggerAuthScope::WORDS;
+pub const HTTP_METHODS: &[&str] = crate::model::loadtest::HttpMethod::WORDS;
 
 /// `nodes { provisioner }`.
 pub const PROVISIONERS: &[&str] = crate::model::karpenter::Provisioner::WORDS;
@@ -255,6 +256,7 @@ pub const WORD_LISTS: &[(&str, &[&str])] = &[
     ("JOB_STRATEGIES", JOB_STRATEGIES),
     ("MONITORS", MONITORS),
     ("TRIGGER_AUTH_SCOPES", TRIGGER_AUTH_SCOPES),
+    ("HTTP_METHODS", HTTP_METHODS),
     ("PROVISIONERS", PROVISIONERS),
     ("ARCHES", ARCHES),
     ("CAPACITY_TYPES", CAPACITY_TYPES),
@@ -933,7 +935,7 @@ pub const BLOCKS: &[BlockSchema] = &[
         attributes: &[
             attr(
                 "method",
-                ValueType::Word(crate::model::loadtest::HttpMethod::WORDS),
+                ValueType::Word(HTTP_METHODS),
                 "`GET`",
                 "the HTTP method",
             ),

@@ -22,7 +22,7 @@
 use crate::ast::{Quantity, Value, ValueKind};
 use crate::diag::{Diagnostic, codes};
 use crate::lower::values;
-use crate::model::{Project, SignalSource};
+use crate::model::{LoadTest, Project, SignalSource};
 use crate::source::{SourceFile, Span};
 
 /// What a series offers load to.
@@ -164,6 +164,52 @@ impl Profile {
             }
         }
         Profile::new(Origin::LoadBlocks, series)
+    }
+
+    /// The load a `loadtest` drives (see [`LoadTest::offered`]), then 20
+    /// minutes at 0 to watch the services scale back. A target on a service
+    /// that scales on a queue feeds that queue (its first, when it reads
+    /// several), as its requests become the queue's messages.
+    pub fn from_loadtest(project: &Project, test: &LoadTest) -> Profile {
+        let mut series: Vec<Series> = Vec::new();
+        for (service, mut points) in test.offered() {
+            let queue = (project.services.iter())
+                .find(|s| s.name.value == service)
+                .and_then(|s| {
+                    s.scaling
+                        .iter()
+                        .find_map(|signal| match &signal.source.value {
+                            SignalSource::Queue(queue) => Some(queue.clone()),
+                            _ => None,
+                        })
+                });
+            let sink = match queue {
+                Some(queue) => Sink::Queue(queue),
+                None => Sink::Service(service),
+            };
+            if let Some(&(end, _)) = points.last() {
+                points.push((end + TAIL_SECONDS, 0));
+            }
+            match series.iter_mut().find(|s| s.sink == sink) {
+                // Two targets feeding one queue: their rates add up.
+                Some(existing) => {
+                    let times: std::collections::BTreeSet<u64> = (existing.points.iter())
+                        .chain(&points)
+                        .map(|&(t, _)| t)
+                        .collect();
+                    let other = Series {
+                        sink: sink.clone(),
+                        points,
+                    };
+                    existing.points = times
+                        .into_iter()
+                        .map(|t| (t, existing.at(t).saturating_add(other.at(t))))
+                        .collect();
+                }
+                None => series.push(Series { sink, points }),
+            }
+        }
+        Profile::new(Origin::LoadTest(test.name.value.clone()), series)
     }
 
     /// A profile of these series, sorted.
