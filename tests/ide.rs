@@ -137,6 +137,21 @@ fn definition_and_references_cross_the_files_of_a_project() {
         navigate::references(&analysis, accounts, at, false).len(),
         2
     );
+
+    // A load test's `target` names a service: definition and references.
+    let loadtest = file(&ws, "loadtest.scale");
+    let at = offset(&ws, loadtest, "target prediction", 0) + "target ".len();
+    let found = navigate::definition(&analysis, loadtest, at);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].file, services);
+    assert_eq!(text_at(&ws, found[0]), "prediction");
+    let declared = offset(&ws, services, "service prediction", 0) + "service ".len();
+    let used = navigate::references(&analysis, services, declared, false);
+    assert!(
+        used.iter()
+            .any(|span| span.file == loadtest && span.start == at),
+        "{used:?}"
+    );
 }
 
 /// A queue's `auth` leads to its `trigger_auth` whatever its `scope`: a

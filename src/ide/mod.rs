@@ -333,6 +333,8 @@ pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<N
         vec![NameKind::Metric, NameKind::Queue, NameKind::Schedule]
     } else if block.kind.name == "connections" && refers_by_name(found.parents.last()?) {
         vec![NameKind::Database]
+    } else if block.kind.name == "target" && found.parents.last()?.kind.name == "loadtest" {
+        vec![NameKind::Service]
     } else {
         return None;
     };
@@ -408,7 +410,8 @@ pub fn declarations(
 /// Every reference to `name` in the project of `file`, in file order: for
 /// a metric or a queue, the labels of the `scale` blocks of services and
 /// `defaults`; for a service or a database, the names in their `calls`, and
-/// for a database the labels of `connections` blocks; for a `trigger_auth`,
+/// for a database the labels of `connections` blocks, and for a service the
+/// labels of load tests' `target` blocks; for a `trigger_auth`,
 /// the `auth` of queues.
 pub fn references_to(
     analysis: &Analysis<'_>,
@@ -439,6 +442,15 @@ pub fn references_to(
                             && refers_by_name(owner) =>
                     {
                         if let Some(label) = connections.label.as_ref().filter(|l| l.text == name) {
+                            out.push(label.span);
+                        }
+                    }
+                    Item::Block(target)
+                        if kinds.contains(&NameKind::Service)
+                            && target.kind.name == "target"
+                            && owner.kind.name == "loadtest" =>
+                    {
+                        if let Some(label) = target.label.as_ref().filter(|l| l.text == name) {
                             out.push(label.span);
                         }
                     }
