@@ -3,7 +3,7 @@
 //! (`emit/k6.rs`), the C308, C309 and K131 rules hold it to the services it
 //! targets, and `scalec plan --loadtest NAME` replays the load it drives.
 
-use super::{Keyword, Spanned};
+use super::{Keyword, Project, Service, Spanned};
 use crate::source::Span;
 use crate::source::eq_ignoring_spans;
 
@@ -68,6 +68,20 @@ pub struct LoadTest {
     pub targets: Vec<Target>,
     pub expect: Expect,
     pub span: Span,
+}
+
+impl Project {
+    /// Every target of every load test, with its test and the service it
+    /// names; a target whose service the project lacks is left out.
+    pub fn load_test_targets(&self) -> impl Iterator<Item = (&LoadTest, &Target, &Service)> {
+        self.loadtests.iter().flat_map(move |test| {
+            test.targets.iter().filter_map(move |target| {
+                let service =
+                    (self.services.iter()).find(|s| s.name.value == target.service.value)?;
+                Some((test, target, service))
+            })
+        })
+    }
 }
 
 /// `think` when not written: one second.

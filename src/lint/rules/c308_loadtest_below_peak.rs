@@ -75,38 +75,29 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    for test in &project.loadtests {
-        for target in &test.targets {
-            let Some(service) = project
-                .services
-                .iter()
-                .find(|s| s.name.value == target.service.value)
-            else {
-                continue;
-            };
-            let Some(load) = &service.load else { continue };
-            let on_queue = (service.scaling.iter())
-                .any(|s| matches!(s.source.value, SignalSource::Queue(_)));
-            let sent = test.peak_rate(target);
-            let peak = u128::from(load.peak_milli.value);
-            if on_queue || sent >= peak {
-                continue;
-            }
-            out.push(
-                rule.finding(
-                    format!(
-                        "load test `{}` sends `{}` {} requests a second at most, below its peak of {}",
-                        test.name.value,
-                        target.service.value,
-                        decimal(sent),
-                        decimal(peak)
-                    ),
-                    target.service.span,
-                )
-                .with_label(format!("{} req/s at most", decimal(sent)))
-                .with_related(load.peak_milli.span, format!("the peak it is sized for: {} req/s", decimal(peak)))
-                .with_help("drive the test to the peak: more `users`, a shorter `think`, a larger `weight`, or a `rate`"),
-            );
+    for (test, target, service) in project.load_test_targets() {
+        let Some(load) = &service.load else { continue };
+        let on_queue = (service.scaling.iter())
+            .any(|s| matches!(s.source.value, SignalSource::Queue(_)));
+        let sent = test.peak_rate(target);
+        let peak = u128::from(load.peak_milli.value);
+        if on_queue || sent >= peak {
+            continue;
         }
+        out.push(
+            rule.finding(
+                format!(
+                    "load test `{}` sends `{}` {} requests a second at most, below its peak of {}",
+                    test.name.value,
+                    target.service.value,
+                    decimal(sent),
+                    decimal(peak)
+                ),
+                target.service.span,
+            )
+            .with_label(format!("{} req/s at most", decimal(sent)))
+            .with_related(load.peak_milli.span, format!("the peak it is sized for: {} req/s", decimal(peak)))
+            .with_help("drive the test to the peak: more `users`, a shorter `think`, a larger `weight`, or a `rate`"),
+        );
     }
 }

@@ -71,44 +71,35 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    for test in &project.loadtests {
-        for target in &test.targets {
-            let Some(service) = project
-                .services
-                .iter()
-                .find(|s| s.name.value == target.service.value)
-            else {
-                continue;
-            };
-            let Some(load) = &service.load else { continue };
-            let max = max_pods(service);
-            let capacity = u128::from(max) * u128::from(load.per_pod_milli.value);
-            let sent = test.peak_rate(target);
-            if sent <= capacity {
-                continue;
-            }
-            let mut finding = rule
-                .finding(
-                    format!(
-                        "load test `{}` sends `{}` {} requests a second, more than its {max} pods serve at most ({})",
-                        test.name.value,
-                        target.service.value,
-                        decimal(sent),
-                        decimal(capacity)
-                    ),
-                    target.service.span,
-                )
-                .with_label(format!("{} req/s", decimal(sent)))
-                .with_related(
-                    load.per_pod_milli.span,
-                    format!("{} req/s per pod", decimal(u128::from(load.per_pod_milli.value))),
-                );
-            if let Some(bounds) = service.bounds() {
-                finding = finding.with_related(bounds.max.span, format!("at most {max} pods"));
-            }
-            out.push(finding.with_help(
-                "lower the test's load to the service's peak, or raise the service's maximum (and its `load { peak }`) to what the test sends",
-            ));
+    for (test, target, service) in project.load_test_targets() {
+        let Some(load) = &service.load else { continue };
+        let max = max_pods(service);
+        let capacity = u128::from(max) * u128::from(load.per_pod_milli.value);
+        let sent = test.peak_rate(target);
+        if sent <= capacity {
+            continue;
         }
+        let mut finding = rule
+            .finding(
+                format!(
+                    "load test `{}` sends `{}` {} requests a second, more than its {max} pods serve at most ({})",
+                    test.name.value,
+                    target.service.value,
+                    decimal(sent),
+                    decimal(capacity)
+                ),
+                target.service.span,
+            )
+            .with_label(format!("{} req/s", decimal(sent)))
+            .with_related(
+                load.per_pod_milli.span,
+                format!("{} req/s per pod", decimal(u128::from(load.per_pod_milli.value))),
+            );
+        if let Some(bounds) = service.bounds() {
+            finding = finding.with_related(bounds.max.span, format!("at most {max} pods"));
+        }
+        out.push(finding.with_help(
+            "lower the test's load to the service's peak, or raise the service's maximum (and its `load { peak }`) to what the test sends",
+        ));
     }
 }

@@ -56,34 +56,25 @@ declare_rule! {
 }
 
 fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
-    for test in &project.loadtests {
-        for target in &test.targets {
-            let Some(service) = project
-                .services
-                .iter()
-                .find(|s| s.name.value == target.service.value)
-            else {
-                continue;
-            };
-            let why = if service.is_job() {
-                "runs as Jobs, which serve no port"
-            } else if service.port.is_none() && service.named_ports.is_empty() {
-                "has no `port`"
-            } else {
-                continue;
-            };
-            out.push(
-                rule.finding(
-                    format!(
-                        "load test `{}` sends requests to `{}`, which {why}",
-                        test.name.value, target.service.value
-                    ),
-                    target.service.span,
-                )
-                .with_label("nothing listens here")
-                .with_related(service.name.span, format!("`{}` {why}", service.name.value))
-                .with_help("target the service that receives these requests, or give this one a `port`"),
-            );
-        }
+    for (test, target, service) in project.load_test_targets() {
+        let why = if service.is_job() {
+            "runs as Jobs, which serve no port"
+        } else if service.port.is_none() && service.named_ports.is_empty() {
+            "has no `port`"
+        } else {
+            continue;
+        };
+        out.push(
+            rule.finding(
+                format!(
+                    "load test `{}` sends requests to `{}`, which {why}",
+                    test.name.value, target.service.value
+                ),
+                target.service.span,
+            )
+            .with_label("nothing listens here")
+            .with_related(service.name.span, format!("`{}` {why}", service.name.value))
+            .with_help("target the service that receives these requests, or give this one a `port`"),
+        );
     }
 }
