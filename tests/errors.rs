@@ -592,6 +592,8 @@ fn each_mistake_gets_its_code() {
         (loadtest("  rate = 10\n  ramp = 1m\n  target api { path = \"/\"; method = FETCH }"), "E003", "`FETCH` is not one of `GET`"),
         (loadtest("  rate = 10\n  target api { path = \"/\" }"), "E007", "loadtest `t` has no `ramp`"),
         (loadtest("  rate = 10\n  ramp = 1m\n  target api { method = GET }"), "E007", "target `api` has no `path`"),
+        (loadtest("  rate = 10\n  ramp = 1m\n  target api { path = \"/\"; method = HEAD; body = \"{}\" }"), "E008", "a HEAD request carries no body"),
+        (loadtest("  rate = 10\n  ramp = 1m\n  target api { path = \"/\"; method = POST; content_type = \"text/plain\" }"), "E008", "a `content_type` with no `body`"),
         (service("  cpu = 1.0005"), "E003", "cpu is more precise than it can be"),
         (service("  memory = 1.0005"), "E003", "memory is more precise than it can be"),
         (service("  port = 70000"), "E003", "port 70000 is out of range"),

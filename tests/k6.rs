@@ -230,7 +230,8 @@ fn k6_inspect_reads_a_load_test_driven_by_a_rate() {
 }
 
 /// A small HTTP/1.1 server on 127.0.0.1 that answers every request with
-/// `status`, keeping connections open, and records `METHOD PATH` of each.
+/// `status`, keeping connections open, and records `METHOD PATH [BODY]` of
+/// each.
 struct Server {
     port: u16,
     seen: Arc<Mutex<Vec<String>>>,
@@ -277,10 +278,13 @@ fn serve(status: u16) -> Server {
                     if reader.read_exact(&mut body).is_err() {
                         return;
                     }
-                    record
-                        .lock()
-                        .expect("the record")
-                        .push(format!("{} {}", request[0], request[1]));
+                    let body = String::from_utf8_lossy(&body);
+                    let line = if body.is_empty() {
+                        format!("{} {}", request[0], request[1])
+                    } else {
+                        format!("{} {} {body}", request[0], request[1])
+                    };
+                    record.lock().expect("the record").push(line);
                     let reason = if status == 200 {
                         "OK"
                     } else {
@@ -327,7 +331,11 @@ fn a_short_k6_run_passes_its_thresholds_against_a_server_that_answers() {
         String::from_utf8_lossy(&output.stderr)
     );
     let count = |request: &str| seen.iter().filter(|s| *s == request).count();
-    let (hello, events) = (count("GET /v1/hello"), count("POST /v1/events"));
+    // The events carry the policy's body.
+    let (hello, events) = (
+        count("GET /v1/hello"),
+        count(r#"POST /v1/events {"device": "d-1", "reading": 21.5}"#),
+    );
     assert!(hello > 0 && events > 0, "{seen:?}");
     assert_eq!(hello + events, seen.len(), "only the targets: {seen:?}");
     // Three users on the api for one on events.

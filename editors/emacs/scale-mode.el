@@ -122,7 +122,7 @@
     ;; scale_up, scale_down
     "stabilization" "rate" "select" "tolerance"
     ;; load
-    "peak" "per_pod" "startup" "base_url" "users" "think" "ramp" "hold" "ramp_down" "method" "p95" "p99" "errors"
+    "peak" "per_pod" "startup" "base_url" "users" "think" "ramp" "hold" "ramp_down" "method" "p95" "p99" "errors" "body" "content_type"
     ;; disruption
     "max_unavailable" "min_available"
     ;; collection, field

@@ -37,14 +37,16 @@ export const options = {
 };
 
 export function target_0_prediction() {
-  http.request("POST", BASE_URL + "/v1/predict", null, {
+  http.request("POST", BASE_URL + "/v1/predict", "{\"customer_id\": \"c-1042\", \"horizon\": \"7d\"}", {
+    headers: { 'Content-Type': "application/json" },
     tags: { service: "prediction", endpoint: "POST /v1/predict" },
   });
   sleep(5);
 }
 
 export function target_1_ingestion() {
-  http.request("POST", BASE_URL + "/v1/events", null, {
+  http.request("POST", BASE_URL + "/v1/events", "{\"device_id\": \"8f14e45f\", \"readings\": [21.5, 21.7, 21.6]}", {
+    headers: { 'Content-Type': "application/json" },
     tags: { service: "ingestion", endpoint: "POST /v1/events" },
   });
   sleep(5);

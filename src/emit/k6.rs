@@ -18,7 +18,7 @@ use std::fmt::Write;
 use std::path::PathBuf;
 
 use super::{Context, OutputFile};
-use crate::model::loadtest::{DEFAULT_THINK_MILLIS, Drive, LoadTest, Target};
+use crate::model::loadtest::{DEFAULT_CONTENT_TYPE, DEFAULT_THINK_MILLIS, Drive, LoadTest, Target};
 
 /// The file of a load test.
 pub fn loadtest_files(context: &Context<'_>, test: &LoadTest) -> OutputFile {
@@ -187,12 +187,27 @@ pub fn script(test: &LoadTest) -> String {
         let endpoint = format!("{} {}", target.method.word(), target.path.value);
         out.push('\n');
         let _ = writeln!(out, "export function {}() {{", function(index, target));
+        let body = target
+            .body
+            .as_deref()
+            .map_or_else(|| "null".to_string(), js);
         let _ = writeln!(
             out,
-            "  http.request({}, BASE_URL + {}, null, {{",
+            "  http.request({}, BASE_URL + {}, {body}, {{",
             js(target.method.word()),
             js(&target.path.value)
         );
+        if target.body.is_some() {
+            let content_type = target
+                .content_type
+                .as_deref()
+                .unwrap_or(DEFAULT_CONTENT_TYPE);
+            let _ = writeln!(
+                out,
+                "    headers: {{ 'Content-Type': {} }},",
+                js(content_type)
+            );
+        }
         let _ = writeln!(
             out,
             "    tags: {{ service: {}, endpoint: {} }},",

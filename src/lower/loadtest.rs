@@ -191,14 +191,64 @@ impl Lowerer<'_> {
         let method = self.get(&fields, "method", values::keyword::<HttpMethod>);
         let path = self.get(&fields, "path", values::string);
         let weight = self.get(&fields, "weight", values::whole_number);
-        complete &= ["method", "path", "weight"].iter().all(|a| {
-            !fields.attributes.contains_key(a)
-                || match *a {
-                    "method" => method.is_some(),
-                    "path" => path.is_some(),
-                    _ => weight.is_some(),
-                }
-        });
+        let body = self.get(&fields, "body", values::string);
+        let content_type = self.get(&fields, "content_type", values::string);
+        complete &= ["method", "path", "weight", "body", "content_type"]
+            .iter()
+            .all(|a| {
+                !fields.attributes.contains_key(a)
+                    || match *a {
+                        "method" => method.is_some(),
+                        "path" => path.is_some(),
+                        "body" => body.is_some(),
+                        "content_type" => content_type.is_some(),
+                        _ => weight.is_some(),
+                    }
+            });
+        if let (Some(content_type), None) = (&content_type, &body) {
+            self.report(
+                Diagnostic::error(
+                    codes::CONFLICTING_ATTRIBUTES,
+                    "a `content_type` with no `body` to describe",
+                    content_type.span,
+                )
+                .with_label("describes nothing")
+                .with_help("add the `body` it describes, or remove `content_type`"),
+            );
+            complete = false;
+        }
+        if let (Some(body), Some(method)) = (&body, &method)
+            && matches!(method.value, HttpMethod::Get | HttpMethod::Head)
+        {
+            self.report(
+                Diagnostic::error(
+                    codes::CONFLICTING_ATTRIBUTES,
+                    format!("a {} request carries no body", method.value.word()),
+                    body.span,
+                )
+                .with_label("not sent")
+                .with_related(method.span, "this method")
+                .with_help("send the body with `method = POST` (or PUT, PATCH), or remove it"),
+            );
+            complete = false;
+        }
+        if let Some(content_type) = &content_type
+            && (content_type.value.is_empty() || content_type.value.chars().any(|c| c.is_control()))
+        {
+            self.report(
+                Diagnostic::error(
+                    codes::INVALID_NAME,
+                    format!(
+                        "{} is not a media type",
+                        crate::names::quoted(&content_type.value)
+                    ),
+                    content_type.span,
+                )
+                .with_label("not a `Content-Type`")
+                .with_help("write a media type, e.g. `content_type = \"application/json\"`"),
+            );
+            complete = false;
+        }
         if let Some(path) = &path
             && (!path.value.starts_with('/')
                 || path
@@ -247,8 +297,17 @@ impl Lowerer<'_> {
         }
         Some(Target {
             service,
-            method: method.map_or(HttpMethod::Get, |m| m.value),
+            method: method.map_or(
+                if body.is_some() {
+                    HttpMethod::Post
+                } else {
+                    HttpMethod::Get
+                },
+                |m| m.value,
+            ),
             path: path?,
+            body: body.map(|b| b.value),
+            content_type: content_type.map(|c| c.value),
             weight: weight.map_or(1, |w| w.value),
             span: block.span,
         })

@@ -936,10 +936,22 @@ pub const BLOCKS: &[BlockSchema] = &[
             attr(
                 "method",
                 ValueType::Word(HTTP_METHODS),
-                "`GET`",
+                "`GET`; `POST` with a `body`",
                 "the HTTP method",
             ),
             required("path", ValueType::String, "the path, from `/`"),
+            attr(
+                "body",
+                ValueType::String,
+                "",
+                "the request body, sent as written (with `content_type`)",
+            ),
+            attr(
+                "content_type",
+                ValueType::String,
+                "`\"application/json\"` with a `body`",
+                "the request's `Content-Type`",
+            ),
             attr(
                 "weight",
                 ValueType::Count,

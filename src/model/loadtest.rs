@@ -39,6 +39,9 @@ pub struct Target {
     pub service: Spanned<String>,
     pub method: HttpMethod,
     pub path: Spanned<String>,
+    /// `body`, sent as written, and its `content_type`.
+    pub body: Option<String>,
+    pub content_type: Option<String>,
     /// 1 or more.
     pub weight: u64,
     pub span: Span,
@@ -86,6 +89,9 @@ impl Project {
 
 /// `think` when not written: one second.
 pub const DEFAULT_THINK_MILLIS: u128 = 1000;
+/// `content_type` of a `body` when not written.
+pub const DEFAULT_CONTENT_TYPE: &str = "application/json";
+
 /// `base_url` when not written.
 pub const DEFAULT_BASE_URL: &str = "BASE_URL";
 
@@ -162,7 +168,7 @@ impl LoadTest {
 }
 
 eq_ignoring_spans! {
-    Target { service, method, path, weight } ignoring { span }
+    Target { service, method, path, body, content_type, weight } ignoring { span }
     LoadTest {
         name, base_url, drive, ramp_millis, hold_millis, ramp_down_millis, targets, expect,
     } ignoring { span }

@@ -121,36 +121,50 @@ fn chart(project: &str, run: &ServiceReplay, duration: u64) -> String {
         pods += pods_step;
     }
     svg.push_str("  </g>\n");
-    let _ = writeln!(
-        svg,
-        r#"  <g class="axis-pods" fill="{REPLICAS}" text-anchor="end">"#
-    );
-    let mut pods = 0;
-    while pods <= pods_top {
+    // The tick labels of a vertical axis, at `x`.
+    let ticks = |svg: &mut String,
+                 class: &str,
+                 color: &str,
+                 anchor: &str,
+                 x: f64,
+                 top: u128,
+                 step: u128,
+                 y: &dyn Fn(u128) -> f64| {
         let _ = writeln!(
             svg,
-            r#"    <text x="{:.1}" y="{:.1}">{pods}</text>"#,
-            LEFT - 6.0,
-            y_pods(pods) + 4.0
+            r#"  <g class="{class}" fill="{color}" text-anchor="{anchor}">"#
         );
-        pods += pods_step;
-    }
-    svg.push_str("  </g>\n");
-    let _ = writeln!(
-        svg,
-        r#"  <g class="axis-load" fill="{OFFERED}" text-anchor="start">"#
+        let mut value = 0;
+        while value <= top {
+            let _ = writeln!(
+                svg,
+                r#"    <text x="{x:.1}" y="{:.1}">{value}</text>"#,
+                y(value) + 4.0
+            );
+            value += step;
+        }
+        svg.push_str("  </g>\n");
+    };
+    ticks(
+        &mut svg,
+        "axis-pods",
+        REPLICAS,
+        "end",
+        LEFT - 6.0,
+        pods_top,
+        pods_step,
+        &y_pods,
     );
-    let mut load = 0;
-    while load <= load_top {
-        let _ = writeln!(
-            svg,
-            r#"    <text x="{:.1}" y="{:.1}">{load}</text>"#,
-            WIDTH - RIGHT + 6.0,
-            y_load(load) + 4.0
-        );
-        load += load_step;
-    }
-    svg.push_str("  </g>\n");
+    ticks(
+        &mut svg,
+        "axis-load",
+        OFFERED,
+        "start",
+        WIDTH - RIGHT + 6.0,
+        load_top,
+        load_step,
+        &y_load,
+    );
     let _ = writeln!(
         svg,
         r##"  <g class="axis-time" fill="#444444" text-anchor="middle">"##

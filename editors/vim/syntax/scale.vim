@@ -64,7 +64,7 @@ let s:attributes = [
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
       \ 'stabilization', 'rate', 'select', 'tolerance',
-      \ 'peak', 'per_pod', 'startup', 'base_url', 'users', 'think', 'ramp', 'hold', 'ramp_down', 'method', 'p95', 'p99', 'errors',
+      \ 'peak', 'per_pod', 'startup', 'base_url', 'users', 'think', 'ramp', 'hold', 'ramp_down', 'method', 'p95', 'p99', 'errors', 'body', 'content_type',
       \ 'max_unavailable', 'min_available',
       \ 'shard_key',
       \ 'type', 'cardinality', 'top_share', 'monotonic',
