@@ -58,7 +58,9 @@ pub fn rules_markdown() -> String {
          `lint { deny = [...] allow = [...] }`, in `--deny`/`--allow` and in \
          `# scalec: allow CODE reason` comments. `error` fails `check` and \
          `build`; `warning` is printed and passes unless `--deny warnings`; \
-         `info` shows only with `--verbose`.\n\n\
+         `info` shows only with `--verbose`. The P rules judge the replay of \
+         `scalec plan` (see [plan.md](plan.md)): they never run in `check` or \
+         `build`, and an error among them fails `plan`.\n\n\
          | code | name | default | summary |\n|---|---|---|---|\n",
     );
     for rule in RULES {
