@@ -140,7 +140,8 @@ fn pseudo_random_bytes(seed: u64, len: usize) -> Vec<u8> {
 /// not through the properties, so that it measures only the generator.
 #[test]
 fn the_generator_reaches_fmt_and_emit() {
-    let (mut formatted, mut built, mut built_atlas, mut built_enterprise) = (0, 0, 0, 0);
+    let (mut formatted, mut built, mut built_atlas, mut built_enterprise, mut built_loadtest) =
+        (0, 0, 0, 0, 0);
     for seed in 1..=200 {
         let bytes = pseudo_random_bytes(seed, 2048);
         let text = file(&bytes);
@@ -170,6 +171,8 @@ fn the_generator_reaches_fmt_and_emit() {
             let enterprise =
                 |p: &scalec::model::Project| p.databases.iter().any(|d| d.enterprise.is_some());
             built_enterprise += usize::from(compilation.projects.iter().any(enterprise));
+            let loadtest = |p: &scalec::model::Project| !p.loadtests.is_empty();
+            built_loadtest += usize::from(compilation.projects.iter().any(loadtest));
         }
     }
     assert!(
@@ -189,6 +192,11 @@ fn the_generator_reaches_fmt_and_emit() {
     assert!(
         built_enterprise >= 1,
         "no generated project with an Enterprise database built: the generator drifted"
+    );
+    // And some with a load test, which emit turns into a k6 script (scalec#16).
+    assert!(
+        built_loadtest >= 1,
+        "no generated project with a load test built: the generator drifted"
     );
 }
 

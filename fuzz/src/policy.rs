@@ -288,6 +288,11 @@ impl Writer {
                 self.newline(u)?;
                 continue;
             }
+            if self.tidy && u.ratio(1, 10)? {
+                self.tidy_loadtest(u)?;
+                self.newline(u)?;
+                continue;
+            }
             let kind = *u.choose(kinds)?;
             self.block(u, kind, 0)?;
             self.newline(u)?;
@@ -320,6 +325,32 @@ impl Writer {
              service job-{n} {{\n  image = \"registry.example.com/job:1.0.0\"\n  \
              replicas = {range}\n  scale queue-{n} {{ average = 1 }}\n  \
              job {{{deadline}{strategy} retries = 2 }}\n}}"
+        ));
+        Ok(())
+    }
+
+    /// A valid load test with the service it targets: a target names a
+    /// service by its generated name, which [`Writer::block`] cannot know.
+    fn tidy_loadtest(&mut self, u: &mut Unstructured<'_>) -> Result<()> {
+        self.labels += 1;
+        let n = self.labels;
+        let drive = *u.choose(&[
+            "users = 50",
+            "users = 10k\n  think = 5s",
+            "rate = 200",
+            "rate = 0.5",
+        ])?;
+        let stages = *u.choose(&["ramp = 1s", "ramp = 10m\n  hold = 1h\n  ramp_down = 5m"])?;
+        let request = *u.choose(&[
+            "path = \"/\"",
+            "method = POST; path = \"/v1/x\"; body = \"{\\\"a\\\": 1}\"",
+            "method = DELETE; path = \"/v1/x?id=1\"; weight = 3",
+        ])?;
+        let expect = *u.choose(&["", "\n  expect { p95 = 400ms; p99 = 1s; errors = 1% }"])?;
+        self.out.push_str(&format!(
+            "service web-{n} {{\n  image = \"registry.example.com/web:1.0.0\"\n  \
+             port = 8080\n  replicas = 2 .. 4\n  ingress_from = [ingress-nginx]\n}}\n\n\
+             loadtest test-{n} {{\n  {drive}\n  {stages}\n  target web-{n} {{ {request} }}{expect}\n}}"
         ));
         Ok(())
     }
