@@ -196,6 +196,7 @@ pub fn lower_recovered(
         trigger_auths,
         loadtests,
         lint,
+        environment: None,
         omitted: Omitted::default(),
     };
     signals::check(&project, known, lower.sink);

@@ -69,6 +69,9 @@ pub struct Project {
     pub suppressions: Vec<Suppression>,
     /// `# scalec:` comments that are not valid directives.
     pub malformed_directives: Vec<Spanned<String>>,
+    /// The environment this project was lowered for; `None` for a project
+    /// without `environment` blocks.
+    pub environment: Option<environment::Environment>,
     /// What lowering left out for language errors: empty for a project
     /// without any. The lists above hold only complete entities once
     /// [`Project::complete_part`] has dropped the rest.
@@ -253,6 +256,7 @@ pub use job::{Job, JobStrategy};
 pub use karpenter::Karpenter;
 pub use keda::{Fallback, FallbackBehavior, KedaOptions};
 pub use monitor::{MetricsEndpoint, MonitorKind};
+pub mod environment;
 pub mod loadtest;
 pub mod schedule;
 pub mod trigger_auth;
@@ -1293,7 +1297,7 @@ eq_ignoring_spans! {
         dir, cluster, services, metrics, queues, schedules, databases, postgres, trigger_auths,
         loadtests, lint,
         suppressions,
-        malformed_directives, omitted,
+        malformed_directives, environment, omitted,
     } ignoring { files }
     Cluster {
         name, project, kubernetes, namespace, autoscaler, metrics_adapter, prometheus,
