@@ -143,6 +143,10 @@ struct PlanArgs {
     /// replaces only files it wrote.
     #[arg(long, value_name = "DIR")]
     chart: Option<PathBuf>,
+    /// Replay only this environment of each project that declares
+    /// environments.
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
     /// When to colour the findings.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     color: ColorArg,
@@ -178,6 +182,10 @@ struct BuildArgs {
     /// `kubectl apply -f -`.
     #[arg(long)]
     stdout: bool,
+    /// Build only this environment of each project that declares
+    /// environments (projects without any are built whole).
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
 }
 
 /// Lint settings shared by `check` and `build`; they win over `lint { }` blocks.
@@ -416,6 +424,10 @@ fn plan(args: PlanArgs) -> Result<ExitCode, crate::error::Error> {
         note("scalec: plan needs policies without errors; `scalec check` shows them");
         return Ok(ExitCode::from(1));
     }
+    let mut compilation = compilation;
+    if let Err(code) = narrow(&mut compilation, args.env.as_deref()) {
+        return Ok(code);
+    }
     if compilation.projects.is_empty() {
         note("scalec: warning: no projects to replay");
         return Ok(ExitCode::SUCCESS);
@@ -473,7 +485,11 @@ fn plan(args: PlanArgs) -> Result<ExitCode, crate::error::Error> {
             .find(|p| p.dir == project.dir)
             .map(|p| p.output.clone())
             .unwrap_or_else(|| project.dir.clone());
-        let name = crate::emit::project_name(project, &output).unwrap_or_else(|| "project".into());
+        let mut name =
+            crate::emit::project_name(project, &output).unwrap_or_else(|| "project".into());
+        if let Some(environment) = &project.environment {
+            name = format!("{name}/{}", environment.name.value);
+        }
         plans.push(crate::plan::plan(project, &name, profile, &options));
     }
     if let Some(dir) = &args.chart {
@@ -533,6 +549,35 @@ fn plan(args: PlanArgs) -> Result<ExitCode, crate::error::Error> {
     })
 }
 
+/// Keeps, of the projects lowered per environment, those of environment
+/// `env`; projects without environments stay. Exit 2 when `env` names no
+/// environment of any project.
+fn narrow(compilation: &mut crate::Compilation, env: Option<&str>) -> Result<(), ExitCode> {
+    let Some(env) = env else {
+        return Ok(());
+    };
+    let declared: std::collections::BTreeSet<&str> = (compilation.projects.iter())
+        .filter_map(|p| p.environment.as_ref())
+        .map(|e| e.name.value.as_str())
+        .collect();
+    if !declared.contains(env) {
+        let known = if declared.is_empty() {
+            "no project declares environments".to_string()
+        } else {
+            let names: Vec<String> = declared.iter().map(|n| format!("`{n}`")).collect();
+            format!("the environments are {}", names.join(", "))
+        };
+        note(&crate::names::escape_controls(&format!(
+            "scalec: error: no project has an environment `{env}`: {known}"
+        )));
+        return Err(ExitCode::from(2));
+    }
+    compilation
+        .projects
+        .retain(|p| p.environment.as_ref().is_none_or(|e| e.name.value == env));
+    Ok(())
+}
+
 fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
     let checked = match read_and_check(&args.input, args.stdout, None)? {
         Ok(checked) => checked,
@@ -542,10 +587,24 @@ fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
         note("scalec: build failed: nothing was written; fix the errors above and build again");
         return Ok(ExitCode::from(1));
     }
+    let mut compilation = checked.compilation;
+    if let Err(code) = narrow(&mut compilation, args.env.as_deref()) {
+        return Ok(code);
+    }
+    if args.stdout
+        && let Some(project) =
+            (compilation.projects.iter()).find(|p| p.environment.is_some() && args.env.is_none())
+    {
+        note(&format!(
+            "scalec: error: `{}` declares environments; --stdout writes one of them: name it with --env",
+            crate::source::display_path(&project.dir)
+        ));
+        return Ok(ExitCode::from(2));
+    }
     let set = crate::emit(
         &checked.workspace.sources,
         &checked.workspace.projects,
-        &checked.compilation,
+        &compilation,
     );
     if args.stdout {
         // Every Namespace first, so `kubectl apply -f -` creates it before

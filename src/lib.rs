@@ -84,17 +84,19 @@ pub fn compile(
     // projects × files.
     let threads = worth_threads(sources);
     let compile_one = |project| compile_project(sources, project, options, threads);
-    let checked: Vec<(Checked, Vec<Diagnostic>)> = if threads {
+    let checked: Vec<(Vec<Checked>, Vec<Diagnostic>)> = if threads {
         projects_files.par_iter().map(compile_one).collect()
     } else {
         projects_files.iter().map(compile_one).collect()
     };
     for (checked, found) in checked {
         diagnostics.extend(found);
-        match checked {
-            Checked::Complete(project) => projects.push(project),
-            Checked::Partial(project) => partial.push(project),
-            Checked::Unknown => {}
+        for checked in checked {
+            match checked {
+                Checked::Complete(project) => projects.push(project),
+                Checked::Partial(project) => partial.push(project),
+                Checked::Unknown => {}
+            }
         }
     }
     diagnostics.extend(shared_outputs(projects_files));
@@ -138,7 +140,7 @@ fn compile_project(
     project: &ProjectFiles,
     options: &lint::Options,
     threads: bool,
-) -> (Checked, Vec<Diagnostic>) {
+) -> (Vec<Checked>, Vec<Diagnostic>) {
     let parse_one = |&file: &source::FileId| {
         let source = sources.get(file);
         if source.unreadable.is_some() {
@@ -178,12 +180,86 @@ fn compile_project(
         }
     }
     if !known {
-        return (Checked::Unknown, diagnostics);
+        return (vec![Checked::Unknown], diagnostics);
     }
-    let lowered =
-        lower::lower_recovered(project.dir.clone(), &asts, &broken, loose, &mut diagnostics);
-    // Nothing past lowering reads the trees: their memory serves the rest.
+    let broken: std::collections::BTreeSet<source::Span> = broken.into_iter().collect();
+    let mut structure = Vec::new();
+    let environments = lower::environments::resolve(&asts, &broken, &mut structure);
+    if environments.is_empty() {
+        diagnostics.extend(structure);
+        let lowered = lower::lower_recovered(
+            project.dir.clone(),
+            &asts,
+            &Vec::from_iter(broken),
+            loose,
+            &mut diagnostics,
+        );
+        // Nothing past lowering reads the trees: their memory serves the rest.
+        drop(asts);
+        let (checked, found) = finish(lowered, diagnostics, project, options);
+        return (vec![checked], found);
+    }
     drop(asts);
+    let broken = Vec::from_iter(broken);
+    let mut checked = Vec::new();
+    let mut found = Vec::new();
+    for environment in environments {
+        if environment.stub {
+            continue;
+        }
+        let block = environment.environment.span;
+        // The errors of the environments' own blocks count where they can
+        // have changed something: in the base, or in this environment.
+        let seen =
+            |d: &&Diagnostic| lower::environments::seen_by(&d.span, block, &environment.others);
+        let mut sink: Vec<Diagnostic> = (diagnostics.iter().chain(&structure))
+            .filter(seen)
+            .cloned()
+            .collect();
+        let seeds = sink.len();
+        let mut lowered = lower::lower_recovered(
+            project.dir.clone(),
+            &environment.asts,
+            &broken,
+            loose,
+            &mut sink,
+        );
+        for suppression in &mut lowered.suppressions {
+            suppression.overrides = (environment.overrides.iter())
+                .find(|(over, _)| Some(*over) == suppression.target)
+                .map(|&(_, base)| base);
+        }
+        let lowered_name = environment.environment.name.value.clone();
+        // An error in the environments' blocks, or in what names them,
+        // may have changed anything this environment holds.
+        if (structure.iter().filter(seen)).any(|d| d.severity == diag::Severity::Error) {
+            lowered.omitted.context = true;
+        }
+        lowered.environment = Some(environment.environment);
+        let (one, mut diagnostics) = finish(lowered, sink, project, options);
+        // The seeds are reported once, below.
+        let diagnostics = diagnostics.split_off(seeds);
+        checked.push(one);
+        found.push(lower::environments::Found {
+            name: lowered_name,
+            block,
+            others: environment.others,
+            diagnostics,
+        });
+    }
+    diagnostics.extend(structure);
+    diagnostics.extend(lower::environments::settle(found));
+    (checked, diagnostics)
+}
+
+/// The checks after lowering: output collisions, the project's name and
+/// lint, on the whole project or its complete part.
+fn finish(
+    lowered: Project,
+    mut diagnostics: Vec<Diagnostic>,
+    project: &ProjectFiles,
+    options: &lint::Options,
+) -> (Checked, Vec<Diagnostic>) {
     diagnostics.extend(emit::layout::collisions(&lowered));
     // A `cluster` that does not parse may name the project.
     if !lowered.omitted.cluster_unparsed {
@@ -341,7 +417,7 @@ pub fn emit(
             .find(|p| p.dir == project.dir)
             .map(|p| p.output.clone())
             .expect("every compiled project is one of `projects`");
-        set.dirs.insert(output.clone());
+        set.dirs.insert(emit::output_dir(project, &output));
         files.extend(
             emit::emit_project(project, &output, sources)
                 .into_iter()

@@ -206,6 +206,11 @@ pub fn shared_cluster_objects(projects: &[Project]) -> Vec<Diagnostic> {
                 first.insert(name, auth.name.span);
                 continue;
             };
+            // One block in two environments of a project: environments
+            // are built for clusters of their own.
+            if earlier == auth.name.span {
+                continue;
+            }
             diagnostics.push(
                 Diagnostic::error(
                     codes::OUTPUT_COLLISION,

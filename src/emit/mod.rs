@@ -237,7 +237,17 @@ pub fn project_name(project: &Project, dir: &Path) -> Option<String> {
     }
 }
 
-/// Compiles one project into files under `dir` (its path inside the output).
+/// Where a project's files go inside the output: `dir`, or for a project
+/// lowered for an environment, its directory `dir/ENV`.
+pub fn output_dir(project: &Project, dir: &Path) -> PathBuf {
+    match &project.environment {
+        Some(environment) => dir.join(&environment.name.value),
+        None => dir.to_path_buf(),
+    }
+}
+
+/// Compiles one project into files under [`output_dir`] (`dir` is its
+/// project's path inside the output, which names it and its sources).
 /// The project must come from [`crate::Compilation::projects`] of a
 /// compilation without errors; a partial project lacks what it omits, and
 /// its output would silently drop it.
@@ -299,10 +309,11 @@ pub fn emit_project(project: &Project, dir: &Path, sources: &SourceMap) -> Vec<O
     // In path order (one component each: by bytes), so the caller's map is
     // built from a sorted run.
     files.sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
+    let out = output_dir(project, dir);
     files
         .into_iter()
         .map(|f| OutputFile {
-            path: dir.join(f.path),
+            path: out.join(f.path),
             content: f.content,
         })
         .collect()

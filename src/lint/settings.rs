@@ -343,11 +343,14 @@ fn suppressed(project: &Project, finding: &Diagnostic, used: &mut [Vec<bool>]) -
         let Some(target) = suppression.target else {
             continue;
         };
-        let inside = spans.iter().any(|s| {
-            s.file == target.file
-                && s.start >= target.start
-                && s.start < target.end.max(target.start + 1)
-        });
+        let within = |target: Span| {
+            spans.iter().any(|s| {
+                s.file == target.file
+                    && s.start >= target.start
+                    && s.start < target.end.max(target.start + 1)
+            })
+        };
+        let inside = within(target) || suppression.overrides.is_some_and(within);
         if !inside {
             continue;
         }

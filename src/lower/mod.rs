@@ -18,6 +18,7 @@ mod atlas;
 mod blocks;
 mod calls;
 mod enterprise;
+pub mod environments;
 mod job;
 mod keda;
 mod loadtest;
@@ -334,6 +335,7 @@ fn directives(asts: &[Ast]) -> (Vec<Suppression>, Vec<Spanned<String>>) {
                 reason: reason.clone(),
                 span: directive.span,
                 target: *target,
+                overrides: None,
             }),
             DirectiveKind::Malformed(problem) => {
                 malformed.push(Spanned::new(problem.clone(), directive.span))
@@ -446,6 +448,8 @@ impl Lowerer<'_> {
                     .with_label("not inside a block")
                     .with_help("put attributes inside a block, e.g. `defaults { ... }` or `service NAME { ... }`"),
                 ),
+                // Checked by `environments`, which lowers each one.
+                Item::Block(block) if block.kind.name == environments::KIND => {}
                 Item::Block(block) => {
                     let kind = block.kind.name.as_str();
                     match schema::TOP_LEVEL.iter().find(|k| **k == kind) {

@@ -287,7 +287,7 @@ const fn optional_all<const N: usize>(
     attributes
 }
 
-const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 22] = [
+const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 23] = [
     required(
         "image",
         ValueType::String,
@@ -408,6 +408,12 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 22] = [
         ValueType::Memory,
         "",
         "a writable `emptyDir` of at most this size at `/tmp` (the root filesystem is read-only)",
+    ),
+    attr(
+        "environments",
+        ValueType::NameList,
+        "every environment",
+        "the only environments that run this service; not in `defaults`",
     ),
 ];
 
@@ -882,6 +888,36 @@ pub const BLOCKS: &[BlockSchema] = &[
         ],
         blocks: &["parameters"],
         repeatable: &[],
+        free_form: false,
+    },
+    BlockSchema {
+        kind: "environment",
+        label: LabelRule::Required(
+            "the environment's name: `scalec build` writes it to `OUT/PROJECT/NAME/`",
+        ),
+        doc: "what one environment changes in the project's blocks: each block in it overrides the base block of the same kind and name",
+        attributes: &[],
+        blocks: &[
+            "cluster",
+            "defaults",
+            "lint",
+            "metric",
+            "queue",
+            "service",
+            "database",
+            "trigger_auth",
+            "schedule",
+            "loadtest",
+        ],
+        repeatable: &[
+            "metric",
+            "queue",
+            "service",
+            "database",
+            "trigger_auth",
+            "schedule",
+            "loadtest",
+        ],
         free_form: false,
     },
     BlockSchema {
@@ -1836,6 +1872,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "trigger_auth",
     "schedule",
     "loadtest",
+    "environment",
 ];
 
 /// The schema of a block kind.

@@ -123,6 +123,10 @@ pub struct Suppression {
     /// The block or attribute it silences findings in; `None` if no block or
     /// attribute follows on the next line.
     pub target: Option<Span>,
+    /// For a suppression on an environment's override block, the base block
+    /// it changes: the merged block's findings are silenced too, in this
+    /// environment only.
+    pub overrides: Option<Span>,
 }
 
 impl Project {
@@ -1344,10 +1348,12 @@ impl PartialEq for Suppression {
             reason,
             span: _,
             target,
+            overrides,
         } = self;
         *rules == other.rules
             && *reason == other.reason
             && target.is_some() == other.target.is_some()
+            && overrides.is_some() == other.overrides.is_some()
     }
 }
 
