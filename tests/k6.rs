@@ -200,12 +200,19 @@ fn k6_inspect_reads_every_golden_load_test_as_its_policy_states() {
             .expect("a name")
             .to_string_lossy()
             .into_owned();
-        let dir = Path::new("golden").join(&name);
+        // A project with environments builds each into a directory of its own.
+        let dir = match &project.environment {
+            Some(environment) => Path::new("golden")
+                .join(&name)
+                .join(&environment.name.value),
+            None => Path::new("golden").join(&name),
+        };
         for test in &project.loadtests {
             let script = format!("{}.k6.js", test.name.value);
             assert!(
                 dir.join(&script).exists(),
-                "golden/{name}/{script} is built"
+                "{}/{script} is built",
+                dir.display()
             );
             let options = inspect(&dir, &script, &test.base_url);
             check_inspected(&options, test, &script);

@@ -61,15 +61,24 @@ fn aether_replay_of_its_load_blocks_is_golden() {
 }
 
 /// The founding scenario: its k6 load test (`policies/aether/loadtest.scale`,
-/// 10,000 users for an hour), replayed.
+/// 10,000 users for an hour), replayed in production.
 #[test]
 fn aether_replay_at_the_founding_load_is_golden() {
-    let human = scalec(&["plan", "policies/aether", "--loadtest", "founding"]);
+    let human = scalec(&[
+        "plan",
+        "policies/aether",
+        "--env",
+        "prod",
+        "--loadtest",
+        "founding",
+    ]);
     assert_eq!(human.status.code(), Some(0), "{}", stderr(&human));
     golden(&format!("{GOLDEN}/aether-founding.txt"), &stdout(&human));
     let json = scalec(&[
         "plan",
         "policies/aether",
+        "--env",
+        "prod",
         "--loadtest",
         "founding",
         "--format",
@@ -109,9 +118,9 @@ fn aether_replay_at_the_founding_load_is_golden() {
 fn the_readme_chart_is_the_replay_of_aether() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let out = dir.path().to_str().expect("UTF-8 path");
-    let output = scalec(&["plan", "policies/aether", "--chart", out]);
+    let output = scalec(&["plan", "policies/aether", "--env", "prod", "--chart", out]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let chart = fs::read_to_string(dir.path().join("aether/ingestion.svg")).expect("a chart");
+    let chart = fs::read_to_string(dir.path().join("aether/prod/ingestion.svg")).expect("a chart");
     golden(README_CHART, &chart);
     let readme = fs::read_to_string("README.md").expect("README");
     assert!(
@@ -254,7 +263,7 @@ fn json_matches_its_published_schema() {
 
 #[test]
 fn at_shows_every_service_at_one_moment() {
-    let output = scalec(&["plan", "policies/aether", "--at", "30m"]);
+    let output = scalec(&["plan", "policies/aether", "--env", "prod", "--at", "30m"]);
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
     assert!(text.contains("at 30m:"), "{text}");

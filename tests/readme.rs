@@ -96,21 +96,24 @@ fn expected_blocks() -> Vec<(&'static str, String)> {
             "golden-hpa",
             format!(
                 "```yaml\n{}```\n",
-                golden_document("golden/aether/ingestion.yaml", "HorizontalPodAutoscaler")
+                golden_document(
+                    "golden/aether/prod/ingestion.yaml",
+                    "HorizontalPodAutoscaler"
+                )
             ),
         ),
         (
             "golden-shard-plan",
             format!(
                 "```js\n{}```\n",
-                shard_plan("golden/aether/aether-data-shard-setup.js")
+                shard_plan("golden/aether/prod/aether-data-shard-setup.js")
             ),
         ),
         (
             "plan-aether",
             format!(
-                "```console\n$ scalec plan policies/aether --at 30m\n{}```\n",
-                scalec(&["plan", "policies/aether", "--at", "30m"])
+                "```console\n$ scalec plan policies/aether --env prod --at 30m\n{}```\n",
+                scalec(&["plan", "policies/aether", "--env", "prod", "--at", "30m"])
             ),
         ),
         (

@@ -61,7 +61,7 @@
     "disruption" "env" "port" "collection" "field" "shard" "config_server"
     "router" "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity"
     "pod_annotations" "security" "identity" "job_annotations"
-    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas" "enterprise" "loadtest" "target" "expect")
+    "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas" "enterprise" "loadtest" "target" "expect" "environment")
   "Every block kind scalec knows.")
 
 (defconst scale-attribute-names
@@ -122,7 +122,7 @@
     ;; scale_up, scale_down
     "stabilization" "rate" "select" "tolerance"
     ;; load
-    "peak" "per_pod" "startup" "base_url" "users" "think" "ramp" "hold" "ramp_down" "method" "p95" "p99" "errors" "body" "content_type"
+    "peak" "per_pod" "startup" "base_url" "users" "think" "ramp" "hold" "ramp_down" "method" "environments" "p95" "p99" "errors" "body" "content_type"
     ;; disruption
     "max_unavailable" "min_available"
     ;; collection, field

@@ -752,7 +752,8 @@ mod tests {
                 "lint",
                 "trigger_auth",
                 "schedule",
-                "loadtest"
+                "loadtest",
+                "environment"
             ]
         );
         let found = labels("ser|");

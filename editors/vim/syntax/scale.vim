@@ -23,7 +23,7 @@ let s:blocks = [
       \ 'shard', 'config_server', 'router',
       \ 'probe', 'files', 'labels', 'annotations', 'pod_labels', 'node_selector', 'toleration', 'node_affinity',
       \ 'pod_annotations', 'security', 'identity', 'job_annotations',
-      \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job', 'connections', 'loadtest', 'target', 'expect',
+      \ 'keda', 'fallback', 'trigger_auth', 'parameters', 'schedule', 'job', 'connections', 'loadtest', 'target', 'expect', 'environment',
       \ 'metrics', 'monitor_labels',
       \ 'atlas', 'enterprise',
       \ ]
@@ -64,7 +64,7 @@ let s:attributes = [
       \ 'count', 'api_version',
       \ 'utilization', 'average', 'total',
       \ 'stabilization', 'rate', 'select', 'tolerance',
-      \ 'peak', 'per_pod', 'startup', 'base_url', 'users', 'think', 'ramp', 'hold', 'ramp_down', 'method', 'p95', 'p99', 'errors', 'body', 'content_type',
+      \ 'peak', 'per_pod', 'startup', 'base_url', 'users', 'think', 'ramp', 'hold', 'ramp_down', 'method', 'environments', 'p95', 'p99', 'errors', 'body', 'content_type',
       \ 'max_unavailable', 'min_available',
       \ 'shard_key',
       \ 'type', 'cardinality', 'top_share', 'monotonic',

@@ -10,7 +10,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas" "enterprise" "loadtest" "target" "expect"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas" "enterprise" "loadtest" "target" "expect" "environment"))
 
 (block
   kind: (identifier) @variable
@@ -19,7 +19,7 @@
     "selector" "object" "scale" "scale_up" "scale_down" "load" "disruption"
     "env" "port" "collection" "field" "shard" "config_server" "router"
     "probe" "files" "labels" "annotations" "pod_labels" "node_selector" "toleration" "node_affinity" "pod_annotations"
-    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas" "enterprise" "loadtest" "target" "expect"))
+    "security" "identity" "job_annotations" "keda" "fallback" "trigger_auth" "parameters" "schedule" "job" "connections" "metrics" "monitor_labels" "atlas" "enterprise" "loadtest" "target" "expect" "environment"))
 
 (block
   label: (identifier) @label)
@@ -33,7 +33,7 @@
     "config_servers" "count" "cpu" "deny" "engine" "health" "image"
     "ingress_from" "kind" "kubernetes" "max_unavailable" "members" "memory"
     "metric" "min_available" "monotonic" "name" "namespace" "number" "operator"
-    "peak" "per_pod" "startup" "base_url" "users" "think" "ramp" "hold" "ramp_down" "method" "p95" "p99" "errors" "body" "content_type" "port" "project" "protocol" "provider" "public" "rate"
+    "peak" "per_pod" "startup" "base_url" "users" "think" "ramp" "hold" "ramp_down" "method" "environments" "p95" "p99" "errors" "body" "content_type" "port" "project" "protocol" "provider" "public" "rate"
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
@@ -54,7 +54,7 @@
     "config_servers" "count" "cpu" "deny" "engine" "health" "image"
     "ingress_from" "kind" "kubernetes" "max_unavailable" "members" "memory"
     "metric" "min_available" "monotonic" "name" "namespace" "number" "operator"
-    "peak" "per_pod" "startup" "base_url" "users" "think" "ramp" "hold" "ramp_down" "method" "p95" "p99" "errors" "body" "content_type" "port" "project" "protocol" "provider" "public" "rate"
+    "peak" "per_pod" "startup" "base_url" "users" "think" "ramp" "hold" "ramp_down" "method" "environments" "p95" "p99" "errors" "body" "content_type" "port" "project" "protocol" "provider" "public" "rate"
     "region" "replicas" "routers" "select" "shard_key" "shards" "spread"
     "stabilization" "storage" "storage_class" "tolerance" "top_share" "total" "type" "url"
     "utilization" "version"
