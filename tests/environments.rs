@@ -236,7 +236,21 @@ fn findings_name_the_environments_they_occur_in_and_repeat_nowhere() {
     assert!(tags[0].ends_with("(in environment `prod`)"), "{tags:?}");
     // A suppression used in one environment is not unused in the other.
     assert!(with("S002").is_empty(), "{lines:#?}");
-    assert_eq!(lines.len(), 3, "nothing else: {lines:#?}");
+    // A value an environment sets is labelled so, not as `defaults`'.
+    let api = with("`api` runs the moving tag");
+    assert_eq!(api.len(), 1, "{lines:#?}");
+    assert!(api[0].ends_with("(in environment `staging`)"), "{api:?}");
+    assert!(
+        checked.human.contains("environment `staging` sets `image`"),
+        "{}",
+        checked.human
+    );
+    assert!(
+        !checked.human.contains("from `defaults`"),
+        "{}",
+        checked.human
+    );
+    assert_eq!(lines.len(), 4, "nothing else: {lines:#?}");
 }
 
 /// One policy text with two environments around the block under test.

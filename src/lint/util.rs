@@ -1,5 +1,6 @@
 //! Helpers that more than one rule needs.
 
+use crate::model::environment::Origin;
 use crate::model::{Project, Service};
 use crate::source::Span;
 
@@ -15,10 +16,22 @@ pub fn plural(n: impl Into<u128>, noun: &str) -> String {
 }
 
 /// Whether `span` lies outside the service's own block: the value was
-/// inherited from `defaults`. Findings on such values also label the service,
-/// so that a suppression above the service still matches them.
-pub fn inherited(service: &Service, span: Span) -> bool {
-    span.file != service.span.file || span.start < service.span.start || span.end > service.span.end
+/// inherited from `defaults` or set by an environment. Findings on such
+/// values also label the service, so that a suppression above the service
+/// still matches them.
+pub fn inherited(project: &Project, service: &Service, span: Span) -> bool {
+    project.origin(service.span, span) != Origin::Own
+}
+
+/// The label of the service on a finding about `what`, written at `span`
+/// outside the service's own block: "inherits `memory` from `defaults`", or
+/// "environment `prod` sets `memory`". `None` when the service writes it.
+pub fn inherits(project: &Project, service: &Service, span: Span, what: &str) -> Option<String> {
+    match project.origin(service.span, span) {
+        Origin::Own => None,
+        Origin::Inherited => Some(format!("inherits {what} from `defaults`")),
+        Origin::Environment(name) => Some(format!("environment `{name}` sets {what}")),
+    }
 }
 
 /// The largest binary unit that divides `bytes`: `("Mi", 512)` for 512 MiB.

@@ -138,29 +138,46 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             };
             finding = finding.with_related(span, label);
         }
-        if crate::lint::util::inherited(service, finding.span) {
-            let mut inherited = Vec::new();
-            if bounds
-                .as_ref()
-                .is_some_and(|b| crate::lint::util::inherited(service, b.max.span))
-            {
-                inherited.push("`replicas`");
-            }
-            if crate::lint::util::inherited(service, load.span) {
-                inherited.push("`load`");
-            }
-            if target.is_some_and(|(_, span)| crate::lint::util::inherited(service, span)) {
-                inherited.push("its cpu target");
-            }
-            let what = match inherited.as_slice() {
-                [] => String::new(),
-                [one] => (*one).to_string(),
-                [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        if crate::lint::util::inherited(project, service, finding.span) {
+            use crate::model::environment::Origin;
+            let mut from: Vec<(Origin<'_>, &str)> = Vec::new();
+            let mut note = |span: crate::source::Span, what| {
+                let origin = project.origin(service.span, span);
+                if origin != Origin::Own {
+                    from.push((origin, what));
+                }
             };
-            finding = finding.with_related(
-                service.name.span,
-                format!("`{name}` inherits {what} from `defaults`"),
-            );
+            if let Some(b) = &bounds {
+                note(b.max.span, "`replicas`");
+            }
+            note(load.span, "`load`");
+            if let Some((_, span)) = target {
+                note(span, "its cpu target");
+            }
+            let list = |origin: Origin<'_>| {
+                let whats: Vec<&str> = (from.iter())
+                    .filter(|(o, _)| *o == origin)
+                    .map(|(_, w)| *w)
+                    .collect();
+                match whats.as_slice() {
+                    [] => None,
+                    [one] => Some((*one).to_string()),
+                    [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
+                }
+            };
+            let mut labels = Vec::new();
+            if let Some(what) = list(Origin::Inherited) {
+                labels.push(format!("`{name}` inherits {what} from `defaults`"));
+            }
+            if let Some(environment) = &project.environment
+                && let Some(what) = list(Origin::Environment(&environment.name.value))
+            {
+                labels.push(format!("environment `{}` sets {what}", environment.name.value));
+            }
+            if labels.is_empty() {
+                labels.push(format!("`{name}` inherits it from `defaults`"));
+            }
+            finding = finding.with_related(service.name.span, labels.join("; "));
         }
         let help = match &bounds {
             Some(b) if b.fixed => format!(

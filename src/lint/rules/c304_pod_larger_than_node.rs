@@ -103,11 +103,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 )
                 .with_label(format!("requests {}", kind.amount(request)))
                 .with_related(node_span, format!("one node allocates {}", kind.amount(node)));
-            if crate::lint::util::inherited(service, span) {
-                finding = finding.with_related(
-                    service.name.span,
-                    format!("`{name}` inherits this {word} request from `defaults`"),
-                );
+            let what = format!("this {word} request");
+            if let Some(label) = crate::lint::util::inherits(project, service, span, &what) {
+                finding = finding.with_related(service.name.span, format!("`{name}` {label}"));
             }
             out.push(finding.with_help(format!(
                 "request at most what one node allocates (`{word} = {node_text}` in `nodes`), \

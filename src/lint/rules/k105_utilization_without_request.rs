@@ -176,7 +176,7 @@ fn finding(
         Resource::Cpu => ("cpu", "cpu = 250m"),
         Resource::Memory => ("memory", "memory = 512Mi"),
     };
-    let inherited = crate::lint::util::inherited(service, target);
+    let inherited = crate::lint::util::inherited(project, service, target);
     let place = if inherited {
         format!("service `{name}` (or to `defaults`)")
     } else {

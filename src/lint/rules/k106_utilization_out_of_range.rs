@@ -91,18 +91,23 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 None
             };
             if let Some(finding) = finding {
-                out.push(with_service(finding, service, target));
+                out.push(with_service(finding, project, service, target));
             }
         }
     }
 }
 
-/// A suppression above the service must match a target inherited from `defaults`.
-fn with_service(finding: Diagnostic, service: &Service, target: Span) -> Diagnostic {
-    if !crate::lint::util::inherited(service, target) {
-        finding
-    } else {
-        finding.with_related(service.name.span, "inherits this target from `defaults`")
+/// A suppression above the service must match a target inherited from
+/// `defaults` or set by an environment.
+fn with_service(
+    finding: Diagnostic,
+    project: &Project,
+    service: &Service,
+    target: Span,
+) -> Diagnostic {
+    match crate::lint::util::inherits(project, service, target, "this target") {
+        None => finding,
+        Some(label) => finding.with_related(service.name.span, label),
     }
 }
 

@@ -60,13 +60,13 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     for service in &project.services {
         for signal in &service.scaling {
             if signal.source.value == SignalSource::Memory {
-                out.push(finding(rule, service, signal));
+                out.push(finding(rule, project, service, signal));
             }
         }
     }
 }
 
-fn finding(rule: &Rule, service: &Service, signal: &ScaleSignal) -> Diagnostic {
+fn finding(rule: &Rule, project: &Project, service: &Service, signal: &ScaleSignal) -> Diagnostic {
     let name = &service.name.value;
     let max = service.bounds().filter(|b| !b.fixed).map(|b| b.max.value);
     let message = match max {
@@ -97,8 +97,8 @@ fn finding(rule: &Rule, service: &Service, signal: &ScaleSignal) -> Diagnostic {
         .finding(message, signal.source.span)
         .with_label("adding pods does not lower memory per pod")
         .with_help(help);
-    if crate::lint::util::inherited(service, signal.span) {
-        d = d.with_related(service.name.span, "inherits `scale memory` from `defaults`");
-    }
+    if let Some(label) = crate::lint::util::inherits(project, service, signal.span, "`scale memory`") {
+            d = d.with_related(service.name.span, label);
+        }
     d
 }

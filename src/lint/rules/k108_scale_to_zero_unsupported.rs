@@ -125,9 +125,9 @@ fn check_keda(rule: &Rule, project: &Project, service: &Service) -> Option<Diagn
             bounds.min.span,
         )
         .with_label("`minReplicaCount: 0` with only cpu and memory triggers");
-    if crate::lint::util::inherited(service, bounds.min.span) {
-        d = d.with_related(service.name.span, "inherits `replicas` from `defaults`");
-    }
+    if let Some(label) = crate::lint::util::inherits(project, service, bounds.min.span, "`replicas`") {
+            d = d.with_related(service.name.span, label);
+        }
     if let Some((span, label)) = service.autoscaler_origin(&project.cluster) {
         d = d.with_related(span, label);
     }
@@ -235,9 +235,9 @@ fn finding(
         "a minimum of 0".to_string()
     };
     let mut d = rule.finding(message, min).with_label(label);
-    if crate::lint::util::inherited(service, min) {
-        d = d.with_related(service.name.span, "inherits `replicas` from `defaults`");
-    }
+    if let Some(label) = crate::lint::util::inherits(project, service, min, "`replicas`") {
+            d = d.with_related(service.name.span, label);
+        }
     if too_old && let Some(span) = project.cluster.kubernetes_span {
         d = d.with_related(span, format!("targets Kubernetes {version}"));
     }

@@ -79,7 +79,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 }
                 _ => continue,
             };
-            out.push(finding(rule, service, signal, &what, total));
+            out.push(finding(rule, project, service, signal, &what, total));
         }
     }
 }
@@ -91,6 +91,7 @@ enum What<'a> {
 
 fn finding(
     rule: &Rule,
+    project: &Project,
     service: &Service,
     signal: &ScaleSignal,
     what: &What<'_>,
@@ -144,9 +145,9 @@ fn finding(
         ))
         .with_help(help);
     let target = signal.target.span;
-    if crate::lint::util::inherited(service, target) {
-        d = d.with_related(service.name.span, "inherits this target from `defaults`");
-    }
+    if let Some(label) = crate::lint::util::inherits(project, service, target, "this target") {
+            d = d.with_related(service.name.span, label);
+        }
     d
 }
 

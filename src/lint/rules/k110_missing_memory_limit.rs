@@ -91,8 +91,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                     .unwrap_or_default()
             ));
         let span = request.span;
-        if crate::lint::util::inherited(service, span) {
-            d = d.with_related(service.name.span, "inherits `memory` from `defaults`");
+        if let Some(label) = crate::lint::util::inherits(project, service, span, "`memory`") {
+            d = d.with_related(service.name.span, label);
         }
         out.push(d);
     }

@@ -66,12 +66,9 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             let Some(mut d) = finding else {
                 continue;
             };
-            if crate::lint::util::inherited(service, d.span) {
-                d = d.with_related(
-                    service.name.span,
-                    format!("inherits `{word}` from `defaults`"),
-                );
-            }
+            if let Some(label) = crate::lint::util::inherits(project, service, d.span, &format!("`{word}`")) {
+            d = d.with_related(service.name.span, label);
+        }
             out.push(d);
         }
     }

@@ -75,7 +75,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
     }
     for service in &project.services {
         if let Some(memory) = &service.memory {
-            resource(rule, service, memory, out);
+            resource(rule, project, service, memory, out);
         }
         for signal in &service.scaling {
             if signal.source.value != SignalSource::Memory {
@@ -115,7 +115,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
                 .with_label(format!("`{}` is thousandths of a byte", value.text))
                 .with_help(format!("write `{kind} = {}`", mebibytes(&value.text)))
                 .with_suggestion(to_mebibytes(signal.target.span, &value.text));
-            out.push(with_service(d, service, signal.target.span, "this target"));
+            out.push(with_service(d, project, service, signal.target.span, "this target"));
         }
     }
     for database in &project.databases {
@@ -142,7 +142,13 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
 }
 
 /// The request and limit of a service's `memory`.
-fn resource(rule: &Rule, service: &Service, memory: &Resource<Memory>, out: &mut Vec<Diagnostic>) {
+fn resource(
+    rule: &Rule,
+    project: &Project,
+    service: &Service,
+    memory: &Resource<Memory>,
+    out: &mut Vec<Diagnostic>,
+) {
     let fixed = |m: &Memory| {
         if m.milli_unit {
             mebibytes(&m.text)
@@ -179,19 +185,22 @@ fn resource(rule: &Rule, service: &Service, memory: &Resource<Memory>, out: &mut
             .with_label(milli_label())
             .with_help(format!("write `{written}`"))
             .with_suggestion(to_mebibytes(part.span, &part.value.text));
-        out.push(with_service(d, service, part.span, "`memory`"));
+        out.push(with_service(d, project, service, part.span, "`memory`"));
     }
 }
 
-/// A suppression above the service must match a value inherited from `defaults`.
-fn with_service(d: Diagnostic, service: &Service, span: Span, what: &str) -> Diagnostic {
-    if !crate::lint::util::inherited(service, span) {
-        d
-    } else {
-        d.with_related(
-            service.name.span,
-            format!("inherits {what} from `defaults`"),
-        )
+/// A suppression above the service must match a value inherited from
+/// `defaults` or set by an environment.
+fn with_service(
+    d: Diagnostic,
+    project: &Project,
+    service: &Service,
+    span: Span,
+    what: &str,
+) -> Diagnostic {
+    match crate::lint::util::inherits(project, service, span, what) {
+        None => d,
+        Some(label) => d.with_related(service.name.span, label),
     }
 }
 

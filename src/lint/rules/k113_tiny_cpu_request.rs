@@ -98,11 +98,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             } else {
                 format!("{} of one core", percent_of_core(millicores))
             });
-        if crate::lint::util::inherited(service, request.span) {
-            finding = finding.with_related(
-                service.name.span,
-                format!("inherits `cpu = {written}` from `defaults`"),
-            );
+        if let Some(label) = crate::lint::util::inherits(project, service, request.span, &format!("`cpu = {written}`")) {
+            finding = finding.with_related(service.name.span, label);
         }
         if let Some(signal) = service
             .scaling

@@ -103,9 +103,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             )
         };
         let mut finding = rule.finding(message, window.span).with_label(label);
-        if crate::lint::util::inherited(service, window.span) {
-            finding =
-                finding.with_related(service.name.span, "inherits `scale_down` from `defaults`");
+        if let Some(label) = crate::lint::util::inherits(project, service, window.span, "`scale_down`") {
+            finding = finding.with_related(service.name.span, label);
         }
         out.push(finding.with_help(format!(
             "remove `stabilization` to get the Kubernetes default of 5m, or write at least `stabilization = {}m`; \

@@ -87,9 +87,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             .finding(message, select.span)
             .with_label("the autoscaler never adds pods")
             .with_related(signal, "a rise in this never adds pods");
-        if crate::lint::util::inherited(service, select.span) {
-            finding =
-                finding.with_related(service.name.span, "inherits `scale_up` from `defaults`");
+        if let Some(label) = crate::lint::util::inherits(project, service, select.span, "`scale_up`") {
+            finding = finding.with_related(service.name.span, label);
         }
         if let Some(down) = down_disabled {
             finding =

@@ -141,8 +141,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             ),
         };
         let mut finding = finding;
-        if crate::lint::util::inherited(service, image.span) {
-            finding = finding.with_related(service.name.span, "inherits `image` from `defaults`");
+        if let Some(label) = crate::lint::util::inherits(project, service, image.span, "`image`") {
+            finding = finding.with_related(service.name.span, label);
         }
         out.push(finding.with_help(format!(
             "pin a release tag, `\"{repository}:VERSION\"`, or a digest, `\"{repository}@sha256:DIGEST\"`; \

@@ -156,8 +156,10 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         };
         let mut finding = rule.finding(message, bound.span).with_label(label);
         let mut name_notes = Vec::new();
-        if crate::lint::util::inherited(service, bound.span) {
-            name_notes.push("inherits `disruption` from `defaults`".to_string());
+        if let Some(label) =
+            crate::lint::util::inherits(project, service, bound.span, "`disruption`")
+        {
+            name_notes.push(label);
         }
         match &floor {
             Floor::Range { min, .. } if min.value == 0 => {

@@ -114,12 +114,9 @@ fn finding(
             tolerance.span,
         )
         .with_label(format!("alpha in {target}: feature gate `HPAConfigurableTolerance`, off by default"));
-    if crate::lint::util::inherited(service, tolerance.span) {
-        finding = finding.with_related(
-            service.name.span,
-            format!("inherits `{direction}` from `defaults`"),
-        );
-    }
+    if let Some(label) = crate::lint::util::inherits(project, service, tolerance.span, &format!("`{direction}`")) {
+            finding = finding.with_related(service.name.span, label);
+        }
     if let Some(span) = project.cluster.kubernetes_span {
         finding = finding.with_related(span, format!("targets Kubernetes {target}"));
     }

@@ -97,7 +97,7 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
         };
         // A value from `defaults` also labels the service, so a suppression
         // above the service matches.
-        let inherited = crate::lint::util::inherited(service, job.span)
+        let inherited = crate::lint::util::inherited(project, service, job.span)
             && service.grace_period_seconds.is_some();
         out.push(if inherited {
             finding.with_related(service.name.span, "in this service")

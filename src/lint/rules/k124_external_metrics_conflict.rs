@@ -122,9 +122,9 @@ fn finding(
             signal.source.span,
         )
         .with_label("an external metric, read through the metrics adapter");
-    if crate::lint::util::inherited(service, signal.source.span) {
-        d = d.with_related(service.name.span, "inherits this `scale` block from `defaults`");
-    }
+    if let Some(label) = crate::lint::util::inherits(project, service, signal.source.span, "this `scale` block") {
+            d = d.with_related(service.name.span, label);
+        }
     for other in rest {
         d = d.with_related(other.source.span, "another external metric");
     }

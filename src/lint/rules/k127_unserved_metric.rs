@@ -89,8 +89,8 @@ fn check(rule: &Rule, project: &Project, out: &mut Vec<Diagnostic>) {
             )
             .with_label("served by no adapter the policy names")
             .with_related(metric.origin.span, format!("`{}` is declared here", metric.origin.value));
-        if crate::lint::util::inherited(service, metric.signal.source.span) {
-            d = d.with_related(service.name.span, "inherits this `scale` block from `defaults`");
+        if let Some(label) = crate::lint::util::inherits(project, service, metric.signal.source.span, "this `scale` block") {
+            d = d.with_related(service.name.span, label);
         }
         out.push(d.with_help(
             "set `metrics_adapter = prometheus-adapter` in `cluster` (scalec writes its rules), or \
