@@ -324,7 +324,9 @@ pub fn name_at(analysis: &Analysis<'_>, file: FileId, offset: usize) -> Option<N
         _ => return None,
     };
     let label = block.label.as_ref()?;
-    let kinds = if found.parents.is_empty() {
+    // An environment's override names the base block it changes.
+    let overrides = found.parents.len() == 1 && found.parents[0].kind.name == ENVIRONMENT;
+    let kinds = if found.parents.is_empty() || overrides {
         vec![NameKind::of_block(&block.kind.name)?]
     } else if block.kind.name == "scale" && refers_by_name(found.parents.last()?) {
         if matches!(label.text.as_str(), "cpu" | "memory") {
@@ -425,8 +427,17 @@ pub fn references_to(
     let callees = (kinds.iter()).any(|k| matches!(k, NameKind::Service | NameKind::Database));
     let mut out = Vec::new();
     for ast in analysis.project_asts(file) {
-        for item in &ast.items {
-            let Item::Block(owner) = item else { continue };
+        for owner in top_level_and_overrides(ast) {
+            if owner.overrides {
+                let kind = NameKind::of_block(&owner.block.kind.name);
+                if let Some(label) = owner.block.label.as_ref()
+                    && kind.is_some_and(|k| kinds.contains(&k))
+                    && label.text == name
+                {
+                    out.push(label.span);
+                }
+            }
+            let owner = owner.block;
             for child in &owner.items {
                 match child {
                     Item::Block(scale)
@@ -476,6 +487,39 @@ pub fn references_to(
         }
     }
     out
+}
+
+const ENVIRONMENT: &str = crate::lower::environments::KIND;
+
+/// A block that may refer to others: a top-level block, or one in an
+/// `environment` (an override, which also names the block it changes).
+struct Owner<'a> {
+    block: &'a Block,
+    overrides: bool,
+}
+
+/// The top-level blocks of a file but `environment`s, and the blocks in
+/// each `environment`, in file order.
+fn top_level_and_overrides(ast: &Ast) -> impl Iterator<Item = Owner<'_>> {
+    ast.items.iter().flat_map(|item| {
+        let blocks: Vec<Owner<'_>> = match item {
+            Item::Block(block) if block.kind.name == ENVIRONMENT => (block.items.iter())
+                .filter_map(|item| match item {
+                    Item::Block(block) => Some(Owner {
+                        block,
+                        overrides: true,
+                    }),
+                    Item::Attribute(_) => None,
+                })
+                .collect(),
+            Item::Block(block) => vec![Owner {
+                block,
+                overrides: false,
+            }],
+            Item::Attribute(_) => Vec::new(),
+        };
+        blocks
+    })
 }
 
 /// The indentation (spaces and tabs) of the line holding `offset`.

@@ -110,6 +110,55 @@ mod tests {
         assert_eq!(definition(&analysis, FileId(1), at), found);
     }
 
+    const ENVIRONMENTS: &str = "environment prod {\n  service api {\n    replicas = 3 .. 9\n    scale jobs { average = 9 }\n  }\n\n  queue jobs { url = \"https://sqs.us-east-1.amazonaws.com/1/prod-jobs\" }\n}\n";
+
+    #[test]
+    fn an_override_leads_to_the_block_it_changes_and_counts_as_its_reference() {
+        let ws = workspace(&[
+            ("p/signals.scale", SIGNALS),
+            ("p/services.scale", SERVICES),
+            ("p/z.scale", ENVIRONMENTS),
+        ]);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let environments = FileId(2);
+        let api = ENVIRONMENTS.find("api").unwrap();
+        let base = SERVICES.find("api").unwrap();
+        assert_eq!(
+            definition(&analysis, environments, api),
+            [Span::new(FileId(1), base, base + 3)]
+        );
+        // The queue's override, and the `scale` block in a service's override.
+        let jobs = ENVIRONMENTS.find("queue jobs").unwrap() + "queue ".len();
+        let declared = SIGNALS.find("jobs").unwrap();
+        assert_eq!(
+            definition(&analysis, environments, jobs),
+            [Span::new(FileId(0), declared, declared + 4)]
+        );
+        let scale = ENVIRONMENTS.find("scale jobs").unwrap() + "scale ".len();
+        assert_eq!(
+            definition(&analysis, environments, jobs),
+            definition(&analysis, environments, scale)
+        );
+        let found = references(&analysis, FileId(0), declared, false);
+        let places: Vec<(FileId, usize)> = found.iter().map(|s| (s.file, s.start)).collect();
+        assert_eq!(
+            places,
+            [
+                (
+                    FileId(1),
+                    SERVICES.find("scale jobs").unwrap() + "scale ".len()
+                ),
+                (environments, scale),
+                (environments, jobs),
+            ]
+        );
+        // A service's references include the environments' overrides of it.
+        assert_eq!(
+            references(&analysis, FileId(1), base, false),
+            [Span::new(environments, api, api + 3)]
+        );
+    }
+
     const CALLS: &str = "service cart {\n  image = \"a:1\"\n  port http { number = 8080 }\n}\n\ndatabase orders {\n  engine = mongodb\n  shards = 1\n}\n";
     const CALLERS: &str = "defaults {\n  calls = [orders]\n}\n\nservice web {\n  image = \"a:1\"\n  calls = [cart(http), orders]\n}\n\nservice batch {\n  image = \"a:1\"\n  calls = [cart]\n}\n";
 
