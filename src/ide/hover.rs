@@ -6,7 +6,9 @@
 //! - a block kind: the block's documentation and attribute table;
 //! - a service's name: what its policy amounts to, from the lowered model:
 //!   its pods, the cpu and memory it requests at its minimum and maximum, and
-//!   the signals that scale it;
+//!   the signals that scale it; in a project with environments, once per
+//!   environment (on an override, for its environment), saying which of
+//!   `replicas`, `cpu` and `memory` come from `defaults` or the environment;
 //! - a metric's or queue's name (declared or after `scale`): what it is and
 //!   which services scale on it;
 //! - anything a finding points at: the documentation of the finding's rule.
@@ -165,6 +167,38 @@ fn label_doc(
     let label = block.label.as_ref()?;
     let model = analysis.model(file)?;
     let name = label.text.as_str();
+    let environments = analysis.environments(file);
+    if !environments.is_empty() && block.kind.name == "service" {
+        // A project with environments runs as each of them, never as its base.
+        let in_one = parent
+            .and_then(|p| p.label.as_ref())
+            .map(|l| l.text.as_str());
+        if parent.is_some_and(|p| p.kind.name != crate::lower::environments::KIND) {
+            return None;
+        }
+        let sections: Vec<String> = (environments.iter())
+            .filter(|p| {
+                in_one.is_none_or(|one| p.environment.as_ref().is_some_and(|e| e.name.value == one))
+            })
+            .map(|project| {
+                let environment = project
+                    .environment
+                    .as_ref()
+                    .map_or("", |e| e.name.value.as_str());
+                match project.services.iter().find(|s| s.name.value == name) {
+                    Some(service) => format!(
+                        "*In environment `{environment}`*\n\n{}{}",
+                        service_summary(service),
+                        set_by(project, service)
+                    ),
+                    None => {
+                        format!("*In environment `{environment}`*: not run, or not checked yet")
+                    }
+                }
+            })
+            .collect();
+        return Some(sections.join("\n\n---\n\n"));
+    }
     match (block.kind.name.as_str(), parent) {
         ("service", None) => Some(match model.services.iter().find(|s| s.name.value == name) {
             Some(service) => service_summary(service),
@@ -195,6 +229,37 @@ fn label_doc(
             format!("**{kind} `{name}`**\n\n{}", capitalize(what))
         }),
     }
+}
+
+/// Where a service's replicas and requests come from, when not from its own
+/// block: "- `replicas` set by environment `prod`".
+fn set_by(project: &Project, service: &Service) -> String {
+    use crate::model::environment::Origin;
+    let mut written = Vec::new();
+    if let Some(replicas) = &service.replicas {
+        let span = match replicas {
+            crate::model::Replicas::Fixed(n) => n.span,
+            crate::model::Replicas::Range { span, .. } => *span,
+        };
+        written.push(("`replicas`", span));
+    }
+    if let Some(cpu) = &service.cpu {
+        written.push(("`cpu`", cpu.request.span));
+    }
+    if let Some(memory) = &service.memory {
+        written.push(("`memory`", memory.request.span));
+    }
+    let mut out = String::new();
+    for (what, span) in written {
+        match project.origin(service.span, span) {
+            Origin::Own => {}
+            Origin::Inherited => out.push_str(&format!("\n- {what} inherited from `defaults`")),
+            Origin::Environment(name) => {
+                out.push_str(&format!("\n- {what} set by environment `{name}`"))
+            }
+        }
+    }
+    out
 }
 
 /// What a metric, queue or schedule is, and who scales on it.
@@ -444,6 +509,37 @@ mod tests {
 
     const SIGNALS: &str = "cluster {\n  autoscaler = hpa\n  metrics_adapter = other\n}\n\nmetric rps {\n  kind = pods\n}\n\nqueue jobs {\n  provider = aws-sqs\n  url = \"https://sqs.us-east-1.amazonaws.com/1/jobs\"\n  auth = operator\n}\n";
     const SERVICES: &str = "service api {\n  image = \"a:1\"\n  cpu = 500m\n  memory = 256Mi .. 1Gi\n  replicas = 2 .. 10\n  scale rps { average = 20 }\n  scale jobs { average = 5 }\n  scale cpu { utilization = 70% }\n}\n\nservice cron {\n  image = \"c:1\"\n  memory = 512m\n  replicas = 3\n}\n";
+
+    #[test]
+    fn a_service_of_a_project_with_environments_is_summed_up_per_environment() {
+        let environments = "environment staging {\n  service api { replicas = 1 .. 3 }\n}\n\nenvironment prod { }\n";
+        let ws = workspace(&[
+            ("p/a.scale", SIGNALS),
+            ("p/b.scale", SERVICES),
+            ("p/c.scale", environments),
+        ]);
+        let analysis = Analysis::new(&ws.sources, &ws.projects);
+        let base = hover(&analysis, FileId(1), SERVICES.find("api").unwrap(), &[])
+            .expect("a hover")
+            .markdown;
+        assert!(base.contains("*In environment `staging`*"), "{base}");
+        assert!(base.contains("1 .. 3 pods"), "{base}");
+        assert!(
+            base.contains("`replicas` set by environment `staging`"),
+            "{base}"
+        );
+        assert!(base.contains("*In environment `prod`*"), "{base}");
+        assert!(base.contains("2 .. 10 pods"), "{base}");
+        // On the override: that environment only.
+        let at = environments.find("api").unwrap();
+        let one = hover(&analysis, FileId(2), at, &[])
+            .expect("a hover")
+            .markdown;
+        assert!(
+            one.contains("1 .. 3 pods") && !one.contains("prod"),
+            "{one}"
+        );
+    }
 
     fn hover_at(needle: &str, nth: usize) -> Option<Hover> {
         let ws = workspace(&[("p/a.scale", SIGNALS), ("p/b.scale", SERVICES)]);

@@ -44,8 +44,11 @@ pub struct Analysis<'w> {
     /// could not be read or repaired.
     asts: Vec<Option<Ast>>,
     /// By project, in workspace order: the model lowered from the trees,
-    /// errors and all.
+    /// errors and all; for a project with environments, its base.
     models: Vec<Project>,
+    /// By project: the model of each of its environments, in the order they
+    /// are declared (none for a project without).
+    environments: Vec<Vec<Project>>,
 }
 
 impl<'w> Analysis<'w> {
@@ -63,7 +66,7 @@ impl<'w> Analysis<'w> {
                 }
             })
             .collect();
-        let models = projects
+        let (models, environments) = projects
             .iter()
             .map(|project| {
                 let trees: Vec<Ast> = project
@@ -72,14 +75,33 @@ impl<'w> Analysis<'w> {
                     .filter_map(|f| asts[f.0 as usize].clone())
                     .collect();
                 let mut ignored = Vec::new();
-                crate::lower::lower_project(project.dir.clone(), &trees, &mut ignored)
+                let environments = (crate::lower::environments::resolve(
+                    &trees,
+                    &Default::default(),
+                    &mut ignored,
+                ))
+                .into_iter()
+                .filter(|resolved| !resolved.stub)
+                .map(|resolved| {
+                    let mut model = crate::lower::lower_project(
+                        project.dir.clone(),
+                        &resolved.asts,
+                        &mut ignored,
+                    );
+                    model.environment = Some(resolved.environment);
+                    model
+                })
+                .collect();
+                let base = crate::lower::lower_project(project.dir.clone(), &trees, &mut ignored);
+                (base, environments)
             })
-            .collect();
+            .unzip();
         Analysis {
             sources,
             projects,
             asts,
             models,
+            environments,
         }
     }
 
@@ -122,6 +144,14 @@ impl<'w> Analysis<'w> {
     /// The model of the project `file` belongs to.
     pub fn model(&self, file: FileId) -> Option<&Project> {
         self.models.get(self.project_of(file)?)
+    }
+
+    /// The models of the environments of the project `file` belongs to.
+    pub fn environments(&self, file: FileId) -> &[Project] {
+        match self.project_of(file) {
+            Some(project) => &self.environments[project],
+            None => &[],
+        }
     }
 
     /// The trees of the project `file` belongs to.
