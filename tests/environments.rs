@@ -316,7 +316,7 @@ fn every_misuse_of_an_environment_is_a_language_error() {
             "`environments` on something else than a service",
             "defaults {\n  environments = [prod]\n}",
             "environment prod { }",
-            "E002: `environments` is set in `defaults`",
+            "E002",
         ),
         (
             "`environments` in an environment",

@@ -188,6 +188,20 @@ fn hover_sums_up_a_service_with_what_it_inherits() {
     let ingestion = hover::hover(&analysis, services, at, &found).expect("a hover");
     assert_eq!(text_at(&ws, ingestion.span), "ingestion");
     let markdown = ingestion.markdown;
+    // Aether runs as staging and prod: one summary each, staging first.
+    let (staging, prod) = markdown
+        .split_once("*In environment `prod`*")
+        .expect("a section for prod");
+    assert!(
+        staging.starts_with("*In environment `staging`*"),
+        "{markdown}"
+    );
+    assert!(
+        staging.contains("2 .. 6 pods")
+            && staging.contains("`replicas` set by environment `staging`"),
+        "{markdown}"
+    );
+    let markdown = prod.trim_start();
     // replicas = 2 .. 60, cpu = 500m .. 1, memory = 512Mi .. 1Gi.
     assert!(
         markdown.starts_with(
@@ -262,7 +276,7 @@ fn hover_documents_the_rule_of_a_finding() {
 #[test]
 fn renaming_a_metric_and_a_queue_changes_no_manifest() {
     let (_temp, copy) = copy_of(&aether());
-    let before = scalec(&["build", "--stdout"], &copy);
+    let before = scalec(&["build", "--stdout", "--env", "prod"], &copy);
     assert!(before.status.success(), "{before:?}");
 
     for (declared_in, name, new_name) in [
@@ -274,7 +288,13 @@ fn renaming_a_metric_and_a_queue_changes_no_manifest() {
         let id = file(&ws, declared_in);
         let at = offset(&ws, id, name, 0);
         let edits = rename::rename(&analysis, id, at, new_name).expect("a valid name");
-        assert_eq!(edits.len(), 2, "the declaration and one `scale`");
+        // The queue's staging override names it too.
+        let expected = if name == "ingest-events" { 3 } else { 2 };
+        assert_eq!(
+            edits.len(),
+            expected,
+            "the declaration, one `scale`, the overrides"
+        );
         for source in ws.sources.files() {
             let mine: Vec<&Edit> = edits.iter().filter(|e| e.span.file == source.id).collect();
             if !mine.is_empty() {
@@ -287,7 +307,7 @@ fn renaming_a_metric_and_a_queue_changes_no_manifest() {
     assert!(services.contains("scale \"ingest.events\" {"), "{services}");
 
     // Neither name reaches a manifest, so the build is the same.
-    let after = scalec(&["build", "--stdout"], &copy);
+    let after = scalec(&["build", "--stdout", "--env", "prod"], &copy);
     assert!(after.status.success(), "{after:?}");
     assert_eq!(
         String::from_utf8_lossy(&before.stdout),
@@ -313,10 +333,18 @@ fn renaming_a_service_renames_its_deployment() {
         "{refused}"
     );
     let edits = rename::rename(&analysis, id, at, "reports").expect("valid");
-    let source = ws.sources.get(id);
-    let edits: Vec<&Edit> = edits.iter().collect();
-    std::fs::write(&source.path, apply(&source.text, &edits)).expect("write");
-    let built = scalec(&["build", "--stdout"], &copy);
+    // The declaration, and staging's override in environments.scale.
+    let overrides = file(&ws, "environments.scale");
+    let mut files: Vec<_> = edits.iter().map(|e| e.span.file).collect();
+    files.sort();
+    let mut expected = vec![id, overrides];
+    expected.sort();
+    assert_eq!(files, expected);
+    for source in [ws.sources.get(id), ws.sources.get(overrides)] {
+        let mine: Vec<&Edit> = edits.iter().filter(|e| e.span.file == source.id).collect();
+        std::fs::write(&source.path, apply(&source.text, &mine)).expect("write");
+    }
+    let built = scalec(&["build", "--stdout", "--env", "prod"], &copy);
     assert!(built.status.success(), "{built:?}");
     let manifests = String::from_utf8_lossy(&built.stdout);
     assert!(manifests.contains("name: reports"), "{manifests}");

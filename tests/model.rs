@@ -8,10 +8,17 @@ use scalec::model::{
     ProbeHandler, ProbeKind, QueueAuth, QueueSource, RateAmount, Replicas, SignalSource, Target,
 };
 
+/// Aether as production runs it.
 fn aether() -> scalec::model::Project {
-    let mut projects = projects_of(&["policies/aether"]);
-    assert_eq!(projects.len(), 1);
-    projects.remove(0)
+    let projects = projects_of(&["policies/aether"]);
+    assert_eq!(projects.len(), 2, "staging and prod");
+    (projects.into_iter())
+        .find(|p| {
+            p.environment
+                .as_ref()
+                .is_some_and(|e| e.name.value == "prod")
+        })
+        .expect("a prod environment")
 }
 
 fn service<'p>(project: &'p scalec::model::Project, name: &str) -> &'p scalec::model::Service {
@@ -105,8 +112,9 @@ fn units_are_exact_integers() {
     assert!(
         matches!(ingestion.replicas, Some(Replicas::Range { ref min, ref max, .. }) if min.value == 2 && max.value == 60)
     );
+    // The base's 4 .. 12 nodes, grown to 16 in production.
     let nodes = project.cluster.nodes.as_ref().expect("nodes");
-    assert_eq!((nodes.count.value.min, nodes.count.value.max), (4, 12));
+    assert_eq!((nodes.count.value.min, nodes.count.value.max), (4, 16));
     assert_eq!(nodes.cpu.value.millicores, 8000);
 }
 
@@ -318,8 +326,8 @@ fn selector_keys_may_be_quoted_label_keys() {
 }
 
 /// Lowers each set of files in turn in one directory, so the projects differ
-/// only by what the files say.
-fn lower_in_one_dir(versions: &[&[(&str, &str)]]) -> Vec<scalec::model::Project> {
+/// only by what the files say: one project each, or one per environment.
+fn lower_in_one_dir(versions: &[&[(&str, &str)]]) -> Vec<Vec<scalec::model::Project>> {
     let dir = common::project_dir();
     let mut projects = Vec::new();
     for files in versions {
@@ -329,9 +337,9 @@ fn lower_in_one_dir(versions: &[&[(&str, &str)]]) -> Vec<scalec::model::Project>
         for (name, text) in *files {
             std::fs::write(dir.path().join(name), text).expect("writable temp dir");
         }
-        let mut lowered = projects_of(&[dir.path().to_str().expect("UTF-8 temp path")]);
-        assert_eq!(lowered.len(), 1);
-        projects.push(lowered.remove(0));
+        let lowered = projects_of(&[dir.path().to_str().expect("UTF-8 temp path")]);
+        assert!(!lowered.is_empty());
+        projects.push(lowered);
     }
     projects
 }
@@ -391,7 +399,10 @@ service   api {
         &[("policy.scale", API)],
         &[("a.scale", moved), ("b.scale", api_alone)],
     ]);
-    assert_ne!(projects[0].services[0].span, projects[1].services[0].span);
+    assert_ne!(
+        projects[0][0].services[0].span,
+        projects[1][0].services[0].span
+    );
     assert_eq!(projects[0], projects[1]);
 }
 

@@ -261,8 +261,8 @@ fn merge(base: &Block, over: &Block) -> Block {
 }
 
 impl Lowerer<'_> {
-    /// E004 for an `environments` list naming no declared environment, and
-    /// for one on anything but a service.
+    /// E004 for a service's `environments` list naming no declared
+    /// environment.
     fn check_only_in(&mut self, block: &Block, names: &[&str]) {
         for item in &block.items {
             let Item::Attribute(attribute) = item else {
@@ -271,18 +271,8 @@ impl Lowerer<'_> {
             if attribute.name.name != ONLY_IN {
                 continue;
             }
+            // Elsewhere the schema refuses it (E002).
             if block.kind.name != "service" {
-                self.report(
-                    Diagnostic::error(
-                        codes::UNKNOWN_ATTRIBUTE,
-                        format!("`{ONLY_IN}` is set in {}", describe_block(block)),
-                        attribute.name.span,
-                    )
-                    .with_label("only a service names the environments it runs in")
-                    .with_help(
-                        "remove it; an environment may change this block's attributes instead",
-                    ),
-                );
                 continue;
             }
             let ValueKind::List(values) = &attribute.value.kind else {

@@ -273,8 +273,28 @@ pub const FUNCTIONS: &[&str] = &["config_map", "hashed", "secret", "sleep"];
 /// The attributes a service takes.
 const SERVICE_ATTRIBUTES: &[AttributeSchema] = &SERVICE_ATTRIBUTE_ARRAY;
 
-/// `defaults` takes the attributes of a service, none of them required.
-const DEFAULTS_ATTRIBUTES: &[AttributeSchema] = &optional_all(SERVICE_ATTRIBUTE_ARRAY);
+/// `defaults` takes the attributes of a service, none of them required,
+/// but the last, `environments`: what runs where is each service's own.
+const DEFAULTS_ATTRIBUTES: &[AttributeSchema] = optional_all(SERVICE_ATTRIBUTE_ARRAY)
+    .split_at(SERVICE_ATTRIBUTE_ARRAY.len() - 1)
+    .0;
+
+// `DEFAULTS_ATTRIBUTES` leaves out the last attribute of a service.
+const _: () = {
+    let name = SERVICE_ATTRIBUTE_ARRAY[SERVICE_ATTRIBUTE_ARRAY.len() - 1]
+        .name
+        .as_bytes();
+    let expected = b"environments";
+    assert!(name.len() == expected.len());
+    let mut i = 0;
+    while i < name.len() {
+        assert!(
+            name[i] == expected[i],
+            "`environments` is a service's last attribute"
+        );
+        i += 1;
+    }
+};
 
 const fn optional_all<const N: usize>(
     mut attributes: [AttributeSchema; N],
@@ -413,7 +433,7 @@ const SERVICE_ATTRIBUTE_ARRAY: [AttributeSchema; 23] = [
         "environments",
         ValueType::NameList,
         "every environment",
-        "the only environments that run this service; not in `defaults`",
+        "the only environments that run this service",
     ),
 ];
 
