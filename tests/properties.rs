@@ -142,6 +142,7 @@ fn pseudo_random_bytes(seed: u64, len: usize) -> Vec<u8> {
 fn the_generator_reaches_fmt_and_emit() {
     let (mut formatted, mut built, mut built_atlas, mut built_enterprise, mut built_loadtest) =
         (0, 0, 0, 0, 0);
+    let mut built_environments = 0;
     for seed in 1..=200 {
         let bytes = pseudo_random_bytes(seed, 2048);
         let text = file(&bytes);
@@ -173,6 +174,8 @@ fn the_generator_reaches_fmt_and_emit() {
             built_enterprise += usize::from(compilation.projects.iter().any(enterprise));
             let loadtest = |p: &scalec::model::Project| !p.loadtests.is_empty();
             built_loadtest += usize::from(compilation.projects.iter().any(loadtest));
+            let environment = |p: &scalec::model::Project| p.environment.is_some();
+            built_environments += usize::from(compilation.projects.iter().any(environment));
         }
     }
     assert!(
@@ -197,6 +200,11 @@ fn the_generator_reaches_fmt_and_emit() {
     assert!(
         built_loadtest >= 1,
         "no generated project with a load test built: the generator drifted"
+    );
+    // And some with environments, each built into a directory of its own (scalec#17).
+    assert!(
+        built_environments >= 1,
+        "no generated project with environments built: the generator drifted"
     );
 }
 

@@ -352,6 +352,13 @@ impl Writer {
              port = 8080\n  replicas = 2 .. 4\n  ingress_from = [ingress-nginx]\n}}\n\n\
              loadtest test-{n} {{\n  {drive}\n  {stages}\n  target web-{n} {{ {request} }}{expect}\n}}"
         ));
+        // Sometimes an environment that resizes the service.
+        if u.ratio(1, 2)? {
+            let size = *u.choose(&["2 .. 3", "3 .. 8", "4"])?;
+            self.out.push_str(&format!(
+                "\n\nenvironment env-{n} {{\n  service web-{n} {{ replicas = {size} }}\n}}"
+            ));
+        }
         Ok(())
     }
 
