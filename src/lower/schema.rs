@@ -917,27 +917,9 @@ pub const BLOCKS: &[BlockSchema] = &[
         ),
         doc: "what one environment changes in the project's blocks: each block in it overrides the base block of the same kind and name",
         attributes: &[],
-        blocks: &[
-            "cluster",
-            "defaults",
-            "lint",
-            "metric",
-            "queue",
-            "service",
-            "database",
-            "trigger_auth",
-            "schedule",
-            "loadtest",
-        ],
-        repeatable: &[
-            "metric",
-            "queue",
-            "service",
-            "database",
-            "trigger_auth",
-            "schedule",
-            "loadtest",
-        ],
+        blocks: ENVIRONMENT_BLOCKS,
+        // All but the three singletons: one block per name.
+        repeatable: ENVIRONMENT_BLOCKS.split_at(3).1,
         free_form: false,
     },
     BlockSchema {
@@ -1893,6 +1875,21 @@ pub const TOP_LEVEL: &[&str] = &[
     "schedule",
     "loadtest",
     "environment",
+];
+
+/// What an `environment` may override: every top-level kind but its own,
+/// the singletons first.
+const ENVIRONMENT_BLOCKS: &[&str] = &[
+    "cluster",
+    "defaults",
+    "lint",
+    "metric",
+    "queue",
+    "service",
+    "database",
+    "trigger_auth",
+    "schedule",
+    "loadtest",
 ];
 
 /// The schema of a block kind.
