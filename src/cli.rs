@@ -46,6 +46,12 @@ enum Command {
     /// else the `load` blocks of the policy. Prints a report per project and the findings of the replay
     /// rules (P codes); exits 1 when one is an error. See docs/plan.md.
     Plan(PlanArgs),
+    /// Check policies, then print the resolved model of each project as JSON.
+    ///
+    /// One document (see `scalec schema model`): every service's values with
+    /// `defaults` applied, in canonical units, and where each was written.
+    /// Nothing is printed when a policy has an error.
+    Export(ExportArgs),
     /// List the lint rules, or print one rule's documentation.
     Explain {
         /// A rule code or name, e.g. `K101` or `missing-max-replicas`.
@@ -233,6 +239,8 @@ enum SchemaKind {
     Diagnostics,
     /// The replay printed by `scalec plan --format json`.
     Plan,
+    /// The model printed by `scalec export`.
+    Model,
 }
 
 /// Parses the command line, runs the command and returns the exit code.
@@ -244,6 +252,10 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt(args),
         Command::Explain { rule, format } => explain(rule.as_deref(), format),
         Command::Plan(args) => plan(args),
+        Command::Export(args) => export(args),
+        Command::Schema {
+            which: SchemaKind::Model,
+        } => print(&crate::export::schema()).map(|()| ExitCode::SUCCESS),
         Command::Schema {
             which: SchemaKind::Diagnostics,
         } => print(&render::json_schema()).map(|()| ExitCode::SUCCESS),
@@ -531,6 +543,93 @@ fn plan(args: PlanArgs) -> Result<ExitCode, crate::error::Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// Files or directories of policies [default: .]
+    paths: Vec<PathBuf>,
+    /// Export only the projects lowered for this environment.
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
+    /// How to print the model.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    format: ExportFormat,
+    /// When to colour the findings (printed to standard error).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    #[command(flatten)]
+    lint: LintArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// One JSON document (see `scalec schema model`).
+    Json,
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode, crate::error::Error> {
+    let ExportFormat::Json = args.format;
+    let input = CheckArgs {
+        paths: args.paths,
+        format: FormatArg::Human,
+        color: args.color,
+        lint: args.lint,
+    };
+    // Findings go to standard error: standard output carries the model.
+    let Checked {
+        workspace,
+        compilation,
+    } = match read_and_check(&input, true, None)? {
+        Ok(checked) => checked,
+        // No policy file (a warning said so): a document with no project.
+        Err(code) if code == ExitCode::SUCCESS => Checked {
+            workspace: discover::Workspace::default(),
+            compilation: crate::Compilation {
+                projects: Vec::new(),
+                partial: Vec::new(),
+                diagnostics: Vec::new(),
+            },
+        },
+        Err(code) => return Ok(code),
+    };
+    if compilation.has_errors() {
+        note("scalec: export failed: nothing was printed; fix the errors above and export again");
+        return Ok(ExitCode::from(1));
+    }
+    fn environment(project: &crate::model::Project) -> Option<&str> {
+        (project.environment.as_ref()).map(|environment| environment.name.value.as_str())
+    }
+    let selected: Vec<_> = (compilation.projects.iter())
+        .filter(|project| args.env.is_none() || environment(project) == args.env.as_deref())
+        .map(|project| {
+            let output = (workspace.projects.iter())
+                .find(|files| files.dir == project.dir)
+                .expect("every compiled project is one of the workspace's");
+            (project, output.output.as_path())
+        })
+        .collect();
+    if let Some(name) = &args.env
+        && selected.is_empty()
+    {
+        let known: std::collections::BTreeSet<&str> = compilation
+            .projects
+            .iter()
+            .filter_map(environment)
+            .collect();
+        let known = if known.is_empty() {
+            "no project has `environment` blocks".to_string()
+        } else {
+            let names: Vec<String> = known.iter().map(|name| format!("`{name}`")).collect();
+            format!("the environments are {}", names.join(", "))
+        };
+        note(&format!(
+            "scalec: error: no project has the environment `{name}`; {known}"
+        ));
+        return Ok(ExitCode::from(2));
+    }
+    print(&crate::export::report(&selected, &workspace.sources))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {
