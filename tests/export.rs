@@ -321,3 +321,27 @@ fn values_set_by_the_environment_name_it() {
     assert_eq!(image["origin"], "own");
     assert!(image.get("environment").is_none(), "{image}");
 }
+
+/// docs/cli.md shows the aether export with each list cut to its first
+/// entry: real output.
+#[test]
+fn the_example_of_docs_cli_md_is_real_output() {
+    fn first_entries(value: &Value) -> Value {
+        match value {
+            Value::Array(items) => Value::Array(items.iter().take(1).map(first_entries).collect()),
+            Value::Object(fields) => Value::Object(
+                (fields.iter())
+                    .map(|(key, field)| (key.clone(), first_entries(field)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    let docs = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/cli.md"))
+        .expect("docs/cli.md");
+    let section = &docs[docs.find("## `scalec export").expect("an export section")..];
+    let start = section.find("```json\n").expect("a JSON example") + "```json\n".len();
+    let end = start + section[start..].find("```").expect("the example ends");
+    let shown: Value = serde_json::from_str(&section[start..end]).expect("the example is JSON");
+    assert_eq!(shown, first_entries(&export(&[AETHER])));
+}
