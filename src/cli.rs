@@ -46,6 +46,12 @@ enum Command {
     /// else the `load` blocks of the policy. Prints a report per project and the findings of the replay
     /// rules (P codes); exits 1 when one is an error. See docs/plan.md.
     Plan(PlanArgs),
+    /// Check policies, then print the resolved model of each project as JSON.
+    ///
+    /// One document (see `scalec schema model`): every service's values with
+    /// `defaults` applied, in canonical units, and where each was written.
+    /// Nothing is printed when a policy has an error.
+    Export(ExportArgs),
     /// List the lint rules, or print one rule's documentation.
     Explain {
         /// A rule code or name, e.g. `K101` or `missing-max-replicas`.
@@ -241,6 +247,8 @@ enum SchemaKind {
     Diagnostics,
     /// The replay printed by `scalec plan --format json`.
     Plan,
+    /// The model printed by `scalec export`.
+    Model,
 }
 
 /// Parses the command line, runs the command and returns the exit code.
@@ -252,6 +260,10 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt(args),
         Command::Explain { rule, format } => explain(rule.as_deref(), format),
         Command::Plan(args) => plan(args),
+        Command::Export(args) => export(args),
+        Command::Schema {
+            which: SchemaKind::Model,
+        } => print(&crate::export::schema()).map(|()| ExitCode::SUCCESS),
         Command::Schema {
             which: SchemaKind::Diagnostics,
         } => print(&render::json_schema()).map(|()| ExitCode::SUCCESS),
@@ -576,6 +588,75 @@ fn narrow(compilation: &mut crate::Compilation, env: Option<&str>) -> Result<(),
         .projects
         .retain(|p| p.environment.as_ref().is_none_or(|e| e.name.value == env));
     Ok(())
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// Files or directories of policies [default: .]
+    paths: Vec<PathBuf>,
+    /// Export only this environment of each project that declares
+    /// environments (projects without any are exported whole).
+    #[arg(long, value_name = "NAME")]
+    env: Option<String>,
+    /// How to print the model.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    format: ExportFormat,
+    /// When to colour the findings (printed to standard error).
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+    #[command(flatten)]
+    lint: LintArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// One JSON document (see `scalec schema model`).
+    Json,
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode, crate::error::Error> {
+    let ExportFormat::Json = args.format;
+    let input = CheckArgs {
+        paths: args.paths,
+        format: FormatArg::Human,
+        color: args.color,
+        lint: args.lint,
+    };
+    // Findings go to standard error: standard output carries the model.
+    let Checked {
+        workspace,
+        compilation,
+    } = match read_and_check(&input, true, None)? {
+        Ok(checked) => checked,
+        // No policy file (a warning said so): a document with no project.
+        Err(code) if code == ExitCode::SUCCESS => Checked {
+            workspace: discover::Workspace::default(),
+            compilation: crate::Compilation {
+                projects: Vec::new(),
+                partial: Vec::new(),
+                diagnostics: Vec::new(),
+            },
+        },
+        Err(code) => return Ok(code),
+    };
+    if compilation.has_errors() {
+        note("scalec: export failed: nothing was printed; fix the errors above and export again");
+        return Ok(ExitCode::from(1));
+    }
+    let mut compilation = compilation;
+    if let Err(code) = narrow(&mut compilation, args.env.as_deref()) {
+        return Ok(code);
+    }
+    let selected: Vec<_> = (compilation.projects.iter())
+        .map(|project| {
+            let output = (workspace.projects.iter())
+                .find(|files| files.dir == project.dir)
+                .expect("every compiled project is one of the workspace's");
+            (project, output.output.as_path())
+        })
+        .collect();
+    print(&crate::export::report(&selected, &workspace.sources))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn build(args: BuildArgs) -> Result<ExitCode, crate::error::Error> {

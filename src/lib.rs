@@ -13,6 +13,7 @@ pub mod diag;
 pub mod discover;
 pub mod emit;
 pub mod error;
+pub mod export;
 pub mod fmt;
 pub mod ide;
 pub mod lint;

@@ -108,13 +108,10 @@ impl Context<'_> {
     /// It names the file by the project's output directory and its file name,
     /// so it is the same whatever path the policies were read from.
     pub fn header(&self, comment: &str, file: crate::source::FileId) -> String {
-        let source = &self.sources.get(file).path;
-        let name = self
-            .dir
-            .join(source.file_name().unwrap_or(source.as_os_str()));
+        let name = source_name(self.dir, &self.sources.get(file).path);
         format!(
             "{comment} {GENERATED_MARK} from {}. Do not edit: change the policy and run `scalec build`.\n",
-            crate::names::escape_controls(&crate::source::display_path(&name))
+            crate::names::escape_controls(&name)
         )
     }
 
@@ -235,6 +232,14 @@ pub fn project_name(project: &Project, dir: &Path) -> Option<String> {
         Some(name) => Some(name.value.clone()),
         None => dir.file_name().map(|n| n.to_string_lossy().into_owned()),
     }
+}
+
+/// How output names a policy file: its project's output directory `dir` and
+/// its file name (`aether/services.scale`), never the path it was read from,
+/// so the name depends on the policies alone. Manifest headers and `scalec
+/// export` name files this way.
+pub fn source_name(dir: &Path, source: &Path) -> String {
+    crate::source::display_path(&dir.join(source.file_name().unwrap_or(source.as_os_str())))
 }
 
 /// Where a project's files go inside the output: `dir`, or for a project
