@@ -332,6 +332,42 @@ fn every_golden_document_matches_its_schema() {
     );
 }
 
+/// Every environment of a project that overrides every block kind builds
+/// documents that match their schemas (scalec#17).
+#[test]
+fn every_environment_builds_documents_that_match_their_schemas() {
+    let files = fixture_files(&crate_path("tests/fixtures/environments/overrides"));
+    let built = build_in_memory(&files, &scalec::lint::Options::default())
+        .expect("the environments fixture builds");
+    let mut environments = std::collections::BTreeSet::new();
+    let mut errors = Vec::new();
+    let mut documents_read = 0;
+    for (path, text) in &built {
+        let environment = path.iter().nth(1).expect("PROJECT/ENV/FILE");
+        environments.insert(environment.to_string_lossy().into_owned());
+        if !is_yaml(path) {
+            continue;
+        }
+        for doc in documents(text).unwrap_or_else(|e| panic!("{}: {e}", path.display())) {
+            if type_of(&doc).ok() == Some(KUSTOMIZATION) {
+                continue;
+            }
+            documents_read += 1;
+            errors.extend(
+                validate(&doc)
+                    .into_iter()
+                    .map(|e| format!("{}: {e}", path.display())),
+            );
+        }
+    }
+    assert_eq!(
+        environments.into_iter().collect::<Vec<_>>(),
+        ["prod", "staging"]
+    );
+    assert!(documents_read > 20, "{documents_read} documents");
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
 /// Every policy in `tests/fixtures/manifests/` builds, every document it
 /// builds matches its schema, and the output holds each text its
 /// `# emits: TEXT` comments name (one fixture per pod attribute).
