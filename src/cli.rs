@@ -449,7 +449,12 @@ fn plan(args: PlanArgs) -> Result<ExitCode, crate::error::Error> {
         Some(path) => {
             if compilation.projects.len() != 1 {
                 note(
-                    "scalec: error: --load names services of one project; plan one project at a time",
+                    if compilation.projects.iter().any(|p| p.environment.is_some()) {
+                        "scalec: error: --load names services of one project; plan one project \
+                         at a time, and one of its environments with --env"
+                    } else {
+                        "scalec: error: --load names services of one project; plan one project at a time"
+                    },
                 );
                 return Ok(ExitCode::from(2));
             }

@@ -492,3 +492,40 @@ fn fmt_keeps_environments_and_their_comments() {
     );
     assert_eq!(common::fmt_stdin(&formatted), formatted);
 }
+
+/// `plan` replays each environment, as `PROJECT/ENV`; a load table names
+/// one project's services, so it needs one environment.
+#[test]
+fn plan_replays_each_environment_and_a_table_needs_one() {
+    let both = scalec(&["plan", "policies/aether"]);
+    assert!(both.status.success(), "{}", text(&both.stderr));
+    let report = text(&both.stdout);
+    assert!(report.starts_with("aether/staging: "), "{report}");
+    assert!(report.contains("\naether/prod: "), "{report}");
+
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let table = dir.path().join("auth.load");
+    fs::write(&table, "time  auth\n0s    10\n5m    100\n").expect("write");
+    let table = table.to_str().expect("UTF-8");
+    let refused = scalec(&["plan", "policies/aether", "--load", table]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("with --env"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let one = scalec(&[
+        "plan",
+        "policies/aether",
+        "--load",
+        table,
+        "--env",
+        "staging",
+    ]);
+    assert!(one.status.success(), "{}", text(&one.stderr));
+    assert!(
+        text(&one.stdout).starts_with("aether/staging: "),
+        "{}",
+        text(&one.stdout)
+    );
+}
