@@ -331,6 +331,14 @@ fn every_misuse_of_an_environment_is_a_language_error() {
             "E006",
         ),
         (
+            "one environment more than a project may declare",
+            "",
+            &(1..=32)
+                .map(|i| format!("environment e{i} {{ }}\n"))
+                .collect::<String>(),
+            "E003: environment `e32` is one more than a project may declare",
+        ),
+        (
             "an environment without a name",
             "",
             "environment { }",

@@ -33,6 +33,10 @@ pub const KIND: &str = "environment";
 /// The service attribute that names the environments a service runs in.
 pub const ONLY_IN: &str = "environments";
 
+/// How many environments a project may declare: each is checked and built
+/// whole, so their number multiplies the work; real projects have a few.
+pub const MAX_ENVIRONMENTS: usize = 32;
+
 /// Top-level kinds of which a project has at most one.
 const SINGLETONS: [&str; 3] = ["cluster", "defaults", "lint"];
 
@@ -97,6 +101,21 @@ pub fn resolve(asts: &[Ast], broken: &BTreeSet<Span>, sink: &mut Vec<Diagnostic>
             label.span,
             "environment (a directory of the build's output)",
         );
+        if declared.len() == MAX_ENVIRONMENTS {
+            lower.report(
+                Diagnostic::error(
+                    codes::TYPE_MISMATCH,
+                    format!("environment `{name}` is one more than a project may declare"),
+                    label.span,
+                )
+                .with_label(format!("environment {}", MAX_ENVIRONMENTS + 1))
+                .with_help(format!(
+                    "a project has at most {MAX_ENVIRONMENTS} environments, each checked and built \
+                     whole: split the project, or keep one environment per deployment target"
+                )),
+            );
+            continue;
+        }
         declared.push(block);
     }
     let names: Vec<&str> = declared.iter().filter_map(|b| label_text(b)).collect();
