@@ -331,6 +331,18 @@ fn every_misuse_of_an_environment_is_a_language_error() {
             "E006",
         ),
         (
+            "an attribute an override sets twice",
+            "",
+            "environment prod {\n  service api {\n    replicas = 3 .. 6\n    replicas = 3 .. 8\n  }\n}",
+            "E005: `replicas` is set twice",
+        ),
+        (
+            "a nested block an override gives twice",
+            "",
+            "environment prod {\n  service api {\n    load { peak = 10 }\n    load { per_pod = 5 }\n  }\n}",
+            "E005: a second `load` block in service `api`",
+        ),
+        (
             "one environment more than a project may declare",
             "",
             &(1..=32)

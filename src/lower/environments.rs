@@ -413,6 +413,7 @@ impl Lowerer<'_> {
                     );
                 }
             }
+            self.check_twice(block);
             match base.iter().find(same) {
                 Some(original) => {
                     self.check_identity(block, original, name);
@@ -446,6 +447,42 @@ impl Lowerer<'_> {
             }
         }
         pairs
+    }
+
+    /// E005 for what an override writes twice, at any depth: merging would
+    /// silently keep the last.
+    fn check_twice(&mut self, block: &Block) {
+        let repeatable = schema::block(&block.kind.name).map_or(&[][..], |s| s.repeatable);
+        let mut attributes: Vec<&Attribute> = Vec::new();
+        let mut blocks: Vec<&Block> = Vec::new();
+        for item in &block.items {
+            match item {
+                Item::Attribute(attribute) => {
+                    match attributes
+                        .iter()
+                        .find(|a| a.name.name == attribute.name.name)
+                    {
+                        Some(first) => self.attribute_twice(attribute, first),
+                        None => attributes.push(attribute),
+                    }
+                }
+                Item::Block(child) => {
+                    let unnamed_repeat =
+                        child.label.is_none() && repeatable.contains(&child.kind.name.as_str());
+                    let first = blocks.iter().find(|b| {
+                        b.kind.name == child.kind.name && label_text(b) == label_text(child)
+                    });
+                    match first {
+                        Some(first) if !unnamed_repeat => match child.label {
+                            Some(_) => self.duplicate(child, first),
+                            None => self.second_block(child, first, &describe_block(block)),
+                        },
+                        _ => blocks.push(child),
+                    }
+                    self.check_twice(child);
+                }
+            }
+        }
     }
 
     /// E008 for an override of what makes a block what it is.
