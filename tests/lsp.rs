@@ -1076,3 +1076,39 @@ fn an_unused_metric_is_tagged_unnecessary() {
     );
     client.shutdown();
 }
+
+/// An environment's override leads to the base block it changes, and the
+/// finding only one environment makes is the editor's too, naming it
+/// (scalec#17).
+#[test]
+fn environments_resolve_definitions_and_name_their_findings() {
+    const ENVIRONMENTS: &str =
+        "environment prod {\n  service api { replicas = 1 .. 10 }\n}\n\nenvironment staging { }\n";
+    let (_temp, dir) = project(&[
+        ("a.scale", API),
+        ("b.scale", RPS),
+        ("c.scale", ENVIRONMENTS),
+    ]);
+    let mut client = Client::initialized(json!({}));
+    let a = uri(&dir.join("a.scale"));
+    let c = uri(&dir.join("c.scale"));
+    client.open(&c, ENVIRONMENTS);
+    let diagnostics = client.diagnostics(&c);
+    let messages: Vec<&str> = (diagnostics.iter())
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("service `api` may run a single pod (in environment `prod`)")),
+        "{messages:?}"
+    );
+    let definition = client.request("textDocument/definition", at(&c, ENVIRONMENTS, "api", 0));
+    let found = definition["result"].as_array().expect("locations");
+    assert_eq!(found.len(), 1, "{definition}");
+    assert_eq!(found[0]["uri"], a.as_str());
+    assert_eq!(
+        found[0]["range"]["start"],
+        json!({ "line": 0, "character": 8 })
+    );
+}
