@@ -418,6 +418,11 @@ pub fn emit(
             .find(|p| p.dir == project.dir)
             .map(|p| p.output.clone())
             .expect("every compiled project is one of `projects`");
+        // A project with environments writes nothing into its own
+        // directory: what an earlier build wrote there is stale.
+        if project.environment.is_some() {
+            set.dirs.insert(output.clone());
+        }
         set.dirs.insert(emit::output_dir(project, &output));
         files.extend(
             emit::emit_project(project, &output, sources)

@@ -549,3 +549,51 @@ fn plan_replays_each_environment_and_a_table_needs_one() {
         text(&one.stdout)
     );
 }
+
+/// When a project gains environments, what its earlier build wrote into
+/// `OUT/PROJECT/` is stale: `--check` says so and `build` removes it, and
+/// only what scalec wrote.
+#[test]
+fn a_project_that_gains_environments_retires_its_earlier_output() {
+    let policies = tempfile::tempdir().expect("a temporary directory");
+    let project = policies.path().join("shop");
+    fs::create_dir(&project).expect("mkdir");
+    let base = fs::read_to_string(Path::new(OVERRIDES).join("base.scale")).expect("read");
+    // The base alone, without the canary only prod runs.
+    let alone = base.replace("  environments = [prod]\n", "");
+    fs::write(project.join("base.scale"), &alone).expect("write");
+    let out = tempfile::tempdir().expect("a temporary directory");
+    let (project_path, out_path) = (
+        project.to_str().expect("UTF-8"),
+        out.path().to_str().expect("UTF-8"),
+    );
+    let built = scalec(&["build", project_path, "-o", out_path]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    assert!(out.path().join("shop/storefront.yaml").exists());
+    fs::write(out.path().join("shop/notes.txt"), "mine").expect("write");
+
+    fs::write(project.join("base.scale"), &base).expect("write");
+    fs::copy(
+        Path::new(OVERRIDES).join("environments.scale"),
+        project.join("environments.scale"),
+    )
+    .expect("copy");
+    let check = scalec(&["build", project_path, "-o", out_path, "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let report = text(&check.stdout);
+    assert!(report.contains("stale: "), "{report}");
+    assert!(report.contains("shop/storefront.yaml"), "{report}");
+
+    let built = scalec(&["build", project_path, "-o", out_path]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let files = tree(out.path());
+    assert!(
+        files.iter().all(|f| f.starts_with("shop/staging/")
+            || f.starts_with("shop/prod/")
+            || f == "shop/notes.txt"),
+        "{files:#?}"
+    );
+    assert!(files.contains(&"shop/prod/storefront.yaml".to_string()));
+    let check = scalec(&["build", project_path, "-o", out_path, "--check"]);
+    assert!(check.status.success(), "{}", text(&check.stdout));
+}

@@ -88,7 +88,9 @@ pub struct OutputFile {
 pub struct OutputSet {
     pub files: BTreeMap<PathBuf, String>,
     /// The output directory of every project built, also of one that
-    /// compiles to no file (its old files are then stale).
+    /// compiles to no file (its old files are then stale), and of every
+    /// project with environments, whose files go to its environments'
+    /// directories (what an earlier build wrote beside them is stale).
     pub dirs: std::collections::BTreeSet<PathBuf>,
 }
 
