@@ -289,7 +289,8 @@ struct Checked {
 
 /// Reads and checks the inputs, with `buffer` in place of its file, and prints
 /// the findings (to standard error when standard output carries manifests).
-/// `Err(code)` ends the run.
+/// `Err(code)` ends the run: `ExitCode::SUCCESS` when no policy file was
+/// found (a warning said so), which `export` answers with an empty document.
 fn read_and_check(
     args: &CheckArgs,
     findings_to_stderr: bool,
@@ -579,7 +580,7 @@ fn narrow(compilation: &mut crate::Compilation, env: Option<&str>) -> Result<(),
         .collect();
     if !declared.contains(env) {
         let known = if declared.is_empty() {
-            "no project declares environments".to_string()
+            "no project declares environments; leave out --env".to_string()
         } else {
             let names: Vec<String> = declared.iter().map(|n| format!("`{n}`")).collect();
             format!("the environments are {}", names.join(", "))
