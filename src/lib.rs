@@ -183,68 +183,43 @@ fn compile_project(
     if !known {
         return (vec![Checked::Unknown], diagnostics);
     }
-    let broken: std::collections::BTreeSet<source::Span> = broken.into_iter().collect();
     let mut structure = Vec::new();
     let environments = lower::environments::resolve(&asts, &broken, &mut structure);
     if environments.is_empty() {
         diagnostics.extend(structure);
-        let lowered = lower::lower_recovered(
-            project.dir.clone(),
-            &asts,
-            &Vec::from_iter(broken),
-            loose,
-            &mut diagnostics,
-        );
+        let lowered =
+            lower::lower_recovered(project.dir.clone(), &asts, &broken, loose, &mut diagnostics);
         // Nothing past lowering reads the trees: their memory serves the rest.
         drop(asts);
-        let (checked, found) = finish(lowered, diagnostics, project, options);
+        let (checked, found) = finish(lowered, diagnostics, false, project, options);
         return (vec![checked], found);
     }
     drop(asts);
-    let broken = Vec::from_iter(broken);
+    let is_error = |d: &&Diagnostic| d.severity == diag::Severity::Error;
     let mut checked = Vec::new();
     let mut found = Vec::new();
-    for environment in environments {
-        if environment.stub {
-            continue;
-        }
-        let block = environment.environment.span;
-        // The errors of the environments' own blocks count where they can
-        // have changed something: in the base, or in this environment.
-        let seen =
-            |d: &&Diagnostic| lower::environments::seen_by(&d.span, block, &environment.others);
-        let mut sink: Vec<Diagnostic> = (diagnostics.iter().chain(&structure))
-            .filter(seen)
-            .cloned()
-            .collect();
-        let seeds = sink.len();
-        let mut lowered = lower::lower_recovered(
-            project.dir.clone(),
-            &environment.asts,
-            &broken,
-            loose,
-            &mut sink,
-        );
-        for suppression in &mut lowered.suppressions {
-            suppression.overrides = (environment.overrides.iter())
-                .find(|(over, _)| Some(*over) == suppression.target)
-                .map(|&(_, base)| base);
-        }
-        let lowered_name = environment.environment.name.value.clone();
-        // An error in the environments' blocks, or in what names them,
-        // may have changed anything this environment holds.
-        if (structure.iter().filter(seen)).any(|d| d.severity == diag::Severity::Error) {
-            lowered.omitted.context = true;
-        }
-        lowered.environment = Some(environment.environment);
-        let (one, mut diagnostics) = finish(lowered, sink, project, options);
-        // The seeds are reported once, below.
-        let diagnostics = diagnostics.split_off(seeds);
+    for environment in environments.into_iter().filter(|e| !e.stub) {
+        // Errors already reported count where they may have changed
+        // something: in the base, or in this environment's block.
+        let errors = |list: &[Diagnostic]| {
+            (list.iter())
+                .filter(is_error)
+                .any(|d| environment.sees(d.span))
+        };
+        // An error in the environments' blocks, or in what names them, may
+        // have changed anything this environment holds.
+        let context_unknown = errors(&structure);
+        let earlier_errors = context_unknown || errors(&diagnostics);
+        let name = environment.environment.name.value.clone();
+        let others = environment.others.clone();
+        let mut sink = Vec::new();
+        let mut lowered = environment.lower(project.dir.clone(), &broken, loose, &mut sink);
+        lowered.omitted.context |= context_unknown;
+        let (one, diagnostics) = finish(lowered, sink, earlier_errors, project, options);
         checked.push(one);
         found.push(lower::environments::Found {
-            name: lowered_name,
-            block,
-            others: environment.others,
+            name,
+            others,
             diagnostics,
         });
     }
@@ -254,10 +229,12 @@ fn compile_project(
 }
 
 /// The checks after lowering: output collisions, the project's name and
-/// lint, on the whole project or its complete part.
+/// lint, on the whole project or, when `diagnostics` or the findings before
+/// them (`earlier_errors`) hold an error, its complete part.
 fn finish(
     lowered: Project,
     mut diagnostics: Vec<Diagnostic>,
+    earlier_errors: bool,
     project: &ProjectFiles,
     options: &lint::Options,
 ) -> (Checked, Vec<Diagnostic>) {
@@ -266,9 +243,8 @@ fn finish(
     if !lowered.omitted.cluster_unparsed {
         diagnostics.extend(project_name_problem(&lowered, project));
     }
-    let without_errors = diagnostics
-        .iter()
-        .all(|d| d.severity != diag::Severity::Error);
+    let without_errors =
+        !earlier_errors && (diagnostics.iter()).all(|d| d.severity != diag::Severity::Error);
     if without_errors {
         debug_assert!(
             lowered.omitted.is_empty(),

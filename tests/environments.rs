@@ -38,10 +38,7 @@ fn service<'a>(project: &'a Project, name: &str) -> &'a Service {
 }
 
 fn range(service: &Service) -> (i32, i32) {
-    match service.replicas.as_ref().expect("replicas") {
-        Replicas::Range { min, max, .. } => (min.value, max.value),
-        Replicas::Fixed(n) => (n.value, n.value),
-    }
+    service.replicas.as_ref().expect("replicas").range()
 }
 
 #[test]
@@ -178,10 +175,7 @@ fn values_know_where_they_were_written() {
     let staging = environment(&projects, "staging");
     let storefront = service(staging, "storefront");
     let worker = service(staging, "worker");
-    let span = |r: &Replicas| match r {
-        Replicas::Range { span, .. } => *span,
-        Replicas::Fixed(n) => n.span,
-    };
+    let span = |r: &Replicas| r.span();
     let origin = |s: &Service, at| staging.origin(s.span, at);
     assert_eq!(
         origin(

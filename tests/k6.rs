@@ -201,12 +201,7 @@ fn k6_inspect_reads_every_golden_load_test_as_its_policy_states() {
             .to_string_lossy()
             .into_owned();
         // A project with environments builds each into a directory of its own.
-        let dir = match &project.environment {
-            Some(environment) => Path::new("golden")
-                .join(&name)
-                .join(&environment.name.value),
-            None => Path::new("golden").join(&name),
-        };
+        let dir = Path::new("golden").join(scalec::emit::output_dir(&project, Path::new(&name)));
         for test in &project.loadtests {
             let script = format!("{}.k6.js", test.name.value);
             assert!(

@@ -408,7 +408,7 @@ impl Context<'_, '_> {
 
     /// `cluster`, `defaults` and `lint` blocks of the project, but `current`.
     fn singletons_in_project(&self, current: Option<&Stmt>) -> Vec<&'static str> {
-        let singletons = ["cluster", "defaults", "lint"];
+        let singletons = crate::lower::schema::SINGLETONS;
         let mut present = Vec::new();
         for stmt in self.top {
             if current.is_some_and(|c| std::ptr::eq(stmt, c)) {

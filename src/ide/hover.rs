@@ -237,11 +237,7 @@ fn set_by(project: &Project, service: &Service) -> String {
     use crate::model::environment::Origin;
     let mut written = Vec::new();
     if let Some(replicas) = &service.replicas {
-        let span = match replicas {
-            crate::model::Replicas::Fixed(n) => n.span,
-            crate::model::Replicas::Range { span, .. } => *span,
-        };
-        written.push(("`replicas`", span));
+        written.push(("`replicas`", replicas.span()));
     }
     if let Some(cpu) = &service.cpu {
         written.push(("`cpu`", cpu.request.span));

@@ -75,22 +75,10 @@ impl<'w> Analysis<'w> {
                     .filter_map(|f| asts[f.0 as usize].clone())
                     .collect();
                 let mut ignored = Vec::new();
-                let environments = (crate::lower::environments::resolve(
-                    &trees,
-                    &Default::default(),
-                    &mut ignored,
-                ))
-                .into_iter()
+                let environments = (crate::lower::environments::resolve(&trees, &[], &mut ignored)
+                    .into_iter())
                 .filter(|resolved| !resolved.stub)
-                .map(|resolved| {
-                    let mut model = crate::lower::lower_project(
-                        project.dir.clone(),
-                        &resolved.asts,
-                        &mut ignored,
-                    );
-                    model.environment = Some(resolved.environment);
-                    model
-                })
+                .map(|resolved| resolved.lower(project.dir.clone(), &[], false, &mut ignored))
                 .collect();
                 let base = crate::lower::lower_project(project.dir.clone(), &trees, &mut ignored);
                 (base, environments)

@@ -37,8 +37,8 @@ pub const ONLY_IN: &str = "environments";
 /// whole, so their number multiplies the work; real projects have a few.
 pub const MAX_ENVIRONMENTS: usize = 32;
 
-/// Top-level kinds of which a project has at most one.
-const SINGLETONS: [&str; 3] = ["cluster", "defaults", "lint"];
+/// The advice for a block an environment overrides twice.
+const MERGE_OVERRIDES: &str = "an environment overrides each block once: merge the two into one";
 
 /// Attributes that say what kind of thing a block is: an environment may
 /// not change them (a MongoDB database cannot be PostgreSQL in staging).
@@ -55,10 +55,10 @@ pub struct Resolved {
     /// The project's trees with this environment's overrides applied and
     /// every `environment` block removed; directives of other environments
     /// are dropped.
-    pub asts: Vec<Ast>,
+    asts: Vec<Ast>,
     /// Each override block of this environment, with the base block it
     /// changes: a suppression on the override covers the merged block.
-    pub overrides: Vec<(Span, Span)>,
+    overrides: Vec<(Span, Span)>,
     /// Whether the environment's block did not parse: its overrides are not
     /// known, so the environment is not lowered.
     pub stub: bool,
@@ -66,13 +66,42 @@ pub struct Resolved {
     pub others: Vec<Span>,
 }
 
+impl Resolved {
+    /// Whether what lies at `span` is part of this environment.
+    pub fn sees(&self, span: Span) -> bool {
+        sees(&self.others, span)
+    }
+
+    /// Lowers the project as this environment runs it (see
+    /// [`super::lower_recovered`]): its [`crate::model::Project::environment`]
+    /// set, and each suppression on an override covering the merged block.
+    pub fn lower(
+        self,
+        dir: std::path::PathBuf,
+        broken: &[Span],
+        loose: bool,
+        sink: &mut Vec<Diagnostic>,
+    ) -> crate::model::Project {
+        let mut project = super::lower_recovered(dir, &self.asts, broken, loose, sink);
+        for suppression in &mut project.suppressions {
+            suppression.overrides = (self.overrides.iter())
+                .find(|(over, _)| Some(*over) == suppression.target)
+                .map(|&(_, base)| base);
+        }
+        project.environment = Some(self.environment);
+        project
+    }
+}
+
 /// The environments of a project, checked; empty when it declares none (and
-/// then every `environments` attribute is E004).
-pub fn resolve(asts: &[Ast], broken: &BTreeSet<Span>, sink: &mut Vec<Diagnostic>) -> Vec<Resolved> {
+/// then every `environments` attribute is E004). `broken` are the stubs
+/// among the top-level blocks (see [`super::lower_recovered`]).
+pub fn resolve(asts: &[Ast], broken: &[Span], sink: &mut Vec<Diagnostic>) -> Vec<Resolved> {
+    let broken: BTreeSet<Span> = broken.iter().copied().collect();
     let mut lower = Lowerer {
         sink,
         target: Default::default(),
-        broken,
+        broken: &broken,
         cluster_known: true,
         defaults_known: true,
     };
@@ -124,7 +153,11 @@ pub fn resolve(asts: &[Ast], broken: &BTreeSet<Span>, sink: &mut Vec<Diagnostic>
         lower.check_only_in(block, &names);
     }
     let mut resolved = Vec::new();
-    let all: Vec<Span> = declared.iter().map(|b| b.span).collect();
+    // Every `environment` block, also one named twice or past the limit:
+    // what lies in it is no other environment's.
+    let all: Vec<Span> = (blocks().filter(|b| b.kind.name == KIND))
+        .map(|b| b.span)
+        .collect();
     for environment in declared {
         let stub = lower.is_stub(environment);
         let overrides = if stub {
@@ -134,7 +167,10 @@ pub fn resolve(asts: &[Ast], broken: &BTreeSet<Span>, sink: &mut Vec<Diagnostic>
         };
         let label = environment.label.as_ref().expect("a checked label");
         let name = label.text.clone();
-        let merged = merge_trees(asts, environment, &overrides, &name);
+        let others: Vec<Span> = (all.iter().copied())
+            .filter(|&s| s != environment.span)
+            .collect();
+        let merged = merge_trees(asts, environment, &overrides, &others, &name);
         resolved.push(Resolved {
             environment: Environment {
                 name: Spanned::new(name, label.span),
@@ -145,11 +181,7 @@ pub fn resolve(asts: &[Ast], broken: &BTreeSet<Span>, sink: &mut Vec<Diagnostic>
                 .map(|(over, base)| (over.span, base.span))
                 .collect(),
             stub,
-            others: all
-                .iter()
-                .copied()
-                .filter(|&s| s != environment.span)
-                .collect(),
+            others,
         });
     }
     resolved
@@ -161,6 +193,7 @@ fn merge_trees(
     asts: &[Ast],
     environment: &Block,
     overrides: &[(&Block, &Block)],
+    others: &[Span],
     name: &str,
 ) -> Vec<Ast> {
     let by_base: BTreeMap<Span, &Block> = overrides.iter().map(|(o, b)| (b.span, *o)).collect();
@@ -192,20 +225,12 @@ fn merge_trees(
                     Item::Attribute(_) => items.push(item.clone()),
                 }
             }
-            let in_other_environment = |span: Span| {
-                ast.items.iter().any(|item| match item {
-                    Item::Block(b) => {
-                        b.kind.name == KIND && b.span != environment.span && inside(span, b.span)
-                    }
-                    Item::Attribute(_) => false,
-                })
-            };
             Ast {
                 file: ast.file,
                 items,
                 comments: ast.comments.clone(),
                 directives: (ast.directives.iter())
-                    .filter(|d| !in_other_environment(d.span))
+                    .filter(|d| sees(others, d.span))
                     .cloned()
                     .collect(),
             }
@@ -225,8 +250,11 @@ fn runs_in(block: &Block, name: &str) -> bool {
     }
 }
 
+/// A service's `environments` attribute (the schema refuses it elsewhere).
 fn only_in(block: &Block) -> Option<&Attribute> {
-    (block.kind.name == "service").then_some(())?;
+    if block.kind.name != "service" {
+        return None;
+    }
     block.items.iter().find_map(|item| match item {
         Item::Attribute(a) if a.name.name == ONLY_IN => Some(a),
         _ => None,
@@ -283,51 +311,42 @@ impl Lowerer<'_> {
     /// E004 for a service's `environments` list naming no declared
     /// environment.
     fn check_only_in(&mut self, block: &Block, names: &[&str]) {
-        for item in &block.items {
-            let Item::Attribute(attribute) = item else {
+        let Some(attribute) = only_in(block) else {
+            return;
+        };
+        let ValueKind::List(values) = &attribute.value.kind else {
+            return;
+        };
+        for value in values {
+            let Some(name) = word(&value.kind) else {
                 continue;
             };
-            if attribute.name.name != ONLY_IN {
+            if names.contains(&name) {
                 continue;
             }
-            // Elsewhere the schema refuses it (E002).
-            if block.kind.name != "service" {
-                continue;
-            }
-            let ValueKind::List(values) = &attribute.value.kind else {
-                continue;
-            };
-            for value in values {
-                let Some(name) = word(&value.kind) else {
-                    continue;
-                };
-                if names.contains(&name) {
-                    continue;
+            let help = match crate::names::did_you_mean(name, names.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None if names.is_empty() => {
+                    format!("declare it: `{KIND} {name} {{ ... }}`, with what it changes")
                 }
-                let help = match crate::names::did_you_mean(name, names.iter().copied()) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None if names.is_empty() => {
-                        format!("declare it: `{KIND} {name} {{ ... }}`, with what it changes")
-                    }
-                    None => format!(
-                        "the project's environments are {}",
-                        names
-                            .iter()
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                };
-                self.report(
-                    Diagnostic::error(
-                        codes::UNKNOWN_REFERENCE,
-                        format!("no environment `{name}` is declared"),
-                        value.span,
-                    )
-                    .with_label("unknown environment")
-                    .with_help(help),
-                );
-            }
+                None => format!(
+                    "the project's environments are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            self.report(
+                Diagnostic::error(
+                    codes::UNKNOWN_REFERENCE,
+                    format!("no environment `{name}` is declared"),
+                    value.span,
+                )
+                .with_label("unknown environment")
+                .with_help(help),
+            );
         }
     }
 
@@ -386,7 +405,7 @@ impl Lowerer<'_> {
             if !self.check_label(block, schema) {
                 continue;
             }
-            let singleton = SINGLETONS.contains(&kind);
+            let singleton = schema::SINGLETONS.contains(&kind);
             let same = |b: &&&Block| {
                 b.kind.name == kind && (singleton || label_text(b) == label_text(block))
             };
@@ -394,7 +413,7 @@ impl Lowerer<'_> {
                 if singleton {
                     self.second_block(block, first, &format!("environment `{name}`"));
                 } else {
-                    self.duplicate(block, first);
+                    self.duplicate_with_help(block, first, MERGE_OVERRIDES);
                 }
                 continue;
             }
@@ -474,7 +493,7 @@ impl Lowerer<'_> {
                     });
                     match first {
                         Some(first) if !unnamed_repeat => match child.label {
-                            Some(_) => self.duplicate(child, first),
+                            Some(_) => self.duplicate_with_help(child, first, MERGE_OVERRIDES),
                             None => self.second_block(child, first, &describe_block(block)),
                         },
                         _ => blocks.push(child),
@@ -487,12 +506,12 @@ impl Lowerer<'_> {
 
     /// E008 for an override of what makes a block what it is.
     fn check_identity(&mut self, over: &Block, base: &Block, environment: &str) {
-        let attribute = |block: &Block, name: &str| -> Option<Attribute> {
+        fn attribute<'a>(block: &'a Block, name: &str) -> Option<&'a Attribute> {
             block.items.iter().find_map(|item| match item {
-                Item::Attribute(a) if a.name.name == name => Some(a.clone()),
+                Item::Attribute(a) if a.name.name == name => Some(a),
                 _ => None,
             })
-        };
+        }
         for (kind, name) in IDENTITY {
             if over.kind.name != *kind {
                 continue;
@@ -501,7 +520,7 @@ impl Lowerer<'_> {
                 continue;
             };
             let original = attribute(base, name);
-            if original.as_ref().is_some_and(|o| o.value == changed.value) {
+            if original.is_some_and(|o| o.value == changed.value) {
                 continue;
             }
             let mut diagnostic = Diagnostic::error(
@@ -536,17 +555,16 @@ fn inside(span: Span, block: Span) -> bool {
     span.file == block.file && span.start >= block.start && span.end <= block.end
 }
 
-/// Whether a finding at `span` can occur in the environment whose block is
-/// `block`: it lies in the base or in that block, not in another's.
-pub fn seen_by(span: &Span, block: Span, others: &[Span]) -> bool {
-    inside(*span, block) || !others.iter().any(|&other| inside(*span, other))
+/// Whether what lies at `span` is part of an environment whose `others` are
+/// the other environments' blocks: it lies in the base or in its own block.
+pub fn sees(others: &[Span], span: Span) -> bool {
+    !others.iter().any(|&other| inside(span, other))
 }
 
-/// What one environment found: its name, its block, the other
-/// environments' blocks, and its findings.
+/// What one environment found: its name, the other environments' blocks,
+/// and its findings.
 pub struct Found {
     pub name: String,
-    pub block: Span,
     pub others: Vec<Span>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -576,8 +594,7 @@ pub fn settle(found: Vec<Found>) -> Vec<Diagnostic> {
     for (mut diagnostic, environments) in groups.into_values().flatten() {
         let everywhere = environments.len() == found.len();
         if !everywhere {
-            let holding = (0..found.len())
-                .filter(|&i| seen_by(&diagnostic.span, found[i].block, &found[i].others));
+            let holding = (0..found.len()).filter(|&i| sees(&found[i].others, diagnostic.span));
             if diagnostic.code.rule == Some(RuleId::S002)
                 && !holding.into_iter().all(|i| environments.contains(&i))
             {

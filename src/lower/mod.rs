@@ -464,7 +464,7 @@ impl Lowerer<'_> {
             }
         }
         for (kind, list) in &mut blocks {
-            let singleton = matches!(*kind, "cluster" | "defaults" | "lint");
+            let singleton = schema::SINGLETONS.contains(kind);
             let mut kept: Vec<&'a Block> = Vec::new();
             // The first block of each name; a singleton kind has one name.
             let mut first_of: BTreeMap<Option<&'a str>, &'a Block> = BTreeMap::new();
@@ -522,6 +522,15 @@ impl Lowerer<'_> {
     }
 
     fn duplicate(&mut self, block: &Block, first: &Block) {
+        self.duplicate_with_help(
+            block,
+            first,
+            "rename one of them; all files of a directory share one namespace",
+        );
+    }
+
+    /// [`Self::duplicate`] with its own advice.
+    fn duplicate_with_help(&mut self, block: &Block, first: &Block, help: &str) {
         let (span, first_span) = (label_span(block), label_span(first));
         let what = describe_block(block);
         let message = if block.kind.name == first.kind.name {
@@ -533,7 +542,7 @@ impl Lowerer<'_> {
             Diagnostic::error(codes::DUPLICATE_DEFINITION, message, span)
                 .with_label("defined again here")
                 .with_related(first_span, "first defined here")
-                .with_help("rename one of them; all files of a directory share one namespace"),
+                .with_help(help),
         );
     }
 

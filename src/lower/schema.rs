@@ -918,8 +918,8 @@ pub const BLOCKS: &[BlockSchema] = &[
         doc: "what one environment changes in the project's blocks: each block in it overrides the base block of the same kind and name",
         attributes: &[],
         blocks: ENVIRONMENT_BLOCKS,
-        // All but the three singletons: one block per name.
-        repeatable: ENVIRONMENT_BLOCKS.split_at(3).1,
+        // All but the singletons: one block per name.
+        repeatable: ENVIRONMENT_BLOCKS.split_at(SINGLETONS.len()).1,
         free_form: false,
     },
     BlockSchema {
@@ -1877,8 +1877,11 @@ pub const TOP_LEVEL: &[&str] = &[
     "environment",
 ];
 
+/// Top-level kinds of which a project has at most one.
+pub const SINGLETONS: [&str; 3] = ["cluster", "defaults", "lint"];
+
 /// What an `environment` may override: every top-level kind but its own,
-/// the singletons first.
+/// the [`SINGLETONS`] first.
 const ENVIRONMENT_BLOCKS: &[&str] = &[
     "cluster",
     "defaults",
